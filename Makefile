@@ -1,0 +1,40 @@
+# seci-lab: the two commands of the README quick start, and helpers.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+
+.PHONY: serve test install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "seci-lab needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## serve: start the dashboards with Voila at http://127.0.0.1:$(PORT)
+serve: install
+	$(BIN)/seci-lab serve --port $(PORT)
+
+## test: install the test extras, make sure Chromium exists, run the whole suite
+test: install-test
+	./scripts/ensure-chromium.sh || true
+	$(BIN)/python -m pytest
+
+## bench: run the benchmarks and print their tables (see bench/README.md)
+bench: install-test
+	./scripts/ensure-chromium.sh || true
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,38 @@
+"""The one place where participant text is made safe for display.
+
+Text is stored raw and escaped once, at display time (DESIGN.md, "XSS"):
+
+- :func:`html_text` for anything that becomes HTML (``widgets.HTML``, reports);
+- :func:`plotly_text` for Plotly text and hover labels, which accept a few HTML tags and
+  typeset ``$...$`` as LaTeX.
+
+Widgets that render text as text (``Label``, ``Textarea``, option labels) need neither.
+"""
+
+from __future__ import annotations
+
+import html
+
+__all__ = ["html_text", "plotly_text", "shorten"]
+
+
+def html_text(text: object) -> str:
+    """Escape ``text`` for HTML: ``<``, ``>``, ``&`` and both quotes become entities."""
+    return html.escape(str(text), quote=True)
+
+
+def plotly_text(text: object, limit: int | None = None) -> str:
+    """Escape ``text`` for a Plotly label: HTML entities, and ``$`` so it is never typeset.
+
+    Newlines become ``<br>`` (the one tag we add ourselves). ``limit`` shortens first.
+    """
+    raw = str(text) if limit is None else shorten(str(text), limit)
+    escaped = html.escape(raw, quote=True).replace("$", "&#36;")
+    return escaped.replace("\n", "<br>")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + "…"

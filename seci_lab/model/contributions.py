@@ -1,0 +1,120 @@
+"""A learner's or participant's contribution to one mode of one round, validated on creation."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from .modes import Mode
+
+__all__ = [
+    "Contribution",
+    "TEXT_MAX_CHARS",
+    "PARTICIPANT_MAX_CHARS",
+    "DEFAULT_QUALITY",
+    "normalize_text",
+]
+
+#: Longest text a contribution may hold. A paragraph or two: long enough for an
+#: articulated idea, short enough to read on a board and in a hover label.
+TEXT_MAX_CHARS = 1000
+#: Longest participant name.
+PARTICIPANT_MAX_CHARS = 60
+#: Quality given to an unrated contribution (brief, section 3.5: "default 0.6 if unrated").
+DEFAULT_QUALITY = 0.6
+
+# Control characters other than newline and tab are never meaningful in a contribution;
+# bidi overrides and emoji are legitimate text and are kept (they are shown escaped).
+_ALLOWED_CONTROLS = {"\n", "\t"}
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` in NFC form, stripped, with line endings unified and control chars removed."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch for ch in text if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) != "Cc"
+    )
+    return text.strip()
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One contribution to the spiral.
+
+    Parameters
+    ----------
+    participant : str
+        Who made it (a name or an anonymous id), at most ``PARTICIPANT_MAX_CHARS`` characters.
+    mode : Mode or str
+        The SECI mode it belongs to; a letter or name is accepted and turned into a ``Mode``.
+    text : str
+        What was written, at most ``TEXT_MAX_CHARS`` characters after normalisation.
+        Stored raw: escape it when displaying.
+    round : int
+        The spiral round, from 1.
+    quality : float or None
+        A rating in [0, 1]; ``None`` means unrated (the model uses ``DEFAULT_QUALITY``).
+
+    Raises
+    ------
+    ValueError
+        With a message that says what to change.
+    """
+
+    participant: str
+    mode: Mode
+    text: str
+    round: int
+    quality: float | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # frozen dataclass: normalised values are set once here
+        if not isinstance(self.participant, str):
+            raise ValueError("The participant must be a name or id (text).")
+        participant = normalize_text(self.participant)
+        if not participant:
+            raise ValueError("The participant name is empty: enter a name or an id.")
+        if len(participant) > PARTICIPANT_MAX_CHARS:
+            raise ValueError(
+                f"The participant name has {len(participant)} characters; "
+                f"the limit is {PARTICIPANT_MAX_CHARS}."
+            )
+        set_(self, "participant", participant)
+        set_(self, "mode", Mode.parse(self.mode))
+        if not isinstance(self.text, str):
+            raise ValueError("The contribution text must be text.")
+        text = normalize_text(self.text)
+        if not text:
+            raise ValueError("The contribution is empty: write what you want to add.")
+        if len(text) > TEXT_MAX_CHARS:
+            raise ValueError(
+                f"The contribution has {len(text)} characters; the limit is {TEXT_MAX_CHARS}. "
+                "Shorten it or split it into two contributions."
+            )
+        set_(self, "text", text)
+        if isinstance(self.round, bool) or not isinstance(self.round, int):
+            raise ValueError(f"The round must be a whole number, not {self.round!r}.")
+        if self.round < 1:
+            raise ValueError(f"Rounds start at 1; got {self.round}.")
+        if self.quality is not None:
+            if isinstance(self.quality, bool) or not isinstance(self.quality, (int, float)):
+                raise ValueError(f"The quality must be a number between 0 and 1, not {self.quality!r}.")
+            if math.isnan(self.quality) or not 0.0 <= self.quality <= 1.0:
+                raise ValueError(f"The quality must be between 0 and 1; got {self.quality}.")
+            set_(self, "quality", float(self.quality))
+
+    @property
+    def effective_quality(self) -> float:
+        """The quality the model uses: the rating, or ``DEFAULT_QUALITY`` when unrated."""
+        return DEFAULT_QUALITY if self.quality is None else self.quality
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (mode as its letter)."""
+        return {
+            "participant": self.participant,
+            "mode": self.mode.value,
+            "text": self.text,
+            "round": self.round,
+            "quality": self.quality,
+        }
