@@ -25,9 +25,10 @@ def plotly_text(text: object, limit: int | None = None) -> str:
     """Escape ``text`` for a Plotly label: HTML entities, and ``$`` so it is never typeset.
 
     Newlines become ``<br>`` (the one tag we add ourselves). ``limit`` shortens first.
+    Quotes become numeric entities: plotly.js decodes ``&#34;`` but shows ``&quot;`` as is.
     """
     raw = str(text) if limit is None else shorten(str(text), limit)
-    escaped = html.escape(raw, quote=True).replace("$", "&#36;")
+    escaped = html.escape(raw, quote=True).replace("&quot;", "&#34;").replace("$", "&#36;")
     return escaped.replace("\n", "<br>")
 
 

@@ -10,6 +10,7 @@ from .contributions import (
     Contribution,
     normalize_text,
 )
+from .rubric import RubricScore, suggest_quality
 from .modes import LEVELS, MODES, Knowledge, Level, Mode, ModeFacts
 from .spiral import TRAJECTORY_COLUMNS, SpiralParams, simulate_spiral
 
@@ -26,6 +27,8 @@ __all__ = [
     "SpiralParams",
     "TEXT_MAX_CHARS",
     "TRAJECTORY_COLUMNS",
+    "RubricScore",
     "normalize_text",
+    "suggest_quality",
     "simulate_spiral",
 ]

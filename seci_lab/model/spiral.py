@@ -102,22 +102,22 @@ def _unmet(
     weak = [m.label for m in MODES if intensities[m] < params.e_min]
     if weak:
         unmet.append(
-            "Not every mode happened this round: add contributions to " + ", ".join(weak) + "."
+            "Not every mode happened this round: add contributions to " + ", ".join(weak)
         )
     if shared < params.s_star - 1e-12:
         unmet.append(
             f"The tacit base is not shared enough: {shared:.0%} shared, {params.s_star:.0%} "
-            "needed. More Socialization helps."
+            "needed (more Socialization helps)"
         )
     if X < params.x_star * capacity - 1e-12:
         unmet.append(
             f"No archetype yet: explicit knowledge is {X:.2f} of the {params.x_star * capacity:.2f} "
-            "needed. More Externalization and Combination help."
+            "needed (more Externalization and Combination help)"
         )
     if q_bar < params.q_star - 1e-9:
         unmet.append(
             f"The concept is not justified: this round's Externalization and Combination "
-            f"quality averages {q_bar:.2f}, {params.q_star:.2f} needed. Improve their quality."
+            f"quality averages {q_bar:.2f}, {params.q_star:.2f} needed (improve their quality)"
         )
     return unmet
 

@@ -1,0 +1,31 @@
+"""Write a thin notebook from a list of ("md"|"code", source) cells, outputs stripped.
+
+Usage from other scripts: ``write(path, cells)``. Kept in the repo so a lesson can be
+regenerated after its text changes; the .ipynb files are the source of truth in git.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+
+
+def write(path: str, cells: list[tuple[str, str]]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
+        for kind, src in cells
+    ]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+
+
+if __name__ == "__main__":
+    sys.exit("import this module; it has no command line")

@@ -1,0 +1,55 @@
+"""Files a learner takes away: CSV tables of their contributions and of their spiral.
+
+Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) are prefixed with an apostrophe, the OWASP advice against
+CSV injection; the text is otherwise exported as written.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+
+from .model import Contribution
+
+__all__ = ["contributions_frame", "contributions_csv", "trajectory_csv"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _to_csv(frame: pd.DataFrame) -> bytes:
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(_defuse)
+    # UTF-8 with BOM so that Excel opens accents, right-to-left text and emoji correctly.
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
+def contributions_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
+    """One row per contribution: round, mode, participant, text, quality."""
+    rows = [
+        {"round": c.round, "mode": c.mode.value, "mode_name": c.mode.label,
+         "participant": c.participant, "text": c.text, "quality": c.quality}
+        for c in contributions
+    ]
+    return pd.DataFrame(rows, columns=["round", "mode", "mode_name", "participant", "text", "quality"])
+
+
+def contributions_csv(contributions: Iterable[Contribution]) -> bytes:
+    """The contributions as CSV bytes (UTF-8)."""
+    return _to_csv(contributions_frame(contributions))
+
+
+def trajectory_csv(trajectory: pd.DataFrame) -> bytes:
+    """A spiral trajectory as CSV bytes; the texts of each step are joined with `` | ``."""
+    frame = trajectory.copy()
+    frame["texts"] = frame["texts"].map(lambda texts: " | ".join(texts))
+    return _to_csv(frame)

@@ -1,0 +1,850 @@
+"""Plotly figures of the knowledge spiral, built from a ``simulate_spiral`` trajectory.
+
+Four views of the same trajectory:
+
+- :func:`spiral_figure`: the spiral in 3-D, rising through the four ontological levels
+  (animated with Play/Pause and a round slider, or static for a live ``go.FigureWidget``);
+- :func:`spiral_top_view`: the same path seen from above, as a 2-D scatter;
+- :func:`spiral_table`: the table equivalent, for learners who cannot use the charts;
+- :func:`spiral_html`: all three in one offline HTML document.
+
+Participant text reaches Plotly only through :func:`seci_lab.escape.plotly_text` (DESIGN.md,
+"XSS"), and only through ``hovertext`` (never ``hovertemplate``, which would also substitute
+``%{...}`` written by a participant).
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any, Iterator, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from .escape import html_text, plotly_text, shorten
+from .model.modes import LEVELS, MODES, Mode
+
+__all__ = [
+    "MODE_COLORS",
+    "MODE_SYMBOLS",
+    "spiral_figure",
+    "spiral_html",
+    "spiral_table",
+    "spiral_top_view",
+    "update_figure_widget",
+]
+
+#: Okabe-Ito colours (safe for the common colour-vision deficiencies). Colour is never the
+#: only signal: every mode also has its own marker symbol (:data:`MODE_SYMBOLS`).
+MODE_COLORS: dict[str, str] = {"S": "#E69F00", "E": "#56B4E9", "C": "#009E73", "I": "#CC79A7"}
+#: Marker symbols that exist both in 2-D and in 3-D (scatter3d knows only eight, drawn as
+#: font glyphs; its "x" showed as a missing-glyph box in Debian's Chromium, "cross" did not).
+MODE_SYMBOLS: dict[str, str] = {"S": "circle", "E": "diamond", "C": "square", "I": "cross"}
+
+_LEVEL_COLORS = ("#9e9e9e", "#4e79a7", "#59a14f", "#e15759")  # faint bands, one per level
+_INK = "#222222"
+_PATH_COLOR = "#555555"
+_HOVER_TEXTS = 5  # contributions listed in a hover label before "+ n more"
+_HOVER_TEXT_CHARS = 120  # each one cut to this length ...
+_HOVER_WRAP = 60  # ... and wrapped at this width, so the label stays readable on a phone
+_ARC_POINTS = 8  # path segments per quarter turn: smooth enough, and cheap in JSON
+_FRAME_MS = 700  # one round per 0.7 s: slow enough to follow the four modes of a turn
+_EMPTY_NOTE = "Add contributions to start your spiral"
+_META_KEY = "seci_lab_figure"  # layout.meta tag that tells update_figure_widget the view
+_DEFAULT_TITLE = "Your knowledge spiral"
+_TEMPLATE = "plotly_white"
+_X_TITLE = "← to tacit · to explicit →"
+_Y_TITLE = "← from explicit · from tacit →"
+
+# Both 3-D figures start with the same 7 traces: four level bands, their edges, the level
+# labels and the quadrant labels (see _fixed_3d); the data traces follow.
+_FIXED_3D = 7
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _title(title: str | None, subtitle: str) -> str:
+    # A title may come from a session name, i.e. from a person: escape it like any text.
+    main = plotly_text(_DEFAULT_TITLE if title is None else title, limit=120)
+    return f"{main}<br><sup>{subtitle}</sup>" if subtitle else main
+
+
+def _r(value: float) -> float:
+    # Four decimals are far below a pixel and keep the JSON small.
+    return round(float(value), 4)
+
+
+class _Steps:
+    """The trajectory as plain per-step lists, computed once per figure.
+
+    Slicing a DataFrame per round and per frame costs far more than the figure itself; with
+    index lists every view is built in time linear in the number of steps.
+    """
+
+    def __init__(self, trajectory: pd.DataFrame) -> None:
+        self.n = len(trajectory)
+        self.angle = [float(a) for a in trajectory["angle"]]
+        self.radius = radius = [float(r) for r in trajectory["radius"]]
+        self.height = [float(h) for h in trajectory["height"]]
+        rad = [math.radians(a) for a in self.angle]
+        self.x = [_r(r * math.cos(a)) for r, a in zip(radius, rad)]
+        self.y = [_r(r * math.sin(a)) for r, a in zip(radius, rad)]
+        self.z = [_r(h) for h in self.height]
+        self.mode = [str(m) for m in trajectory["mode"]]
+        self.level = [int(v) for v in trajectory["level"]]
+        self.level_name = [str(v) for v in trajectory["level_name"]]
+        self.up = [bool(v) for v in trajectory["leveled_up"]]
+        self.round = [int(v) for v in trajectory["round"]]
+        self.hover = [_hover(row) for row in trajectory.itertuples(index=False)]
+        finite = [r for r in radius if math.isfinite(r)]
+        # Radius of the bands and labels: a little beyond the widest point of the spiral.
+        self.reach = max(1.0, max(finite, default=0.0)) * 1.15
+        self.rounds: list[int] = []
+        self.bounds: dict[int, tuple[int, int]] = {}  # round -> [first, last] step index
+        for i, r in enumerate(self.round):
+            if r in self.bounds:
+                self.bounds[r] = (self.bounds[r][0], i)
+            else:
+                self.rounds.append(r)
+                self.bounds[r] = (i, i)
+
+    def pick(self, idx: list[int], attr: str) -> list:
+        values = getattr(self, attr)
+        return [values[i] for i in idx]
+
+    def xyz(self, idx: list[int]) -> tuple[list, list, list]:
+        return self.pick(idx, "x"), self.pick(idx, "y"), self.pick(idx, "z")
+
+    def path(self, first: int, last: int) -> tuple[list, list, list]:
+        """The path from step ``first`` to step ``last``, with arcs between the steps.
+
+        A straight line between quadrants would draw a square; interpolating angle, radius
+        and height draws the spiral of the SECI figure (and a level-up as a rising arc).
+        """
+        xs, ys, zs = [], [], []
+        if first > last:
+            return xs, ys, zs
+        xs.append(self.x[first])
+        ys.append(self.y[first])
+        zs.append(self.z[first])
+        for i in range(first + 1, last + 1):
+            a0, r0, h0 = self.angle[i - 1], self.radius[i - 1], self.height[i - 1]
+            a1, r1, h1 = self.angle[i], self.radius[i], self.height[i]
+            for k in range(1, _ARC_POINTS):
+                f = k / _ARC_POINTS
+                a = math.radians(a0 + (a1 - a0) * f)
+                r = r0 + (r1 - r0) * f
+                xs.append(_r(r * math.cos(a)))
+                ys.append(_r(r * math.sin(a)))
+                zs.append(_r(h0 + (h1 - h0) * f))
+            xs.append(self.x[i])
+            ys.append(self.y[i])
+            zs.append(self.z[i])
+        return xs, ys, zs
+
+    def of_mode(self, mode: Mode, upto: int | None = None) -> list[int]:
+        end = self.n if upto is None else upto + 1
+        return [i for i in range(end) if self.mode[i] == mode.value]
+
+    def level_ups(self, upto: int | None = None) -> list[int]:
+        end = self.n if upto is None else upto + 1
+        return [i for i in range(end) if self.up[i]]
+
+    def subtitle(self, upto_round: int | None = None) -> str:
+        if not self.n:
+            return "No contributions yet"
+        last = self.n - 1 if upto_round is None else self.bounds[upto_round][1]
+        return (f"Round {self.round[last]} of {self.rounds[-1]} · level: "
+                f"{plotly_text(self.level_name[last])}")
+
+
+def _participant_lines(texts: Any) -> list[str]:
+    texts = list(texts) if isinstance(texts, (list, tuple)) else []
+    lines = []
+    for text in texts[:_HOVER_TEXTS]:
+        wrapped = "\n".join(textwrap.wrap(shorten(str(text), _HOVER_TEXT_CHARS), _HOVER_WRAP))
+        lines.append("• " + plotly_text(wrapped))
+    if len(texts) > _HOVER_TEXTS:
+        lines.append(f"+ {len(texts) - _HOVER_TEXTS} more")
+    return lines
+
+
+def _hover(row: Any) -> str:
+    """Hover label of one step: round, mode, level, stocks and what people contributed."""
+    n = int(row.contributions)
+    level = plotly_text(row.level_name)
+    lines = [
+        f"<b>Round {int(row.round)} · {plotly_text(row.mode_name)} ({plotly_text(row.mode)})</b>",
+        f"Level: {level}" + (" (just moved up)" if bool(row.leveled_up) else ""),
+        f"Per person: tacit {row.T / row.participants:.2f}, "
+        f"explicit {row.X / row.participants:.2f}",
+    ]
+    if n:
+        lines.append(f"{n} contribution{'s' if n != 1 else ''}, mean quality {row.quality:.2f}:")
+        lines.extend(_participant_lines(row.texts))
+    else:
+        lines.append("No contributions in this mode")
+    return "<br>".join(lines)
+
+
+def _check(trajectory: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(trajectory, pd.DataFrame):
+        raise TypeError(
+            f"Expected the DataFrame returned by simulate_spiral, got {type(trajectory).__name__}."
+        )
+    needed = {"round", "mode", "mode_name", "level", "level_name", "leveled_up", "radius",
+              "angle", "height", "texts", "contributions", "quality", "T", "X", "participants"}
+    missing = sorted(needed - set(trajectory.columns))
+    if missing:
+        raise ValueError(
+            "The trajectory lacks the columns " + ", ".join(missing)
+            + ": pass the DataFrame returned by simulate_spiral."
+        )
+    return trajectory
+
+
+def _empty_annotation() -> dict:
+    return dict(text=_EMPTY_NOTE, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                font=dict(size=16, color=_INK), bgcolor="rgba(255,255,255,0.85)")
+
+
+# --------------------------------------------------------------------------- 3-D traces
+
+
+def _band_traces(reach: float) -> list[go.Surface]:
+    """Translucent cylinders: level L occupies heights [L, L+1]."""
+    n = 49
+    thetas = [2 * math.pi * i / (n - 1) for i in range(n)]
+    xs = [_r(reach * math.cos(t)) for t in thetas]
+    ys = [_r(reach * math.sin(t)) for t in thetas]
+    bands = []
+    for level, color in zip(LEVELS, _LEVEL_COLORS):
+        bands.append(go.Surface(
+            x=[xs, xs], y=[ys, ys], z=[[level] * n, [level + 1] * n],
+            surfacecolor=[[0] * n, [0] * n], colorscale=[[0, color], [1, color]],
+            cmin=0, cmax=1, showscale=False, opacity=0.12, hoverinfo="skip",
+            name=f"{level.label} level", showlegend=False,
+            lighting=dict(ambient=1.0, diffuse=0.0, specular=0.0, fresnel=0.0),
+        ))
+    return bands
+
+
+def _ring_trace(reach: float) -> go.Scatter3d:
+    """Circles at the band boundaries, so the faint bands have visible edges."""
+    n = 49
+    x: list[float | None] = []
+    y: list[float | None] = []
+    z: list[float | None] = []
+    for height in range(len(LEVELS) + 1):
+        for i in range(n):
+            t = 2 * math.pi * i / (n - 1)
+            x.append(_r(reach * math.cos(t)))
+            y.append(_r(reach * math.sin(t)))
+            z.append(height)
+        x.append(None)
+        y.append(None)
+        z.append(None)
+    return go.Scatter3d(x=x, y=y, z=z, mode="lines", line=dict(color="#bbbbbb", width=2),
+                        hoverinfo="skip", showlegend=False, name="Level boundaries")
+
+
+def _level_label_trace(reach: float) -> go.Scatter3d:
+    n = len(LEVELS)
+    return go.Scatter3d(
+        x=[_r(reach)] * n, y=[0.0] * n, z=[level + 0.5 for level in LEVELS],
+        mode="text", text=[f"<b>{level.label}</b>" for level in LEVELS],
+        textposition="middle right", textfont=dict(color=_INK, size=12),
+        hoverinfo="skip", showlegend=False, name="Levels",
+    )
+
+
+def _quadrant_label_trace(reach: float, z: float = -0.3) -> go.Scatter3d:
+    x, y, text = [], [], []
+    for mode in MODES:
+        a = math.radians(mode.facts.angle)
+        x.append(_r(1.25 * reach * math.cos(a)))
+        y.append(_r(1.25 * reach * math.sin(a)))
+        text.append(f"<b>{mode.value} {mode.label}</b><br>{mode.conversion}")
+    return go.Scatter3d(x=x, y=y, z=[z] * len(MODES), mode="text", text=text,
+                        textfont=dict(color=_INK, size=12), hoverinfo="skip",
+                        showlegend=False, name="Modes")
+
+
+def _mode_name(mode: Mode) -> str:
+    return f"{mode.value} {mode.label}"
+
+
+def _mode_trace_3d(steps: _Steps, mode: Mode, upto: int | None = None) -> go.Scatter3d:
+    idx = steps.of_mode(mode, upto)
+    x, y, z = steps.xyz(idx)
+    return go.Scatter3d(
+        x=x, y=y, z=z, mode="markers", name=_mode_name(mode), legendgroup=mode.value,
+        marker=dict(symbol=MODE_SYMBOLS[mode.value], color=MODE_COLORS[mode.value], size=6,
+                    line=dict(color=_INK, width=1)),
+        hovertext=steps.pick(idx, "hover"), hoverinfo="text",
+    )
+
+
+def _path_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
+    x, y, z = steps.path(0, steps.n - 1 if upto is None else upto)
+    return go.Scatter3d(x=x, y=y, z=z, mode="lines", line=dict(color=_PATH_COLOR, width=4),
+                        hoverinfo="skip", showlegend=False, name="Spiral path")
+
+
+def _levelup_text(steps: _Steps, i: int) -> str:
+    return f"↑ {plotly_text(steps.level_name[i])}" if steps.up[i] else ""
+
+
+def _levelup_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
+    idx = steps.level_ups(upto)
+    x, y, z = steps.xyz(idx)
+    return go.Scatter3d(
+        x=x, y=y, z=z, mode="markers+text", name="Level-up",
+        text=[_levelup_text(steps, i) for i in idx], textposition="top center",
+        textfont=dict(color=_INK, size=11),
+        marker=dict(symbol="diamond-open", color=_INK, size=11), hoverinfo="skip",
+    )
+
+
+def _latest(steps: _Steps, upto: int | None = None) -> list[int]:
+    last = steps.n - 1 if upto is None else upto
+    return [last] if last >= 0 else []
+
+
+def _latest_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
+    x, y, z = steps.xyz(_latest(steps, upto))
+    return go.Scatter3d(x=x, y=y, z=z, mode="markers", name="Latest step",
+                        marker=dict(symbol="circle-open", color=_INK, size=14),
+                        hoverinfo="skip")
+
+
+def _layout_3d(steps: _Steps, title: str | None, kind: str) -> dict:
+    lim = 1.35 * steps.reach  # room for the quadrant labels
+    axis = dict(range=[-lim, lim], showticklabels=False, zeroline=True,
+                showbackground=False, gridcolor="#eeeeee", showspikes=False)
+    return dict(
+        template=_TEMPLATE,
+        title=dict(text=_title(title, steps.subtitle()), x=0.02, xanchor="left"),
+        meta={_META_KEY: kind},
+        # The camera a learner chose survives updates of the data.
+        uirevision="seci-lab-spiral",
+        margin=dict(l=0, r=0, t=70, b=0),
+        legend=dict(orientation="h", yanchor="top", y=1.0, x=1.0, xanchor="right"),
+        scene=dict(
+            xaxis=dict(axis, title=dict(text=_X_TITLE)),
+            yaxis=dict(axis, title=dict(text=_Y_TITLE)),
+            zaxis=dict(range=[-0.4, len(LEVELS) + 0.2], title=dict(text="Level"),
+                       # The bands carry the level names; numbers would only mislead.
+                       showticklabels=False, showbackground=False,
+                       gridcolor="#eeeeee", showspikes=False),
+            aspectmode="manual", aspectratio=dict(x=1, y=1, z=1.2),
+            # From the front of the classic 2x2 matrix: S and E behind, I and C in front.
+            camera=dict(eye=dict(x=0.6, y=-1.9, z=0.9)),
+        ),
+        annotations=[] if steps.n else [_empty_annotation()],
+    )
+
+
+def _fixed_3d(reach: float) -> list:
+    return [*_band_traces(reach), _ring_trace(reach), _level_label_trace(reach),
+            _quadrant_label_trace(reach)]
+
+
+# --------------------------------------------------------------------------- 3-D figures
+
+
+def _static_spiral(steps: _Steps, title: str | None) -> go.Figure:
+    data = [
+        *_fixed_3d(steps.reach),
+        _path_trace_3d(steps),
+        *(_mode_trace_3d(steps, mode) for mode in MODES),
+        _levelup_trace_3d(steps),
+        _latest_trace_3d(steps),
+    ]
+    return go.Figure(data=data, layout=_layout_3d(steps, title, "spiral3d"))
+
+
+def _round_trace_3d(steps: _Steps, r: int, visible: bool) -> dict:
+    """One round of the animated spiral: its path, joined to the previous round, and steps.
+
+    One trace, not a path trace and a marker trace: the browser's redraw time grows with
+    the number of traces. The arc's in-between vertices get no marker and an empty hover
+    text, which plotly.js does not show.
+    """
+    first, last = steps.bounds[r]
+    start = max(0, first - 1)
+    x, y, z = steps.path(start, last)
+    symbols, colors, sizes, text, hover = [], [], [], [], []
+    for i in range(start, last + 1):
+        if i > start:  # the arc leading to step i
+            k = _ARC_POINTS - 1
+            symbols += ["circle"] * k
+            colors += [_PATH_COLOR] * k
+            sizes += [0] * k
+            text += [""] * k
+            hover += [""] * k
+        own = i >= first  # the previous round's last step is drawn by its own trace
+        symbols.append(MODE_SYMBOLS[steps.mode[i]])
+        colors.append(MODE_COLORS[steps.mode[i]])
+        # plotly.js halves per-point sizes in 3-D (bubble sizing): 12 here draws as 6 does
+        # as a single size in the static figure.
+        sizes.append(12 if own else 0)
+        text.append(_levelup_text(steps, i) if own else "")
+        hover.append(steps.hover[i] if own else "")
+    # Text costs redraw time in the browser: only a round with a level-up gets a text mode.
+    labelled = any(text)
+    # A dict, not go.Scatter3d: go.Figure validates it anyway, and validating each of
+    # thousands of traces twice doubled the build time.
+    trace = dict(
+        type="scatter3d", x=x, y=y, z=z,
+        mode="lines+markers+text" if labelled else "lines+markers",
+        visible=visible, showlegend=False, name=f"Round {r}",
+        line=dict(color=_PATH_COLOR, width=4),
+        marker=dict(symbol=symbols, color=colors, size=sizes, line=dict(color=_INK, width=1)),
+        textposition="top center", textfont=dict(color=_INK, size=11), hovertext=hover,
+        hoverinfo="text",
+    )
+    if labelled:
+        trace["text"] = text
+    return trace
+
+
+def _legend_trace_3d(mode: Mode) -> go.Scatter3d:
+    # The round traces mix all modes; these empty traces only give the legend its keys.
+    return go.Scatter3d(
+        x=[None], y=[None], z=[None], mode="markers", name=_mode_name(mode),
+        marker=dict(symbol=MODE_SYMBOLS[mode.value], color=MODE_COLORS[mode.value], size=6,
+                    line=dict(color=_INK, width=1)),
+        hoverinfo="skip",
+    )
+
+
+def _play_controls(rounds: list[int]) -> dict:
+    """Play/Pause/Restart buttons and a round slider; step r animates to frame ``str(r)``."""
+    still = dict(frame=dict(duration=0, redraw=True), transition=dict(duration=0),
+                 mode="immediate")
+    play = dict(frame=dict(duration=_FRAME_MS, redraw=True), transition=dict(duration=0),
+                fromcurrent=True, mode="immediate")
+    restart = dict(play, fromcurrent=False)
+    buttons = [
+        # fromcurrent: Play resumes after Pause; at the last round plotly.js starts over.
+        dict(label="▶ Play", method="animate", args=[None, play]),
+        dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+        dict(label="↺ From round 1", method="animate", args=[None, restart]),
+    ]
+    steps = [dict(label=str(r), method="animate", args=[[str(r)], still]) for r in rounds]
+    return dict(
+        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, showactive=False,
+                          x=0.0, xanchor="left", y=0.0, yanchor="top", pad=dict(t=8, r=8))],
+        sliders=[dict(active=0, steps=steps, x=0.0, len=1.0, y=-0.06, yanchor="top",
+                      pad=dict(t=30), currentvalue=dict(prefix="Round ", visible=True))],
+    )
+
+
+def _animated_spiral(steps: _Steps, title: str | None) -> go.Figure:
+    legend = [_legend_trace_3d(mode) for mode in MODES]
+    latest_index = _FIXED_3D + len(legend)
+    first_round = latest_index + 1
+    layout = _layout_3d(steps, title, "spiral3d-animated")
+    rounds = steps.rounds
+    if not rounds:
+        data = [*_fixed_3d(steps.reach), *legend, _latest_trace_3d(steps)]
+        return go.Figure(data=data, layout=layout)
+
+    # The figure opens at round 1 with the slider at its start, not at the finished spiral:
+    # Play then grows the spiral from what the learner already sees, instead of first wiping
+    # out a finished picture, and the picture always matches the slider. (The finished spiral
+    # is the static figure and the top view.)
+    def end_of(r: int) -> int:
+        return steps.bounds[r][1]
+
+    per_round = 1
+    round_traces = [_round_trace_3d(steps, r, visible=(i == 0)) for i, r in enumerate(rounds)]
+    data = [*_fixed_3d(steps.reach), *legend, _latest_trace_3d(steps, end_of(rounds[0])),
+            *round_traces]
+    layout["title"]["text"] = _title(title, steps.subtitle(rounds[0]))
+    layout.update(_play_controls(rounds))
+    layout["margin"] = dict(l=0, r=0, t=70, b=110)
+
+    # Frames chained by `baseframe`: plotly.js computes frame r by merging frame 1, 2, ..., r
+    # (Plots.computeFrame). Frame 1 hides every round but the first; frame r >= 2 only shows
+    # round r and moves the "latest" marker. So any frame, reached by Play or by a jump of the
+    # slider in either direction, leaves exactly rounds 1..r visible, while each frame's JSON
+    # stays constant-sized (frame 1 holds one {"visible": false} per trace): linear in rounds.
+    # Every entry names its type: without one, plotly would take it for a 2-D "scatter".
+    frames = []
+    n_traces = per_round * len(rounds)
+    for i, r in enumerate(rounds):
+        lx, ly, lz = steps.xyz(_latest(steps, end_of(r)))
+        latest = dict(type="scatter3d", x=lx, y=ly, z=lz)
+        frame_layout = dict(title=dict(text=_title(title, steps.subtitle(r))))
+        own = list(range(first_round + per_round * i, first_round + per_round * (i + 1)))
+        if i == 0:
+            traces = [latest_index, *range(first_round, first_round + n_traces)]
+            fdata = [latest, *(dict(type="scatter3d", visible=j < per_round)
+                               for j in range(n_traces))]
+            frames.append(dict(name=str(r), data=fdata, traces=traces, layout=frame_layout))
+        else:
+            frames.append(dict(
+                name=str(r), baseframe=str(rounds[i - 1]), layout=frame_layout,
+                data=[latest, *(dict(type="scatter3d", visible=True) for _ in own)],
+                traces=[latest_index, *own],
+            ))
+    return go.Figure(data=data, layout=layout, frames=frames)
+
+
+def spiral_figure(
+    trajectory: pd.DataFrame, *, animated: bool = True, title: str | None = None
+) -> go.Figure:
+    """The knowledge spiral in 3-D, rising through the four ontological levels.
+
+    Each step of the trajectory is a point at ``x = radius·cos(angle)``,
+    ``y = radius·sin(angle)``, ``z = height``; level L is the translucent band between
+    heights L and L+1. The quadrants carry their mode's name (S top-left, E top-right,
+    C bottom-right, I bottom-left). Modes differ by marker symbol and by colour. Hovering a
+    step shows its round, mode, level and up to five of its contributions (escaped).
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
+    animated : bool
+        ``True``: a replay with Play/Pause and a round slider (one frame per round).
+        ``False``: the finished spiral with a fixed set of traces, for a ``go.FigureWidget``
+        kept up to date with :func:`update_figure_widget`.
+    title : str, optional
+        Figure title (escaped); "Your knowledge spiral" when omitted.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Notes
+    -----
+    Animated: the figure opens at round 1 with the slider at its start. Its traces are 12
+    fixed ones (bands, edges, labels, legend keys, "latest step") and then one per round
+    (its path and its steps), all holding their data from the start. Frame ``str(r)`` names
+    the previous round's frame as its ``baseframe`` and carries only ``visible: true`` for
+    round r's trace, the "latest step" marker and the title; the first frame also hides
+    every later round. plotly.js merges a frame
+    with its chain of base frames before applying it, so after any frame, reached by Play
+    or by the slider jumping any number of rounds forwards or backwards, exactly rounds
+    1..r are shown. The JSON therefore grows linearly with the number of rounds. 3-D frames
+    redraw rather than tween (plotly.js animates only 2-D scatter and bar).
+
+    Static: traces are, in this order, four level bands, the band edges, the level labels,
+    the quadrant labels, the path, one marker trace per mode (S, E, C, I), the level-ups and
+    the latest step: 14 traces whatever the number of rounds.
+    """
+    steps = _Steps(_check(trajectory))
+    if animated:
+        return _animated_spiral(steps, title)
+    return _static_spiral(steps, title)
+
+
+def _naive_cumulative_frames(steps: _Steps, title: str | None = None) -> Iterator[go.Frame]:
+    """The frames of the naive baseline, one at a time (the benchmark sizes them streamed)."""
+    moving = list(range(_FIXED_3D, _FIXED_3D + 7))  # path, S, E, C, I, level-ups, latest
+    for r in steps.rounds:
+        end = steps.bounds[r][1]
+        data = [_path_trace_3d(steps, end), *(_mode_trace_3d(steps, m, end) for m in MODES),
+                _levelup_trace_3d(steps, end), _latest_trace_3d(steps, end)]
+        yield go.Frame(name=str(r), data=data, traces=moving,
+                       layout=dict(title=dict(text=_title(title, steps.subtitle(r)))))
+
+
+def _naive_cumulative_figure(
+    trajectory: pd.DataFrame, title: str | None = None, *, frames: bool = True
+) -> go.Figure:
+    """Benchmark baseline: frame r repeats the whole spiral up to round r (quadratic size).
+
+    ``frames=False`` gives the figure without its frames, for sizing them one at a time
+    with :func:`_naive_cumulative_frames`.
+    """
+    steps = _Steps(_check(trajectory))
+    fig = _static_spiral(steps, title)
+    if not steps.rounds:
+        return fig
+    if frames:
+        fig.frames = list(_naive_cumulative_frames(steps, title))
+    fig.update_layout(_play_controls(steps.rounds))
+    return fig
+
+
+# --------------------------------------------------------------------------- top view
+
+
+def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """The spiral seen from above: a 2-D scatter of the same steps and hover labels.
+
+    Marker symbol and colour show the mode, marker size the level (bigger is higher), and a
+    labelled ring marks each level-up.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
+    title : str, optional
+        Figure title (escaped).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        With a fixed set of traces: the path, one marker trace per mode (S, E, C, I), the
+        level-ups and the latest step (7 traces), so :func:`update_figure_widget` can update a
+        ``go.FigureWidget`` of it in place.
+    """
+    steps = _Steps(_check(trajectory))
+    px, py, _ = steps.path(0, steps.n - 1)
+    data: list[go.Scatter] = [go.Scatter(
+        x=px, y=py, mode="lines", line=dict(color=_PATH_COLOR, width=2),
+        hoverinfo="skip", showlegend=False, name="Spiral path",
+    )]
+    for mode in MODES:
+        idx = steps.of_mode(mode)
+        data.append(go.Scatter(
+            x=steps.pick(idx, "x"), y=steps.pick(idx, "y"), mode="markers",
+            name=_mode_name(mode), legendgroup=mode.value,
+            marker=dict(symbol=MODE_SYMBOLS[mode.value], color=MODE_COLORS[mode.value],
+                        size=[8 + 3 * level for level in steps.pick(idx, "level")],
+                        line=dict(color=_INK, width=1)),
+            hovertext=steps.pick(idx, "hover"), hoverinfo="text",
+        ))
+    ups = steps.level_ups()
+    data.append(go.Scatter(
+        x=steps.pick(ups, "x"), y=steps.pick(ups, "y"), mode="markers+text", name="Level-up",
+        text=[_levelup_text(steps, i) for i in ups], textposition="top center",
+        textfont=dict(color=_INK, size=11),
+        marker=dict(symbol="circle-open", color=_INK, size=22, line=dict(width=2)),
+        hoverinfo="skip",
+    ))
+    last = _latest(steps)
+    data.append(go.Scatter(x=steps.pick(last, "x"), y=steps.pick(last, "y"), mode="markers",
+                           name="Latest step", hoverinfo="skip",
+                           marker=dict(symbol="circle-open", color=_INK, size=26,
+                                       line=dict(width=3))))
+
+    reach = steps.reach
+    lim = 1.3 * reach
+    annotations = []
+    for mode in MODES:
+        a = math.radians(mode.facts.angle)
+        annotations.append(dict(
+            x=_r(1.05 * reach * math.cos(a)), y=_r(1.05 * reach * math.sin(a)), showarrow=False,
+            text=f"<b>{mode.value} {mode.label}</b><br>{mode.conversion}",
+            font=dict(color=_INK, size=12), xanchor="center", yanchor="middle",
+        ))
+    annotations.append(dict(
+        text="Bigger marker = higher level (Individual → Inter-organization)",
+        x=0.0, y=-0.08, xref="paper", yref="paper", xanchor="left", yanchor="top",
+        showarrow=False, font=dict(color=_INK, size=11),
+    ))
+    if not steps.n:
+        annotations.append(_empty_annotation())
+    axis = dict(range=[-lim, lim], showticklabels=False, zeroline=False, showgrid=False)
+    layout = dict(
+        template=_TEMPLATE,
+        title=dict(text=_title(title, steps.subtitle()), x=0.02, xanchor="left"),
+        meta={_META_KEY: "top"},
+        uirevision="seci-lab-top",
+        margin=dict(l=40, r=10, t=70, b=70),
+        xaxis=dict(axis, title=dict(text=_X_TITLE)),
+        yaxis=dict(axis, title=dict(text=_Y_TITLE), scaleanchor="x", scaleratio=1),
+        shapes=[
+            dict(type="line", x0=-lim, x1=lim, y0=0, y1=0, line=dict(color="#bbbbbb", width=1)),
+            dict(type="line", x0=0, x1=0, y0=-lim, y1=lim, line=dict(color="#bbbbbb", width=1)),
+        ],
+        annotations=annotations,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"),
+    )
+    return go.Figure(data=data, layout=layout)
+
+
+# --------------------------------------------------------------------------- live widget
+
+
+def update_figure_widget(
+    widget: go.FigureWidget,
+    trajectory: pd.DataFrame,
+    *,
+    title: str | None = None,
+    kind: Literal["spiral3d", "top"] | None = None,
+) -> None:
+    """Bring a ``go.FigureWidget`` of a static spiral or top view up to date, in place.
+
+    The widget must have been made from ``spiral_figure(..., animated=False)`` or
+    :func:`spiral_top_view` (its ``layout.meta`` says which, unless ``kind`` is given). Each
+    trace of a freshly built figure is copied onto the widget's trace at the same position,
+    and the layout (title, axis ranges, annotations) is updated, in one ``batch_update``.
+    What the learner changed in the browser, such as the 3-D camera, is kept.
+
+    Parameters
+    ----------
+    widget : plotly.graph_objects.FigureWidget
+        The widget to update.
+    trajectory : pandas.DataFrame
+        The new trajectory.
+    title : str, optional
+        Figure title (escaped).
+    kind : {"spiral3d", "top"}, optional
+        Which view the widget shows, when its ``layout.meta`` does not say.
+
+    Raises
+    ------
+    ValueError
+        If the view cannot be told, or the widget is an animated figure.
+    """
+    if kind is None:
+        meta = widget.layout.meta
+        kind = meta.get(_META_KEY) if isinstance(meta, dict) else None
+    if kind == "spiral3d":
+        fresh = spiral_figure(trajectory, animated=False, title=title)
+    elif kind == "top":
+        fresh = spiral_top_view(trajectory, title=title)
+    else:
+        raise ValueError(
+            "update_figure_widget needs a FigureWidget made from spiral_figure(animated=False) "
+            f"or spiral_top_view; this one is {kind!r}. Pass kind='spiral3d' or kind='top'."
+        )
+    same_shape = len(widget.data) == len(fresh.data) and all(
+        old.type == new.type for old, new in zip(widget.data, fresh.data)
+    )
+    layout = fresh.layout.to_plotly_json()
+    replaced = {key: layout.pop(key, ()) for key in ("annotations", "shapes")}
+    layout.pop("template", None)  # unchanged, and large to send again
+    layout.get("scene", {}).pop("camera", None)  # keep the learner's viewpoint
+    with widget.batch_update():
+        if same_shape:
+            for old, new in zip(widget.data, fresh.data):
+                props = new.to_plotly_json()
+                props.pop("type", None)
+                props.pop("uid", None)
+                old.update(props, overwrite=True)
+        else:  # a widget built by an older version: replace the traces wholesale
+            widget.data = ()
+            widget.add_traces(list(fresh.data))
+        # Merge (not overwrite) so the camera and size set on the widget survive ...
+        widget.layout.update(layout)
+        # ... but replace list-valued parts outright (an empty list clears them).
+        for key, value in replaced.items():
+            setattr(widget.layout, key, value)
+
+
+# --------------------------------------------------------------------------- table and page
+
+
+_TABLE_COLUMNS = (
+    "Round", "Mode", "Contributions", "Mean quality", "Tacit (per person)",
+    "Explicit (per person)", "Shared", "Level", "Level-up", "Still needed", "What was contributed",
+)
+
+
+def spiral_table(trajectory: pd.DataFrame) -> pd.DataFrame:
+    """The spiral as a table, one row per step: the equivalent of the charts in words.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns "Round", "Mode", "Contributions" (how many), "Mean quality",
+        "Tacit (per person)", "Explicit (per person)", "Shared" (share of the tacit stock
+        that is shared, 0-1), "Level", "Level-up" (bool), "Still needed" (the unmet level-up
+        conditions) and "What was contributed" (the texts, one per line). Numbers are rounded
+        to two decimals. Texts are raw: escape them when displaying (``to_html(escape=True)``
+        does).
+    """
+    trajectory = _check(trajectory)
+    n = trajectory["participants"].astype(float)
+    unmet = trajectory.get("unmet", pd.Series("", index=trajectory.index))
+    shared = trajectory.get("shared", pd.Series(float("nan"), index=trajectory.index))
+    table = pd.DataFrame({
+        "Round": trajectory["round"].astype(int),
+        "Mode": [f"{m} {name}" for m, name in zip(trajectory["mode"], trajectory["mode_name"])],
+        "Contributions": trajectory["contributions"].astype(int),
+        "Mean quality": trajectory["quality"].astype(float).round(2),
+        "Tacit (per person)": (trajectory["T"] / n).round(2),
+        "Explicit (per person)": (trajectory["X"] / n).round(2),
+        "Shared": shared.astype(float).round(2),
+        "Level": trajectory["level_name"].astype(str),
+        "Level-up": trajectory["leveled_up"].astype(bool),
+        "Still needed": [s.replace("; ", "\n") for s in unmet.fillna("").astype(str)],
+        "What was contributed": ["\n".join(str(t) for t in texts) for texts in trajectory["texts"]],
+    }, columns=list(_TABLE_COLUMNS))
+    return table
+
+
+_PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px;
+       padding: 0 1rem; color: #222; line-height: 1.45; }
+table { border-collapse: collapse; font-size: 0.85rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; vertical-align: top; }
+td { white-space: pre-line; }
+th { background: #f3f3f3; position: sticky; top: 0; }
+.note { color: #444; }
+"""
+
+
+def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral") -> str:
+    """A standalone, offline HTML page: the animated spiral, the top view and the table.
+
+    plotly.js is inlined (about 5 MB), so the page works without internet access.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        The output of :func:`seci_lab.model.simulate_spiral`.
+    title : str
+        Page heading and figure title (escaped).
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+    """
+    trajectory = _check(trajectory)
+    config = {"displaylogo": False, "responsive": True}
+    spiral = pio.to_html(spiral_figure(trajectory, animated=True, title=title),
+                         include_plotlyjs=True, full_html=False, div_id="seci-spiral-3d",
+                         config=config, default_height="640px",
+                         auto_play=False)
+    top = pio.to_html(spiral_top_view(trajectory, title=title), include_plotlyjs=False,
+                      full_html=False, div_id="seci-spiral-top", config=config,
+                      default_height="560px")
+    table = spiral_table(trajectory).to_html(escape=True, index=False, na_rep="–",
+                                             border=0, classes="seci-table")
+    heading = html_text(title)
+    rounds = int(trajectory["round"].nunique())
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{heading}</title>",
+        f"<style>{_PAGE_STYLE}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{heading}</h1>",
+        '<p class="note">The SECI spiral of knowledge creation: each turn passes through '
+        "Socialization, Externalization, Combination and Internalization, and the spiral rises "
+        "a level (individual, group, organization, inter-organization) when the group shares, "
+        "articulates and justifies enough. The distance from the centre is the knowledge per "
+        f"person. {rounds} round{'s' if rounds != 1 else ''}. Press Play or move the slider; "
+        "hover a point to read its contributions. The same data is in the table below. "
+        "This model is didactic: its parameters are not estimated from data.</p>",
+        "<h2>The spiral, round by round</h2>",
+        spiral,
+        "<h2>Seen from above</h2>",
+        top,
+        "<h2>The spiral as a table</h2>",
+        table,
+        "</body>",
+        "</html>",
+    ])

@@ -1,0 +1,71 @@
+"""Small pieces every seci-lab dashboard shares: safe callbacks and accessible messages."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Callable
+
+import ipywidgets as widgets
+
+from ..escape import html_text
+
+__all__ = ["Message", "safe_callback"]
+
+log = logging.getLogger("seci_lab.ui")
+
+
+class Message(widgets.HTML):
+    """A status line announced to screen readers; the kind is said in words, not only colour."""
+
+    _STYLES = {
+        "error": ("Check this:", "#8a1c1c", "#fdecea"),
+        "ok": ("Done:", "#1e5e2f", "#e8f5ea"),
+        "info": ("Note:", "#1f3f6b", "#e8eef8"),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.clear()
+
+    def show(self, kind: str, text: str) -> None:
+        """Show ``text`` (escaped) as ``kind``: "error", "ok" or "info"."""
+        prefix, fg, bg = self._STYLES[kind]
+        role = "alert" if kind == "error" else "status"
+        self.value = (
+            f'<div role="{role}" aria-live="polite" class="seci-message seci-{kind}" '
+            f'style="color:{fg};background:{bg};padding:0.4em 0.6em;border-radius:4px;'
+            f'border-left:4px solid {fg}"><strong>{prefix}</strong> {html_text(text)}</div>'
+        )
+        self.kind = kind
+        self.text = text
+
+    def clear(self) -> None:
+        self.value = '<div role="status" aria-live="polite" class="seci-message"></div>'
+        self.kind = ""
+        self.text = ""
+
+
+def safe_callback(message: Callable[[], Message]) -> Callable:
+    """Decorate a widget callback so an unexpected error becomes a short message, not a traceback.
+
+    ``message`` returns the :class:`Message` to show it in (looked up at call time).
+    Expected problems (``ValueError`` with a message for the learner) are shown as they are.
+    """
+
+    def decorate(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return func(self, *args, **kwargs)
+            except ValueError as error:
+                message(self).show("error", str(error))
+            except Exception:  # the boundary: log the traceback, keep the page usable
+                log.exception("callback %s failed", func.__name__)
+                message(self).show(
+                    "error", "Something went wrong on our side. Nothing you entered was lost; try again."
+                )
+
+        return wrapper
+
+    return decorate

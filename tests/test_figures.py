@@ -1,0 +1,488 @@
+"""Figures of the spiral: structure, escaping, linear size, widget updates, and in Chromium."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import time
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from seci_lab.figures import (
+    MODE_SYMBOLS,
+    _naive_cumulative_figure,
+    spiral_figure,
+    spiral_html,
+    spiral_table,
+    spiral_top_view,
+    update_figure_widget,
+)
+from seci_lab.model import LEVELS, MODES, Contribution, simulate_spiral
+
+HOSTILE = (
+    '<img src=x onerror="window.__xss=1">',
+    "$x^2$",
+    '<a href="javascript:window.__xss=2">x</a>',
+)
+HOSTILE_TITLE = '<script>window.__xss=3</script> Team $A$'
+QUADRANTS = ("S Socialization", "E Externalization", "C Combination", "I Internalization")
+
+
+@functools.lru_cache(maxsize=None)
+def trajectory(rounds: int, participants: int = 12, hostile: bool = False) -> pd.DataFrame:
+    """One contribution per participant per mode per round at q = 0.7 (the brief's session)."""
+    contributions = []
+    for r in range(1, rounds + 1):
+        for mode in MODES:
+            for p in range(participants):
+                text = f"idea {p} for {mode.value} in round {r}"
+                if hostile and p < len(HOSTILE):
+                    text = HOSTILE[p]
+                contributions.append(
+                    Contribution(participant=f"p{p}", mode=mode, text=text, round=r, quality=0.7)
+                )
+    return simulate_spiral(contributions, participants, rounds=rounds)
+
+
+def round_indices(fig: go.Figure) -> dict[int, int]:
+    """Trace index of each round's trace in the animated figure."""
+    return {
+        int(t.name.split()[1]): i
+        for i, t in enumerate(fig.data)
+        if t.name and t.name.startswith("Round ")
+    }
+
+
+def strings(obj) -> list[str]:
+    """Every string inside a JSON-like structure."""
+    if isinstance(obj, str):
+        return [obj]
+    if isinstance(obj, dict):
+        return [s for v in obj.values() for s in strings(v)]
+    if isinstance(obj, (list, tuple)):
+        return [s for v in obj for s in strings(v)]
+    return []
+
+
+def hover_strings(fig: go.Figure) -> list[str]:
+    """All hover texts and texts of traces and frames, and the titles."""
+    spec = fig.to_plotly_json()
+    out = []
+    for trace in spec["data"] + [d for f in spec.get("frames", []) for d in f.get("data", [])]:
+        for key in ("hovertext", "text", "name"):
+            out += strings(trace.get(key))
+    for layout in [spec["layout"]] + [f.get("layout", {}) for f in spec.get("frames", [])]:
+        out += strings(layout.get("title"))
+        out += strings(layout.get("annotations"))
+    return out
+
+
+# --------------------------------------------------------------------------- animated
+
+
+def test_one_frame_per_round_and_each_frame_touches_only_its_round():
+    t = trajectory(6)
+    fig = spiral_figure(t)
+    rounds = round_indices(fig)
+    assert sorted(rounds) == [1, 2, 3, 4, 5, 6]
+    assert [f.name for f in fig.frames] == [str(r) for r in range(1, 7)]
+    latest = next(i for i, tr in enumerate(fig.data) if tr.name == "Latest step")
+    for r, frame in zip(range(2, 7), fig.frames[1:]):
+        assert frame.baseframe == str(r - 1)
+        assert list(frame.traces) == [latest, rounds[r]]
+        own = frame.data[1].to_plotly_json()
+        assert own == {"type": "scatter3d", "visible": True}  # no data repeated in frames
+        assert len(frame.data[0].x) == 1  # the "latest step" marker only
+    first = fig.frames[0]
+    assert first.baseframe is None
+    settings = dict(zip(first.traces, first.data))
+    for r, i in rounds.items():
+        assert settings[i].visible is (r == 1)
+        assert settings[i].x is None  # visibility only
+
+
+def computed_visibility(fig: go.Figure, name: str) -> dict[int, bool]:
+    """What plotly.js Plots.computeFrame does: merge the frame with its baseframe chain."""
+    frames = {f.name: f for f in fig.frames}
+    chain = []
+    frame = frames[name]
+    while frame is not None:
+        chain.append(frame)
+        frame = frames.get(frame.baseframe) if frame.baseframe else None
+    visible: dict[int, bool] = {i: tr.visible for i, tr in enumerate(fig.data)}
+    for frame in reversed(chain):
+        for index, data in zip(frame.traces, frame.data):
+            if data.visible is not None:
+                visible[index] = data.visible
+    return visible
+
+
+def test_any_slider_jump_shows_exactly_rounds_up_to_the_target():
+    t = trajectory(7)
+    fig = spiral_figure(t)
+    rounds = round_indices(fig)
+    # Initial state: round 1 only, and the slider at its start.
+    assert [r for r, i in rounds.items() if fig.data[i].visible] == [1]
+    assert fig.layout.sliders[0].active == 0
+    for target in (7, 3, 6, 1, 5, 2, 7):
+        visible = computed_visibility(fig, str(target))
+        assert [r for r, i in rounds.items() if visible[i]] == list(range(1, target + 1))
+
+
+def test_round_traces_hold_each_step_once_with_hover():
+    t = trajectory(3)
+    fig = spiral_figure(t)
+    hovers = [h for i in round_indices(fig).values() for h in fig.data[i].hovertext if h]
+    assert len(hovers) == len(t) == 12
+    assert all(h.startswith("<b>Round ") for h in hovers)
+
+
+def test_slider_steps_and_play_pause():
+    t = trajectory(5)
+    fig = spiral_figure(t)
+    (slider,) = fig.layout.sliders
+    assert [s.label for s in slider.steps] == ["1", "2", "3", "4", "5"]
+    assert [list(s.args[0]) for s in slider.steps] == [[str(r)] for r in range(1, 6)]
+    assert all(s.method == "animate" for s in slider.steps)
+    assert all(s.args[1]["frame"]["redraw"] for s in slider.steps)  # 3-D must redraw
+    buttons = {b.label: b for b in fig.layout.updatemenus[0].buttons}
+    play = next(b for label, b in buttons.items() if "Play" in label)
+    pause = next(b for label, b in buttons.items() if "Pause" in label)
+    assert play.method == "animate" and play.args[0] is None
+    assert play.args[1]["frame"]["duration"] > 0
+    assert list(pause.args[0]) == [None]
+    assert pause.args[1]["mode"] == "immediate"
+
+
+# --------------------------------------------------------------------------- labels, symbols
+
+
+@pytest.mark.parametrize("animated", [True, False])
+def test_level_bands_and_quadrants_are_labelled(animated):
+    fig = spiral_figure(trajectory(3), animated=animated)
+    texts = " ".join(hover_strings(fig))
+    for level in LEVELS:
+        assert level.label in texts
+    for quadrant in QUADRANTS:
+        assert quadrant in texts
+    bands = [tr for tr in fig.data if tr.type == "surface"]
+    assert len(bands) == len(LEVELS)
+    # Band L spans heights L..L+1.
+    for level, band in zip(LEVELS, bands):
+        assert min(band.z[0]) == level and max(band.z[1]) == level + 1
+
+
+def test_top_view_quadrants_and_level_hint():
+    fig = spiral_top_view(trajectory(3))
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    for quadrant in QUADRANTS:
+        assert quadrant in texts
+    assert "level" in texts.lower()
+
+
+def test_modes_differ_by_symbol_not_only_colour():
+    assert len(set(MODE_SYMBOLS.values())) == 4
+    for fig in (spiral_figure(trajectory(2), animated=False), spiral_top_view(trajectory(2))):
+        marks = [tr for tr in fig.data if tr.name in QUADRANTS]
+        assert [tr.name for tr in marks] == list(QUADRANTS)
+        assert len({tr.marker.symbol for tr in marks}) == 4
+        assert len({tr.marker.color for tr in marks}) == 4
+    anim = spiral_figure(trajectory(2))
+    round1 = anim.data[round_indices(anim)[1]]
+    shown = [s for s, size in zip(round1.marker.symbol, round1.marker.size) if size]
+    assert shown == [MODE_SYMBOLS[m.value] for m in MODES]
+
+
+def test_positions_follow_the_geometry():
+    import math
+
+    t = trajectory(2)
+    fig = spiral_figure(t, animated=False)
+    s_trace = next(tr for tr in fig.data if tr.name == "S Socialization")
+    row = t[t["mode"] == "S"].iloc[0]
+    a = math.radians(row["angle"])
+    assert s_trace.x[0] == pytest.approx(row["radius"] * math.cos(a), abs=1e-3)
+    assert s_trace.y[0] == pytest.approx(row["radius"] * math.sin(a), abs=1e-3)
+    assert s_trace.z[0] == pytest.approx(row["height"], abs=1e-3)
+    assert s_trace.x[0] < 0 < s_trace.y[0]  # Socialization is top-left
+
+
+# --------------------------------------------------------------------------- escaping
+
+
+def all_figures(t: pd.DataFrame, title: str | None = None) -> list[go.Figure]:
+    return [spiral_figure(t, title=title), spiral_figure(t, animated=False, title=title),
+            spiral_top_view(t, title=title), _naive_cumulative_figure(t, title=title)]
+
+
+def test_participant_text_is_escaped_everywhere():
+    t = trajectory(2, hostile=True)
+    for fig in all_figures(t, title=HOSTILE_TITLE):
+        texts = hover_strings(fig)
+        joined = "\n".join(texts)
+        assert "&lt;img src=x onerror=" in joined  # the texts are there, escaped
+        assert "&lt;a href=&#34;javascript:" in joined
+        assert "&#36;x^2&#36;" in joined
+        for s in texts:
+            assert "<img" not in s and "<a " not in s and "<script" not in s
+            assert "$" not in s
+        # ... and nothing else in the figure carries them raw.
+        raw = fig.to_json()
+        assert "<img" not in raw and "<script" not in raw and "<a " not in raw
+        assert 'href="javascript' not in raw and 'href=\\"javascript' not in raw
+
+
+def test_hover_lists_five_texts_then_a_count_and_shortens_long_ones():
+    long = "word " * 100
+    contributions = [
+        Contribution(participant=f"p{p}", mode=m, text=long if p == 0 else f"idea {p}",
+                     round=1, quality=0.7)
+        for m in MODES for p in range(12)
+    ]
+    t = simulate_spiral(contributions, 12)
+    fig = spiral_figure(t, animated=False)
+    hover = fig.data[[tr.name for tr in fig.data].index("S Socialization")].hovertext[0]
+    assert hover.count("• ") == 5
+    assert "+ 7 more" in hover
+    first = hover.split("• ")[1].split("• ")[0]
+    assert "…" in first and len(first.replace("<br>", " ")) < 140
+    for label in ("Round 1", "Socialization", "Level: Individual"):
+        assert label in hover
+
+
+# --------------------------------------------------------------------------- static, widget
+
+
+def fixed_shape(fig: go.Figure) -> list[tuple[str, str]]:
+    return [(tr.type, tr.name) for tr in fig.data]
+
+
+@pytest.mark.parametrize("view", ["3d", "top"])
+def test_static_trace_set_does_not_depend_on_rounds(view):
+    def build(t):
+        return spiral_figure(t, animated=False) if view == "3d" else spiral_top_view(t)
+
+    shapes = [fixed_shape(build(trajectory(n))) for n in (0, 1, 5, 50)]
+    assert all(shape == shapes[0] for shape in shapes)
+    assert len(shapes[0]) == (14 if view == "3d" else 7)
+    for n in (0, 5):
+        fig = build(trajectory(n))
+        assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
+
+
+@pytest.mark.parametrize("animated", [True, False])
+def test_empty_trajectory_gives_an_inviting_figure(animated):
+    t = trajectory(0)
+    assert len(t) == 0
+    for fig in (spiral_figure(t, animated=animated), spiral_top_view(t)):
+        notes = [a.text for a in fig.layout.annotations]
+        assert any("Add contributions to start your spiral" in n for n in notes)
+        assert not fig.frames
+        fig.to_json()  # valid
+    fig = spiral_figure(t, animated=animated)
+    assert sum(tr.type == "surface" for tr in fig.data) == 4
+    assert all(q in " ".join(hover_strings(fig)) for q in QUADRANTS)
+
+
+def comparable(trace) -> dict:
+    spec = trace.to_plotly_json()
+    spec.pop("uid", None)
+    return spec
+
+
+@pytest.mark.parametrize("view", ["3d", "top"])
+def test_update_figure_widget_matches_a_fresh_figure(view):
+    def build(t):
+        return spiral_figure(t, animated=False) if view == "3d" else spiral_top_view(t)
+
+    widget = go.FigureWidget(build(trajectory(0)))
+    if view == "3d":
+        widget.layout.scene.camera.eye = dict(x=2.0, y=0.1, z=0.3)  # as a learner rotated it
+    for n in (1, 5, 50, 2):
+        update_figure_widget(widget, trajectory(n), title="Class A")
+        fresh = spiral_figure(trajectory(n), animated=False, title="Class A") if view == "3d" \
+            else spiral_top_view(trajectory(n), title="Class A")
+        assert [comparable(a) for a in widget.data] == [comparable(b) for b in fresh.data]
+        assert widget.layout.title.text == fresh.layout.title.text
+        assert [a.text for a in widget.layout.annotations] == [
+            a.text for a in fresh.layout.annotations
+        ]
+        if view == "3d":
+            assert widget.layout.scene.xaxis.range == fresh.layout.scene.xaxis.range
+            assert widget.layout.scene.camera.eye.x == 2.0  # the viewpoint is kept
+        else:
+            assert widget.layout.xaxis.range == fresh.layout.xaxis.range
+    assert not any("Add contributions" in a.text for a in widget.layout.annotations)
+
+
+def test_update_figure_widget_refuses_an_unknown_widget():
+    with pytest.raises(ValueError, match="spiral_top_view"):
+        update_figure_widget(go.FigureWidget(), trajectory(1))
+
+
+# --------------------------------------------------------------------------- size
+
+
+def test_json_grows_linearly_with_rounds():
+    small = len(spiral_figure(trajectory(100)).to_json())
+    start = time.perf_counter()
+    large = len(spiral_figure(trajectory(1000)).to_json())
+    assert large <= 10.5 * small, (small, large)
+    assert time.perf_counter() - start < 20
+
+
+def test_naive_cumulative_baseline_grows_faster():
+    # The benchmark's baseline: quadratic, so 4x the rounds gives far more than 4x the bytes.
+    small = len(_naive_cumulative_figure(trajectory(10)).to_json())
+    large = len(_naive_cumulative_figure(trajectory(40)).to_json())
+    ours = len(spiral_figure(trajectory(40)).to_json())
+    assert large > 8 * small
+    assert ours < large / 3
+
+
+# --------------------------------------------------------------------------- table, html
+
+
+def test_spiral_table():
+    t = trajectory(3, hostile=True)
+    table = spiral_table(t)
+    assert list(table.columns) == [
+        "Round", "Mode", "Contributions", "Mean quality", "Tacit (per person)",
+        "Explicit (per person)", "Shared", "Level", "Level-up", "Still needed",
+        "What was contributed",
+    ]
+    assert len(table) == len(t) == 12
+    assert list(table["Round"]) == [1] * 4 + [2] * 4 + [3] * 4
+    assert list(table["Mode"][:4]) == list(QUADRANTS)
+    assert (table["Contributions"] == 12).all()
+    assert table["Mean quality"].iloc[0] == pytest.approx(0.7)
+    assert HOSTILE[0] in table["What was contributed"].iloc[0]  # raw: escaped on display
+    assert table["Tacit (per person)"].iloc[0] == pytest.approx(t["T"].iloc[0] / 12, abs=0.01)
+    empty = spiral_table(trajectory(0))
+    assert list(empty.columns) == list(table.columns) and len(empty) == 0
+
+
+def test_spiral_html_is_self_contained_and_escaped():
+    page = spiral_html(trajectory(3, hostile=True), title=HOSTILE_TITLE)
+    assert page.startswith("<!DOCTYPE html>")
+    assert len(page) > 3_000_000  # plotly.js inlined
+    # No script is loaded from anywhere (plotly.js itself mentions cdn.plot.ly for geo maps).
+    assert not re.search(r"<script[^>]*\ssrc=", page)
+    assert 'src="http' not in page and "src='http" not in page
+    assert "<script>window.__xss" not in page
+    assert "&lt;script&gt;window.__xss=3&lt;/script&gt; Team $A$" in page  # the heading
+    assert "<img src=x" not in page and '<a href="javascript' not in page
+    assert page.count('class="plotly-graph-div"') == 2
+    assert "<table" in page and "Still needed" in page
+
+
+def test_spiral_html_of_an_empty_trajectory():
+    page = spiral_html(trajectory(0))
+    assert "Add contributions to start your spiral" in page
+
+
+# --------------------------------------------------------------------------- browser
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but no Chromium: set CHROMIUM_PATH or install /usr/bin/chromium")
+    pytest.skip("no system Chromium (set CHROMIUM_PATH)")
+
+
+SLIDER = "document.getElementById('seci-spiral-3d')._fullLayout.sliders[0]"
+VISIBLE_ROUNDS = """() => document.getElementById('seci-spiral-3d')._fullData
+    .filter(t => t.name && t.name.startsWith('Round ') && t.visible === true)
+    .map(t => Number(t.name.split(' ')[1]))"""
+
+
+@pytest.mark.browser
+def test_spiral_html_in_chromium(tmp_path):
+    executable = chromium_path()
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    path = tmp_path / "spiral.html"
+    path.write_text(spiral_html(trajectory(6, hostile=True), title=HOSTILE_TITLE), "utf-8")
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.as_uri())
+            page.wait_for_selector("#seci-spiral-3d .main-svg", timeout=60_000)
+            page.wait_for_selector("#seci-spiral-top .main-svg", timeout=60_000)
+            assert page.locator("#seci-spiral-3d canvas").count() > 0  # WebGL scene drawn
+            # Opens at round 1 (no auto-play), slider at the start.
+            assert page.evaluate(VISIBLE_ROUNDS) == [1]
+
+            page.get_by_text("▶ Play").click()
+            page.wait_for_function(
+                f"() => {SLIDER}.active >= 2",
+                timeout=30_000,
+            )
+            assert errors == []
+            page.get_by_text("❚❚ Pause").click()
+            page.wait_for_timeout(500)
+            # plotly.js rejects the interrupted Play's promise with `undefined` and re-throws it
+            # from its button handler (Plots.executeAPICommand): an unhandled rejection that
+            # every Play/Pause pair causes. Allow exactly that one, nothing else.
+            assert set(errors) <= {"undefined"} and len(errors) <= 1, errors
+            errors.clear()
+            shown = page.evaluate(VISIBLE_ROUNDS)
+            assert len(shown) >= 3 and shown == list(range(1, len(shown) + 1))
+
+            # Slider jumps in both directions, with the slider steps' own arguments.
+            for target in (6, 2, 5, 1, 4):
+                page.evaluate(
+                    """async (k) => { const gd = document.getElementById('seci-spiral-3d');
+                       const step = gd.layout.sliders[0].steps[k - 1];
+                       await Plotly.animate(gd, step.args[0], step.args[1]); }""",
+                    target,
+                )
+                assert page.evaluate(VISIBLE_ROUNDS) == list(range(1, target + 1))
+                title = page.evaluate(
+                    "() => document.getElementById('seci-spiral-3d')._fullLayout.title.text")
+                assert f"Round {target} of 6" in title
+
+            # A real click on the slider rail's far end goes to the last round.
+            rail = page.locator("#seci-spiral-3d .slider-rail-rect").bounding_box()
+            page.mouse.click(rail["x"] + rail["width"] - 2, rail["y"] + rail["height"] / 2)
+            # The slider moves at once; the frame is drawn when plotly.js gets to it.
+            page.wait_for_function(
+                f"() => {SLIDER}.active === 5",
+                timeout=30_000,
+            )
+            page.wait_for_function(f"() => ({VISIBLE_ROUNDS})().length === 6", timeout=30_000)
+            assert page.evaluate(VISIBLE_ROUNDS) == [1, 2, 3, 4, 5, 6]
+
+            # Hover a step with hostile texts in the top view: shown as text, never run.
+            page.evaluate(
+                """() => Plotly.Fx.hover('seci-spiral-top', [{curveNumber: 1, pointNumber: 0}])"""
+            )
+            hover = page.locator("#seci-spiral-top .hoverlayer").text_content()
+            assert '<img src=x onerror="window.__xss=1">' in hover
+            assert "$x^2$" in hover
+            assert page.evaluate(
+                "() => document.querySelectorAll('img, .hoverlayer a, .gtitle a').length") == 0
+            assert page.evaluate("() => window.__xss") is None
+            title = page.locator("h1").inner_text()
+            assert title == HOSTILE_TITLE
+        finally:
+            browser.close()
+    assert errors == []
+    assert all(url.startswith("file:") for url in requests), requests  # works offline

@@ -1,0 +1,193 @@
+"""The knowledge-spiral lab (notebook 05) driven headlessly, as a learner would use it."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode
+from seci_lab.ui import spiral_lab
+
+GOOD = {
+    Mode.SOCIALIZATION: "I shadowed the head nurse for 3 days and watched how she calms patients, because the manual says nothing about it.",
+    Mode.EXTERNALIZATION: "Calming a patient is like tuning an instrument: first listen, then adjust. I wrote it as a 3-step model because others asked.",
+    Mode.COMBINATION: "I combined my 3-step model with the ward checklist and two incident reports into one page, sorted by situation, so new staff find it.",
+    Mode.INTERNALIZATION: "I practised the one-page guide on 5 night shifts until it became second nature, because reading alone did not stick.",
+}
+
+
+def add(lab, mode, text, quality=None):
+    lab.mode.value = mode
+    if quality is not None:
+        lab.use_rubric.value = False
+        lab.quality.value = quality
+    lab.text.value = text
+    lab.add_button.click()
+
+
+def full_round(lab, quality=None):
+    for mode in MODES:
+        add(lab, mode, GOOD[mode], quality)
+
+
+def plotted_points(fig):
+    return sum(len(t.x or ()) for t in fig.data if t.mode and "markers" in t.mode and t.name in {m.label for m in MODES} | {f"{m.value} · {m.label}" for m in MODES})
+
+
+def test_adding_contributions_grows_the_spiral():
+    lab = spiral_lab()
+    assert lab.trajectory.empty
+    add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])
+    assert len(lab.contributions) == 1 and lab.text.value == ""
+    assert lab.message.kind == "ok" and "Effect on the spiral" in lab.message.text
+    assert len(lab.trajectory) == 4  # one round simulated
+    radius_after_one = lab.trajectory["radius"].iloc[-1]
+    for mode in MODES[1:]:
+        add(lab, mode, GOOD[mode])
+    assert lab.trajectory["radius"].iloc[-1] > radius_after_one
+    # the live figure holds the trajectory: every x of the path trace is a step
+    path = [t for t in lab.figure.data if t.x is not None and len(t.x) == len(lab.trajectory)]
+    assert path, "no trace of the 3-D figure shows all steps"
+
+
+def test_rounds_and_level_up_are_reported():
+    lab = spiral_lab()
+    for _ in range(8):
+        full_round(lab, quality=0.9)
+        lab.next_round_button.click()
+    assert lab.round == 9
+    assert lab.trajectory["level"].max() >= 1
+    assert "Group" in lab.status.value
+    assert len(lab.entries.options) == 32
+
+
+def test_next_round_needs_a_contribution():
+    lab = spiral_lab()
+    lab.next_round_button.click()
+    assert lab.round == 1
+    assert lab.message.kind == "error" and "no contributions" in lab.message.text
+
+
+def test_unmet_conditions_are_shown_in_words():
+    lab = spiral_lab()
+    add(lab, Mode.SOCIALIZATION, "short", quality=0.3)
+    assert "Still needed to reach Group" in lab.status.value
+    assert "Externalization" in lab.status.value  # a missing mode is named
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("   ", "empty"), ("x" * (TEXT_MAX_CHARS + 5), "limit")],
+)
+def test_bad_input_gets_a_message_and_keeps_the_text(text, expected):
+    lab = spiral_lab()
+    add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])
+    lab.text.value = text
+    lab.add_button.click()
+    assert lab.message.kind == "error" and expected in lab.message.text
+    assert lab.text.value == text  # nothing the learner typed is thrown away
+    assert len(lab.contributions) == 1
+
+
+def test_forged_widget_values_cannot_break_the_rules():
+    lab = spiral_lab()
+    lab.use_rubric.value = False
+    # what a crafted comm message does: set_state bypasses the page, not Python's validation
+    lab.quality.set_state({"value": 7.0})
+    lab.text.value = "I watched a carpenter plane a board."
+    lab.add_button.click()
+    assert len(lab.contributions) == 1 and 0.0 <= lab.contributions[0].quality <= 1.0
+    lab.group_size.set_state({"value": 10_000})
+    assert lab.trajectory["participants"].iloc[-1] <= 500
+    lab.round = 1
+    lab.text.value = "x" * (TEXT_MAX_CHARS + 1)
+    lab.add_button.click()
+    assert len(lab.contributions) == 1
+
+
+def test_html_and_script_are_kept_as_text_and_escaped():
+    lab = spiral_lab()
+    payload = '<img src=x onerror=alert(1)><script>alert(2)</script> $x^2$'
+    add(lab, Mode.EXTERNALIZATION, payload)
+    assert lab.contributions[0].text == payload
+    assert "<img" not in lab.table.value and "<script" not in lab.table.value
+    assert "&lt;img" in lab.table.value
+    hover = " ".join(str(t.hovertext) + str(t.text) for t in lab.figure.data)
+    assert "<img" not in hover and "<script" not in hover and "$x" not in hover
+    assert "<img" not in lab.message.value
+
+
+def test_rubric_suggests_quality_with_reasons_and_hint():
+    lab = spiral_lab()
+    lab.mode.value = Mode.SOCIALIZATION
+    lab.text.value = "ok"
+    low = lab.quality.value
+    assert "To improve" in lab.rubric.value
+    lab.text.value = GOOD[Mode.SOCIALIZATION]
+    assert lab.quality.value > low
+    assert "Suggested quality" in lab.rubric.value
+
+
+def test_remove_and_views_and_replay():
+    lab = spiral_lab()
+    full_round(lab)
+    lab.entries.value = 0
+    lab.remove_button.click()
+    assert len(lab.contributions) == 3 and lab.contributions[0].mode is Mode.EXTERNALIZATION
+    lab.view.value = "Table"
+    assert lab.view_box.children == (lab.table,)
+    assert "<table" in lab.table.value
+    lab.view.value = "Top view"
+    assert lab.view_box.children == (lab.top_view,)
+    lab.replay.value = 1
+    assert "round 1" in lab.replay_label.value.lower()
+    lab.replay.value = lab.replay.max
+    assert "whole spiral" in lab.replay_label.value
+
+
+def test_model_parameters_change_the_spiral_and_reset():
+    lab = spiral_lab()
+    for _ in range(3):
+        full_round(lab, quality=0.8)
+        lab.next_round_button.click()
+    base_x = lab.trajectory["X"].iloc[-1]
+    lab.param_sliders["phi"].value = 0.2
+    assert lab.trajectory["X"].iloc[-1] < base_x
+    lab.group_size.value = 10
+    assert lab.trajectory["participants"].iloc[-1] == 10
+    lab.reset_button.click()
+    lab.group_size.value = 1
+    assert lab.trajectory["X"].iloc[-1] == pytest.approx(base_x)
+
+
+def test_downloads_build_files_from_the_current_work():
+    lab = spiral_lab()
+    full_round(lab)
+    sent = []
+    lab.download_csv.send = lambda content, buffers=None: sent.append((content, buffers))
+    data = lab.download_csv.request()
+    assert sent and sent[0][0]["filename"] == "my-knowledge-spiral.csv"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert len(rows) == 4 and rows[0]["mode"] == "S"
+    html = lab._html_bytes().decode()
+    assert "<html" in html.lower() and "plotly" in html.lower()
+    contributions = lab.download_contributions.request()
+    assert b"shadowed the head nurse" in contributions
+
+
+def test_csv_export_defuses_formulas():
+    lab = spiral_lab()
+    add(lab, Mode.COMBINATION, '=HYPERLINK("http://evil","x") combined two checklists into one')
+    lab.download_contributions.send = lambda *a, **k: None
+    data = lab.download_contributions.request().decode("utf-8-sig")
+    assert "'=HYPERLINK" in data
+
+
+def test_on_change_receives_every_change():
+    seen = []
+    lab = spiral_lab(on_change=seen.append)
+    add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])
+    lab.next_round_button.click()
+    assert len(seen) == 2 and len(seen[-1]) == 1
