@@ -34,7 +34,8 @@ test: install-test
 ## bench: run the benchmarks and print their tables (see bench/README.md)
 bench: install-test
 	./scripts/ensure-chromium.sh || true
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_spiral.py
+	$(BIN)/python bench/bench_voila.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,93 @@
+"""05_knowledge_spiral in Voila and Chromium, used as a learner would."""
+
+from __future__ import annotations
+
+import pytest
+
+from voila_testing import wait_for_voila
+
+pytestmark = pytest.mark.browser
+
+SPIRAL = "voila/render/05_knowledge_spiral.ipynb"
+
+ROUND = [
+    ("S · Socialization", "I shadowed the head baker for 3 days because the recipe missed the kneading."),
+    ("E · Externalization", "Kneading is like stretching a rubber band and twisting it: I wrote it as 3 steps."),
+    ("C · Combination", "I combined my 3 steps with the machine spec into one table, sorted by phase."),
+    ("I · Internalization", "I practised the table's steps on 4 loaves until they became second nature."),
+]
+
+
+_POINTS_JS = """() => {
+          const modes = ['S Socialization', 'E Externalization', 'C Combination', 'I Internalization'];
+          let best = 0;
+          for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+            let n = 0;
+            for (const t of (gd.data || []))
+              if (t.type === 'scatter3d' && modes.includes(t.name) && t.x) n += t.x.length;
+            best = Math.max(best, n);
+          }
+          return best;
+        }"""
+
+
+def spiral_points(page) -> int:
+    """Number of mode steps drawn in the live 3-D FigureWidget (one marker per step)."""
+    return page.evaluate(_POINTS_JS)
+
+
+def wait_for_points(page, n: int) -> None:
+    """Wait until the live spiral shows ``n`` steps (updates arrive over the websocket)."""
+    page.wait_for_function(f"() => ({_POINTS_JS})() === {n}", timeout=20_000)
+
+
+def add(page, mode_label: str, text: str) -> None:
+    # ipywidgets writes option labels with non-breaking spaces: pick by position
+    index = [label for label, _ in ROUND].index(mode_label)
+    page.get_by_label("Mode", exact=True).select_option(index=index)
+    box = page.get_by_label("Your contribution", exact=True)
+    box.fill(text)
+    page.get_by_role("button", name="Add to spiral").click()
+
+
+def test_learner_builds_a_spiral(base_url, page, console):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base_url + SPIRAL)
+    wait_for_voila(page)
+    assert spiral_points(page) == 0
+
+    add(page, *ROUND[0])
+    page.get_by_text("Added to round 1").wait_for()
+    wait_for_points(page, 4)  # one round = four mode steps
+
+    for mode_label, text in ROUND[1:]:
+        add(page, mode_label, text)
+    page.get_by_role("button", name="Start next round").click()
+    page.get_by_text("Round 2 started").wait_for()
+    add(page, *ROUND[0])
+    page.wait_for_function("() => document.body.innerText.includes('Added to round 2')")
+    wait_for_points(page, 8)  # the spiral grew by a round
+
+    # bad input: a message beside the field, the text kept
+    page.get_by_label("Your contribution", exact=True).fill("   ")
+    page.get_by_role("button", name="Add to spiral").click()
+    page.get_by_text("The contribution is empty").wait_for()
+
+    # hostile text is shown as text and never runs
+    payload = '<img src=x onerror=alert(1)><script>alert(2)</script>'
+    add(page, "E · Externalization", payload)
+    page.wait_for_function("() => document.body.innerText.includes('Added to round 2, Externalization')")
+    page.get_by_role("button", name="Table", exact=True).click()
+    page.wait_for_function("(p) => document.body.innerText.includes(p)", arg=payload)
+    assert dialogs == []
+    assert page.locator("img[src=x]").count() == 0
+
+    # downloads work in the browser
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download spiral data (CSV)").click()
+    path = download.value.path()
+    content = open(path, encoding="utf-8-sig").read()
+    assert content.startswith("step,round,mode") and "shadowed the head baker" in content
+
+    console.assert_no_errors()

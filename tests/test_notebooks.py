@@ -1,0 +1,114 @@
+"""Every notebook: committed clean, linked from the welcome page, and runs without errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from voila_testing import isolated_env
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+WELCOME = NOTEBOOKS_DIR / "00_welcome.ipynb"
+CELL_TIMEOUT = 120  # seconds per cell; a hang (DESIGN.md: Output widgets filled at start) fails
+
+# Markdown links [text](target) and <a href="target">.
+_LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|href=[\"']([^\"']+)[\"']")
+
+
+def _ids(paths):
+    return [p.name for p in paths]
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _links(path: Path) -> list[str]:
+    targets = []
+    for cell in _read(path).cells:
+        if cell.cell_type == "markdown":
+            targets += [a or b for a, b in _LINK.findall(cell.source)]
+    return targets
+
+
+def _local_notebook_links(path: Path) -> list[str]:
+    return [t.split("#")[0] for t in _links(path) if not re.match(r"^[a-z][a-z0-9+.-]*:|^#|^/", t)]
+
+
+def test_notebooks_exist():
+    assert WELCOME.is_file(), "notebooks/00_welcome.ipynb is the front door of `seci-lab serve`"
+    assert len(NOTEBOOKS) >= 2
+
+
+def test_package_ships_the_notebooks():
+    # seci_lab/notebooks is a symlink to ../notebooks, so wheels carry the lessons.
+    from seci_lab.cli import default_notebooks_dir
+
+    shipped = sorted(p.name for p in default_notebooks_dir().glob("*.ipynb"))
+    assert shipped == [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_committed_without_outputs(path):
+    nb = _read(path)
+    nbformat.validate(nb)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        assert cell.outputs == [], f"{path.name} cell {index} has outputs: strip them before committing"
+        assert cell.execution_count is None, f"{path.name} cell {index} has an execution count"
+    assert "widgets" not in nb.metadata, f"{path.name} stores widget state in its metadata"
+
+
+def test_welcome_links_every_notebook():
+    linked = set(_local_notebook_links(WELCOME))
+    missing = [p.name for p in NOTEBOOKS if p != WELCOME and p.name not in linked]
+    assert not missing, f"00_welcome.ipynb does not link: {missing}"
+
+
+def test_welcome_links_resolve():
+    targets = _local_notebook_links(WELCOME)
+    assert targets, "00_welcome.ipynb has no links to lessons"
+    broken = [t for t in targets if not (NOTEBOOKS_DIR / t).is_file()]
+    assert not broken, f"00_welcome.ipynb links to missing files: {broken}"
+    # Relative links work in both JupyterLab and Voila (/voila/render/<name>); absolute ones
+    # would only work in one of them.
+    absolute = [t for t in _links(WELCOME) if t.startswith("/")]
+    assert not absolute, f"use relative links, not {absolute}"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_executes(path, tmp_path):
+    from nbclient import NotebookClient
+
+    workdir = tmp_path / "notebooks"  # a copy, so a notebook that writes files cannot dirty the repo
+    shutil.copytree(NOTEBOOKS_DIR, workdir)
+    nb = _read(workdir / path.name)
+    env = isolated_env(tmp_path / "env")
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(workdir)}},
+        allow_errors=False,
+    )
+
+    def run():
+        # nbclient starts its own event loop; a worker thread keeps it apart from Playwright's.
+        client.execute(env=env)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
+
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            assert output.output_type != "error", f"{path.name} cell {index}: {output.ename}: {output.evalue}"
+            if output.output_type == "stream":
+                assert output.name != "stderr", f"{path.name} cell {index} wrote to stderr:\n{output.text}"
