@@ -1,0 +1,10 @@
+"""Persistence (SQLAlchemy Core): learner progress and workshop sessions.
+
+SQLite in the user's data folder by default (``$SECI_LAB_DB`` overrides it), any SQLAlchemy
+URL (PostgreSQL for several hosts or JupyterHub) by choice. See :mod:`.engine` for how
+concurrent writers from many kernels stay safe.
+"""
+
+from .engine import DB_ENV, data_dir, default_url, make_engine, read, write
+
+__all__ = ["DB_ENV", "data_dir", "default_url", "make_engine", "read", "write"]

@@ -1,0 +1,124 @@
+"""Database engines for seci-lab: SQLite by default, PostgreSQL (or any SQLAlchemy URL) by choice.
+
+Many Voila kernels (one per visitor) write to the same SQLite file. Python's default
+deferred transactions lose writes there ("database is locked" ignores the busy timeout when a
+reader upgrades to a writer), so (DESIGN.md):
+
+- WAL journal, so readers never block the writer;
+- every write transaction starts with ``BEGIN IMMEDIATE`` (it takes the write lock up front,
+  where the busy timeout applies);
+- a 30 s busy timeout and a bounded retry with backoff around each write;
+- callers pass an idempotency key where a double click must not store twice.
+
+Use :func:`write` for every change and :func:`read` for queries.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+import platformdirs
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+
+__all__ = ["DB_ENV", "default_url", "make_engine", "read", "write", "data_dir"]
+
+#: Environment variable that overrides where the learner database lives (a path or a URL).
+DB_ENV = "SECI_LAB_DB"
+BUSY_TIMEOUT_S = 30.0
+WRITE_ATTEMPTS = 8
+
+T = TypeVar("T")
+
+
+def data_dir() -> Path:
+    """The per-user data folder (never inside a served notebooks folder)."""
+    return Path(platformdirs.user_data_dir("seci-lab", appauthor=False))
+
+
+def default_url() -> str:
+    """``$SECI_LAB_DB`` (a SQLAlchemy URL or a file path), else a SQLite file in :func:`data_dir`."""
+    value = os.environ.get(DB_ENV, "").strip()
+    if value:
+        return value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+    return f"sqlite:///{data_dir() / 'seci-lab.sqlite'}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (default :func:`default_url`) with the settings above.
+
+    Raises
+    ------
+    ValueError
+        When the SQLite file's folder cannot be created or the URL is not understood.
+    """
+    url = url or default_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ValueError(f"Cannot create the folder for the database {path}: {error.strerror}.") from error
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        _configure_sqlite(engine)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as error:  # a bad URL or a missing driver: say which
+        raise ValueError(f"Cannot open the database {url!r}: {error}") from error
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event, not the sqlite3 module, start transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable across crashes of the process in WAL
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _is_busy(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text
+
+
+def write(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run ``work(connection)`` in one write transaction, retrying when the database is busy.
+
+    ``work`` may run more than once, so it must only touch the database (use an idempotency
+    key for inserts that must happen once).
+    """
+    delay = 0.05
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+                with conn.begin():
+                    return work(conn)
+        except OperationalError as error:
+            if attempt == WRITE_ATTEMPTS or not _is_busy(error):
+                raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 2.0)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def read(engine: Engine) -> Iterator[Connection]:
+    """A connection for queries (a deferred transaction: never blocks writers under WAL)."""
+    with engine.connect() as conn:
+        yield conn
