@@ -331,6 +331,7 @@ def _layout_3d(steps: _Steps, title: str | None, kind: str) -> dict:
         meta={_META_KEY: kind},
         # The camera a learner chose survives updates of the data.
         uirevision="seci-lab-spiral",
+        height=620,
         margin=dict(l=0, r=0, t=70, b=0),
         legend=dict(orientation="h", yanchor="top", y=1.0, x=1.0, xanchor="right"),
         scene=dict(
@@ -342,7 +343,7 @@ def _layout_3d(steps: _Steps, title: str | None, kind: str) -> dict:
                        gridcolor="#eeeeee", showspikes=False),
             aspectmode="manual", aspectratio=dict(x=1, y=1, z=1.2),
             # From the front of the classic 2x2 matrix: S and E behind, I and C in front.
-            camera=dict(eye=dict(x=0.6, y=-1.9, z=0.9)),
+            camera=dict(eye=dict(x=0.45, y=-1.45, z=0.7)),
         ),
         annotations=[] if steps.n else [_empty_annotation()],
     )
