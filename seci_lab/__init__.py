@@ -17,6 +17,7 @@ __all__ = [
     "MODES",
     "Mode",
     "SpiralParams",
+    "question_bank",
     "simulate_spiral",
     "spiral_figure",
     "__version__",
@@ -29,4 +30,8 @@ def __getattr__(name: str):
         from .figures import spiral_figure
 
         return spiral_figure
+    if name == "question_bank":
+        from .content import question_bank
+
+        return question_bank
     raise AttributeError(f"module 'seci_lab' has no attribute {name!r}")

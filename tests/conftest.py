@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from sqlalchemy import delete, update
+
+from seci_lab.store import write
+from seci_lab.store.progress import DEFAULT_NAME, answers_table, contributions_table, learners, open_progress
 
 from voila_testing import ConsoleRecord, VoilaServer, find_chromium, launch_chromium, start_server
 
@@ -88,3 +92,23 @@ def page(_recorded_page):
 def console(_recorded_page) -> ConsoleRecord:
     """What ``page`` logged: ``console.assert_no_errors()`` allows only DESIGN.md's harmless list."""
     return _recorded_page[1]
+
+
+@pytest.fixture
+def fresh_learner(voila_server):
+    """The served kernels' learner database (tests/voila_testing.py isolated_env), emptied
+    before and after, so other browser tests on the same server start from a blank spiral."""
+    db = voila_server.root / "data" / "seci-lab.sqlite"
+    progress = open_progress(url=f"sqlite:///{db}")
+
+    def reset():
+        def work(conn):
+            conn.execute(delete(answers_table))
+            conn.execute(delete(contributions_table))
+            conn.execute(update(learners).values(name=DEFAULT_NAME, round=1))
+        write(progress.engine, work)
+
+    reset()
+    yield progress
+    reset()
+    progress.engine.dispose()

@@ -50,7 +50,7 @@ def add(page, mode_label: str, text: str) -> None:
     page.get_by_role("button", name="Add to spiral").click()
 
 
-def test_learner_builds_a_spiral(base_url, page, console):
+def test_learner_builds_a_spiral(base_url, page, console, fresh_learner):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(base_url + SPIRAL)

@@ -10,11 +10,37 @@ from .contributions import (
     Contribution,
     normalize_text,
 )
+from .exercises import (
+    KINDS,
+    LESSONS,
+    MASTERY_THRESHOLD,
+    AnswerError,
+    Feedback,
+    Option,
+    Question,
+    QuizSession,
+    check,
+    draw_questions,
+    mode_options,
+    validate_bank,
+)
 from .rubric import RubricScore, suggest_quality
 from .modes import LEVELS, MODES, Knowledge, Level, Mode, ModeFacts
 from .spiral import TRAJECTORY_COLUMNS, SpiralParams, simulate_spiral
 
 __all__ = [
+    "AnswerError",
+    "Feedback",
+    "KINDS",
+    "LESSONS",
+    "MASTERY_THRESHOLD",
+    "Option",
+    "Question",
+    "QuizSession",
+    "check",
+    "draw_questions",
+    "mode_options",
+    "validate_bank",
     "Contribution",
     "DEFAULT_QUALITY",
     "Knowledge",

@@ -71,12 +71,15 @@ class SpiralLab(widgets.VBox):
     """
 
     def __init__(self, participants: int = 1, contributions: list[Contribution] | None = None,
-                 on_change: Callable[[list[Contribution]], None] | None = None):
+                 on_change: Callable[[list[Contribution]], None] | None = None, round: int = 1):
         self.contributions: list[Contribution] = list(contributions or [])
-        self.round = max((c.round for c in self.contributions), default=1)
+        self.round = max(max((c.round for c in self.contributions), default=1), max(1, int(round)))
         self.params = SpiralParams()
         self.on_change = on_change
-        self.trajectory = simulate_spiral([], 1)
+        # Built from the starting contributions: a FigureWidget shows its data at construction;
+        # updates sent before the page displays it are lost.
+        self.trajectory = simulate_spiral(self.contributions, participants, self.params,
+                                          rounds=self._rounds()) if self.contributions else simulate_spiral([], 1)
 
         # --- entry form -------------------------------------------------------------------
         self.round_label = widgets.HTML()
@@ -347,7 +350,8 @@ class SpiralLab(widgets.VBox):
 
 
 def spiral_lab(participants: int = 1, contributions: list[Contribution] | None = None,
-               on_change: Callable[[list[Contribution]], None] | None = None) -> SpiralLab:
+               on_change: Callable[[list[Contribution]], None] | None = None,
+               round: int = 1) -> SpiralLab:
     """Build the knowledge-spiral lab widget (it does not display itself).
 
     Parameters
@@ -358,8 +362,11 @@ def spiral_lab(participants: int = 1, contributions: list[Contribution] | None =
         Work to start from (for example restored from a save).
     on_change : callable, optional
         Called with the contributions after every change, e.g. to save them.
+    round : int
+        The round being entered (at least the last round of ``contributions``), e.g. restored.
     """
-    return SpiralLab(participants=participants, contributions=contributions, on_change=on_change)
+    return SpiralLab(participants=participants, contributions=contributions, on_change=on_change,
+                     round=round)
 
 
 def _rubric_html(score) -> str:

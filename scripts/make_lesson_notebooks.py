@@ -1,0 +1,57 @@
+"""Regenerate the four lesson notebooks (01-04) and the code cell of 05, outputs stripped.
+
+Run from the repository root: ``python scripts/make_lesson_notebooks.py``. The lesson text lives
+in seci_lab/content; a notebook only calls ``lesson_page(mode)``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_notebook import write  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1] / "notebooks"
+
+LESSONS = [
+    ("01_socialization", "S", "Lesson 1: Socialization", "sharing tacit knowledge by spending time together",
+     None, ("02_externalization", "Lesson 2: Externalization")),
+    ("02_externalization", "E", "Lesson 2: Externalization", "putting tacit know-how into words",
+     ("01_socialization", "Lesson 1: Socialization"), ("03_combination", "Lesson 3: Combination")),
+    ("03_combination", "C", "Lesson 3: Combination", "sorting and merging explicit knowledge into a system",
+     ("02_externalization", "Lesson 2: Externalization"), ("04_internalization", "Lesson 4: Internalization")),
+    ("04_internalization", "I", "Lesson 4: Internalization", "making explicit knowledge your own by doing",
+     ("03_combination", "Lesson 3: Combination"), ("05_knowledge_spiral", "Your knowledge spiral")),
+]
+
+
+def lesson_cells(mode: str, title: str, topic: str, previous, following) -> list[tuple[str, str]]:
+    back = f"[{previous[1]}]({previous[0]}.ipynb) · " if previous else ""
+    return [
+        ("md", f"# {title}\n\n"
+               f"This lesson is about {topic}. It follows one shape: the goals and the mode explained, "
+               "exercises, a short quiz, and a recap of what you added to your knowledge spiral. "
+               "Your answers are saved on this computer as you enter them, and come back when you "
+               "reopen the page.\n\n"
+               f"[Back to the welcome page](00_welcome.ipynb) · {back}"
+               f"[Next: {following[1]}]({following[0]}.ipynb)"),
+        ("code", f'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("{mode}")'),
+        ("md", "## Where next\n\n"
+               "Everything you saved in this lesson is now part of your spiral: open "
+               "[your knowledge spiral](05_knowledge_spiral.ipynb) to see it grow"
+               + (f", or go on to [{following[1]}]({following[0]}.ipynb)" if following[0] != "05_knowledge_spiral"
+                  else ", then start the next round there and turn the spiral again")
+               + ". Under **My work** you can download all of your work (a report, JSON and CSV) "
+               "or import it on another computer."),
+    ]
+
+
+def main() -> None:
+    for name, mode, title, topic, previous, following in LESSONS:
+        write(str(ROOT / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following))
+
+
+if __name__ == "__main__":
+    main()

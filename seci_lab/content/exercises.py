@@ -1,0 +1,146 @@
+"""The mode exercises as data: ``exercises.toml``, validated on load.
+
+Each mode has a title, an introduction, its free-text fields (key, label, prompt, placeholder
+and progressive hints: a nudge first, more on request) and a few lists (kinds of shared
+experience, story prompts, sample cards, self-assessment items). A mistake in the file raises
+:class:`ExerciseContentError` naming the mode and the field.
+
+Pure: standard library and ``seci_lab.model`` only.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from ..model.modes import MODES, Mode
+
+__all__ = ["ExerciseContentError", "ExerciseField", "ModeExercises", "load_exercises", "parse_exercises"]
+
+_SECTIONS = {Mode.SOCIALIZATION: "socialization", Mode.EXTERNALIZATION: "externalization",
+             Mode.COMBINATION: "combination", Mode.INTERNALIZATION: "internalization"}
+#: Lists each mode must have (the widgets rely on them).
+_REQUIRED_LISTS = {
+    Mode.SOCIALIZATION: ("kinds", "timings", "story_prompts"),
+    Mode.EXTERNALIZATION: (),
+    Mode.COMBINATION: ("sample_cards",),
+    Mode.INTERNALIZATION: ("self_items", "self_scale"),
+}
+_REQUIRED_TEXTS = {Mode.EXTERNALIZATION: ("skill_label", "skill_placeholder")}
+#: Field keys each mode must have.
+_REQUIRED_FIELDS = {
+    Mode.SOCIALIZATION: ("experience", "journal", "story"),
+    Mode.EXTERNALIZATION: ("metaphor", "analogy", "model", "instructions", "uncaptured"),
+    Mode.COMBINATION: ("synthesis",),
+    Mode.INTERNALIZATION: ("plan", "log", "aar_intended", "aar_actual", "aar_why", "aar_sustain"),
+}
+
+
+class ExerciseContentError(ValueError):
+    """The exercises file has a mistake; the message names where."""
+
+
+@dataclass(frozen=True)
+class ExerciseField:
+    """One free-text answer of an exercise."""
+
+    key: str
+    label: str
+    prompt: str
+    placeholder: str
+    hints: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModeExercises:
+    """The exercises of one mode's lesson."""
+
+    mode: Mode
+    title: str
+    intro: str
+    fields: tuple[ExerciseField, ...]
+    lists: dict[str, tuple[str, ...]]
+    texts: dict[str, str]
+
+    def field(self, key: str) -> ExerciseField:
+        """The field ``key`` (KeyError if there is none)."""
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+
+def _text(where: str, table: dict, name: str) -> str:
+    value = table.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ExerciseContentError(f"{where}: '{name}' must be non-empty text.")
+    return value.strip()
+
+
+def _texts(where: str, value: object, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ExerciseContentError(f"{where}: '{name}' must be a non-empty list of texts.")
+    return tuple(v.strip() for v in value)
+
+
+def parse_exercises(data: dict) -> dict[Mode, ModeExercises]:
+    """Validate parsed TOML ``data`` and build the exercises of every mode.
+
+    Raises
+    ------
+    ExerciseContentError
+        Naming the mode and field that is wrong.
+    """
+    result = {}
+    for mode in MODES:
+        section = _SECTIONS[mode]
+        table = data.get(section)
+        if not isinstance(table, dict):
+            raise ExerciseContentError(f"[{section}] is missing.")
+        if table.get("mode") != mode.value:
+            raise ExerciseContentError(f"[{section}]: 'mode' must be {mode.value!r}.")
+        fields = []
+        raw_fields = table.get("fields")
+        if not isinstance(raw_fields, list) or not raw_fields:
+            raise ExerciseContentError(f"[{section}]: at least one [[{section}.fields]] is needed.")
+        for n, raw in enumerate(raw_fields, start=1):
+            where = f"[{section}] field {n}"
+            if not isinstance(raw, dict):
+                raise ExerciseContentError(f"{where}: must be a table.")
+            key = _text(where, raw, "key")
+            if not key.replace("_", "").isalnum():
+                raise ExerciseContentError(f"{where}: the key {key!r} may hold only letters, digits and _.")
+            hints = _texts(f"{where} ({key})", raw.get("hints"), "hints")
+            if len(hints) < 2:
+                raise ExerciseContentError(f"{where} ({key}): give at least two progressive hints.")
+            fields.append(ExerciseField(key, _text(where, raw, "label"), _text(where, raw, "prompt"),
+                                        _text(where, raw, "placeholder"), hints))
+        keys = [f.key for f in fields]
+        if len(set(keys)) != len(keys):
+            raise ExerciseContentError(f"[{section}]: field keys repeat: {keys}.")
+        missing = [k for k in _REQUIRED_FIELDS[mode] if k not in keys]
+        if missing:
+            raise ExerciseContentError(f"[{section}]: missing fields {missing}.")
+        lists = {name: _texts(f"[{section}]", table.get(name), name) for name in _REQUIRED_LISTS[mode]}
+        texts = {name: _text(f"[{section}]", table, name) for name in _REQUIRED_TEXTS.get(mode, ())}
+        result[mode] = ModeExercises(mode, _text(f"[{section}]", table, "title"),
+                                     " ".join(_text(f"[{section}]", table, "intro").split()),
+                                     tuple(fields), lists, texts)
+    return result
+
+
+@functools.cache
+def _load_all() -> dict[Mode, ModeExercises]:
+    source = resources.files(__package__).joinpath("exercises.toml")
+    try:
+        data = tomllib.loads(source.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ExerciseContentError(f"exercises.toml is not valid TOML: {error}") from error
+    return parse_exercises(data)
+
+
+def load_exercises(mode: Mode | str) -> ModeExercises:
+    """The validated exercises of ``mode`` (read once per process)."""
+    return _load_all()[Mode.parse(mode)]

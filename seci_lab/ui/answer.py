@@ -1,0 +1,203 @@
+"""One free-text answer of a lesson exercise: prompt, progressive hints, rubric feedback, saving.
+
+Every answer is saved when the learner presses Save: the text and the rubric's feedback go to
+the progress store (an upsert, so a double click stores once) and the text joins the learner's
+spiral as a Contribution of the exercise's mode, in the learner's current round. A bad input
+(empty, over the cap) gets a message beside the field and the text stays in the box.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as widgets
+
+from ..content.exercises import ExerciseField
+from ..escape import html_text, shorten
+from ..model import TEXT_MAX_CHARS, Contribution, Mode, suggest_quality
+from ..store.progress import Progress
+from .common import Message, safe_callback
+
+__all__ = ["TextAnswer", "feedback_html", "section_html"]
+
+_FULL = widgets.Layout(width="100%")
+
+
+def section_html(title: str, text: str = "", level: int = 3) -> widgets.HTML:
+    """A heading and a paragraph (our own content, escaped all the same)."""
+    body = f"<p>{html_text(text)}</p>" if text else ""
+    return widgets.HTML(f"<h{level}>{html_text(title)}</h{level}>{body}", layout=_FULL)
+
+
+def feedback_html(record: dict) -> str:
+    """The rubric's feedback on a saved answer: quality, reasons and one hint (all escaped)."""
+    quality = record.get("quality")
+    if not isinstance(quality, (int, float)) or isinstance(quality, bool):
+        return ""
+    reasons = "".join(f"<li>{html_text(r)}</li>" for r in record.get("reasons", []) if isinstance(r, str))
+    hint = html_text(record.get("hint", ""))
+    return (
+        f'<div class="seci-rubric" role="status" aria-live="polite"><strong>Suggested quality '
+        f"{quality:.2f} of 1</strong> (this feeds your spiral)<ul>{reasons}</ul>"
+        f"<em>To improve:</em> {hint}</div>"
+    )
+
+
+class TextAnswer(widgets.VBox):
+    """A labelled text box with Save and progressive hints, bound to one key of the store.
+
+    Parameters
+    ----------
+    progress : Progress
+        Where the answer is saved.
+    mode : Mode
+        The mode its contribution belongs to.
+    key : str
+        The store key, e.g. ``"S.journal"``. May be changed later (see :meth:`set_key`).
+    field : ExerciseField
+        Label, prompt, placeholder and hints from ``exercises.toml``.
+    extras : callable returning dict, optional
+        More data to save with the answer (e.g. the chosen story prompt); may raise
+        ``ValueError`` to refuse the save with a message.
+    on_saved : callable, optional
+        Called with the saved record after every save.
+    """
+
+    def __init__(self, progress: Progress, mode: Mode, key: str, field: ExerciseField,
+                 extras: Callable[[], dict] | None = None,
+                 on_saved: Callable[[dict], None] | None = None):
+        self.progress = progress
+        self.mode = Mode.parse(mode)
+        self.key = key
+        self.field = field
+        self.extras = extras
+        self.on_saved = on_saved
+        self.hints_shown = 0
+        self.record: dict | None = None
+
+        self.prompt = widgets.HTML(f"<strong>{html_text(field.label)}</strong><br>{html_text(field.prompt)}",
+                                   layout=_FULL)
+        self.text = widgets.Textarea(
+            placeholder=field.placeholder, rows=4, layout=_FULL,
+            description=field.label, style={"description_width": "initial"},
+        )
+        self.text.add_class(f"seci-answer-{key.replace('.', '-')}")
+        self.counter = widgets.Label(f"0 / {TEXT_MAX_CHARS} characters")
+        self.save_button = widgets.Button(layout=widgets.Layout(width="auto"), 
+            description="Save answer", button_style="primary", icon="save",
+            tooltip=f"Save your answer to “{field.label}” and add it to your spiral",
+        )
+        self.save_button.add_class(f"seci-save-{key.replace('.', '-')}")
+        self.hint_button = widgets.Button(layout=widgets.Layout(width="auto"), 
+            description="Show a hint", icon="lightbulb-o",
+            tooltip=f"A hint for “{field.label}”: a nudge first, more on each press",
+        )
+        self.hints = widgets.HTML(layout=_FULL)
+        self.feedback = widgets.HTML(layout=_FULL)
+        self.message = Message(layout=_FULL)
+        super().__init__([
+            self.prompt, self.text, self.counter,
+            widgets.HBox([self.save_button, self.hint_button]),
+            self.message, self.hints, self.feedback,
+        ], layout=widgets.Layout(width="100%", margin="0 0 1em 0"))
+        self.add_class("seci-text-answer")
+
+        self.text.observe(self._on_text, names="value")
+        self.save_button.on_click(self._on_save)
+        self.hint_button.on_click(self._on_hint)
+        self.restore()
+
+    # --- restore -----------------------------------------------------------------------------
+
+    def set_key(self, key: str) -> None:
+        """Bind the box to another key (e.g. another day's log entry) and show what it holds."""
+        self.key = key
+        self.restore()
+
+    def restore(self) -> None:
+        """Show the answer saved under :attr:`key` (or an empty box)."""
+        record = self.progress.answer(self.key)
+        self.record = record
+        self.message.clear()
+        if record and isinstance(record.get("text"), str):
+            self.text.value = record["text"]
+            self.feedback.value = feedback_html(record)
+            self.hints_shown = 0
+            self._show_hints(int(record.get("hints_used", 0) or 0))
+            self.message.show("info", "Your saved answer is back.")
+        else:
+            self.text.value = ""
+            self.feedback.value = ""
+            self._show_hints(0)
+
+    # --- callbacks ---------------------------------------------------------------------------
+
+    @safe_callback(lambda self: self.message)
+    def _on_text(self, change) -> None:
+        n = len(change["new"] or "")
+        over = " (over the limit: shorten it before saving)" if n > TEXT_MAX_CHARS else ""
+        self.counter.value = f"{n} / {TEXT_MAX_CHARS} characters{over}"
+
+    @safe_callback(lambda self: self.message)
+    def _on_hint(self, _button=None) -> None:
+        self._show_hints(self.hints_shown + 1)
+
+    @safe_callback(lambda self: self.message)
+    def _on_save(self, _button=None) -> None:
+        self.save()
+
+    def save(self) -> dict:
+        """Validate, score and save the current text; returns the saved record.
+
+        Raises
+        ------
+        ValueError
+            With a message for the learner (the text is kept in the box).
+        """
+        raw = self.text.value
+        if not isinstance(raw, str):
+            raise ValueError("The answer must be text.")
+        round_ = self.progress.round
+        score = suggest_quality(raw, self.mode)
+        # Contribution validates the text (empty, over the cap) with messages that say what to change.
+        contribution = Contribution(participant=self.progress.name, mode=self.mode, text=raw,
+                                    round=round_, quality=score.quality)
+        record = {
+            "mode": self.mode.value,
+            "label": self.field.label,
+            "text": contribution.text,
+            "quality": score.quality,
+            "reasons": list(score.reasons),
+            "hint": score.hint,
+            "round": round_,
+            "hints_used": self.hints_shown,
+        }
+        if self.extras is not None:
+            record.update(self.extras())
+        self.progress.save_answer(self.key, record)
+        self.progress.add_contribution(contribution, source_key=f"r{round_}:{self.key}")
+        self.record = record
+        self.feedback.value = feedback_html(record)
+        note = (" It contains '<' or '>': it is kept exactly and shown as plain text, never run as code."
+                if "<" in contribution.text or ">" in contribution.text else "")
+        self.message.show(
+            "ok",
+            f"Saved “{shorten(' '.join(contribution.text.split()), 80)}” with quality {score.quality:.2f}; "
+            f"it is in your spiral (round {round_}, {self.mode.label}).{note}",
+        )
+        if self.on_saved is not None:
+            self.on_saved(record)
+        return record
+
+    def _show_hints(self, count: int) -> None:
+        hints = self.field.hints
+        self.hints_shown = max(0, min(count, len(hints)))  # a forged click cannot go past the last hint
+        shown = hints[: self.hints_shown]
+        self.hints.value = (
+            '<div class="seci-hints"><strong>Hints</strong><ol>'
+            + "".join(f"<li>{html_text(h)}</li>" for h in shown) + "</ol></div>"
+        ) if shown else ""
+        last = self.hints_shown >= len(hints)
+        self.hint_button.disabled = last
+        self.hint_button.description = "No more hints" if last else (
+            "Show a hint" if self.hints_shown == 0 else "Another hint")

@@ -1,0 +1,401 @@
+"""Lesson content and the quiz bank: validated data, pure checking, seeded drawing, mastery."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import seci_lab
+from seci_lab.content import (
+    ContentError,
+    load_critiques,
+    load_lesson,
+    load_questions,
+    parse_questions,
+    questions_for,
+)
+from seci_lab.model import (
+    KINDS,
+    LESSONS,
+    MODES,
+    AnswerError,
+    Mode,
+    QuizSession,
+    check,
+    draw_questions,
+    validate_bank,
+)
+
+BANK = load_questions()
+
+
+# -- the bank as a whole ----------------------------------------------------------------
+def test_bank_is_large_unique_and_covers_every_mode_and_kind():
+    assert len(BANK) >= 48
+    ids = [q.id for q in BANK]
+    assert len(ids) == len(set(ids))
+    assert {q.kind for q in BANK} == set(KINDS)
+    for mode in MODES:
+        assert sum(mode.value in q.modes for q in BANK) >= 8, mode
+    assert validate_bank(BANK) == []
+
+
+def test_every_lesson_has_a_pool_big_enough_for_a_retry():
+    for lesson in LESSONS:
+        pool = questions_for(lesson)
+        assert len(pool) >= 8, lesson
+        if lesson in {m.value for m in MODES}:
+            # a set of 6 plus at least 4 unseen items for "Try a new set"
+            assert len(pool) >= 10, lesson
+            assert all(lesson in q.modes for q in pool if q.kind == "classify"), lesson
+
+
+def test_topics_required_by_the_course_are_in_the_bank():
+    text = " ".join(f"{q.topic} {q.prompt}" for q in BANK).lower()
+    for topic in ("ba", "enabling conditions", "five phases", "knowledge assets", "middle-up-down",
+                  "hypertext", "ontological", "cross-leveling", "tsoukas", "gourlay", "cultural", "bratianu"):
+        assert topic in text, topic
+
+
+@pytest.mark.parametrize("question", BANK, ids=[q.id for q in BANK])
+def test_each_item_teaches(question):
+    # exactly one right answer where applicable, each checked by the pure function
+    if question.kind in ("classify", "choice"):
+        keys = [o.key for o in question.options]
+        assert keys.count(question.answer) == 1
+        results = {k: check(question, k) for k in keys}
+        assert [k for k, f in results.items() if f.correct] == [question.answer]
+        assert all(f.score == 0 for k, f in results.items() if k != question.answer)
+        # a wrong choice shows its own explanation and the right one's
+        wrong = next(k for k in keys if k != question.answer)
+        shown = [text for _, text in results[wrong].explanations]
+        assert question.option(wrong).explanation in shown
+        assert question.option(question.answer).explanation in shown
+    # an explanation for every option (or, for match, every item), each its own
+    explained = question.items if question.kind == "match" else question.options
+    explanations = [o.explanation for o in explained]
+    assert all(len(e) >= 20 for e in explanations)
+    assert len(set(explanations)) == len(explanations), "explanations are copy-pasted"
+    # progressive hints: a nudge, then more
+    assert len(question.hints) >= 2 and len(set(question.hints)) == len(question.hints)
+    assert check(question, question.answer_json()).correct
+
+
+def test_classify_explanations_speak_about_the_scenario_mode():
+    for q in BANK:
+        if q.kind == "classify":
+            right = q.option(q.answer).explanation.lower()
+            mode = Mode.parse(q.answer)
+            assert mode.label.lower() in right or mode.conversion.split(" → ")[0] in right, q.id
+
+
+# -- broken files give ContentError naming the item -------------------------------------
+GOOD_CHOICE = """
+[[question]]
+id = "x-1"
+lesson = "S"
+kind = "choice"
+topic = "ba"
+modes = ["S"]
+prompt = "Which ba?"
+answer = "a"
+hints = ["nudge", "more"]
+[[question.options]]
+key = "a"
+text = "Originating"
+explanation = "right because"
+[[question.options]]
+key = "b"
+text = "Exercising"
+explanation = "wrong because"
+"""
+
+
+def test_a_good_snippet_parses():
+    (q,) = parse_questions(GOOD_CHOICE, "snippet.toml")
+    assert q.id == "x-1" and q.answer == "a"
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (('explanation = "wrong because"', ""), "options 2: 'explanation' is missing"),
+        (('explanation = "wrong because"', 'explanation = " "'), "options 2: 'explanation' must be non-empty text"),
+        (('answer = "a"', 'answer = "z"'), "answer 'z' is not an option"),
+        (('kind = "choice"', 'kind = "essay"'), "kind 'essay'"),
+        (('lesson = "S"', 'lesson = "Q"'), "lesson 'Q'"),
+        (('modes = ["S"]', 'modes = ["X"]'), "modes lists 'X'"),
+        (('hints = ["nudge", "more"]', 'hints = []'), "'hints' must be a non-empty list"),
+        (('prompt = "Which ba?"', 'prompt = "Which ba?"\npromt = "typo"'), "unknown key(s) promt"),
+        (('key = "b"', 'key = "a"'), "option keys repeat"),
+    ],
+)
+def test_broken_snippets_name_the_file_and_item(change, expected):
+    old, new = change
+    with pytest.raises(ContentError) as error:
+        parse_questions(GOOD_CHOICE.replace(old, new), "snippet.toml")
+    message = str(error.value)
+    assert "snippet.toml" in message and "id 'x-1'" in message
+    assert expected in message
+
+
+def test_invalid_toml_and_duplicate_ids():
+    with pytest.raises(ContentError, match="snippet.toml: not valid TOML"):
+        parse_questions("[[question]\nid = 1", "snippet.toml")
+    with pytest.raises(ContentError, match="used more than once: x-1"):
+        parse_questions(GOOD_CHOICE + GOOD_CHOICE, "snippet.toml")
+
+
+def test_broken_classify_match_and_order_entries():
+    classify = textwrap.dedent("""
+        [[question]]
+        id = "c-1"
+        lesson = "C"
+        kind = "classify"
+        topic = "t"
+        prompt = "p"
+        answer = "C"
+        hints = ["h"]
+        [question.explanations]
+        S = "s"
+        E = "e"
+        C = "c"
+    """)
+    with pytest.raises(ContentError, match=r"id 'c-1'.*explanations: 'I' is missing"):
+        parse_questions(classify, "bank.toml")
+    match = textwrap.dedent("""
+        [[question]]
+        id = "m-1"
+        lesson = "general"
+        kind = "match"
+        topic = "t"
+        prompt = "p"
+        hints = ["h"]
+        [[question.items]]
+        key = "a"
+        text = "A"
+        answer = "S"
+        explanation = "because"
+        [[question.items]]
+        key = "b"
+        text = "B"
+        answer = "Z"
+        explanation = "because"
+    """)
+    with pytest.raises(ContentError, match=r"id 'm-1'.*pairs item 'b' with 'Z', which is not an option"):
+        parse_questions(match, "bank.toml")
+    order = textwrap.dedent("""
+        [[question]]
+        id = "o-1"
+        lesson = "general"
+        kind = "order"
+        topic = "t"
+        prompt = "p"
+        hints = ["h"]
+        answer = ["a"]
+        [[question.options]]
+        key = "a"
+        text = "A"
+        explanation = "first"
+        [[question.options]]
+        key = "b"
+        text = "B"
+        explanation = "second"
+    """)
+    with pytest.raises(ContentError, match=r"id 'o-1'.*every option key exactly once"):
+        parse_questions(order, "bank.toml")
+
+
+def test_bank_level_problems_are_reported():
+    with pytest.raises(ContentError, match="at least 40 are needed"):
+        parse_questions(GOOD_CHOICE, "tiny.toml", check_bank=True)
+    problems = validate_bank(BANK[:5])
+    assert any("mode I" in p for p in problems) or any("mode C" in p for p in problems)
+
+
+# -- check() per kind -------------------------------------------------------------------
+def _first(kind):
+    return next(q for q in BANK if q.kind == kind)
+
+
+def test_check_classify_and_choice():
+    q = next(q for q in BANK if q.id == "s-nurse-shadowing")
+    right = check(q, "S")
+    assert right.correct and right.score == 1.0 and right.right_answer == "S"
+    wrong = check(q, "E")
+    assert not wrong.correct and wrong.score == 0.0
+    assert "Socialization" in wrong.right_answer_text and "Socialization" in wrong.message
+    labels = [label for label, _ in wrong.explanations]
+    assert labels[0].startswith("Not quite: Externalization") and labels[1].startswith("The answer: Socialization")
+
+
+def test_check_match_gives_partial_credit():
+    q = next(q for q in BANK if q.id == "g-match-conversions")
+    answer = dict(q.answer_map)
+    assert check(q, answer).score == 1.0
+    answer["tt"], answer["te"] = answer["te"], answer["tt"]
+    half = check(q, answer)
+    assert not half.correct and half.score == 0.5
+    assert half.message == "2 of 4 matched correctly."
+    assert sum(label.startswith("Not quite") for label, _ in half.explanations) == 2
+
+
+def test_check_order_gives_partial_credit_by_pairs():
+    q = next(q for q in BANK if q.id == "g-spiral-order")
+    assert check(q, ["S", "E", "C", "I"]).correct
+    one_swap = check(q, ["E", "S", "C", "I"])
+    assert not one_swap.correct and one_swap.score == pytest.approx(5 / 6, abs=1e-3)
+    assert check(q, ["I", "C", "E", "S"]).score == 0.0
+    assert check(q, ("S", "E", "C", "I")).right_answer == ["S", "E", "C", "I"]
+
+
+@pytest.mark.parametrize(
+    "qid, answer, message",
+    [
+        ("s-nurse-shadowing", None, "Choose one option first"),
+        ("s-nurse-shadowing", "X", "not part of this question"),
+        ("s-nurse-shadowing", ["S"], "not part of this question"),
+        ("g-spiral-order", ["S", "E", "C"], "each step shown exactly once"),
+        ("g-spiral-order", ["S", "E", "C", "C"], "each step shown exactly once"),
+        ("g-spiral-order", "SECI", "Put the steps in order"),
+        ("g-match-conversions", {"tt": "S"}, "Match every item first (3 still open)"),
+        ("g-match-conversions", {"tt": "S", "te": "E", "ee": "C", "et": "Q"}, "not part of this question"),
+        ("g-match-conversions", {"tt": "S", "te": "E", "ee": "C", "et": "I", "zz": "S"}, "not part of this question"),
+    ],
+)
+def test_forged_or_incomplete_answers_get_a_clear_message(qid, answer, message):
+    q = next(q for q in BANK if q.id == qid)
+    with pytest.raises(AnswerError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        check(q, answer)
+
+
+# -- drawing, mastery, retry ------------------------------------------------------------
+def test_draws_are_deterministic_with_a_seed():
+    pool = questions_for("S")
+    a = draw_questions(pool, 6, seed=7)
+    assert a == draw_questions(pool, 6, seed=7)
+    assert len(set(a)) == 6
+    assert {draw_questions(pool, 6, seed=s) for s in range(6)} != {a}  # other seeds shuffle differently
+    s1, s2 = QuizSession(pool, n=6, seed=3), QuizSession(pool, n=6, seed=3)
+    assert s1.current == s2.current and s1.retry() == s2.retry()
+    order_q = next(q for q in BANK if q.kind == "order")
+    shown = s1.option_order(order_q)
+    assert shown == s2.option_order(order_q) and [o.key for o in shown] != list(order_q.answer)
+
+
+def test_mastery_threshold():
+    pool = questions_for("E")
+    session = QuizSession(pool, n=5, seed=1)
+    assert session.threshold == 0.8 and not session.mastered
+    for q in session.current[:4]:
+        session.answer(q.id, q.answer_json())
+    assert session.score == pytest.approx(0.8) and not session.mastered  # one still unanswered
+    last = session.current[4]
+    wrong = _wrong_answer(last)
+    session.answer(last.id, wrong)
+    assert session.complete and session.mastered == (session.score >= 0.8)
+    session.answer(last.id, last.answer_json())  # the latest attempt counts
+    assert session.mastered and session.attempts[last.id] == 2
+    strict = QuizSession(pool, n=5, seed=1, threshold=1.0)
+    for q in strict.current:
+        strict.answer(q.id, _wrong_answer(q))
+    assert strict.complete and not strict.mastered
+    with pytest.raises(ValueError):
+        QuizSession(pool, threshold=0)
+    with pytest.raises(AnswerError, match="not part of the current set"):
+        session.answer("no-such-item", "S")
+
+
+def _wrong_answer(q):
+    if q.kind in ("classify", "choice"):
+        return next(o.key for o in q.options if o.key != q.answer)
+    if q.kind == "order":
+        return list(reversed(q.answer))
+    keys = [o.key for o in q.options]
+    return {i: next(k for k in keys if k != o) for i, o in q.answer_map.items()}
+
+
+def test_retry_draws_unseen_items_then_the_least_recently_seen():
+    pool = questions_for("C")  # 12 items
+    session = QuizSession(pool, n=6, seed=11)
+    first = {q.id for q in session.current}
+    second = {q.id for q in session.retry()}
+    assert not first & second
+    assert session.results == {}
+    third = {q.id for q in session.retry()}  # all seen: the oldest (first set) come back
+    assert third == first
+    # with a pool of 12 and n=5: 5 unseen, then the 2 unseen left plus the 3 seen longest ago
+    s = QuizSession(pool, n=5, seed=2)
+    r0 = [q.id for q in s.current]
+    r1 = {q.id for q in s.retry()}
+    r2 = [q.id for q in s.retry()]
+    unseen = {q.id for q in pool} - set(r0) - r1
+    assert unseen <= set(r2) and set(r2) - unseen <= set(r0)
+
+
+# -- lessons and critiques --------------------------------------------------------------
+@pytest.mark.parametrize("mode", MODES, ids=[m.value for m in MODES])
+def test_lessons_agree_with_the_model_facts(mode):
+    lesson = load_lesson(mode)
+    assert lesson is load_lesson(mode.value) and lesson.mode is mode
+    assert len(lesson.goals) >= 3 and len(lesson.explanation) >= 3 and lesson.recap and lesson.sources
+    text = " ".join(lesson.explanation).lower()
+    ba_word = mode.ba.split()[0]  # "originating", "dialoguing", "systemizing", "exercising"
+    assert ba_word in text and mode.creates.split()[0] in text
+    assert any("Nonaka" in s for s in lesson.sources)
+    assert "(" in lesson.case.source and lesson.case.paragraphs
+
+
+def test_lesson_cases_are_the_classic_ones():
+    assert "Tanaka" in " ".join(load_lesson("S").case.paragraphs)
+    assert "Honda" in " ".join(load_lesson("E").case.paragraphs) and "Canon" in " ".join(load_lesson("E").case.paragraphs)
+    assert "specification" in " ".join(load_lesson("C").case.paragraphs)
+    assert "1,800" in " ".join(load_lesson("I").case.paragraphs)
+    with pytest.raises(ValueError, match="Unknown SECI mode"):
+        load_lesson("Z")
+
+
+def test_broken_lesson_names_file_and_lesson():
+    from seci_lab.content import _parse_lesson
+
+    data = {"S": {"title": "t", "goals": [], "explanation": ["e"], "recap": ["r"], "sources": ["s"],
+                  "case": {"title": "c", "source": "s", "paragraphs": ["p"]}}}
+    with pytest.raises(ContentError, match=r"lessons.toml, lesson \[S\]: 'goals' must be a non-empty list"):
+        _parse_lesson(data, Mode.SOCIALIZATION, "lessons.toml")
+    data["S"]["goals"] = ["g"]
+    del data["S"]["case"]["source"]
+    with pytest.raises(ContentError, match=r"lesson \[S\], case: 'source' is missing"):
+        _parse_lesson(data, Mode.SOCIALIZATION, "lessons.toml")
+
+
+def test_critiques_content():
+    c = load_critiques()
+    assert [s.id for s in c.sections] == ["tacit", "gourlay", "culture", "bratianu"]
+    whole = " ".join(p for s in c.sections for p in s.paragraphs)
+    for name in ("Polanyi", "Tsoukas", "Gourlay", "Glisby", "Bratianu"):
+        assert name in whole or any(name in s.who for s in c.sections)
+    assert "continuum" in " ".join(c.reply) and "von Krogh" in " ".join(c.reply)
+    assert c.reflection_prompt.endswith("?")
+
+
+# -- the instructor's view and purity ---------------------------------------------------
+def test_question_bank_frame():
+    df = seci_lab.question_bank()
+    assert list(df.columns) == ["id", "topic", "kind", "prompt", "options", "answer", "explanations",
+                                "lesson", "modes", "hints"]
+    assert len(df) == len(BANK) and df["id"].is_unique
+    row = df.set_index("id").loc["s-nurse-shadowing"]
+    assert row["answer"] == "Socialization (tacit → tacit)" and row["modes"] == ["S"]
+    assert len(row["explanations"]) == 4 and row["kind"] == "classify"
+    json.dumps(df.to_dict(orient="records"))  # plain data an instructor can save
+
+
+def test_content_stays_pure():
+    code = ("import sys, seci_lab.content as c; c.load_questions(); c.load_lesson('S'); c.load_critiques();"
+            "bad = [m for m in ('ipywidgets', 'plotly', 'sqlalchemy') if m in sys.modules]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
