@@ -29,6 +29,7 @@ serve: install
 ## test: install the test extras, make sure Chromium exists, run the whole suite
 test: install-test
 	./scripts/ensure-chromium.sh || true
+	./scripts/ensure-postgres.sh || true
 	$(BIN)/python -m pytest
 
 ## bench: run the benchmarks and print their tables (see bench/README.md)
@@ -36,6 +37,8 @@ bench: install-test
 	./scripts/ensure-chromium.sh || true
 	$(BIN)/python bench/bench_spiral.py
 	$(BIN)/python bench/bench_voila.py
+	$(BIN)/python bench/bench_workshop_store.py
+	$(BIN)/python bench/bench_workshop_pages.py --pages 20 --stagger 1
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

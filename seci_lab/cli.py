@@ -275,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep one pre-executed kernel per notebook ready, so pages open faster (uses more memory)",
     )
     serve.set_defaults(func=_serve)
+    from .workshop_server import add_parser as _add_workshop_parser
+
+    _add_workshop_parser(sub)
     return parser
 
 

@@ -6,5 +6,8 @@ concurrent writers from many kernels stay safe.
 """
 
 from .engine import DB_ENV, data_dir, default_url, make_engine, read, write
+from .workshop import WorkshopError, WorkshopStore
 
-__all__ = ["DB_ENV", "data_dir", "default_url", "make_engine", "read", "write"]
+__all__ = [
+    "DB_ENV", "data_dir", "default_url", "make_engine", "read", "write", "WorkshopError", "WorkshopStore",
+]

@@ -1,0 +1,211 @@
+"""Participant pages of ``seci-lab workshop``: kernel memory and a room arriving at once.
+
+Two measurements, each beside a baseline taken in the same run:
+
+* **memory**: RSS of one participant kernel (page rendered, live polling running) beside a
+  bare ipykernel that has imported ipywidgets and plotly;
+* **arrival**: N participant pages (default 50) opened at the same moment in one headless
+  Chromium, each in its own context (no shared cache); the time until each page is
+  interactive (the join form's first control is visible and enabled), from the moment the
+  first navigation started. Run with the default kernel pool (``--preheat``: one pre-executed
+  kernel waits) and without it (``--no-preheat``). ``--stagger S`` spaces the arrivals.
+
+Measured on the 2-core machine (2026-11-28): pages arriving in the same second stall, their
+kernel WebSocket never connecting (11 of 20 and 15 of 25 became interactive; 4 of 20 when
+spread over 3 Chromium processes), while 10 at once, or 20 arriving one per second, all
+become interactive. An open problem, see the issue note.
+
+Usage::
+
+    .venv/bin/python bench/bench_workshop_pages.py               # 50 pages at once, both configs
+    .venv/bin/python bench/bench_workshop_pages.py --pages 20 --stagger 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from voila_testing import (  # noqa: E402
+    ConsoleRecord,
+    INTERACTIVE_SELECTOR,
+    VoilaServer,
+    _is_kernel,
+    _seci_lab_command,
+    free_port,
+    isolated_env,
+    launch_chromium,
+)
+
+PAGES_PER_BROWSER = 8
+CONFIGS = {"pool": [], "no-pool": ["--no-preheat"]}
+_INTERACTIVE_JS = """(selector) => {
+  for (const el of document.querySelectorAll(selector)) {
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.height > 0 && !el.disabled) return true;
+  }
+  return false;
+}"""
+
+
+def _mib(n: int) -> float:
+    return n / 2**20
+
+
+def bare_kernel_rss() -> float:
+    """RSS (MiB) of an ipykernel after ``import ipywidgets, plotly.graph_objects``."""
+    import psutil
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        client.execute_interactive("import ipywidgets, plotly.graph_objects", timeout=60)
+        time.sleep(0.5)
+        return _mib(psutil.Process(manager.provisioner.process.pid).memory_info().rss)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def start_workshop(root: Path, extra: list[str]) -> tuple[VoilaServer, str]:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "cwd").mkdir(exist_ok=True)
+    port, fport = free_port(), free_port()
+    out, err = root / "out", root / "err"
+    cmd = [*_seci_lab_command(), "workshop", "--no-browser", "--port", str(port), "--facilitator-port", str(fport),
+           "--db", str(root / "ws.sqlite"), *extra]
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        process = subprocess.Popen(cmd, cwd=root / "cwd", env=isolated_env(root), stdout=stdout, stderr=stderr)
+    server = VoilaServer(f"http://127.0.0.1:{port}/", port, process, root, out, err)
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        text = server.output()
+        ready = "Join code:" in text and ("--no-preheat" in extra or "Kernel pool of workshop_participant" in text)
+        if ready:
+            time.sleep(2)  # let the pool's kernel finish its notebook
+            return server, server.url
+        if process.poll() is not None:
+            raise RuntimeError(server.output())
+        time.sleep(0.3)
+    server.stop()
+    raise RuntimeError("the workshop did not start:\n" + server.output())
+
+
+def participant_kernels(server: VoilaServer) -> list:
+    import psutil
+
+    found = []
+    for child in psutil.Process(server.process.pid).children():
+        if any("workshop_participant" in part for part in child.cmdline()):
+            found += [k for k in child.children(recursive=True) if _is_kernel(k)]
+    return found
+
+
+def arrival(browsers, url: str, pages: int, timeout: float = 600.0, stagger: float = 0.0) -> list[float]:
+    """Seconds until each of ``pages`` pages, opened at once, is interactive.
+
+    The pages are spread over several Chromium processes: one Chromium stalls kernel
+    WebSockets beyond about a dozen pages to the same host (measured here: 11 of 20 and 15
+    of 25 connected), which phones in a room, each its own browser, do not share.
+    """
+    contexts = [browsers[i % len(browsers)].new_context(viewport={"width": 390, "height": 844})
+                for i in range(pages)]
+    opened = [c.new_page() for c in contexts]
+    consoles = [ConsoleRecord.attach(p) for p in opened]
+    start = time.monotonic()
+    for page in opened:
+        page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        if stagger:
+            time.sleep(stagger)
+    done: dict[int, float] = {}
+    deadline = start + timeout
+    report = start + 15
+    try:
+        while len(done) < pages and time.monotonic() < deadline:
+            if time.monotonic() > report:
+                report += 15
+                print(f"  {len(done)} of {pages} interactive after {time.monotonic() - start:.0f} s", file=sys.stderr)
+            for i, page in enumerate(opened):
+                if i not in done:
+                    try:
+                        if page.evaluate(_INTERACTIVE_JS, INTERACTIVE_SELECTOR):
+                            done[i] = time.monotonic() - start
+                    except Exception:  # navigating: try again
+                        pass
+            time.sleep(0.1)
+        if len(done) < pages:
+            index = next(i for i in range(pages) if i not in done)
+            stuck = opened[index]
+            print("its console:", consoles[index].messages[-8:], consoles[index].page_errors[-3:], file=sys.stderr)
+            print("a page that is not interactive shows:\n" + stuck.evaluate("() => document.body ? document.body.innerText.slice(0, 800) : ''"), file=sys.stderr)
+    finally:
+        for context in contexts:
+            context.close()
+    if len(done) < pages:
+        raise RuntimeError(f"only {len(done)} of {pages} pages became interactive within {timeout:.0f} s")
+    return sorted(done.values())
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=50)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for all pages")
+    parser.add_argument("--stagger", type=float, default=0.0, help="seconds between two arrivals (0: all at once)")
+    parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    bare = bare_kernel_rss()
+    kernel_rss = None
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
+        browsers = [launch_chromium(playwright) for _ in range(max(1, -(-args.pages // PAGES_PER_BROWSER)))]
+        browser = browsers[0]
+        try:
+            for name in args.configs:
+                server, url = start_workshop(Path(tmp) / name, CONFIGS[name])
+                try:
+                    times = arrival(browsers, url, args.pages, args.timeout, args.stagger)
+                    if kernel_rss is None:
+                        # One page open and rendered: its kernel (the live poller running).
+                        context = browser.new_context()
+                        page = context.new_page()
+                        page.goto(url)
+                        page.wait_for_selector(INTERACTIVE_SELECTOR, timeout=120_000)
+                        time.sleep(2)
+                        rss = [_mib(k.memory_info().rss) for k in participant_kernels(server)]
+                        kernel_rss = statistics.median(rss) if rss else float("nan")
+                        context.close()
+                finally:
+                    server.stop()
+                rows.append((name, times))
+        finally:
+            for one in browsers:
+                one.close()
+
+    when = f"one every {args.stagger:g} s" if args.stagger else "all at once"
+    print(f"\nParticipant pages arriving {when}: {args.pages} pages, 390x844, {len(browsers)} Chromium "
+          f"processes, 2-core machine")
+    print("| kernel pool | first interactive (s) | median (s) | all interactive (s) |")
+    print("| --- | --- | --- | --- |")
+    for name, times in rows:
+        label = "one pre-executed kernel (default)" if name == "pool" else "none (--no-preheat)"
+        print(f"| {label} | {times[0]:.1f} | {statistics.median(times):.1f} | {times[-1]:.1f} |")
+    print("\nKernel memory (RSS)")
+    print("| kernel | MiB | ratio |")
+    print("| --- | --- | --- |")
+    print(f"| bare ipykernel + ipywidgets + plotly imported (baseline) | {bare:.0f} | 1.00 |")
+    print(f"| participant kernel, page rendered | {kernel_rss:.0f} | {kernel_rss / bare:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1302 @@
+"""The shared store of a live workshop: sessions, participants, phases, contributions, clusters.
+
+A facilitator's kernel and every participant's kernel (one Voila kernel per visitor) open the
+same database and talk to it only through :class:`WorkshopStore`. Every rule a participant
+could try to bypass by forging widget messages is checked here, inside the write transaction:
+
+- facilitator actions need the facilitator key returned by :meth:`WorkshopStore.create_session`
+  (only its SHA-256 is stored; comparison is constant-time);
+- a participant token (returned by :meth:`WorkshopStore.join`, again stored only as a hash)
+  can submit, edit or withdraw its *own* contributions, vote and take away, nothing else;
+- submissions go only to the open phase, before its deadline, at most ``max_per_minute`` per
+  participant (counted in the database, so the cap holds across many kernel processes), with
+  an idempotency key so that a double click or a retry stores once;
+- texts follow :class:`seci_lab.model.Contribution`'s rules and caps.
+
+Every write runs through :func:`seci_lab.store.engine.write` (``BEGIN IMMEDIATE`` and a bounded
+retry on SQLite) and first bumps the session's ``version`` counter, which also serialises the
+writes of one session on PostgreSQL (row lock). Dashboards poll :meth:`WorkshopStore.version`
+(one indexed read) and refresh only when it changed.
+
+Formats and phases
+------------------
+``"seci"``: phases ``S``, ``E``, ``C``, ``I`` (Socialization, Externalization, Combination,
+Internalization), repeatable in rounds (:meth:`WorkshopStore.next_round`).
+
+``"csh"`` (Collective Story Harvest, Art of Hosting): phases ``story``, ``harvest``, ``gifts``,
+``takeaways``. For the spiral they map to SECI modes as follows (our didactic mapping, after
+section 5 of the domain brief; CSH was not derived from Nonaka):
+
+==========  ====  ===================================================================
+CSH phase   mode  why
+==========  ====  ===================================================================
+story       S     a storyteller shares lived experience; listeners take in tacit cues
+harvest     E     harvesters articulate what the story implied, each through an arc
+gifts       C     the harvest converges into gifts given back, grouped in clusters
+takeaways   I     storyteller and listeners name what they take away and will apply
+==========  ====  ===================================================================
+
+Lineage: a contribution may name a ``parent_id`` (the earlier contribution it builds on, e.g.
+a harvest note on a story), belongs to at most one cluster (set by the facilitator), and may
+name a ``source_cluster_id`` (e.g. a take-away drawn from a cluster). :meth:`lineage_frame`
+returns these links as edges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import operator
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from ..model import PARTICIPANT_MAX_CHARS, Contribution, Mode, normalize_text
+from .engine import make_engine, read, write
+
+__all__ = [
+    "CSH_PHASES",
+    "FORMATS",
+    "JOIN_CODE_ALPHABET",
+    "PHASE_LABELS",
+    "PHASE_MODES",
+    "SCALES",
+    "SECI_PHASES",
+    "Arc",
+    "Cluster",
+    "NotAllowed",
+    "Participant",
+    "PhaseClosed",
+    "RateLimited",
+    "Session",
+    "Submission",
+    "WorkshopError",
+    "WorkshopStore",
+    "metadata",
+    "phases_for",
+]
+
+FORMATS = ("seci", "csh")
+SECI_PHASES = ("S", "E", "C", "I")
+CSH_PHASES = ("story", "harvest", "gifts", "takeaways")
+#: Which SECI mode each phase feeds in the spiral (see the module docstring for CSH).
+PHASE_MODES: dict[str, Mode] = {
+    "S": Mode.SOCIALIZATION,
+    "E": Mode.EXTERNALIZATION,
+    "C": Mode.COMBINATION,
+    "I": Mode.INTERNALIZATION,
+    "story": Mode.SOCIALIZATION,
+    "harvest": Mode.EXTERNALIZATION,
+    "gifts": Mode.COMBINATION,
+    "takeaways": Mode.INTERNALIZATION,
+}
+PHASE_LABELS: dict[str, str] = {
+    "S": "Socialization",
+    "E": "Externalization",
+    "C": "Combination",
+    "I": "Internalization",
+    "story": "Story",
+    "harvest": "Harvest",
+    "gifts": "Gifts back",
+    "takeaways": "Take-aways",
+}
+#: The community a workshop's knowledge has reached; ``declare_level_up`` moves one step.
+SCALES = ("table", "plenary", "organization")
+#: Join codes avoid 0/O, 1/I/L, which are easy to confuse when read off a projector.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+IDEMPOTENCY_KEY_MAX = 80
+CLUSTER_NAME_MAX = 80
+TITLE_MAX = 120
+DEFAULT_MAX_PER_MINUTE = 10
+#: A heartbeat (``touch``) closer than this to the last one is not written.
+TOUCH_INTERVAL_S = 10.0
+#: Seconds after a deadline during which a submission still counts (network and click latency).
+DEADLINE_GRACE_S = 5.0
+_COMBINATION_PHASES = ("C", "gifts")
+_TAKEAWAY_PHASES = ("I", "takeaways")
+_HARVEST_PHASE = "harvest"
+
+
+class WorkshopError(ValueError):
+    """A workshop rule refused the action; the message says what to do instead."""
+
+
+class NotAllowed(WorkshopError):
+    """The key or token does not allow this action (wrong key, someone else's contribution)."""
+
+
+class PhaseClosed(WorkshopError):
+    """The phase is not open (closed, another phase is open, or its time is up)."""
+
+
+class RateLimited(WorkshopError):
+    """Too many submissions in the last minute; ``retry_after`` says how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def phases_for(format: str) -> tuple[str, ...]:
+    """The phases of a workshop format, in order (``"seci"`` or ``"csh"``)."""
+    if format == "seci":
+        return SECI_PHASES
+    if format == "csh":
+        return CSH_PHASES
+    raise WorkshopError(f"Unknown workshop format {format!r}: use 'seci' (a SECI round) or 'csh' (Collective Story Harvest).")
+
+
+# --------------------------------------------------------------------------------------- schema
+
+metadata = MetaData()
+
+ws_sessions = Table(
+    "ws_sessions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(TITLE_MAX), nullable=False),
+    Column("format", String(8), nullable=False),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("round", Integer, nullable=False, default=1),
+    Column("phase", String(16)),
+    Column("phase_open", Boolean, nullable=False, default=False),
+    Column("phase_opened_at", Float),
+    Column("deadline", Float),
+    Column("scale", Integer, nullable=False, default=0),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", Float, nullable=False),
+)
+
+ws_arcs = Table(
+    "ws_arcs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("name", String(CLUSTER_NAME_MAX), nullable=False),
+    UniqueConstraint("session_id", "name", name="uq_ws_arc_name"),
+)
+
+ws_participants = Table(
+    "ws_participants", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("display_name", String(PARTICIPANT_MAX_CHARS), nullable=False),
+    Column("anonymous", Boolean, nullable=False),
+    Column("arc_id", Integer, ForeignKey("ws_arcs.id")),
+    Column("joined_at", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Index("ix_ws_participants_session", "session_id"),
+)
+
+ws_clusters = Table(
+    "ws_clusters", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("name", String(CLUSTER_NAME_MAX), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("session_id", "round", "name", name="uq_ws_cluster_name"),
+)
+
+ws_contributions = Table(
+    "ws_contributions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("participant_id", Integer, ForeignKey("ws_participants.id"), nullable=False),
+    Column("idempotency_key", String(IDEMPOTENCY_KEY_MAX), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("phase", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("parent_id", Integer, ForeignKey("ws_contributions.id")),
+    Column("arc_id", Integer, ForeignKey("ws_arcs.id")),
+    Column("cluster_id", Integer, ForeignKey("ws_clusters.id")),
+    Column("source_cluster_id", Integer, ForeignKey("ws_clusters.id")),
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("withdrawn", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("edited_at", Float),
+    UniqueConstraint("participant_id", "idempotency_key", name="uq_ws_contribution_key"),
+    Index("ix_ws_contributions_session", "session_id", "round", "phase"),
+    Index("ix_ws_contributions_rate", "participant_id", "created_at"),
+)
+
+ws_votes = Table(
+    "ws_votes", metadata,
+    Column("participant_id", Integer, ForeignKey("ws_participants.id"), primary_key=True),
+    Column("cluster_id", Integer, ForeignKey("ws_clusters.id"), primary_key=True),
+    Column("created_at", Float, nullable=False),
+)
+
+ws_events = Table(
+    "ws_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("phase", String(16)),
+    Column("detail", String(200)),
+    Column("at", Float, nullable=False),
+    Index("ix_ws_events_session", "session_id"),
+)
+
+
+# Statements of the hot paths (submit, version polling), built once: building a statement and
+# its cache key costs more Python time than running it on SQLite, and it happens inside the
+# write lock.
+_SQL_BUMP = (
+    update(ws_sessions).where(ws_sessions.c.id == bindparam("b_session"))
+    .values(version=ws_sessions.c.version + 1)
+)
+_SQL_SESSION = select(ws_sessions).where(ws_sessions.c.id == bindparam("b_session"))
+_SQL_VERSION = select(ws_sessions.c.version).where(ws_sessions.c.id == bindparam("b_session"))
+_SQL_BY_TOKEN = select(ws_participants).where(ws_participants.c.token_hash == bindparam("b_token"))
+_SQL_BY_KEY = select(ws_contributions).where(and_(
+    ws_contributions.c.participant_id == bindparam("b_participant"),
+    ws_contributions.c.idempotency_key == bindparam("b_key"),
+))
+_SQL_RECENT = (
+    select(ws_contributions.c.created_at)
+    .where(and_(
+        ws_contributions.c.participant_id == bindparam("b_participant"),
+        ws_contributions.c.created_at > bindparam("b_since"),
+    ))
+    .order_by(ws_contributions.c.created_at)
+)
+_SQL_INSERT_CONTRIBUTION = insert(ws_contributions)
+_SQL_SEEN = (
+    update(ws_participants).where(ws_participants.c.id == bindparam("b_participant"))
+    .values(last_seen=bindparam("b_now"))
+)
+
+
+# ---------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Session:
+    """A workshop session as last read.
+
+    ``key`` (the facilitator key) is set only on the object returned by ``create_session``:
+    show it to the facilitator once; the store keeps only its hash. ``accepting`` is whether a
+    submission would be taken now (phase open and deadline not passed); ``deadline`` is a UNIX
+    time in seconds or ``None`` (no timer).
+    """
+
+    id: int
+    title: str
+    format: str
+    join_code: str
+    round: int
+    phase: str | None
+    phase_open: bool
+    phase_opened_at: float | None
+    deadline: float | None
+    scale: int
+    version: int
+    created_at: float
+    accepting: bool
+    key: str | None = None
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        """This session's phases in order."""
+        return phases_for(self.format)
+
+    @property
+    def scale_label(self) -> str:
+        """``"table"``, ``"plenary"`` or ``"organization"``."""
+        return SCALES[self.scale]
+
+    @property
+    def phase_label(self) -> str:
+        """Human name of the current phase, or ``"Not started"``."""
+        return PHASE_LABELS[self.phase] if self.phase else "Not started"
+
+    def seconds_left(self, now: float | None = None) -> float | None:
+        """Seconds until the deadline (0 when passed), ``None`` without a timer or when closed."""
+        if not self.phase_open or self.deadline is None:
+            return None
+        return max(0.0, self.deadline - (time.time() if now is None else now))
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A participant. ``token`` is set on what ``join`` and ``rejoin`` return (keep it in the
+    participant's kernel or browser to rejoin with the same identity); never show it to others."""
+
+    id: int
+    session_id: int
+    display_name: str
+    anonymous: bool
+    arc_id: int | None
+    joined_at: float
+    last_seen: float
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored contribution. ``created`` is False when the idempotency key was seen before
+    (a double click or retry): the first stored contribution is returned unchanged."""
+
+    id: int
+    session_id: int
+    participant_id: int
+    round: int
+    phase: str
+    text: str
+    parent_id: int | None
+    arc_id: int | None
+    cluster_id: int | None
+    source_cluster_id: int | None
+    hidden: bool
+    withdrawn: bool
+    created_at: float
+    created: bool = True
+
+    @property
+    def mode(self) -> Mode:
+        return PHASE_MODES[self.phase]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A named group of contributions made by the facilitator during Combination."""
+
+    id: int
+    session_id: int
+    name: str
+    round: int
+    votes: int = 0
+    members: int = 0
+
+
+@dataclass(frozen=True)
+class Arc:
+    """A Collective Story Harvest arc (a lens a harvester listens through)."""
+
+    id: int
+    session_id: int
+    name: str
+    harvesters: tuple[int, ...] = ()
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalize_join_code(code: object) -> str:
+    """Upper-case a typed join code and drop spaces and dashes (``"ab3-k9x"`` -> ``"AB3K9X"``)."""
+    if not isinstance(code, str):
+        raise WorkshopError("Enter the join code shown by the facilitator.")
+    return "".join(ch for ch in code.upper() if not ch.isspace() and ch != "-")
+
+
+def _clean_label(value: object, what: str, limit: int) -> str:
+    if not isinstance(value, str):
+        raise WorkshopError(f"The {what} must be text.")
+    text = normalize_text(value).replace("\n", " ")
+    if not text:
+        raise WorkshopError(f"The {what} is empty: enter one.")
+    if len(text) > limit:
+        raise WorkshopError(f"The {what} has {len(text)} characters; the limit is {limit}.")
+    return text
+
+
+def _check_key_format(idempotency_key: object) -> str:
+    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
+        raise WorkshopError("Each submission needs an idempotency key (a unique text per click).")
+    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        raise WorkshopError(f"The idempotency key is longer than {IDEMPOTENCY_KEY_MAX} characters.")
+    return idempotency_key
+
+
+def _check_id(value: object, what: str) -> int:
+    # Accept numpy integers too (ids often come out of a DataFrame), never bools or floats.
+    if isinstance(value, bool):
+        raise WorkshopError(f"The {what} must be a whole number, not {value!r}.")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise WorkshopError(f"The {what} must be a whole number, not {value!r}.") from None
+
+
+# ------------------------------------------------------------------------------------- store
+
+
+class WorkshopStore:
+    """Scripting API and shared state of live workshops.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        From :func:`seci_lab.store.make_engine`; prefer :meth:`open`.
+    max_per_minute : int or None
+        Submissions a participant may make in any 60 s window (``None``: no cap).
+    clock : callable
+        Returns the current UNIX time in seconds (tests pass a fake clock).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_per_minute: int | None = DEFAULT_MAX_PER_MINUTE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if max_per_minute is not None and (isinstance(max_per_minute, bool) or not isinstance(max_per_minute, int) or max_per_minute < 1):
+            raise WorkshopError(f"max_per_minute must be a positive whole number or None; got {max_per_minute!r}.")
+        self.engine = engine
+        self.max_per_minute = max_per_minute
+        self.clock = clock
+        _create_tables(engine)
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        max_per_minute: int | None = DEFAULT_MAX_PER_MINUTE,
+        clock: Callable[[], float] = time.time,
+    ) -> "WorkshopStore":
+        """Open (and create if needed) the workshop tables at ``url``.
+
+        ``url`` is a SQLAlchemy URL (``sqlite:////path/ws.sqlite``,
+        ``postgresql+psycopg://user@host/db``) or ``None`` for ``$SECI_LAB_DB`` or the per-user
+        default SQLite file.
+        """
+        return cls(make_engine(url), max_per_minute=max_per_minute, clock=clock)
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+    # -- internal helpers --------------------------------------------------------------------
+
+    def _write(self, work: Callable[[Connection], object]):
+        return write(self.engine, work)
+
+    def _session_row(self, conn: Connection, session_id: object, *, lock: bool = False):
+        session_id = _check_id(session_id, "session id")
+        query = select(ws_sessions).where(ws_sessions.c.id == session_id)
+        if lock:
+            query = query.with_for_update()
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise WorkshopError(f"There is no workshop session {session_id}; check the join code or start a new session.")
+        return row
+
+    def _bump(self, conn: Connection, session_id: int) -> None:
+        # First statement of every write: takes the session's row lock on PostgreSQL, so the
+        # check-then-insert steps below (idempotency, rate cap) are serialised per session.
+        result = conn.execute(_SQL_BUMP, {"b_session": session_id})
+        if result.rowcount != 1:
+            raise WorkshopError(f"There is no workshop session {session_id}; check the join code or start a new session.")
+
+    def _facilitator(self, conn: Connection, session_id: object, key: object):
+        session_id = _check_id(session_id, "session id")
+        self._bump(conn, session_id)
+        row = self._session_row(conn, session_id)
+        if not isinstance(key, str) or not hmac.compare_digest(_hash(key), row["key_hash"]):
+            raise NotAllowed("Only the facilitator can do this: the facilitator key is missing or wrong.")
+        return row
+
+    def _participant_by_token(self, conn: Connection, token: object):
+        if not isinstance(token, str) or not token:
+            raise NotAllowed("You have not joined this session: join with the code first.")
+        row = conn.execute(_SQL_BY_TOKEN, {"b_token": _hash(token)}).mappings().first()
+        if row is None:
+            raise NotAllowed("This participant token is not known: join again with the session's code.")
+        return row
+
+    def _participant(self, conn: Connection, token: object, *, bump: bool = True):
+        row = self._participant_by_token(conn, token)
+        if bump:
+            self._bump(conn, row["session_id"])
+        return row
+
+    def _to_session(self, row, key: str | None = None) -> Session:
+        now = self.clock()
+        accepting = bool(row["phase_open"]) and (
+            row["deadline"] is None or now <= row["deadline"] + DEADLINE_GRACE_S
+        )
+        return Session(
+            id=row["id"], title=row["title"], format=row["format"], join_code=row["join_code"],
+            round=row["round"], phase=row["phase"], phase_open=bool(row["phase_open"]),
+            phase_opened_at=row["phase_opened_at"], deadline=row["deadline"], scale=row["scale"],
+            version=row["version"], created_at=row["created_at"], accepting=accepting, key=key,
+        )
+
+    @staticmethod
+    def _to_participant(row, token: str | None = None) -> Participant:
+        return Participant(
+            id=row["id"], session_id=row["session_id"], display_name=row["display_name"],
+            anonymous=bool(row["anonymous"]), arc_id=row["arc_id"], joined_at=row["joined_at"],
+            last_seen=row["last_seen"], token=token,
+        )
+
+    @staticmethod
+    def _to_submission(row, created: bool = True) -> Submission:
+        return Submission(
+            id=row["id"], session_id=row["session_id"], participant_id=row["participant_id"],
+            round=row["round"], phase=row["phase"], text=row["text"], parent_id=row["parent_id"],
+            arc_id=row["arc_id"], cluster_id=row["cluster_id"],
+            source_cluster_id=row["source_cluster_id"], hidden=bool(row["hidden"]),
+            withdrawn=bool(row["withdrawn"]), created_at=row["created_at"], created=created,
+        )
+
+    def _event(self, conn: Connection, session_id: int, kind: str, round_: int, phase: str | None, detail: str = "") -> None:
+        conn.execute(insert(ws_events).values(
+            session_id=session_id, kind=kind, round=round_, phase=phase, detail=detail[:200], at=self.clock()
+        ))
+
+    def _contribution_in(self, conn: Connection, session_id: int, contribution_id: object):
+        contribution_id = _check_id(contribution_id, "contribution id")
+        row = conn.execute(
+            select(ws_contributions).where(ws_contributions.c.id == contribution_id)
+        ).mappings().first()
+        if row is None or row["session_id"] != session_id:
+            raise WorkshopError(f"Contribution {contribution_id} is not part of this session.")
+        return row
+
+    def _cluster_in(self, conn: Connection, session_id: int, cluster_id: object):
+        cluster_id = _check_id(cluster_id, "cluster id")
+        row = conn.execute(select(ws_clusters).where(ws_clusters.c.id == cluster_id)).mappings().first()
+        if row is None or row["session_id"] != session_id:
+            raise WorkshopError(f"Cluster {cluster_id} is not part of this session.")
+        return row
+
+    def _check_text(self, text: object, phase: str, round_: int) -> str:
+        # The model's rules and caps (length, emptiness, normalisation) apply to workshop text.
+        try:
+            return Contribution("participant", PHASE_MODES[phase], text, round_).text
+        except ValueError as error:
+            raise WorkshopError(str(error)) from None
+
+    # -- sessions (facilitator) --------------------------------------------------------------
+
+    def create_session(self, title: str, format: str = "seci", join_code: str | None = None) -> Session:
+        """Create a session and return it with its facilitator ``key`` (shown once, stored hashed).
+
+        Parameters
+        ----------
+        title : str
+            Shown to participants (at most 120 characters).
+        format : {"seci", "csh"}
+            A SECI round or a Collective Story Harvest.
+        join_code : str, optional
+            4-12 characters from ``JOIN_CODE_ALPHABET`` (no 0, O, 1, I, L); a random 6-character
+            code when omitted.
+
+        Raises
+        ------
+        WorkshopError
+            Bad title, format or code, or the code is already used by another session.
+        """
+        title = _clean_label(title, "session title", TITLE_MAX)
+        phases_for(format)
+        if join_code is not None:
+            code = normalize_join_code(join_code)
+            bad = sorted({ch for ch in code if ch not in JOIN_CODE_ALPHABET})
+            if bad or not 4 <= len(code) <= 12:
+                raise WorkshopError(
+                    "A join code has 4 to 12 letters and digits, without 0, O, 1, I and L "
+                    f"(easy to confuse on a projector){'; remove ' + ' '.join(bad) if bad else ''}."
+                )
+        key = secrets.token_urlsafe(24)
+        now = self.clock()
+
+        for _attempt in range(20):
+            candidate = code if join_code is not None else "".join(
+                secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH)
+            )
+
+            def work(conn: Connection, candidate=candidate):
+                taken = conn.execute(
+                    select(ws_sessions.c.id).where(ws_sessions.c.join_code == candidate)
+                ).first()
+                if taken is not None:
+                    return None
+                new_id = conn.execute(insert(ws_sessions).values(
+                    title=title, format=format, join_code=candidate, key_hash=_hash(key), round=1,
+                    phase=None, phase_open=False, scale=0, version=1, created_at=now,
+                )).inserted_primary_key[0]
+                self._event(conn, new_id, "created", 1, None, title)
+                return conn.execute(select(ws_sessions).where(ws_sessions.c.id == new_id)).mappings().one()
+
+            try:
+                row = self._write(work)
+            except IntegrityError:  # another process took the code between check and insert
+                row = None
+            if row is not None:
+                return self._to_session(row, key=key)
+            if join_code is not None:
+                raise WorkshopError(f"The join code {code} is already used by another session: choose another.")
+        raise WorkshopError("Could not find a free join code; try again.")
+
+    def session(self, session_id: int) -> Session:
+        """The session as stored now (without its key)."""
+        with read(self.engine) as conn:
+            return self._to_session(self._session_row(conn, session_id))
+
+    def session_by_code(self, code: str) -> Session:
+        """The session with this join code (case, spaces and dashes ignored).
+
+        Raises
+        ------
+        WorkshopError
+            No session has this code.
+        """
+        normalized = normalize_join_code(code)
+        if not normalized:
+            raise WorkshopError("Enter the join code shown by the facilitator.")
+        with read(self.engine) as conn:
+            row = conn.execute(select(ws_sessions).where(ws_sessions.c.join_code == normalized)).mappings().first()
+        if row is None:
+            raise WorkshopError(f"No session has the code {normalized[:16]!r}: check it with the facilitator.")
+        return self._to_session(row)
+
+    def sessions(self) -> list[Session]:
+        """All sessions, newest first (without keys)."""
+        with read(self.engine) as conn:
+            rows = conn.execute(select(ws_sessions).order_by(ws_sessions.c.id.desc())).mappings().all()
+        return [self._to_session(row) for row in rows]
+
+    def check_key(self, session_id: int, key: str) -> bool:
+        """Whether ``key`` is this session's facilitator key (constant-time comparison)."""
+        with read(self.engine) as conn:
+            row = self._session_row(conn, session_id)
+        return isinstance(key, str) and hmac.compare_digest(_hash(key), row["key_hash"])
+
+    def version(self, session_id: int) -> int:
+        """The session's change counter: it grows with every write to the session.
+
+        Poll it (about once a second) and re-read only when it changed. Every write call bumps
+        it, a repeated submission (same idempotency key) included; refused actions do not.
+        """
+        with read(self.engine) as conn:
+            value = conn.execute(_SQL_VERSION, {"b_session": _check_id(session_id, "session id")}).scalar()
+        if value is None:
+            raise WorkshopError(f"There is no workshop session {session_id}.")
+        return int(value)
+
+    # -- phases (facilitator) ----------------------------------------------------------------
+
+    def open_phase(self, session_id: int, key: str, phase: str, minutes: float | None = None) -> Session:
+        """Open ``phase`` of the current round (closing any other), with an optional timer.
+
+        ``minutes`` sets the deadline ``now + minutes``; submissions after it (plus a 5 s grace)
+        are refused. Opening the phase that is already open restarts its timer.
+        """
+        if minutes is not None:
+            if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
+                raise WorkshopError(f"The timer must be between 0 and 1440 minutes; got {minutes!r}.")
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            name = self._parse_phase(row["format"], phase)
+            now = self.clock()
+            conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(
+                phase=name, phase_open=True, phase_opened_at=now,
+                deadline=None if minutes is None else now + float(minutes) * 60.0,
+            ))
+            self._event(conn, row["id"], "open_phase", row["round"], name, "" if minutes is None else f"{minutes} min")
+            return conn.execute(select(ws_sessions).where(ws_sessions.c.id == row["id"])).mappings().one()
+
+        return self._to_session(self._write(work))
+
+    @staticmethod
+    def _parse_phase(format: str, phase: object) -> str:
+        phases = phases_for(format)
+        if isinstance(phase, str):
+            candidate = phase.strip()
+            if format == "seci":
+                try:
+                    return Mode.parse(candidate).value
+                except ValueError:
+                    pass
+            else:
+                lowered = candidate.lower().replace("-", "").replace(" ", "")
+                aliases = {"giftsback": "gifts", "takeaway": "takeaways"}
+                lowered = aliases.get(lowered, lowered)
+                if lowered in phases:
+                    return lowered
+        elif isinstance(phase, Mode) and format == "seci":
+            return phase.value
+        raise WorkshopError(f"Unknown phase {phase!r} for this session: use one of {', '.join(phases)}.")
+
+    def close_phase(self, session_id: int, key: str) -> Session:
+        """Close the open phase (no more submissions); the phase stays current for reading."""
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(phase_open=False))
+            self._event(conn, row["id"], "close_phase", row["round"], row["phase"])
+            return conn.execute(select(ws_sessions).where(ws_sessions.c.id == row["id"])).mappings().one()
+
+        return self._to_session(self._write(work))
+
+    def next_round(self, session_id: int, key: str) -> Session:
+        """Close the current phase and start the next round (no phase open yet)."""
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(
+                round=row["round"] + 1, phase=None, phase_open=False, phase_opened_at=None, deadline=None,
+            ))
+            self._event(conn, row["id"], "next_round", row["round"] + 1, None)
+            return conn.execute(select(ws_sessions).where(ws_sessions.c.id == row["id"])).mappings().one()
+
+        return self._to_session(self._write(work))
+
+    def declare_level_up(self, session_id: int, key: str) -> Session:
+        """Declare a cross-leveling event: table -> plenary -> organization.
+
+        The current round is recorded as a cross-level round for the spiral
+        (:meth:`cross_level_rounds`).
+        """
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            if row["scale"] + 1 >= len(SCALES):
+                raise WorkshopError("The session is already at the organization level: there is no level above it here.")
+            conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(scale=row["scale"] + 1))
+            self._event(conn, row["id"], "level_up", row["round"], row["phase"], SCALES[row["scale"] + 1])
+            return conn.execute(select(ws_sessions).where(ws_sessions.c.id == row["id"])).mappings().one()
+
+        return self._to_session(self._write(work))
+
+    def cross_level_rounds(self, session_id: int) -> list[int]:
+        """Rounds at whose end the facilitator declared a level-up (for ``simulate_spiral``)."""
+        session_id = _check_id(session_id, "session id")
+        with read(self.engine) as conn:
+            rows = conn.execute(select(ws_events.c.round).where(and_(
+                ws_events.c.session_id == session_id, ws_events.c.kind == "level_up"
+            )).order_by(ws_events.c.id)).scalars().all()
+        return sorted(set(rows))
+
+    def events_frame(self, session_id: int) -> pd.DataFrame:
+        """The session's log: created, open_phase, close_phase, next_round, level_up, hide, restore."""
+        session_id = _check_id(session_id, "session id")
+        with read(self.engine) as conn:
+            rows = conn.execute(select(ws_events).where(ws_events.c.session_id == session_id).order_by(ws_events.c.id)).mappings().all()
+        frame = pd.DataFrame([dict(r) for r in rows], columns=["id", "session_id", "kind", "round", "phase", "detail", "at"])
+        frame["at"] = pd.to_datetime(frame["at"], unit="s", utc=True)
+        return frame
+
+    # -- participants ------------------------------------------------------------------------
+
+    def join(self, code: str, display_name: str | None = None) -> Participant:
+        """Join the session with this code; returns the participant with its secret ``token``.
+
+        An empty or missing name joins anonymously (shown as "Anonymous N").
+        """
+        session = self.session_by_code(code)
+        anonymous = display_name is None or (isinstance(display_name, str) and not normalize_text(display_name))
+        name = None if anonymous else _clean_label(display_name, "name", PARTICIPANT_MAX_CHARS)
+        token = secrets.token_urlsafe(24)
+        now = self.clock()
+
+        def work(conn):
+            self._bump(conn, session.id)
+            shown = name
+            if shown is None:
+                count = conn.execute(select(func.count()).select_from(ws_participants).where(
+                    and_(ws_participants.c.session_id == session.id, ws_participants.c.anonymous.is_(True))
+                )).scalar()
+                shown = f"Anonymous {count + 1}"
+            new_id = conn.execute(insert(ws_participants).values(
+                session_id=session.id, token_hash=_hash(token), display_name=shown,
+                anonymous=anonymous, arc_id=None, joined_at=now, last_seen=now,
+            )).inserted_primary_key[0]
+            return conn.execute(select(ws_participants).where(ws_participants.c.id == new_id)).mappings().one()
+
+        return self._to_participant(self._write(work), token=token)
+
+    def rejoin(self, token: str) -> Participant:
+        """The participant this token belongs to (after a page reload), marked as seen now."""
+
+        def work(conn):
+            row = self._participant_by_token(conn, token)
+            conn.execute(update(ws_participants).where(ws_participants.c.id == row["id"]).values(last_seen=self.clock()))
+            return conn.execute(select(ws_participants).where(ws_participants.c.id == row["id"])).mappings().one()
+
+        return self._to_participant(self._write(work), token=token)
+
+    def touch(self, token: str) -> None:
+        """Mark the participant as active now (a heartbeat). Does not change ``version``.
+
+        Writes at most once per ``TOUCH_INTERVAL_S`` seconds per participant (a read otherwise),
+        so heartbeats from a full room do not compete with submissions for the write lock.
+        """
+        now = self.clock()
+        with read(self.engine) as conn:
+            row = self._participant_by_token(conn, token)
+        if row["last_seen"] >= now - TOUCH_INTERVAL_S:
+            return
+
+        def work(conn):
+            row = self._participant_by_token(conn, token)
+            conn.execute(update(ws_participants).where(ws_participants.c.id == row["id"]).values(last_seen=now))
+
+        self._write(work)
+
+    def participants(self, session_id: int) -> list[Participant]:
+        """Everyone who joined, in joining order (without tokens)."""
+        session_id = _check_id(session_id, "session id")
+        with read(self.engine) as conn:
+            rows = conn.execute(select(ws_participants).where(
+                ws_participants.c.session_id == session_id).order_by(ws_participants.c.id)).mappings().all()
+        return [self._to_participant(r) for r in rows]
+
+    def active_participants(self, session_id: int, within_s: float = 120.0) -> list[Participant]:
+        """Participants seen (joined, submitted, voted, heartbeat) in the last ``within_s`` seconds."""
+        since = self.clock() - within_s
+        return [p for p in self.participants(session_id) if p.last_seen >= since]
+
+    # -- arcs (Collective Story Harvest) -----------------------------------------------------
+
+    def create_arc(self, session_id: int, key: str, name: str) -> Arc:
+        """Add a harvest arc (a lens such as "what we learn about courage") to a CSH session."""
+        name = _clean_label(name, "arc name", CLUSTER_NAME_MAX)
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            if row["format"] != "csh":
+                raise WorkshopError("Arcs belong to a Collective Story Harvest; this session is a SECI round.")
+            exists = conn.execute(select(ws_arcs.c.id).where(and_(ws_arcs.c.session_id == row["id"], ws_arcs.c.name == name))).first()
+            if exists is not None:
+                raise WorkshopError(f"There is already an arc named {name!r}.")
+            new_id = conn.execute(insert(ws_arcs).values(session_id=row["id"], name=name)).inserted_primary_key[0]
+            return Arc(id=new_id, session_id=row["id"], name=name)
+
+        return self._write(work)
+
+    def assign_arc(self, session_id: int, key: str, participant_id: int, arc_id: int | None) -> None:
+        """Make a participant the harvester of an arc (``None`` removes the assignment)."""
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            person = conn.execute(select(ws_participants).where(ws_participants.c.id == _check_id(participant_id, "participant id"))).mappings().first()
+            if person is None or person["session_id"] != row["id"]:
+                raise WorkshopError(f"Participant {participant_id} is not part of this session.")
+            arc = None
+            if arc_id is not None:
+                found = conn.execute(select(ws_arcs).where(ws_arcs.c.id == _check_id(arc_id, "arc id"))).mappings().first()
+                if found is None or found["session_id"] != row["id"]:
+                    raise WorkshopError(f"Arc {arc_id} is not part of this session.")
+                arc = found["id"]
+            conn.execute(update(ws_participants).where(ws_participants.c.id == person["id"]).values(arc_id=arc))
+
+        self._write(work)
+
+    def arcs(self, session_id: int) -> list[Arc]:
+        """The session's arcs with their harvesters' participant ids."""
+        session_id = _check_id(session_id, "session id")
+        with read(self.engine) as conn:
+            arcs = conn.execute(select(ws_arcs).where(ws_arcs.c.session_id == session_id).order_by(ws_arcs.c.id)).mappings().all()
+            people = conn.execute(select(ws_participants.c.id, ws_participants.c.arc_id).where(
+                and_(ws_participants.c.session_id == session_id, ws_participants.c.arc_id.is_not(None)))).all()
+        return [Arc(id=a["id"], session_id=a["session_id"], name=a["name"],
+                    harvesters=tuple(p for p, arc in people if arc == a["id"])) for a in arcs]
+
+    # -- contributions (participants) --------------------------------------------------------
+
+    def submit(
+        self,
+        token: str,
+        text: str,
+        idempotency_key: str,
+        *,
+        phase: str | None = None,
+        parent_id: int | None = None,
+        source_cluster_id: int | None = None,
+    ) -> Submission:
+        """Store a contribution to the open phase, once per ``idempotency_key``.
+
+        Parameters
+        ----------
+        token : str
+            The participant's token from :meth:`join`.
+        text : str
+            At most ``TEXT_MAX_CHARS`` characters after normalisation; stored raw (escape it
+            when displaying).
+        idempotency_key : str
+            A fresh unique text per submit click (e.g. ``uuid4().hex``), reused on retries: a
+            second call with the same key returns the first contribution (``created=False``).
+        phase : str, optional
+            The phase the page showed; refused if it is not the open phase (a stale page).
+        parent_id : int, optional
+            A visible contribution of this session this one builds on (lineage).
+        source_cluster_id : int, optional
+            A cluster this contribution draws on (e.g. a take-away from a cluster).
+
+        Raises
+        ------
+        PhaseClosed
+            No phase open, another phase open, or its time is up.
+        RateLimited
+            More than ``max_per_minute`` submissions in the last 60 s.
+        WorkshopError
+            Empty or too long text, unknown parent or cluster, bad token.
+        """
+        idempotency_key = _check_key_format(idempotency_key)
+        # Validate outside the transaction (the write lock is held for as short as possible);
+        # the text rules do not depend on the phase.
+        clean = self._check_text(text, "S", 1)
+
+        def work(conn):
+            person = self._participant(conn, token)
+            existing = conn.execute(
+                _SQL_BY_KEY, {"b_participant": person["id"], "b_key": idempotency_key}
+            ).mappings().first()
+            if existing is not None:
+                return self._to_submission(existing, created=False)
+            session = conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one()
+            now = self.clock()
+            self._check_accepting(session, now, phase)
+            current = session["phase"]
+            if self.max_per_minute is not None:
+                recent = conn.execute(
+                    _SQL_RECENT, {"b_participant": person["id"], "b_since": now - 60.0}
+                ).scalars().all()
+                if len(recent) >= self.max_per_minute:
+                    wait = max(1.0, recent[len(recent) - self.max_per_minute] + 60.0 - now)
+                    raise RateLimited(
+                        f"You have sent {len(recent)} contributions in the last minute (the limit is "
+                        f"{self.max_per_minute}). Your text is kept: send it again in {wait:.0f} s.",
+                        retry_after=wait,
+                    )
+            parent = source = None
+            if parent_id is not None:
+                row = self._contribution_in(conn, session["id"], parent_id)
+                if row["hidden"] or row["withdrawn"]:
+                    raise WorkshopError(f"Contribution {parent_id} is no longer on the board; choose another.")
+                parent = row["id"]
+            if source_cluster_id is not None:
+                source = self._cluster_in(conn, session["id"], source_cluster_id)["id"]
+            values = dict(
+                session_id=session["id"], participant_id=person["id"], idempotency_key=idempotency_key,
+                round=session["round"], phase=current, text=clean, parent_id=parent,
+                arc_id=person["arc_id"] if current == _HARVEST_PHASE else None,
+                cluster_id=None, source_cluster_id=source, hidden=False, withdrawn=False,
+                created_at=now,
+            )
+            values["id"] = conn.execute(_SQL_INSERT_CONTRIBUTION, values).inserted_primary_key[0]
+            conn.execute(_SQL_SEEN, {"b_participant": person["id"], "b_now": now})
+            return self._to_submission(values)
+
+        return self._write(work)
+
+    def _check_accepting(self, session, now: float, phase: str | None) -> None:
+        if session["phase"] is None or not session["phase_open"]:
+            raise PhaseClosed("No phase is open right now: wait for the facilitator to open the next one. Your text is kept.")
+        if phase is not None:
+            try:
+                wanted = self._parse_phase(session["format"], phase)
+            except WorkshopError:
+                wanted = None
+            if wanted != session["phase"]:
+                raise PhaseClosed(
+                    f"That phase is closed; the open phase is now {PHASE_LABELS[session['phase']]}. "
+                    "Your text is kept: check the prompt and send it again."
+                )
+        if session["deadline"] is not None and now > session["deadline"] + DEADLINE_GRACE_S:
+            raise PhaseClosed(f"Time is up for {PHASE_LABELS[session['phase']]}: the facilitator's timer has ended. Your text is kept.")
+
+    def edit(self, token: str, contribution_id: int, text: str) -> Submission:
+        """Change the text of one's own contribution while its phase is open."""
+
+        def work(conn):
+            person = self._participant(conn, token)
+            row = self._contribution_in(conn, person["session_id"], contribution_id)
+            if row["participant_id"] != person["id"]:
+                raise NotAllowed("You can only edit your own contributions.")
+            session = conn.execute(select(ws_sessions).where(ws_sessions.c.id == person["session_id"])).mappings().one()
+            self._check_accepting(session, self.clock(), row["phase"])
+            if row["round"] != session["round"]:
+                raise PhaseClosed("That contribution belongs to an earlier round; it can no longer be edited.")
+            clean = self._check_text(text, row["phase"], row["round"])
+            conn.execute(update(ws_contributions).where(ws_contributions.c.id == row["id"]).values(text=clean, edited_at=self.clock()))
+            return self._to_submission(conn.execute(select(ws_contributions).where(ws_contributions.c.id == row["id"])).mappings().one())
+
+        return self._write(work)
+
+    def withdraw(self, token: str, contribution_id: int) -> None:
+        """Take one's own contribution off the board (kept in the database and in exports as withdrawn)."""
+
+        def work(conn):
+            person = self._participant(conn, token)
+            row = self._contribution_in(conn, person["session_id"], contribution_id)
+            if row["participant_id"] != person["id"]:
+                raise NotAllowed("You can only withdraw your own contributions.")
+            conn.execute(update(ws_contributions).where(ws_contributions.c.id == row["id"]).values(withdrawn=True))
+
+        self._write(work)
+
+    # -- moderation (facilitator) ------------------------------------------------------------
+
+    def hide(self, session_id: int, key: str, contribution_id: int) -> None:
+        """Hide a contribution from the group board and the spiral (kept; see :meth:`restore`)."""
+        self._set_hidden(session_id, key, contribution_id, True)
+
+    def restore(self, session_id: int, key: str, contribution_id: int) -> None:
+        """Show a hidden contribution again."""
+        self._set_hidden(session_id, key, contribution_id, False)
+
+    def _set_hidden(self, session_id, key, contribution_id, hidden: bool) -> None:
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            target = self._contribution_in(conn, row["id"], contribution_id)
+            conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(hidden=hidden))
+            self._event(conn, row["id"], "hide" if hidden else "restore", row["round"], target["phase"], str(target["id"]))
+
+        self._write(work)
+
+    # -- clusters and votes ------------------------------------------------------------------
+
+    def create_cluster(self, session_id: int, key: str, name: str) -> Cluster:
+        """Create a named cluster in the current round (names are unique within a round)."""
+        name = _clean_label(name, "cluster name", CLUSTER_NAME_MAX)
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            exists = conn.execute(select(ws_clusters.c.id).where(and_(
+                ws_clusters.c.session_id == row["id"], ws_clusters.c.round == row["round"], ws_clusters.c.name == name,
+            ))).first()
+            if exists is not None:
+                raise WorkshopError(f"There is already a cluster named {name!r} in this round.")
+            new_id = conn.execute(insert(ws_clusters).values(
+                session_id=row["id"], name=name, round=row["round"], created_at=self.clock()
+            )).inserted_primary_key[0]
+            return Cluster(id=new_id, session_id=row["id"], name=name, round=row["round"])
+
+        return self._write(work)
+
+    def rename_cluster(self, session_id: int, key: str, cluster_id: int, name: str) -> None:
+        """Rename a cluster."""
+        name = _clean_label(name, "cluster name", CLUSTER_NAME_MAX)
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            cluster = self._cluster_in(conn, row["id"], cluster_id)
+            clash = conn.execute(select(ws_clusters.c.id).where(and_(
+                ws_clusters.c.session_id == row["id"], ws_clusters.c.round == cluster["round"],
+                ws_clusters.c.name == name, ws_clusters.c.id != cluster["id"],
+            ))).first()
+            if clash is not None:
+                raise WorkshopError(f"There is already a cluster named {name!r} in this round.")
+            conn.execute(update(ws_clusters).where(ws_clusters.c.id == cluster["id"]).values(name=name))
+
+        self._write(work)
+
+    def assign(self, session_id: int, key: str, contribution_id: int, cluster_id: int | None) -> None:
+        """Put a contribution in a cluster (``None`` takes it out). A contribution is in at most one."""
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            target = self._contribution_in(conn, row["id"], contribution_id)
+            cluster = None if cluster_id is None else self._cluster_in(conn, row["id"], cluster_id)["id"]
+            conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(cluster_id=cluster))
+
+        self._write(work)
+
+    def vote(self, token: str, cluster_id: int, on: bool | None = None) -> bool:
+        """Vote for a cluster while the Combination (or gifts) phase is open.
+
+        One vote per participant per cluster. ``on=None`` toggles; ``True``/``False`` set the vote
+        (idempotent, the safer choice for a button that may be clicked twice). Returns whether the
+        participant now votes for the cluster.
+        """
+
+        def work(conn):
+            person = self._participant(conn, token)
+            session = conn.execute(select(ws_sessions).where(ws_sessions.c.id == person["session_id"])).mappings().one()
+            self._check_accepting(session, self.clock(), None)
+            if session["phase"] not in _COMBINATION_PHASES:
+                raise PhaseClosed("Voting for clusters happens during Combination; it is not open now.")
+            cluster = self._cluster_in(conn, session["id"], cluster_id)
+            current = conn.execute(select(ws_votes.c.cluster_id).where(and_(
+                ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"]))).first() is not None
+            wanted = (not current) if on is None else bool(on)
+            if wanted and not current:
+                conn.execute(insert(ws_votes).values(participant_id=person["id"], cluster_id=cluster["id"], created_at=self.clock()))
+            elif current and not wanted:
+                conn.execute(ws_votes.delete().where(and_(
+                    ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"])))
+            conn.execute(update(ws_participants).where(ws_participants.c.id == person["id"]).values(last_seen=self.clock()))
+            return wanted
+
+        return self._write(work)
+
+    def my_votes(self, token: str) -> set[int]:
+        """Cluster ids this participant votes for."""
+        with read(self.engine) as conn:
+            person = self._participant_by_token(conn, token)
+            return set(conn.execute(select(ws_votes.c.cluster_id).where(ws_votes.c.participant_id == person["id"])).scalars())
+
+    def clusters(self, session_id: int, round: int | None = None) -> list[Cluster]:
+        """Clusters (of one round, or all), with vote counts and visible members."""
+        session_id = _check_id(session_id, "session id")
+        with read(self.engine) as conn:
+            query = select(ws_clusters).where(ws_clusters.c.session_id == session_id)
+            if round is not None:
+                query = query.where(ws_clusters.c.round == _check_id(round, "round"))
+            rows = conn.execute(query.order_by(ws_clusters.c.id)).mappings().all()
+            votes = dict(conn.execute(select(ws_votes.c.cluster_id, func.count()).join(
+                ws_clusters, ws_clusters.c.id == ws_votes.c.cluster_id).where(
+                ws_clusters.c.session_id == session_id).group_by(ws_votes.c.cluster_id)).all())
+            members = dict(conn.execute(select(ws_contributions.c.cluster_id, func.count()).where(and_(
+                ws_contributions.c.session_id == session_id, ws_contributions.c.cluster_id.is_not(None),
+                ws_contributions.c.hidden.is_(False), ws_contributions.c.withdrawn.is_(False),
+            )).group_by(ws_contributions.c.cluster_id)).all())
+        return [Cluster(id=r["id"], session_id=r["session_id"], name=r["name"], round=r["round"],
+                        votes=int(votes.get(r["id"], 0)), members=int(members.get(r["id"], 0))) for r in rows]
+
+    # -- reading -----------------------------------------------------------------------------
+
+    FRAME_COLUMNS = (
+        "id", "session_id", "round", "phase", "phase_label", "mode", "participant_id", "participant",
+        "text", "parent_id", "arc_id", "arc", "cluster_id", "cluster", "source_cluster_id",
+        "hidden", "withdrawn", "created_at", "edited_at",
+    )
+
+    def contributions_frame(self, session_id: int, include_hidden: bool = False) -> pd.DataFrame:
+        """The session's contributions, oldest first, as a DataFrame (columns ``FRAME_COLUMNS``).
+
+        Hidden (moderated) and withdrawn contributions are left out unless ``include_hidden``.
+        ``created_at``/``edited_at`` are UTC timestamps; ``mode`` is the SECI letter the phase feeds.
+        Texts are raw: escape them when displaying.
+        """
+        c, p = ws_contributions, ws_participants
+        arc, cluster = ws_arcs.alias("arc"), ws_clusters.alias("cluster")
+        query = (
+            select(c, p.c.display_name.label("participant"), arc.c.name.label("arc"), cluster.c.name.label("cluster"))
+            .join(p, p.c.id == c.c.participant_id)
+            .outerjoin(arc, arc.c.id == c.c.arc_id)
+            .outerjoin(cluster, cluster.c.id == c.c.cluster_id)
+            .where(c.c.session_id == _check_id(session_id, "session id"))
+            .order_by(c.c.id)
+        )
+        if not include_hidden:
+            query = query.where(and_(c.c.hidden.is_(False), c.c.withdrawn.is_(False)))
+        with read(self.engine) as conn:
+            rows = conn.execute(query).mappings().all()
+        records = []
+        for r in rows:
+            record = {name: r.get(name) for name in self.FRAME_COLUMNS if name in r}
+            record["phase_label"] = PHASE_LABELS[r["phase"]]
+            record["mode"] = PHASE_MODES[r["phase"]].value
+            record["hidden"] = bool(r["hidden"])
+            record["withdrawn"] = bool(r["withdrawn"])
+            records.append(record)
+        frame = pd.DataFrame(records, columns=list(self.FRAME_COLUMNS))
+        for column in ("created_at", "edited_at"):
+            frame[column] = pd.to_datetime(frame[column].astype("float64"), unit="s", utc=True)
+        for column in ("parent_id", "arc_id", "cluster_id", "source_cluster_id"):
+            frame[column] = frame[column].astype("Int64")
+        return frame
+
+    def phase_counts(self, session_id: int, round: int | None = None) -> dict[str, int]:
+        """Visible contributions per phase of a round (default: the current round), every phase listed."""
+        session = self.session(session_id)
+        round_ = session.round if round is None else _check_id(round, "round")
+        with read(self.engine) as conn:
+            rows = conn.execute(select(ws_contributions.c.phase, func.count()).where(and_(
+                ws_contributions.c.session_id == session.id, ws_contributions.c.round == round_,
+                ws_contributions.c.hidden.is_(False), ws_contributions.c.withdrawn.is_(False),
+            )).group_by(ws_contributions.c.phase)).all()
+        counts = {phase: 0 for phase in session.phases}
+        counts.update({phase: int(n) for phase, n in rows})
+        return counts
+
+    def spiral_contributions(self, session_id: int) -> list[Contribution]:
+        """Visible contributions as :class:`seci_lab.model.Contribution` for ``simulate_spiral``.
+
+        Each phase maps to its SECI mode (``PHASE_MODES``; for a Collective Story Harvest:
+        story -> S, harvest -> E, gifts -> C, takeaways -> I) and keeps its round. Unrated
+        (``quality=None``).
+        """
+        frame = self.contributions_frame(session_id)
+        return [
+            Contribution(participant=row.participant, mode=row.mode, text=row.text, round=int(row.round))
+            for row in frame.itertuples(index=False)
+        ]
+
+    def spiral_inputs(self, session_id: int) -> tuple[list[Contribution], int, list[int]]:
+        """``(contributions, participants, cross_level_rounds)`` ready for ``simulate_spiral``.
+
+        ``participants`` is the number who joined (at least 1).
+        """
+        session_id = _check_id(session_id, "session id")
+        contributions = self.spiral_contributions(session_id)
+        with read(self.engine) as conn:
+            joined = conn.execute(select(func.count()).select_from(ws_participants).where(
+                ws_participants.c.session_id == session_id)).scalar()
+        return contributions, max(1, int(joined or 0)), self.cross_level_rounds(session_id)
+
+    def lineage_frame(self, session_id: int) -> pd.DataFrame:
+        """Links between ideas, one row per edge, for the lineage view of a report.
+
+        Columns ``source``, ``target``, ``relation``: nodes are ``"contribution:<id>"`` or
+        ``"cluster:<id>"``; relations are ``"builds on"`` (a contribution on its parent),
+        ``"grouped in"`` (a contribution in a cluster) and ``"draws on"`` (a contribution, e.g.
+        a take-away, on a cluster). Only visible contributions appear.
+        """
+        frame = self.contributions_frame(session_id)
+        visible = set(frame["id"])
+        edges = []
+        for row in frame.itertuples(index=False):
+            if pd.notna(row.parent_id) and int(row.parent_id) in visible:
+                edges.append((f"contribution:{row.id}", f"contribution:{int(row.parent_id)}", "builds on"))
+            if pd.notna(row.cluster_id):
+                edges.append((f"contribution:{row.id}", f"cluster:{int(row.cluster_id)}", "grouped in"))
+            if pd.notna(row.source_cluster_id):
+                edges.append((f"contribution:{row.id}", f"cluster:{int(row.source_cluster_id)}", "draws on"))
+        return pd.DataFrame(edges, columns=["source", "target", "relation"])
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create missing tables; safe when many kernels open the store at once."""
+    names = set(metadata.tables)
+    for attempt in range(5):
+        existing = set(inspect(engine).get_table_names())
+        if names <= existing:
+            return
+        try:
+            write(engine, lambda conn: metadata.create_all(conn, checkfirst=True))
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            # Another process created them between our check and create: look again.
+            time.sleep(0.05 * (attempt + 1))
+    metadata.create_all(engine, checkfirst=True)

@@ -1,0 +1,261 @@
+"""Pieces the two workshop dashboards share: the store, live polling, the timer, identity, QR.
+
+- :func:`open_workshop_store` opens the workshop store at ``$SECI_LAB_DB`` (``seci-lab
+  workshop`` sets it); without one, a notebook run headlessly falls back to a SQLite file in a
+  temporary folder and says so.
+- :class:`LivePoller` watches the store's change counter from a kernel thread and calls a
+  refresh function when it moves, so a board updates within a second of a submission without
+  the page asking.
+- :class:`Countdown` shows a phase's time left, ticking in the browser (no message per second).
+- :class:`BrowserIdentity` keeps a participant's token in the browser's ``localStorage`` so a
+  reload (a new kernel under Voila) rejoins as the same person.
+- :func:`qr_svg` draws the join address as an SVG made by us from the address alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+import anywidget
+import traitlets
+
+__all__ = [
+    "BrowserIdentity",
+    "Countdown",
+    "FACILITATOR_KEY_ENV",
+    "JOIN_CODE_ENV",
+    "JOIN_URL_ENV",
+    "LivePoller",
+    "start_session",
+    "open_workshop_store",
+    "qr_svg",
+]
+
+log = logging.getLogger(__name__)
+
+# Same names as seci_lab.workshop_server (not imported: the UI must not depend on the CLI).
+FACILITATOR_KEY_ENV = "SECI_LAB_FACILITATOR_KEY"
+JOIN_CODE_ENV = "SECI_LAB_JOIN_CODE"
+JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
+_DB_ENV = "SECI_LAB_DB"
+POLL_INTERVAL_S = 0.5
+
+
+def open_workshop_store(url: str | None = None):
+    """Open the workshop store; returns ``(store, note)``.
+
+    ``note`` is ``""`` when the database came from ``url`` or ``$SECI_LAB_DB``; otherwise the
+    store is a SQLite file in a new temporary folder (a notebook run on its own, e.g. in the
+    test suite) and ``note`` says that nothing will be shared with other pages.
+    """
+    from ..store.workshop import WorkshopStore
+
+    note = ""
+    if not url and not os.environ.get(_DB_ENV, "").strip():
+        folder = Path(tempfile.mkdtemp(prefix="seci-lab-workshop-"))
+        url = f"sqlite:///{folder / 'workshop.sqlite'}"
+        note = ("No workshop database is configured, so this page uses a private temporary one. "
+                "Start a workshop with the command seci-lab workshop to share it with participants.")
+    return WorkshopStore.open(url), note
+
+
+def start_session(url: str, title: str, format: str = "seci", *, join_code: str | None = None,
+                  resume: str | None = None, key: str | None = None):
+    """Create a session, or resume the session ``resume`` (its join code) with its ``key``.
+
+    Returns ``(session, key)``. Raises ``ValueError`` with a message to act on.
+    """
+    from ..store.workshop import WorkshopStore
+
+    store = WorkshopStore.open(url)
+    try:
+        if resume:
+            session = store.session_by_code(resume)
+            if not key or not store.check_key(session.id, key):
+                raise ValueError(f"The facilitator key does not match session {session.join_code}: "
+                                 "give the key printed when it was created (--key).")
+            return session, key
+        session = store.create_session(title, format, join_code)
+        return session, session.key
+    finally:
+        store.close()
+
+
+class LivePoller:
+    """Call ``refresh()`` whenever ``version()`` changes, from a daemon thread.
+
+    Widget updates from a kernel thread reach the page under Voila (ipykernel sends comm
+    messages from any thread); a lock keeps a refresh from running alongside another.
+    """
+
+    def __init__(self, version: Callable[[], object], refresh: Callable[[], None],
+                 interval: float = POLL_INTERVAL_S, lock: threading.RLock | None = None):
+        self._version = version
+        self._refresh = refresh
+        self.interval = interval
+        self.lock = lock or threading.RLock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last: object = None
+
+    def start(self) -> None:
+        """Start polling (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="seci-lab-live", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling."""
+        self._stop.set()
+
+    def seen(self, version: object) -> None:
+        """Note a version already shown (after a refresh done by a callback)."""
+        self._last = version
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.wait(self.interval):
+            try:
+                current = self._version()
+                if current != self._last:
+                    with self.lock:
+                        self._refresh()
+                    self._last = current
+                failures = 0
+            except Exception:  # a database hiccup: log it, back off, keep the page alive
+                failures += 1
+                log.exception("live update failed")
+                self._stop.wait(min(30.0, self.interval * 2 ** failures))
+
+
+_COUNTDOWN_ESM = r"""
+function render({ model, el }) {
+  const box = document.createElement("div");
+  box.className = "seci-countdown";
+  box.setAttribute("role", "timer");
+  box.setAttribute("aria-live", "off");
+  let offset = 0;
+  const fmt = (s) => {
+    s = Math.max(0, Math.round(s));
+    const m = Math.floor(s / 60), r = s % 60;
+    return m + ":" + String(r).padStart(2, "0");
+  };
+  const tick = () => {
+    const deadline = model.get("deadline");
+    const label = model.get("label");
+    if (!deadline) { box.textContent = label; box.dataset.state = "none"; return; }
+    const left = deadline - (Date.now() + offset) / 1000;
+    box.dataset.state = left > 0 ? "running" : "over";
+    box.textContent = label + " " + (left > 0 ? fmt(left) + " left" : "time is up");
+  };
+  const sync = () => { offset = model.get("server_now") * 1000 - Date.now(); tick(); };
+  sync();
+  model.on("change", sync);
+  const timer = setInterval(tick, 1000);
+  el.appendChild(box);
+  return () => clearInterval(timer);
+}
+export default { render };
+"""
+
+
+class Countdown(anywidget.AnyWidget):
+    """Time left until ``deadline`` (Unix seconds; 0 = no deadline), ticking in the browser.
+
+    ``server_now`` is the kernel's clock when the deadline was set, so a phone whose clock is
+    off still counts down correctly.
+    """
+
+    _esm = _COUNTDOWN_ESM
+    _css = ".seci-countdown{font-weight:600;font-size:1.1em;padding:0.2em 0}"
+    deadline = traitlets.Float(0.0).tag(sync=True)
+    server_now = traitlets.Float(0.0).tag(sync=True)
+    label = traitlets.Unicode("").tag(sync=True)
+
+    def set(self, deadline: float | None, label: str) -> None:
+        """Show ``label`` and the time left until ``deadline`` (None: no timer)."""
+        with self.hold_sync():
+            self.server_now = time.time()
+            self.deadline = float(deadline or 0.0)
+            self.label = label
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the deadline by the kernel's clock (None without a deadline)."""
+        return None if not self.deadline else max(0.0, self.deadline - time.time())
+
+
+_IDENTITY_ESM = r"""
+function render({ model, el }) {
+  const key = "seci-lab:" + model.get("storage_key");
+  let stored = null;
+  try { stored = window.localStorage.getItem(key); } catch (e) { stored = null; }
+  model.send({ event: "stored", value: stored || "" });
+  model.on("msg:custom", (msg) => {
+    if (!msg) return;
+    try {
+      if (msg.event === "save") window.localStorage.setItem(key, msg.value);
+      if (msg.event === "forget") window.localStorage.removeItem(key);
+    } catch (e) { /* private mode: the participant joins again after a reload */ }
+  });
+  el.style.display = "none";
+}
+export default { render };
+"""
+
+
+class BrowserIdentity(anywidget.AnyWidget):
+    """Keeps a short secret (the participant token) in the browser's ``localStorage``.
+
+    On render the browser sends what it holds; ``on_stored(value)`` is then called with it.
+    The value is only a claim: the store checks it (rejoin) like any other input.
+    """
+
+    _esm = _IDENTITY_ESM
+    storage_key = traitlets.Unicode("participant").tag(sync=True)
+
+    def __init__(self, storage_key: str = "participant", on_stored: Callable[[str], None] | None = None, **kw):
+        super().__init__(storage_key=storage_key, **kw)
+        self.on_stored = on_stored
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "stored" and self.on_stored:
+            value = content.get("value")
+            if isinstance(value, str) and 0 < len(value) <= 200:
+                self.on_stored(value)
+
+    def save(self, value: str) -> None:
+        """Store ``value`` in the browser."""
+        self.send({"event": "save", "value": value})
+
+    def forget(self) -> None:
+        """Remove the stored value."""
+        self.send({"event": "forget"})
+
+
+def qr_svg(data: str, *, label: str = "QR code of the join address") -> str:
+    """An inline SVG QR code of ``data`` with an accessible label.
+
+    The SVG is generated by the ``qrcode`` library from the address (ours, not participant
+    text) and the label is escaped, so it is safe in a ``widgets.HTML``.
+    """
+    import io
+
+    import qrcode
+    import qrcode.image.svg
+
+    from ..escape import html_text
+
+    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # drop the XML declaration
+    svg = svg.replace("<svg", f'<svg role="img" aria-label="{html_text(label)}" style="width:100%;max-width:260px;height:auto"', 1)
+    return svg

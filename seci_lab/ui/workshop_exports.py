@@ -1,0 +1,197 @@
+"""Exports of a workshop session: CSV, Excel, JSON and a standalone HTML report.
+
+Texts are exported as written, except that spreadsheet cells that would run as a formula are
+defused (seci_lab.exports) and everything in the HTML report is escaped once (seci_lab.escape).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from ..escape import html_text
+from ..exports import _defuse, _to_csv
+from ..model import simulate_spiral
+
+__all__ = [
+    "board_html",
+    "lineage_html",
+    "session_trajectory",
+    "workshop_csv",
+    "workshop_excel",
+    "workshop_json",
+    "workshop_report_html",
+]
+
+_EXPORT_COLUMNS = ["id", "round", "phase", "phase_label", "mode", "participant", "text", "parent_id",
+                   "arc", "cluster", "source_cluster_id", "hidden", "withdrawn", "created_at", "edited_at"]
+
+
+def session_trajectory(store, session_id: int) -> pd.DataFrame:
+    """The group's spiral: ``simulate_spiral`` over the session's visible contributions."""
+    contributions, participants, cross = store.spiral_inputs(session_id)
+    return simulate_spiral(contributions, participants, cross_level_rounds=cross)
+
+
+def _contributions(store, session_id: int) -> pd.DataFrame:
+    frame = store.contributions_frame(session_id, include_hidden=True)
+    return frame[[c for c in _EXPORT_COLUMNS if c in frame.columns]]
+
+
+def _naive(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel cannot hold time zones: UTC times without the zone, and formula-looking text defused."""
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
+        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_defuse)
+    return out
+
+
+def _clusters(store, session_id: int) -> pd.DataFrame:
+    rows = [{"id": c.id, "round": c.round, "name": c.name, "votes": c.votes, "members": c.members}
+            for c in store.clusters(session_id)]
+    return pd.DataFrame(rows, columns=["id", "round", "name", "votes", "members"])
+
+
+def _participants(store, session_id: int) -> pd.DataFrame:
+    rows = [{"id": p.id, "name": p.display_name, "anonymous": p.anonymous, "arc_id": p.arc_id,
+             "joined_at": pd.Timestamp(p.joined_at, unit="s", tz="UTC"),
+             "last_seen": pd.Timestamp(p.last_seen, unit="s", tz="UTC")}
+            for p in store.participants(session_id)]
+    return pd.DataFrame(rows, columns=["id", "name", "anonymous", "arc_id", "joined_at", "last_seen"])
+
+
+def workshop_csv(store, session_id: int) -> bytes:
+    """Every contribution (hidden and withdrawn ones flagged) as CSV, formula-defused, UTF-8 with BOM."""
+    return _to_csv(_contributions(store, session_id))
+
+
+def workshop_excel(store, session_id: int) -> bytes:
+    """An .xlsx workbook, one sheet per view: contributions, clusters, participants, spiral,
+    lineage and the session log."""
+    from .. import figures  # plotly: loaded only for exports, not on participant pages
+
+    sheets = {
+        "Contributions": _contributions(store, session_id),
+        "Clusters": _clusters(store, session_id),
+        "Participants": _participants(store, session_id),
+        "Spiral": figures.spiral_table(session_trajectory(store, session_id)),
+        "Lineage": store.lineage_frame(session_id),
+        "Log": store.events_frame(session_id),
+    }
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            _naive(frame).to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def workshop_json(store, session_id: int) -> bytes:
+    """The session as JSON: session, participants, contributions, clusters, lineage, log, spiral."""
+    from .. import figures  # plotly: loaded only for exports, not on participant pages
+
+    session = store.session(session_id)
+
+    def records(frame: pd.DataFrame) -> list:
+        return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+
+    trajectory = figures.spiral_table(session_trajectory(store, session_id))
+    document = {
+        "session": {"id": session.id, "title": session.title, "format": session.format,
+                    "join_code": session.join_code, "round": session.round, "phase": session.phase,
+                    "scale": session.scale_label},
+        "participants": records(_participants(store, session_id)),
+        "contributions": records(_contributions(store, session_id)),
+        "clusters": records(_clusters(store, session_id)),
+        "lineage": records(store.lineage_frame(session_id)),
+        "log": records(store.events_frame(session_id)),
+        "spiral": records(trajectory),
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _item(row) -> str:
+    who = html_text(row.participant)
+    return (f'<span class="seci-phase">{html_text(row.phase_label)}</span> '
+            f'<span class="seci-text">{html_text(row.text)}</span> <span class="seci-who">({who})</span>')
+
+
+def lineage_html(store, session_id: int) -> str:
+    """The lineage of ideas as nested HTML lists: cluster -> its contributions (-> what each
+    builds on) -> the take-aways that draw on the cluster; escaped."""
+    frame = store.contributions_frame(session_id)
+    by_id = {int(r.id): r for r in frame.itertuples(index=False)}
+    clusters = store.clusters(session_id)
+    parts = ['<section aria-labelledby="lineage-h"><h2 id="lineage-h">Lineage of ideas</h2>',
+             '<p class="note">Which story or experience led to which concept, cluster and take-away.</p>']
+    if not clusters and not any(pd.notna(r.parent_id) for r in by_id.values()):
+        parts.append("<p>No links yet: clusters, “builds on” and take-aways drawn from a cluster appear here.</p>")
+
+    def chain(row, depth=0) -> str:
+        text = _item(row)
+        if pd.notna(row.parent_id) and int(row.parent_id) in by_id and depth < 10:
+            text += f"<ul><li>builds on: {chain(by_id[int(row.parent_id)], depth + 1)}</li></ul>"
+        return text
+
+    for cluster in clusters:
+        members = [r for r in by_id.values() if pd.notna(r.cluster_id) and int(r.cluster_id) == cluster.id]
+        takes = [r for r in by_id.values() if pd.notna(r.source_cluster_id) and int(r.source_cluster_id) == cluster.id]
+        parts.append(f"<h3>Cluster: {html_text(cluster.name)} <small>(round {cluster.round}, "
+                     f"{cluster.votes} vote{'s' if cluster.votes != 1 else ''})</small></h3><ul>")
+        parts += [f"<li>{chain(r)}</li>" for r in members] or ["<li>No contributions grouped here.</li>"]
+        parts.append("</ul>")
+        if takes:
+            parts.append("<p>Take-aways drawn from it:</p><ul>")
+            parts += [f"<li>{chain(r)}</li>" for r in takes]
+            parts.append("</ul>")
+    loose = [r for r in by_id.values() if pd.isna(r.cluster_id) and pd.isna(r.source_cluster_id) and pd.notna(r.parent_id)]
+    if loose:
+        parts.append("<h3>Other links</h3><ul>")
+        parts += [f"<li>{chain(r)}</li>" for r in loose]
+        parts.append("</ul>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def board_html(frame: pd.DataFrame, *, show_hidden: bool = False, empty: str = "Nothing on the board yet.") -> str:
+    """Contributions as an accessible list grouped by phase; every text escaped."""
+    if frame.empty:
+        return f'<p class="seci-board-empty">{html_text(empty)}</p>'
+    parts = ['<div class="seci-board">']
+    for (round_, label), group in frame.groupby(["round", "phase_label"], sort=False):
+        parts.append(f"<h4>Round {int(round_)} · {html_text(label)} ({len(group)})</h4><ul>")
+        for row in group.itertuples(index=False):
+            flags = []
+            if show_hidden and bool(row.hidden):
+                flags.append("[hidden]")
+            if show_hidden and bool(row.withdrawn):
+                flags.append("[withdrawn]")
+            cluster = f" <em>in “{html_text(row.cluster)}”</em>" if isinstance(row.cluster, str) else ""
+            flag = f"<strong>{' '.join(flags)}</strong> " if flags else ""
+            parts.append(f'<li data-id="{int(row.id)}">{flag}<span class="seci-text">{html_text(row.text)}</span>'
+                         f' <span class="seci-who">— {html_text(row.participant)}</span>{cluster}</li>')
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def workshop_report_html(store, session_id: int) -> str:
+    """A standalone, offline HTML report: the animated spiral, its table and the lineage."""
+    from .. import figures  # plotly: loaded only for exports, not on participant pages
+
+    session = store.session(session_id)
+    page = figures.spiral_html(session_trajectory(store, session_id), title=session.title)
+    frame = store.contributions_frame(session_id)
+    extra = "\n".join([
+        lineage_html(store, session_id),
+        '<section aria-labelledby="board-h"><h2 id="board-h">All contributions</h2>',
+        board_html(frame),
+        "</section>",
+    ])
+    marker = "</body>"
+    index = page.rfind(marker)
+    return page[:index] + extra + "\n" + page[index:] if index >= 0 else page + extra

@@ -1,0 +1,457 @@
+"""The facilitator's dashboard of a live workshop.
+
+Opened by ``seci-lab workshop``, the kernel finds the session's join code and facilitator key
+in its environment and starts on that session. Reached any other way (``seci-lab serve``,
+JupyterLab), the page asks for the join code and the facilitator key before it does anything;
+every action passes the key to the store, which checks it again (a visitor can forge widget
+messages, DESIGN.md). New sessions can be created only with the key from the environment or
+on a private temporary database (a notebook run on its own).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import ipywidgets as widgets
+import plotly.graph_objects as go
+
+from .. import figures
+from ..escape import html_text
+from ..model import simulate_spiral
+from ..store.workshop import PHASE_LABELS, SCALES, WorkshopStore
+from .common import Message, safe_callback
+from .download import DownloadButton
+from .workshop_common import (
+    FACILITATOR_KEY_ENV,
+    JOIN_CODE_ENV,
+    JOIN_URL_ENV,
+    Countdown,
+    LivePoller,
+    open_workshop_store,
+    qr_svg,
+)
+from .workshop_exports import (
+    board_html,
+    session_trajectory,
+    workshop_csv,
+    workshop_excel,
+    workshop_json,
+    workshop_report_html,
+)
+
+__all__ = ["WorkshopFacilitator", "workshop_facilitator"]
+
+def _full() -> widgets.Layout:
+    # A new Layout each time: widgets sharing one Layout would also share "display: none".
+    return widgets.Layout(width="100%")
+_FORMATS = (("SECI round", "seci"), ("Collective Story Harvest", "csh"))
+_COMBINATION = ("C", "gifts")
+
+
+def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
+    widget.description = label
+    widget.style = {"description_width": "initial"}
+    return widget
+
+
+def _option(row) -> str:
+    text = " ".join(str(row.text).split())
+    text = text if len(text) <= 70 else text[:69] + "…"
+    state = " [hidden]" if bool(row.hidden) else (" [withdrawn]" if bool(row.withdrawn) else "")
+    return f"#{int(row.id)} {row.participant}: {text}{state}"
+
+
+class WorkshopFacilitator(widgets.VBox):
+    """The facilitator dashboard as one widget. Build it with :func:`workshop_facilitator`.
+
+    Attributes tests use: ``store``, ``session`` (latest read, or None), ``key``, the controls
+    (``access_code``, ``access_key``, ``access_button``, ``title``, ``join_code``, ``format``,
+    ``create_button``, ``phase``, ``minutes``, ``open_button``, ``close_button``,
+    ``next_round_button``, ``level_up_button``, ``moderate``, ``hide_button``,
+    ``restore_button``, ``cluster_name``, ``cluster_button``, ``assign_item``,
+    ``assign_cluster``, ``assign_button``, ``arc_name``, ``arc_button``, ``arc_person``,
+    ``arc_choice``, ``arc_assign_button``), the views (``board``, ``counts``, ``figure``,
+    ``spiral_table``, ``qr``, ``countdown``) and the downloads (``downloads``).
+    """
+
+    def __init__(self, store: WorkshopStore | None = None, *, key: str | None = None,
+                 join_code: str | None = None, join_url: str | None = None, live: bool = True,
+                 note: str = "", can_create: bool | None = None):
+        if store is None:
+            store, note = open_workshop_store()
+            can_create = bool(note) if can_create is None else can_create
+        self.store = store
+        env_key = key if key is not None else os.environ.get(FACILITATOR_KEY_ENV, "")
+        join_code = join_code if join_code is not None else os.environ.get(JOIN_CODE_ENV, "")
+        self.join_url = join_url if join_url is not None else os.environ.get(JOIN_URL_ENV, "")
+        self._env_key = env_key
+        self.can_create = bool(env_key) or bool(can_create)
+        self.session = None
+        self.key = ""
+        self._lock = threading.RLock()
+        self.message = Message()
+        note_widget = Message()
+        if note:
+            note_widget.show("info", note)
+
+        # -- access (no key from the environment) and new sessions
+        self.access_code = _labelled(widgets.Text(placeholder="e.g. K7M3QX"), "Join code")
+        self.access_key = _labelled(widgets.Password(placeholder="printed by seci-lab workshop"), "Facilitator key")
+        self.access_button = widgets.Button(description="Open session", button_style="primary",
+                                            tooltip="Open the session with its facilitator key")
+        self.access_box = widgets.VBox([
+            widgets.HTML("<h3>Open a session</h3><p>Enter the session's join code and the facilitator "
+                         "key printed when it was started.</p>"),
+            self.access_code, self.access_key, self.access_button])
+        self.title = _labelled(widgets.Text(placeholder="e.g. Onboarding retrospective", layout=_full()), "Title")
+        self.join_code = _labelled(widgets.Text(placeholder="optional, e.g. TEAM42"), "Join code")
+        self.format = _labelled(widgets.ToggleButtons(options=_FORMATS, value="seci"), "Format")
+        self.format.style = {"description_width": "initial", "button_width": "auto"}
+        self.create_button = widgets.Button(description="Create session", tooltip="Create a new session")
+        self.create_box = widgets.VBox([widgets.HTML("<h3>New session</h3>"), self.title, self.join_code,
+                                        self.format, self.create_button])
+        self.create_box.layout.display = None if self.can_create else "none"
+
+        # -- session header
+        self.header = widgets.HTML()
+        self.qr = widgets.HTML()
+        self.countdown = Countdown()
+
+        # -- phases
+        self.phase = _labelled(widgets.Dropdown(options=[("—", "")]), "Phase")
+        self.minutes = _labelled(widgets.BoundedFloatText(value=5, min=0, max=1440, step=1), "Minutes (0 = no timer)")
+        self.open_button = widgets.Button(description="Open phase", button_style="success", tooltip="Open the chosen phase")
+        self.close_button = widgets.Button(description="Close phase", button_style="warning", tooltip="Stop submissions")
+        self.next_round_button = widgets.Button(description="Next round", tooltip="Start the next round")
+        self.level_up_button = widgets.Button(description="Declare level-up",
+                                              tooltip="The group carried its knowledge to a wider circle")
+        self.counts = widgets.HTML()
+
+        # -- board and moderation
+        self.board = widgets.HTML()
+        self.moderate = _labelled(widgets.Dropdown(options=[], layout=_full()), "Contribution")
+        self.hide_button = widgets.Button(description="Hide", tooltip="Hide from the board and the spiral")
+        self.restore_button = widgets.Button(description="Restore", tooltip="Show a hidden contribution again")
+
+        # -- clusters
+        self.cluster_name = _labelled(widgets.Text(placeholder="e.g. Shadowing works"), "Cluster name")
+        self.cluster_button = widgets.Button(description="Create cluster", tooltip="Create a named cluster")
+        self.assign_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Contribution")
+        self.assign_cluster = _labelled(widgets.Dropdown(options=[("(no cluster)", 0)]), "Cluster")
+        self.assign_button = widgets.Button(description="Put in cluster", tooltip="Group the contribution")
+        self.clusters_view = widgets.HTML()
+        self.cluster_box = widgets.VBox([
+            widgets.HTML("<h3>Clusters (Combination)</h3>"), self.cluster_name, self.cluster_button,
+            self.assign_item, self.assign_cluster, self.assign_button, self.clusters_view])
+
+        # -- arcs (Collective Story Harvest)
+        self.arc_name = _labelled(widgets.Text(placeholder="e.g. What we learn about courage"), "Arc")
+        self.arc_button = widgets.Button(description="Add arc", tooltip="Add a harvest arc")
+        self.arc_person = _labelled(widgets.Dropdown(options=[]), "Harvester")
+        self.arc_choice = _labelled(widgets.Dropdown(options=[("(none)", 0)]), "listens through")
+        self.arc_assign_button = widgets.Button(description="Assign arc", tooltip="Assign the harvester to the arc")
+        self.arcs_view = widgets.HTML()
+        self.arc_box = widgets.VBox([
+            widgets.HTML("<h3>Harvest arcs</h3>"), self.arc_name, self.arc_button, self.arc_person,
+            self.arc_choice, self.arc_assign_button, self.arcs_view])
+
+        # -- spiral (2-D live view, with its table equivalent)
+        empty = simulate_spiral([], 1)
+        self.trajectory = empty
+        self.figure = go.FigureWidget(figures.spiral_top_view(empty, title="The group's spiral"))
+        self.spiral_table = widgets.HTML()
+
+        # -- exports
+        self.downloads = [
+            DownloadButton("CSV", "workshop.csv", "text/csv", self._csv_bytes, tooltip="Download the contributions as CSV"),
+            DownloadButton("Excel", "workshop.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           self._excel_bytes, tooltip="Download an Excel workbook, one sheet per view"),
+            DownloadButton("JSON", "workshop.json", "application/json", self._json_bytes,
+                           tooltip="Download the whole session as JSON"),
+            DownloadButton("HTML report", "workshop-report.html", "text/html", self._report_bytes,
+                           tooltip="Download a standalone report with the animated spiral and the lineage of ideas"),
+        ]
+
+        self.session_box = widgets.VBox([
+            self.header,
+            widgets.HBox([self.qr], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HTML("<h3>Phases</h3>"),
+            self.countdown,
+            widgets.HBox([self.phase, self.minutes], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.open_button, self.close_button, self.next_round_button, self.level_up_button],
+                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.counts,
+            widgets.HTML("<h3>The group's spiral</h3>"),
+            self.figure,
+            widgets.Accordion(children=[self.spiral_table], titles=("The spiral as a table",)),
+            widgets.HTML("<h3>Board</h3>"),
+            self.board,
+            self.moderate,
+            widgets.HBox([self.hide_button, self.restore_button]),
+            self.cluster_box,
+            self.arc_box,
+            widgets.HTML("<h3>Export</h3>"),
+            widgets.HBox(self.downloads, layout=widgets.Layout(flex_flow="row wrap")),
+        ])
+        self.session_box.layout.display = "none"
+
+        self.access_button.on_click(self._on_access)
+        self.create_button.on_click(self._on_create)
+        self.open_button.on_click(self._on_open_phase)
+        self.close_button.on_click(self._on_close_phase)
+        self.next_round_button.on_click(self._on_next_round)
+        self.level_up_button.on_click(self._on_level_up)
+        self.hide_button.on_click(self._on_hide)
+        self.restore_button.on_click(self._on_restore)
+        self.cluster_button.on_click(self._on_cluster)
+        self.assign_button.on_click(self._on_assign)
+        self.arc_button.on_click(self._on_arc)
+        self.arc_assign_button.on_click(self._on_arc_assign)
+
+        super().__init__([note_widget, self.message, self.access_box, self.session_box, self.create_box],
+                         layout=widgets.Layout(max_width="1100px"))
+        self.add_class("seci-workshop-facilitator")
+        self.poller = LivePoller(self._version, self.refresh, interval=0.5, lock=self._lock)
+        if env_key and join_code:
+            self._try_env_session(join_code, env_key)
+        if live:
+            self.poller.start()
+
+    # -- access ------------------------------------------------------------------------------
+
+    def _try_env_session(self, join_code: str, key: str) -> None:
+        try:
+            session = self.store.session_by_code(join_code)
+        except ValueError as error:
+            self.message.show("error", str(error))
+            return
+        if self.store.check_key(session.id, key):
+            self._use(session, key)
+        else:
+            self.message.show("error", "The facilitator key given at start does not match this session.")
+
+    def _use(self, session, key: str) -> None:
+        self.session, self.key = session, key
+        self.access_box.layout.display = "none"
+        self.session_box.layout.display = None
+        self.phase.options = [(PHASE_LABELS[p], p) for p in session.phases]
+        self.phase.value = session.phase or session.phases[0]
+        self.arc_box.layout.display = None if session.format == "csh" else "none"
+        self.qr.value = (qr_svg(self.join_url) + f'<p>Join address: <code>{html_text(self.join_url)}</code></p>'
+                         if self.join_url else "<p>Participants open the participant dashboard and enter the join code.</p>")
+        self.refresh()
+
+    def _require(self) -> None:
+        # The store checks the key again on every action; this gives a clearer message first.
+        if self.session is None or not self.key:
+            raise ValueError("Open a session with its join code and facilitator key first.")
+
+    def _version(self):
+        return None if self.session is None else self.store.version(self.session.id)
+
+    @safe_callback(lambda self: self.message)
+    def _on_access(self, _button=None) -> None:
+        session = self.store.session_by_code(self.access_code.value)
+        key = self.access_key.value.strip()
+        if not key or not self.store.check_key(session.id, key):
+            self.access_key.value = ""
+            raise ValueError("That facilitator key does not open this session. Check the key printed at start.")
+        self.access_key.value = ""
+        self._use(session, key)
+        self.message.show("ok", f"Session “{session.title}” is open on this page.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_create(self, _button=None) -> None:
+        if not self.can_create:  # the box is hidden; a forged click still gets nowhere
+            raise ValueError("New sessions are created with the command seci-lab workshop.")
+        title = self.title.value
+        code = self.join_code.value.strip() or None
+        session = self.store.create_session(title, self.format.value, code)
+        self._use(session, session.key)
+        self.message.show("ok", f"Session created. Join code: {session.join_code}. Facilitator key (keep it "
+                                f"to reopen this session elsewhere): {session.key}")
+
+    # -- phases ------------------------------------------------------------------------------
+
+    @safe_callback(lambda self: self.message)
+    def _on_open_phase(self, _button=None) -> None:
+        self._require()
+        minutes = float(self.minutes.value or 0)
+        if not 0 <= minutes <= 1440:
+            raise ValueError("The timer must be between 0 and 1440 minutes.")
+        self.store.open_phase(self.session.id, self.key, self.phase.value, minutes or None)
+        self.refresh()
+        self.message.show("ok", f"{PHASE_LABELS[self.session.phase]} is open.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_close_phase(self, _button=None) -> None:
+        self._require()
+        self.store.close_phase(self.session.id, self.key)
+        self.refresh()
+        self.message.show("ok", "The phase is closed: no more submissions.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_next_round(self, _button=None) -> None:
+        self._require()
+        self.store.next_round(self.session.id, self.key)
+        self.refresh()
+        self.phase.value = self.session.phases[0]
+        self.message.show("ok", f"Round {self.session.round} starts; open its first phase when ready.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_level_up(self, _button=None) -> None:
+        self._require()
+        self.store.declare_level_up(self.session.id, self.key)
+        self.refresh()
+        self.message.show("ok", f"Level-up declared: the knowledge now reaches the {self.session.scale_label}.")
+
+    # -- moderation, clusters, arcs -----------------------------------------------------------
+
+    def _selected(self, dropdown: widgets.Dropdown, what: str) -> int:
+        value = dropdown.value
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ValueError(f"Choose a {what} first.")
+        return value
+
+    @safe_callback(lambda self: self.message)
+    def _on_hide(self, _button=None) -> None:
+        self._require()
+        self.store.hide(self.session.id, self.key, self._selected(self.moderate, "contribution"))
+        self.refresh()
+        self.message.show("ok", "Hidden from the board and the spiral (kept in the exports).")
+
+    @safe_callback(lambda self: self.message)
+    def _on_restore(self, _button=None) -> None:
+        self._require()
+        self.store.restore(self.session.id, self.key, self._selected(self.moderate, "contribution"))
+        self.refresh()
+        self.message.show("ok", "Restored to the board.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_cluster(self, _button=None) -> None:
+        self._require()
+        cluster = self.store.create_cluster(self.session.id, self.key, self.cluster_name.value)
+        self.cluster_name.value = ""
+        self.refresh()
+        self.assign_cluster.value = cluster.id
+        self.message.show("ok", f"Cluster “{cluster.name}” created.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_assign(self, _button=None) -> None:
+        self._require()
+        item = self._selected(self.assign_item, "contribution")
+        cluster = self.assign_cluster.value or None
+        self.store.assign(self.session.id, self.key, item, cluster)
+        self.refresh()
+        self.message.show("ok", "Grouped." if cluster else "Taken out of its cluster.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_arc(self, _button=None) -> None:
+        self._require()
+        arc = self.store.create_arc(self.session.id, self.key, self.arc_name.value)
+        self.arc_name.value = ""
+        self.refresh()
+        self.message.show("ok", f"Arc “{arc.name}” added.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_arc_assign(self, _button=None) -> None:
+        self._require()
+        person = self._selected(self.arc_person, "participant")
+        self.store.assign_arc(self.session.id, self.key, person, self.arc_choice.value or None)
+        self.refresh()
+        self.message.show("ok", "Harvester assigned.")
+
+    # -- views -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the session and bring every view up to date."""
+        if self.session is None:
+            return
+        with self._lock:
+            sid = self.session.id
+            version = self.store.version(sid)
+            session = self.session = self.store.session(sid)
+            frame = self.store.contributions_frame(sid, include_hidden=True)
+            visible = frame[~frame["hidden"] & ~frame["withdrawn"]]
+            clusters = self.store.clusters(sid)
+            people = self.store.participants(sid)
+            active = self.store.active_participants(sid)
+            counts = self.store.phase_counts(sid)
+            phase = html_text(session.phase_label)
+            state = "open" if session.accepting else ("closed" if session.phase else "not started")
+            self.header.value = (
+                f'<h2>{html_text(session.title)}</h2>'
+                f'<p style="font-size:1.6em;margin:0.2em 0">Join code: <strong '
+                f'style="letter-spacing:0.15em">{html_text(session.join_code)}</strong></p>'
+                f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
+                f"level: <strong>{html_text(session.scale_label)}</strong> "
+                f"({SCALES.index(session.scale_label) + 1} of {len(SCALES)})</p>")
+            self.countdown.set(session.deadline if session.phase_open else None,
+                               f"{session.phase_label} ({state}):" if session.phase else "No phase open")
+            self.close_button.disabled = not session.phase_open
+            self.level_up_button.disabled = session.scale + 1 >= len(SCALES)
+            cells = "".join(f"<td>{counts.get(p, 0)}</td>" for p in session.phases)
+            heads = "".join(f"<th scope='col'>{html_text(PHASE_LABELS[p])}</th>" for p in session.phases)
+            names = ", ".join(html_text(p.display_name) for p in active[:40]) or "nobody yet"
+            more = f" and {len(active) - 40} more" if len(active) > 40 else ""
+            self.counts.value = (
+                f"<table class='seci-counts'><caption>Contributions in round {session.round}</caption>"
+                f"<tr>{heads}</tr><tr>{cells}</tr></table>"
+                f"<p>{len(people)} joined; active in the last 2 minutes ({len(active)}): {names}{more}</p>")
+            current = frame[frame["round"] == session.round]
+            self.board.value = board_html(current, show_hidden=True, empty="No contributions in this round yet.")
+            options = [(_option(r), int(r.id)) for r in frame.itertuples(index=False)][::-1]
+            self.moderate.options = options
+            self.assign_item.options = [(_option(r), int(r.id)) for r in visible.itertuples(index=False)][::-1]
+            round_clusters = [c for c in clusters if c.round == session.round]
+            self.assign_cluster.options = [("(no cluster)", 0)] + [(c.name, c.id) for c in round_clusters]
+            self.clusters_view.value = "<ul>" + "".join(
+                f"<li>{html_text(c.name)}: {c.members} contribution{'s' if c.members != 1 else ''}, "
+                f"{c.votes} vote{'s' if c.votes != 1 else ''}</li>" for c in round_clusters) + "</ul>"
+            in_combination = session.phase in _COMBINATION
+            self.cluster_box.layout.border = "2px solid #1e5e2f" if in_combination else ""
+            if session.format == "csh":
+                arcs = self.store.arcs(sid)
+                self.arc_person.options = [(p.display_name, p.id) for p in people]
+                self.arc_choice.options = [("(none)", 0)] + [(a.name, a.id) for a in arcs]
+                by_id = {p.id: p.display_name for p in people}
+                self.arcs_view.value = "<ul>" + "".join(
+                    f"<li>{html_text(a.name)}: "
+                    f"{', '.join(html_text(by_id.get(h, '?')) for h in a.harvesters) or 'no harvester yet'}</li>"
+                    for a in arcs) + "</ul>"
+            trajectory = session_trajectory(self.store, sid)
+            self.trajectory = trajectory
+            figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
+            self.spiral_table.value = figures.spiral_table(trajectory).to_html(
+                escape=True, index=False, na_rep="–", border=0, classes="seci-table")
+            if hasattr(self, "poller"):
+                self.poller.seen(version)
+
+    # -- exports -----------------------------------------------------------------------------
+
+    def _export_id(self) -> int:
+        self._require()
+        return self.session.id
+
+    def _csv_bytes(self) -> bytes:
+        return workshop_csv(self.store, self._export_id())
+
+    def _excel_bytes(self) -> bytes:
+        return workshop_excel(self.store, self._export_id())
+
+    def _json_bytes(self) -> bytes:
+        return workshop_json(self.store, self._export_id())
+
+    def _report_bytes(self) -> bytes:
+        return workshop_report_html(self.store, self._export_id()).encode("utf-8")
+
+
+def workshop_facilitator(store: WorkshopStore | None = None, **kwargs) -> WorkshopFacilitator:
+    """Build the facilitator dashboard (see :class:`WorkshopFacilitator`); it is not displayed.
+
+    Without ``store``, the database is ``$SECI_LAB_DB`` (set by ``seci-lab workshop``) or a
+    private temporary one; the session and key come from the environment when present.
+    """
+    return WorkshopFacilitator(store, **kwargs)

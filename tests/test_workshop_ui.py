@@ -1,0 +1,481 @@
+"""The workshop dashboards, built headlessly against a temporary SQLite store.
+
+Facilitator and participant flows (a SECI round and a Collective Story Harvest), forged
+actions a Voila visitor could send (clicks on disabled or hidden buttons, values set on hidden
+widgets, submissions to a closed phase), cross-site scripting payloads in every view and
+export, rejoining after a reload, and the live update of the facilitator's spiral.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from seci_lab.store.workshop import WorkshopStore
+from seci_lab.ui.workshop_common import Countdown, LivePoller, qr_svg
+from seci_lab.ui.workshop_facilitator import workshop_facilitator
+from seci_lab.ui.workshop_participant import workshop_participant
+
+XSS_NAME = '<img src=x onerror="alert(1)">'
+XSS_TEXT = "<script>alert('x')</script> costs $5 and $6 =HYPERLINK(\"http://evil\")"
+FORMULA = "=1+2"
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'workshop.sqlite'}"
+
+
+def _store(url) -> WorkshopStore:
+    return WorkshopStore.open(url)
+
+
+def _facilitator(url, **kw):
+    kw.setdefault("can_create", True)
+    kw.setdefault("key", "")
+    kw.setdefault("join_code", "")
+    kw.setdefault("join_url", "http://192.0.2.1:8866/?token=abc")
+    return workshop_facilitator(_store(url), live=False, **kw)
+
+
+def _session(facilitator, title="Retro", fmt="seci"):
+    facilitator.title.value = title
+    facilitator.format.value = fmt
+    facilitator.create_button.click()
+    assert facilitator.session is not None, facilitator.message.text
+    return facilitator.session
+
+
+def _join(url, code, name):
+    participant = workshop_participant(_store(url), live=False)
+    participant.code.value = code
+    if name is None:
+        participant.anonymous.value = True
+    else:
+        participant.name.value = name
+    participant.join_button.click()
+    assert participant.participant is not None, participant.message.text
+    return participant
+
+
+def _open(facilitator, phase, minutes=5):
+    facilitator.phase.value = phase
+    facilitator.minutes.value = minutes
+    facilitator.open_button.click()
+    assert facilitator.session.phase == phase and facilitator.session.accepting, facilitator.message.text
+
+
+def _send(participant, text):
+    participant.refresh()
+    participant.text.value = text
+    participant.send_button.click()
+    assert participant.message.kind == "ok", participant.message.text
+
+
+def test_seci_round_end_to_end(url):
+    fac = _facilitator(url)
+    session = _session(fac)
+    assert session.join_code in fac.header.value
+    assert "<svg" in fac.qr.value and "192.0.2.1" in fac.qr.value
+    ana = _join(url, session.join_code.lower(), "Ana")
+    anon = _join(url, session.join_code, None)
+    assert anon.participant.display_name.startswith("Anonymous")
+
+    # Nothing open yet: the participant's send button is disabled and the prompt says wait.
+    assert ana.send_button.disabled and "No phase is open" in ana.prompt.value
+    # Hidden helpers never hide the send button (widgets must not share one Layout).
+    assert ana.builds_on.layout.display == "none" and ana.send_button.layout.display is None
+    _open(fac, "S")
+    _send(ana, "I shadowed a senior nurse on night shifts")
+    _send(anon, "Pair programming on the legacy billing code")
+    fac.refresh()
+    assert "I shadowed a senior nurse" in fac.board.value
+    assert "<td>2</td>" in fac.counts.value  # two in Socialization
+    assert "Ana" in fac.counts.value  # active now
+
+    # A double click: the second click arrives after the text was sent and cleared.
+    ana.refresh()
+    ana.text.value = "Watched the handover"
+    ana.send_button.click()
+    ana.send_button.click()
+    assert len(_store(url).contributions_frame(session.id)) == 3
+
+    # The same draft sent twice (a retry after a lost reply) is stored once: one key per draft.
+    ana.text.value = "A retried draft"
+    key = ana._draft_key
+    ana.store.submit(ana.participant.token, "A retried draft", key, phase="S")
+    ana.send_button.click()
+    assert (_store(url).contributions_frame(session.id)["text"] == "A retried draft").sum() == 1
+
+    _open(fac, "E")
+    ana.refresh()
+    story = next(v for label, v in ana.builds_on.options if "senior nurse" in label)
+    ana.builds_on.value = story
+    _send(ana, "Handover is a ritual: say the risk first")
+    _open(fac, "C")
+    fac.cluster_name.value = "Rituals"
+    fac.cluster_button.click()
+    concept = int(_store(url).contributions_frame(session.id).query("phase == 'E'")["id"].iloc[0])
+    fac.assign_item.value = concept
+    fac.assign_button.click()
+    assert "Rituals: 1 contribution" in fac.clusters_view.value
+    anon.refresh()
+    assert len(anon.votes) == 1 and not anon.votes[0].disabled
+    anon.votes[0].value = True
+    assert anon.message.kind == "ok"
+    assert _store(url).clusters(session.id)[0].votes == 1
+
+    _open(fac, "I")
+    ana.refresh()
+    assert ana.send_button.description == "Send take-away"
+    cluster_id = _store(url).clusters(session.id)[0].id
+    ana.draws_on.value = cluster_id
+    _send(ana, "Start every handover with the top risk")
+    fac.level_up_button.click()
+    assert fac.session.scale_label == "plenary"
+
+    fac.refresh()
+    assert fac.trajectory["contributions"].sum() == 6
+    assert "Socialization" in fac.spiral_table.value  # the table equivalent of the chart
+
+    report = fac._report_bytes().decode()
+    assert "Lineage of ideas" in report
+    lineage = report[report.index("Lineage of ideas"):]
+    # story -> concept -> cluster -> take-away, in that nesting
+    assert lineage.index("Rituals") < lineage.index("say the risk first") < lineage.index("senior nurse")
+    assert "Start every handover with the top risk" in lineage
+    book = openpyxl.load_workbook(io.BytesIO(fac._excel_bytes()))
+    assert {"Contributions", "Clusters", "Participants", "Spiral", "Lineage", "Log"} <= set(book.sheetnames)
+    data = json.loads(fac._json_bytes())
+    assert len(data["contributions"]) == 6 and data["session"]["scale"] == "plenary"
+    csv = pd.read_csv(io.BytesIO(fac._csv_bytes()), encoding="utf-8-sig")
+    assert len(csv) == 6
+
+
+def test_hide_and_restore_reach_the_participants_board(url):
+    fac = _facilitator(url)
+    session = _session(fac)
+    ana = _join(url, session.join_code, "Ana")
+    _open(fac, "S")
+    _send(ana, "Rude remark to hide")
+    fac.refresh()
+    cid = int(_store(url).contributions_frame(session.id)["id"].iloc[0])
+    fac.moderate.value = cid
+    fac.hide_button.click()
+    ana.refresh()
+    assert "Rude remark" not in ana.board.value
+    assert "[hidden]" in fac.board.value  # the facilitator still sees it, flagged
+    assert fac.trajectory["contributions"].sum() == 0  # and it left the spiral
+    fac.restore_button.click()
+    ana.refresh()
+    assert "Rude remark" in ana.board.value
+
+
+def test_collective_story_harvest(url):
+    fac = _facilitator(url)
+    session = _session(fac, "Story circle", "csh")
+    assert fac.arc_box.layout.display is None
+    teller = _join(url, session.join_code, "Teller")
+    harvester = _join(url, session.join_code, "Harvester")
+    fac.arc_name.value = "What we learn about courage"
+    fac.arc_button.click()
+    fac.refresh()
+    fac.arc_person.value = harvester.participant.id
+    fac.arc_choice.value = fac.arc_choice.options[1][1]
+    fac.arc_assign_button.click()
+    assert "Harvester" in fac.arcs_view.value
+    _open(fac, "story")
+    _send(teller, "The night the server room flooded")
+    _open(fac, "harvest")
+    harvester.refresh()
+    assert "courage" in harvester.prompt.value
+    harvester.builds_on.value = harvester.builds_on.options[1][1]
+    _send(harvester, "Courage was asking for help early")
+    _open(fac, "gifts")
+    fac.cluster_name.value = "Ask early"
+    fac.cluster_button.click()
+    fac.assign_item.value = next(v for label, v in fac.assign_item.options if "asking for help" in label)
+    fac.assign_button.click()
+    _open(fac, "takeaways")
+    teller.refresh()
+    teller.draws_on.value = teller.draws_on.options[1][1]
+    _send(teller, "I will call the on-call lead before trying alone")
+    frame = _store(url).contributions_frame(session.id)
+    assert list(frame["mode"]) == ["S", "E", "I"]
+    assert frame.loc[frame["phase"] == "harvest", "arc"].iloc[0] == "What we learn about courage"
+    lineage = fac._report_bytes().decode().split("Lineage of ideas", 1)[1]
+    assert lineage.index("Ask early") < lineage.index("asking for help") < lineage.index("server room flooded")
+    assert "call the on-call lead" in lineage
+
+
+def test_forged_participant_actions_are_refused(url):
+    fac = _facilitator(url)
+    session = _session(fac)
+    ana = _join(url, session.join_code, "Ana")
+    # Send while no phase is open: the button is disabled, a forged click is refused, text kept.
+    ana.text.value = "typed before the phase opened"
+    assert ana.send_button.disabled
+    ana.send_button.click()
+    assert ana.message.kind == "error" and "No phase is open" in ana.message.text
+    assert ana.text.value == "typed before the phase opened"
+    assert _store(url).contributions_frame(session.id).empty
+
+    # Submitting to a phase that closed after the page last refreshed.
+    _open(fac, "S")
+    ana.refresh()
+    fac.close_button.click()
+    ana.send_button.click()
+    assert ana.message.kind == "error" and ana.text.value == "typed before the phase opened"
+    assert _store(url).contributions_frame(session.id).empty
+
+    # Voting outside Combination, by setting a hidden checkbox's value: refused and reverted.
+    _open(fac, "C")
+    fac.cluster_name.value = "Early"
+    fac.cluster_button.click()
+    ana.refresh()
+    _open(fac, "I")
+    ana.refresh()
+    assert ana.vote_box.layout.display == "none" and ana.votes[0].disabled
+    ana.votes[0].value = True
+    assert ana.message.kind == "error" and ana.votes[0].value is False
+    assert _store(url).clusters(session.id)[0].votes == 0
+
+    # "Builds on" set to a contribution of another session (a forged dropdown value).
+    other = _facilitator(url)
+    other_session = _session(other, "Other")
+    bob = _join(url, other_session.join_code, "Bob")
+    _open(other, "S")
+    _send(bob, "elsewhere")
+    foreign = int(_store(url).contributions_frame(other_session.id)["id"].iloc[0])
+    ana.refresh()
+    ana.builds_on.options = [("(nothing in particular)", 0), ("forged", foreign)]
+    ana.builds_on.value = foreign
+    ana.text.value = "linking to another session"
+    ana.send_button.click()
+    assert ana.message.kind == "error"
+    assert (_store(url).contributions_frame(session.id)["text"] != "linking to another session").all()
+
+    # A participant page has no facilitator controls at all, and the participant's token is
+    # not a facilitator key.
+    assert not hasattr(ana, "open_button")
+    with pytest.raises(ValueError):
+        ana.store.hide(session.id, ana.participant.token, foreign)
+
+
+def test_forged_facilitator_actions_need_the_key(url):
+    owner = _facilitator(url)
+    session = _session(owner)
+    # The facilitator notebook reached another way (no key in the environment, shared DB).
+    visitor = _facilitator(url, can_create=False)
+    assert visitor.create_box.layout.display == "none" and visitor.session_box.layout.display == "none"
+    visitor.title.value = "Rogue"
+    visitor.create_button.click()  # hidden button, forged click
+    assert visitor.message.kind == "error"
+    assert [s.title for s in _store(url).sessions()] == ["Retro"]
+    visitor.phase.options = [("Socialization", "S")]
+    visitor.phase.value = "S"
+    visitor.open_button.click()
+    assert visitor.message.kind == "error"
+    assert not _store(url).session(session.id).phase_open
+    visitor.access_code.value = session.join_code
+    visitor.access_key.value = "wrong-key"
+    visitor.access_button.click()
+    assert visitor.message.kind == "error" and visitor.session is None
+    assert visitor.access_key.value == ""  # a wrong key is not left in the page
+    # A forged session with a wrong key set directly still fails in the store.
+    visitor.session, visitor.key = session, "wrong-key"
+    visitor.open_button.click()
+    assert visitor.message.kind == "error"
+    assert not _store(url).session(session.id).phase_open
+    # With the key printed at start, the same page works.
+    visitor.session, visitor.key = None, ""
+    visitor.access_key.value = owner.key
+    visitor.access_button.click()
+    assert visitor.session is not None
+    _open(visitor, "S")
+
+
+def test_key_from_environment_opens_the_session(url, monkeypatch):
+    session = _store(url).create_session("From the command", "seci")
+    monkeypatch.setenv("SECI_LAB_DB", url)
+    monkeypatch.setenv("SECI_LAB_FACILITATOR_KEY", session.key)
+    monkeypatch.setenv("SECI_LAB_JOIN_CODE", session.join_code)
+    monkeypatch.setenv("SECI_LAB_JOIN_URL", "http://192.0.2.7:9000/?token=t")
+    fac = workshop_facilitator(live=False)
+    assert fac.session is not None and fac.session.id == session.id
+    assert fac.access_box.layout.display == "none" and fac.create_box.layout.display is None
+    assert "192.0.2.7" in fac.qr.value
+
+
+def test_without_a_database_the_pages_say_so(monkeypatch):
+    monkeypatch.delenv("SECI_LAB_DB", raising=False)
+    monkeypatch.delenv("SECI_LAB_FACILITATOR_KEY", raising=False)
+    participant = workshop_participant(live=False)
+    assert "temporary" in participant.note.value
+    facilitator = workshop_facilitator(live=False)
+    assert "temporary" in facilitator.children[0].value
+    assert facilitator.can_create  # a private trial database: creating a session is harmless
+
+
+def test_xss_payloads_render_as_text_everywhere(url):
+    fac = _facilitator(url)
+    session = _session(fac, title=XSS_NAME)
+    evil = _join(url, session.join_code, XSS_NAME)
+    _open(fac, "S")
+    _send(evil, XSS_TEXT)
+    _send(evil, FORMULA)
+    _open(fac, "C")
+    fac.cluster_name.value = XSS_NAME
+    fac.cluster_button.click()
+    fac.refresh()
+    evil.refresh()
+    html_views = [fac.header.value, fac.board.value, fac.counts.value, fac.clusters_view.value,
+                  fac.spiral_table.value, evil.header.value, evil.board.value, evil.mine.value,
+                  evil.prompt.value]
+    for view in html_views:
+        assert "<script" not in view and "<img" not in view, view
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in fac.board.value
+    assert "&lt;script&gt;" in evil.board.value
+    # Plotly hover: escaped and `$` neutralised (no LaTeX typesetting).
+    hovers = " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
+    assert "&lt;script&gt;" in hovers and "<script" not in hovers
+    assert "$5" not in hovers and "&#36;5" in hovers
+    # Option labels and checkbox descriptions are rendered as text by ipywidgets: raw is fine.
+    assert any(XSS_NAME in label for label, _ in fac.moderate.options)
+    # Exports.
+    report = fac._report_bytes().decode()
+    body = report.split("Lineage of ideas", 1)[1]
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "<img src=x" not in report.split("<title>", 1)[1].split("</title>", 1)[0]
+    csv = fac._csv_bytes().decode("utf-8-sig")
+    assert "'=1+2" in csv and "\n=1+2" not in csv and ",=1+2" not in csv
+    book = openpyxl.load_workbook(io.BytesIO(fac._excel_bytes()))
+    texts = [c.value for c in book["Contributions"]["G"]]  # the text column
+    assert "'=1+2" in texts and FORMULA not in texts
+    data = json.loads(fac._json_bytes())
+    assert XSS_TEXT in [c["text"] for c in data["contributions"]]  # JSON keeps the raw text
+
+
+def test_reload_rejoins_with_the_token_kept_in_the_browser(url):
+    fac = _facilitator(url)
+    session = _session(fac)
+    first = _join(url, session.join_code, "Ana")
+    token = first.participant.token
+    reloaded = workshop_participant(_store(url), live=False)  # a new kernel after a reload
+    # The browser widget sends what localStorage holds when it renders.
+    reloaded.identity._on_message(reloaded.identity, {"event": "stored", "value": token}, [])
+    assert reloaded.participant is not None and reloaded.participant.id == first.participant.id
+    assert reloaded.join_box.layout.display == "none"
+    # A made-up token is not an identity.
+    stranger = workshop_participant(_store(url), live=False)
+    stranger.identity._on_message(stranger.identity, {"event": "stored", "value": "made-up"}, [])
+    assert stranger.participant is None and stranger.join_box.layout.display is None
+    assert len(_store(url).participants(session.id)) == 1
+
+
+def test_live_poller_updates_the_spiral_after_a_submission(url):
+    fac = _facilitator(url)
+    session = _session(fac)
+    ana = _join(url, session.join_code, "Ana")
+    _open(fac, "S")
+    fac.poller.interval = 0.1
+    fac.poller.start()
+    try:
+        ana.store.submit(ana.participant.token, "arrives live", "k-1", phase="S")
+        def hovers():
+            return " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and "arrives live" not in hovers():
+            time.sleep(0.05)
+        assert "arrives live" in hovers()
+        with fac.poller.lock:  # the refresh that updated the figure has finished
+            assert "arrives live" in fac.board.value
+    finally:
+        fac.poller.stop()
+
+
+def test_countdown_and_qr():
+    countdown = Countdown()
+    countdown.set(time.time() + 90, "Socialization:")
+    assert 85 < countdown.seconds_left() <= 90 and countdown.label == "Socialization:"
+    countdown.set(None, "No phase open")
+    assert countdown.seconds_left() is None
+    svg = qr_svg("http://192.0.2.1:8866/?token=abc", label='QR "<x>"')
+    assert svg.startswith("<svg") and 'aria-label="QR &quot;&lt;x&gt;&quot;"' in svg
+
+
+def test_live_poller_survives_a_failing_read():
+    calls = []
+
+    def version():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return len(calls) // 3
+
+    refreshed = []
+    poller = LivePoller(version, lambda: refreshed.append(1), interval=0.02)
+    poller.start()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and len(refreshed) < 2:
+        time.sleep(0.02)
+    poller.stop()
+    assert len(refreshed) >= 2
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def _plan(*argv):
+    from seci_lab import cli
+    from seci_lab.workshop_server import plan_from_args
+
+    return plan_from_args(cli.build_parser().parse_args(["workshop", *argv]))
+
+
+def test_workshop_command_defaults(tmp_path, monkeypatch):
+    from seci_lab.store.engine import default_url
+
+    monkeypatch.setenv("SECI_LAB_DB", str(tmp_path / "lessons.sqlite"))
+    # The lessons' database by default: the facilitator notebook under `seci-lab serve` finds it.
+    assert _plan().db_url == default_url() == f"sqlite:///{tmp_path / 'lessons.sqlite'}"
+    plan = _plan("--db", str(tmp_path / "ws.sqlite"))
+    assert plan.host == "127.0.0.1" and plan.facilitator_port == plan.port + 1
+    assert plan.token == "" and plan.db_url == f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    room = _plan("--host", "0.0.0.0", "--port", "9000")
+    assert room.token and room.join_urls()[0].endswith(f":9000/?token={room.token}")
+    assert room.facilitator_url() == "http://127.0.0.1:9001/"
+
+
+def test_workshop_command_creates_and_resumes_a_session(tmp_path):
+    from seci_lab.workshop_server import _create_session
+
+    db = str(tmp_path / "ws.sqlite")
+    plan = _plan("--db", db, "--title", "Kick-off", "--format", "csh", "--join-code", "TEAM42")
+    _create_session(plan)
+    assert plan.join_code == "TEAM42" and plan.facilitator_key
+    store = WorkshopStore.open(plan.db_url)
+    session = store.session_by_code("TEAM42")
+    assert session.format == "csh" and store.check_key(session.id, plan.facilitator_key)
+    again = _plan("--db", db, "--resume", "team42", "--key", plan.facilitator_key)
+    _create_session(again)
+    assert again.join_code == "TEAM42" and again.facilitator_key == plan.facilitator_key
+
+
+def test_workshop_command_errors_are_clear(tmp_path, capsys):
+    from seci_lab import cli
+
+    db = str(tmp_path / "ws.sqlite")
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42"]) == 1
+    assert "--key" in capsys.readouterr().err
+    WorkshopStore.open(f"sqlite:///{db}").create_session("Taken", join_code="TEAM42")
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key", "wrong"]) == 1
+    assert "does not match" in capsys.readouterr().err
+    assert cli.main(["workshop", "--db", db, "--port", "9000", "--facilitator-port", "9000"]) == 1
+    assert "must differ" in capsys.readouterr().err
