@@ -13,22 +13,24 @@ import pandas as pd
 
 from .model import Contribution
 
-__all__ = ["contributions_frame", "contributions_csv", "trajectory_csv"]
+__all__ = ["contributions_frame", "contributions_csv", "defuse_cell", "frame_csv", "trajectory_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _defuse(value: object) -> object:
+def defuse_cell(value: object) -> object:
+    """Prefix text a spreadsheet would run as a formula with an apostrophe; other values pass."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
-def _to_csv(frame: pd.DataFrame) -> bytes:
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A DataFrame as UTF-8 CSV bytes (with BOM), every text cell passed through :func:`defuse_cell`."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_defuse)
+            safe[column] = safe[column].map(defuse_cell)
     # UTF-8 with BOM so that Excel opens accents, right-to-left text and emoji correctly.
     return safe.to_csv(index=False).encode("utf-8-sig")
 
@@ -45,11 +47,11 @@ def contributions_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
 
 def contributions_csv(contributions: Iterable[Contribution]) -> bytes:
     """The contributions as CSV bytes (UTF-8)."""
-    return _to_csv(contributions_frame(contributions))
+    return frame_csv(contributions_frame(contributions))
 
 
 def trajectory_csv(trajectory: pd.DataFrame) -> bytes:
     """A spiral trajectory as CSV bytes; the texts of each step are joined with `` | ``."""
     frame = trajectory.copy()
     frame["texts"] = frame["texts"].map(lambda texts: " | ".join(texts))
-    return _to_csv(frame)
+    return frame_csv(frame)

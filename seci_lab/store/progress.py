@@ -504,9 +504,9 @@ class Progress:
 
     def answers_csv(self) -> bytes:
         """The answers as CSV bytes (formula-like cells defused, as in :mod:`seci_lab.exports`)."""
-        from ..exports import _to_csv
+        from ..exports import frame_csv
 
-        return _to_csv(self.answers_frame())
+        return frame_csv(self.answers_frame())
 
     def contributions_csv(self) -> bytes:
         """The spiral contributions as CSV bytes."""

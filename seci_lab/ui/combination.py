@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from ..content.exercises import load_exercises
 from ..escape import html_text, shorten
-from ..exports import _to_csv
+from ..exports import frame_csv
 from ..model import TEXT_MAX_CHARS, Contribution, Mode, normalize_text, suggest_quality
 from ..model.combination import MergedRow, cluster_name, merge_page, suggest_clusters
 from ..store.progress import Progress
@@ -292,7 +292,7 @@ class CombinationExercises(widgets.VBox):
     def _csv_bytes(self) -> bytes:
         frame = pd.DataFrame([{"cluster": r.cluster, "card": r.card, "source": r.source} for r in self.merged],
                              columns=["cluster", "card", "source"])
-        return _to_csv(frame)
+        return frame_csv(frame)
 
 
 def combination_exercises(progress: Progress) -> CombinationExercises:

@@ -12,7 +12,7 @@ import json
 import pandas as pd
 
 from ..escape import html_text
-from ..exports import _defuse, _to_csv
+from ..exports import defuse_cell, frame_csv
 from ..model import simulate_spiral
 
 __all__ = [
@@ -47,7 +47,7 @@ def _naive(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
             out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_defuse)
+            out[column] = out[column].map(defuse_cell)
     return out
 
 
@@ -67,7 +67,7 @@ def _participants(store, session_id: int) -> pd.DataFrame:
 
 def workshop_csv(store, session_id: int) -> bytes:
     """Every contribution (hidden and withdrawn ones flagged) as CSV, formula-defused, UTF-8 with BOM."""
-    return _to_csv(_contributions(store, session_id))
+    return frame_csv(_contributions(store, session_id))
 
 
 def workshop_excel(store, session_id: int) -> bytes:
