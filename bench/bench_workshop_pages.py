@@ -46,7 +46,16 @@ from voila_testing import (  # noqa: E402
 )
 
 PAGES_PER_BROWSER = 8
-CONFIGS = {"pool": [], "no-pool": ["--no-preheat"]}
+CONFIGS = {
+    "pool": [],                                      # the default: kernel pool and pages built in turn
+    "no-pool": ["--no-preheat"],
+    "no-gate": ["--concurrent-starts", "1000"],      # every page's kernel starts at once (before 2026-11-28)
+}
+LABELS = {
+    "pool": "default: one pre-executed kernel, pages built in turn",
+    "no-pool": "no kernel pool (--no-preheat), pages built in turn",
+    "no-gate": "one pre-executed kernel, every page started at once (--concurrent-starts 1000)",
+}
 _INTERACTIVE_JS = """(selector) => {
   for (const el of document.querySelectorAll(selector)) {
     const box = el.getBoundingClientRect();
@@ -122,7 +131,9 @@ def arrival(browsers, url: str, pages: int, timeout: float = 600.0, stagger: flo
     consoles = [ConsoleRecord.attach(p) for p in opened]
     start = time.monotonic()
     for page in opened:
-        page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        # Start the navigation without waiting for the server's first byte, so the pages
+        # really arrive together (goto would wait for each response in turn).
+        page.evaluate("(u) => { window.location.href = u; }", url)
         if stagger:
             time.sleep(stagger)
     done: dict[int, float] = {}
@@ -159,6 +170,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", type=int, default=50)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for all pages")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between two arrivals (0: all at once)")
+    parser.add_argument("--log-dir", default=None, help="keep each server's log here (to study a stall)")
     parser.add_argument("--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS))
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -186,6 +198,9 @@ def main(argv=None) -> int:
                         context.close()
                 finally:
                     server.stop()
+                    if args.log_dir:
+                        Path(args.log_dir).mkdir(parents=True, exist_ok=True)
+                        (Path(args.log_dir) / f"{name}.log").write_text(server.output())
                 rows.append((name, times))
         finally:
             for one in browsers:
@@ -194,11 +209,10 @@ def main(argv=None) -> int:
     when = f"one every {args.stagger:g} s" if args.stagger else "all at once"
     print(f"\nParticipant pages arriving {when}: {args.pages} pages, 390x844, {len(browsers)} Chromium "
           f"processes, 2-core machine")
-    print("| kernel pool | first interactive (s) | median (s) | all interactive (s) |")
+    print("| configuration | first interactive (s) | median (s) | all interactive (s) |")
     print("| --- | --- | --- | --- |")
     for name, times in rows:
-        label = "one pre-executed kernel (default)" if name == "pool" else "none (--no-preheat)"
-        print(f"| {label} | {times[0]:.1f} | {statistics.median(times):.1f} | {times[-1]:.1f} |")
+        print(f"| {LABELS[name]} | {times[0]:.1f} | {statistics.median(times):.1f} | {times[-1]:.1f} |")
     print("\nKernel memory (RSS)")
     print("| kernel | MiB | ratio |")
     print("| --- | --- | --- |")

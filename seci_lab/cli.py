@@ -13,6 +13,8 @@ prints the address once the server listens).
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import errno
 import ipaddress
 import logging
@@ -25,9 +27,9 @@ import webbrowser
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
+from typing import Awaitable, Callable, Sequence
 
-__all__ = ["ServeConfig", "build_parser", "main", "voila_argv"]
+__all__ = ["PageGate", "ServeConfig", "build_parser", "main", "voila_argv"]
 
 log = logging.getLogger("seci_lab.cli")
 
@@ -47,6 +49,13 @@ _FORBIDDEN_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db-wal", ".db-shm", ".db-
 # plenty for a room's network during a session.
 _TOKEN_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _TOKEN_LENGTH = 10
+# A page's kernel start and notebook run cost about two CPU seconds. When a whole room opens
+# the join address in the same second, starting every kernel at once makes all of them slow
+# and, on a small laptop, some pages never connect (bench/bench_workshop_pages.py). So only this
+# many pages are built at once; the others wait in line, their connection kept alive.
+DEFAULT_CONCURRENT_STARTS = max(2, os.cpu_count() or 2)
+_WAIT_HEARTBEAT_S = 5.0
+IOPUB_TIMEOUT_S = 60
 
 
 class UserError(Exception):
@@ -111,6 +120,7 @@ class ServeConfig:
     open_browser: bool = True
     cull_idle_timeout: int = DEFAULT_CULL_IDLE_TIMEOUT
     preheat: bool = False
+    concurrent_starts: int = DEFAULT_CONCURRENT_STARTS
 
     @property
     def front_door(self) -> str:
@@ -152,6 +162,11 @@ def voila_argv(config: ServeConfig) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={config.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        # nbclient waits 4 s for a cell's output after the kernel's reply, then drops it: on a
+        # busy laptop (a room joining at once) the page came without its widgets and never
+        # became interactive (bench/bench_workshop_pages.py). It stops waiting at the kernel's
+        # idle message anyway, so a longer wait costs nothing when all is well.
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
     ]
     # Only the user's Jupyter config, never a voila.json in whatever directory we run from.
     argv += [f"--Voila.config_file_paths={path}" for path in _jupyter_config_paths()]
@@ -274,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--preheat", action="store_true",
         help="keep one pre-executed kernel per notebook ready, so pages open faster (uses more memory)",
     )
+    serve.add_argument(
+        "--concurrent-starts", type=_positive_int, default=DEFAULT_CONCURRENT_STARTS, metavar="N",
+        help=(
+            "pages whose kernel starts at the same time; more pages opened at once wait in line "
+            f"(default: the number of CPU cores, at least 2; here {DEFAULT_CONCURRENT_STARTS})"
+        ),
+    )
     serve.set_defaults(func=_serve)
     from .workshop_server import add_parser as _add_workshop_parser
 
@@ -322,6 +344,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         open_browser=not args.no_browser,
         cull_idle_timeout=args.cull_idle_timeout,
         preheat=args.preheat,
+        concurrent_starts=args.concurrent_starts,
     )
 
 
@@ -349,19 +372,33 @@ def _voila_app_class(config: ServeConfig):
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
 
+    gate = PageGate(config.concurrent_starts)
+
     class RenderHandler(TornadoVoilaHandler):
-        """Voila's page handler, also setting the ``_xsrf`` cookie.
+        """Voila's page handler, also setting the ``_xsrf`` cookie, with pages built in turn.
 
         On unload, Voila's page asks the server to shut its kernel down, sending the
         ``_xsrf`` cookie as form field; Voila 0.5.13 never sets that cookie, so the request
         gets HTTP 403 and every visit leaves a kernel running (DESIGN.md). Reading
         ``xsrf_token`` sets the cookie before the page streams.
+
+        At most ``config.concurrent_starts`` pages are built at once (:class:`PageGate`).
         """
 
         @tornado.web.authenticated
         async def get(self, path=None):
             self.xsrf_token  # noqa: B018 - the property sets the cookie
-            await super().get(path)
+            async with gate.turn(self._keep_waiting):
+                await super().get(path)
+
+        async def _keep_waiting(self, first: bool) -> None:
+            # HTML comments before the doctype are allowed (the page stays in standards mode);
+            # they keep phones and proxies from timing out while the page waits its turn.
+            if first:
+                self.set_header("Content-Type", "text/html")
+                self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+            self.write("<!-- seci-lab: many pages are opening at once; this one is waiting its turn -->\n")
+            await self.flush()
 
     class SeciVoila(Voila):
         """Voila with ``/`` redirecting to the welcome notebook, kernels shut down when their
@@ -384,6 +421,58 @@ def _voila_app_class(config: ServeConfig):
 
     SeciVoila.__name__ = "Voila"  # log lines read "[Voila] ...", as in Voila's documentation
     return SeciVoila
+
+
+class PageGate:
+    """Lets at most ``limit`` pages be built (kernel started, notebook run) at the same time.
+
+    Pages over the limit wait in arrival order; while one waits, ``keep_waiting(first)`` is
+    awaited every few seconds (the handler writes a comment so the connection stays open).
+    A visitor who leaves while waiting gives their place up (the write fails).
+    """
+
+    def __init__(self, limit: int):
+        if limit < 1:
+            raise ValueError("at least one page must be allowed to start")
+        self.limit = limit
+        self.waiting = 0
+        self._semaphore = None  # created in the server's event loop
+
+    @contextlib.asynccontextmanager
+    async def turn(self, keep_waiting: Callable[[bool], Awaitable[None]]):
+        """Enter when it is this page's turn; leaving lets the next waiting page in."""
+        if self._semaphore is None:
+            self._semaphore = asyncio.Semaphore(self.limit)
+        if self._semaphore.locked():  # full, or others already waiting: queue behind them
+            await self._wait(keep_waiting)
+        else:
+            await self._semaphore.acquire()
+        try:
+            yield
+        finally:
+            self._semaphore.release()
+
+    async def _wait(self, keep_waiting: Callable[[bool], Awaitable[None]]) -> None:
+        acquire = asyncio.ensure_future(self._semaphore.acquire())
+        self.waiting += 1
+        try:
+            first = True
+            while True:
+                if first:
+                    await keep_waiting(True)
+                    first = False
+                done, _ = await asyncio.wait({acquire}, timeout=_WAIT_HEARTBEAT_S)
+                if done:
+                    return
+                await keep_waiting(False)
+        except BaseException:
+            if acquire.done() and not acquire.cancelled() and acquire.exception() is None:
+                self._semaphore.release()  # our turn came as we gave up: pass it on
+            else:
+                acquire.cancel()
+            raise
+        finally:
+            self.waiting -= 1
 
 
 def _announce(config: ServeConfig) -> None:

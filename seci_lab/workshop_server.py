@@ -71,6 +71,7 @@ class WorkshopPlan:
     open_browser: bool
     cull_idle_timeout: int
     preheat: bool
+    concurrent_starts: int = cli.DEFAULT_CONCURRENT_STARTS
 
     def join_urls(self) -> list[str]:
         """Addresses participants open (the LAN address first when listening on every interface)."""
@@ -126,6 +127,11 @@ def add_parser(sub) -> None:
                         metavar="SECONDS", help="stop kernels of vanished pages after this many idle seconds")
     parser.add_argument("--no-preheat", action="store_true",
                         help="do not keep a pre-executed participant kernel ready (saves memory, slower first page)")
+    parser.add_argument("--concurrent-starts", type=cli._positive_int, default=cli.DEFAULT_CONCURRENT_STARTS,
+                        metavar="N",
+                        help=("participant pages whose kernel starts at the same time; when the whole room "
+                              "joins at once the others wait in line (default: the number of CPU cores, "
+                              f"at least 2; here {cli.DEFAULT_CONCURRENT_STARTS})"))
     parser.set_defaults(func=run_workshop)
 
 
@@ -165,6 +171,7 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
         db_url=_normalise_db(args.db), facilitator_key="", join_code=join_code,
         title=title, format=args.format, resume=args.resume, resume_key=args.key, token=token or "", open_browser=not args.no_browser,
         cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
+        concurrent_starts=args.concurrent_starts,
     )
 
 
@@ -202,15 +209,15 @@ class _DashboardConfig(cli.ServeConfig):
 def _serve_command(folder: Path, notebook: str, host: str, port: int, token: str, plan: WorkshopPlan,
                    preheat: bool) -> list[str]:
     return [sys.executable, "-m", "seci_lab.workshop_server", str(folder), notebook, host, str(port), token,
-            str(plan.cull_idle_timeout), "1" if preheat else "0"]
+            str(plan.cull_idle_timeout), "1" if preheat else "0", str(plan.concurrent_starts)]
 
 
 def _serve_child(argv: list[str]) -> int:
     """Run one dashboard's Voila (a child process of ``seci-lab workshop``)."""
-    folder, notebook, host, port, token, cull, preheat = argv
+    folder, notebook, host, port, token, cull, preheat, starts = argv
     config = _DashboardConfig(notebooks=cli._check_notebooks_dir(Path(folder)), host=host, port=int(port),
                               token=token, open_browser=False, cull_idle_timeout=int(cull),
-                              preheat=preheat == "1", notebook=notebook)
+                              preheat=preheat == "1", concurrent_starts=int(starts), notebook=notebook)
     cli._setup_logging()
     cli.run_voila(config)
     return 0

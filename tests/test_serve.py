@@ -46,7 +46,8 @@ def test_help_lists_every_option(capsys):
         cli.main(["serve", "--help"])
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
-    for option in ("--port", "--host", "--token", "--no-browser", "--notebooks", "--cull-idle-timeout", "--preheat"):
+    for option in ("--port", "--host", "--token", "--no-browser", "--notebooks", "--cull-idle-timeout", "--preheat",
+                   "--concurrent-starts"):
         assert option in text
     assert "127.0.0.1" in text and "token" in text
 
@@ -78,6 +79,7 @@ def test_defaults_are_local_and_safe():
         "--MappingKernelManager.cull_idle_timeout=600",
         "--MappingKernelManager.cull_interval=60",
         "--MappingKernelManager.cull_connected=False",
+        "--VoilaExecutor.iopub_timeout=60",
         "--no-browser",
     ):
         assert setting in argv, setting
@@ -95,6 +97,9 @@ def test_voila_accepts_the_arguments(tmp_path):
     assert config.VoilaConfiguration.strip_sources is True
     assert config.VoilaConfiguration.allow_template_override == "NO"
     assert config.VoilaConfiguration.preheat_kernel is True
+    from voila.execute import VoilaExecutor
+
+    assert VoilaExecutor(None, config=config).iopub_timeout == 60  # a page under load keeps its widgets
     # Voila does not list the kernel manager among its classes: these stay deferred until
     # the kernel manager reads them, so check them the way it will.
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -302,6 +307,75 @@ def test_closing_a_page_stops_its_kernel(voila_server, page):
     while time.monotonic() < deadline and opened & {k.pid for k in voila_server.kernel_processes()}:
         time.sleep(0.5)
     assert not opened & {k.pid for k in voila_server.kernel_processes()}, "the kernel outlived its page"
+
+
+def test_page_gate_lets_pages_in_by_turn_and_skips_those_who_left():
+    import asyncio
+
+    async def scenario():
+        gate = cli.PageGate(2)
+        inside, most, order, beats = set(), 0, [], []
+
+        async def page(name, hold=0.2, leaves=False):
+            nonlocal most
+
+            async def keep_waiting(first):
+                beats.append(name)
+                if leaves:
+                    raise ConnectionError("the visitor closed the page")
+
+            try:
+                async with gate.turn(keep_waiting):
+                    inside.add(name)
+                    most = max(most, len(inside))
+                    order.append(name)
+                    await asyncio.sleep(hold)
+                    inside.discard(name)
+            except ConnectionError:
+                order.append(f"{name} left")
+
+        tasks = []
+        for name, leaves in (("a", False), ("b", False), ("c", True), ("d", False), ("e", False)):
+            tasks.append(asyncio.create_task(page(name, leaves=leaves)))
+            await asyncio.sleep(0.01)  # arrive in this order
+        await asyncio.gather(*tasks)
+        return most, order, beats, gate
+
+    most, order, beats, gate = asyncio.run(scenario())
+    assert most == 2  # never more than the limit at once
+    assert order == ["a", "b", "c left", "d", "e"]  # in arrival order; the one who left gave up its place
+    assert "a" not in beats and "b" not in beats and "d" in beats  # only waiting pages get keep-alives
+    assert gate.waiting == 0
+
+
+def test_concurrent_starts_option():
+    assert _config("--concurrent-starts", "3").concurrent_starts == 3
+    assert _config().concurrent_starts == cli.DEFAULT_CONCURRENT_STARTS >= 2
+    with pytest.raises(SystemExit):
+        _config("--concurrent-starts", "0")
+
+
+def test_pages_opened_at_once_are_built_in_turn(tmp_path_factory):
+    # Three visitors at the same moment with room for one start: all three get their whole
+    # page; those waiting get keep-alive comments first (before the doctype, so the page
+    # stays in standards mode) instead of a stalled connection.
+    import concurrent.futures
+
+    server = start_server(tmp_path_factory.mktemp("gate"), extra_args=["--concurrent-starts", "1"])
+    try:
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            responses = list(pool.map(lambda _: _get(server.url, "/voila/render/00_welcome.ipynb"), range(3)))
+        assert [r.status for r in responses] == [200, 200, 200]
+        for response in responses:
+            assert "Welcome" in response.body and response.body.rstrip().endswith("</html>")
+            head = response.body.lstrip()
+            while head.startswith("<!--"):
+                head = head[head.index("-->") + 3:].lstrip()
+            assert head.lower().startswith("<!doctype html>")
+        waited = [r for r in responses if r.body.startswith("<!-- seci-lab: many pages")]
+        assert len(waited) >= 1
+    finally:
+        server.stop()
 
 
 def test_idle_kernels_are_culled(tmp_path_factory):
