@@ -10,10 +10,8 @@ Two measurements, each beside a baseline taken in the same run:
   first navigation started. Run with the default kernel pool (``--preheat``: one pre-executed
   kernel waits) and without it (``--no-preheat``). ``--stagger S`` spaces the arrivals.
 
-Measured on the 2-core machine (2026-11-28): pages arriving in the same second stall, their
-kernel WebSocket never connecting (11 of 20 and 15 of 25 became interactive; 4 of 20 when
-spread over 3 Chromium processes), while 10 at once, or 20 arriving one per second, all
-become interactive. An open problem, see the issue note.
+Three configurations: the default (pool, pages built in turn), ``--no-preheat``, and every
+page started at once (``--concurrent-starts 1000``). Results and what they mean: bench/README.md.
 
 Usage::
 

@@ -341,7 +341,11 @@ def test_page_gate_lets_pages_in_by_turn_and_skips_those_who_left():
         await asyncio.gather(*tasks)
         return most, order, beats, gate
 
-    most, order, beats, gate = asyncio.run(scenario())
+    # In a thread of its own: Playwright's sync API may already run an event loop in this one.
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        most, order, beats, gate = thread.submit(lambda: asyncio.run(scenario())).result(timeout=60)
     assert most == 2  # never more than the limit at once
     assert order == ["a", "b", "c left", "d", "e"]  # in arrival order; the one who left gave up its place
     assert "a" not in beats and "b" not in beats and "d" in beats  # only waiting pages get keep-alives
