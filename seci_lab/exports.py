@@ -1,4 +1,5 @@
-"""Files a learner takes away: CSV tables of their contributions and of their spiral.
+"""Files a learner takes away: CSV tables of their contributions and of their spiral, and the
+skeleton of every standalone HTML page seci-lab writes (:func:`standalone_page`).
 
 Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) are prefixed with an apostrophe, the OWASP advice against
@@ -11,9 +12,10 @@ from typing import Iterable
 
 import pandas as pd
 
+from .escape import html_text
 from .model import Contribution
 
-__all__ = ["contributions_frame", "contributions_csv", "defuse_cell", "frame_csv", "trajectory_csv"]
+__all__ = ["contributions_frame", "contributions_csv", "defuse_cell", "frame_csv", "standalone_page", "trajectory_csv"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,3 +57,19 @@ def trajectory_csv(trajectory: pd.DataFrame) -> bytes:
     frame = trajectory.copy()
     frame["texts"] = frame["texts"].map(lambda texts: " | ".join(texts))
     return frame_csv(frame)
+
+
+def standalone_page(title: str, style: str, body: Iterable[str]) -> str:
+    """A whole HTML document: ``title`` (escaped here) as title and heading, then ``body``.
+
+    ``body`` is markup the caller built, every piece of learner text in it already escaped
+    with :func:`seci_lab.escape.html_text`. The page makes no request of its own: reports
+    inline plotly.js in ``body`` when they show a chart, so they open offline.
+    """
+    heading = html_text(title)
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{heading}</title>", f"<style>{style}</style>", "</head>", "<body>",
+        f"<h1>{heading}</h1>", *body, "</body>", "</html>",
+    ])

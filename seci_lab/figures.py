@@ -820,19 +820,10 @@ def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral"
                       default_height="560px")
     table = spiral_table(trajectory).to_html(escape=True, index=False, na_rep="–",
                                              border=0, classes="seci-table")
-    heading = html_text(title)
+    from .exports import standalone_page
+
     rounds = int(trajectory["round"].nunique())
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{heading}</title>",
-        f"<style>{_PAGE_STYLE}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{heading}</h1>",
+    return standalone_page(title, _PAGE_STYLE, [
         '<p class="note">The SECI spiral of knowledge creation: each turn passes through '
         "Socialization, Externalization, Combination and Internalization, and the spiral rises "
         "a level (individual, group, organization, inter-organization) when the group shares, "
@@ -846,6 +837,4 @@ def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral"
         top,
         "<h2>The spiral as a table</h2>",
         table,
-        "</body>",
-        "</html>",
     ])

@@ -50,6 +50,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "open_progress",
+    "validate_progress_data",
 ]
 
 SCHEMA = "seci-lab/progress"
@@ -548,6 +549,22 @@ def open_progress(profile: str = DEFAULT_PROFILE, url: str | None = None) -> Pro
 
 # --- validation of an imported file ----------------------------------------------------------
 
+def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[str, Contribution]]]:
+    """Check a "My work" export (or data of the same shape) completely, as :meth:`Progress.import_json` does.
+
+    Returns
+    -------
+    tuple
+        ``({"name", "round"}, {key: canonical JSON of the record}, [(source_key, Contribution)])``.
+
+    Raises
+    ------
+    ValueError
+        With a message that says what is wrong.
+    """
+    return _validate_export(data)
+
+
 def _validate_export(data: Any) -> tuple[dict, dict[str, str], list[tuple[str, Contribution]]]:
     if not isinstance(data, dict):
         raise ValueError("This is not a seci-lab export: the file must hold a JSON object.")
@@ -686,13 +703,11 @@ def _report_html(progress: Progress, *, include_spiral: bool) -> str:
             config={"displaylogo": False, "responsive": True}, default_height="600px", auto_play=False))
         sections.append(figures.spiral_table(trajectory).to_html(escape=True, index=False, na_rep="–", border=0))
     title = f"SECI lab: the work of {name}"
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html_text(title)}</title>", f"<style>{_REPORT_STYLE}</style>", "</head>", "<body>",
-        f"<h1>{html_text(title)}</h1>",
+    from ..exports import standalone_page
+
+    return standalone_page(title, _REPORT_STYLE, [
         f'<p class="note">Exported {html_text(_now())}. Your answers to the four SECI lessons with '
         "the rubric's feedback, and the knowledge spiral built from them (Nonaka &amp; Takeuchi 1995). "
         "This page works offline.</p>",
-        *sections, "</body>", "</html>",
+        *sections,
     ])

@@ -60,6 +60,7 @@ export default { render };
 
 _CSS = """
 .seci-download { margin-right: 0.5em; }
+button.seci-download.jupyter-button { width: auto; max-width: 100%; }  /* the whole label, not "Download my…" */
 .seci-download-status { font-size: 0.9em; }
 """
 
@@ -106,6 +107,9 @@ class DownloadButton(anywidget.AnyWidget):
         self.status = "Preparing the file…"
         try:
             data = self._build()
+        except ValueError as error:  # as in safe_callback: a ValueError's message is for the person
+            self.status = f"No file: {error}"
+            return None
         except Exception:  # the page gets a short message; the log gets the traceback
             log.exception("building %s failed", self.filename)
             self.status = "Sorry, the file could not be made. Your work is unchanged; try again."

@@ -193,6 +193,7 @@ def critiques_lesson(progress=None) -> widgets.Widget:
     ``progress`` is a :class:`seci_lab.store.progress.Progress` (default: the learner's own).
     If the store cannot be opened, the page still works and says its work is not saved.
     """
+    from .handin import hand_in_panel
     from .lessons import QUIZ_PREFIX, open_learner_progress
     from .quiz import quiz_widget
 
@@ -212,11 +213,15 @@ def critiques_lesson(progress=None) -> widgets.Widget:
     page = critiques_page(on_save=save_reflection, saved=saved if isinstance(saved, str) else None,
                           on_answer=save_quiz_answer, answered=answered)
     review = quiz_widget("general", on_answer=save_quiz_answer, answered=answered)
+    handin = hand_in_panel(progress)
+    handin_box = widgets.Accordion(children=[handin], titles=("Hand in to your instructor",))
+    handin_box.selected_index = None
     whole = widgets.VBox([
         page,
         widgets.HTML("<h2>Course review</h2><p>Before you go: a quiz across the whole course "
                      "(the spiral, the levels, ba, the five phases and the enabling conditions).</p>"),
         review,
+        handin_box,
     ], layout=widgets.Layout(max_width="960px", width="100%"))
-    whole.page, whole.review, whole.progress = page, review, progress
+    whole.page, whole.review, whole.progress, whole.handin = page, review, progress, handin
     return whole

@@ -18,6 +18,7 @@ from ..escape import html_text, shorten
 from ..model import MODES, Contribution, Mode
 from ..store.progress import Progress, open_progress
 from .common import Message
+from .handin import hand_in_panel
 from .mywork import my_work
 
 __all__ = ["EXERCISES", "LessonRecap", "lesson_page", "spiral_page", "exercises_for", "open_learner_progress"]
@@ -104,7 +105,7 @@ class LessonRecap(widgets.VBox):
 
 
 def lesson_page(mode: Mode | str, progress: Progress | None = None) -> widgets.Widget:
-    """The whole lesson of ``mode``: intro, exercises, quiz, recap and "My work".
+    """The whole lesson of ``mode``: intro, exercises, quiz, recap, "My work" and "Hand in".
 
     Parameters
     ----------
@@ -130,7 +131,9 @@ def lesson_page(mode: Mode | str, progress: Progress | None = None) -> widgets.W
     exercises = exercises_for(mode, progress)
     quiz = quiz_widget(mode.value, on_answer=save_quiz_answer, answered=answered)
     recap = LessonRecap(mode, progress)
-    work = widgets.Accordion(children=[my_work(progress)], titles=("My work: download or import",))
+    handin = hand_in_panel(progress)
+    work = widgets.Accordion(children=[my_work(progress), handin],
+                             titles=("My work: download or import", "Hand in to your instructor"))
     work.selected_index = None
     page = widgets.VBox([
         intro,
@@ -140,7 +143,7 @@ def lesson_page(mode: Mode | str, progress: Progress | None = None) -> widgets.W
         work,
     ], layout=widgets.Layout(width="100%"))
     page.add_class(f"seci-lesson-{mode.value}")
-    page.exercises, page.quiz, page.recap, page.progress = exercises, quiz, recap, progress
+    page.exercises, page.quiz, page.recap, page.progress, page.handin = exercises, quiz, recap, progress, handin
     return page
 
 
@@ -168,8 +171,10 @@ def spiral_page(progress: Progress | None = None) -> widgets.Widget:
 
     lab = spiral_lab(contributions=saved, on_change=save_spiral, round=progress.round)
     lab.participant.value = progress.name
-    work = widgets.Accordion(children=[my_work(progress)], titles=("My work: download or import",))
+    handin = hand_in_panel(progress)
+    work = widgets.Accordion(children=[my_work(progress), handin],
+                             titles=("My work: download or import", "Hand in to your instructor"))
     work.selected_index = None
     page = widgets.VBox([lab, work], layout=widgets.Layout(width="100%"))
-    page.lab, page.progress = lab, progress
+    page.lab, page.progress, page.handin = lab, progress, handin
     return page

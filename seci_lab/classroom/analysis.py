@@ -1,0 +1,690 @@
+"""What an instructor reads from a class's hand-ins: completion, quiz items, rubric scores, spiral.
+
+:class:`ClassData` turns the learners' :class:`~seci_lab.classroom.submission.Submission` objects
+into tidy ``pandas`` frames once (one pass over the answers), and every view is then a
+vectorised group-by on those frames, so a class of 3,000 learners stays quick.
+
+Definitions (the instructor dashboard and the exports use exactly these):
+
+- **Exercises** of a mode are the free-text fields of its lesson (``seci_lab/content/
+  exercises.toml``) plus the card board of Combination (``C.board``) and the self-assessment
+  of Internalization (``I.self``). The dated entries of the practice log (``I.log.<date>``)
+  count as one exercise, ``I.log``. An exercise is *done* when the learner saved an answer.
+- **Completion** of a mode is the share of its exercises done; quiz items answered are
+  counted beside it. A learner has *completed* a mode with every exercise done and at least a
+  full quiz set (:data:`QUIZ_SET_SIZE` items) answered in that lesson.
+- **Quiz item difficulty** is the share of learners who answered the item and got it fully
+  right (a classical "p value"); mean score includes the partial credit of match and order
+  items. The most common wrong answers are the class's misconceptions: each is shown in words
+  with the explanation the question bank gives for that option.
+- **Rubric scores** are the qualities :func:`seci_lab.model.suggest_quality` gives the texts
+  (a teaching aid, not a grade on its own; see :class:`GradeScheme`).
+
+A hand-in file is written on the learner's computer and can be edited, so what it claims is
+not trusted where it can be checked: every quiz answer is checked again against the question
+bank (``correct`` and ``score`` come from :func:`seci_lab.model.check`) and every exercise text
+is scored again by the rubric. Only items no longer in the bank keep their recorded score
+(clipped to 0..1). Contribution qualities feed the class spiral, which is not graded.
+
+Pure data: pandas and the standard library, no widgets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..content import load_questions
+from ..content.exercises import load_exercises
+from ..escape import shorten
+from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral, suggest_quality
+
+if TYPE_CHECKING:  # the loader (engineer A's module) is needed only for type hints
+    from .submission import Submission
+
+__all__ = [
+    "ANSWER_COLUMNS",
+    "CONTRIBUTION_COLUMNS",
+    "EXERCISES",
+    "LEARNER_COLUMNS",
+    "QUIZ_SET_SIZE",
+    "ClassData",
+    "GradeScheme",
+    "LearnerView",
+    "exercise_key",
+]
+
+#: Items in one quiz set of a lesson (the default ``n`` of ``seci_lab.ui.quiz.quiz_widget``).
+QUIZ_SET_SIZE = 6
+_MODE_LETTERS = tuple(m.value for m in MODES)
+_QUIZ_PREFIX = "quiz:"
+#: Labels of answers that belong to no mode exercise (keys the lessons save besides them).
+_OTHER_LABELS = {"reflection:critiques": "Reflection on the critiques"}
+
+LEARNER_COLUMNS = ["learner_id", "name", "email", "course", "handed_in_at", "round", "answers",
+                   "contributions", "source", "migrated_from"]
+ANSWER_COLUMNS = ["learner_id", "key", "mode", "kind", "label", "text", "quality", "correct", "score",
+                  "exercise", "item_id", "answer", "attempts", "hints_used", "round"]
+CONTRIBUTION_COLUMNS = ["learner_id", "name", "mode", "text", "round", "quality"]
+
+
+def _exercise_catalogue() -> dict[str, tuple[str, str]]:
+    """Exercise key -> (mode letter, label), in lesson order."""
+    catalogue: dict[str, tuple[str, str]] = {}
+    for mode in MODES:
+        for f in load_exercises(mode).fields:
+            catalogue[f"{mode.value}.{f.key}"] = (mode.value, f.label)
+        if mode is Mode.COMBINATION:
+            catalogue["C.board"] = ("C", "Card board")
+        if mode is Mode.INTERNALIZATION:
+            catalogue["I.self"] = ("I", "Self-assessment")
+    return catalogue
+
+
+#: Exercise key -> (mode letter, label), in lesson order; ``I.log`` stands for every log entry.
+EXERCISES: dict[str, tuple[str, str]] = _exercise_catalogue()
+_EXERCISES_PER_MODE = {m: sum(1 for mode, _ in EXERCISES.values() if mode == m) for m in _MODE_LETTERS}
+
+
+def exercise_key(key: str) -> str | None:
+    """The exercise an answer key belongs to (``"I.log.2026-11-28"`` -> ``"I.log"``), or ``None``."""
+    if key.startswith("I.log."):
+        return "I.log"
+    return key if key in EXERCISES else None
+
+
+@dataclass(frozen=True)
+class GradeScheme:
+    """How a grade out of ``points`` is made from three components, each between 0 and 1.
+
+    - ``exercises``: the share of all the lessons' exercises the learner did (see the module
+      docstring for what counts as an exercise);
+    - ``quiz``: for each of the four mode quizzes, the mean score of the items answered times
+      the share of a full set answered (at most one set counts), averaged over the four modes:
+      answering a whole set fully right gives 1, half the set fully right gives 0.5;
+    - ``rubric``: the mean rubric quality of the learner's exercise texts (0 when none).
+
+    The grade is the weighted mean of the components, scaled to 0..100 (``grade``) and to
+    ``points`` (the value sent to the LMS). The default weights are 0.4, 0.4 and 0.2.
+    """
+
+    weights: Mapping[str, float] = field(
+        default_factory=lambda: {"exercises": 0.4, "quiz": 0.4, "rubric": 0.2})
+    points: float = 100
+
+    def __post_init__(self) -> None:
+        weights = dict(self.weights)
+        unknown = sorted(set(weights) - {"exercises", "quiz", "rubric"})
+        if unknown:
+            raise ValueError(f"Unknown grade component(s) {', '.join(unknown)}: use exercises, quiz and rubric.")
+        for name, value in weights.items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
+                raise ValueError(f"The weight of {name} must be a number of 0 or more; got {value!r}.")
+        if sum(weights.values()) <= 0:
+            raise ValueError("At least one grade component needs a weight above 0.")
+        points = self.points
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or math.isnan(points) or points <= 0:
+            raise ValueError(f"The points of the assignment must be a number above 0; got {points!r}.")
+        object.__setattr__(self, "weights", {k: float(weights.get(k, 0.0)) for k in ("exercises", "quiz", "rubric")})
+
+
+@dataclass(frozen=True)
+class LearnerView:
+    """One learner's work: their submission, answers (a frame), contributions and spiral."""
+
+    submission: "Submission"
+    answers: pd.DataFrame
+    contributions: list[Contribution]
+    trajectory: pd.DataFrame
+
+
+# --- turning records into rows --------------------------------------------------------------
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return math.nan
+    return float(value)
+
+
+def _whole(value: object) -> float:
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else math.nan
+
+
+def _answer_json(value: object) -> str:
+    """A canonical text of a quiz answer, so equal answers group together."""
+    if value is None:
+        return ""
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except (TypeError, ValueError):
+        return ""
+
+
+def _bank() -> dict[str, Question]:
+    return {q.id: q for q in load_questions()}
+
+
+def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Question]) -> tuple:
+    text = record.get("text")
+    text = text if isinstance(text, str) else ""
+    quality = _number(record.get("quality"))
+    if key.startswith(_QUIZ_PREFIX):
+        item_id = key[len(_QUIZ_PREFIX):]
+        question = bank.get(item_id)
+        lesson = record.get("lesson")
+        if not isinstance(lesson, str) or not lesson:
+            lesson = question.lesson if question is not None else ""
+        correct = record.get("correct")
+        return (learner_id, key, lesson if lesson in _MODE_LETTERS else "", "quiz",
+                question.topic if question is not None else item_id, text, quality,
+                correct if isinstance(correct, bool) else None, _number(record.get("score")),
+                "", item_id, _answer_json(record.get("answer")), _whole(record.get("attempts")),
+                _whole(record.get("hints_used")), _whole(record.get("round")))
+    exercise = exercise_key(key)
+    if exercise is not None:
+        mode, label = EXERCISES[exercise]
+        kind = "exercise"
+    else:
+        mode, kind, exercise = "", "other", ""
+        head = key.split(".", 1)[0]
+        if head in _MODE_LETTERS and "." in key:
+            mode = head
+        label = record.get("label") if isinstance(record.get("label"), str) else _OTHER_LABELS.get(key, key)
+    return (learner_id, key, mode, kind, label, text, quality, None, math.nan, exercise, "", "",
+            _whole(record.get("attempts")), _whole(record.get("hints_used")), _whole(record.get("round")))
+
+
+def _answers_frame(rows: list[tuple], bank: Mapping[str, Question]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+    for column in ("quality", "score", "attempts", "hints_used", "round"):
+        frame[column] = frame[column].astype(float)
+    _verify(frame, bank)
+    frame["correct"] = frame["correct"].astype("boolean")
+    return frame
+
+
+def _verify(frame: pd.DataFrame, bank: Mapping[str, Question]) -> None:
+    """Check quiz answers and score exercise texts again (in place); see the module docstring.
+
+    Each distinct (item, answer) and (text, mode) is computed once, so a class of thousands
+    costs a few hundred checks and one rubric call per distinct text.
+    """
+    quiz = frame["kind"].eq("quiz") & frame["item_id"].isin(list(bank))
+    checked: dict[tuple[str, str], tuple[bool, float]] = {}
+    keys = list(zip(frame.loc[quiz, "item_id"], frame.loc[quiz, "answer"]))
+    for item_id, answer in set(keys):
+        try:
+            feedback = check(bank[item_id], json.loads(answer) if answer else None)
+            checked[(item_id, answer)] = (feedback.correct, feedback.score)
+        except (AnswerError, TypeError, ValueError):  # no answer, or one the item does not have
+            checked[(item_id, answer)] = (False, 0.0)
+    frame.loc[quiz, "correct"] = pd.Series([checked[k][0] for k in keys], index=frame.index[quiz], dtype=object)
+    frame.loc[quiz, "score"] = [checked[k][1] for k in keys]
+    frame["score"] = frame["score"].clip(0.0, 1.0)
+    exercise = frame["kind"].eq("exercise")
+    written = exercise & frame["text"].ne("")
+    scored: dict[tuple[str, str], float] = {}
+    pairs = list(zip(frame.loc[written, "text"], frame.loc[written, "mode"]))
+    for text, mode in set(pairs):
+        try:
+            scored[(text, mode)] = suggest_quality(text, mode).quality
+        except ValueError:
+            scored[(text, mode)] = math.nan
+    frame.loc[written, "quality"] = [scored[p] for p in pairs]
+    frame.loc[exercise & ~written, "quality"] = math.nan
+
+
+# --- the class --------------------------------------------------------------------------------
+
+class ClassData:
+    """A class's hand-ins as tidy frames, with the views of the instructor dashboard.
+
+    Build it with :meth:`from_submissions`. Attributes ``learners``, ``answers`` and
+    ``contributions`` are the frames every view is computed from (texts raw: escape them
+    when displaying). Frames returned by the views are new objects: change them freely.
+    """
+
+    def __init__(self, submissions: Sequence["Submission"], learners: pd.DataFrame,
+                 answers: pd.DataFrame, contributions: pd.DataFrame):
+        self.submissions: dict[str, Submission] = {s.learner_id: s for s in submissions}
+        self.learners = learners
+        self.answers = answers
+        self.contributions = contributions
+        self._bank = _bank()
+        self._trajectory: pd.DataFrame | None = None
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def _cached(self, name: str, compute) -> pd.DataFrame:
+        """A view computed once (the frames never change); callers get a copy they may modify."""
+        if name not in self._cache:
+            self._cache[name] = compute()
+        return self._cache[name].copy()
+
+    @classmethod
+    def from_submissions(cls, submissions: Iterable["Submission"]) -> "ClassData":
+        """Build the class from submissions (one per learner; of repeated ids the latest counts).
+
+        Parameters
+        ----------
+        submissions : iterable of Submission
+            Usually ``ClassLoad.submissions`` from :func:`seci_lab.classroom.load_folder` or
+            :meth:`seci_lab.store.classroom.ClassStore.load`.
+
+        Returns
+        -------
+        ClassData
+        """
+        latest: dict[str, Submission] = {}
+        for s in submissions:
+            kept = latest.get(s.learner_id)
+            if kept is None or s.handed_in_at >= kept.handed_in_at:
+                latest[s.learner_id] = s
+        ordered = sorted(latest.values(), key=lambda s: (s.name.casefold(), s.learner_id))
+        bank = _bank()
+        learner_rows, answer_rows, contribution_rows = [], [], []
+        for s in ordered:
+            learner_rows.append((s.learner_id, s.name, s.email, s.course, s.handed_in_at, int(s.round),
+                                 len(s.answers), len(s.contributions), s.source, s.migrated_from))
+            for key, record in s.answers.items():
+                if isinstance(record, Mapping):
+                    answer_rows.append(_answer_row(s.learner_id, key, record, bank))
+            for c in s.contributions:
+                contribution_rows.append((s.learner_id, s.name, c.mode.value, c.text, c.round,
+                                          math.nan if c.quality is None else c.quality))
+        learners = pd.DataFrame(learner_rows, columns=LEARNER_COLUMNS)
+        contributions = pd.DataFrame(contribution_rows, columns=CONTRIBUTION_COLUMNS)
+        contributions["quality"] = contributions["quality"].astype(float)
+        contributions["round"] = contributions["round"].astype(int)
+        return cls(ordered, learners, _answers_frame(answer_rows, bank), contributions)
+
+    def __len__(self) -> int:
+        return len(self.learners)
+
+    # -- completion ------------------------------------------------------------------------
+    def _exercise_done(self) -> pd.DataFrame:
+        """(learner_id, exercise, mode) of every exercise done, once each."""
+        done = self.answers.loc[self.answers["kind"] == "exercise", ["learner_id", "exercise", "mode"]]
+        return done.drop_duplicates(["learner_id", "exercise"])
+
+    def _quiz_items(self) -> pd.DataFrame:
+        """The latest record of every quiz item each learner answered."""
+        return self.answers.loc[self.answers["kind"] == "quiz"].drop_duplicates(["learner_id", "item_id"], keep="last")
+
+    def _per_learner(self, counts: pd.Series) -> pd.DataFrame:
+        """A (learner_id, mode) -> count series as a learners x modes frame filled with 0."""
+        table = counts.unstack("mode", fill_value=0) if len(counts) else pd.DataFrame()
+        table = table.reindex(index=self.learners["learner_id"], columns=list(_MODE_LETTERS), fill_value=0)
+        return table.astype(float)
+
+    def completion(self) -> pd.DataFrame:
+        """One row per learner: the share of each mode's exercises done and quiz items answered.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``learner_id``, ``name``, then per mode ``S_exercises`` (share 0..1) and ``S_quiz``
+            (items answered in that lesson's quiz), ..., then ``exercises`` (share of all
+            exercises), ``quiz`` (all quiz items answered, the critiques and review quizzes
+            included), ``modes_completed`` (0-4) and ``overall``: the mean over the modes of
+            (exercises done + quiz items answered, at most one set) / (exercises + one set).
+        """
+        return self._cached("completion", self._completion)
+
+    def _completion(self) -> pd.DataFrame:
+        done = self._per_learner(self._exercise_done().groupby(["learner_id", "mode"]).size())
+        quiz_items = self._quiz_items()
+        quiz = self._per_learner(quiz_items[quiz_items["mode"] != ""].groupby(["learner_id", "mode"]).size())
+        per_mode = pd.Series(_EXERCISES_PER_MODE)
+        out = pd.DataFrame({"learner_id": self.learners["learner_id"].to_numpy(),
+                            "name": self.learners["name"].to_numpy()})
+        for m in _MODE_LETTERS:
+            out[f"{m}_exercises"] = (done[m] / per_mode[m]).to_numpy()
+            out[f"{m}_quiz"] = quiz[m].to_numpy().astype(int)
+        out["exercises"] = (done.sum(axis=1) / per_mode.sum()).to_numpy()
+        all_quiz = quiz_items.groupby("learner_id").size()
+        out["quiz"] = all_quiz.reindex(self.learners["learner_id"], fill_value=0).to_numpy().astype(int)
+        complete = (done >= per_mode) & (quiz >= QUIZ_SET_SIZE)
+        out["modes_completed"] = complete.sum(axis=1).to_numpy().astype(int)
+        share = (done + quiz.clip(upper=QUIZ_SET_SIZE)) / (per_mode + QUIZ_SET_SIZE)
+        out["overall"] = share.mean(axis=1).to_numpy() if len(out) else pd.Series(dtype=float)
+        return out
+
+    def completion_by_mode(self) -> pd.DataFrame:
+        """One row per mode: how many learners started and completed it, and mean shares.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``mode``, ``mode_name``, ``exercises`` (how many the lesson has), ``learners``,
+            ``started`` (at least one exercise or quiz item), ``completed`` (every exercise and
+            a full quiz set), ``mean_exercise_share`` and ``mean_quiz_answered``.
+        """
+        per = self.completion()
+        rows = []
+        for mode in MODES:
+            m = mode.value
+            ex, qz = per[f"{m}_exercises"], per[f"{m}_quiz"]
+            rows.append({
+                "mode": m, "mode_name": mode.label, "exercises": _EXERCISES_PER_MODE[m],
+                "learners": len(per),
+                "started": int(((ex > 0) | (qz > 0)).sum()),
+                "completed": int(((ex >= 1 - 1e-9) & (qz >= QUIZ_SET_SIZE)).sum()),
+                "mean_exercise_share": float(ex.mean()) if len(per) else math.nan,
+                "mean_quiz_answered": float(qz.mean()) if len(per) else math.nan,
+            })
+        return pd.DataFrame(rows, columns=["mode", "mode_name", "exercises", "learners", "started", "completed",
+                                           "mean_exercise_share", "mean_quiz_answered"])
+
+    # -- quiz --------------------------------------------------------------------------------
+    def item_difficulty(self) -> pd.DataFrame:
+        """Per quiz item answered by the class, hardest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``item_id``, ``mode`` (the lesson: S, E, C, I, critiques or general), ``kind``,
+            ``prompt``, ``answered`` (learners), ``share_correct`` (fully right, 0..1),
+            ``mean_score`` (with partial credit) and ``mean_attempts``. Items no longer in the
+            question bank keep their id, with a prompt saying so.
+        """
+        columns = ["item_id", "mode", "kind", "prompt", "answered", "share_correct", "mean_score", "mean_attempts"]
+        quiz = self._quiz_items()
+        if quiz.empty:
+            return pd.DataFrame(columns=columns)
+        grouped = quiz.groupby("item_id").agg(
+            answered=("learner_id", "size"),
+            share_correct=("correct", lambda s: float(s.fillna(False).astype(bool).mean())),
+            mean_score=("score", "mean"),
+            mean_attempts=("attempts", "mean"),
+        ).reset_index()
+        grouped["mode"] = grouped["item_id"].map(lambda i: self._bank[i].lesson if i in self._bank else "")
+        grouped["kind"] = grouped["item_id"].map(lambda i: self._bank[i].kind if i in self._bank else "")
+        grouped["prompt"] = grouped["item_id"].map(
+            lambda i: self._bank[i].prompt if i in self._bank else "(not in this version's question bank)")
+        grouped = grouped.sort_values(["share_correct", "mean_score", "answered", "item_id"],
+                                      ascending=[True, True, False, True], kind="stable")
+        return grouped[columns].reset_index(drop=True)
+
+    def wrong_answers(self, top: int = 3) -> pd.DataFrame:
+        """The class's misconceptions: each quiz item's most common wrong answers, in words.
+
+        Parameters
+        ----------
+        top : int
+            Wrong answers listed per item (at least 1).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``item_id``, ``mode``, ``kind``, ``prompt``, ``wrong_answer`` (in words: the option
+            chosen; for match items one wrong pairing "item → option"; for order items the
+            order given), ``count`` (learners), ``share_of_wrong`` (of the learners who got the
+            item wrong), ``explanation`` (the bank's explanation of that option or pairing) and
+            ``right_answer``. Items with the most wrong answers come first; within an item the
+            most common wrong answer comes first.
+        """
+        columns = ["item_id", "mode", "kind", "prompt", "wrong_answer", "count", "share_of_wrong",
+                   "explanation", "right_answer"]
+        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+            raise ValueError(f"top must be a whole number from 1; got {top!r}.")
+        quiz = self._quiz_items()
+        wrong = quiz[quiz["correct"].fillna(False).astype(bool).eq(False) & quiz["answer"].ne("")]
+        if wrong.empty:
+            return pd.DataFrame(columns=columns)
+        wrong_n = wrong.groupby("item_id").size()
+        # Only the distinct answers are put into words: a few hundred, whatever the class size.
+        distinct = wrong.groupby(["item_id", "answer"]).size().reset_index(name="count")
+        rows = []
+        for item_id, answer, count in distinct.itertuples(index=False):
+            question = self._bank.get(item_id)
+            if question is None:
+                rows.append((item_id, answer, "", int(count)))
+                continue
+            for words, explanation in _wrong_parts(question, json.loads(answer)):
+                rows.append((item_id, words, explanation, int(count)))
+        parts = pd.DataFrame(rows, columns=["item_id", "wrong_answer", "explanation", "count"])
+        parts = parts.groupby(["item_id", "wrong_answer", "explanation"], as_index=False)["count"].sum()
+        parts["share_of_wrong"] = parts["count"] / parts["item_id"].map(wrong_n)
+        parts["item_wrong"] = parts["item_id"].map(wrong_n)
+        parts = parts.sort_values(["item_wrong", "item_id", "count", "wrong_answer"],
+                                  ascending=[False, True, False, True], kind="stable")
+        parts = parts.groupby("item_id", sort=False).head(top)
+        bank = self._bank
+        parts["mode"] = parts["item_id"].map(lambda i: bank[i].lesson if i in bank else "")
+        parts["kind"] = parts["item_id"].map(lambda i: bank[i].kind if i in bank else "")
+        parts["prompt"] = parts["item_id"].map(
+            lambda i: bank[i].prompt if i in bank else "(not in this version's question bank)")
+        parts["right_answer"] = parts["item_id"].map(lambda i: bank[i].answer_text() if i in bank else "")
+        return parts[columns].reset_index(drop=True)
+
+    # -- rubric ------------------------------------------------------------------------------
+    def rubric_scores(self) -> pd.DataFrame:
+        """Every rubric quality of an exercise text, one row per learner and exercise.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``key`` (the exercise, e.g. ``E.metaphor``; the practice log's entries are averaged
+            into ``I.log``), ``label``, ``mode``, ``learner_id``, ``quality`` (0..1), in lesson order.
+        """
+        return self._cached("rubric_scores", self._rubric_scores)
+
+    def _rubric_scores(self) -> pd.DataFrame:
+        scored = self.answers.loc[(self.answers["kind"] == "exercise") & self.answers["quality"].notna(),
+                                  ["exercise", "mode", "learner_id", "quality"]]
+        scores = scored.groupby(["exercise", "mode", "learner_id"], as_index=False, sort=False)["quality"].mean()
+        scores = scores.rename(columns={"exercise": "key"})
+        scores["label"] = scores["key"].map(lambda k: EXERCISES[k][1])
+        order = {k: n for n, k in enumerate(EXERCISES)}
+        scores["_order"] = scores["key"].map(order)
+        scores = scores.sort_values(["_order", "learner_id"], kind="stable")
+        return scores[["key", "label", "mode", "learner_id", "quality"]].reset_index(drop=True)
+
+    def rubric_summary(self) -> pd.DataFrame:
+        """Per exercise with rubric scores: ``key``, ``label``, ``mode``, ``n``, ``mean``,
+        ``median``, ``q1``, ``q3``, ``min`` and ``max`` of the quality, in lesson order."""
+        columns = ["key", "label", "mode", "n", "mean", "median", "q1", "q3", "min", "max"]
+        scores = self.rubric_scores()
+        if scores.empty:
+            return pd.DataFrame(columns=columns)
+        grouped = scores.groupby(["key", "label", "mode"], sort=False)["quality"]
+        summary = grouped.agg(n="size", mean="mean", median="median", min="min", max="max")
+        summary["q1"] = grouped.quantile(0.25)
+        summary["q3"] = grouped.quantile(0.75)
+        return summary.reset_index()[columns]
+
+    # -- spiral ------------------------------------------------------------------------------
+    def _all_contributions(self) -> list[Contribution]:
+        return [c for s in self.submissions.values() for c in s.contributions]
+
+    def class_trajectory(self) -> pd.DataFrame:
+        """The class spiral: :func:`seci_lab.model.simulate_spiral` of every learner's contributions.
+
+        The group size N is the number of learners with at least one contribution, so the
+        spiral shows knowledge per learner. Computed once and cached.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``TRAJECTORY_COLUMNS``; no rows when nobody contributed.
+        """
+        if self._trajectory is None:
+            contributions = self._all_contributions()
+            people = int(self.contributions["learner_id"].nunique()) if len(self.contributions) else 0
+            self._trajectory = simulate_spiral(contributions, max(1, people))
+        return self._trajectory.copy()
+
+    def class_spiral_table(self, examples: int = 3) -> pd.DataFrame:
+        """The class spiral as a table, one row per step, with a few texts instead of all of them.
+
+        :func:`seci_lab.figures.spiral_table` lists every text of a step, which for a whole class
+        is thousands per cell; this table gives ``examples`` of them (shortened to 160 characters).
+
+        Returns
+        -------
+        pandas.DataFrame
+            "Round", "Mode", "Contributions", "Mean quality", "Tacit (per learner)",
+            "Explicit (per learner)", "Shared", "Level", "Level-up", "Still needed" and
+            "Examples of what was contributed" (raw text: escape it when displaying).
+        """
+        trajectory = self.class_trajectory()
+        n = trajectory["participants"].astype(float)
+        return pd.DataFrame({
+            "Round": trajectory["round"].astype(int),
+            "Mode": trajectory["mode"].astype(str) + " " + trajectory["mode_name"].astype(str),
+            "Contributions": trajectory["contributions"].astype(int),
+            "Mean quality": trajectory["quality"].astype(float).round(2),
+            "Tacit (per learner)": (trajectory["T"] / n).round(2),
+            "Explicit (per learner)": (trajectory["X"] / n).round(2),
+            "Shared": trajectory["shared"].astype(float).round(2),
+            "Level": trajectory["level_name"].astype(str),
+            "Level-up": trajectory["leveled_up"].astype(bool),
+            "Still needed": trajectory["unmet"].fillna("").astype(str).str.replace("; ", "\n", regex=False),
+            "Examples of what was contributed": [
+                "\n".join(shorten(" ".join(str(t).split()), 160) for t in texts[:examples])
+                for texts in trajectory["texts"]],
+        })
+
+    # -- one learner ---------------------------------------------------------------------------
+    def learner(self, learner_id: str) -> LearnerView:
+        """One learner's work and spiral.
+
+        Raises
+        ------
+        ValueError
+            No learner with that id handed in (the message names the id).
+        """
+        submission = self.submissions.get(learner_id) if isinstance(learner_id, str) else None
+        if submission is None:
+            raise ValueError(f"No learner with the id {str(learner_id)[:64]!r} handed in work in this class.")
+        answers = self.answers[self.answers["learner_id"] == learner_id].reset_index(drop=True)
+        contributions = list(submission.contributions)
+        rounds = max((c.round for c in contributions), default=0)
+        trajectory = simulate_spiral(contributions, 1, rounds=rounds)
+        return LearnerView(submission=submission, answers=answers, contributions=contributions,
+                           trajectory=trajectory)
+
+    # -- search --------------------------------------------------------------------------------
+    def search(self, query: str, limit: int = 200) -> pd.DataFrame:
+        """Find ``query`` (case-insensitive, as plain text) in answer texts and contributions.
+
+        A text that is both an answer and the contribution it made is listed once (as the answer).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``learner_id``, ``name``, ``where`` ("answer" or "contribution"), ``key`` (answer key,
+            or ``"round N"`` for a contribution), ``label``, ``mode`` and ``text``; at most
+            ``limit`` rows, learners in name order. ``attrs["total"]`` holds the number of matches.
+
+        Raises
+        ------
+        ValueError
+            The query is empty or longer than 200 characters.
+        """
+        columns = ["learner_id", "name", "where", "key", "label", "mode", "text"]
+        if not isinstance(query, str) or not query.strip():
+            raise ValueError("Type a word or phrase to search for.")
+        query = query.strip()
+        if len(query) > 200:
+            raise ValueError("Search for at most 200 characters.")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"limit must be a whole number from 1; got {limit!r}.")
+        names = dict(zip(self.learners["learner_id"], self.learners["name"]))
+        a = self.answers
+        hit_a = a[a["text"].str.contains(query, case=False, regex=False)]
+        found_a = pd.DataFrame({"learner_id": hit_a["learner_id"], "name": hit_a["learner_id"].map(names),
+                                "where": "answer", "key": hit_a["key"], "label": hit_a["label"],
+                                "mode": hit_a["mode"], "text": hit_a["text"]})
+        c = self.contributions
+        hit_c = c[c["text"].str.contains(query, case=False, regex=False)]
+        found_c = pd.DataFrame({"learner_id": hit_c["learner_id"], "name": hit_c["name"], "where": "contribution",
+                                "key": "round " + hit_c["round"].astype(str), "label": "Spiral contribution",
+                                "mode": hit_c["mode"], "text": hit_c["text"]})
+        found = pd.concat([found_a, found_c], ignore_index=True) if len(found_a) or len(found_c) else \
+            pd.DataFrame(columns=columns)
+        found = found.drop_duplicates(["learner_id", "mode", "text"], keep="first")
+        order = {lid: n for n, lid in enumerate(self.learners["learner_id"])}
+        found = found.assign(_order=found["learner_id"].map(order)).sort_values("_order", kind="stable")
+        total = len(found)
+        result = found[columns].head(limit).reset_index(drop=True)
+        result.attrs["total"] = total
+        return result
+
+    # -- grades --------------------------------------------------------------------------------
+    def grades(self, scheme: GradeScheme = GradeScheme()) -> pd.DataFrame:
+        """Each learner's grade components and grade (see :class:`GradeScheme`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``learner_id``, ``name``, ``email``, ``exercises``, ``quiz``, ``rubric`` (each
+            0..1), ``grade`` (0..100, two decimals) and ``points`` (the grade scaled to
+            ``scheme.points``, two decimals).
+        """
+        per = self.completion()
+        exercises = per["exercises"].to_numpy(dtype=float)
+        quiz_items = self._quiz_items()
+        quiz_items = quiz_items[quiz_items["mode"] != ""]
+        stats = quiz_items.groupby(["learner_id", "mode"])["score"].agg(["mean", "size"])
+        credit = (stats["mean"].fillna(0) * (stats["size"].clip(upper=QUIZ_SET_SIZE) / QUIZ_SET_SIZE))
+        quiz = self._per_learner(credit).astype(float).mean(axis=1).to_numpy(dtype=float)
+        rubric = self.rubric_scores().groupby("learner_id")["quality"].mean()
+        rubric = rubric.reindex(self.learners["learner_id"], fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
+        w = scheme.weights
+        total = w["exercises"] + w["quiz"] + w["rubric"]
+        grade = (w["exercises"] * exercises + w["quiz"] * quiz + w["rubric"] * rubric) / total * 100
+        grade = grade.clip(0, 100)
+        return pd.DataFrame({
+            "learner_id": self.learners["learner_id"].to_numpy(),
+            "name": self.learners["name"].to_numpy(),
+            "email": self.learners["email"].to_numpy(),
+            "exercises": exercises, "quiz": quiz, "rubric": rubric,
+            "grade": grade.round(2),
+            "points": (grade / 100 * scheme.points).round(2),
+        })
+
+
+def _option_text(question: Question, key: object) -> tuple[str, str]:
+    try:
+        option = question.option(key)  # type: ignore[arg-type]
+    except (KeyError, TypeError):
+        return f"(an option this question does not have: {str(key)[:40]})", ""
+    return option.text, option.explanation
+
+
+def _wrong_parts(question: Question, answer: object) -> list[tuple[str, str]]:
+    """A wrong answer in words, with the explanation that answers the misconception.
+
+    classify/choice: the option chosen and the bank's explanation of it. match: each wrong
+    pairing ("item → option chosen") with the item's explanation of the right pairing. order:
+    the order given, with the explanation of the first step out of place.
+    """
+    if question.kind in ("classify", "choice"):
+        return [_option_text(question, answer)] if answer != question.answer else []
+    if question.kind == "match":
+        if not isinstance(answer, Mapping):
+            return [("(an answer in the wrong shape)", "")]
+        parts = []
+        for item in question.items:
+            chosen = answer.get(item.key)
+            if chosen is None or chosen == question.answer_map[item.key]:
+                continue
+            text, _ = _option_text(question, chosen)
+            right, _ = _option_text(question, question.answer_map[item.key])
+            parts.append((f"{item.text} → {text}", f"It is {right}: {item.explanation}"))
+        return parts
+    # order
+    if not isinstance(answer, list):
+        return [("(an answer in the wrong shape)", "")]
+    words = " → ".join(_option_text(question, k)[0] for k in answer)
+    for position, (given, right) in enumerate(zip(answer, question.answer), start=1):
+        if given != right:
+            text, explanation = _option_text(question, right)
+            return [(words, f"Step {position} is “{text}”: {explanation}")]
+    return []

@@ -1,0 +1,455 @@
+"""What an instructor takes away from a class: a gradebook for the LMS, a workbook, a report.
+
+Gradebook CSV (:func:`gradebook_csv`), one row per learner, UTF-8 without a byte-order mark,
+comma-separated, ``.`` as the decimal point, formula-like text defused (an apostrophe before
+``=``, ``+``, ``-``, ``@``: see :func:`seci_lab.exports.defuse_cell`):
+
+``flavor="canvas"`` follows the file Canvas's Gradebook exports and imports (Grades > Import):
+
+- columns ``Student``, ``ID``, ``SIS User ID``, ``SIS Login ID``, ``Section``, then one column
+  named after the assignment (Canvas requires ``Student`` and ``ID`` first and ``Section`` as
+  the last student column; everything after it is an assignment);
+- a second row whose ``Student`` cell is ``Points Possible`` holds the assignment's points, so
+  a new assignment column is created with the right maximum;
+- Canvas matches a row to a student by ``ID`` (its own numeric user id), then ``SIS User ID``,
+  then ``SIS Login ID``, and last by the name in ``Student``. seci-lab does not know Canvas's numeric id, so ``ID`` is empty and the
+  learner id entered at hand-in (the student number or login) fills both SIS columns;
+  ``Student`` holds the name and ``Section`` the course, both for reading only;
+- an assignment that already exists in Canvas is named with its id, ``"SECI lab (12345)"``
+  (copy the header from a Canvas export); a name alone makes Canvas create a new assignment.
+
+``flavor="moodle"`` suits Moodle's grade import (Grades > Import > CSV file):
+
+- columns ``ID number``, ``Email address``, ``Full name``, the assignment's column (the grade in
+  points) and ``Feedback`` (the three components in words);
+- on import choose "Identify user by": map from ``ID number`` to "ID number" (or from
+  ``Email address`` to "Email address"), map the assignment's column to its grade item (or
+  "new grade item") and ``Feedback`` to that item's feedback; ``Full name`` is ignored.
+
+The grade is ``ClassData.grades(scheme)["points"]``: out of ``scheme.points`` (default 100).
+
+The workbook (:func:`class_workbook`) has one sheet per view of the instructor dashboard, and
+the report (:func:`class_report_html`) is one offline HTML page with each chart and its table.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from ..escape import html_text, plotly_text, shorten
+from ..exports import defuse_cell, standalone_page
+from ..model import MODES
+from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
+
+__all__ = ["FLAVORS", "class_report_html", "class_workbook", "gradebook_csv", "gradebook_frame"]
+
+#: Gradebook layouts :func:`gradebook_csv` writes.
+FLAVORS = ("canvas", "moodle")
+CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+MOODLE_COLUMNS = ["ID number", "Email address", "Full name"]
+_POINTS_POSSIBLE = "Points Possible"
+_EXCEL_CELL_MAX = 32_767
+# Characters openpyxl refuses (control characters other than tab, newline, carriage return).
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _check_assignment(assignment: object) -> str:
+    if not isinstance(assignment, str) or not assignment.strip():
+        raise ValueError("Give the assignment a name (the LMS shows it as the column's title).")
+    name = " ".join(assignment.split())
+    if len(name) > 120:
+        raise ValueError(f"The assignment name has {len(name)} characters; keep it under 120.")
+    if name.casefold() in {c.casefold() for c in CANVAS_COLUMNS + MOODLE_COLUMNS + ["Feedback", _POINTS_POSSIBLE]}:
+        raise ValueError(f"“{name}” is the name of another column of the gradebook: choose another name.")
+    return name
+
+
+def _feedback(grades: pd.DataFrame) -> pd.Series:
+    return ("Exercises done " + (grades["exercises"] * 100).round().astype(int).astype(str) + "%, quiz "
+            + (grades["quiz"] * 100).round().astype(int).astype(str) + "%, rubric quality "
+            + grades["rubric"].round(2).map("{:.2f}".format) + " (seci-lab)")
+
+
+def gradebook_frame(data: ClassData, flavor: str = "canvas", *, assignment: str = "SECI lab",
+                    scheme: GradeScheme = GradeScheme()) -> pd.DataFrame:
+    """The gradebook as a DataFrame, exactly as :func:`gradebook_csv` writes it (not defused).
+
+    For ``"canvas"`` the first row is the ``Points Possible`` row.
+    """
+    if flavor not in FLAVORS:
+        raise ValueError(f"Unknown gradebook flavour {flavor!r}: use one of {', '.join(FLAVORS)}.")
+    name = _check_assignment(assignment)
+    grades = data.grades(scheme)
+    course = data.learners["course"].to_numpy()
+    if flavor == "canvas":
+        frame = pd.DataFrame({
+            "Student": grades["name"], "ID": "", "SIS User ID": grades["learner_id"],
+            "SIS Login ID": grades["learner_id"], "Section": course, name: grades["points"],
+        }, columns=CANVAS_COLUMNS + [name])
+        points = pd.DataFrame([{"Student": _POINTS_POSSIBLE, "ID": "", "SIS User ID": "", "SIS Login ID": "",
+                                "Section": "", name: float(scheme.points)}])
+        return pd.concat([points, frame], ignore_index=True)
+    return pd.DataFrame({
+        "ID number": grades["learner_id"], "Email address": grades["email"], "Full name": grades["name"],
+        name: grades["points"], "Feedback": _feedback(grades),
+    }, columns=MOODLE_COLUMNS + [name, "Feedback"])
+
+
+def gradebook_csv(data: ClassData, flavor: str = "canvas", *, assignment: str = "SECI lab",
+                  scheme: GradeScheme = GradeScheme()) -> bytes:
+    """The class's grades as a CSV file that Canvas or Moodle imports (see the module docstring).
+
+    Parameters
+    ----------
+    data : ClassData
+        The class.
+    flavor : {"canvas", "moodle"}
+        The LMS's column conventions.
+    assignment : str
+        The grade column's title: the assignment's name (Canvas: ``"Name (id)"`` for an
+        existing assignment).
+    scheme : GradeScheme
+        How the grade is computed, and the assignment's points.
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV, one row per learner (Canvas: after the ``Points Possible`` row).
+
+    Raises
+    ------
+    ValueError
+        An unknown flavour or an unusable assignment name.
+    """
+    frame = gradebook_frame(data, flavor, assignment=assignment, scheme=scheme)
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(defuse_cell)
+    # No byte-order mark: LMS importers read plain UTF-8, and a BOM would stick to the first header.
+    return frame.to_csv(index=False, lineterminator="\r\n", float_format="%.2f").encode("utf-8")
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+def _for_excel(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells defused and within Excel's limits; time zones dropped (Excel has none: UTC)."""
+    safe = frame.copy()
+    for column in safe.columns:
+        series = safe[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            safe[column] = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            def clean(value: object) -> object:
+                if isinstance(value, datetime):
+                    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+                if isinstance(value, (list, tuple)):
+                    value = " | ".join(str(v) for v in value)
+                if isinstance(value, str):
+                    value = _ILLEGAL_XLSX.sub("", value)
+                    if len(value) > _EXCEL_CELL_MAX - 1:
+                        value = shorten(value, _EXCEL_CELL_MAX - 1)
+                return defuse_cell(value)
+            safe[column] = series.map(clean)
+        elif series.dtype == "boolean":
+            safe[column] = series.astype(object).where(series.notna(), None)
+    return safe
+
+
+def _problems_frame(problems: pd.DataFrame | None) -> pd.DataFrame:
+    if problems is None:
+        return pd.DataFrame(columns=["source", "learner_id", "problem", "action"])
+    return problems.reset_index(drop=True)
+
+
+def _about(data: ClassData) -> pd.DataFrame:
+    rows = [
+        ("Learners", len(data)),
+        ("Answers", len(data.answers)),
+        ("Spiral contributions", len(data.contributions)),
+        ("Made", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Completion", "Share of each mode's exercises with a saved answer; quiz items answered beside it. "
+                       f"A mode is completed with every exercise and a full quiz set ({QUIZ_SET_SIZE} items)."),
+        ("Quiz items", "share_correct: learners fully right among those who answered (hardest first)."),
+        ("Misconceptions", "The most common wrong answers per quiz item, with the question bank's explanation."),
+        ("Rubric", "Suggested quality (0-1) of each exercise text: a teaching aid, not a grade on its own."),
+        ("Grades", "Weighted mean of exercises done, quiz credit and rubric quality: see GradeScheme."),
+    ]
+    return pd.DataFrame(rows, columns=["What", "Value"])
+
+
+def _rubric_wide(data: ClassData) -> pd.DataFrame:
+    """Rubric qualities with one row per learner and one column per exercise (lesson order):
+    the distribution of each exercise is a column, and a third of the cells of the long form."""
+    scores = data.rubric_scores()
+    order = list(dict.fromkeys(scores["key"]))
+    wide = scores.pivot(index="learner_id", columns="key", values="quality").reindex(columns=order)
+    wide = wide.reindex(data.learners["learner_id"])
+    wide.insert(0, "name", data.learners["name"].to_numpy())
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def _answer_texts(data: ClassData) -> pd.DataFrame:
+    """Every written answer (exercises, reflections) with its rubric quality; quiz items are on
+    their own sheets."""
+    a = data.answers
+    texts = a.loc[(a["kind"] != "quiz") & (a["text"] != ""), ["learner_id", "key", "mode", "label", "text", "quality"]]
+    names = dict(zip(data.learners["learner_id"], data.learners["name"]))
+    return texts.assign(name=texts["learner_id"].map(names))[
+        ["learner_id", "name", "key", "mode", "label", "text", "quality"]].reset_index(drop=True)
+
+
+def _workbook_sheets(data: ClassData, problems: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    return {
+        "About": _about(data),
+        "Learners": data.learners,
+        "Completion": data.completion(),
+        "Completion by mode": data.completion_by_mode(),
+        "Quiz items": data.item_difficulty(),
+        "Misconceptions": data.wrong_answers(),
+        "Rubric scores": _rubric_wide(data),
+        "Rubric summary": data.rubric_summary(),
+        "Class spiral": data.class_spiral_table(),
+        "Answers": _answer_texts(data),
+        "Contributions": data.contributions,
+        "Grades": data.grades(),
+        "Problems": _problems_frame(problems),
+    }
+
+
+#: Sheet names of :func:`class_workbook`, in order (each at most 31 characters, Excel's limit).
+WORKBOOK_SHEETS = ("About", "Learners", "Completion", "Completion by mode", "Quiz items", "Misconceptions",
+                   "Rubric scores", "Rubric summary", "Class spiral", "Answers", "Contributions", "Grades",
+                   "Problems")
+
+
+def class_workbook(data: ClassData, problems: pd.DataFrame | None = None) -> bytes:
+    """An Excel workbook (.xlsx) with one sheet per view of the class (see ``WORKBOOK_SHEETS``).
+
+    Parameters
+    ----------
+    data : ClassData
+        The class.
+    problems : pandas.DataFrame, optional
+        ``ClassLoad.problems``: files skipped or migrated while loading, on the "Problems" sheet.
+
+    Returns
+    -------
+    bytes
+        The .xlsx file. Text that a spreadsheet would run as a formula is defused; times are UTC.
+    """
+    from openpyxl import Workbook
+
+    sheets = _workbook_sheets(data, problems)
+    # Write-only mode streams rows to the file: several times faster than pandas' cell-by-cell
+    # writer, which matters for the contributions of a class of thousands.
+    book = Workbook(write_only=True)
+    for name in WORKBOOK_SHEETS:
+        frame = _for_excel(sheets[name])
+        sheet = book.create_sheet(title=name[:31])
+        sheet.freeze_panes = "A2"
+        for n, column in enumerate(frame.columns, start=1):
+            width = min(60, max(10, len(str(column)) + 2))
+            sheet.column_dimensions[_column_letter(n)].width = width
+        sheet.append([str(c) for c in frame.columns])
+        columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
+        for row in zip(*columns):
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _column_letter(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+# --- the report --------------------------------------------------------------------------------
+
+_REPORT_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem;
+       color: #222; line-height: 1.45; }
+h1, h2 { color: #1f3f6b; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; vertical-align: top; text-align: left; }
+td { white-space: pre-line; }
+th { background: #f3f3f3; }
+.note { color: #444; }
+details { margin: 0.5rem 0 1.5rem; }
+"""
+_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def _table(frame: pd.DataFrame, caption: str) -> str:
+    html = frame.to_html(escape=True, index=False, na_rep="–", border=0, float_format=lambda v: f"{v:.2f}")
+    return html.replace("<thead>", f"<caption>{html_text(caption)}</caption><thead>", 1)
+
+
+def _figure_html(figure, div_id: str, first: bool, height: str = "420px") -> str:
+    import plotly.io as pio
+
+    # plotly.js goes into the page once, with the first figure; the others use it.
+    return pio.to_html(figure, include_plotlyjs=bool(first), full_html=False, div_id=div_id,
+                       config=_CONFIG, default_height=height, auto_play=False)
+
+
+def _completion_figure(by_mode: pd.DataFrame):
+    import plotly.graph_objects as go
+
+    labels = [plotly_text(f"{m} {n}") for m, n in zip(by_mode["mode"], by_mode["mode_name"])]
+    fig = go.Figure([
+        go.Bar(name="Started", x=labels, y=by_mode["started"], marker_pattern_shape="/",
+               text=by_mode["started"], textposition="outside"),
+        go.Bar(name="Completed", x=labels, y=by_mode["completed"], text=by_mode["completed"],
+               textposition="outside"),
+    ])
+    fig.update_layout(barmode="group", title="Learners who started and completed each mode",
+                      yaxis_title="Learners", legend_title_text="")
+    return fig
+
+
+def _difficulty_figure(items: pd.DataFrame, show: int = 20):
+    import plotly.graph_objects as go
+
+    hardest = items.head(show).iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=hardest["share_correct"], y=[plotly_text(i) for i in hardest["item_id"]], orientation="h",
+        text=[f"{v:.0%}" for v in hardest["share_correct"]], textposition="outside",
+        hovertext=[plotly_text(p, 160) for p in hardest["prompt"]], hoverinfo="text+x",
+    ))
+    fig.update_layout(title=f"The {len(hardest)} hardest quiz items (share fully right)",
+                      xaxis=dict(range=[0, 1.1], tickformat=".0%", title="Share of learners fully right"),
+                      height=max(320, 26 * len(hardest) + 120), margin=dict(l=200))
+    return fig
+
+
+def _rubric_figure(summary: pd.DataFrame):
+    import plotly.graph_objects as go
+
+    # Box plots from the summary's quartiles: the page stays small whatever the class size.
+    labels = [plotly_text(f"{k}") for k in summary["key"]]
+    fig = go.Figure(go.Box(
+        x=labels, q1=summary["q1"], median=summary["median"], q3=summary["q3"],
+        lowerfence=summary["min"], upperfence=summary["max"], mean=summary["mean"],
+        name="Rubric quality", boxmean=True,
+    ))
+    fig.update_layout(title="Rubric quality per exercise (min, quartiles, median, mean, max)",
+                      yaxis=dict(range=[0, 1], title="Suggested quality"), showlegend=False)
+    return fig
+
+
+def _section(title: str, intro: str, *parts: str) -> str:
+    return f"<section><h2>{html_text(title)}</h2><p class=\"note\">{intro}</p>{''.join(parts)}</section>"
+
+
+def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> str:
+    """A standalone HTML report of the class that works offline.
+
+    Completion (chart and tables), quiz item difficulty and misconceptions, rubric scores, the
+    class spiral (animated, with a table), grades and the files that were skipped. plotly.js
+    is inlined once (about 5 MB); every learner text and file name is escaped with
+    :func:`seci_lab.escape.html_text` (tables through ``to_html(escape=True)``). Texts are
+    summarised (a few examples per spiral step), not listed in full, so a class of thousands
+    gives a page of reasonable size; the workbook has everything.
+    """
+    from ..figures import spiral_figure, spiral_top_view
+
+    n = len(data)
+    course = sorted({c for c in data.learners["course"] if c})
+    title = "SECI lab class report" + (f": {', '.join(course)}" if course else "")
+    by_mode = data.completion_by_mode()
+    completion = data.completion()
+    items = data.item_difficulty()
+    wrong = data.wrong_answers()
+    summary = data.rubric_summary()
+    trajectory = data.class_trajectory()
+    grades = data.grades()
+    problems = _problems_frame(problems)
+    first = True
+    sections = []
+
+    by_mode_table = by_mode.rename(columns={
+        "mode": "Mode", "mode_name": "Name", "exercises": "Exercises", "learners": "Learners",
+        "started": "Started", "completed": "Completed", "mean_exercise_share": "Mean share of exercises done",
+        "mean_quiz_answered": "Mean quiz items answered"})
+    parts = []
+    if n:
+        parts.append(_figure_html(_completion_figure(by_mode), "seci-class-completion", first))
+        first = False
+    parts.append(_table(by_mode_table, "Completion per mode"))
+    learner_table = completion.copy()
+    for m in MODES:
+        learner_table[f"{m.value}_exercises"] = (learner_table[f"{m.value}_exercises"] * 100).round().astype(int)
+    learner_table["exercises"] = (learner_table["exercises"] * 100).round().astype(int)
+    learner_table["overall"] = (learner_table["overall"] * 100).round().astype(int)
+    learner_table = learner_table.rename(columns={
+        **{f"{m.value}_exercises": f"{m.value} exercises %" for m in MODES},
+        **{f"{m.value}_quiz": f"{m.value} quiz items" for m in MODES},
+        "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
+        "modes_completed": "Modes completed", "overall": "Overall %"})
+    parts.append(f"<details><summary>Completion per learner ({n})</summary>"
+                 f"{_table(learner_table, 'Completion per learner')}</details>")
+    sections.append(_section(
+        "Completion", f"{n} learner{'s' if n != 1 else ''} handed in. A mode is completed with every exercise "
+        f"saved and a full quiz set ({QUIZ_SET_SIZE} items) answered.", *parts))
+
+    parts = []
+    if len(items):
+        parts.append(_figure_html(_difficulty_figure(items), "seci-class-difficulty", first))
+        first = False
+    shown = items.assign(share_correct=(items["share_correct"] * 100).round().astype("Int64")).rename(columns={
+        "item_id": "Item", "mode": "Quiz", "kind": "Kind", "prompt": "Question", "answered": "Answered",
+        "share_correct": "Fully right %", "mean_score": "Mean score", "mean_attempts": "Mean attempts"})
+    parts.append(_table(shown, "Quiz items, hardest first"))
+    parts.append("<h3>Misconceptions: the most common wrong answers</h3>")
+    parts.append(_table(wrong.rename(columns={
+        "item_id": "Item", "mode": "Quiz", "kind": "Kind", "prompt": "Question", "wrong_answer": "Wrong answer",
+        "count": "Learners", "share_of_wrong": "Share of wrong answers", "explanation": "Why it is wrong",
+        "right_answer": "Right answer"}), "Most common wrong answers per item"))
+    sections.append(_section("Quiz items", "Share of learners fully right per item (a classical difficulty "
+                             "index) and the wrong answers chosen most often, with the explanation to "
+                             "discuss in class.", *parts))
+
+    parts = []
+    if len(summary):
+        parts.append(_figure_html(_rubric_figure(summary), "seci-class-rubric", first))
+        first = False
+    parts.append(_table(summary.rename(columns={"key": "Exercise", "label": "Label", "mode": "Mode"}),
+                        "Rubric quality per exercise"))
+    sections.append(_section("Rubric scores", "The rubric's suggested quality (0 to 1) of every exercise text: "
+                             "concreteness, the mode's own move and reasoning. A teaching aid, not a grade.",
+                             *parts))
+
+    parts = []
+    if len(trajectory):
+        parts.append(_figure_html(spiral_figure(trajectory, animated=True, title="The class's knowledge spiral"),
+                                  "seci-class-spiral", first, "640px"))
+        first = False
+        parts.append(_figure_html(spiral_top_view(trajectory, title="The class's knowledge spiral"),
+                                  "seci-class-spiral-top", first, "520px"))
+    parts.append(_table(data.class_spiral_table(), "The class spiral, step by step"))
+    sections.append(_section(
+        "The class spiral", f"SECI-Spiral v1 (Nonaka &amp; Takeuchi 1995; the project's didactic model) run "
+        f"on all {len(data.contributions)} contributions of the class, per learner. Press Play or move the "
+        "slider; the table holds the same data.", *parts))
+
+    grade_table = grades.rename(columns={"learner_id": "Learner id", "name": "Name", "email": "Email",
+                                         "exercises": "Exercises", "quiz": "Quiz", "rubric": "Rubric",
+                                         "grade": "Grade (0-100)", "points": "Points"})
+    sections.append(_section("Grades", "Weighted mean of exercises done (0.4), quiz credit (0.4) and rubric "
+                             "quality (0.2) by default; the gradebook CSV carries the same points.",
+                             f"<details><summary>Grades ({n})</summary>{_table(grade_table, 'Grades')}</details>"))
+    sections.append(_section("Files skipped or migrated", f"{len(problems)} problem(s) while loading the class.",
+                             _table(problems, "Problems while loading")))
+
+    made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return standalone_page(title, _REPORT_STYLE, [
+        f'<p class="note">Made {made} by seci-lab from the hand-ins of {n} learner{"s" if n != 1 else ""}. '
+        "This page works offline; every chart has a table with the same data.</p>",
+        *sections,
+    ])

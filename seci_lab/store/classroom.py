@@ -1,0 +1,176 @@
+"""The class store: learners' hand-ins in one database the instructor loads the class from.
+
+Configured by ``$SECI_LAB_CLASS_DB`` (a SQLAlchemy URL, or a SQLite file path on a shared
+server's local disk; PostgreSQL for a JupyterHub with several hosts). Each hand-in is one row,
+kept whole as its JSON: a learner may hand in again any time and the latest counts, while the
+earlier ones stay for the record (listed "replaced by a newer hand-in" when the class is loaded).
+
+The submission id is the idempotency key: the same hand-in sent twice (a double click, a retry
+after a timeout) is stored once. Writes go through :func:`seci_lab.store.engine.write`
+(``BEGIN IMMEDIATE``, busy timeout, bounded retry), so many kernels can hand in at once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, func, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from ..classroom.submission import (
+    MAX_SUBMISSION_BYTES,
+    ClassLoad,
+    SubmissionError,
+    assemble_load,
+    problem_row,
+    parse_submission,
+)
+from .engine import make_engine, read, write
+
+__all__ = ["CLASS_DB_ENV", "ClassStore", "HandInReceipt", "class_store_url"]
+
+CLASS_DB_ENV = "SECI_LAB_CLASS_DB"
+SOURCE = "class store"
+
+metadata = MetaData()
+
+class_submissions = Table(
+    "class_submissions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("submission_id", String(32), nullable=False, unique=True),
+    Column("learner_id", String(64), nullable=False),
+    Column("learner_key", String(64), nullable=False, index=True),  # casefolded: ids compare ignoring case
+    Column("handed_in_at", String(40), nullable=False),  # ISO 8601 UTC, sorts as text
+    Column("stored_at", String(40), nullable=False),
+    Column("data", Text, nullable=False),
+)
+
+
+def class_store_url() -> str | None:
+    """``$SECI_LAB_CLASS_DB`` as a SQLAlchemy URL (a plain path becomes a SQLite URL), or None."""
+    value = os.environ.get(CLASS_DB_ENV, "").strip()
+    if not value:
+        return None
+    if "://" in value:
+        return value
+    from pathlib import Path
+
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+@dataclass(frozen=True)
+class HandInReceipt:
+    """What :meth:`ClassStore.hand_in` stored.
+
+    ``stored_again`` is True when this very hand-in (same submission id) was already there, so
+    nothing new was written.
+    """
+
+    submission_id: str
+    learner_id: str
+    handed_in_at: datetime
+    stored_again: bool
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create the table if missing; safe when many kernels open the store at once."""
+    for attempt in range(5):
+        if "class_submissions" in set(inspect(engine).get_table_names()):
+            return
+        try:
+            write(engine, lambda conn: metadata.create_all(conn, checkfirst=True))
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            time.sleep(0.05 * (attempt + 1))  # another process created it between check and create
+    metadata.create_all(engine, checkfirst=True)
+
+
+class ClassStore:
+    """The hand-ins of a class in a database.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL; default :func:`class_store_url`.
+
+    Raises
+    ------
+    ValueError
+        When no class store is configured, or the database cannot be opened.
+    """
+
+    def __init__(self, url: str | None = None):
+        url = url or class_store_url()
+        if not url:
+            raise ValueError(f"No class store is configured: set {CLASS_DB_ENV} to a database URL "
+                             "(or hand in a submission file through the LMS).")
+        self.url = url
+        self.engine = make_engine(url)
+        _create_tables(self.engine)
+
+    def hand_in(self, data: dict) -> HandInReceipt:
+        """Store a hand-in (validated completely first); the same submission id twice is stored once.
+
+        Raises
+        ------
+        SubmissionError
+            When the hand-in is not valid; nothing is stored.
+        """
+        submission = parse_submission(data, source=SOURCE)
+        encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        if len(encoded.encode("utf-8")) > MAX_SUBMISSION_BYTES:
+            raise SubmissionError(f"The hand-in is over {MAX_SUBMISSION_BYTES / 1e6:.0f} MB.", "too large")
+        when = submission.handed_in_at.isoformat(timespec="seconds")
+
+        def work(conn) -> bool:
+            row = conn.execute(select(class_submissions.c.id).where(
+                class_submissions.c.submission_id == submission.submission_id)).first()
+            if row is not None:
+                return True
+            conn.execute(insert(class_submissions).values(
+                submission_id=submission.submission_id, learner_id=submission.learner_id,
+                learner_key=submission.learner_id.casefold(), handed_in_at=when,
+                stored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=encoded))
+            return False
+
+        try:
+            again = write(self.engine, work)
+        except IntegrityError:  # another kernel stored the same submission id between our check and insert
+            again = True
+        return HandInReceipt(submission_id=submission.submission_id, learner_id=submission.learner_id,
+                             handed_in_at=submission.handed_in_at, stored_again=again)
+
+    def load(self, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
+        """Every hand-in: each learner's latest, the earlier ones listed as replaced (see :class:`ClassLoad`)."""
+        query = select(class_submissions.c.submission_id, class_submissions.c.learner_id,
+                       class_submissions.c.data).order_by(class_submissions.c.id)
+        with read(self.engine) as conn:
+            rows = conn.execute(query).all()
+        parsed, problems = [], []
+        for done, row in enumerate(rows, start=1):
+            source = f"{SOURCE} #{row.submission_id[:8]}"
+            try:
+                parsed.append(parse_submission(row.data, source=source))
+            except SubmissionError as error:  # e.g. stored by a newer seci-lab
+                problems.append(problem_row(source, row.learner_id, error.reason))
+            if progress is not None:
+                progress(done, len(rows))
+        return assemble_load(parsed, problems, len(rows))
+
+    def count(self) -> int:
+        """How many learners handed in at least once."""
+        with read(self.engine) as conn:
+            return int(conn.execute(select(func.count(func.distinct(class_submissions.c.learner_key)))).scalar_one())
+
+    def latest(self, learner_id: str) -> datetime | None:
+        """When ``learner_id`` last handed in, or None."""
+        query = select(func.max(class_submissions.c.handed_in_at)).where(
+            class_submissions.c.learner_key == learner_id.strip().casefold())
+        with read(self.engine) as conn:
+            value = conn.execute(query).scalar_one()
+        return datetime.fromisoformat(value) if value else None
