@@ -1,0 +1,139 @@
+"""Benchmark: load a class and build the instructor dashboard, beside plain pandas on the same files.
+
+For each class size (default 30, 300 and 3,000 learners) the script writes a synthetic class
+with ``tests/class_generator.py`` (no bad files, so the baseline can read every file), then
+runs, each in a fresh Python process (so peak memory is that step's own):
+
+- **baseline**: read every ``*.json`` file with ``json.loads`` and flatten the answers and
+  contributions into two DataFrames with ``pandas.json_normalize`` (no validation at all);
+- **load**: :func:`seci_lab.classroom.load_folder` (validation, duplicates, migration);
+- **dashboard**: ``instructor_page`` + its Load button + every tab rendered headlessly (the
+  analysis, the tables, the charts and the animated class spiral turned into JSON).
+
+Times exclude the imports (reported apart); peak memory is the process's maximum RSS. Usage::
+
+    .venv/bin/python bench/bench_classroom.py [--sizes 30 300 3000] [--repeat 3]
+
+It prints a Markdown table (see bench/README.md); it never fails on a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def _peak_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _child(step: str, folder: str) -> dict:
+    """One measured step, run in its own process; returns its numbers."""
+    started = time.perf_counter()
+    if step == "baseline":
+        import pandas as pd
+
+        imported = time.perf_counter()
+        records, contributions = [], []
+        for path in sorted(Path(folder).rglob("*.json")):
+            data = json.loads(path.read_bytes())
+            learner = data["learner"]["id"]
+            for key, record in data["answers"].items():
+                records.append({"learner_id": learner, "key": key, **record})
+            for c in data["contributions"]:
+                contributions.append({"learner_id": learner, **c})
+        answers = pd.json_normalize(records)
+        contribs = pd.json_normalize(contributions)
+        done = time.perf_counter()
+        extra = {"rows": len(answers) + len(contribs)}
+    elif step == "load":
+        from seci_lab.classroom import load_folder
+
+        imported = time.perf_counter()
+        loaded = load_folder(folder)
+        done = time.perf_counter()
+        extra = {"learners": len(loaded.submissions), "problems": len(loaded.problems)}
+    elif step == "dashboard":
+        from seci_lab.ui.instructor import instructor_page
+
+        imported = time.perf_counter()
+        page = instructor_page(folder)
+        page.load_button.click()
+        if page.message.kind != "ok":
+            raise SystemExit(f"the dashboard did not load the class: {page.message.text}")
+        page.render_all()
+        done = time.perf_counter()
+        spiral = page.spiral_out.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+        extra = {"learners": len(page.data.learners), "spiral_kind": page.spiral_kind,
+                 "spiral_json": len(json.dumps(spiral))}
+    else:
+        raise SystemExit(f"unknown step {step}")
+    return {"import_s": imported - started, "seconds": done - imported, "peak_mib": _peak_mib(), **extra}
+
+
+def _run(step: str, folder: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", step, str(folder)], capture_output=True,
+                         text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{step} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[30, 300, 3000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per step (median)")
+    parser.add_argument("--child", nargs=2, metavar=("STEP", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(*args.child)))
+        return 0
+
+    from class_generator import write_class
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="seci-bench-class-") as tmp:
+        for n in args.sizes:
+            folder = Path(tmp) / f"class-{n}"
+            t = time.perf_counter()
+            write_class(folder, n=n, seed=7, bad_files=False)
+            size = sum(p.stat().st_size for p in folder.rglob("*.json"))
+            print(f"# {n} learners: wrote {size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+            runs = {step: [_run(step, folder) for _ in range(args.repeat)] for step in ("baseline", "load", "dashboard")}
+            med = {step: statistics.median(r["seconds"] for r in rs) for step, rs in runs.items()}
+            spread = {step: (min(r["seconds"] for r in rs), max(r["seconds"] for r in rs)) for step, rs in runs.items()}
+            peak = {step: max(r["peak_mib"] for r in rs) for step, rs in runs.items()}
+            imp = {step: statistics.median(r["import_s"] for r in rs) for step, rs in runs.items()}
+            dash = runs["dashboard"][-1]
+            rows.append((n, size, med, peak, imp, dash))
+            print(f"# {n}: {json.dumps({'median_s': med, 'min_max_s': spread, 'peak_mib': peak, 'import_s': imp})}",
+                  file=sys.stderr)
+
+    print("| learners | files (MB) | pandas baseline (s) | load_folder (s) | ratio | dashboard (s) | ratio "
+          "| peak MiB baseline / load / dashboard | class spiral JSON |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    for n, size, med, peak, imp, dash in rows:
+        base = max(med["baseline"], 1e-6)
+        print(f"| {n:,} | {size / 1e6:.1f} | {med['baseline']:.2f} | {med['load']:.2f} | {med['load'] / base:.1f}x "
+              f"| {med['dashboard']:.2f} | {med['dashboard'] / base:.1f}x "
+              f"| {peak['baseline']:.0f} / {peak['load']:.0f} / {peak['dashboard']:.0f} "
+              f"| {dash['spiral_json'] / 1e3:.0f} kB ({dash['spiral_kind']}) |")
+    first = rows[0][4]
+    print(f"\nImports (median, not in the times above): baseline {first['baseline']:.2f} s, "
+          f"load {first['load']:.2f} s, dashboard {first['dashboard']:.2f} s.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

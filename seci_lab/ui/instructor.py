@@ -1,0 +1,871 @@
+"""The instructor dashboard: load a class's hand-ins, read where it struggles, export grades.
+
+The page only wires widgets to :mod:`seci_lab.classroom` (loading, analysis, exports): a source
+chooser (the class store at ``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded files),
+a Load button with a progress bar, then one tab per view. Every table is built from a
+DataFrame with ``to_html(escape=True)``, so learner text is shown as text; charts are plain
+``go.Figure`` objects placed in ``Output`` widgets from callbacks (DESIGN.md: no output filled
+while the notebook first runs, one plotly.js per page).
+
+Access: when ``$SECI_LAB_INSTRUCTOR_KEY`` is set, the page asks for that key before it loads
+anything, and every load and export checks again in Python (a Voila visitor can forge widget
+messages, DESIGN.md). Set it whenever learners can reach the same Voila server.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+
+from ..escape import html_text
+from .common import Message, safe_callback
+from .download import DownloadButton
+
+__all__ = [
+    "CLASS_DIR_ENV",
+    "INSTRUCTOR_KEY_ENV",
+    "InstructorPage",
+    "PagedTable",
+    "instructor_page",
+    "learner_answers",
+]
+
+log = logging.getLogger(__name__)
+
+CLASS_DIR_ENV = "SECI_LAB_CLASS_DIR"
+INSTRUCTOR_KEY_ENV = "SECI_LAB_INSTRUCTOR_KEY"
+_CLASS_DB_ENV = "SECI_LAB_CLASS_DB"  # same name as seci_lab.store.classroom.CLASS_DB_ENV
+
+PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
+SEARCH_MAX_CHARS = 200
+ASSIGNMENT_MAX_CHARS = 100
+UPLOAD_MAX_BYTES = 100 * 1024 * 1024  # all uploaded files together; the loader caps each file
+#: Above this much figure JSON, the class spiral is shown from above (2-D) rather than as an
+#: animated 3-D figure, so the page stays responsive on the projector's laptop.
+SPIRAL_JSON_LIMIT = 3_000_000
+_PROGRESS_UPDATES = 50  # at most this many progress-bar messages per load
+
+_SOURCES = {
+    "store": "Class store (hand-ins on this server)",
+    "folder": "Folder on the server",
+    "upload": "Upload files or a zip",
+}
+_TABS = ("Overview", "Completion", "Quiz", "Rubric", "Class spiral", "Learner", "Search", "Export")
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BREAK = "\ue000"  # stands for a line break inside table cells (see frame_html)
+
+_CSS = """
+<style>
+.seci-instructor .seci-table-wrap { max-height: 460px; overflow: auto; border: 1px solid #ddd; }
+.seci-instructor .seci-table-wrap:focus { outline: 2px solid #1f3f6b; }
+.seci-instructor table.seci-table { border-collapse: collapse; font-size: 0.88em; }
+.seci-instructor table.seci-table caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
+.seci-instructor table.seci-table th, .seci-instructor table.seci-table td {
+  border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; text-align: left; }
+.seci-instructor table.seci-table td { white-space: pre-line; }
+.seci-instructor table.seci-table th { background: #f3f3f3; position: sticky; top: 0; }
+</style>
+"""
+
+
+def _full() -> widgets.Layout:
+    return widgets.Layout(width="100%")
+
+
+def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
+    widget.description = label
+    widget.style = {"description_width": "initial"}
+    return widget
+
+
+def _cell(value: object) -> object:
+    """A value as a table shows it: nested records become short text, not a repr."""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)[:300]
+    return value
+
+
+def frame_html(frame: pd.DataFrame, caption: str, *, empty: str = "Nothing to show.") -> str:
+    """An escaped HTML table with a caption, scrollable and reachable by keyboard.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to show (all of them: page first with :class:`PagedTable`).
+    caption : str
+        What the table shows (escaped).
+    empty : str
+        Shown instead of a table when ``frame`` has no rows.
+    """
+    if frame is None or frame.empty:
+        return f"<p><strong>{html_text(caption)}:</strong> {html_text(empty)}</p>"
+    shown = frame.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
+            shown[column] = ["–" if pd.isna(v) else ("yes" if v else "no") for v in series]
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            shown[column] = [_BREAK.join(str(_cell(v)).splitlines()) if isinstance(v, (str, list, tuple, dict))
+                             else v for v in series]
+    shown.columns = [str(c).replace("_", " ") for c in shown.columns]  # "share correct", not "share_correct"
+    table = shown.to_html(index=False, escape=True, border=0, classes="seci-table", na_rep="–",
+                          float_format=lambda v: f"{v:.2f}")
+    # pandas shows a newline in a cell as the two characters "\n"; a private-use character
+    # carries line breaks through it instead, and becomes <br> after escaping.
+    table = table.replace(_BREAK, "<br>")
+    # pandas writes no caption; the first ">" closes the <table ...> tag.
+    table = table.replace(">", f"><caption>{html_text(caption)}</caption>", 1)
+    return (f'<div class="seci-table-wrap" role="region" tabindex="0" '
+            f'aria-label="{html_text(caption)}">{table}</div>')
+
+
+class PagedTable(widgets.VBox):
+    """A DataFrame shown :data:`PAGE_ROWS` rows at a time, with Previous/Next buttons.
+
+    Attributes: ``frame`` (all rows), ``page`` (0-based), ``html`` (the table shown), ``info``,
+    ``previous_button``, ``next_button``.
+    """
+
+    def __init__(self, caption: str, empty: str = "Nothing to show.", rows: int = PAGE_ROWS):
+        self.caption = caption
+        self.empty = empty
+        self.rows = rows
+        self.frame = pd.DataFrame()
+        self.page = 0
+        self.html = widgets.HTML()
+        self.info = widgets.Label("")
+        self.previous_button = widgets.Button(description="Previous rows", icon="arrow-left",
+                                              tooltip=f"Previous {rows} rows of: {caption}")
+        self.next_button = widgets.Button(description="Next rows", icon="arrow-right",
+                                          tooltip=f"Next {rows} rows of: {caption}")
+        self.message = Message()
+        self.pager = widgets.HBox([self.previous_button, self.next_button, self.info],
+                                  layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self.previous_button.on_click(self._on_previous)
+        self.next_button.on_click(self._on_next)
+        super().__init__([self.html, self.pager, self.message], layout=_full())
+        self.set(self.frame)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the frame fills (at least 1)."""
+        return max(1, -(-len(self.frame) // self.rows))
+
+    def set(self, frame: pd.DataFrame | None, caption: str | None = None) -> None:
+        """Show ``frame`` from its first page."""
+        self.frame = frame if frame is not None else pd.DataFrame()
+        if caption is not None:
+            self.caption = caption
+        self.page = 0
+        self._render()
+
+    def _render(self) -> None:
+        n = len(self.frame)
+        start = self.page * self.rows
+        part = self.frame.iloc[start:start + self.rows]
+        caption = self.caption
+        if n > self.rows:
+            caption += f" (rows {start + 1}–{start + len(part)} of {n})"
+        self.html.value = frame_html(part, caption, empty=self.empty)
+        self.pager.layout.display = None if n > self.rows else "none"
+        self.info.value = f"Page {self.page + 1} of {self.pages}" if n > self.rows else ""
+        self.previous_button.disabled = self.page == 0
+        self.next_button.disabled = self.page + 1 >= self.pages
+
+    @safe_callback(lambda self: self.message)
+    def _on_previous(self, _button=None) -> None:
+        self.page = max(0, self.page - 1)  # also when a forged click reaches a disabled button
+        self._render()
+
+    @safe_callback(lambda self: self.message)
+    def _on_next(self, _button=None) -> None:
+        self.page = min(self.pages - 1, self.page + 1)
+        self._render()
+
+
+def _figure_output(out: widgets.Output, fig, description: str) -> None:
+    """Show a plain ``go.Figure`` (animation frames included) in ``out``.
+
+    Assigning ``outputs`` rather than ``with out: fig.show()``: DESIGN.md, "Hang to avoid".
+    The JSON goes through plotly's own encoder (numpy arrays, dates), then plain dicts.
+    """
+    import plotly.io as pio
+
+    spec = json.loads(pio.to_json(fig, validate=False))
+    spec["config"] = {"displaylogo": False, "responsive": True}
+    out.outputs = ({
+        "output_type": "display_data",
+        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": description},
+        "metadata": {},
+    },)
+
+
+def _figure_json_size(fig) -> int:
+    import plotly.io as pio
+
+    return len(pio.to_json(fig, validate=False))
+
+
+class InstructorPage(widgets.VBox):
+    """The instructor dashboard as one widget. Build it with :func:`instructor_page`.
+
+    Attributes tests use: the controls (``key``, ``unlock_button``, ``source``, ``folder``,
+    ``upload``, ``load_button``, ``progress``, ``message``, ``tabs``, ``learner``,
+    ``search_text``, ``search_button``, ``assignment``, ``downloads`` keyed "canvas", "moodle",
+    "excel", "report"), the views (``overview``, ``problems``, ``completion``,
+    ``completion_modes``, ``completion_chart``, ``items``, ``wrong``, ``rubric_chart``,
+    ``rubric_summary``, ``spiral_out``, ``spiral_table``, ``learner_summary``,
+    ``learner_answers``, ``learner_contributions``, ``learner_spiral``, ``learner_spiral_table``, ``search_results``) and the
+    state (``loaded``: the ClassLoad, ``data``: the ClassData, ``rendered``: tabs filled).
+    """
+
+    def __init__(self, folder: str | None = None, *, key: str | None = None):
+        from ..store.classroom import class_store_url
+
+        self._lock = threading.RLock()
+        self._key = key if key is not None else os.environ.get(INSTRUCTOR_KEY_ENV, "")
+        self.unlocked = not self._key
+        self.store_url = class_store_url()
+        self.loaded = None
+        self.data = None
+        self.class_trajectory: pd.DataFrame | None = None
+        self.spiral_kind = ""
+        self.rendered: set[str] = set()
+        self._filling = False
+        self.message = Message()
+
+        # -- access (only with an instructor key) ------------------------------------------
+        self.key = _labelled(widgets.Password(placeholder="given by whoever set up the server"),
+                             "Instructor key")
+        self.unlock_button = widgets.Button(description="Open the dashboard", button_style="primary",
+                                            tooltip="Check the instructor key")
+        self.access_box = widgets.VBox([
+            widgets.HTML("<h3>Instructor access</h3><p>This dashboard shows every learner's work. "
+                         "Enter the instructor key set on this server to open it.</p>"),
+            self.key, self.unlock_button])
+
+        # -- source ------------------------------------------------------------------------
+        options = [(label, value) for value, label in _SOURCES.items()
+                   if value != "store" or self.store_url]
+        default_folder = folder if folder is not None else os.environ.get(CLASS_DIR_ENV, "")
+        initial = "store" if self.store_url else "folder"
+        self.source = _labelled(widgets.RadioButtons(options=options, value=initial), "Load the class from")
+        self.folder = _labelled(widgets.Text(value=default_folder,
+                                             placeholder="e.g. /srv/course/hand-ins", layout=_full()),
+                                "Folder path")
+        self.upload = widgets.FileUpload(accept=".json,.zip", multiple=True,
+                                         description="Choose hand-in files (.json or .zip)",
+                                         layout=widgets.Layout(width="auto"))
+        self.upload.tooltip = "Choose the hand-in files, or the zip of a Canvas or Moodle bulk download"
+        self.load_button = widgets.Button(description="Load the class", button_style="primary",
+                                          icon="upload", tooltip="Read every hand-in from the chosen source")
+        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="Reading",
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="60%"))
+        self.progress_label = widgets.Label("")
+        self.source_note = widgets.HTML()
+        # In an accordion that folds once a class is loaded, so the tabs come up on the projector.
+        self.source_box = widgets.Accordion(children=[widgets.VBox([
+            self.source, self.source_note, self.folder, self.upload, self.load_button,
+            widgets.HBox([self.progress, self.progress_label],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+        ])], titles=("Where the hand-ins are",), selected_index=0)
+
+        # -- views -------------------------------------------------------------------------
+        self.overview = widgets.HTML()
+        self.problems = PagedTable("Files skipped, migrated or replaced, with the reason",
+                                   empty="every file was read as it is.")
+        self.completion_modes = widgets.HTML()
+        self.completion_chart = widgets.Output()
+        self.completion = PagedTable("Completion per learner (share of each mode done, 0–1)")
+        self.items = PagedTable("Quiz items, hardest first")
+        self.wrong = PagedTable("The most common wrong answers (the class's misconceptions)")
+        self.rubric_chart = widgets.Output()
+        self.rubric_summary = widgets.HTML()
+        self.spiral_note = widgets.HTML()
+        self.spiral_out = widgets.Output()
+        self.spiral_table = widgets.HTML()
+        self.learner = _labelled(widgets.Dropdown(options=[], layout=_full()), "Learner")
+        self.learner_summary = widgets.HTML()
+        self.learner_answers = PagedTable("Answers and feedback")
+        self.learner_contributions = PagedTable("Contributions to the spiral", empty="none.")
+        self.learner_spiral = widgets.Output()
+        self.learner_spiral_table = widgets.HTML()
+        self.search_text = _labelled(widgets.Text(placeholder="a word or phrase, e.g. apprentice",
+                                                  layout=widgets.Layout(width="60%")),
+                                     "Search all answers and contributions")
+        self.search_button = widgets.Button(description="Search", icon="search",
+                                            tooltip="Search every learner's answers and contributions")
+        self.search_results = PagedTable("Search results", empty="no answer or contribution contains it.")
+        self.assignment = _labelled(widgets.Text(value="SECI lab", layout=widgets.Layout(width="60%")),
+                                    "Assignment name in the gradebook")
+        self.downloads = {
+            "canvas": DownloadButton("Gradebook for Canvas (CSV)", "seci-lab-gradebook-canvas.csv", "text/csv",
+                                     lambda: self._gradebook("canvas"),
+                                     tooltip="Import in Canvas: Grades, Import"),
+            "moodle": DownloadButton("Gradebook for Moodle (CSV)", "seci-lab-gradebook-moodle.csv", "text/csv",
+                                     lambda: self._gradebook("moodle"),
+                                     tooltip="Import in Moodle: Grades, Import, CSV file"),
+            "excel": DownloadButton("Excel workbook", "seci-lab-class.xlsx", _XLSX, self._workbook,
+                                    tooltip="Every view of this dashboard, one sheet each"),
+            "report": DownloadButton("HTML class report", "seci-lab-class-report.html", "text/html",
+                                     self._report, tooltip="A standalone page that opens offline"),
+        }
+
+        spiral_accordion = widgets.Accordion(children=[self.spiral_table], titles=("The class spiral as a table",))
+        spiral_accordion.selected_index = None
+        learner_accordion = widgets.Accordion(children=[self.learner_spiral_table],
+                                              titles=("This learner's spiral as a table",))
+        learner_accordion.selected_index = None
+        pages = {
+            "Overview": widgets.VBox([self.overview, self.problems]),
+            "Completion": widgets.VBox([self.completion_modes, self.completion_chart, self.completion]),
+            "Quiz": widgets.VBox([self.items, self.wrong]),
+            "Rubric": widgets.VBox([self.rubric_chart, self.rubric_summary]),
+            "Class spiral": widgets.VBox([self.spiral_note, self.spiral_out, spiral_accordion]),
+            "Learner": widgets.VBox([self.learner, self.learner_summary, self.learner_answers,
+                                     self.learner_contributions, self.learner_spiral, learner_accordion]),
+            "Search": widgets.VBox([widgets.HBox([self.search_text, self.search_button],
+                                                 layout=widgets.Layout(flex_flow="row wrap")),
+                                    self.search_results]),
+            "Export": widgets.VBox([
+                widgets.HTML("<p>Files are made from the class loaded above when you press a button. "
+                             "The gradebook has one row per learner and a grade out of 100; the README "
+                             "(“Teaching a class”) gives the import steps for Canvas and Moodle.</p>"),
+                self.assignment,
+                widgets.HBox(list(self.downloads.values()), layout=widgets.Layout(flex_flow="row wrap"))]),
+        }
+        self.tabs = widgets.Tab(children=list(pages.values()), titles=list(pages))
+        self._tab_pages = pages
+        self.tabs.layout.display = "none"
+        for button in self.downloads.values():
+            button.disabled = True
+
+        self.source.observe(self._on_source, "value")
+        self.unlock_button.on_click(self._on_unlock)
+        self.load_button.on_click(self._on_load)
+        self.learner.observe(self._on_learner, "value")
+        self.search_button.on_click(self._on_search)
+        self.tabs.observe(self._on_tab, "selected_index")
+
+        # Only what can be used is in the page: a hidden control first in the page would be the
+        # first thing a keyboard or a test reaches.
+        self._style = widgets.HTML(_CSS)
+        super().__init__(self._children(), layout=widgets.Layout(max_width="1200px"))
+        self.add_class("seci-instructor")
+        self._show_source()
+        if self.unlocked:
+            self.message.show("info", "Load a class to start: choose where the hand-ins are, then press "
+                                      "“Load the class”.")
+
+    # -- access and source ---------------------------------------------------------------------
+
+    def _children(self) -> list[widgets.Widget]:
+        if not self.unlocked:
+            return [self._style, self.message, self.access_box]
+        return [self._style, self.message, self.source_box, self.tabs]
+
+    def _require_unlocked(self) -> None:
+        if not self.unlocked:
+            raise ValueError("Enter the instructor key first.")
+
+    def _require_data(self):
+        self._require_unlocked()
+        if self.data is None:
+            raise ValueError("Load a class first.")
+        return self.data
+
+    @safe_callback(lambda self: self.message)
+    def _on_unlock(self, _button=None) -> None:
+        given = self.key.value.strip()
+        self.key.value = ""
+        if not self._key or not given or not hmac.compare_digest(given.encode(), self._key.encode()):
+            raise ValueError("That is not the instructor key of this server.")
+        self.unlocked = True
+        self.children = self._children()
+        self.message.show("info", "Load a class to start: choose where the hand-ins are, then press "
+                                  "“Load the class”.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_source(self, _change=None) -> None:
+        self._show_source()
+
+    def _show_source(self) -> None:
+        source = self.source.value
+        self.folder.layout.display = None if source == "folder" else "none"
+        self.upload.layout.display = None if source == "upload" else "none"
+        if source == "store":
+            self.source_note.value = ("<p>The hand-ins learners sent with the <em>Hand in</em> button of a "
+                                      "lesson on this server (the latest hand-in of each learner counts).</p>")
+        elif source == "folder":
+            self.source_note.value = ("<p>A folder on the computer running this dashboard, holding the "
+                                      "hand-in files (<code>.json</code>) or the zip of an LMS bulk "
+                                      "download; sub-folders are read too.</p>")
+        else:
+            self.source_note.value = ("<p>Choose the hand-in files learners uploaded to the LMS, or the zip "
+                                      "of a Canvas or Moodle bulk download.</p>")
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _on_progress(self, done: int, total: int) -> None:
+        # Called by the loader for every file: send at most ~50 updates to the browser.
+        done, total = int(done), int(total)
+        step = max(1, total // _PROGRESS_UPDATES)
+        if done in (0, total) or done % step == 0:
+            self.progress.max = max(1, total)
+            self.progress.value = min(done, self.progress.max)
+            self.progress_label.value = f"{done} of {total} hand-ins read" if total else "no files found"
+
+    def _read_source(self):
+        from ..classroom import load_files, load_folder
+
+        source = self.source.value
+        if source == "store":
+            if not self.store_url:  # not offered then; a forged value gets this
+                raise ValueError("No class store is configured on this server (SECI_LAB_CLASS_DB).")
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from ..store.classroom import ClassStore
+
+            try:
+                store = ClassStore(self.store_url)
+                try:
+                    return store.load(progress=self._on_progress), "the class store"
+                finally:
+                    store.engine.dispose()
+            except SQLAlchemyError as error:
+                log.warning("class store unreachable: %s", error)
+                raise ValueError("The class store cannot be reached right now (SECI_LAB_CLASS_DB). Try again "
+                                 "in a moment, or load the hand-in files from a folder.") from None
+        if source == "folder":
+            text = self.folder.value.strip()
+            if not text:
+                raise ValueError("Type the folder that holds the hand-in files.")
+            path = Path(text).expanduser()
+            if not path.is_dir():
+                raise ValueError(f"There is no folder “{text}” on this server. Check the path "
+                                 "(it is a folder on the computer running the dashboard).")
+            return load_folder(path, progress=self._on_progress), f"the folder {text}"
+        if source == "upload":
+            files = []
+            total = 0
+            for item in self.upload.value:
+                content = bytes(item["content"])
+                total += len(content)
+                if total > UPLOAD_MAX_BYTES:
+                    raise ValueError(f"The uploaded files are over {UPLOAD_MAX_BYTES // 2**20} MB together: "
+                                     "put them in a folder on the server and load that folder instead.")
+                files.append((str(item["name"]), content))
+            if not files:
+                raise ValueError("Choose the hand-in files (or a zip) first, then press “Load the class”.")
+            return load_files(files, progress=self._on_progress), f"{len(files)} uploaded file(s)"
+        raise ValueError("Choose where to load the class from.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_load(self, _button=None) -> None:
+        self._require_unlocked()
+        if not self._lock.acquire(blocking=False):
+            raise ValueError("A class is being loaded already; wait for it to finish.")
+        try:
+            self.load_button.disabled = True
+            self.progress.value = 0
+            self.progress_label.value = "Reading…"
+            self.message.show("info", "Reading the hand-ins…")
+            loaded, where = self._read_source()
+            if self.progress_label.value == "Reading…":  # the source reported no progress
+                self.progress.value = self.progress.max
+                self.progress_label.value = "done"
+            self.show_class(loaded)
+            n = len(loaded.submissions)
+            problems = 0 if loaded.problems is None else len(loaded.problems)
+            note = f" {problems} file(s) listed under Overview with the reason." if problems else ""
+            if n:
+                self.source_box.selected_index = None
+                self.message.show("ok", f"Loaded {n} learner(s) from {where}.{note} Open “Where the hand-ins are” "
+                                        "to load another.")
+            else:
+                self.message.show("error", f"No hand-ins were found in {where}.{note}")
+        finally:
+            self.load_button.disabled = False
+            self._lock.release()
+
+    def show_class(self, loaded) -> None:
+        """Show a loaded class (a ``ClassLoad``): analyse it and fill every view.
+
+        The class spiral is built when its tab is first opened (it is the slowest view); call
+        :meth:`render_all` to fill it at once.
+        """
+        from ..classroom.analysis import ClassData
+
+        self._require_unlocked()
+        self.loaded = loaded
+        self.data = ClassData.from_submissions(loaded.submissions)
+        self.rendered = set()
+        self._clear_views()
+        self._render_overview()
+        self.tabs.layout.display = None
+        for button in self.downloads.values():
+            button.disabled = not loaded.submissions
+        if not loaded.submissions:
+            return
+        self._render("Completion")
+        self._render("Quiz")
+        self._render("Rubric")
+        self._render("Learner")
+        self._render("Search")
+        self._render(_TABS[self.tabs.selected_index or 0])
+
+    def _clear_views(self) -> None:
+        """Empty every view, so nothing of a previously loaded class stays on screen."""
+        for out in (self.completion_chart, self.rubric_chart, self.spiral_out, self.learner_spiral):
+            out.outputs = ()
+        for html in (self.completion_modes, self.rubric_summary, self.spiral_note, self.spiral_table,
+                     self.learner_summary, self.learner_spiral_table):
+            html.value = ""
+        for table in (self.completion, self.items, self.wrong, self.learner_answers, self.learner_contributions,
+                      self.search_results):
+            table.set(None)
+        self._filling = True
+        try:
+            self.learner.options = []
+        finally:
+            self._filling = False
+        self.class_trajectory = None
+        self.spiral_kind = ""
+
+    def render_all(self) -> None:
+        """Fill every tab now (tests, benchmarks, and before a screenshot)."""
+        for name in _TABS:
+            self._render(name)
+
+    @safe_callback(lambda self: self.message)
+    def _on_tab(self, change) -> None:
+        index = change["new"]
+        if self.data is not None and isinstance(index, int) and 0 <= index < len(_TABS):
+            self._render(_TABS[index])
+
+    def _render(self, name: str) -> None:
+        if self.data is None or name in self.rendered or not self.loaded.submissions:
+            return
+        {
+            "Overview": self._render_overview,
+            "Completion": self._render_completion,
+            "Quiz": self._render_quiz,
+            "Rubric": self._render_rubric,
+            "Class spiral": self._render_spiral,
+            "Learner": self._render_learners,
+            "Search": lambda: None,
+            "Export": lambda: None,
+        }[name]()
+        self.rendered.add(name)
+
+    # -- views ---------------------------------------------------------------------------------
+
+    def _render_overview(self) -> None:
+        loaded, data = self.loaded, self.data
+        learners = data.learners
+        n = len(learners)
+        problems = loaded.problems if loaded.problems is not None else pd.DataFrame()
+        counts = problems["action"].value_counts() if "action" in problems else pd.Series(dtype=int)
+        parts = [f"{int(count)} {html_text(action)}" for action, count in counts.items()]
+        courses = sorted({str(c) for c in learners.get("course", []) if str(c)})
+        course = f" · course: {html_text(', '.join(courses[:5]))}" if courses else ""
+        if n:
+            first, last = learners["handed_in_at"].min(), learners["handed_in_at"].max()
+            when = f"<p>Hand-ins from {html_text(_when(first))} to {html_text(_when(last))}.</p>"
+        else:
+            when = ("<p>No learner's work could be read. The table below says why for each file; a class "
+                    "needs hand-in files made by the <em>Hand in</em> button of a lesson.</p>")
+        self.overview.value = (
+            f"<h3>The class</h3><p><strong>{n}</strong> learner{'s' if n != 1 else ''} loaded{course}.</p>"
+            f"{when}<p>Files not read as they are: {len(problems)}"
+            + (f" ({', '.join(parts)})" if parts else "") + ".</p>")
+        self.problems.set(problems)
+        self.rendered.add("Overview")
+
+    def _render_completion(self) -> None:
+        data = self.data
+        by_mode = data.completion_by_mode()
+        self.completion_modes.value = frame_html(by_mode, "Completion per mode")
+        self.completion.set(data.completion())
+        fig = _completion_figure(by_mode)
+        if fig is not None:
+            _figure_output(self.completion_chart, fig, "Bar chart of completion per mode; the table above has the same data.")
+
+    def _render_quiz(self) -> None:
+        self.items.set(self.data.item_difficulty())
+        self.wrong.set(self.data.wrong_answers())
+
+    def _render_rubric(self) -> None:
+        scores = self.data.rubric_scores()
+        summary = self.data.rubric_summary()
+        self.rubric_summary.value = frame_html(summary,
+                                               "Rubric scores per exercise (0–1): count, mean, median, quartiles",
+                                               empty="no exercise answer has a rubric score yet.")
+        fig = _rubric_figure(scores, order=[str(k) for k in summary.get("key", [])])
+        if fig is not None:
+            _figure_output(self.rubric_chart, fig, "Box plots of rubric scores per exercise; the table below "
+                                                   "has the same data.")
+
+    def _render_spiral(self) -> None:
+        from .. import figures
+
+        trajectory = self.data.class_trajectory()
+        self.class_trajectory = trajectory
+        title = "The class's knowledge spiral"
+        fig = figures.spiral_figure(trajectory, animated=True, title=title)
+        size = _figure_json_size(fig)
+        kind = "animated"
+        if size > SPIRAL_JSON_LIMIT:
+            fig = figures.spiral_top_view(trajectory, title=title)
+            kind = "top"
+        self.spiral_kind = kind
+        n = len(self.data.contributions)
+        learners = len(self.data.learners)
+        self.spiral_note.value = (
+            f"<p>All {n} contributions of the {learners} learners, simulated as one group of {learners} "
+            "people (the SECI-Spiral v1 model). "
+            + ("Press Play to watch it grow round by round; hover a point to read contributions."
+               if kind == "animated" else
+               "The class is large, so the spiral is shown from above (2-D) to keep this page quick.")
+            + " The table below has the same data.</p>")
+        _figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
+        self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The class spiral, step by step",
+                                             empty="no contributions yet.")
+
+    def _render_learners(self) -> None:
+        learners = self.data.learners
+        options = [(f"{row.name} ({row.learner_id})" if row.name else str(row.learner_id), str(row.learner_id))
+                   for row in learners.sort_values(["name", "learner_id"]).itertuples(index=False)]
+        self._filling = True
+        try:
+            self.learner.options = options
+            self.learner.value = options[0][1] if options else None
+        finally:
+            self._filling = False
+        self.show_learner(self.learner.value)
+
+    @safe_callback(lambda self: self.message)
+    def _on_learner(self, change) -> None:
+        if self.data is not None and change["new"] is not None and not self._filling:
+            self.show_learner(change["new"])
+
+    def show_learner(self, learner_id: str | None) -> None:
+        """Show one learner's work, feedback and spiral."""
+        from .. import figures
+
+        data = self._require_data()
+        if learner_id is None:
+            return
+        known = set(data.learners["learner_id"].astype(str))
+        if str(learner_id) not in known:  # a forged value
+            raise ValueError("Choose a learner from the list.")
+        view = data.learner(str(learner_id))
+        sub = view.submission
+        migrated = (f" · migrated from {html_text(sub.migrated_from)}" if sub.migrated_from else "")
+        email = f" · {html_text(sub.email)}" if sub.email else ""
+        self.learner_summary.value = (
+            f"<h3>{html_text(sub.name or sub.learner_id)}</h3>"
+            f"<p>Learner id: <code>{html_text(sub.learner_id)}</code>{email} · handed in "
+            f"{html_text(_when(sub.handed_in_at))} · round {int(sub.round)} · from "
+            f"{html_text(sub.source)}{migrated}</p>"
+            f"<p>{len(view.answers)} answer(s), {len(view.contributions)} contribution(s) to the spiral.</p>")
+        self.learner_answers.set(learner_answers(view),
+                                 caption=f"Answers and feedback of {sub.name or sub.learner_id}")
+        self.learner_contributions.set(pd.DataFrame(
+            [(c.round, f"{c.mode.value} {c.mode.label}", c.quality, c.text) for c in view.contributions],
+            columns=["round", "mode", "quality", "text"]),
+            caption=f"Contributions of {sub.name or sub.learner_id} to the spiral")
+        trajectory = view.trajectory
+        fig = figures.spiral_top_view(trajectory, title=f"Spiral of {sub.name or sub.learner_id}")
+        _figure_output(self.learner_spiral, fig, "This learner's spiral seen from above; the table has the same data.")
+        self.learner_spiral_table.value = frame_html(figures.spiral_table(trajectory),
+                                                     "This learner's spiral, step by step",
+                                                     empty="no contributions.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_search(self, _widget=None) -> None:
+        self.search(self.search_text.value)
+
+    def search(self, query: str) -> pd.DataFrame:
+        """Search every answer and contribution; show and return the matches."""
+        data = self._require_data()
+        query = str(query).strip()
+        if not query:
+            raise ValueError("Type a word or phrase to search for.")
+        if len(query) > SEARCH_MAX_CHARS:
+            raise ValueError(f"Search for at most {SEARCH_MAX_CHARS} characters.")
+        results = data.search(query)
+        total = int(results.attrs.get("total", len(results)))
+        more = f", the first {len(results)} shown" if total > len(results) else ""
+        self.search_results.set(results, caption=f"Search results for “{query}”: {total} match(es){more}")
+        self.message.show("ok" if total else "info",
+                          f"{total} match(es) for “{query}”{more}." if total
+                          else f"No answer or contribution contains “{query}”.")
+        return results
+
+    # -- exports -------------------------------------------------------------------------------
+
+    def _assignment(self) -> str:
+        name = " ".join(str(self.assignment.value).split())
+        if not name:
+            raise ValueError("Give the assignment a name for the gradebook.")
+        if len(name) > ASSIGNMENT_MAX_CHARS:
+            raise ValueError(f"Keep the assignment name to {ASSIGNMENT_MAX_CHARS} characters.")
+        return name
+
+    def _gradebook(self, flavor: str) -> bytes:
+        from ..classroom.exports import gradebook_csv
+
+        return gradebook_csv(self._require_data(), flavor, assignment=self._assignment())
+
+    def _workbook(self) -> bytes:
+        from ..classroom.exports import class_workbook
+
+        return class_workbook(self._require_data(), self.loaded.problems)
+
+    def _report(self) -> bytes:
+        from ..classroom.exports import class_report_html
+
+        return class_report_html(self._require_data(), self.loaded.problems).encode("utf-8")
+
+
+def _feedback(record: object) -> str:
+    """The feedback a learner saw for one answer, in words: rubric reasons and hint."""
+    if not isinstance(record, dict):
+        return ""
+    parts = [str(r) for r in record.get("reasons", []) if isinstance(r, str)] \
+        if isinstance(record.get("reasons"), list) else []
+    hint = record.get("hint")
+    if isinstance(hint, str) and hint.strip():
+        parts.append("To improve: " + hint.strip())
+    return "\n".join(parts)
+
+
+def learner_answers(view) -> pd.DataFrame:
+    """One learner's answers as the Learner tab shows them, with the feedback they were given.
+
+    Parameters
+    ----------
+    view : seci_lab.classroom.analysis.LearnerView
+        From ``ClassData.learner(learner_id)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mode``, ``kind``, ``label``, ``answer`` (the text, or the quiz choice), ``quality``
+        (rubric, 0-1), ``correct`` (quiz), ``attempts`` and ``feedback``; texts raw.
+    """
+    answers = view.answers
+    records = view.submission.answers
+    if answers.empty:
+        return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "correct", "attempts", "feedback"])
+    shown = answers.sort_values(["kind", "mode", "key"], kind="stable")
+    text = shown["text"].where(shown["text"].astype(str) != "", shown["answer"])
+    return pd.DataFrame({
+        "mode": shown["mode"], "kind": shown["kind"], "label": shown["label"], "answer": text,
+        "quality": shown["quality"], "correct": shown["correct"], "attempts": shown["attempts"],
+        "feedback": [_feedback(records.get(k)) for k in shown["key"]],
+    }).reset_index(drop=True)
+
+
+def _when(value) -> str:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if pd.isna(stamp):
+        return "–"
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _completion_figure(by_mode: pd.DataFrame):
+    """Grouped bars per mode: share of learners who started it, completed it, mean exercises done.
+
+    Each series has its own pattern and a legend entry, and every bar is labelled with its
+    value, so colour is not the only signal.
+    """
+    import plotly.graph_objects as go
+
+    needed = {"mode", "mode_name", "learners", "started", "completed", "mean_exercise_share"}
+    if by_mode is None or by_mode.empty or not needed <= set(by_mode.columns):
+        return None
+    names = [f"{m} {n}" for m, n in zip(by_mode["mode"], by_mode["mode_name"])]
+    learners = by_mode["learners"].clip(lower=1).astype(float)
+    series = (
+        ("Started (share of learners)", by_mode["started"] / learners, "#4e79a7", ""),
+        ("Completed (share of learners)", by_mode["completed"] / learners, "#59a14f", "/"),
+        ("Mean share of exercises done", by_mode["mean_exercise_share"].astype(float), "#f28e2b", "."),
+    )
+    fig = go.Figure()
+    for name, values, color, pattern in series:
+        values = [0.0 if pd.isna(v) else float(v) for v in values]
+        fig.add_trace(go.Bar(
+            x=names, y=values, name=name, text=[f"{v:.0%}" for v in values], textposition="outside",
+            marker=dict(color=color, line=dict(color="#222222", width=1), pattern=dict(shape=pattern)),
+            hovertemplate="%{x}: %{y:.0%}<extra>" + name + "</extra>",
+        ))
+    fig.update_layout(template="plotly_white", height=380, barmode="group",
+                      margin=dict(l=50, r=10, t=60, b=40),
+                      title=dict(text="Completion per mode", x=0.02),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"),
+                      yaxis=dict(range=[0, 1.15], tickformat=".0%", title=dict(text="share")))
+    return fig
+
+
+def _rubric_figure(scores: pd.DataFrame, order: list[str] | None = None):
+    """A box plot per exercise, in ``order`` (the summary table's, i.e. lesson order)."""
+    import plotly.graph_objects as go
+
+    from ..escape import plotly_text
+    from ..figures import MODE_COLORS
+
+    if scores is None or scores.empty or "quality" not in scores:
+        return None
+    fig = go.Figure()
+    label_column = "label" if "label" in scores else "key"
+    groups = dict(tuple(scores.groupby("key", sort=True)))
+    keys = [k for k in (order or []) if k in groups] + [k for k in groups if k not in (order or [])]
+    for key in keys:
+        group = groups[key]
+        label = str(group[label_column].iloc[0]) or str(key)
+        mode = str(group["mode"].iloc[0]) if "mode" in group else ""
+        fig.add_trace(go.Box(
+            y=[float(q) for q in group["quality"]], name=plotly_text(f"{mode} · {label}", limit=40),
+            boxpoints="outliers", marker=dict(color=MODE_COLORS.get(mode[:1], "#777777")),
+            line=dict(color="#222222", width=1), fillcolor=MODE_COLORS.get(mode[:1], "#bbbbbb"),
+            hoverinfo="y+name",
+        ))
+    fig.update_layout(template="plotly_white", height=420, showlegend=False,
+                      margin=dict(l=50, r=10, t=50, b=120),
+                      title=dict(text="Rubric scores per exercise (0–1)", x=0.02),
+                      yaxis=dict(range=[0, 1.05], title=dict(text="rubric score")))
+    return fig
+
+
+def instructor_page(folder: str | None = None) -> InstructorPage:
+    """Build the instructor dashboard (it does not display itself).
+
+    Parameters
+    ----------
+    folder : str, optional
+        A folder of hand-in files on the server to offer as the source; defaults to
+        ``$SECI_LAB_CLASS_DIR``. With ``$SECI_LAB_CLASS_DB`` set, the class store is offered first.
+
+    Returns
+    -------
+    InstructorPage
+        The page; nothing is loaded until the instructor presses "Load the class".
+    """
+    return InstructorPage(folder)
