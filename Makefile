@@ -38,7 +38,7 @@ bench: install-test
 	$(BIN)/python bench/bench_spiral.py
 	$(BIN)/python bench/bench_voila.py
 	$(BIN)/python bench/bench_workshop_store.py
-	$(BIN)/python bench/bench_workshop_pages.py --pages 20 --stagger 1
+	$(BIN)/python bench/bench_workshop_pages.py --pages 50 --timeout 600
 	$(BIN)/python bench/bench_classroom.py
 
 clean:

@@ -56,7 +56,7 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
     page.get_by_text("Load a class to start").wait_for()
     assert page.get_by_label("Folder path").input_value() == str(folder)
     page.get_by_role("button", name="Load the class").click()
-    page.get_by_text(f"Loaded {N} learner(s)").wait_for(timeout=90_000)
+    page.get_by_text(f"Loaded {N} learners").wait_for(timeout=90_000)
 
     # Overview: the problems table, with the reason and what was done, as text.
     problems = page.locator(".seci-table-wrap[aria-label^='Files skipped']")

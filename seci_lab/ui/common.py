@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from ..escape import html_text
 
-__all__ = ["Message", "safe_callback"]
+__all__ = ["Message", "count", "safe_callback"]
 
 log = logging.getLogger("seci_lab.ui")
 
@@ -44,6 +44,11 @@ class Message(widgets.HTML):
         self.value = '<div role="status" aria-live="polite" class="seci-message"></div>'
         self.kind = ""
         self.text = ""
+
+
+def count(n: int, word: str) -> str:
+    """``n`` and ``word``, plural unless ``n`` is 1: "1 file", "3 files"."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def safe_callback(message: Callable[[], Message]) -> Callable:

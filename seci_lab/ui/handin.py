@@ -30,7 +30,7 @@ from ..classroom.submission import (
 from ..escape import html_text, shorten
 from ..store.classroom import ClassStore, class_store_url
 from ..store.progress import DEFAULT_NAME, Progress
-from .common import Message, safe_callback
+from .common import Message, count, safe_callback
 from .download import DownloadButton
 
 __all__ = ["COURSE_ENV", "HandIn", "IDENTITY_KEY", "hand_in_panel"]
@@ -43,10 +43,6 @@ COURSE_ENV = "SECI_LAB_COURSE"
 
 _FULL = widgets.Layout(width="100%")
 _STYLE = {"description_width": "initial"}
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _when(moment: datetime) -> str:
@@ -194,7 +190,7 @@ class HandIn(widgets.VBox):
                 "to your LMS.") from None
         self._remember(data, "class store")
         self.message.show("ok", f"Handed in on {_when(receipt.handed_in_at)} as {receipt.learner_id}: "
-                          f"{_count(len(data['answers']), 'answer')} and {_count(len(data['contributions']), 'contribution')}. "
+                          f"{count(len(data['answers']), 'answer')} and {count(len(data['contributions']), 'contribution')}. "
                           "Hand in again any time; the latest counts.")
         return receipt.handed_in_at
 
@@ -209,7 +205,7 @@ class HandIn(widgets.VBox):
         raw = submission_bytes(data)
         self._remember(data, "file")
         self.message.show("ok", f"Your hand-in file {self.download.filename} is downloading "
-                          f"({_count(len(data['answers']), 'answer')}, {_count(len(data['contributions']), 'contribution')}). "
+                          f"({count(len(data['answers']), 'answer')}, {count(len(data['contributions']), 'contribution')}). "
                           "Upload it to the assignment in your LMS. A newer file replaces it there.")
         return raw
 

@@ -25,7 +25,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..escape import html_text
-from .common import Message, safe_callback
+from .common import Message, count, safe_callback
 from .download import DownloadButton
 
 __all__ = [
@@ -467,7 +467,7 @@ class InstructorPage(widgets.VBox):
                 files.append((str(item["name"]), content))
             if not files:
                 raise ValueError("Choose the hand-in files (or a zip) first, then press “Load the class”.")
-            return load_files(files, progress=self._on_progress), f"{len(files)} uploaded file(s)"
+            return load_files(files, progress=self._on_progress), count(len(files), "uploaded file")
         raise ValueError("Choose where to load the class from.")
 
     @safe_callback(lambda self: self.message)
@@ -487,10 +487,10 @@ class InstructorPage(widgets.VBox):
             self.show_class(loaded)
             n = len(loaded.submissions)
             problems = 0 if loaded.problems is None else len(loaded.problems)
-            note = f" {problems} file(s) listed under Overview with the reason." if problems else ""
+            note = f" {count(problems, 'file')} listed under Overview with the reason." if problems else ""
             if n:
                 self.source_box.selected_index = None
-                self.message.show("ok", f"Loaded {n} learner(s) from {where}.{note} Open “Where the hand-ins are” "
+                self.message.show("ok", f"Loaded {count(n, 'learner')} from {where}.{note} Open “Where the hand-ins are” "
                                         "to load another.")
             else:
                 self.message.show("error", f"No hand-ins were found in {where}.{note}")
@@ -576,7 +576,7 @@ class InstructorPage(widgets.VBox):
         n = len(learners)
         problems = loaded.problems if loaded.problems is not None else pd.DataFrame()
         counts = problems["action"].value_counts() if "action" in problems else pd.Series(dtype=int)
-        parts = [f"{int(count)} {html_text(action)}" for action, count in counts.items()]
+        parts = [f"{int(n)} {html_text(action)}" for action, n in counts.items()]
         courses = sorted({str(c) for c in learners.get("course", []) if str(c)})
         course = f" · course: {html_text(', '.join(courses[:5]))}" if courses else ""
         if n:
@@ -678,7 +678,7 @@ class InstructorPage(widgets.VBox):
             f"<p>Learner id: <code>{html_text(sub.learner_id)}</code>{email} · handed in "
             f"{html_text(_when(sub.handed_in_at))} · round {int(sub.round)} · from "
             f"{html_text(sub.source)}{migrated}</p>"
-            f"<p>{len(view.answers)} answer(s), {len(view.contributions)} contribution(s) to the spiral.</p>")
+            f"<p>{count(len(view.answers), 'answer')}, {count(len(view.contributions), 'contribution')} to the spiral.</p>")
         self.learner_answers.set(learner_answers(view),
                                  caption=f"Answers and feedback of {sub.name or sub.learner_id}")
         self.learner_contributions.set(pd.DataFrame(
