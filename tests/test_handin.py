@@ -171,3 +171,16 @@ def test_on_a_jupyterhub_the_login_is_the_first_guess_at_the_id(progress, monkey
     assert hand_in_panel(progress).learner_id.value == "ada"
     progress.save_answer(IDENTITY_KEY, {"learner_id": "s1234567", "name": "Ada"})
     assert hand_in_panel(progress).learner_id.value == "s1234567"  # what the learner entered wins
+
+
+def test_a_name_given_at_hand_in_shows_in_my_work_unless_the_learner_is_typing_there(progress, class_db):
+    page = lesson_page("E", progress)
+    my_work = page.children[-1].children[0]
+    form = page.handin
+    form.learner_id.value, form.name.value = "s7", "Grace Hopper"
+    form.hand_in_button.click()
+    assert my_work.name.value == "Grace Hopper"  # the "Your name" box follows the saved name
+    my_work.name.value = "Grace B. Hopper"  # typing, not saved yet
+    form.name.value = "G. Hopper"
+    form.hand_in_button.click()
+    assert my_work.name.value == "Grace B. Hopper"  # what the learner is typing is never overwritten

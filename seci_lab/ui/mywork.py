@@ -69,6 +69,10 @@ class MyWork(widgets.VBox):
                                             tooltip="Import the chosen seci-lab JSON file into your work")
         self.name_button.on_click(self._on_name)
         self.import_button.on_click(self._on_import)
+        # The name can also change elsewhere on the page (the hand-in form): follow it, unless
+        # the learner is typing a new one here.
+        self._shown_name = self.name.value
+        progress.subscribe(self._follow_name)
         super().__init__([
             widgets.HTML("<p>Your work is saved on this computer as you go. Take it with you:</p>"),
             widgets.HBox([self.name, self.name_button]),
@@ -80,10 +84,16 @@ class MyWork(widgets.VBox):
             self.message,
         ], layout=widgets.Layout(width="100%"))
 
+    def _follow_name(self) -> None:
+        saved = self.progress.name
+        if saved != self._shown_name and self.name.value == self._shown_name:
+            self.name.value = saved
+        self._shown_name = saved
+
     @safe_callback(lambda self: self.message)
     def _on_name(self, _button=None) -> None:
         name = self.progress.set_name(self.name.value)
-        self.name.value = name
+        self.name.value = self._shown_name = name
         self.message.show("ok", f"Saved your name: {name}.")
 
     @safe_callback(lambda self: self.message)
