@@ -8,12 +8,13 @@ CSV injection; the text is otherwise exported as written.
 
 from __future__ import annotations
 
-from typing import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable
 
 from .escape import html_text
 from .model import Contribution
+
+if TYPE_CHECKING:  # imported where a table is built, so pages that only escape text start faster
+    import pandas as pd
 
 __all__ = ["contributions_frame", "contributions_csv", "defuse_cell", "frame_csv", "standalone_page", "trajectory_csv"]
 
@@ -29,6 +30,8 @@ def defuse_cell(value: object) -> object:
 
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """A DataFrame as UTF-8 CSV bytes (with BOM), every text cell passed through :func:`defuse_cell`."""
+    import pandas as pd
+
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
@@ -39,6 +42,8 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 
 def contributions_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
     """One row per contribution: round, mode, participant, text, quality."""
+    import pandas as pd
+
     rows = [
         {"round": c.round, "mode": c.mode.value, "mode_name": c.mode.label,
          "participant": c.participant, "text": c.text, "quality": c.quality}

@@ -479,3 +479,20 @@ def test_workshop_command_errors_are_clear(tmp_path, capsys):
     assert "does not match" in capsys.readouterr().err
     assert cli.main(["workshop", "--db", db, "--port", "9000", "--facilitator-port", "9000"]) == 1
     assert "must differ" in capsys.readouterr().err
+
+
+def test_a_participant_page_starts_without_pandas_or_plotly(tmp_path):
+    # A room joining at once is bounded by each kernel's start-up (bench/README.md): the
+    # participant page builds without importing pandas (about 0.3 s) or Plotly; they load
+    # only after joining, when the board is first drawn.
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from seci_lab.ui.workshop_participant import workshop_participant\n"
+            "page = workshop_participant()\n"
+            "print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))\n")
+    env = {"SECI_LAB_DB": f"sqlite:///{tmp_path / 'ws.sqlite'}", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, fields
-from typing import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Iterable
 
 from .contributions import Contribution
 from .modes import MODES, Level, Mode
+
+if TYPE_CHECKING:  # pandas is imported when a spiral is simulated: a participant's kernel never needs it
+    import pandas as pd
 
 __all__ = ["SpiralParams", "simulate_spiral", "TRAJECTORY_COLUMNS"]
 
@@ -260,6 +261,8 @@ def simulate_spiral(
                 "texts": texts,
             })
             step += 1
+
+    import pandas as pd
 
     frame = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
     frame.attrs["params"] = params.to_dict()

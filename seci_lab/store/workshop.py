@@ -50,9 +50,7 @@ import operator
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 from sqlalchemy import (
     Boolean,
     Column,
@@ -79,6 +77,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from ..model import PARTICIPANT_MAX_CHARS, Contribution, Mode, normalize_text
 from .engine import make_engine, read, write
+
+if TYPE_CHECKING:  # imported by the frame methods only: participant kernels start faster without it
+    import pandas as pd
 
 __all__ = [
     "CSH_PHASES",
@@ -807,6 +808,8 @@ class WorkshopStore:
 
     def events_frame(self, session_id: int) -> pd.DataFrame:
         """The session's log: created, open_phase, close_phase, next_round, level_up, hide, restore."""
+        import pandas as pd
+
         session_id = _check_id(session_id, "session id")
         with read(self.engine) as conn:
             rows = conn.execute(select(ws_events).where(ws_events.c.session_id == session_id).order_by(ws_events.c.id)).mappings().all()
@@ -1198,6 +1201,8 @@ class WorkshopStore:
         ``created_at``/``edited_at`` are UTC timestamps; ``mode`` is the SECI letter the phase feeds.
         Texts are raw: escape them when displaying.
         """
+        import pandas as pd
+
         c, p = ws_contributions, ws_participants
         arc, cluster = ws_arcs.alias("arc"), ws_clusters.alias("cluster")
         query = (
@@ -1273,6 +1278,8 @@ class WorkshopStore:
         ``"grouped in"`` (a contribution in a cluster) and ``"draws on"`` (a contribution, e.g.
         a take-away, on a cluster). Only visible contributions appear.
         """
+        import pandas as pd
+
         frame = self.contributions_frame(session_id)
         visible = set(frame["id"])
         edges = []

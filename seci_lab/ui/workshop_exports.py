@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import io
 import json
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..escape import html_text
 from ..exports import defuse_cell, frame_csv
 from ..model import simulate_spiral
+
+if TYPE_CHECKING:  # imported where a table is built: the participant page starts without pandas
+    import pandas as pd
 
 __all__ = [
     "board_html",
@@ -42,6 +44,8 @@ def _contributions(store, session_id: int) -> pd.DataFrame:
 
 def _naive(frame: pd.DataFrame) -> pd.DataFrame:
     """Excel cannot hold time zones: UTC times without the zone, and formula-looking text defused."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.DatetimeTZDtype):
@@ -52,12 +56,16 @@ def _naive(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _clusters(store, session_id: int) -> pd.DataFrame:
+    import pandas as pd
+
     rows = [{"id": c.id, "round": c.round, "name": c.name, "votes": c.votes, "members": c.members}
             for c in store.clusters(session_id)]
     return pd.DataFrame(rows, columns=["id", "round", "name", "votes", "members"])
 
 
 def _participants(store, session_id: int) -> pd.DataFrame:
+    import pandas as pd
+
     rows = [{"id": p.id, "name": p.display_name, "anonymous": p.anonymous, "arc_id": p.arc_id,
              "joined_at": pd.Timestamp(p.joined_at, unit="s", tz="UTC"),
              "last_seen": pd.Timestamp(p.last_seen, unit="s", tz="UTC")}
@@ -73,6 +81,8 @@ def workshop_csv(store, session_id: int) -> bytes:
 def workshop_excel(store, session_id: int) -> bytes:
     """An .xlsx workbook, one sheet per view: contributions, clusters, participants, spiral,
     lineage and the session log."""
+    import pandas as pd
+
     from .. import figures  # plotly: loaded only for exports, not on participant pages
 
     sheets = {
@@ -92,6 +102,8 @@ def workshop_excel(store, session_id: int) -> bytes:
 
 def workshop_json(store, session_id: int) -> bytes:
     """The session as JSON: session, participants, contributions, clusters, lineage, log, spiral."""
+    import pandas as pd
+
     from .. import figures  # plotly: loaded only for exports, not on participant pages
 
     session = store.session(session_id)
@@ -123,6 +135,8 @@ def _item(row) -> str:
 def lineage_html(store, session_id: int) -> str:
     """The lineage of ideas as nested HTML lists: cluster -> its contributions (-> what each
     builds on) -> the take-aways that draw on the cluster; escaped."""
+    import pandas as pd
+
     frame = store.contributions_frame(session_id)
     by_id = {int(r.id): r for r in frame.itertuples(index=False)}
     clusters = store.clusters(session_id)
