@@ -92,27 +92,30 @@ class Critiques:
 
 
 # -- reading and checking ---------------------------------------------------------------
-def _read(name: str) -> dict[str, Any]:
+def _read(name: str, error: type[ContentError] | None = None) -> dict[str, Any]:
+    error = error or ContentError
     try:
         text = resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
-    except OSError as error:
-        raise ContentError(f"{name}: cannot read the file ({error}).") from error
-    return _parse(text, name)
+    except OSError as problem:
+        raise error(f"{name}: cannot read the file ({problem}).") from problem
+    return _parse(text, name, error)
 
 
-def _parse(text: str, source: str) -> dict[str, Any]:
+def _parse(text: str, source: str, error: type[ContentError] | None = None) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(f"{source}: not valid TOML: {error}.") from error
+    except tomllib.TOMLDecodeError as problem:
+        raise (error or ContentError)(f"{source}: not valid TOML: {problem}.") from problem
 
 
 class _Entry:
-    """Typed access to one table of a content file; errors name the file and the entry."""
+    """Typed access to one table of a content file; errors (``error``, a ContentError) name
+    the file and the entry."""
 
-    def __init__(self, data: object, where: str):
+    def __init__(self, data: object, where: str, error: type[ContentError] | None = None):
+        self.error = error or ContentError
         if not isinstance(data, dict):
-            raise ContentError(f"{where}: expected a table of keys and values.")
+            raise self.error(f"{where}: expected a table of keys and values.")
         self.data = data
         self.where = where
         self.used: set[str] = set()
@@ -121,9 +124,9 @@ class _Entry:
         self.used.add(key)
         value = self.data.get(key, default)
         if value is None:
-            raise ContentError(f"{self.where}: '{key}' is missing.")
+            raise self.error(f"{self.where}: '{key}' is missing.")
         if not isinstance(value, str) or not value.strip():
-            raise ContentError(f"{self.where}: '{key}' must be non-empty text.")
+            raise self.error(f"{self.where}: '{key}' must be non-empty text.")
         return value.strip()
 
     def texts(self, key: str, *, optional: bool = False) -> tuple[str, ...]:
@@ -132,15 +135,15 @@ class _Entry:
         if value is None and optional:
             return ()
         if not isinstance(value, list) or not value:
-            raise ContentError(f"{self.where}: '{key}' must be a non-empty list of texts.")
+            raise self.error(f"{self.where}: '{key}' must be a non-empty list of texts.")
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                raise ContentError(f"{self.where}: '{key}' entry {i + 1} must be non-empty text.")
+                raise self.error(f"{self.where}: '{key}' entry {i + 1} must be non-empty text.")
         return tuple(v.strip() for v in value)
 
     def table(self, key: str) -> "_Entry":
         self.used.add(key)
-        return _Entry(self.data.get(key), f"{self.where}, {key}")
+        return _Entry(self.data.get(key), f"{self.where}, {key}", self.error)
 
     def tables(self, key: str, *, optional: bool = False) -> list["_Entry"]:
         self.used.add(key)
@@ -148,13 +151,13 @@ class _Entry:
         if value is None and optional:
             return []
         if not isinstance(value, list) or not value:
-            raise ContentError(f"{self.where}: '{key}' must be a non-empty list of tables.")
-        return [_Entry(v, f"{self.where}, {key} {i + 1}") for i, v in enumerate(value)]
+            raise self.error(f"{self.where}: '{key}' must be a non-empty list of tables.")
+        return [_Entry(v, f"{self.where}, {key} {i + 1}", self.error) for i, v in enumerate(value)]
 
     def done(self) -> None:
         unknown = sorted(set(self.data) - self.used)
         if unknown:
-            raise ContentError(f"{self.where}: unknown key(s) {', '.join(unknown)} (a typo?).")
+            raise self.error(f"{self.where}: unknown key(s) {', '.join(unknown)} (a typo?).")
 
 
 # -- lessons ----------------------------------------------------------------------------

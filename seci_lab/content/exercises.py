@@ -11,11 +11,10 @@ Pure: standard library and ``seci_lab.model`` only.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
 from ..model.modes import MODES, Mode
+from . import ContentError, _Entry, _read
 
 __all__ = ["ExerciseContentError", "ExerciseField", "ModeExercises", "load_exercises", "parse_exercises"]
 
@@ -38,7 +37,7 @@ _REQUIRED_FIELDS = {
 }
 
 
-class ExerciseContentError(ValueError):
+class ExerciseContentError(ContentError):
     """The exercises file has a mistake; the message names where."""
 
 
@@ -72,19 +71,6 @@ class ModeExercises:
         raise KeyError(key)
 
 
-def _text(where: str, table: dict, name: str) -> str:
-    value = table.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ExerciseContentError(f"{where}: '{name}' must be non-empty text.")
-    return value.strip()
-
-
-def _texts(where: str, value: object, name: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ExerciseContentError(f"{where}: '{name}' must be a non-empty list of texts.")
-    return tuple(v.strip() for v in value)
-
-
 def parse_exercises(data: dict) -> dict[Mode, ModeExercises]:
     """Validate parsed TOML ``data`` and build the exercises of every mode.
 
@@ -96,49 +82,36 @@ def parse_exercises(data: dict) -> dict[Mode, ModeExercises]:
     result = {}
     for mode in MODES:
         section = _SECTIONS[mode]
-        table = data.get(section)
-        if not isinstance(table, dict):
+        if not isinstance(data.get(section), dict):
             raise ExerciseContentError(f"[{section}] is missing.")
-        if table.get("mode") != mode.value:
+        table = _Entry(data[section], f"[{section}]", ExerciseContentError)
+        if table.data.get("mode") != mode.value:
             raise ExerciseContentError(f"[{section}]: 'mode' must be {mode.value!r}.")
         fields = []
-        raw_fields = table.get("fields")
-        if not isinstance(raw_fields, list) or not raw_fields:
-            raise ExerciseContentError(f"[{section}]: at least one [[{section}.fields]] is needed.")
-        for n, raw in enumerate(raw_fields, start=1):
-            where = f"[{section}] field {n}"
-            if not isinstance(raw, dict):
-                raise ExerciseContentError(f"{where}: must be a table.")
-            key = _text(where, raw, "key")
+        for raw in table.tables("fields"):
+            key = raw.text("key")
             if not key.replace("_", "").isalnum():
-                raise ExerciseContentError(f"{where}: the key {key!r} may hold only letters, digits and _.")
-            hints = _texts(f"{where} ({key})", raw.get("hints"), "hints")
+                raise ExerciseContentError(f"{raw.where}: the key {key!r} may hold only letters, digits and _.")
+            hints = raw.texts("hints")
             if len(hints) < 2:
-                raise ExerciseContentError(f"{where} ({key}): give at least two progressive hints.")
-            fields.append(ExerciseField(key, _text(where, raw, "label"), _text(where, raw, "prompt"),
-                                        _text(where, raw, "placeholder"), hints))
+                raise ExerciseContentError(f"{raw.where} ({key}): give at least two progressive hints.")
+            fields.append(ExerciseField(key, raw.text("label"), raw.text("prompt"), raw.text("placeholder"), hints))
         keys = [f.key for f in fields]
         if len(set(keys)) != len(keys):
             raise ExerciseContentError(f"[{section}]: field keys repeat: {keys}.")
         missing = [k for k in _REQUIRED_FIELDS[mode] if k not in keys]
         if missing:
             raise ExerciseContentError(f"[{section}]: missing fields {missing}.")
-        lists = {name: _texts(f"[{section}]", table.get(name), name) for name in _REQUIRED_LISTS[mode]}
-        texts = {name: _text(f"[{section}]", table, name) for name in _REQUIRED_TEXTS.get(mode, ())}
-        result[mode] = ModeExercises(mode, _text(f"[{section}]", table, "title"),
-                                     " ".join(_text(f"[{section}]", table, "intro").split()),
+        lists = {name: table.texts(name) for name in _REQUIRED_LISTS[mode]}
+        texts = {name: table.text(name) for name in _REQUIRED_TEXTS.get(mode, ())}
+        result[mode] = ModeExercises(mode, table.text("title"), " ".join(table.text("intro").split()),
                                      tuple(fields), lists, texts)
     return result
 
 
 @functools.cache
 def _load_all() -> dict[Mode, ModeExercises]:
-    source = resources.files(__package__).joinpath("exercises.toml")
-    try:
-        data = tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ExerciseContentError(f"exercises.toml is not valid TOML: {error}") from error
-    return parse_exercises(data)
+    return parse_exercises(_read("exercises.toml", ExerciseContentError))
 
 
 def load_exercises(mode: Mode | str) -> ModeExercises:
