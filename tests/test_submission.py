@@ -30,7 +30,6 @@ from seci_lab.store.classroom import metadata as class_metadata
 from seci_lab.store.progress import open_progress
 
 from class_generator import XSS_TEXT, synthetic_class, write_class
-from test_workshop_store import pg_url  # noqa: F401  (a throwaway PostgreSQL for the class store tests)
 
 
 @pytest.fixture

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -52,75 +49,7 @@ class FakeClock:
 
 
 # ------------------------------------------------------------------------- PostgreSQL server
-
-
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
-    return str(candidates[0]) if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _unavailable(reason: str):
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the PostgreSQL store tests must run, not skip)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def pg_url():
-    """URL of a throwaway PostgreSQL cluster on a free port, dropped at the end of the session."""
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
-        _unavailable("PostgreSQL server binaries not found: run scripts/ensure-postgres.sh or apt-get install postgresql")
-    # PostgreSQL refuses to run as root: use the postgres account then (Debian creates it).
-    prefix: list[str] = []
-    as_root = os.geteuid() == 0
-    if as_root:
-        runuser = shutil.which("runuser")
-        try:
-            import pwd
-
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            account = None
-        if not runuser or account is None:
-            _unavailable("running as root without a 'postgres' account or runuser to start PostgreSQL")
-        prefix = [runuser, "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="seci-lab-pg-"))
-    data = base / "data"
-    if as_root:
-        os.chown(base, account.pw_uid, account.pw_gid)
-    port = _free_port()
-    log = base / "server.log"
-    try:
-        subprocess.run(
-            prefix + [initdb, "-D", str(data), "-U", "seci", "-A", "trust", "-E", "UTF8", "--no-locale"],
-            check=True, capture_output=True, timeout=120,
-        )
-        subprocess.run(
-            prefix + [pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-                      f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=on", "start"],
-            check=True, capture_output=True, timeout=90,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
-        detail = getattr(error, "stderr", b"") or b""
-        server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-        shutil.rmtree(base, ignore_errors=True)
-        _unavailable(f"could not start PostgreSQL: {error} {detail.decode(errors='replace')[-1000:]} {server_log}")
-    try:
-        yield f"postgresql+psycopg://seci@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
+# ``pg_url`` (conftest.py) starts one throwaway server for the whole test session.
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -549,16 +478,13 @@ def _start_writers(url: str, code: str, names: list[str], count: int, ack_dir: P
     }
 
 
-def test_32_processes_x_50_submissions_are_stored_exactly_once(tmp_path):
-    url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
-    store = WorkshopStore.open(url, max_per_minute=None)
-    session = store.create_session("Big room")
-    store.open_phase(session.id, session.key, "E")
+def _run_writers(store, session, url: str, names: list[str], count: int, tmp_path: Path) -> None:
+    """Start a writer process per name, let them all join, then release them at once; each must
+    submit ``count`` contributions and exit 0."""
     start = tmp_path / "go"
-    names = [f"w{i:02d}" for i in range(32)]
-    writers = _start_writers(url, session.join_code, names, 50, tmp_path, start)
+    writers = _start_writers(url, session.join_code, names, count, tmp_path, start)
     deadline = time.monotonic() + 120
-    while len(store.participants(session.id)) < 32 and time.monotonic() < deadline:
+    while len(store.participants(session.id)) < len(names) and time.monotonic() < deadline:
         if any(p.poll() not in (None, 0) for p in writers.values()):
             break
         time.sleep(0.1)
@@ -566,6 +492,15 @@ def test_32_processes_x_50_submissions_are_stored_exactly_once(tmp_path):
     for name, process in writers.items():
         _, err = process.communicate(timeout=180)
         assert process.returncode == 0, f"writer {name} failed: {err.decode(errors='replace')[-2000:]}"
+
+
+def test_32_processes_x_50_submissions_are_stored_exactly_once(tmp_path):
+    url = f"sqlite:///{tmp_path / 'workshop.sqlite'}"
+    store = WorkshopStore.open(url, max_per_minute=None)
+    session = store.create_session("Big room")
+    store.open_phase(session.id, session.key, "E")
+    names = [f"w{i:02d}" for i in range(32)]
+    _run_writers(store, session, url, names, 50, tmp_path)
     frame = store.contributions_frame(session.id)
     assert len(frame) == 32 * 50
     expected = {f"contribution {i} from {name}" for name in names for i in range(50)}
@@ -638,18 +573,7 @@ def test_concurrent_writers_on_postgresql_store_each_submission_once(pg_url, tmp
     store = WorkshopStore.open(url, max_per_minute=None)
     session = store.create_session("Hub room")
     store.open_phase(session.id, session.key, "C")
-    start = tmp_path / "go"
-    names = [f"pg{i}" for i in range(8)]
-    writers = _start_writers(url, session.join_code, names, 25, tmp_path, start)
-    deadline = time.monotonic() + 120
-    while len(store.participants(session.id)) < 8 and time.monotonic() < deadline:
-        if any(p.poll() not in (None, 0) for p in writers.values()):
-            break
-        time.sleep(0.1)
-    start.touch()
-    for name, process in writers.items():
-        _, err = process.communicate(timeout=180)
-        assert process.returncode == 0, f"writer {name} failed: {err.decode(errors='replace')[-2000:]}"
+    _run_writers(store, session, url, [f"pg{i}" for i in range(8)], 25, tmp_path)
     frame = store.contributions_frame(session.id)
     assert len(frame) == 8 * 25 and frame["text"].is_unique
     assert store.version(session.id) > 8 * 25 * 1.2  # every submit, duplicates included, bumped it
