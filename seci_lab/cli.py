@@ -456,14 +456,8 @@ class PageGate:
         acquire = asyncio.ensure_future(self._semaphore.acquire())
         self.waiting += 1
         try:
-            first = True
-            while True:
-                if first:
-                    await keep_waiting(True)
-                    first = False
-                done, _ = await asyncio.wait({acquire}, timeout=_WAIT_HEARTBEAT_S)
-                if done:
-                    return
+            await keep_waiting(True)
+            while not (await asyncio.wait({acquire}, timeout=_WAIT_HEARTBEAT_S))[0]:
                 await keep_waiting(False)
         except BaseException:
             if acquire.done() and not acquire.cancelled() and acquire.exception() is None:

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from ..model import Contribution, Mode, normalize_text
+from ..model import Contribution, clean_participant, normalize_text
 from ..store.progress import SCHEMA as PROGRESS_SCHEMA
 from ..store.progress import SCHEMA_VERSION as PROGRESS_VERSION
 from ..store.progress import Progress, validate_progress_data
@@ -191,7 +191,7 @@ def check_learner_id(value: object) -> str:
 
 def _check_name(value: object) -> str:
     try:
-        return Contribution(participant=value, mode=Mode.SOCIALIZATION, text="x", round=1).participant
+        return clean_participant(value)
     except ValueError as error:
         raise SubmissionError(f"The learner's name is not valid: {error}") from None
 

@@ -8,6 +8,7 @@ from .contributions import (
     PARTICIPANT_MAX_CHARS,
     TEXT_MAX_CHARS,
     Contribution,
+    clean_participant,
     normalize_text,
 )
 from .exercises import (
@@ -54,6 +55,7 @@ __all__ = [
     "TEXT_MAX_CHARS",
     "TRAJECTORY_COLUMNS",
     "RubricScore",
+    "clean_participant",
     "normalize_text",
     "suggest_quality",
     "simulate_spiral",

@@ -13,6 +13,7 @@ __all__ = [
     "TEXT_MAX_CHARS",
     "PARTICIPANT_MAX_CHARS",
     "DEFAULT_QUALITY",
+    "clean_participant",
     "normalize_text",
 ]
 
@@ -36,6 +37,18 @@ def normalize_text(text: str) -> str:
         ch for ch in text if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) != "Cc"
     )
     return text.strip()
+
+
+def clean_participant(name: object) -> str:
+    """A participant's (or learner's) name, normalised; ValueError with what to change if unusable."""
+    if not isinstance(name, str):
+        raise ValueError("The participant must be a name or id (text).")
+    clean = normalize_text(name)
+    if not clean:
+        raise ValueError("The participant name is empty: enter a name or an id.")
+    if len(clean) > PARTICIPANT_MAX_CHARS:
+        raise ValueError(f"The participant name has {len(clean)} characters; the limit is {PARTICIPANT_MAX_CHARS}.")
+    return clean
 
 
 @dataclass(frozen=True)
@@ -70,17 +83,7 @@ class Contribution:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen dataclass: normalised values are set once here
-        if not isinstance(self.participant, str):
-            raise ValueError("The participant must be a name or id (text).")
-        participant = normalize_text(self.participant)
-        if not participant:
-            raise ValueError("The participant name is empty: enter a name or an id.")
-        if len(participant) > PARTICIPANT_MAX_CHARS:
-            raise ValueError(
-                f"The participant name has {len(participant)} characters; "
-                f"the limit is {PARTICIPANT_MAX_CHARS}."
-            )
-        set_(self, "participant", participant)
+        set_(self, "participant", clean_participant(self.participant))
         set_(self, "mode", Mode.parse(self.mode))
         if not isinstance(self.text, str):
             raise ValueError("The contribution text must be text.")

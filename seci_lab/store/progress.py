@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from ..escape import html_text
-from ..model import MODES, PARTICIPANT_MAX_CHARS, TEXT_MAX_CHARS, Contribution, Mode, normalize_text
+from ..model import MODES, PARTICIPANT_MAX_CHARS, TEXT_MAX_CHARS, Contribution, clean_participant, normalize_text
 from .engine import make_engine, read, write
 
 __all__ = [
@@ -176,7 +176,7 @@ class Progress:
 
         The name of every contribution already saved is updated too.
         """
-        clean = Contribution(participant=name, mode=Mode.SOCIALIZATION, text="x", round=1).participant
+        clean = clean_participant(name)
 
         def work(conn):
             conn.execute(update(learners).where(learners.c.id == self.learner_id).values(name=clean))
@@ -458,7 +458,7 @@ class Progress:
             except json.JSONDecodeError as error:
                 raise ValueError(f"The file is not valid JSON (line {error.lineno}, column {error.colno}: "
                                  f"{error.msg}). It may be cut short: download it again.") from None
-        learner, answers, contributions = _validate_export(data)
+        learner, answers, contributions = validate_progress_data(data)
 
         def work(conn):
             conn.execute(update(learners).where(learners.c.id == self.learner_id).values(
@@ -562,10 +562,6 @@ def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[
     ValueError
         With a message that says what is wrong.
     """
-    return _validate_export(data)
-
-
-def _validate_export(data: Any) -> tuple[dict, dict[str, str], list[tuple[str, Contribution]]]:
     if not isinstance(data, dict):
         raise ValueError("This is not a seci-lab export: the file must hold a JSON object.")
     if data.get("schema") != SCHEMA:
@@ -583,7 +579,7 @@ def _validate_export(data: Any) -> tuple[dict, dict[str, str], list[tuple[str, C
         raise ValueError("The file has no 'learner' section.")
     name = learner.get("name", DEFAULT_NAME)
     try:
-        name = Contribution(participant=name, mode="S", text="x", round=1).participant
+        name = clean_participant(name)
     except ValueError as error:
         raise ValueError(f"The learner's name in the file is not valid: {error}") from None
     round_ = learner.get("round", 1)
