@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 CLASS_DIR_ENV = "SECI_LAB_CLASS_DIR"
 INSTRUCTOR_KEY_ENV = "SECI_LAB_INSTRUCTOR_KEY"
-_CLASS_DB_ENV = "SECI_LAB_CLASS_DB"  # same name as seci_lab.store.classroom.CLASS_DB_ENV
 
 PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 SEARCH_MAX_CHARS = 200
