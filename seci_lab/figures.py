@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .escape import html_text, plotly_text, shorten
+from .escape import plotly_text, shorten
 from .model.modes import LEVELS, MODES, Mode
 
 __all__ = [

@@ -144,10 +144,9 @@ def _default_db_url() -> str:
 
 
 def _normalise_db(value: str | None) -> str:
-    if not value:
-        return _default_db_url()
-    value = value.strip()
-    return value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+    from .store.engine import database_url
+
+    return database_url(value) if value else _default_db_url()
 
 
 def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, func, insert, inspect, select
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ..classroom.submission import (
     MAX_SUBMISSION_BYTES,
@@ -30,7 +29,7 @@ from ..classroom.submission import (
     problem_row,
     parse_submission,
 )
-from .engine import make_engine, read, write
+from .engine import create_tables, database_url, make_engine, read, write
 
 __all__ = ["CLASS_DB_ENV", "ClassStore", "HandInReceipt", "class_store_url"]
 
@@ -54,13 +53,7 @@ class_submissions = Table(
 def class_store_url() -> str | None:
     """``$SECI_LAB_CLASS_DB`` as a SQLAlchemy URL (a plain path becomes a SQLite URL), or None."""
     value = os.environ.get(CLASS_DB_ENV, "").strip()
-    if not value:
-        return None
-    if "://" in value:
-        return value
-    from pathlib import Path
-
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    return database_url(value) if value else None
 
 
 @dataclass(frozen=True)
@@ -75,19 +68,6 @@ class HandInReceipt:
     learner_id: str
     handed_in_at: datetime
     stored_again: bool
-
-
-def _create_tables(engine: Engine) -> None:
-    """Create the table if missing; safe when many kernels open the store at once."""
-    for attempt in range(5):
-        if "class_submissions" in set(inspect(engine).get_table_names()):
-            return
-        try:
-            write(engine, lambda conn: metadata.create_all(conn, checkfirst=True))
-            return
-        except (OperationalError, ProgrammingError, IntegrityError):
-            time.sleep(0.05 * (attempt + 1))  # another process created it between check and create
-    metadata.create_all(engine, checkfirst=True)
 
 
 class ClassStore:
@@ -111,7 +91,7 @@ class ClassStore:
                              "(or hand in a submission file through the LMS).")
         self.url = url
         self.engine = make_engine(url)
-        _create_tables(self.engine)
+        create_tables(self.engine, metadata)
 
     def hand_in(self, data: dict) -> HandInReceipt:
         """Store a hand-in (validated completely first); the same submission id twice is stored once.

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Callable, Iterator, TypeVar
 
 import platformdirs
-from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-__all__ = ["DB_ENV", "default_url", "make_engine", "read", "write", "data_dir"]
+__all__ = ["DB_ENV", "create_tables", "database_url", "default_url", "make_engine", "read", "write", "data_dir"]
 
 #: Environment variable that overrides where the learner database lives (a path or a URL).
 DB_ENV = "SECI_LAB_DB"
@@ -41,12 +41,33 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("seci-lab", appauthor=False))
 
 
+def database_url(value: str) -> str:
+    """``value`` as a SQLAlchemy URL: a URL as given, a file path as a SQLite URL (absolute)."""
+    value = value.strip()
+    return value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
 def default_url() -> str:
     """``$SECI_LAB_DB`` (a SQLAlchemy URL or a file path), else a SQLite file in :func:`data_dir`."""
     value = os.environ.get(DB_ENV, "").strip()
     if value:
-        return value if "://" in value else f"sqlite:///{Path(value).expanduser().resolve()}"
+        return database_url(value)
     return f"sqlite:///{data_dir() / 'seci-lab.sqlite'}"
+
+
+def create_tables(engine: Engine, metadata: MetaData) -> None:
+    """Create the tables of ``metadata`` that are missing; safe when many kernels open a store at once."""
+    names = set(metadata.tables)
+    for attempt in range(5):
+        if names <= set(inspect(engine).get_table_names()):
+            return
+        try:
+            write(engine, lambda conn: metadata.create_all(conn, checkfirst=True))
+            return
+        except (OperationalError, ProgrammingError, IntegrityError):
+            # Another process created them between our check and create: look again.
+            time.sleep(0.05 * (attempt + 1))
+    metadata.create_all(engine, checkfirst=True)
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from ..escape import html_text
 from ..model import MODES, PARTICIPANT_MAX_CHARS, TEXT_MAX_CHARS, Contribution, clean_participant, normalize_text
-from .engine import make_engine, read, write
+from .engine import create_tables, make_engine, read, write
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -147,8 +147,7 @@ class Progress:
     def __init__(self, engine: Engine, profile: str = DEFAULT_PROFILE):
         self.engine = engine
         self.profile = _check_key(profile)
-        # under the write lock, so kernels opening a new database at once do not race
-        write(engine, lambda conn: metadata.create_all(conn))
+        create_tables(engine, metadata)  # kernels opening a new database at once do not race
         self._listeners: list[Callable[[], None]] = []
         self.learner_id = write(engine, self._ensure_learner)
 

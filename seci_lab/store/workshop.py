@@ -69,14 +69,13 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
-    inspect,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError
 
 from ..model import PARTICIPANT_MAX_CHARS, Contribution, Mode, normalize_text
-from .engine import make_engine, read, write
+from .engine import create_tables, make_engine, read, write
 
 if TYPE_CHECKING:  # imported by the frame methods only: participant kernels start faster without it
     import pandas as pd
@@ -480,7 +479,7 @@ class WorkshopStore:
         self.engine = engine
         self.max_per_minute = max_per_minute
         self.clock = clock
-        _create_tables(engine)
+        create_tables(engine, metadata)
 
     @classmethod
     def open(
@@ -1291,19 +1290,3 @@ class WorkshopStore:
             if pd.notna(row.source_cluster_id):
                 edges.append((f"contribution:{row.id}", f"cluster:{int(row.source_cluster_id)}", "draws on"))
         return pd.DataFrame(edges, columns=["source", "target", "relation"])
-
-
-def _create_tables(engine: Engine) -> None:
-    """Create missing tables; safe when many kernels open the store at once."""
-    names = set(metadata.tables)
-    for attempt in range(5):
-        existing = set(inspect(engine).get_table_names())
-        if names <= existing:
-            return
-        try:
-            write(engine, lambda conn: metadata.create_all(conn, checkfirst=True))
-            return
-        except (OperationalError, ProgrammingError, IntegrityError):
-            # Another process created them between our check and create: look again.
-            time.sleep(0.05 * (attempt + 1))
-    metadata.create_all(engine, checkfirst=True)
