@@ -53,6 +53,7 @@ __all__ = [
     "EXERCISES",
     "LEARNER_COLUMNS",
     "QUIZ_SET_SIZE",
+    "SEARCH_MAX_CHARS",
     "ClassData",
     "GradeScheme",
     "LearnerView",
@@ -61,6 +62,8 @@ __all__ = [
 
 #: Items in one quiz set of a lesson (the default ``n`` of ``seci_lab.ui.quiz.quiz_widget``).
 QUIZ_SET_SIZE = 6
+#: Longest search query (a phrase, not a document).
+SEARCH_MAX_CHARS = 200
 _MODE_LETTERS = tuple(m.value for m in MODES)
 _QUIZ_PREFIX = "quiz:"
 #: Labels of answers that belong to no mode exercise (keys the lessons save besides them).
@@ -585,14 +588,14 @@ class ClassData:
         Raises
         ------
         ValueError
-            The query is empty or longer than 200 characters.
+            The query is empty or longer than :data:`SEARCH_MAX_CHARS` characters.
         """
         columns = ["learner_id", "name", "where", "key", "label", "mode", "text"]
         if not isinstance(query, str) or not query.strip():
             raise ValueError("Type a word or phrase to search for.")
         query = query.strip()
-        if len(query) > 200:
-            raise ValueError("Search for at most 200 characters.")
+        if len(query) > SEARCH_MAX_CHARS:
+            raise ValueError(f"Search for at most {SEARCH_MAX_CHARS} characters.")
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a whole number from 1; got {limit!r}.")
         names = dict(zip(self.learners["learner_id"], self.learners["name"]))

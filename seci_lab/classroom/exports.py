@@ -35,13 +35,12 @@ the report (:func:`class_report_html`) is one offline HTML page with each chart 
 from __future__ import annotations
 
 import io
-import re
 from datetime import datetime, timezone
 
 import pandas as pd
 
-from ..escape import html_text, plotly_text, shorten
-from ..exports import defuse_cell, standalone_page
+from ..escape import html_text, plotly_text
+from ..exports import defuse_frame, excel_frame, standalone_page
 from ..model import MODES
 from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
 
@@ -52,9 +51,6 @@ FLAVORS = ("canvas", "moodle")
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_COLUMNS = ["ID number", "Email address", "Full name"]
 _POINTS_POSSIBLE = "Points Possible"
-_EXCEL_CELL_MAX = 32_767
-# Characters openpyxl refuses (control characters other than tab, newline, carriage return).
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _check_assignment(assignment: object) -> str:
@@ -126,38 +122,12 @@ def gradebook_csv(data: ClassData, flavor: str = "canvas", *, assignment: str = 
         An unknown flavour or an unusable assignment name.
     """
     frame = gradebook_frame(data, flavor, assignment=assignment, scheme=scheme)
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(defuse_cell)
+    frame = defuse_frame(frame)
     # No byte-order mark: LMS importers read plain UTF-8, and a BOM would stick to the first header.
     return frame.to_csv(index=False, lineterminator="\r\n", float_format="%.2f").encode("utf-8")
 
 
 # --- the workbook ------------------------------------------------------------------------------
-
-def _for_excel(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells defused and within Excel's limits; time zones dropped (Excel has none: UTC)."""
-    safe = frame.copy()
-    for column in safe.columns:
-        series = safe[column]
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            safe[column] = series.dt.tz_convert("UTC").dt.tz_localize(None)
-        elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            def clean(value: object) -> object:
-                if isinstance(value, datetime):
-                    return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-                if isinstance(value, (list, tuple)):
-                    value = " | ".join(str(v) for v in value)
-                if isinstance(value, str):
-                    value = _ILLEGAL_XLSX.sub("", value)
-                    if len(value) > _EXCEL_CELL_MAX - 1:
-                        value = shorten(value, _EXCEL_CELL_MAX - 1)
-                return defuse_cell(value)
-            safe[column] = series.map(clean)
-        elif series.dtype == "boolean":
-            safe[column] = series.astype(object).where(series.notna(), None)
-    return safe
-
 
 def _problems_frame(problems: pd.DataFrame | None) -> pd.DataFrame:
     if problems is None:
@@ -248,7 +218,7 @@ def class_workbook(data: ClassData, problems: pd.DataFrame | None = None) -> byt
     # writer, which matters for the contributions of a class of thousands.
     book = Workbook(write_only=True)
     for name in WORKBOOK_SHEETS:
-        frame = _for_excel(sheets[name])
+        frame = excel_frame(sheets[name])
         sheet = book.create_sheet(title=name[:31])
         sheet.freeze_panes = "A2"
         for n, column in enumerate(frame.columns, start=1):

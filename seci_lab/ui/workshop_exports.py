@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..escape import html_text
-from ..exports import defuse_cell, frame_csv
+from ..exports import excel_frame, frame_csv
 from ..model import simulate_spiral
 
 if TYPE_CHECKING:  # imported where a table is built: the participant page starts without pandas
@@ -40,19 +40,6 @@ def session_trajectory(store, session_id: int) -> pd.DataFrame:
 def _contributions(store, session_id: int) -> pd.DataFrame:
     frame = store.contributions_frame(session_id, include_hidden=True)
     return frame[[c for c in _EXPORT_COLUMNS if c in frame.columns]]
-
-
-def _naive(frame: pd.DataFrame) -> pd.DataFrame:
-    """Excel cannot hold time zones: UTC times without the zone, and formula-looking text defused."""
-    import pandas as pd
-
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
-            out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
-        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(defuse_cell)
-    return out
 
 
 def _clusters(store, session_id: int) -> pd.DataFrame:
@@ -96,7 +83,7 @@ def workshop_excel(store, session_id: int) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in sheets.items():
-            _naive(frame).to_excel(writer, sheet_name=name, index=False)
+            excel_frame(frame).to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
 
 
