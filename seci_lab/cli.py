@@ -323,24 +323,29 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def resolve_token(host: str, token: str | None) -> str:
+    """The access token for ``host``: the one given, or a new one off loopback; "" for loopback
+    without one. Raises :class:`UserError` for a token with surrounding spaces, or an empty
+    token where other computers can connect."""
+    if token is not None and token != token.strip():
+        raise UserError("The token must not start or end with spaces.")
+    if not is_loopback(host):
+        if token == "":
+            raise UserError(f"--host {host} lets other computers connect, so a token is required. "
+                            "Leave out --token to get one generated.")
+        token = token or generate_token()
+    return token or ""
+
+
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
     """Validate the parsed options into a :class:`ServeConfig` (raises :class:`UserError`)."""
     notebooks = _check_notebooks_dir(args.notebooks or default_notebooks_dir())
-    token = args.token
-    if token is not None and token != token.strip():
-        raise UserError("The token must not start or end with spaces.")
-    if not is_loopback(args.host):
-        if token == "":
-            raise UserError(
-                f"--host {args.host} lets other computers connect, so a token is required. "
-                "Leave out --token to get one generated."
-            )
-        token = token or generate_token()
+    token = resolve_token(args.host, args.token)
     return ServeConfig(
         notebooks=notebooks,
         host=args.host,
         port=args.port,
-        token=token or "",
+        token=token,
         open_browser=not args.no_browser,
         cull_idle_timeout=args.cull_idle_timeout,
         preheat=args.preheat,

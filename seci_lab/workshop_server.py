@@ -81,11 +81,6 @@ class WorkshopPlan:
         query = f"?token={self.token}" if self.token else ""
         return [f"http://{cli._url_host(h)}:{self.port}/{query}" for h in hosts]
 
-    def local_join_url(self) -> str:
-        host = "127.0.0.1" if cli._is_wildcard(self.host) else self.host
-        query = f"?token={self.token}" if self.token else ""
-        return f"http://{cli._url_host(host)}:{self.port}/{query}"
-
     def facilitator_url(self) -> str:
         return f"http://127.0.0.1:{self.facilitator_port}/"
 
@@ -154,13 +149,7 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
     facilitator_port = args.facilitator_port or (args.port + 1 if args.port < 65535 else args.port - 1)
     if facilitator_port == args.port:
         raise cli.UserError("--facilitator-port must differ from --port.")
-    token = args.token
-    if token is not None and token != token.strip():
-        raise cli.UserError("The token must not start or end with spaces.")
-    if not cli.is_loopback(args.host):
-        if token == "":
-            raise cli.UserError(f"--host {args.host} lets other computers connect, so a token is required.")
-        token = token or cli.generate_token()
+    token = cli.resolve_token(args.host, args.token)
     join_code = (args.join_code or "").strip() or None
     if args.resume and not args.key:
         raise cli.UserError("--resume needs the session's facilitator key: --key KEY (printed when it started).")
@@ -168,7 +157,7 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
     return WorkshopPlan(
         host=args.host, port=args.port, facilitator_port=facilitator_port,
         db_url=_normalise_db(args.db), facilitator_key="", join_code=join_code,
-        title=title, format=args.format, resume=args.resume, resume_key=args.key, token=token or "", open_browser=not args.no_browser,
+        title=title, format=args.format, resume=args.resume, resume_key=args.key, token=token, open_browser=not args.no_browser,
         cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
         concurrent_starts=args.concurrent_starts,
     )
