@@ -397,3 +397,12 @@ def test_the_classroom_package_loads_no_widgets_or_plotly():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_latest_finds_a_learner_whatever_the_case_or_unicode_form(tmp_path, progress):
+    # "é" typed as one code point at hand-in, as e + combining accent when asked: one learner.
+    import unicodedata
+
+    store = ClassStore(f"sqlite:///{tmp_path / 'class.db'}")
+    store.hand_in(build_submission(progress, "andré.m"))
+    assert store.latest(unicodedata.normalize("NFD", " ANDRÉ.M ")) is not None

@@ -50,6 +50,7 @@ __all__ = [
     "assemble_load",
     "build_submission",
     "check_learner_id",
+    "learner_key",
     "load_files",
     "load_folder",
     "parse_submission",
@@ -187,6 +188,11 @@ def check_learner_id(value: object) -> str:
     if len(clean) > LEARNER_ID_MAX_CHARS:
         raise SubmissionError(f"The learner id has {len(clean)} characters; the limit is {LEARNER_ID_MAX_CHARS}.")
     return clean
+
+
+def learner_key(learner_id: str) -> str:
+    """How learner ids are compared (a learner is one person whatever the case or Unicode form)."""
+    return unicodedata.normalize("NFC", learner_id).strip().casefold()
 
 
 def _check_name(value: object) -> str:
@@ -489,7 +495,7 @@ def assemble_load(parsed: list[Submission], problems: list[dict], files: int) ->
         by_id[sub.submission_id] = sub
     by_learner: dict[str, list[Submission]] = {}
     for sub in by_id.values():
-        by_learner.setdefault(sub.learner_id.casefold(), []).append(sub)
+        by_learner.setdefault(learner_key(sub.learner_id), []).append(sub)
     kept = []
     for subs in by_learner.values():
         subs.sort(key=lambda s: (s.handed_in_at, position[id(s)]), reverse=True)
@@ -505,7 +511,7 @@ def assemble_load(parsed: list[Submission], problems: list[dict], files: int) ->
             problems.append(problem_row(sub.source, sub.learner_id,
                                         f"An older 'My work' file ({sub.migrated_from}), not a hand-in: read as one, "
                                         "with the learner id taken from the file name.", MIGRATED))
-    kept.sort(key=lambda s: (s.learner_id.casefold(), s.learner_id))
+    kept.sort(key=lambda s: (learner_key(s.learner_id), s.learner_id))
     return ClassLoad(submissions=kept, problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS), files=files)
 
 

@@ -26,8 +26,9 @@ from ..classroom.submission import (
     ClassLoad,
     SubmissionError,
     assemble_load,
-    problem_row,
+    learner_key,
     parse_submission,
+    problem_row,
 )
 from .engine import create_tables, database_url, make_engine, read, write
 
@@ -114,7 +115,7 @@ class ClassStore:
                 return True
             conn.execute(insert(class_submissions).values(
                 submission_id=submission.submission_id, learner_id=submission.learner_id,
-                learner_key=submission.learner_id.casefold(), handed_in_at=when,
+                learner_key=learner_key(submission.learner_id), handed_in_at=when,
                 stored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=encoded))
             return False
 
@@ -150,7 +151,7 @@ class ClassStore:
     def latest(self, learner_id: str) -> datetime | None:
         """When ``learner_id`` last handed in, or None."""
         query = select(func.max(class_submissions.c.handed_in_at)).where(
-            class_submissions.c.learner_key == learner_id.strip().casefold())
+            class_submissions.c.learner_key == learner_key(learner_id))
         with read(self.engine) as conn:
             value = conn.execute(query).scalar_one()
         return datetime.fromisoformat(value) if value else None
