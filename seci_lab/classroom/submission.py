@@ -262,12 +262,15 @@ def _content(data: dict, name: str) -> tuple[int, dict[str, dict], tuple[Contrib
 
 # --- parsing -----------------------------------------------------------------------------------
 
+def _too_large(size: int) -> str:
+    return f"The file is {size / 1e6:.1f} MB; a hand-in is at most {MAX_SUBMISSION_BYTES / 1e6:.0f} MB."
+
+
 def _decode(data: bytes | str | dict) -> Any:
     if isinstance(data, (bytes, bytearray, memoryview)):
         raw = bytes(data)
         if len(raw) > MAX_SUBMISSION_BYTES:
-            raise SubmissionError(f"The file is {len(raw) / 1e6:.1f} MB; a hand-in is at most "
-                                  f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB.", "too large")
+            raise SubmissionError(_too_large(len(raw)), "too large")
         if not raw.strip():
             raise SubmissionError("The file is empty.", "malformed")
         try:
@@ -550,8 +553,7 @@ def _zip_members(raw: bytes, name: str, problems: list[dict]) -> list[tuple[str,
     for info in members:
         source = f"{name}/{info.filename}"
         if info.file_size > MAX_SUBMISSION_BYTES:
-            out.append((source, None, f"The file is {info.file_size / 1e6:.1f} MB; a hand-in is at most "
-                                      f"{MAX_SUBMISSION_BYTES / 1e6:.0f} MB."))
+            out.append((source, None, _too_large(info.file_size)))
             continue
         try:
             with archive.open(info) as member:
@@ -618,47 +620,38 @@ def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = 
     """
     folder = Path(path).expanduser()
     if not folder.is_dir():
-        return ClassLoad([], pd.DataFrame([problem_row(str(path), "", "This folder does not exist (or is not a folder).")],
-                                          columns=PROBLEM_COLUMNS))
+        return _nothing_in(path, "This folder does not exist (or is not a folder).")
     candidates = _hand_in_files(folder)
     if candidates is None:
-        return ClassLoad([], pd.DataFrame([problem_row(
-            str(path), "", f"This folder holds more than {MAX_FOLDER_ENTRIES:,} files and folders, so it is not "
-                           "a class's hand-ins: choose the folder you put the hand-ins (or the LMS zip) in.")],
-            columns=PROBLEM_COLUMNS))
+        return _nothing_in(path, f"This folder holds more than {MAX_FOLDER_ENTRIES:,} files and folders, so it is "
+                                 "not a class's hand-ins: choose the folder you put the hand-ins (or the LMS zip) in.")
     if not candidates:
-        return ClassLoad([], pd.DataFrame([problem_row(str(path), "", "No hand-in files (*.json or *.zip) in this folder.")],
-                                          columns=PROBLEM_COLUMNS))
-    too_big: list[dict] = []
-
-    def files() -> Iterable[tuple[str, bytes]]:
-        for p in candidates:
-            name = p.relative_to(folder).as_posix()
-            limit = MAX_SUBMISSION_BYTES * (50 if p.suffix.lower() == ".zip" else 1)
-            try:
-                size = p.stat().st_size
-                if size > limit:
-                    too_big.append(problem_row(name, "", f"The file is {size / 1e6:.1f} MB; a hand-in is at "
-                                                         f"most {MAX_SUBMISSION_BYTES / 1e6:.0f} MB."))
-                    yield name, None
-                    continue
-                yield name, p.read_bytes()
-            except OSError as error:
-                too_big.append(problem_row(name, "", f"Could not be read ({error.strerror})."))
-                yield name, None
-
-    readable = [(n, b) for n, b in files() if b is not None]
-    total = len(candidates)
-    offset = total - len(readable)
+        return _nothing_in(path, "No hand-in files (*.json or *.zip) in this folder.")
+    readable: list[tuple[str, bytes]] = []
+    unread: list[dict] = []
+    for p in candidates:
+        name = p.relative_to(folder).as_posix()
+        limit = MAX_SUBMISSION_BYTES * (50 if p.suffix.lower() == ".zip" else 1)
+        try:
+            size = p.stat().st_size
+            if size > limit:
+                unread.append(problem_row(name, "", _too_large(size)))
+            else:
+                readable.append((name, p.read_bytes()))
+        except OSError as error:
+            unread.append(problem_row(name, "", f"Could not be read ({error.strerror})."))
 
     def report(done: int, _total: int) -> None:
-        if progress is not None:
-            progress(done + offset, total)
+        progress(done + len(unread), len(candidates))
 
-    result = load_files(readable, report if progress is not None else None) if readable else \
-        ClassLoad([], pd.DataFrame(columns=PROBLEM_COLUMNS), 0)
-    if too_big:
-        result.problems = pd.concat([pd.DataFrame(too_big, columns=PROBLEM_COLUMNS), result.problems],
+    result = load_files(readable, report if progress is not None else None) if readable else assemble_load([], [], 0)
+    if unread:
+        result.problems = pd.concat([pd.DataFrame(unread, columns=PROBLEM_COLUMNS), result.problems],
                                     ignore_index=True)
-        result.files += len(too_big)
+        result.files += len(unread)
     return result
+
+
+def _nothing_in(path: str | Path, reason: str) -> ClassLoad:
+    """An empty class with one problem: why nothing was loaded from ``path``."""
+    return assemble_load([], [problem_row(str(path), "", reason)], 0)
