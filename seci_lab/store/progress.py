@@ -277,9 +277,13 @@ class Progress:
         write(self.engine, lambda conn: self._upsert_contribution(conn, contribution, source_key))
         self._notify()
 
+    @staticmethod
+    def _row_values(c: Contribution) -> dict:
+        return dict(participant=c.participant, mode=c.mode.value, text=c.text, round=c.round,
+                    quality=c.quality, updated_at=_now())
+
     def _upsert_contribution(self, conn, c: Contribution, source_key: str) -> None:
-        values = dict(participant=c.participant, mode=c.mode.value, text=c.text, round=c.round,
-                      quality=c.quality, updated_at=_now())
+        values = self._row_values(c)
         row = conn.execute(select(contributions_table.c.id).where(
             contributions_table.c.learner_id == self.learner_id,
             contributions_table.c.source_key == source_key)).first()
@@ -361,9 +365,7 @@ class Progress:
                 else:
                     key = f"spiral:{uuid.uuid4().hex}"
                     conn.execute(insert(contributions_table).values(
-                        learner_id=self.learner_id, source_key=key, position=position,
-                        participant=c.participant, mode=c.mode.value, text=c.text, round=c.round,
-                        quality=c.quality, updated_at=_now()))
+                        learner_id=self.learner_id, source_key=key, position=position, **self._row_values(c)))
 
         write(self.engine, work)
         self._notify()
