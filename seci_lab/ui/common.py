@@ -10,7 +10,7 @@ import ipywidgets as widgets
 
 from ..escape import html_text
 
-__all__ = ["Message", "count", "safe_callback"]
+__all__ = ["Message", "count", "safe_callback", "uploaded_files"]
 
 log = logging.getLogger("seci_lab.ui")
 
@@ -49,6 +49,22 @@ class Message(widgets.HTML):
 def count(n: int, word: str) -> str:
     """``n`` and ``word``, plural unless ``n`` is 1: "1 file", "3 files"."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def uploaded_files(value) -> list[tuple[str, bytes]]:
+    """The ``(name, bytes)`` of each file in a FileUpload ``value`` (ipywidgets 8).
+
+    The value comes from the page, so it is checked: an item that is not an uploaded file
+    raises ValueError with a message for the person, as a forged one would.
+    """
+    files = []
+    for item in value or ():
+        if not isinstance(item, dict) or "content" not in item:
+            raise ValueError("The file could not be read: choose it again.")
+        content = item["content"]
+        data = content.tobytes() if isinstance(content, memoryview) else bytes(content)
+        files.append((str(item.get("name", "the file")), data))
+    return files
 
 
 def safe_callback(message: Callable[[], Message]) -> Callable:

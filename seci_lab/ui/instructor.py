@@ -25,7 +25,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..escape import html_text
-from .common import Message, count, safe_callback
+from .common import Message, count, safe_callback, uploaded_files
 from .download import DownloadButton
 
 __all__ = [
@@ -454,15 +454,10 @@ class InstructorPage(widgets.VBox):
                                  "(it is a folder on the computer running the dashboard).")
             return load_folder(path, progress=self._on_progress), f"the folder {text}"
         if source == "upload":
-            files = []
-            total = 0
-            for item in self.upload.value:
-                content = bytes(item["content"])
-                total += len(content)
-                if total > UPLOAD_MAX_BYTES:
-                    raise ValueError(f"The uploaded files are over {UPLOAD_MAX_BYTES // 2**20} MB together: "
-                                     "put them in a folder on the server and load that folder instead.")
-                files.append((str(item["name"]), content))
+            files = uploaded_files(self.upload.value)
+            if sum(len(data) for _, data in files) > UPLOAD_MAX_BYTES:
+                raise ValueError(f"The uploaded files are over {UPLOAD_MAX_BYTES // 2**20} MB together: "
+                                 "put them in a folder on the server and load that folder instead.")
             if not files:
                 raise ValueError("Choose the hand-in files (or a zip) first, then press “Load the class”.")
             return load_files(files, progress=self._on_progress), count(len(files), "uploaded file")

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from ..escape import shorten
 from ..store.progress import MAX_IMPORT_BYTES, Progress
-from .common import Message, safe_callback
+from .common import Message, safe_callback, uploaded_files
 from .download import DownloadButton
 
 __all__ = ["MyWork", "my_work"]
@@ -19,17 +19,12 @@ __all__ = ["MyWork", "my_work"]
 
 def _upload_content(value) -> tuple[str, bytes]:
     """The (name, bytes) of the one uploaded file in a FileUpload ``value`` (ipywidgets 8)."""
-    files = list(value or ())
+    files = uploaded_files(value)
     if not files:
         raise ValueError("Choose your seci-lab .json file first, then press Import.")
     if len(files) > 1:
         raise ValueError("Choose one file at a time.")
-    item = files[0]
-    if not isinstance(item, dict) or "content" not in item:
-        raise ValueError("The file could not be read: choose it again.")
-    name = str(item.get("name", "the file"))
-    content = item["content"]
-    data = content.tobytes() if isinstance(content, memoryview) else bytes(content)
+    name, data = files[0]
     if len(data) > MAX_IMPORT_BYTES:
         raise ValueError(f"{shorten(name, 60)} is {len(data) / 1e6:.1f} MB; a seci-lab export is at most "
                          f"{MAX_IMPORT_BYTES / 1e6:.0f} MB.")
