@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,10 +36,8 @@ from voila_testing import (  # noqa: E402
     INTERACTIVE_SELECTOR,
     VoilaServer,
     _is_kernel,
-    _seci_lab_command,
-    free_port,
-    isolated_env,
     launch_chromium,
+    start_workshop,
 )
 
 PAGES_PER_BROWSER = 8
@@ -82,28 +79,13 @@ def bare_kernel_rss() -> float:
         manager.shutdown_kernel(now=True)
 
 
-def start_workshop(root: Path, extra: list[str]) -> tuple[VoilaServer, str]:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "cwd").mkdir(exist_ok=True)
-    port, fport = free_port(), free_port()
-    out, err = root / "out", root / "err"
-    cmd = [*_seci_lab_command(), "workshop", "--no-browser", "--port", str(port), "--facilitator-port", str(fport),
-           "--db", str(root / "ws.sqlite"), *extra]
-    with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        process = subprocess.Popen(cmd, cwd=root / "cwd", env=isolated_env(root), stdout=stdout, stderr=stderr)
-    server = VoilaServer(f"http://127.0.0.1:{port}/", port, process, root, out, err)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        text = server.output()
-        ready = "Join code:" in text and ("--no-preheat" in extra or "Kernel pool of workshop_participant" in text)
-        if ready:
-            time.sleep(2)  # let the pool's kernel finish its notebook
-            return server, server.url
-        if process.poll() is not None:
-            raise RuntimeError(server.output())
-        time.sleep(0.3)
-    server.stop()
-    raise RuntimeError("the workshop did not start:\n" + server.output())
+def start_room(root: Path, extra: list[str]) -> tuple[VoilaServer, str]:
+    """A workshop whose kernel pool (unless --no-preheat) is ready."""
+    pooled = "--no-preheat" not in extra
+    server, _ = start_workshop(root, ["--db", str(root / "ws.sqlite"), *extra], timeout=180,
+                               ready=lambda text: not pooled or "Kernel pool of workshop_participant" in text)
+    time.sleep(2)  # let the pool's kernel finish its notebook
+    return server, server.url
 
 
 def participant_kernels(server: VoilaServer) -> list:
@@ -181,7 +163,7 @@ def main(argv=None) -> int:
         browser = browsers[0]
         try:
             for name in args.configs:
-                server, url = start_workshop(Path(tmp) / name, CONFIGS[name])
+                server, url = start_room(Path(tmp) / name, CONFIGS[name])
                 try:
                     times = arrival(browsers, url, args.pages, args.timeout, args.stagger)
                     if kernel_rss is None:

@@ -11,14 +11,13 @@ console errors.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 
-from voila_testing import ConsoleRecord, VoilaServer, _seci_lab_command, free_port, isolated_env, wait_for_voila
+from voila_testing import ConsoleRecord, start_workshop, wait_for_voila
 
 pytestmark = pytest.mark.browser
 
@@ -36,26 +35,12 @@ def _status(url: str) -> int:
 @pytest.fixture(scope="module")
 def workshop(tmp_path_factory):
     root = tmp_path_factory.mktemp("workshop")
-    (root / "cwd").mkdir()
-    port, facilitator_port = free_port(), free_port()
-    out, err = root / "workshop.out", root / "workshop.err"
-    cmd = [*_seci_lab_command(), "workshop", "--no-browser", "--port", str(port),
-           "--facilitator-port", str(facilitator_port), "--db", str(root / "data" / "ws.sqlite"),
-           "--title", "Browser test"]
-    with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        process = subprocess.Popen(cmd, cwd=root / "cwd", env=isolated_env(root), stdout=stdout, stderr=stderr)
-    server = VoilaServer(f"http://127.0.0.1:{port}/", port, process, root, out, err)
+    server, facilitator_port = start_workshop(root, ["--db", str(root / "data" / "ws.sqlite"), "--title", "Browser test"])
     try:
-        deadline = time.monotonic() + 120
-        while "Join code:" not in out.read_text() and time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"seci-lab workshop exited with {process.returncode}:\n{server.output()}")
-            time.sleep(0.3)
-        text = out.read_text()
-        assert "Join code:" in text, server.output()
+        text = server.stdout_path.read_text()
         code = re.search(r"Join code:\s+(\S+)", text).group(1)
         assert f"http://127.0.0.1:{facilitator_port}/" in text
-        yield {"server": server, "code": code, "join": f"http://127.0.0.1:{port}/",
+        yield {"server": server, "code": code, "join": server.url,
                "facilitator": f"http://127.0.0.1:{facilitator_port}/", "output": text}
     finally:
         server.stop()

@@ -31,6 +31,7 @@ __all__ = [
     "launch_chromium",
     "page_errors",
     "start_server",
+    "start_workshop",
     "wait_for_interactive",
     "wait_for_voila",
 ]
@@ -236,6 +237,35 @@ def start_server(
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"seci-lab serve did not come up within {timeout:.0f} s:\n{server.output()}")
+
+
+def start_workshop(root: Path, extra_args: Sequence[str] = (), timeout: float = 120.0,
+                   ready=None) -> tuple[VoilaServer, int]:
+    """Start ``seci-lab workshop --no-browser`` from an empty working directory under ``root``.
+
+    Waits until the join code is printed (and ``ready(output)`` is true, if given). Returns the
+    participant server and the facilitator's port; raises RuntimeError with the output when
+    the workshop does not come up.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "cwd").mkdir(exist_ok=True)
+    port, facilitator_port = free_port(), free_port()
+    out, err = root / "workshop.out", root / "workshop.err"
+    cmd = [*_seci_lab_command(), "workshop", "--no-browser", "--port", str(port),
+           "--facilitator-port", str(facilitator_port), *extra_args]
+    with open(out, "wb") as stdout, open(err, "wb") as stderr:
+        process = subprocess.Popen(cmd, cwd=root / "cwd", env=isolated_env(root), stdout=stdout, stderr=stderr)
+    server = VoilaServer(f"http://127.0.0.1:{port}/", port, process, root, out, err)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = server.output()
+        if "Join code:" in text and (ready is None or ready(text)):
+            return server, facilitator_port
+        if process.poll() is not None:
+            raise RuntimeError(f"seci-lab workshop exited with {process.returncode}:\n{server.output()}")
+        time.sleep(0.3)
+    server.stop()
+    raise RuntimeError(f"seci-lab workshop did not come up within {timeout:.0f} s:\n{server.output()}")
 
 
 def _answers(port: int) -> bool:
