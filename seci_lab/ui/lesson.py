@@ -193,8 +193,7 @@ def critiques_lesson(progress=None) -> widgets.Widget:
     ``progress`` is a :class:`seci_lab.store.progress.Progress` (default: the learner's own).
     If the store cannot be opened, the page still works and says its work is not saved.
     """
-    from .handin import hand_in_panel
-    from .lessons import QUIZ_PREFIX, open_learner_progress
+    from .lessons import open_learner_progress, quiz_persistence, work_panel
     from .quiz import quiz_widget
 
     if progress is None:
@@ -205,17 +204,12 @@ def critiques_lesson(progress=None) -> widgets.Widget:
     def save_reflection(text: str) -> None:
         progress.save_answer(REFLECTION_KEY, {"text": text})
 
-    def save_quiz_answer(item_id: str, record: dict) -> None:
-        progress.save_answer(QUIZ_PREFIX + item_id, record)
-
+    save_quiz_answer, answered = quiz_persistence(progress)
     saved = (progress.answer(REFLECTION_KEY) or {}).get("text")
-    answered = {k[len(QUIZ_PREFIX):]: v for k, v in progress.answers(prefix=QUIZ_PREFIX).items()}
     page = critiques_page(on_save=save_reflection, saved=saved if isinstance(saved, str) else None,
                           on_answer=save_quiz_answer, answered=answered)
     review = quiz_widget("general", on_answer=save_quiz_answer, answered=answered)
-    handin = hand_in_panel(progress)
-    handin_box = widgets.Accordion(children=[handin], titles=("Hand in to your instructor",))
-    handin_box.selected_index = None
+    handin_box, handin = work_panel(progress, my_work_too=False)
     whole = widgets.VBox([
         page,
         widgets.HTML("<h2>Course review</h2><p>Before you go: a quiz across the whole course "

@@ -21,7 +21,8 @@ from .common import Message
 from .handin import hand_in_panel
 from .mywork import my_work
 
-__all__ = ["EXERCISES", "LessonRecap", "lesson_page", "spiral_page", "exercises_for", "open_learner_progress"]
+__all__ = ["EXERCISES", "LessonRecap", "lesson_page", "spiral_page", "exercises_for", "open_learner_progress",
+           "quiz_persistence", "work_panel"]
 
 log = logging.getLogger("seci_lab.ui")
 
@@ -61,6 +62,27 @@ def open_learner_progress() -> tuple[Progress | None, Message | None]:
         message.show("error", f"Your work cannot be saved on this computer right now ({shorten(str(error), 200)}). "
                      "Set SECI_LAB_DB to a writable file and reopen the page.")
         return None, message
+
+
+def quiz_persistence(progress: Progress) -> tuple[Callable[[str, dict], None], dict[str, dict]]:
+    """What a quiz widget needs to save its answers in ``progress`` and restore them:
+    ``(on_answer, answered)`` (quiz answers are saved under ``quiz:<item id>``)."""
+    def save_quiz_answer(item_id: str, record: dict) -> None:
+        progress.save_answer(QUIZ_PREFIX + item_id, record)
+
+    answered = {k[len(QUIZ_PREFIX):]: v for k, v in progress.answers(prefix=QUIZ_PREFIX).items()}
+    return save_quiz_answer, answered
+
+
+def work_panel(progress: Progress, *, my_work_too: bool = True) -> tuple[widgets.Accordion, widgets.Widget]:
+    """The closed accordion at the end of a page: "My work" (unless ``my_work_too`` is False) and
+    "Hand in to your instructor". Returns it and the hand-in form."""
+    handin = hand_in_panel(progress)
+    panels = [(my_work(progress), "My work: download or import")] if my_work_too else []
+    panels.append((handin, "Hand in to your instructor"))
+    accordion = widgets.Accordion(children=[w for w, _ in panels], titles=tuple(t for _, t in panels))
+    accordion.selected_index = None
+    return accordion, handin
 
 
 def _heading(text: str) -> widgets.HTML:
@@ -124,17 +146,11 @@ def lesson_page(mode: Mode | str, progress: Progress | None = None) -> widgets.W
         if progress is None:
             return widgets.VBox([problem, intro, _heading("Quiz"), quiz_widget(mode.value)])
 
-    def save_quiz_answer(item_id: str, record: dict) -> None:
-        progress.save_answer(QUIZ_PREFIX + item_id, record)
-
-    answered = {k[len(QUIZ_PREFIX):]: v for k, v in progress.answers(prefix=QUIZ_PREFIX).items()}
+    save_quiz_answer, answered = quiz_persistence(progress)
     exercises = exercises_for(mode, progress)
     quiz = quiz_widget(mode.value, on_answer=save_quiz_answer, answered=answered)
     recap = LessonRecap(mode, progress)
-    handin = hand_in_panel(progress)
-    work = widgets.Accordion(children=[my_work(progress), handin],
-                             titles=("My work: download or import", "Hand in to your instructor"))
-    work.selected_index = None
+    work, handin = work_panel(progress)
     page = widgets.VBox([
         intro,
         _heading("Exercises"), exercises,
@@ -171,10 +187,7 @@ def spiral_page(progress: Progress | None = None) -> widgets.Widget:
 
     lab = spiral_lab(contributions=saved, on_change=save_spiral, round=progress.round)
     lab.participant.value = progress.name
-    handin = hand_in_panel(progress)
-    work = widgets.Accordion(children=[my_work(progress), handin],
-                             titles=("My work: download or import", "Hand in to your instructor"))
-    work.selected_index = None
+    work, handin = work_panel(progress)
     page = widgets.VBox([lab, work], layout=widgets.Layout(width="100%"))
     page.lab, page.progress, page.handin = lab, progress, handin
     return page
