@@ -7,7 +7,31 @@ only when first used, so ``import seci_lab.model`` never pulls in a GUI library.
 
 from __future__ import annotations
 
-from .model import Contribution, Level, Mode, MODES, SpiralParams, simulate_spiral
+import importlib.util
+import sys
+
+
+def _prefer_fast_iri_syntax() -> None:
+    """Let jsonschema use ``rfc3987_syntax2`` where it would import ``rfc3987_syntax``.
+
+    Every Plotly ``FigureWidget`` imports nbformat, hence jsonschema, whose format checkers
+    import ``rfc3987_syntax``; that module builds a Lark parser at import time, about 0.7-2 s of
+    every dashboard kernel's start (plotly.py#4856, jsonschema#1428). ``rfc3987_syntax2`` is
+    the maintained fork from the jsonschema organisation with the same ``is_valid_syntax`` API;
+    it builds its parser on first use. Registering it under the old name before anything imports
+    jsonschema keeps jsonschema's ``iri`` check and removes the cost. Nothing changes when the
+    old module is already loaded or the fork is not installed.
+    """
+    if "rfc3987_syntax" in sys.modules or importlib.util.find_spec("rfc3987_syntax2") is None:
+        return
+    import rfc3987_syntax2
+
+    sys.modules["rfc3987_syntax"] = rfc3987_syntax2
+
+
+_prefer_fast_iri_syntax()
+
+from .model import Contribution, Level, Mode, MODES, SpiralParams, simulate_spiral  # noqa: E402
 
 __version__ = "0.1.0"
 
