@@ -399,3 +399,66 @@ def test_content_stays_pure():
             "bad = [m for m in ('ipywidgets', 'plotly', 'sqlalchemy') if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- facts corrected after the content review (issue 11) --------------------------------
+def _lesson_text(mode: str) -> str:
+    lesson = load_lesson(mode)
+    return " ".join([*lesson.goals, *lesson.explanation, *lesson.case.paragraphs, *lesson.recap])
+
+
+def _critiques_text() -> str:
+    c = load_critiques()
+    return " ".join([*c.intro, *(p for s in c.sections for p in s.paragraphs), *c.reply])
+
+
+def test_the_origin_of_the_model_is_told_in_the_right_order():
+    gourlay = " ".join(next(s for s in load_critiques().sections if s.id == "gourlay").paragraphs)
+    # the modes came first, from case studies; the survey tested them afterwards
+    assert gourlay.index("case studies") < gourlay.index("questionnaire")
+    assert "confirmatory factor analysis" in gourlay and "105" in gourlay
+    assert "Nonaka, Byosiere, Borucki & Konno (1994)" in gourlay
+    for origin in ("Nonaka 1990", "Nonaka 1991", "Nonaka & Kenney 1991"):
+        assert origin in gourlay
+
+
+def test_home_bakery_dates_and_claims_are_attributed():
+    story = " ".join(load_lesson("S").case.paragraphs)
+    assert "late 1980s" not in story and "mid-1980s" in story and "March 1987" in story
+    # "the first" is Nonaka's claim, and a rival came out at about the same time
+    assert "Nonaka presents" in story and "Funai" in story
+    assert "the first fully automatic" not in story
+
+
+def test_the_twisting_stretch_is_named_one_way_and_never_embellished():
+    from seci_lab.content.exercises import load_exercises
+
+    texts = [_lesson_text(m.value) for m in MODES]
+    for mode in MODES:
+        ex = load_exercises(mode)
+        texts += [ex.intro] + [" ".join([f.prompt, f.placeholder, *f.hints]) for f in ex.fields]
+    whole = " ".join(texts)
+    assert "twisting stretch" in whole
+    assert whole.count("twist") == whole.count("twisting stretch")
+    assert "paddle" not in whole  # the invented "baker's hands vs the machine's paddle" comparison
+
+
+def test_claims_are_worded_as_the_sources_word_them():
+    externalization = _lesson_text("E")
+    assert "the quintessential" not in externalization and "a quintessential" in externalization
+    hardest = next(p for p in load_lesson("E").explanation if "most difficult" in p)
+    assert "Dalkir (2005)" in hardest
+    ge = next(p for p in load_lesson("I").case.paragraphs if "Answer Center" in p)
+    assert "telephone operators" in ge and "development team" in ge
+    # writing about a shared experience is already a small externalization
+    assert "small externalization" in _lesson_text("S")
+    # the spiral's rise is not the phase "cross-leveling"
+    rise = next(p for p in load_lesson("I").explanation if "ontological levels" in p)
+    assert "which Nonaka & Takeuchi call cross-leveling" not in rise and "five phases" in rise
+
+
+def test_critique_references_are_complete():
+    sources = " ".join(load_critiques().sources)
+    assert "Management Learning, 43(2), 199-215" in sources
+    assert "International Business Review, 3(4), 337-351" in sources
+    assert "(Glisby & Holden 2003, pp. 29-36)" in _critiques_text()
