@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import html
 
+# shorten lives in the model (the model shortens texts too); it is offered here beside the escapes
+from .model.contributions import shorten
+
 __all__ = ["html_text", "plotly_text", "shorten"]
 
 
@@ -31,9 +34,3 @@ def plotly_text(text: object, limit: int | None = None) -> str:
     escaped = html.escape(raw, quote=True).replace("&quot;", "&#34;").replace("$", "&#36;")
     return escaped.replace("\n", "<br>")
 
-
-def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - 1)].rstrip() + "…"

@@ -43,6 +43,7 @@ from ..content import load_questions
 from ..content.exercises import load_exercises
 from ..escape import shorten
 from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral, suggest_quality
+from ..model.work import BOARD_KEY, QUIZ, REFLECTION_KEY, SELF_KEY, answer_key, key_mode, parse_key
 
 if TYPE_CHECKING:  # the loader (engineer A's module) is needed only for type hints
     from .submission import Submission
@@ -65,9 +66,8 @@ QUIZ_SET_SIZE = 6
 #: Longest search query (a phrase, not a document).
 SEARCH_MAX_CHARS = 200
 _MODE_LETTERS = tuple(m.value for m in MODES)
-_QUIZ_PREFIX = "quiz:"
 #: Labels of answers that belong to no mode exercise (keys the lessons save besides them).
-_OTHER_LABELS = {"reflection:critiques": "Reflection on the critiques"}
+_OTHER_LABELS = {REFLECTION_KEY: "Reflection on the critiques"}
 
 LEARNER_COLUMNS = ["learner_id", "name", "email", "course", "handed_in_at", "round", "answers",
                    "contributions", "source", "migrated_from"]
@@ -81,11 +81,11 @@ def _exercise_catalogue() -> dict[str, tuple[str, str]]:
     catalogue: dict[str, tuple[str, str]] = {}
     for mode in MODES:
         for f in load_exercises(mode).fields:
-            catalogue[f"{mode.value}.{f.key}"] = (mode.value, f.label)
+            catalogue[answer_key(mode, f.key)] = (mode.value, f.label)
         if mode is Mode.COMBINATION:
-            catalogue["C.board"] = ("C", "Card board")
+            catalogue[BOARD_KEY] = (mode.value, "Card board")
         if mode is Mode.INTERNALIZATION:
-            catalogue["I.self"] = ("I", "Self-assessment")
+            catalogue[SELF_KEY] = (mode.value, "Self-assessment")
     return catalogue
 
 
@@ -96,9 +96,11 @@ _EXERCISES_PER_MODE = {m: sum(1 for mode, _ in EXERCISES.values() if mode == m) 
 
 def exercise_key(key: str) -> str | None:
     """The exercise an answer key belongs to (``"I.log.2026-11-28"`` -> ``"I.log"``), or ``None``."""
-    if key.startswith("I.log."):
-        return "I.log"
-    return key if key in EXERCISES else None
+    try:
+        exercise = parse_key(key).exercise
+    except ValueError:
+        return None
+    return exercise if exercise in EXERCISES else None
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,12 @@ def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Q
     text = record.get("text")
     text = text if isinstance(text, str) else ""
     quality = _number(record.get("quality"))
-    if key.startswith(_QUIZ_PREFIX):
-        item_id = key[len(_QUIZ_PREFIX):]
+    try:
+        parsed = parse_key(key)
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.kind == QUIZ:
+        item_id = parsed.name
         question = bank.get(item_id)
         lesson = record.get("lesson")
         if not isinstance(lesson, str) or not lesson:
@@ -188,15 +194,13 @@ def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Q
                 correct if isinstance(correct, bool) else None, _number(record.get("score")),
                 "", item_id, _answer_json(record.get("answer")), _whole(record.get("attempts")),
                 _whole(record.get("hints_used")), _whole(record.get("round")))
-    exercise = exercise_key(key)
-    if exercise is not None:
+    exercise = parsed.exercise if parsed is not None else None
+    if exercise in EXERCISES:
         mode, label = EXERCISES[exercise]
         kind = "exercise"
     else:
-        mode, kind, exercise = "", "other", ""
-        head = key.split(".", 1)[0]
-        if head in _MODE_LETTERS and "." in key:
-            mode = head
+        found = key_mode(key)
+        mode, kind, exercise = (found.value if found is not None else ""), "other", ""
         label = record.get("label") if isinstance(record.get("label"), str) else _OTHER_LABELS.get(key, key)
     return (learner_id, key, mode, kind, label, text, quality, None, math.nan, exercise, "", "",
             _whole(record.get("attempts")), _whole(record.get("hints_used")), _whole(record.get("round")))

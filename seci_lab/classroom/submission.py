@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from ..model import Contribution, clean_participant, normalize_text
+from ..model.work import HANDIN_PREFIX, handed_in_key
 from ..store.progress import SCHEMA as PROGRESS_SCHEMA
 from ..store.progress import SCHEMA_VERSION as PROGRESS_VERSION
 from ..store.progress import Progress, validate_progress_data
@@ -69,8 +70,6 @@ MAX_FOLDER_ENTRIES = 100_000
 LEARNER_ID_MAX_CHARS = 64
 EMAIL_MAX_CHARS = 254
 COURSE_MAX_CHARS = 200
-#: Answer keys starting with this are the hand-in form's own memory, never handed in.
-HANDIN_PREFIX = "handin:"
 #: Columns of :attr:`ClassLoad.problems`.
 PROBLEM_COLUMNS = ["source", "learner_id", "problem", "action"]
 
@@ -124,7 +123,7 @@ class Submission:
 
     def to_dict(self) -> dict:
         """The submission as version-1 JSON-ready data (a migrated one too)."""
-        keys = self.source_keys or tuple(f"contribution:{n}" for n in range(1, len(self.contributions) + 1))
+        keys = self.source_keys or tuple(handed_in_key(n) for n in range(1, len(self.contributions) + 1))
         return {
             "schema": SUBMISSION_SCHEMA,
             "version": SUBMISSION_VERSION,

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_QUALITY",
     "clean_participant",
     "normalize_text",
+    "shorten",
 ]
 
 #: Longest text a contribution may hold. A paragraph or two: long enough for an
@@ -37,6 +38,13 @@ def normalize_text(text: str) -> str:
         ch for ch in text if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) != "Cc"
     )
     return text.strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` to at most ``limit`` characters, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - 1)].rstrip() + "…"
 
 
 def clean_participant(name: object) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import uuid
 import zipfile
 from collections import Counter
 from datetime import datetime, timezone
@@ -39,6 +38,7 @@ from sqlalchemy import (
 
 from ..escape import html_text
 from ..model import MODES, PARTICIPANT_MAX_CHARS, TEXT_MAX_CHARS, Contribution, clean_participant, normalize_text
+from ..model.work import QUIZ, import_key, key_kind, key_mode, lab_key
 from .engine import create_tables, make_engine, read, write
 
 __all__ = [
@@ -363,9 +363,8 @@ class Progress:
                     conn.execute(update(contributions_table).where(contributions_table.c.id == row.id)
                                  .values(position=position))
                 else:
-                    key = f"spiral:{uuid.uuid4().hex}"
                     conn.execute(insert(contributions_table).values(
-                        learner_id=self.learner_id, source_key=key, position=position, **self._row_values(c)))
+                        learner_id=self.learner_id, source_key=lab_key(), position=position, **self._row_values(c)))
 
         write(self.engine, work)
         self._notify()
@@ -406,7 +405,7 @@ class Progress:
             if count > MAX_CONTRIBUTIONS:
                 raise ValueError(f"A spiral can hold at most {MAX_CONTRIBUTIONS} contributions.")
             for c in additions:
-                self._upsert_contribution(conn, c, f"spiral:{uuid.uuid4().hex}")
+                self._upsert_contribution(conn, c, lab_key())
 
         write(self.engine, work)
         self._notify()
@@ -605,7 +604,7 @@ def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             raise ValueError(f"Contribution {n} is not an object.")
-        source_key = item.get("source_key", f"import:{n}")
+        source_key = item.get("source_key", import_key(n))
         try:
             _check_key(source_key)
         except ValueError as error:
@@ -671,15 +670,15 @@ def _report_html(progress: Progress, *, include_spiral: bool) -> str:
     by_mode: dict[str, list[tuple[str, dict]]] = {m.value: [] for m in MODES}
     other = []
     for key, record in answers.items():
-        letter = key.split(".", 1)[0]
-        (by_mode[letter] if letter in by_mode else other).append((key, record))
+        mode = key_mode(key)
+        (by_mode[mode.value] if mode is not None else other).append((key, record))
     for mode in MODES:
         items = by_mode[mode.value]
         body = "".join(_answer_html(k, r) for k, r in items) or "<p>No answers yet.</p>"
         sections.append(f"<h2>{html_text(mode.label)} ({html_text(mode.conversion)})</h2>{body}")
     if other:
-        quiz = [(k, r) for k, r in other if k.startswith("quiz:")]
-        rest = [(k, r) for k, r in other if not k.startswith("quiz:")]
+        quiz = [(k, r) for k, r in other if key_kind(k) == QUIZ]
+        rest = [(k, r) for k, r in other if key_kind(k) != QUIZ]
         if quiz:
             correct = sum(1 for _, r in quiz if r.get("correct") is True)
             sections.append(f"<h2>Quizzes</h2><p>{correct} of {len(quiz)} answered questions correct.</p>"

@@ -14,7 +14,8 @@ import ipywidgets as widgets
 
 from ..content.exercises import ExerciseField
 from ..escape import html_text, shorten
-from ..model import TEXT_MAX_CHARS, Contribution, Mode, suggest_quality
+from ..model import TEXT_MAX_CHARS, Mode
+from ..model.work import contribution_key, score_answer
 from ..store.progress import Progress
 from .common import Message, safe_callback
 
@@ -154,36 +155,22 @@ class TextAnswer(widgets.VBox):
         ValueError
             With a message for the learner (the text is kept in the box).
         """
-        raw = self.text.value
-        if not isinstance(raw, str):
-            raise ValueError("The answer must be text.")
-        round_ = self.progress.round
-        score = suggest_quality(raw, self.mode)
-        # Contribution validates the text (empty, over the cap) with messages that say what to change.
-        contribution = Contribution(participant=self.progress.name, mode=self.mode, text=raw,
-                                    round=round_, quality=score.quality)
-        record = {
-            "mode": self.mode.value,
-            "label": self.field.label,
-            "text": contribution.text,
-            "quality": score.quality,
-            "reasons": list(score.reasons),
-            "hint": score.hint,
-            "round": round_,
-            "hints_used": self.hints_shown,
-        }
+        contribution, answer = score_answer(self.text.value, self.mode, participant=self.progress.name,
+                                            round=self.progress.round, label=self.field.label,
+                                            hints_used=self.hints_shown)
         if self.extras is not None:
-            record.update(self.extras())
+            answer = answer.with_extras(self.extras())
+        record = answer.to_dict()
         self.progress.save_answer(self.key, record)
-        self.progress.add_contribution(contribution, source_key=f"r{round_}:{self.key}")
+        self.progress.add_contribution(contribution, source_key=contribution_key(answer.round, self.key))
         self.record = record
         self.feedback.value = feedback_html(record)
         note = (" It contains '<' or '>': it is kept exactly and shown as plain text, never run as code."
                 if "<" in contribution.text or ">" in contribution.text else "")
         self.message.show(
             "ok",
-            f"Saved “{shorten(' '.join(contribution.text.split()), 80)}” with quality {score.quality:.2f}; "
-            f"it is in your spiral (round {round_}, {self.mode.label}).{note}",
+            f"Saved “{shorten(' '.join(contribution.text.split()), 80)}” with quality {answer.quality:.2f}; "
+            f"it is in your spiral (round {answer.round}, {self.mode.label}).{note}",
         )
         if self.on_saved is not None:
             self.on_saved(record)

@@ -15,8 +15,21 @@ import ipywidgets as widgets
 from ..content.exercises import load_exercises
 from ..escape import html_text, shorten
 from ..exports import frame_csv
-from ..model import TEXT_MAX_CHARS, Contribution, Mode, normalize_text, suggest_quality
+from ..model import TEXT_MAX_CHARS, Mode, normalize_text
 from ..model.combination import MergedRow, cluster_name, merge_page, suggest_clusters
+from ..model.work import (
+    BOARD_KEY,
+    OWN_CARD_SOURCE,
+    PAGE_KEY,
+    SAMPLE_SOURCE,
+    Board,
+    answer_key,
+    contribution_key,
+    exercise_cards,
+    is_mine,
+    mode_prefix,
+    score_answer,
+)
 from ..store.progress import Progress
 from .answer import TextAnswer, feedback_html, section_html
 from .common import Message, safe_callback
@@ -28,19 +41,14 @@ MODE = Mode.COMBINATION
 CARD_MAX_CHARS = 300
 MAX_CLUSTERS = 8
 MAX_OWN_CARDS = 30
-_E_KEYS = ("E.metaphor", "E.analogy", "E.model", "E.instructions", "E.uncaptured")
 _FULL = widgets.Layout(width="100%")
 
 
 def my_cards(progress: Progress) -> list[tuple[str, str]]:
-    """The learner's cards: their saved Externalization answers as (text, source)."""
-    answers = progress.answers(prefix="E.")
-    cards = []
-    for key in _E_KEYS:
-        record = answers.get(key)
-        if record and isinstance(record.get("text"), str) and record["text"].strip():
-            cards.append((record["text"], f"Mine: {record.get('label', key)}"))
-    return cards
+    """The learner's cards: their saved answers to every Externalization field, as (text, source)."""
+    source = Mode.EXTERNALIZATION
+    fields = [f.key for f in load_exercises(source).fields]  # a new field in exercises.toml is a new card
+    return exercise_cards(progress.answers(prefix=mode_prefix(source)), fields, source)
 
 
 def merged_table_html(rows: list[MergedRow]) -> str:
@@ -66,10 +74,10 @@ class CombinationExercises(widgets.VBox):
     def __init__(self, progress: Progress):
         content = load_exercises(MODE)
         self.progress = progress
-        self.samples = [(text, "Sample") for text in content.lists["sample_cards"]]
-        board = progress.answer("C.board") or {}
-        self.own_cards: list[str] = [c for c in board.get("own_cards", []) if isinstance(c, str)][:MAX_OWN_CARDS]
-        saved_names = [n for n in board.get("names", []) if isinstance(n, str)]
+        self.samples = [(text, SAMPLE_SOURCE) for text in content.lists["sample_cards"]]
+        board = Board.from_record(progress.answer(BOARD_KEY))
+        self.own_cards: list[str] = list(board.own_cards[:MAX_OWN_CARDS])
+        saved_names = list(board.names)
         self.merged: list[MergedRow] = []
 
         self.message = Message(layout=_FULL)
@@ -94,12 +102,12 @@ class CombinationExercises(widgets.VBox):
         self.download = DownloadButton("Download the combined page (CSV)", "my-combined-page.csv", "text/csv",
                                        self._csv_bytes, tooltip="The merged page as a table")
         fields = {f.key: f for f in content.fields}
-        self.answers = {"synthesis": TextAnswer(progress, MODE, "C.synthesis", fields["synthesis"])}
+        self.answers = {"synthesis": TextAnswer(progress, MODE, answer_key(MODE, "synthesis"), fields["synthesis"])}
 
         self._set_names(self.n_clusters.value, saved_names)
         self.cards: list[tuple[str, str]] = []
         self._set_cards(self._all_cards(), board)
-        if board.get("merged"):
+        if board.merged:
             self._merge(save=False)
 
         self.n_clusters.observe(self._on_n_clusters, names="value")
@@ -129,7 +137,7 @@ class CombinationExercises(widgets.VBox):
     # --- building the board ----------------------------------------------------------------------
 
     def _all_cards(self) -> list[tuple[str, str]]:
-        return my_cards(self.progress) + [(c, "Mine: own card") for c in self.own_cards] + self.samples
+        return my_cards(self.progress) + [(c, OWN_CARD_SOURCE) for c in self.own_cards] + self.samples
 
     def _set_names(self, n: int, names: list[str] | None = None) -> None:
         old = [t.value for t in self.cluster_names]
@@ -155,13 +163,12 @@ class CombinationExercises(widgets.VBox):
             dropdown.options = options
             dropdown.value = value
 
-    def _set_cards(self, cards: list[tuple[str, str]], board: dict | None = None) -> None:
+    def _set_cards(self, cards: list[tuple[str, str]], board: Board | None = None) -> None:
         """Show ``cards``; a card keeps its cluster (from the dropdowns or the saved board) by its text."""
         previous = {text: d.value for (text, _), d in zip(self.cards, self.card_clusters)}
-        if board:
-            for pair, k in zip(board.get("cards", []), board.get("assignment", [])):
-                if isinstance(pair, list) and pair and isinstance(pair[0], str) and isinstance(k, int):
-                    previous.setdefault(pair[0], k)
+        if board is not None:
+            for text, k in board.clusters().items():
+                previous.setdefault(text, k)
         self.cards = cards
         options = self._options()
         self.card_clusters = []
@@ -265,29 +272,22 @@ class CombinationExercises(widgets.VBox):
         self._save_board(merged=True)
         used = sorted({r.cluster for r in rows}, key=[r.cluster for r in rows].index)
         counts = ", ".join(f"{name} ({sum(r.cluster == name for r in rows)} cards)" for name in used)
-        mine = sum(1 for r in rows if r.source.startswith("Mine"))
+        mine = sum(1 for r in rows if is_mine(r.source))
         summary = shorten(f"I combined {len(rows)} cards ({mine} of my own) into {len(used)} clusters "
                           f"in one structured page: {counts}.", TEXT_MAX_CHARS)
-        score = suggest_quality(summary, MODE)
         round_ = self.progress.round
-        contribution = Contribution(participant=self.progress.name, mode=MODE, text=summary,
-                                    round=round_, quality=score.quality)
-        self.progress.add_contribution(contribution, source_key=f"r{round_}:C.page")
-        record = {"quality": score.quality, "reasons": list(score.reasons), "hint": score.hint}
-        self.page_feedback.value = feedback_html(record)
+        contribution, record = score_answer(summary, MODE, participant=self.progress.name, round=round_,
+                                            label="Combined page")
+        self.progress.add_contribution(contribution, source_key=contribution_key(round_, PAGE_KEY))
+        self.page_feedback.value = feedback_html(record.to_dict())
         self.message.show("ok", f"Merged {len(rows)} cards into {len(used)} clusters and saved the page; "
                           f"it is in your spiral (round {round_}, Combination).")
 
     def _save_board(self, merged: bool) -> None:
-        self.progress.save_answer("C.board", {
-            "mode": MODE.value,
-            "label": "Card board",
-            "cards": [[text, source] for text, source in self.cards],
-            "assignment": self.assignment(),
-            "names": [t.value for t in self.cluster_names],
-            "own_cards": list(self.own_cards),
-            "merged": merged,
-        })
+        board = Board(cards=tuple(self.cards), assignment=tuple(self.assignment()),
+                      names=tuple(t.value for t in self.cluster_names), own_cards=tuple(self.own_cards),
+                      merged=merged)
+        self.progress.save_answer(BOARD_KEY, board.to_record())
 
     def _csv_bytes(self) -> bytes:
         frame = pd.DataFrame([{"cluster": r.cluster, "card": r.card, "source": r.source} for r in self.merged],

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from ..content.exercises import load_exercises
 from ..model import Mode, normalize_text
+from ..model.work import answer_key, mode_prefix
 from ..store.progress import Progress
 from .answer import TextAnswer, section_html
 
@@ -28,7 +29,7 @@ class ExternalizationExercises(widgets.VBox):
     def __init__(self, progress: Progress):
         content = load_exercises(MODE)
         self.progress = progress
-        saved_skill = next((r.get("skill") for r in progress.answers(prefix="E.").values()
+        saved_skill = next((r.get("skill") for r in progress.answers(prefix=mode_prefix(MODE)).values()
                             if isinstance(r.get("skill"), str)), "")
         self.skill = widgets.Text(value=saved_skill, description=content.texts["skill_label"],
                                   placeholder=content.texts["skill_placeholder"],
@@ -41,7 +42,7 @@ class ExternalizationExercises(widgets.VBox):
                                  f"{SKILL_MAX_CHARS} (describe it in the answers below).")
             return {"skill": skill}
 
-        self.answers = {f.key: TextAnswer(progress, MODE, f"E.{f.key}", f, skill_extras) for f in content.fields}
+        self.answers = {f.key: TextAnswer(progress, MODE, answer_key(MODE, f.key), f, skill_extras) for f in content.fields}
         ladder = [self.answers[k] for k in _LADDER]
         rest = [a for k, a in self.answers.items() if k not in _LADDER]
         super().__init__([

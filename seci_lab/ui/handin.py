@@ -20,7 +20,6 @@ import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..classroom.submission import (
-    HANDIN_PREFIX,
     SubmissionError,
     build_submission,
     check_learner_id,
@@ -28,6 +27,7 @@ from ..classroom.submission import (
     submission_filename,
 )
 from ..escape import html_text, shorten
+from ..model.work import IDENTITY_KEY
 from ..store.classroom import ClassStore, class_store_url
 from ..store.progress import DEFAULT_NAME, Progress
 from .common import Message, count, safe_callback
@@ -37,7 +37,6 @@ __all__ = ["COURSE_ENV", "HandIn", "IDENTITY_KEY", "hand_in_panel"]
 
 log = logging.getLogger("seci_lab.ui")
 
-IDENTITY_KEY = HANDIN_PREFIX + "identity"
 #: Optional course name written into every hand-in when the page does not pass one.
 COURSE_ENV = "SECI_LAB_COURSE"
 

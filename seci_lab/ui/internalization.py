@@ -16,6 +16,18 @@ import ipywidgets as widgets
 from ..content.exercises import load_exercises
 from ..escape import html_text, shorten
 from ..model import Mode
+from ..model.work import (
+    BOARD_KEY,
+    LOG_PREFIX,
+    SELF_KEY,
+    Board,
+    answer_key,
+    log_entries,
+    log_key,
+    saved_rating,
+    self_assessment_record,
+)
+from ..model.work import plan_sources as board_plan_sources
 from ..store.progress import Progress
 from .answer import TextAnswer, section_html
 from .common import Message, safe_callback
@@ -31,17 +43,7 @@ _OWN_IDEA = "My own idea (not from the page)"
 
 def plan_sources(progress: Progress) -> list[str]:
     """The items of the learner's merged page (lesson 03), as "cluster: card" texts."""
-    board = progress.answer("C.board") or {}
-    if not board.get("merged"):
-        return []
-    names = board.get("names", [])
-    items = []
-    for pair, k in zip(board.get("cards", []), board.get("assignment", [])):
-        if isinstance(pair, list) and pair and isinstance(pair[0], str) and isinstance(k, int):
-            name = names[k].strip() if 0 <= k < len(names) and isinstance(names[k], str) and names[k].strip() \
-                else f"Cluster {k + 1}"
-            items.append(f"{name}: {shorten(' '.join(pair[0].split()), 100)}")
-    return sorted(items)
+    return board_plan_sources(Board.from_record(progress.answer(BOARD_KEY)))
 
 
 class InternalizationExercises(widgets.VBox):
@@ -64,40 +66,41 @@ class InternalizationExercises(widgets.VBox):
                                           style={"description_width": "initial"}, layout=_FULL)
         self.reload_button = widgets.Button(layout=widgets.Layout(width="auto"), description="Reload my page", icon="refresh",
                                             tooltip="Take in the page you merged in the Combination lesson")
-        self._fill_plan_sources((progress.answer("I.plan") or {}).get("drawn_from"))
+        plan_key = answer_key(MODE, "plan")
+        self._fill_plan_sources((progress.answer(plan_key) or {}).get("drawn_from"))
 
         def plan_extras() -> dict:
             if self.plan_from.value not in self.plan_from.options:
                 raise ValueError("Choose the item of your combined page the plan is drawn from.")
             return {"drawn_from": self.plan_from.value}
 
-        self.answers = {"plan": TextAnswer(progress, MODE, "I.plan", fields["plan"], plan_extras)}
+        self.answers = {"plan": TextAnswer(progress, MODE, plan_key, fields["plan"], plan_extras)}
 
         # --- practice log ---------------------------------------------------------------------------
         self.log_day = widgets.DatePicker(value=self.today, description="Day of practice",
                                           style={"description_width": "initial"})
         self.log_list = widgets.HTML(layout=_FULL)
-        self.answers["log"] = TextAnswer(progress, MODE, self._log_key(self.today), fields["log"],
+        self.answers["log"] = TextAnswer(progress, MODE, log_key(self.today), fields["log"],
                                          on_saved=lambda _record: self._show_log())
         self._show_log()
 
         # --- After Action Review --------------------------------------------------------------------
         for key in _AAR:
-            self.answers[key] = TextAnswer(progress, MODE, f"I.{key}", fields[key])
+            self.answers[key] = TextAnswer(progress, MODE, answer_key(MODE, key), fields[key])
 
         # --- self-assessment ------------------------------------------------------------------------
         scale = list(content.lists["self_scale"])
         options = [_NOT_RATED] + [(label, i + 1) for i, label in enumerate(scale)]
-        saved = progress.answer("I.self") or {}
+        saved = progress.answer(SELF_KEY) or {}
         self.items = list(content.lists["self_items"])
         self.before = {}
         self.after = {}
         rows = []
         for n, item in enumerate(self.items, start=1):
-            self.before[item] = widgets.Dropdown(options=options, value=self._saved(saved, "before", item),
+            self.before[item] = widgets.Dropdown(options=options, value=saved_rating(saved, "before", item),
                                                  description=f"Before, statement {n}",
                                                  style={"description_width": "initial"})
-            self.after[item] = widgets.Dropdown(options=options, value=self._saved(saved, "after", item),
+            self.after[item] = widgets.Dropdown(options=options, value=saved_rating(saved, "after", item),
                                                 description=f"After, statement {n}",
                                                 style={"description_width": "initial"})
             rows.append(widgets.VBox([widgets.HTML(f"<strong>{n}.</strong> {html_text(item)}"),
@@ -126,15 +129,6 @@ class InternalizationExercises(widgets.VBox):
 
     # --- helpers ------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _saved(saved: dict, when: str, item: str) -> int:
-        value = (saved.get(when) or {}).get(item, 0)
-        return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 5 else 0
-
-    @staticmethod
-    def _log_key(day: dt.date) -> str:
-        return f"I.log.{day.isoformat()}"
-
     def _fill_plan_sources(self, selected: str | None = None) -> None:
         options = plan_sources(self.progress) + [_OWN_IDEA]
         if selected and selected not in options:
@@ -143,21 +137,21 @@ class InternalizationExercises(widgets.VBox):
         self.plan_from.value = selected if selected in options else options[0]
 
     def _show_log(self) -> None:
-        entries = self.progress.answers(prefix="I.log.")
+        entries = log_entries(self.progress.answers(prefix=LOG_PREFIX))
         if not entries:
             self.log_list.value = "<p>No practice logged yet.</p>"
             return
         items = "".join(
-            f"<li><strong>{html_text(key.rsplit('.', 1)[-1])}</strong>: "
+            f"<li><strong>{html_text(day.isoformat())}</strong>: "
             f"{html_text(shorten(' '.join(str(r.get('text', '')).split()), 160))}</li>"
-            for key, r in sorted(entries.items())
+            for day, r in entries
         )
         self.log_list.value = f"<p><strong>Your practice log ({len(entries)} days)</strong></p><ul>{items}</ul>"
 
     def _self_summary(self, record: dict) -> str:
         lines = []
         for n, item in enumerate(self.items, start=1):
-            b, a = self._saved(record, "before", item), self._saved(record, "after", item)
+            b, a = saved_rating(record, "before", item), saved_rating(record, "after", item)
             if b and a:
                 change = "no change" if a == b else (f"up {a - b}" if a > b else f"down {b - a}")
                 lines.append(f"<li>Statement {n}: {b} → {a} ({change})</li>")
@@ -181,22 +175,13 @@ class InternalizationExercises(widgets.VBox):
             raise ValueError("Choose the day you practised.")
         if abs((day - self.today).days) > 366:
             raise ValueError("Choose a day within a year of today.")
-        self.answers["log"].set_key(self._log_key(day))
+        self.answers["log"].set_key(log_key(day))
 
     @safe_callback(lambda self: self.message)
     def _on_self(self, _button=None) -> None:
-        record = {"mode": MODE.value, "label": "Self-assessment, before and after",
-                  "items": list(self.items), "before": {}, "after": {}}
-        for when, dropdowns in (("before", self.before), ("after", self.after)):
-            for item, dropdown in dropdowns.items():
-                value = dropdown.value
-                if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
-                    raise ValueError("Each rating must be between 1 and 5 (or not rated).")
-                if value:
-                    record[when][item] = value
-        if not record["before"] and not record["after"]:
-            raise ValueError("Rate at least one statement before saving.")
-        self.progress.save_answer("I.self", record)
+        record = self_assessment_record(self.items, {item: d.value for item, d in self.before.items()},
+                                             {item: d.value for item, d in self.after.items()})
+        self.progress.save_answer(SELF_KEY, record)
         self.self_result.value = self._self_summary(record)
         self.message.show("ok", "Self-assessment saved.")
 

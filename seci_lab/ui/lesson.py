@@ -13,12 +13,12 @@ import ipywidgets as widgets
 from ..content import Lesson, load_critiques, load_lesson
 from ..escape import html_text
 from ..model import TEXT_MAX_CHARS, Mode, normalize_text
+from ..model.work import REFLECTION_KEY
 from .common import Message, safe_callback
 
 __all__ = ["CritiquesPage", "critiques_lesson", "critiques_page", "lesson_intro", "lesson_recap"]
 
 _FULL = widgets.Layout(width="100%")
-REFLECTION_KEY = "reflection:critiques"
 
 
 def _paragraphs(texts) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..escape import html_text, shorten
 from ..model import MODES, Contribution, Mode
+from ..model.work import QUIZ_PREFIX, quiz_answers, quiz_key
 from ..store.progress import Progress, open_progress
 from .common import Message
 from .handin import hand_in_panel
@@ -25,9 +26,6 @@ __all__ = ["EXERCISES", "LessonRecap", "lesson_page", "spiral_page", "exercises_
            "quiz_persistence", "work_panel"]
 
 log = logging.getLogger("seci_lab.ui")
-
-QUIZ_PREFIX = "quiz:"
-
 
 def _factories() -> dict[Mode, Callable[[Progress], widgets.Widget]]:
     from .combination import combination_exercises
@@ -68,9 +66,9 @@ def quiz_persistence(progress: Progress) -> tuple[Callable[[str, dict], None], d
     """What a quiz widget needs to save its answers in ``progress`` and restore them:
     ``(on_answer, answered)`` (quiz answers are saved under ``quiz:<item id>``)."""
     def save_quiz_answer(item_id: str, record: dict) -> None:
-        progress.save_answer(QUIZ_PREFIX + item_id, record)
+        progress.save_answer(quiz_key(item_id), record)
 
-    answered = {k[len(QUIZ_PREFIX):]: v for k, v in progress.answers(prefix=QUIZ_PREFIX).items()}
+    answered = quiz_answers(progress.answers(prefix=QUIZ_PREFIX))
     return save_quiz_answer, answered
 
 

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from ..content.exercises import load_exercises
 from ..model import Mode
+from ..model.work import answer_key
 from ..store.progress import Progress
 from .answer import TextAnswer, section_html
 
@@ -31,15 +32,16 @@ class SocializationExercises(widgets.VBox):
     def __init__(self, progress: Progress):
         content = load_exercises(MODE)
         self.progress = progress
+        experience_key, story_key = answer_key(MODE, "experience"), answer_key(MODE, "story")
         kinds, timings, prompts = (list(content.lists[n]) for n in ("kinds", "timings", "story_prompts"))
-        self.kind = widgets.Dropdown(options=kinds, value=_restored(progress, "S.experience", "kind", kinds),
+        self.kind = widgets.Dropdown(options=kinds, value=_restored(progress, experience_key, "kind", kinds),
                                      description="Kind of shared experience",
                                      style={"description_width": "initial"})
         self.timing = widgets.RadioButtons(options=timings,
-                                           value=_restored(progress, "S.experience", "timing", timings),
+                                           value=_restored(progress, experience_key, "timing", timings),
                                            description="Plan or recall", style={"description_width": "initial"})
         self.story_prompt = widgets.Dropdown(
-            options=prompts, value=_restored(progress, "S.story", "story_prompt", prompts),
+            options=prompts, value=_restored(progress, story_key, "story_prompt", prompts),
             description="Story prompt", style={"description_width": "initial"},
             layout=widgets.Layout(width="100%"))
 
@@ -54,11 +56,9 @@ class SocializationExercises(widgets.VBox):
             return {"story_prompt": self.story_prompt.value}
 
         fields = {f.key: f for f in content.fields}
-        self.answers = {
-            "experience": TextAnswer(progress, MODE, "S.experience", fields["experience"], experience_extras),
-            "journal": TextAnswer(progress, MODE, "S.journal", fields["journal"]),
-            "story": TextAnswer(progress, MODE, "S.story", fields["story"], story_extras),
-        }
+        extras = {"experience": experience_extras, "story": story_extras}
+        self.answers = {name: TextAnswer(progress, MODE, answer_key(MODE, name), fields[name], extras.get(name))
+                        for name in ("experience", "journal", "story")}
         super().__init__([
             section_html(content.title, content.intro),
             section_html("1. A shared experience", level=4),
