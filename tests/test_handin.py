@@ -9,7 +9,7 @@ from seci_lab.model import Contribution, Mode
 from seci_lab.store.classroom import CLASS_DB_ENV, ClassStore
 from seci_lab.store.progress import open_progress
 from seci_lab.ui.handin import IDENTITY_KEY, HandIn, hand_in_panel
-from seci_lab.ui.lesson import critiques_lesson
+from seci_lab.ui.lessons import critiques_lesson
 from seci_lab.ui.lessons import lesson_page, spiral_page
 
 

@@ -8,7 +8,8 @@ import ipywidgets as widgets
 import pytest
 
 from seci_lab.model import MODES, TEXT_MAX_CHARS
-from seci_lab.ui.lesson import critiques_lesson, critiques_page, lesson_intro, lesson_recap
+from seci_lab.ui.lesson import critiques_page, lesson_intro, lesson_recap
+from seci_lab.ui.lessons import critiques_lesson
 from seci_lab.ui.quiz import quiz_widget
 
 

@@ -1,7 +1,8 @@
 """Lesson text as widgets: a mode's introduction and recap, and the critiques page.
 
 The text is our own content from ``seci_lab/content`` (validated on load). It is still passed
-through :func:`seci_lab.escape.html_text`; the markup around it is built here.
+through :func:`seci_lab.escape.html_text`; the markup around it is built here. Nothing here
+opens the learner's store: :mod:`seci_lab.ui.lessons` binds these widgets to it.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import ipywidgets as widgets
 from ..content import Lesson, load_critiques, load_lesson
 from ..escape import html_text
 from ..model import TEXT_MAX_CHARS, Mode, normalize_text
-from ..model.work import REFLECTION_KEY
 from .common import Message, safe_callback
 
-__all__ = ["CritiquesPage", "critiques_lesson", "critiques_page", "lesson_intro", "lesson_recap"]
+__all__ = ["CritiquesPage", "critiques_page", "lesson_intro", "lesson_recap"]
 
 _FULL = widgets.Layout(width="100%")
 
@@ -184,38 +184,3 @@ def critiques_page(*, on_save: Callable[[str], None] | None = None, saved: str |
         As in :func:`seci_lab.ui.quiz.quiz_widget`, for the critiques quiz.
     """
     return CritiquesPage(on_save=on_save, saved=saved, on_answer=on_answer, answered=answered)
-
-
-def critiques_lesson(progress=None) -> widgets.Widget:
-    """Notebook 06: the critiques page and a course review quiz, saving the reflection and quiz
-    answers in the learner's progress.
-
-    ``progress`` is a :class:`seci_lab.store.progress.Progress` (default: the learner's own).
-    If the store cannot be opened, the page still works and says its work is not saved.
-    """
-    from .lessons import open_learner_progress, quiz_persistence, work_panel
-    from .quiz import quiz_widget
-
-    if progress is None:
-        progress, problem = open_learner_progress()
-        if progress is None:
-            return widgets.VBox([problem, critiques_page(), quiz_widget("general")])
-
-    def save_reflection(text: str) -> None:
-        progress.save_answer(REFLECTION_KEY, {"text": text})
-
-    save_quiz_answer, answered = quiz_persistence(progress)
-    saved = (progress.answer(REFLECTION_KEY) or {}).get("text")
-    page = critiques_page(on_save=save_reflection, saved=saved if isinstance(saved, str) else None,
-                          on_answer=save_quiz_answer, answered=answered)
-    review = quiz_widget("general", on_answer=save_quiz_answer, answered=answered)
-    handin_box, handin = work_panel(progress, my_work_too=False)
-    whole = widgets.VBox([
-        page,
-        widgets.HTML("<h2>Course review</h2><p>Before you go: a quiz across the whole course "
-                     "(the spiral, the levels, ba, the five phases and the enabling conditions).</p>"),
-        review,
-        handin_box,
-    ], layout=widgets.Layout(max_width="960px", width="100%"))
-    whole.page, whole.review, whole.progress, whole.handin = page, review, progress, handin
-    return whole

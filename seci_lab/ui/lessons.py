@@ -1,9 +1,14 @@
-"""The four mode lessons as one widget each, so that a lesson notebook is two lines of code.
+"""The learner's pages, each one widget bound to their saved work, so a notebook is two lines.
 
 Every lesson has one shape (issue 3): goals and the mode explained, exercises native to the mode,
 a short quiz, and a recap that shows what the learner added to their spiral, with their saved
 work ("My work": downloads and import) at the end. Everything is saved in the learner's progress
-store as it is entered, and restored when the page is opened again.
+store as it is entered, and restored when the page is opened again. The spiral page (notebook 05)
+and the critiques page (notebook 06) are bound to the same store in the same way.
+
+Pages are small classes (:class:`LessonPage`, :class:`SpiralPage`, :class:`CritiquesLesson`) that
+hold their parts as attributes; the widgets of the lesson text come from
+:mod:`seci_lab.ui.lesson`, which never imports this module.
 """
 
 from __future__ import annotations
@@ -16,16 +21,20 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..escape import html_text, shorten
 from ..model import MODES, Contribution, Mode
-from ..model.work import QUIZ_PREFIX, quiz_answers, quiz_key
+from ..model.work import QUIZ_PREFIX, REFLECTION_KEY, quiz_answers, quiz_key
 from ..store.progress import Progress, open_progress
 from .common import Message
 from .handin import hand_in_panel
+from .lesson import critiques_page, lesson_intro, lesson_recap
 from .mywork import my_work
+from .quiz import quiz_widget
 
-__all__ = ["EXERCISES", "LessonRecap", "lesson_page", "spiral_page", "exercises_for", "open_learner_progress",
-           "quiz_persistence", "work_panel"]
+__all__ = ["EXERCISES", "CritiquesLesson", "LessonPage", "LessonRecap", "SpiralPage", "critiques_lesson",
+           "exercises_for", "lesson_page", "open_learner_progress", "quiz_persistence", "spiral_page",
+           "work_panel"]
 
 log = logging.getLogger("seci_lab.ui")
+
 
 def _factories() -> dict[Mode, Callable[[Progress], widgets.Widget]]:
     from .combination import combination_exercises
@@ -124,7 +133,43 @@ class LessonRecap(widgets.VBox):
         )
 
 
-def lesson_page(mode: Mode | str, progress: Progress | None = None) -> widgets.Widget:
+class LessonPage(widgets.VBox):
+    """The whole lesson of one mode: intro, exercises, quiz, recap, "My work" and "Hand in".
+
+    Build it with :func:`lesson_page`. Attributes a test may use: ``mode``, ``progress`` (the
+    learner's store), ``exercises``, ``quiz``, ``recap`` (:class:`LessonRecap`) and ``handin``.
+    When the store cannot be opened the page shows why first, then the lesson text and the
+    quiz; ``progress``, ``exercises``, ``recap`` and ``handin`` are then ``None``.
+    """
+
+    def __init__(self, mode: Mode | str, progress: Progress | None = None):
+        self.mode = mode = Mode.parse(mode)
+        self.exercises = self.recap = self.handin = None
+        intro = lesson_intro(mode)
+        problem = None
+        if progress is None:
+            progress, problem = open_learner_progress()
+        self.progress = progress
+        if progress is None:
+            self.quiz = quiz_widget(mode.value)
+            super().__init__([problem, intro, _heading("Quiz"), self.quiz])
+            return
+        save_quiz_answer, answered = quiz_persistence(progress)
+        self.exercises = exercises_for(mode, progress)
+        self.quiz = quiz_widget(mode.value, on_answer=save_quiz_answer, answered=answered)
+        self.recap = LessonRecap(mode, progress)
+        work, self.handin = work_panel(progress)
+        super().__init__([
+            intro,
+            _heading("Exercises"), self.exercises,
+            _heading("Quiz"), self.quiz,
+            _heading("Recap"), lesson_recap(mode), self.recap,
+            work,
+        ], layout=widgets.Layout(width="100%"))
+        self.add_class(f"seci-lesson-{mode.value}")
+
+
+def lesson_page(mode: Mode | str, progress: Progress | None = None) -> LessonPage:
     """The whole lesson of ``mode``: intro, exercises, quiz, recap, "My work" and "Hand in".
 
     Parameters
@@ -134,58 +179,99 @@ def lesson_page(mode: Mode | str, progress: Progress | None = None) -> widgets.W
     progress : Progress, optional
         Where the learner's work is saved; default: the default profile of the learner database.
     """
-    from .lesson import lesson_intro, lesson_recap
-    from .quiz import quiz_widget
+    return LessonPage(mode, progress)
 
-    mode = Mode.parse(mode)
-    intro = lesson_intro(mode)
-    if progress is None:
-        progress, problem = open_learner_progress()
+
+class SpiralPage(widgets.VBox):
+    """Notebook 05: the spiral lab started from the learner's saved contributions, saving every change.
+
+    Build it with :func:`spiral_page`. Attributes: ``lab`` (the :class:`~seci_lab.ui.spiral.SpiralLab`),
+    ``progress`` and ``handin`` (both ``None`` when the store cannot be opened: the page says so
+    above a lab that saves nothing).
+    """
+
+    def __init__(self, progress: Progress | None = None):
+        from .spiral import spiral_lab  # Plotly only on the page that draws the spiral
+
+        self.handin = None
+        problem = None
         if progress is None:
-            return widgets.VBox([problem, intro, _heading("Quiz"), quiz_widget(mode.value)])
+            progress, problem = open_learner_progress()
+        self.progress = progress
+        if progress is None:
+            self.lab = spiral_lab()
+            super().__init__([problem, self.lab])
+            return
+        self._saved = progress.contributions()
+        self.lab = None  # _save reads it; the lab calls on_change only after it is built
+        self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round)
+        self.lab.participant.value = progress.name
+        work, self.handin = work_panel(progress)
+        super().__init__([self.lab, work], layout=widgets.Layout(width="100%"))
 
-    save_quiz_answer, answered = quiz_persistence(progress)
-    exercises = exercises_for(mode, progress)
-    quiz = quiz_widget(mode.value, on_answer=save_quiz_answer, answered=answered)
-    recap = LessonRecap(mode, progress)
-    work, handin = work_panel(progress)
-    page = widgets.VBox([
-        intro,
-        _heading("Exercises"), exercises,
-        _heading("Quiz"), quiz,
-        _heading("Recap"), lesson_recap(mode), recap,
-        work,
-    ], layout=widgets.Layout(width="100%"))
-    page.add_class(f"seci-lesson-{mode.value}")
-    page.exercises, page.quiz, page.recap, page.progress, page.handin = exercises, quiz, recap, progress, handin
-    return page
+    def _save(self, contributions: list[Contribution]) -> None:
+        progress = self.progress
+        progress.apply_changes(self._saved, contributions)  # only the difference: other tabs' work stays
+        self._saved = list(contributions)
+        # The lab's own round follows the learner's round, so "Start next round" there moves the
+        # lesson exercises on to the next round too.
+        if self.lab is not None and self.lab.round != progress.round:
+            progress.set_round(self.lab.round)
 
 
-def spiral_page(progress: Progress | None = None) -> widgets.Widget:
+def spiral_page(progress: Progress | None = None) -> SpiralPage:
     """Notebook 05: the spiral lab started from the learner's saved contributions, saving every change.
 
     The lab's own round follows the learner's round, so "Start next round" there moves the lesson
     exercises on to the next round too.
     """
-    from .spiral import spiral_lab
+    return SpiralPage(progress)
 
-    if progress is None:
-        progress, problem = open_learner_progress()
+
+class CritiquesLesson(widgets.VBox):
+    """Notebook 06: the critiques page and a course review quiz, saving the reflection and quiz
+    answers in the learner's progress.
+
+    Build it with :func:`critiques_lesson`. Attributes: ``page`` (the
+    :class:`~seci_lab.ui.lesson.CritiquesPage`), ``review`` (the course review quiz), ``progress``
+    and ``handin``. If the store cannot be opened, the page still works and says its work is not
+    saved; ``progress`` and ``handin`` are then ``None``.
+    """
+
+    def __init__(self, progress: Progress | None = None):
+        self.handin = None
+        problem = None
         if progress is None:
-            return widgets.VBox([problem, spiral_lab()])
-    lab = None
-    saved = progress.contributions()
+            progress, problem = open_learner_progress()
+        self.progress = progress
+        if progress is None:
+            self.page = critiques_page()
+            self.review = quiz_widget("general")
+            super().__init__([problem, self.page, self.review])
+            return
+        save_quiz_answer, answered = quiz_persistence(progress)
+        saved = (progress.answer(REFLECTION_KEY) or {}).get("text")
+        self.page = critiques_page(on_save=self._save_reflection, saved=saved if isinstance(saved, str) else None,
+                                   on_answer=save_quiz_answer, answered=answered)
+        self.review = quiz_widget("general", on_answer=save_quiz_answer, answered=answered)
+        handin_box, self.handin = work_panel(progress, my_work_too=False)
+        super().__init__([
+            self.page,
+            widgets.HTML("<h2>Course review</h2><p>Before you go: a quiz across the whole course "
+                         "(the spiral, the levels, ba, the five phases and the enabling conditions).</p>"),
+            self.review,
+            handin_box,
+        ], layout=widgets.Layout(max_width="960px", width="100%"))
 
-    def save_spiral(contributions: list[Contribution]) -> None:
-        nonlocal saved
-        progress.apply_changes(saved, contributions)  # only the difference: other tabs' work stays
-        saved = list(contributions)
-        if lab is not None and lab.round != progress.round:
-            progress.set_round(lab.round)
+    def _save_reflection(self, text: str) -> None:
+        self.progress.save_answer(REFLECTION_KEY, {"text": text})
 
-    lab = spiral_lab(contributions=saved, on_change=save_spiral, round=progress.round)
-    lab.participant.value = progress.name
-    work, handin = work_panel(progress)
-    page = widgets.VBox([lab, work], layout=widgets.Layout(width="100%"))
-    page.lab, page.progress, page.handin = lab, progress, handin
-    return page
+
+def critiques_lesson(progress: Progress | None = None) -> CritiquesLesson:
+    """Notebook 06: the critiques page and a course review quiz, saving the reflection and quiz
+    answers in the learner's progress.
+
+    ``progress`` is a :class:`seci_lab.store.progress.Progress` (default: the learner's own).
+    If the store cannot be opened, the page still works and says its work is not saved.
+    """
+    return CritiquesLesson(progress)
