@@ -1,5 +1,6 @@
 """Files a learner takes away: CSV tables of their contributions and of their spiral, and the
-skeleton of every standalone HTML page seci-lab writes (:func:`standalone_page`).
+HTML every page and report of seci-lab is made of: tables (:func:`html_table`) and the skeleton
+of a standalone page (:func:`standalone_page`, styled with :data:`PAGE_STYLE`).
 
 Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) are prefixed with an apostrophe, the OWASP advice against
@@ -8,6 +9,7 @@ CSV injection; the text is otherwise exported as written.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable
@@ -18,13 +20,15 @@ from .model import Contribution
 if TYPE_CHECKING:  # imported where a table is built, so pages that only escape text start faster
     import pandas as pd
 
-__all__ = ["contributions_frame", "contributions_csv", "defuse_cell", "defuse_frame", "excel_frame", "frame_csv",
-           "standalone_page", "trajectory_csv"]
+__all__ = ["PAGE_STYLE", "contributions_frame", "contributions_csv", "defuse_cell", "defuse_frame", "excel_frame",
+           "frame_csv", "html_table", "standalone_page", "trajectory_csv", "utc_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_CELL_MAX = 32_767
 # Characters openpyxl refuses (control characters other than tab, newline, carriage return).
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BREAK = "\ue000"  # stands for a line break inside table cells (see html_table)
+_CELL_JSON_CHARS = 300  # a record shown in a table cell is cut to this length
 
 
 def defuse_cell(value: object) -> object:
@@ -122,3 +126,80 @@ def standalone_page(title: str, style: str, body: Iterable[str]) -> str:
         f"<title>{heading}</title>", f"<style>{style}</style>", "</head>", "<body>",
         f"<h1>{heading}</h1>", *body, "</body>", "</html>",
     ])
+
+
+#: The style sheet of every standalone page (:func:`standalone_page`): reports and the spiral.
+PAGE_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem;
+       color: #222; line-height: 1.45; }
+h1, h2 { color: #1f3f6b; }
+table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; vertical-align: top; text-align: left; }
+td { white-space: pre-line; }
+th { background: #f3f3f3; position: sticky; top: 0; }
+.note { color: #444; }
+details { margin: 0.5rem 0 1.5rem; }
+"""
+
+
+def _cell_text(value: object) -> object:
+    """A value as a table cell shows it: lists one item a line, records as short JSON text."""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)[:_CELL_JSON_CHARS]
+    return value
+
+
+def html_table(frame: pd.DataFrame, caption: str | None = None, *, classes: str | None = None) -> str:
+    """``frame`` as an HTML table in which every cell and the caption are escaped.
+
+    Used by every table seci-lab shows, in a widget or in a saved page, so they all read the
+    same: underscores in column names become spaces, yes/no for booleans, "–" for a missing
+    value, two decimals, a line break in a text as a line break, lists one item a line.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to show (all of them).
+    caption : str, optional
+        What the table shows (escaped), as its ``<caption>``.
+    classes : str, optional
+        CSS classes of the ``<table>``, besides pandas' own.
+    """
+    import pandas as pd
+
+    shown = frame.copy()
+    for column in shown.columns:
+        series = shown[column]
+        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
+            shown[column] = ["–" if pd.isna(v) else ("yes" if v else "no") for v in series]
+        elif _is_text(series):
+            shown[column] = [_BREAK.join(str(_cell_text(v)).splitlines()) if isinstance(v, (str, list, tuple, dict))
+                             else v for v in series]
+    shown.columns = [str(c).replace("_", " ") for c in shown.columns]  # "share correct", not "share_correct"
+    table = shown.to_html(index=False, escape=True, border=0, classes=classes, na_rep="–",
+                          float_format=lambda v: f"{v:.2f}")
+    # pandas shows a newline in a cell as the two characters "\n"; a private-use character
+    # carries line breaks through it instead, and becomes <br> after escaping.
+    table = table.replace(_BREAK, "<br>")
+    if caption is not None:
+        # pandas writes no caption; the first ">" closes the <table ...> tag.
+        table = table.replace(">", f"><caption>{html_text(caption)}</caption>", 1)
+    return table
+
+
+def utc_text(moment: object) -> str:
+    """``moment`` as "YYYY-MM-DD HH:MM UTC" (a time without zone is taken as UTC); "–" when
+    missing, the value as given when it is not a time."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(moment)
+    except (TypeError, ValueError):
+        return str(moment)
+    if pd.isna(stamp):
+        return "–"
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.strftime("%Y-%m-%d %H:%M UTC")

@@ -8,6 +8,9 @@ Four views of the same trajectory:
 - :func:`spiral_table`: the table equivalent, for learners who cannot use the charts;
 - :func:`spiral_html`: all three in one offline HTML document.
 
+:func:`figure_html` puts any figure into an offline page with the one Plotly configuration
+(:data:`PLOTLY_CONFIG`) every page of seci-lab uses.
+
 Participant text reaches Plotly only through :func:`seci_lab.escape.plotly_text` (DESIGN.md,
 "XSS"), and only through ``hovertext`` (never ``hovertemplate``, which would also substitute
 ``%{...}`` written by a participant).
@@ -29,6 +32,8 @@ from .model.modes import LEVELS, MODES, Mode
 __all__ = [
     "MODE_COLORS",
     "MODE_SYMBOLS",
+    "PLOTLY_CONFIG",
+    "figure_html",
     "spiral_figure",
     "spiral_html",
     "spiral_table",
@@ -42,6 +47,9 @@ MODE_COLORS: dict[str, str] = {"S": "#E69F00", "E": "#56B4E9", "C": "#009E73", "
 #: Marker symbols that exist both in 2-D and in 3-D (scatter3d knows only eight, drawn as
 #: font glyphs; its "x" showed as a missing-glyph box in Debian's Chromium, "cross" did not).
 MODE_SYMBOLS: dict[str, str] = {"S": "circle", "E": "diamond", "C": "square", "I": "cross"}
+
+#: The Plotly configuration of every chart seci-lab shows, in a widget or in a saved page.
+PLOTLY_CONFIG: dict[str, bool] = {"displaylogo": False, "responsive": True}
 
 _LEVEL_COLORS = ("#9e9e9e", "#4e79a7", "#59a14f", "#e15759")  # faint bands, one per level
 _INK = "#222222"
@@ -737,19 +745,22 @@ def update_figure_widget(
 # --------------------------------------------------------------------------- table and page
 
 
-_TABLE_COLUMNS = (
-    "Round", "Mode", "Contributions", "Mean quality", "Tacit (per person)",
-    "Explicit (per person)", "Shared", "Level", "Level-up", "Still needed", "What was contributed",
-)
+_EXAMPLE_CHARS = 160  # each example text of a summarised table cut to this length
 
 
-def spiral_table(trajectory: pd.DataFrame) -> pd.DataFrame:
+def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
+                 who: str = "person") -> pd.DataFrame:
     """The spiral as a table, one row per step: the equivalent of the charts in words.
 
     Parameters
     ----------
     trajectory : pandas.DataFrame
         The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
+    examples : int, optional
+        ``None``: every text of a step. A number: at most that many texts per step, each on
+        one line and cut to 160 characters (a whole class writes thousands per step).
+    who : str
+        Whom the stocks are counted per, in the column titles ("person", "learner").
 
     Returns
     -------
@@ -757,39 +768,44 @@ def spiral_table(trajectory: pd.DataFrame) -> pd.DataFrame:
         Columns "Round", "Mode", "Contributions" (how many), "Mean quality",
         "Tacit (per person)", "Explicit (per person)", "Shared" (share of the tacit stock
         that is shared, 0-1), "Level", "Level-up" (bool), "Still needed" (the unmet level-up
-        conditions) and "What was contributed" (the texts, one per line). Numbers are rounded
-        to two decimals. Texts are raw: escape them when displaying (``to_html(escape=True)``
-        does).
+        conditions) and "What was contributed" (the texts, one per line; with ``examples``:
+        "Examples of what was contributed"). Numbers are rounded to two decimals. Texts are
+        raw: escape them when displaying (:func:`seci_lab.exports.html_table` does).
     """
     trajectory = _check(trajectory)
     n = trajectory["participants"].astype(float)
     unmet = trajectory.get("unmet", pd.Series("", index=trajectory.index))
     shared = trajectory.get("shared", pd.Series(float("nan"), index=trajectory.index))
-    table = pd.DataFrame({
+    if examples is None:
+        texts_title = "What was contributed"
+        texts = ["\n".join(str(t) for t in step) for step in trajectory["texts"]]
+    else:
+        texts_title = "Examples of what was contributed"
+        texts = ["\n".join(shorten(" ".join(str(t).split()), _EXAMPLE_CHARS) for t in step[:examples])
+                 for step in trajectory["texts"]]
+    return pd.DataFrame({
         "Round": trajectory["round"].astype(int),
         "Mode": [f"{m} {name}" for m, name in zip(trajectory["mode"], trajectory["mode_name"])],
         "Contributions": trajectory["contributions"].astype(int),
         "Mean quality": trajectory["quality"].astype(float).round(2),
-        "Tacit (per person)": (trajectory["T"] / n).round(2),
-        "Explicit (per person)": (trajectory["X"] / n).round(2),
+        f"Tacit (per {who})": (trajectory["T"] / n).round(2),
+        f"Explicit (per {who})": (trajectory["X"] / n).round(2),
         "Shared": shared.astype(float).round(2),
         "Level": trajectory["level_name"].astype(str),
         "Level-up": trajectory["leveled_up"].astype(bool),
         "Still needed": [s.replace("; ", "\n") for s in unmet.fillna("").astype(str)],
-        "What was contributed": ["\n".join(str(t) for t in texts) for texts in trajectory["texts"]],
-    }, columns=list(_TABLE_COLUMNS))
-    return table
+        texts_title: texts,
+    })
 
 
-_PAGE_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px;
-       padding: 0 1rem; color: #222; line-height: 1.45; }
-table { border-collapse: collapse; font-size: 0.85rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; vertical-align: top; }
-td { white-space: pre-line; }
-th { background: #f3f3f3; position: sticky; top: 0; }
-.note { color: #444; }
-"""
+def figure_html(figure: go.Figure, div_id: str, *, plotlyjs: bool, height: str) -> str:
+    """``figure`` as a piece of an offline HTML page, with :data:`PLOTLY_CONFIG`.
+
+    ``plotlyjs`` inlines plotly.js (about 5 MB): pass ``True`` for the first figure of a page
+    only, the others use it. An animated figure waits for Play.
+    """
+    return pio.to_html(figure, include_plotlyjs=plotlyjs, full_html=False, div_id=div_id,
+                       config=PLOTLY_CONFIG, default_height=height, auto_play=False)
 
 
 def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral") -> str:
@@ -809,21 +825,16 @@ def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral"
     str
         A complete HTML document.
     """
-    trajectory = _check(trajectory)
-    config = {"displaylogo": False, "responsive": True}
-    spiral = pio.to_html(spiral_figure(trajectory, animated=True, title=title),
-                         include_plotlyjs=True, full_html=False, div_id="seci-spiral-3d",
-                         config=config, default_height="640px",
-                         auto_play=False)
-    top = pio.to_html(spiral_top_view(trajectory, title=title), include_plotlyjs=False,
-                      full_html=False, div_id="seci-spiral-top", config=config,
-                      default_height="560px")
-    table = spiral_table(trajectory).to_html(escape=True, index=False, na_rep="–",
-                                             border=0, classes="seci-table")
-    from .exports import standalone_page
+    from .exports import PAGE_STYLE, html_table, standalone_page
 
+    trajectory = _check(trajectory)
+    spiral = figure_html(spiral_figure(trajectory, animated=True, title=title), "seci-spiral-3d",
+                         plotlyjs=True, height="640px")
+    top = figure_html(spiral_top_view(trajectory, title=title), "seci-spiral-top", plotlyjs=False,
+                      height="560px")
+    table = html_table(spiral_table(trajectory), classes="seci-table")
     rounds = int(trajectory["round"].nunique())
-    return standalone_page(title, _PAGE_STYLE, [
+    return standalone_page(title, PAGE_STYLE, [
         '<p class="note">The SECI spiral of knowledge creation: each turn passes through '
         "Socialization, Externalization, Combination and Internalization, and the spiral rises "
         "a level (individual, group, organization, inter-organization) when the group shares, "

@@ -41,7 +41,6 @@ import pandas as pd
 
 from ..content import load_questions
 from ..content.exercises import load_exercises
-from ..escape import shorten
 from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral, suggest_quality
 from ..model.work import BOARD_KEY, QUIZ, REFLECTION_KEY, SELF_KEY, answer_key, key_mode, parse_key
 
@@ -146,6 +145,48 @@ class LearnerView:
     answers: pd.DataFrame
     contributions: list[Contribution]
     trajectory: pd.DataFrame
+
+    def answers_with_feedback(self) -> pd.DataFrame:
+        """The learner's answers with the feedback they were given, as the instructor reads them.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``mode``, ``kind``, ``label``, ``answer`` (the text, or the quiz choice), ``quality``
+            (rubric, 0-1), ``correct`` (quiz), ``attempts`` and ``feedback`` (the rubric's
+            reasons and hint, in words); texts raw.
+        """
+        answers = self.answers
+        records = self.submission.answers
+        if answers.empty:
+            return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "correct", "attempts",
+                                         "feedback"])
+        shown = answers.sort_values(["kind", "mode", "key"], kind="stable")
+        text = shown["text"].where(shown["text"].astype(str) != "", shown["answer"])
+        return pd.DataFrame({
+            "mode": shown["mode"], "kind": shown["kind"], "label": shown["label"], "answer": text,
+            "quality": shown["quality"], "correct": shown["correct"], "attempts": shown["attempts"],
+            "feedback": [_feedback(records.get(k)) for k in shown["key"]],
+        }).reset_index(drop=True)
+
+    def contributions_table(self) -> pd.DataFrame:
+        """The learner's contributions to the spiral: ``round``, ``mode`` (letter and name),
+        ``quality`` and ``text`` (raw)."""
+        return pd.DataFrame(
+            [(c.round, f"{c.mode.value} {c.mode.label}", c.quality, c.text) for c in self.contributions],
+            columns=["round", "mode", "quality", "text"])
+
+
+def _feedback(record: object) -> str:
+    """The feedback a learner saw for one answer, in words: rubric reasons and hint."""
+    if not isinstance(record, dict):
+        return ""
+    parts = [str(r) for r in record.get("reasons", []) if isinstance(r, str)] \
+        if isinstance(record.get("reasons"), list) else []
+    hint = record.get("hint")
+    if isinstance(hint, str) and hint.strip():
+        parts.append("To improve: " + hint.strip())
+    return "\n".join(parts)
 
 
 # --- turning records into rows --------------------------------------------------------------
@@ -529,8 +570,8 @@ class ClassData:
     def class_spiral_table(self, examples: int = 3) -> pd.DataFrame:
         """The class spiral as a table, one row per step, with a few texts instead of all of them.
 
-        :func:`seci_lab.figures.spiral_table` lists every text of a step, which for a whole class
-        is thousands per cell; this table gives ``examples`` of them (shortened to 160 characters).
+        :func:`seci_lab.figures.spiral_table` of :meth:`class_trajectory` with ``examples`` texts
+        per step (a whole class writes thousands) and the stocks per learner.
 
         Returns
         -------
@@ -539,23 +580,9 @@ class ClassData:
             "Explicit (per learner)", "Shared", "Level", "Level-up", "Still needed" and
             "Examples of what was contributed" (raw text: escape it when displaying).
         """
-        trajectory = self.class_trajectory()
-        n = trajectory["participants"].astype(float)
-        return pd.DataFrame({
-            "Round": trajectory["round"].astype(int),
-            "Mode": trajectory["mode"].astype(str) + " " + trajectory["mode_name"].astype(str),
-            "Contributions": trajectory["contributions"].astype(int),
-            "Mean quality": trajectory["quality"].astype(float).round(2),
-            "Tacit (per learner)": (trajectory["T"] / n).round(2),
-            "Explicit (per learner)": (trajectory["X"] / n).round(2),
-            "Shared": trajectory["shared"].astype(float).round(2),
-            "Level": trajectory["level_name"].astype(str),
-            "Level-up": trajectory["leveled_up"].astype(bool),
-            "Still needed": trajectory["unmet"].fillna("").astype(str).str.replace("; ", "\n", regex=False),
-            "Examples of what was contributed": [
-                "\n".join(shorten(" ".join(str(t).split()), 160) for t in texts[:examples])
-                for texts in trajectory["texts"]],
-        })
+        from ..figures import spiral_table  # Plotly only where a class is analysed
+
+        return spiral_table(self.class_trajectory(), examples=examples, who="learner")
 
     # -- one learner ---------------------------------------------------------------------------
     def learner(self, learner_id: str) -> LearnerView:

@@ -39,8 +39,8 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from ..escape import html_text, plotly_text
-from ..exports import defuse_frame, excel_frame, standalone_page
+from ..escape import html_text
+from ..exports import PAGE_STYLE, defuse_frame, excel_frame, html_table, standalone_page, utc_text
 from ..model import MODES
 from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
 
@@ -140,7 +140,7 @@ def _about(data: ClassData) -> pd.DataFrame:
         ("Learners", len(data)),
         ("Answers", len(data.answers)),
         ("Spiral contributions", len(data.contributions)),
-        ("Made", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Made", utc_text(datetime.now(timezone.utc))),
         ("Completion", "Share of each mode's exercises with a saved answer; quiz items answered beside it. "
                        f"A mode is completed with every exercise and a full quiz set ({QUIZ_SET_SIZE} items)."),
         ("Quiz items", "share_correct: learners fully right among those who answered (hardest first)."),
@@ -241,78 +241,6 @@ def _column_letter(n: int) -> str:
 
 # --- the report --------------------------------------------------------------------------------
 
-_REPORT_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px; padding: 0 1rem;
-       color: #222; line-height: 1.45; }
-h1, h2 { color: #1f3f6b; }
-table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0 1.5rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.4rem; vertical-align: top; text-align: left; }
-td { white-space: pre-line; }
-th { background: #f3f3f3; }
-.note { color: #444; }
-details { margin: 0.5rem 0 1.5rem; }
-"""
-_CONFIG = {"displaylogo": False, "responsive": True}
-
-
-def _table(frame: pd.DataFrame, caption: str) -> str:
-    html = frame.to_html(escape=True, index=False, na_rep="–", border=0, float_format=lambda v: f"{v:.2f}")
-    return html.replace("<thead>", f"<caption>{html_text(caption)}</caption><thead>", 1)
-
-
-def _figure_html(figure, div_id: str, first: bool, height: str = "420px") -> str:
-    import plotly.io as pio
-
-    # plotly.js goes into the page once, with the first figure; the others use it.
-    return pio.to_html(figure, include_plotlyjs=bool(first), full_html=False, div_id=div_id,
-                       config=_CONFIG, default_height=height, auto_play=False)
-
-
-def _completion_figure(by_mode: pd.DataFrame):
-    import plotly.graph_objects as go
-
-    labels = [plotly_text(f"{m} {n}") for m, n in zip(by_mode["mode"], by_mode["mode_name"])]
-    fig = go.Figure([
-        go.Bar(name="Started", x=labels, y=by_mode["started"], marker_pattern_shape="/",
-               text=by_mode["started"], textposition="outside"),
-        go.Bar(name="Completed", x=labels, y=by_mode["completed"], text=by_mode["completed"],
-               textposition="outside"),
-    ])
-    fig.update_layout(barmode="group", title="Learners who started and completed each mode",
-                      yaxis_title="Learners", legend_title_text="")
-    return fig
-
-
-def _difficulty_figure(items: pd.DataFrame, show: int = 20):
-    import plotly.graph_objects as go
-
-    hardest = items.head(show).iloc[::-1]
-    fig = go.Figure(go.Bar(
-        x=hardest["share_correct"], y=[plotly_text(i) for i in hardest["item_id"]], orientation="h",
-        text=[f"{v:.0%}" for v in hardest["share_correct"]], textposition="outside",
-        hovertext=[plotly_text(p, 160) for p in hardest["prompt"]], hoverinfo="text+x",
-    ))
-    fig.update_layout(title=f"The {len(hardest)} hardest quiz items (share fully right)",
-                      xaxis=dict(range=[0, 1.1], tickformat=".0%", title="Share of learners fully right"),
-                      height=max(320, 26 * len(hardest) + 120), margin=dict(l=200))
-    return fig
-
-
-def _rubric_figure(summary: pd.DataFrame):
-    import plotly.graph_objects as go
-
-    # Box plots from the summary's quartiles: the page stays small whatever the class size.
-    labels = [plotly_text(f"{k}") for k in summary["key"]]
-    fig = go.Figure(go.Box(
-        x=labels, q1=summary["q1"], median=summary["median"], q3=summary["q3"],
-        lowerfence=summary["min"], upperfence=summary["max"], mean=summary["mean"],
-        name="Rubric quality", boxmean=True,
-    ))
-    fig.update_layout(title="Rubric quality per exercise (min, quartiles, median, mean, max)",
-                      yaxis=dict(range=[0, 1], title="Suggested quality"), showlegend=False)
-    return fig
-
-
 def _section(title: str, intro: str, *parts: str) -> str:
     return f"<section><h2>{html_text(title)}</h2><p class=\"note\">{intro}</p>{''.join(parts)}</section>"
 
@@ -323,11 +251,23 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
     Completion (chart and tables), quiz item difficulty and misconceptions, rubric scores, the
     class spiral (animated, with a table), grades and the files that were skipped. plotly.js
     is inlined once (about 5 MB); every learner text and file name is escaped with
-    :func:`seci_lab.escape.html_text` (tables through ``to_html(escape=True)``). Texts are
+    :func:`seci_lab.escape.html_text` (tables through :func:`seci_lab.exports.html_table`). Texts are
     summarised (a few examples per spiral step), not listed in full, so a class of thousands
     gives a page of reasonable size; the workbook has everything.
     """
-    from ..figures import spiral_figure, spiral_top_view
+    from ..figures import figure_html, spiral_figure, spiral_top_view
+    from .charts import completion_figure, difficulty_figure, rubric_figure
+
+    first = True
+
+    def chart(figure, div_id: str, height: str = "420px") -> list[str]:
+        # plotly.js goes into the page once, with the first figure drawn; the others use it.
+        nonlocal first
+        if figure is None:
+            return []
+        html = figure_html(figure, div_id, plotlyjs=first, height=height)
+        first = False
+        return [html]
 
     n = len(data)
     course = sorted({c for c in data.learners["course"] if c})
@@ -340,18 +280,14 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
     trajectory = data.class_trajectory()
     grades = data.grades()
     problems = _problems_frame(problems)
-    first = True
     sections = []
 
     by_mode_table = by_mode.rename(columns={
         "mode": "Mode", "mode_name": "Name", "exercises": "Exercises", "learners": "Learners",
         "started": "Started", "completed": "Completed", "mean_exercise_share": "Mean share of exercises done",
         "mean_quiz_answered": "Mean quiz items answered"})
-    parts = []
-    if n:
-        parts.append(_figure_html(_completion_figure(by_mode), "seci-class-completion", first))
-        first = False
-    parts.append(_table(by_mode_table, "Completion per mode"))
+    parts = chart(completion_figure(by_mode), "seci-class-completion")
+    parts.append(html_table(by_mode_table, "Completion per mode"))
     learner_table = completion.copy()
     for m in MODES:
         learner_table[f"{m.value}_exercises"] = (learner_table[f"{m.value}_exercises"] * 100).round().astype(int)
@@ -363,21 +299,18 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
         "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
         "modes_completed": "Modes completed", "overall": "Overall %"})
     parts.append(f"<details><summary>Completion per learner ({n})</summary>"
-                 f"{_table(learner_table, 'Completion per learner')}</details>")
+                 f"{html_table(learner_table, 'Completion per learner')}</details>")
     sections.append(_section(
         "Completion", f"{n} learner{'s' if n != 1 else ''} handed in. A mode is completed with every exercise "
         f"saved and a full quiz set ({QUIZ_SET_SIZE} items) answered.", *parts))
 
-    parts = []
-    if len(items):
-        parts.append(_figure_html(_difficulty_figure(items), "seci-class-difficulty", first))
-        first = False
+    parts = chart(difficulty_figure(items), "seci-class-difficulty")
     shown = items.assign(share_correct=(items["share_correct"] * 100).round().astype("Int64")).rename(columns={
         "item_id": "Item", "mode": "Quiz", "kind": "Kind", "prompt": "Question", "answered": "Answered",
         "share_correct": "Fully right %", "mean_score": "Mean score", "mean_attempts": "Mean attempts"})
-    parts.append(_table(shown, "Quiz items, hardest first"))
+    parts.append(html_table(shown, "Quiz items, hardest first"))
     parts.append("<h3>Misconceptions: the most common wrong answers</h3>")
-    parts.append(_table(wrong.rename(columns={
+    parts.append(html_table(wrong.rename(columns={
         "item_id": "Item", "mode": "Quiz", "kind": "Kind", "prompt": "Question", "wrong_answer": "Wrong answer",
         "count": "Learners", "share_of_wrong": "Share of wrong answers", "explanation": "Why it is wrong",
         "right_answer": "Right answer"}), "Most common wrong answers per item"))
@@ -385,11 +318,8 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
                              "index) and the wrong answers chosen most often, with the explanation to "
                              "discuss in class.", *parts))
 
-    parts = []
-    if len(summary):
-        parts.append(_figure_html(_rubric_figure(summary), "seci-class-rubric", first))
-        first = False
-    parts.append(_table(summary.rename(columns={"key": "Exercise", "label": "Label", "mode": "Mode"}),
+    parts = chart(rubric_figure(summary), "seci-class-rubric")
+    parts.append(html_table(summary.rename(columns={"key": "Exercise", "label": "Label", "mode": "Mode"}),
                         "Rubric quality per exercise"))
     sections.append(_section("Rubric scores", "The rubric's suggested quality (0 to 1) of every exercise text: "
                              "concreteness, the mode's own move and reasoning. A teaching aid, not a grade.",
@@ -397,12 +327,11 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
 
     parts = []
     if len(trajectory):
-        parts.append(_figure_html(spiral_figure(trajectory, animated=True, title="The class's knowledge spiral"),
-                                  "seci-class-spiral", first, "640px"))
-        first = False
-        parts.append(_figure_html(spiral_top_view(trajectory, title="The class's knowledge spiral"),
-                                  "seci-class-spiral-top", first, "520px"))
-    parts.append(_table(data.class_spiral_table(), "The class spiral, step by step"))
+        parts += chart(spiral_figure(trajectory, animated=True, title="The class's knowledge spiral"),
+                       "seci-class-spiral", "640px")
+        parts += chart(spiral_top_view(trajectory, title="The class's knowledge spiral"),
+                       "seci-class-spiral-top", "520px")
+    parts.append(html_table(data.class_spiral_table(), "The class spiral, step by step"))
     sections.append(_section(
         "The class spiral", f"SECI-Spiral v1 (Nonaka &amp; Takeuchi 1995; the project's didactic model) run "
         f"on all {len(data.contributions)} contributions of the class, per learner. Press Play or move the "
@@ -413,12 +342,12 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
                                          "grade": "Grade (0-100)", "points": "Points"})
     sections.append(_section("Grades", "Weighted mean of exercises done (0.4), quiz credit (0.4) and rubric "
                              "quality (0.2) by default; the gradebook CSV carries the same points.",
-                             f"<details><summary>Grades ({n})</summary>{_table(grade_table, 'Grades')}</details>"))
+                             f"<details><summary>Grades ({n})</summary>{html_table(grade_table, 'Grades')}</details>"))
     sections.append(_section("Files skipped or migrated", f"{len(problems)} problem(s) while loading the class.",
-                             _table(problems, "Problems while loading")))
+                             html_table(problems, "Problems while loading")))
 
-    made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return standalone_page(title, _REPORT_STYLE, [
+    made = utc_text(datetime.now(timezone.utc))
+    return standalone_page(title, PAGE_STYLE, [
         f'<p class="note">Made {made} by seci-lab from the hand-ins of {n} learner{"s" if n != 1 else ""}. '
         "This page works offline; every chart has a table with the same data.</p>",
         *sections,

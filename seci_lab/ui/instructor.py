@@ -1,9 +1,10 @@
 """The instructor dashboard: load a class's hand-ins, read where it struggles, export grades.
 
-The page only wires widgets to :mod:`seci_lab.classroom` (loading, analysis, exports): a source
-chooser (the class store at ``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded files),
-a Load button with a progress bar, then one tab per view. Every table is built from a
-DataFrame with ``to_html(escape=True)``, so learner text is shown as text; charts are plain
+The page only wires widgets to :mod:`seci_lab.classroom` (loading, analysis, charts, exports): a
+source chooser (the class store at ``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded
+files), a Load button with a progress bar, then one tab per view. Every table is built from a
+DataFrame with :func:`seci_lab.exports.html_table`, so learner text is shown as text; charts come
+from :mod:`seci_lab.classroom.charts`, the same as in the HTML class report, as plain
 ``go.Figure`` objects placed in ``Output`` widgets from callbacks (DESIGN.md: no output filled
 while the notebook first runs, one plotly.js per page).
 
@@ -25,6 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ..escape import html_text
+from ..exports import html_table, utc_text
 from .common import Message, count, safe_callback, uploaded_files
 from .download import DownloadButton
 
@@ -33,8 +35,8 @@ __all__ = [
     "INSTRUCTOR_KEY_ENV",
     "InstructorPage",
     "PagedTable",
+    "frame_html",
     "instructor_page",
-    "learner_answers",
 ]
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,6 @@ _SOURCES = {
 }
 _TABS = ("Overview", "Completion", "Quiz", "Rubric", "Class spiral", "Learner", "Search", "Export")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_BREAK = "\ue000"  # stands for a line break inside table cells (see frame_html)
 
 _CSS = """
 <style>
@@ -83,17 +84,9 @@ def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
     return widget
 
 
-def _cell(value: object) -> object:
-    """A value as a table shows it: nested records become short text, not a repr."""
-    if isinstance(value, (list, tuple)):
-        return "\n".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)[:300]
-    return value
-
-
 def frame_html(frame: pd.DataFrame, caption: str, *, empty: str = "Nothing to show.") -> str:
-    """An escaped HTML table with a caption, scrollable and reachable by keyboard.
+    """An escaped HTML table with a caption (:func:`seci_lab.exports.html_table`), scrollable
+    and reachable by keyboard.
 
     Parameters
     ----------
@@ -106,22 +99,7 @@ def frame_html(frame: pd.DataFrame, caption: str, *, empty: str = "Nothing to sh
     """
     if frame is None or frame.empty:
         return f"<p><strong>{html_text(caption)}:</strong> {html_text(empty)}</p>"
-    shown = frame.copy()
-    for column in shown.columns:
-        series = shown[column]
-        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
-            shown[column] = ["–" if pd.isna(v) else ("yes" if v else "no") for v in series]
-        elif series.dtype == object or pd.api.types.is_string_dtype(series):
-            shown[column] = [_BREAK.join(str(_cell(v)).splitlines()) if isinstance(v, (str, list, tuple, dict))
-                             else v for v in series]
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]  # "share correct", not "share_correct"
-    table = shown.to_html(index=False, escape=True, border=0, classes="seci-table", na_rep="–",
-                          float_format=lambda v: f"{v:.2f}")
-    # pandas shows a newline in a cell as the two characters "\n"; a private-use character
-    # carries line breaks through it instead, and becomes <br> after escaping.
-    table = table.replace(_BREAK, "<br>")
-    # pandas writes no caption; the first ">" closes the <table ...> tag.
-    table = table.replace(">", f"><caption>{html_text(caption)}</caption>", 1)
+    table = html_table(frame, caption, classes="seci-table")
     return (f'<div class="seci-table-wrap" role="region" tabindex="0" '
             f'aria-label="{html_text(caption)}">{table}</div>')
 
@@ -198,8 +176,10 @@ def _figure_output(out: widgets.Output, fig, description: str) -> None:
     """
     import plotly.io as pio
 
+    from ..figures import PLOTLY_CONFIG
+
     spec = json.loads(pio.to_json(fig, validate=False))
-    spec["config"] = {"displaylogo": False, "responsive": True}
+    spec["config"] = dict(PLOTLY_CONFIG)
     out.outputs = ({
         "output_type": "display_data",
         "data": {"application/vnd.plotly.v1+json": spec, "text/plain": description},
@@ -574,7 +554,7 @@ class InstructorPage(widgets.VBox):
         course = f" · course: {html_text(', '.join(courses[:5]))}" if courses else ""
         if n:
             first, last = learners["handed_in_at"].min(), learners["handed_in_at"].max()
-            when = f"<p>Hand-ins from {html_text(_when(first))} to {html_text(_when(last))}.</p>"
+            when = f"<p>Hand-ins from {html_text(utc_text(first))} to {html_text(utc_text(last))}.</p>"
         else:
             when = ("<p>No learner's work could be read. The table below says why for each file; a class "
                     "needs hand-in files made by the <em>Hand in</em> button of a lesson.</p>")
@@ -586,11 +566,13 @@ class InstructorPage(widgets.VBox):
         self.rendered.add("Overview")
 
     def _render_completion(self) -> None:
+        from ..classroom.charts import completion_figure
+
         data = self.data
         by_mode = data.completion_by_mode()
         self.completion_modes.value = frame_html(by_mode, "Completion per mode")
         self.completion.set(data.completion())
-        fig = _completion_figure(by_mode)
+        fig = completion_figure(by_mode)
         if fig is not None:
             _figure_output(self.completion_chart, fig, "Bar chart of completion per mode; the table above has the same data.")
 
@@ -599,12 +581,13 @@ class InstructorPage(widgets.VBox):
         self.wrong.set(self.data.wrong_answers())
 
     def _render_rubric(self) -> None:
-        scores = self.data.rubric_scores()
+        from ..classroom.charts import rubric_figure
+
         summary = self.data.rubric_summary()
         self.rubric_summary.value = frame_html(summary,
                                                "Rubric scores per exercise (0–1): count, mean, median, quartiles",
                                                empty="no exercise answer has a rubric score yet.")
-        fig = _rubric_figure(scores, order=[str(k) for k in summary.get("key", [])])
+        fig = rubric_figure(summary)
         if fig is not None:
             _figure_output(self.rubric_chart, fig, "Box plots of rubric scores per exercise; the table below "
                                                    "has the same data.")
@@ -632,7 +615,7 @@ class InstructorPage(widgets.VBox):
                "The class is large, so the spiral is shown from above (2-D) to keep this page quick.")
             + " The table below has the same data.</p>")
         _figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
-        self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The class spiral, step by step",
+        self.spiral_table.value = frame_html(self.data.class_spiral_table(), "The class spiral, step by step",
                                              empty="no contributions yet.")
 
     def _render_learners(self) -> None:
@@ -669,14 +652,12 @@ class InstructorPage(widgets.VBox):
         self.learner_summary.value = (
             f"<h3>{html_text(sub.name or sub.learner_id)}</h3>"
             f"<p>Learner id: <code>{html_text(sub.learner_id)}</code>{email} · handed in "
-            f"{html_text(_when(sub.handed_in_at))} · round {int(sub.round)} · from "
+            f"{html_text(utc_text(sub.handed_in_at))} · round {int(sub.round)} · from "
             f"{html_text(sub.source)}{migrated}</p>"
             f"<p>{count(len(view.answers), 'answer')}, {count(len(view.contributions), 'contribution')} to the spiral.</p>")
-        self.learner_answers.set(learner_answers(view),
+        self.learner_answers.set(view.answers_with_feedback(),
                                  caption=f"Answers and feedback of {sub.name or sub.learner_id}")
-        self.learner_contributions.set(pd.DataFrame(
-            [(c.round, f"{c.mode.value} {c.mode.label}", c.quality, c.text) for c in view.contributions],
-            columns=["round", "mode", "quality", "text"]),
+        self.learner_contributions.set(view.contributions_table(),
             caption=f"Contributions of {sub.name or sub.learner_id} to the spiral")
         trajectory = view.trajectory
         fig = figures.spiral_top_view(trajectory, title=f"Spiral of {sub.name or sub.learner_id}")
@@ -726,121 +707,6 @@ class InstructorPage(widgets.VBox):
         from ..classroom.exports import class_report_html
 
         return class_report_html(self._require_data(), self.loaded.problems).encode("utf-8")
-
-
-def _feedback(record: object) -> str:
-    """The feedback a learner saw for one answer, in words: rubric reasons and hint."""
-    if not isinstance(record, dict):
-        return ""
-    parts = [str(r) for r in record.get("reasons", []) if isinstance(r, str)] \
-        if isinstance(record.get("reasons"), list) else []
-    hint = record.get("hint")
-    if isinstance(hint, str) and hint.strip():
-        parts.append("To improve: " + hint.strip())
-    return "\n".join(parts)
-
-
-def learner_answers(view) -> pd.DataFrame:
-    """One learner's answers as the Learner tab shows them, with the feedback they were given.
-
-    Parameters
-    ----------
-    view : seci_lab.classroom.analysis.LearnerView
-        From ``ClassData.learner(learner_id)``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``mode``, ``kind``, ``label``, ``answer`` (the text, or the quiz choice), ``quality``
-        (rubric, 0-1), ``correct`` (quiz), ``attempts`` and ``feedback``; texts raw.
-    """
-    answers = view.answers
-    records = view.submission.answers
-    if answers.empty:
-        return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "correct", "attempts", "feedback"])
-    shown = answers.sort_values(["kind", "mode", "key"], kind="stable")
-    text = shown["text"].where(shown["text"].astype(str) != "", shown["answer"])
-    return pd.DataFrame({
-        "mode": shown["mode"], "kind": shown["kind"], "label": shown["label"], "answer": text,
-        "quality": shown["quality"], "correct": shown["correct"], "attempts": shown["attempts"],
-        "feedback": [_feedback(records.get(k)) for k in shown["key"]],
-    }).reset_index(drop=True)
-
-
-def _when(value) -> str:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if pd.isna(stamp):
-        return "–"
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC")
-    return stamp.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _completion_figure(by_mode: pd.DataFrame):
-    """Grouped bars per mode: share of learners who started it, completed it, mean exercises done.
-
-    Each series has its own pattern and a legend entry, and every bar is labelled with its
-    value, so colour is not the only signal.
-    """
-    import plotly.graph_objects as go
-
-    needed = {"mode", "mode_name", "learners", "started", "completed", "mean_exercise_share"}
-    if by_mode is None or by_mode.empty or not needed <= set(by_mode.columns):
-        return None
-    names = [f"{m} {n}" for m, n in zip(by_mode["mode"], by_mode["mode_name"])]
-    learners = by_mode["learners"].clip(lower=1).astype(float)
-    series = (
-        ("Started (share of learners)", by_mode["started"] / learners, "#4e79a7", ""),
-        ("Completed (share of learners)", by_mode["completed"] / learners, "#59a14f", "/"),
-        ("Mean share of exercises done", by_mode["mean_exercise_share"].astype(float), "#f28e2b", "."),
-    )
-    fig = go.Figure()
-    for name, values, color, pattern in series:
-        values = [0.0 if pd.isna(v) else float(v) for v in values]
-        fig.add_trace(go.Bar(
-            x=names, y=values, name=name, text=[f"{v:.0%}" for v in values], textposition="outside",
-            marker=dict(color=color, line=dict(color="#222222", width=1), pattern=dict(shape=pattern)),
-            hovertemplate="%{x}: %{y:.0%}<extra>" + name + "</extra>",
-        ))
-    fig.update_layout(template="plotly_white", height=380, barmode="group",
-                      margin=dict(l=50, r=10, t=60, b=40),
-                      title=dict(text="Completion per mode", x=0.02),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"),
-                      yaxis=dict(range=[0, 1.15], tickformat=".0%", title=dict(text="share")))
-    return fig
-
-
-def _rubric_figure(scores: pd.DataFrame, order: list[str] | None = None):
-    """A box plot per exercise, in ``order`` (the summary table's, i.e. lesson order)."""
-    import plotly.graph_objects as go
-
-    from ..escape import plotly_text
-    from ..figures import MODE_COLORS
-
-    if scores is None or scores.empty or "quality" not in scores:
-        return None
-    fig = go.Figure()
-    label_column = "label" if "label" in scores else "key"
-    groups = dict(tuple(scores.groupby("key", sort=True)))
-    keys = [k for k in (order or []) if k in groups] + [k for k in groups if k not in (order or [])]
-    for key in keys:
-        group = groups[key]
-        label = str(group[label_column].iloc[0]) or str(key)
-        mode = str(group["mode"].iloc[0]) if "mode" in group else ""
-        fig.add_trace(go.Box(
-            y=[float(q) for q in group["quality"]], name=plotly_text(f"{mode} · {label}", limit=40),
-            boxpoints="outliers", marker=dict(color=MODE_COLORS.get(mode[:1], "#777777")),
-            line=dict(color="#222222", width=1), fillcolor=MODE_COLORS.get(mode[:1], "#bbbbbb"),
-            hoverinfo="y+name",
-        ))
-    fig.update_layout(template="plotly_white", height=420, showlegend=False,
-                      margin=dict(l=50, r=10, t=50, b=120),
-                      title=dict(text="Rubric scores per exercise (0–1)", x=0.02),
-                      yaxis=dict(range=[0, 1.05], title=dict(text="rubric score")))
-    return fig
 
 
 def instructor_page(folder: str | None = None) -> InstructorPage:

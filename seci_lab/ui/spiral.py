@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..escape import html_text, shorten
-from ..exports import contributions_csv, trajectory_csv
+from ..exports import contributions_csv, html_table, trajectory_csv
 from ..model import (
     MODES,
     TEXT_MAX_CHARS,
@@ -420,9 +420,5 @@ def _table_html(trajectory: pd.DataFrame) -> str:
     table = figures.spiral_table(trajectory)
     if table.empty:
         return "<p>No steps yet: the table fills as you add contributions.</p>"
-    return (
-        '<div class="seci-table" style="max-height:420px;overflow:auto">'
-        + table.to_html(index=False, escape=True, border=0, classes="seci-spiral-table",
-                        float_format=lambda v: f"{v:.2f}")
-        + "</div>"
-    )
+    return ('<div class="seci-table" style="max-height:420px;overflow:auto">'
+            + html_table(table, classes="seci-spiral-table") + "</div>")
