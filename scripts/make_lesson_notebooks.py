@@ -1,4 +1,4 @@
-"""Regenerate the four lesson notebooks (01-04) and the code cell of 05, outputs stripped.
+"""Regenerate the four lesson notebooks (01-04) and the sources page (08), outputs stripped.
 
 Run from the repository root: ``python scripts/make_lesson_notebooks.py``. The lesson text lives
 in seci_lab/content; a notebook only calls ``lesson_page(mode)``.
@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_notebook import write  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1] / "notebooks"
+#: Every lesson's navigation links to the sources page.
+SOURCES_LINK = "[Sources](08_sources.ipynb)"
 
 LESSONS = [
     ("01_socialization", "S", "Lesson 1: Socialization", "sharing tacit knowledge by spending time together",
@@ -36,7 +38,7 @@ def lesson_cells(mode: str, title: str, topic: str, previous, following) -> list
                "Your answers are saved on this computer as you enter them, and come back when you "
                "reopen the page.\n\n"
                f"[Back to the welcome page](00_welcome.ipynb) · {back}"
-               f"[Next: {following[1]}]({following[0]}.ipynb)"),
+               f"[Next: {following[1]}]({following[0]}.ipynb) · {SOURCES_LINK}"),
         ("code", f'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("{mode}")'),
         ("md", "## Where next\n\n"
                "Everything you saved in this lesson is now part of your spiral: open "
@@ -48,9 +50,21 @@ def lesson_cells(mode: str, title: str, topic: str, previous, following) -> list
     ]
 
 
+def sources_cells() -> list[tuple[str, str]]:
+    return [
+        ("md", "# Sources\n\n"
+               "The full reference of every work the lessons, exercises and quizzes cite, grouped by "
+               "what the course takes from it. The lessons cite these works by author and year, as in "
+               "Nonaka & Takeuchi (1995).\n\n"
+               "[Back to the welcome page](00_welcome.ipynb)"),
+        ("code", "from seci_lab.ui.sources import sources_page\n\nsources_page()"),
+    ]
+
+
 def main() -> None:
     for name, mode, title, topic, previous, following in LESSONS:
         write(str(ROOT / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following))
+    write(str(ROOT / "08_sources.ipynb"), sources_cells())
 
 
 if __name__ == "__main__":

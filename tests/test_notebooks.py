@@ -83,6 +83,22 @@ def test_welcome_links_resolve():
     assert not absolute, f"use relative links, not {absolute}"
 
 
+LESSONS = [p for p in NOTEBOOKS if re.match(r"0[1-7]_", p.name)]
+SOURCES_PAGE = "08_sources.ipynb"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=_ids(LESSONS))
+def test_every_lesson_links_to_the_sources_page(path):
+    # in the navigation at the top, so a learner finds every full reference from any lesson
+    first = next(c for c in _read(path).cells if c.cell_type == "markdown")
+    assert SOURCES_PAGE in [a or b for a, b in _LINK.findall(first.source)], path.name
+    assert (NOTEBOOKS_DIR / SOURCES_PAGE).is_file()
+
+
+def test_the_lessons_are_all_there():
+    assert [p.name[:2] for p in LESSONS] == ["01", "02", "03", "04", "05", "06"]
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_notebook_executes(path, tmp_path):

@@ -12,6 +12,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from ..content import Lesson, load_critiques, load_lesson
+from ..content.sources import references
 from ..escape import html_text
 from ..model import TEXT_MAX_CHARS, Mode, normalize_text
 from .common import Message, safe_callback
@@ -56,7 +57,7 @@ def _intro_html(lesson: Lesson) -> str:
         f"<h2>The mode explained</h2>{_facts_table(lesson.mode)}{_paragraphs(lesson.explanation)}"
         f"<h2>A classic case: {html_text(case.title)}</h2>{_paragraphs(case.paragraphs)}"
         f'<p style="color:#555"><em>Told in our own words after {html_text(case.source)}.</em></p>'
-        f"<details><summary>Sources</summary>{_list(lesson.sources)}</details>"
+        f"<details><summary>Sources</summary>{_list(references(lesson.sources))}</details>"
         f"</div>"
     )
 
@@ -108,7 +109,7 @@ class CritiquesPage(widgets.VBox):
             f'<div class="seci-critiques" style="max-width:48em"><h1>{html_text(content.title)}</h1>'
             f"{_paragraphs(content.intro)}{sections}"
             f"<h2>{html_text(content.reply_title)}</h2>{_paragraphs(content.reply)}"
-            f"<details><summary>Sources</summary>{_list(content.sources)}</details></div>",
+            f"<details><summary>Sources</summary>{_list(references(content.sources))}</details></div>",
             layout=_FULL,
         )
         prompt = widgets.HTML(
