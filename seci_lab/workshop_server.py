@@ -165,7 +165,7 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
 
 def _create_session(plan: WorkshopPlan) -> None:
     """Create the session (or resume ``--resume`` with ``--key``); fills in its code and key."""
-    from .ui.workshop_common import start_session
+    from .store.workshop import start_session
 
     try:
         session, key = start_session(plan.db_url, plan.title, plan.format, join_code=plan.join_code,

@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import text
 
 from seci_lab.model import TEXT_MAX_CHARS, Mode, simulate_spiral
+from seci_lab.model.workshop import JOIN_CODE_ALPHABET
 from seci_lab.store.workshop import (
-    JOIN_CODE_ALPHABET,
     NotAllowed,
     PhaseClosed,
     RateLimited,

@@ -9,6 +9,7 @@ from .contributions import (
     TEXT_MAX_CHARS,
     Contribution,
     clean_participant,
+    clean_text,
     normalize_text,
 )
 from .exercises import (
@@ -56,6 +57,7 @@ __all__ = [
     "TRAJECTORY_COLUMNS",
     "RubricScore",
     "clean_participant",
+    "clean_text",
     "normalize_text",
     "suggest_quality",
     "simulate_spiral",

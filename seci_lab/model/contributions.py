@@ -14,6 +14,7 @@ __all__ = [
     "PARTICIPANT_MAX_CHARS",
     "DEFAULT_QUALITY",
     "clean_participant",
+    "clean_text",
     "normalize_text",
     "shorten",
 ]
@@ -59,6 +60,21 @@ def clean_participant(name: object) -> str:
     return clean
 
 
+def clean_text(text: object) -> str:
+    """A contribution's text, normalised; ValueError with what to change if empty or too long."""
+    if not isinstance(text, str):
+        raise ValueError("The contribution text must be text.")
+    clean = normalize_text(text)
+    if not clean:
+        raise ValueError("The contribution is empty: write what you want to add.")
+    if len(clean) > TEXT_MAX_CHARS:
+        raise ValueError(
+            f"The contribution has {len(clean)} characters; the limit is {TEXT_MAX_CHARS}. "
+            "Shorten it or split it into two contributions."
+        )
+    return clean
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One contribution to the spiral.
@@ -93,17 +109,7 @@ class Contribution:
         set_ = object.__setattr__  # frozen dataclass: normalised values are set once here
         set_(self, "participant", clean_participant(self.participant))
         set_(self, "mode", Mode.parse(self.mode))
-        if not isinstance(self.text, str):
-            raise ValueError("The contribution text must be text.")
-        text = normalize_text(self.text)
-        if not text:
-            raise ValueError("The contribution is empty: write what you want to add.")
-        if len(text) > TEXT_MAX_CHARS:
-            raise ValueError(
-                f"The contribution has {len(text)} characters; the limit is {TEXT_MAX_CHARS}. "
-                "Shorten it or split it into two contributions."
-            )
-        set_(self, "text", text)
+        set_(self, "text", clean_text(self.text))
         if isinstance(self.round, bool) or not isinstance(self.round, int):
             raise ValueError(f"The round must be a whole number, not {self.round!r}.")
         if self.round < 1:

@@ -1,7 +1,9 @@
 """The shared store of a live workshop: sessions, participants, phases, contributions, clusters.
 
 A facilitator's kernel and every participant's kernel (one Voila kernel per visitor) open the
-same database and talk to it only through :class:`WorkshopStore`. Every rule a participant
+same database and talk to it only through :class:`WorkshopStore`, which returns the records of
+:mod:`seci_lab.model.workshop` (formats, phases, the session, participant, submission, cluster
+and arc dataclasses and the rules that need no database live there). Every rule a participant
 could try to bypass by forging widget messages is checked here, inside the write transaction:
 
 - facilitator actions need the facilitator key returned by :meth:`WorkshopStore.create_session`
@@ -17,39 +19,14 @@ Every write runs through :func:`seci_lab.store.engine.write` (``BEGIN IMMEDIATE`
 retry on SQLite) and first bumps the session's ``version`` counter, which also serialises the
 writes of one session on PostgreSQL (row lock). Dashboards poll :meth:`WorkshopStore.version`
 (one indexed read) and refresh only when it changed.
-
-Formats and phases
-------------------
-``"seci"``: phases ``S``, ``E``, ``C``, ``I`` (Socialization, Externalization, Combination,
-Internalization), repeatable in rounds (:meth:`WorkshopStore.next_round`).
-
-``"csh"`` (Collective Story Harvest, Art of Hosting): phases ``story``, ``harvest``, ``gifts``,
-``takeaways``. For the spiral they map to SECI modes as follows (our didactic mapping, after
-section 5 of the domain brief; CSH was not derived from Nonaka):
-
-==========  ====  ===================================================================
-CSH phase   mode  why
-==========  ====  ===================================================================
-story       S     a storyteller shares lived experience; listeners take in tacit cues
-harvest     E     harvesters articulate what the story implied, each through an arc
-gifts       C     the harvest converges into gifts given back, grouped in clusters
-takeaways   I     storyteller and listeners name what they take away and will apply
-==========  ====  ===================================================================
-
-Lineage: a contribution may name a ``parent_id`` (the earlier contribution it builds on, e.g.
-a harvest note on a story), belongs to at most one cluster (set by the facilitator), and may
-name a ``source_cluster_id`` (e.g. a take-away drawn from a cluster). :meth:`lineage_frame`
-returns these links as edges.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import operator
 import secrets
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 from sqlalchemy import (
     Boolean,
@@ -74,20 +51,50 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from ..model import PARTICIPANT_MAX_CHARS, Contribution, Mode, normalize_text
+from ..model import PARTICIPANT_MAX_CHARS, Contribution
+from ..model.workshop import (
+    IDEMPOTENCY_KEY_MAX,
+    LABEL_MAX,
+    TITLE_MAX,
+    Arc,
+    Cluster,
+    Format,
+    NotAllowed,
+    Participant,
+    Phase,
+    PhaseClosed,
+    RateLimited,
+    Scale,
+    Session,
+    Submission,
+    WorkshopError,
+    anonymous_name,
+    check_accepting,
+    check_editable,
+    check_id,
+    check_idempotency_key,
+    check_join_code,
+    check_minutes,
+    check_voting,
+    clean_display_name,
+    clean_label,
+    clean_submission_text,
+    is_accepting,
+    lineage_edges,
+    new_join_code,
+    parse_join_code,
+    spiral_contributions,
+    spiral_inputs,
+)
 from .engine import create_tables, make_engine, read, write
 
 if TYPE_CHECKING:  # imported by the frame methods only: participant kernels start faster without it
     import pandas as pd
 
+# The records and errors are the model's; they are named here too because the store returns
+# and raises them (scripts import them from where they call).
 __all__ = [
-    "CSH_PHASES",
-    "FORMATS",
-    "JOIN_CODE_ALPHABET",
-    "PHASE_LABELS",
-    "PHASE_MODES",
-    "SCALES",
-    "SECI_PHASES",
+    "DEFAULT_MAX_PER_MINUTE",
     "Arc",
     "Cluster",
     "NotAllowed",
@@ -99,78 +106,12 @@ __all__ = [
     "WorkshopError",
     "WorkshopStore",
     "metadata",
-    "phases_for",
+    "start_session",
 ]
 
-FORMATS = ("seci", "csh")
-SECI_PHASES = ("S", "E", "C", "I")
-CSH_PHASES = ("story", "harvest", "gifts", "takeaways")
-#: Which SECI mode each phase feeds in the spiral (see the module docstring for CSH).
-PHASE_MODES: dict[str, Mode] = {
-    "S": Mode.SOCIALIZATION,
-    "E": Mode.EXTERNALIZATION,
-    "C": Mode.COMBINATION,
-    "I": Mode.INTERNALIZATION,
-    "story": Mode.SOCIALIZATION,
-    "harvest": Mode.EXTERNALIZATION,
-    "gifts": Mode.COMBINATION,
-    "takeaways": Mode.INTERNALIZATION,
-}
-PHASE_LABELS: dict[str, str] = {
-    "S": "Socialization",
-    "E": "Externalization",
-    "C": "Combination",
-    "I": "Internalization",
-    "story": "Story",
-    "harvest": "Harvest",
-    "gifts": "Gifts back",
-    "takeaways": "Take-aways",
-}
-#: The community a workshop's knowledge has reached; ``declare_level_up`` moves one step.
-SCALES = ("table", "plenary", "organization")
-#: Join codes avoid 0/O, 1/I/L, which are easy to confuse when read off a projector.
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 6
-IDEMPOTENCY_KEY_MAX = 80
-CLUSTER_NAME_MAX = 80
-TITLE_MAX = 120
 DEFAULT_MAX_PER_MINUTE = 10
 #: A heartbeat (``touch``) closer than this to the last one is not written.
 TOUCH_INTERVAL_S = 10.0
-#: Seconds after a deadline during which a submission still counts (network and click latency).
-DEADLINE_GRACE_S = 5.0
-_COMBINATION_PHASES = ("C", "gifts")
-_TAKEAWAY_PHASES = ("I", "takeaways")
-_HARVEST_PHASE = "harvest"
-
-
-class WorkshopError(ValueError):
-    """A workshop rule refused the action; the message says what to do instead."""
-
-
-class NotAllowed(WorkshopError):
-    """The key or token does not allow this action (wrong key, someone else's contribution)."""
-
-
-class PhaseClosed(WorkshopError):
-    """The phase is not open (closed, another phase is open, or its time is up)."""
-
-
-class RateLimited(WorkshopError):
-    """Too many submissions in the last minute; ``retry_after`` says how many seconds to wait."""
-
-    def __init__(self, message: str, retry_after: float) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-def phases_for(format: str) -> tuple[str, ...]:
-    """The phases of a workshop format, in order (``"seci"`` or ``"csh"``)."""
-    if format == "seci":
-        return SECI_PHASES
-    if format == "csh":
-        return CSH_PHASES
-    raise WorkshopError(f"Unknown workshop format {format!r}: use 'seci' (a SECI round) or 'csh' (Collective Story Harvest).")
 
 
 # --------------------------------------------------------------------------------------- schema
@@ -198,7 +139,7 @@ ws_arcs = Table(
     "ws_arcs", metadata,
     Column("id", Integer, primary_key=True),
     Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("name", String(CLUSTER_NAME_MAX), nullable=False),
+    Column("name", String(LABEL_MAX), nullable=False),
     UniqueConstraint("session_id", "name", name="uq_ws_arc_name"),
 )
 
@@ -219,7 +160,7 @@ ws_clusters = Table(
     "ws_clusters", metadata,
     Column("id", Integer, primary_key=True),
     Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("name", String(CLUSTER_NAME_MAX), nullable=False),
+    Column("name", String(LABEL_MAX), nullable=False),
     Column("round", Integer, nullable=False),
     Column("created_at", Float, nullable=False),
     UniqueConstraint("session_id", "round", "name", name="uq_ws_cluster_name"),
@@ -296,159 +237,8 @@ _SQL_SEEN = (
 )
 
 
-# ---------------------------------------------------------------------------------- records
-
-
-@dataclass(frozen=True)
-class Session:
-    """A workshop session as last read.
-
-    ``key`` (the facilitator key) is set only on the object returned by ``create_session``:
-    show it to the facilitator once; the store keeps only its hash. ``accepting`` is whether a
-    submission would be taken now (phase open and deadline not passed); ``deadline`` is a UNIX
-    time in seconds or ``None`` (no timer).
-    """
-
-    id: int
-    title: str
-    format: str
-    join_code: str
-    round: int
-    phase: str | None
-    phase_open: bool
-    phase_opened_at: float | None
-    deadline: float | None
-    scale: int
-    version: int
-    created_at: float
-    accepting: bool
-    key: str | None = None
-
-    @property
-    def phases(self) -> tuple[str, ...]:
-        """This session's phases in order."""
-        return phases_for(self.format)
-
-    @property
-    def scale_label(self) -> str:
-        """``"table"``, ``"plenary"`` or ``"organization"``."""
-        return SCALES[self.scale]
-
-    @property
-    def phase_label(self) -> str:
-        """Human name of the current phase, or ``"Not started"``."""
-        return PHASE_LABELS[self.phase] if self.phase else "Not started"
-
-    def seconds_left(self, now: float | None = None) -> float | None:
-        """Seconds until the deadline (0 when passed), ``None`` without a timer or when closed."""
-        if not self.phase_open or self.deadline is None:
-            return None
-        return max(0.0, self.deadline - (time.time() if now is None else now))
-
-
-@dataclass(frozen=True)
-class Participant:
-    """A participant. ``token`` is set on what ``join`` and ``rejoin`` return (keep it in the
-    participant's kernel or browser to rejoin with the same identity); never show it to others."""
-
-    id: int
-    session_id: int
-    display_name: str
-    anonymous: bool
-    arc_id: int | None
-    joined_at: float
-    last_seen: float
-    token: str | None = None
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A stored contribution. ``created`` is False when the idempotency key was seen before
-    (a double click or retry): the first stored contribution is returned unchanged."""
-
-    id: int
-    session_id: int
-    participant_id: int
-    round: int
-    phase: str
-    text: str
-    parent_id: int | None
-    arc_id: int | None
-    cluster_id: int | None
-    source_cluster_id: int | None
-    hidden: bool
-    withdrawn: bool
-    created_at: float
-    created: bool = True
-
-    @property
-    def mode(self) -> Mode:
-        return PHASE_MODES[self.phase]
-
-
-@dataclass(frozen=True)
-class Cluster:
-    """A named group of contributions made by the facilitator during Combination."""
-
-    id: int
-    session_id: int
-    name: str
-    round: int
-    votes: int = 0
-    members: int = 0
-
-
-@dataclass(frozen=True)
-class Arc:
-    """A Collective Story Harvest arc (a lens a harvester listens through)."""
-
-    id: int
-    session_id: int
-    name: str
-    harvesters: tuple[int, ...] = ()
-
-
-# ----------------------------------------------------------------------------------- helpers
-
-
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
-
-
-def normalize_join_code(code: object) -> str:
-    """Upper-case a typed join code and drop spaces and dashes (``"ab3-k9x"`` -> ``"AB3K9X"``)."""
-    if not isinstance(code, str):
-        raise WorkshopError("Enter the join code shown by the facilitator.")
-    return "".join(ch for ch in code.upper() if not ch.isspace() and ch != "-")
-
-
-def _clean_label(value: object, what: str, limit: int) -> str:
-    if not isinstance(value, str):
-        raise WorkshopError(f"The {what} must be text.")
-    text = normalize_text(value).replace("\n", " ")
-    if not text:
-        raise WorkshopError(f"The {what} is empty: enter one.")
-    if len(text) > limit:
-        raise WorkshopError(f"The {what} has {len(text)} characters; the limit is {limit}.")
-    return text
-
-
-def _check_key_format(idempotency_key: object) -> str:
-    if not isinstance(idempotency_key, str) or not idempotency_key.strip():
-        raise WorkshopError("Each submission needs an idempotency key (a unique text per click).")
-    if len(idempotency_key) > IDEMPOTENCY_KEY_MAX:
-        raise WorkshopError(f"The idempotency key is longer than {IDEMPOTENCY_KEY_MAX} characters.")
-    return idempotency_key
-
-
-def _check_id(value: object, what: str) -> int:
-    # Accept numpy integers too (ids often come out of a DataFrame), never bools or floats.
-    if isinstance(value, bool):
-        raise WorkshopError(f"The {what} must be a whole number, not {value!r}.")
-    try:
-        return operator.index(value)
-    except TypeError:
-        raise WorkshopError(f"The {what} must be a whole number, not {value!r}.") from None
 
 
 # ------------------------------------------------------------------------------------- store
@@ -507,7 +297,7 @@ class WorkshopStore:
         return write(self.engine, work)
 
     def _session_row(self, conn: Connection, session_id: object, *, lock: bool = False):
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         query = select(ws_sessions).where(ws_sessions.c.id == session_id)
         if lock:
             query = query.with_for_update()
@@ -524,7 +314,7 @@ class WorkshopStore:
             raise WorkshopError(f"There is no workshop session {session_id}; check the join code or start a new session.")
 
     def _facilitator(self, conn: Connection, session_id: object, key: object):
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         self._bump(conn, session_id)
         row = self._session_row(conn, session_id)
         if not isinstance(key, str) or not hmac.compare_digest(_hash(key), row["key_hash"]):
@@ -546,15 +336,12 @@ class WorkshopStore:
         return row
 
     def _to_session(self, row, key: str | None = None) -> Session:
-        now = self.clock()
-        accepting = bool(row["phase_open"]) and (
-            row["deadline"] is None or now <= row["deadline"] + DEADLINE_GRACE_S
-        )
         return Session(
-            id=row["id"], title=row["title"], format=row["format"], join_code=row["join_code"],
-            round=row["round"], phase=row["phase"], phase_open=bool(row["phase_open"]),
-            phase_opened_at=row["phase_opened_at"], deadline=row["deadline"], scale=row["scale"],
-            version=row["version"], created_at=row["created_at"], accepting=accepting, key=key,
+            id=row["id"], title=row["title"], format=Format(row["format"]), join_code=row["join_code"],
+            round=row["round"], phase=None if row["phase"] is None else Phase(row["phase"]),
+            phase_open=bool(row["phase_open"]), phase_opened_at=row["phase_opened_at"], deadline=row["deadline"],
+            scale=Scale(row["scale"]), version=row["version"], created_at=row["created_at"],
+            accepting=is_accepting(row["phase_open"], row["deadline"], self.clock()), key=key,
         )
 
     @staticmethod
@@ -569,10 +356,11 @@ class WorkshopStore:
     def _to_submission(row, created: bool = True) -> Submission:
         return Submission(
             id=row["id"], session_id=row["session_id"], participant_id=row["participant_id"],
-            round=row["round"], phase=row["phase"], text=row["text"], parent_id=row["parent_id"],
+            round=row["round"], phase=Phase(row["phase"]), text=row["text"], parent_id=row["parent_id"],
             arc_id=row["arc_id"], cluster_id=row["cluster_id"],
             source_cluster_id=row["source_cluster_id"], hidden=bool(row["hidden"]),
             withdrawn=bool(row["withdrawn"]), created_at=row["created_at"], created=created,
+            edited_at=row.get("edited_at"),
         )
 
     def _event(self, conn: Connection, session_id: int, kind: str, round_: int, phase: str | None, detail: str = "") -> None:
@@ -581,7 +369,7 @@ class WorkshopStore:
         ))
 
     def _contribution_in(self, conn: Connection, session_id: int, contribution_id: object):
-        contribution_id = _check_id(contribution_id, "contribution id")
+        contribution_id = check_id(contribution_id, "contribution id")
         row = conn.execute(
             select(ws_contributions).where(ws_contributions.c.id == contribution_id)
         ).mappings().first()
@@ -590,18 +378,11 @@ class WorkshopStore:
         return row
 
     def _cluster_in(self, conn: Connection, session_id: int, cluster_id: object):
-        cluster_id = _check_id(cluster_id, "cluster id")
+        cluster_id = check_id(cluster_id, "cluster id")
         row = conn.execute(select(ws_clusters).where(ws_clusters.c.id == cluster_id)).mappings().first()
         if row is None or row["session_id"] != session_id:
             raise WorkshopError(f"Cluster {cluster_id} is not part of this session.")
         return row
-
-    def _check_text(self, text: object, phase: str, round_: int) -> str:
-        # The model's rules and caps (length, emptiness, normalisation) apply to workshop text.
-        try:
-            return Contribution("participant", PHASE_MODES[phase], text, round_).text
-        except ValueError as error:
-            raise WorkshopError(str(error)) from None
 
     # -- sessions (facilitator) --------------------------------------------------------------
 
@@ -615,31 +396,23 @@ class WorkshopStore:
         format : {"seci", "csh"}
             A SECI round or a Collective Story Harvest.
         join_code : str, optional
-            4-12 characters from ``JOIN_CODE_ALPHABET`` (no 0, O, 1, I, L); a random 6-character
-            code when omitted.
+            4-12 characters from ``seci_lab.model.workshop.JOIN_CODE_ALPHABET`` (no 0, O, 1, I,
+            L); a random 6-character code when omitted.
 
         Raises
         ------
         WorkshopError
             Bad title, format or code, or the code is already used by another session.
         """
-        title = _clean_label(title, "session title", TITLE_MAX)
-        phases_for(format)
+        title = clean_label(title, "session title", TITLE_MAX)
+        fmt = Format.parse(format)
         if join_code is not None:
-            code = normalize_join_code(join_code)
-            bad = sorted({ch for ch in code if ch not in JOIN_CODE_ALPHABET})
-            if bad or not 4 <= len(code) <= 12:
-                raise WorkshopError(
-                    "A join code has 4 to 12 letters and digits, without 0, O, 1, I and L "
-                    f"(easy to confuse on a projector){'; remove ' + ' '.join(bad) if bad else ''}."
-                )
+            code = check_join_code(join_code)
         key = secrets.token_urlsafe(24)
         now = self.clock()
 
         for _attempt in range(20):
-            candidate = code if join_code is not None else "".join(
-                secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH)
-            )
+            candidate = code if join_code is not None else new_join_code()
 
             def work(conn: Connection, candidate=candidate):
                 taken = conn.execute(
@@ -648,7 +421,7 @@ class WorkshopStore:
                 if taken is not None:
                     return None
                 new_id = conn.execute(insert(ws_sessions).values(
-                    title=title, format=format, join_code=candidate, key_hash=_hash(key), round=1,
+                    title=title, format=fmt.value, join_code=candidate, key_hash=_hash(key), round=1,
                     phase=None, phase_open=False, scale=0, version=1, created_at=now,
                 )).inserted_primary_key[0]
                 self._event(conn, new_id, "created", 1, None, title)
@@ -677,9 +450,7 @@ class WorkshopStore:
         WorkshopError
             No session has this code.
         """
-        normalized = normalize_join_code(code)
-        if not normalized:
-            raise WorkshopError("Enter the join code shown by the facilitator.")
+        normalized = parse_join_code(code)
         with read(self.engine) as conn:
             row = conn.execute(select(ws_sessions).where(ws_sessions.c.join_code == normalized)).mappings().first()
         if row is None:
@@ -705,7 +476,7 @@ class WorkshopStore:
         it, a repeated submission (same idempotency key) included; refused actions do not.
         """
         with read(self.engine) as conn:
-            value = conn.execute(_SQL_VERSION, {"b_session": _check_id(session_id, "session id")}).scalar()
+            value = conn.execute(_SQL_VERSION, {"b_session": check_id(session_id, "session id")}).scalar()
         if value is None:
             raise WorkshopError(f"There is no workshop session {session_id}.")
         return int(value)
@@ -718,13 +489,11 @@ class WorkshopStore:
         ``minutes`` sets the deadline ``now + minutes``; submissions after it (plus a 5 s grace)
         are refused. Opening the phase that is already open restarts its timer.
         """
-        if minutes is not None:
-            if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
-                raise WorkshopError(f"The timer must be between 0 and 1440 minutes; got {minutes!r}.")
+        minutes = check_minutes(minutes)
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
-            name = self._parse_phase(row["format"], phase)
+            name = Format(row["format"]).parse_phase(phase).value
             now = self.clock()
             conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(
                 phase=name, phase_open=True, phase_opened_at=now,
@@ -734,26 +503,6 @@ class WorkshopStore:
             return conn.execute(select(ws_sessions).where(ws_sessions.c.id == row["id"])).mappings().one()
 
         return self._to_session(self._write(work))
-
-    @staticmethod
-    def _parse_phase(format: str, phase: object) -> str:
-        phases = phases_for(format)
-        if isinstance(phase, str):
-            candidate = phase.strip()
-            if format == "seci":
-                try:
-                    return Mode.parse(candidate).value
-                except ValueError:
-                    pass
-            else:
-                lowered = candidate.lower().replace("-", "").replace(" ", "")
-                aliases = {"giftsback": "gifts", "takeaway": "takeaways"}
-                lowered = aliases.get(lowered, lowered)
-                if lowered in phases:
-                    return lowered
-        elif isinstance(phase, Mode) and format == "seci":
-            return phase.value
-        raise WorkshopError(f"Unknown phase {phase!r} for this session: use one of {', '.join(phases)}.")
 
     def close_phase(self, session_id: int, key: str) -> Session:
         """Close the open phase (no more submissions); the phase stays current for reading."""
@@ -788,17 +537,16 @@ class WorkshopStore:
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
-            if row["scale"] + 1 >= len(SCALES):
-                raise WorkshopError("The session is already at the organization level: there is no level above it here.")
-            conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(scale=row["scale"] + 1))
-            self._event(conn, row["id"], "level_up", row["round"], row["phase"], SCALES[row["scale"] + 1])
+            scale = Scale(row["scale"]).next()
+            conn.execute(update(ws_sessions).where(ws_sessions.c.id == row["id"]).values(scale=int(scale)))
+            self._event(conn, row["id"], "level_up", row["round"], row["phase"], scale.label)
             return conn.execute(select(ws_sessions).where(ws_sessions.c.id == row["id"])).mappings().one()
 
         return self._to_session(self._write(work))
 
     def cross_level_rounds(self, session_id: int) -> list[int]:
         """Rounds at whose end the facilitator declared a level-up (for ``simulate_spiral``)."""
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
             rows = conn.execute(select(ws_events.c.round).where(and_(
                 ws_events.c.session_id == session_id, ws_events.c.kind == "level_up"
@@ -809,7 +557,7 @@ class WorkshopStore:
         """The session's log: created, open_phase, close_phase, next_round, level_up, hide, restore."""
         import pandas as pd
 
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
             rows = conn.execute(select(ws_events).where(ws_events.c.session_id == session_id).order_by(ws_events.c.id)).mappings().all()
         frame = pd.DataFrame([dict(r) for r in rows], columns=["id", "session_id", "kind", "round", "phase", "detail", "at"])
@@ -824,8 +572,7 @@ class WorkshopStore:
         An empty or missing name joins anonymously (shown as "Anonymous N").
         """
         session = self.session_by_code(code)
-        anonymous = display_name is None or (isinstance(display_name, str) and not normalize_text(display_name))
-        name = None if anonymous else _clean_label(display_name, "name", PARTICIPANT_MAX_CHARS)
+        name = clean_display_name(display_name)
         token = secrets.token_urlsafe(24)
         now = self.clock()
 
@@ -836,10 +583,10 @@ class WorkshopStore:
                 count = conn.execute(select(func.count()).select_from(ws_participants).where(
                     and_(ws_participants.c.session_id == session.id, ws_participants.c.anonymous.is_(True))
                 )).scalar()
-                shown = f"Anonymous {count + 1}"
+                shown = anonymous_name(count)
             new_id = conn.execute(insert(ws_participants).values(
                 session_id=session.id, token_hash=_hash(token), display_name=shown,
-                anonymous=anonymous, arc_id=None, joined_at=now, last_seen=now,
+                anonymous=name is None, arc_id=None, joined_at=now, last_seen=now,
             )).inserted_primary_key[0]
             return conn.execute(select(ws_participants).where(ws_participants.c.id == new_id)).mappings().one()
 
@@ -875,7 +622,7 @@ class WorkshopStore:
 
     def participants(self, session_id: int) -> list[Participant]:
         """Everyone who joined, in joining order (without tokens)."""
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
             rows = conn.execute(select(ws_participants).where(
                 ws_participants.c.session_id == session_id).order_by(ws_participants.c.id)).mappings().all()
@@ -890,11 +637,11 @@ class WorkshopStore:
 
     def create_arc(self, session_id: int, key: str, name: str) -> Arc:
         """Add a harvest arc (a lens such as "what we learn about courage") to a CSH session."""
-        name = _clean_label(name, "arc name", CLUSTER_NAME_MAX)
+        name = clean_label(name, "arc name", LABEL_MAX)
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
-            if row["format"] != "csh":
+            if row["format"] != Format.CSH:
                 raise WorkshopError("Arcs belong to a Collective Story Harvest; this session is a SECI round.")
             exists = conn.execute(select(ws_arcs.c.id).where(and_(ws_arcs.c.session_id == row["id"], ws_arcs.c.name == name))).first()
             if exists is not None:
@@ -909,12 +656,12 @@ class WorkshopStore:
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
-            person = conn.execute(select(ws_participants).where(ws_participants.c.id == _check_id(participant_id, "participant id"))).mappings().first()
+            person = conn.execute(select(ws_participants).where(ws_participants.c.id == check_id(participant_id, "participant id"))).mappings().first()
             if person is None or person["session_id"] != row["id"]:
                 raise WorkshopError(f"Participant {participant_id} is not part of this session.")
             arc = None
             if arc_id is not None:
-                found = conn.execute(select(ws_arcs).where(ws_arcs.c.id == _check_id(arc_id, "arc id"))).mappings().first()
+                found = conn.execute(select(ws_arcs).where(ws_arcs.c.id == check_id(arc_id, "arc id"))).mappings().first()
                 if found is None or found["session_id"] != row["id"]:
                     raise WorkshopError(f"Arc {arc_id} is not part of this session.")
                 arc = found["id"]
@@ -924,7 +671,7 @@ class WorkshopStore:
 
     def arcs(self, session_id: int) -> list[Arc]:
         """The session's arcs with their harvesters' participant ids."""
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
             arcs = conn.execute(select(ws_arcs).where(ws_arcs.c.session_id == session_id).order_by(ws_arcs.c.id)).mappings().all()
             people = conn.execute(select(ws_participants.c.id, ws_participants.c.arc_id).where(
@@ -972,10 +719,10 @@ class WorkshopStore:
         WorkshopError
             Empty or too long text, unknown parent or cluster, bad token.
         """
-        idempotency_key = _check_key_format(idempotency_key)
+        idempotency_key = check_idempotency_key(idempotency_key)
         # Validate outside the transaction (the write lock is held for as short as possible);
         # the text rules do not depend on the phase.
-        clean = self._check_text(text, "S", 1)
+        clean = clean_submission_text(text)
 
         def work(conn):
             person = self._participant(conn, token)
@@ -984,10 +731,10 @@ class WorkshopStore:
             ).mappings().first()
             if existing is not None:
                 return self._to_submission(existing, created=False)
-            session = conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one()
+            session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
             now = self.clock()
-            self._check_accepting(session, now, phase)
-            current = session["phase"]
+            check_accepting(session, now, phase)
+            current = session.phase
             if self.max_per_minute is not None:
                 recent = conn.execute(
                     _SQL_RECENT, {"b_participant": person["id"], "b_since": now - 60.0}
@@ -1001,16 +748,16 @@ class WorkshopStore:
                     )
             parent = source = None
             if parent_id is not None:
-                row = self._contribution_in(conn, session["id"], parent_id)
+                row = self._contribution_in(conn, session.id, parent_id)
                 if row["hidden"] or row["withdrawn"]:
                     raise WorkshopError(f"Contribution {parent_id} is no longer on the board; choose another.")
                 parent = row["id"]
             if source_cluster_id is not None:
-                source = self._cluster_in(conn, session["id"], source_cluster_id)["id"]
+                source = self._cluster_in(conn, session.id, source_cluster_id)["id"]
             values = dict(
-                session_id=session["id"], participant_id=person["id"], idempotency_key=idempotency_key,
-                round=session["round"], phase=current, text=clean, parent_id=parent,
-                arc_id=person["arc_id"] if current == _HARVEST_PHASE else None,
+                session_id=session.id, participant_id=person["id"], idempotency_key=idempotency_key,
+                round=session.round, phase=current.value, text=clean, parent_id=parent,
+                arc_id=person["arc_id"] if current.takes_arc else None,
                 cluster_id=None, source_cluster_id=source, hidden=False, withdrawn=False,
                 created_at=now,
             )
@@ -1020,22 +767,6 @@ class WorkshopStore:
 
         return self._write(work)
 
-    def _check_accepting(self, session, now: float, phase: str | None) -> None:
-        if session["phase"] is None or not session["phase_open"]:
-            raise PhaseClosed("No phase is open right now: wait for the facilitator to open the next one. Your text is kept.")
-        if phase is not None:
-            try:
-                wanted = self._parse_phase(session["format"], phase)
-            except WorkshopError:
-                wanted = None
-            if wanted != session["phase"]:
-                raise PhaseClosed(
-                    f"That phase is closed; the open phase is now {PHASE_LABELS[session['phase']]}. "
-                    "Your text is kept: check the prompt and send it again."
-                )
-        if session["deadline"] is not None and now > session["deadline"] + DEADLINE_GRACE_S:
-            raise PhaseClosed(f"Time is up for {PHASE_LABELS[session['phase']]}: the facilitator's timer has ended. Your text is kept.")
-
     def edit(self, token: str, contribution_id: int, text: str) -> Submission:
         """Change the text of one's own contribution while its phase is open."""
 
@@ -1044,11 +775,9 @@ class WorkshopStore:
             row = self._contribution_in(conn, person["session_id"], contribution_id)
             if row["participant_id"] != person["id"]:
                 raise NotAllowed("You can only edit your own contributions.")
-            session = conn.execute(select(ws_sessions).where(ws_sessions.c.id == person["session_id"])).mappings().one()
-            self._check_accepting(session, self.clock(), row["phase"])
-            if row["round"] != session["round"]:
-                raise PhaseClosed("That contribution belongs to an earlier round; it can no longer be edited.")
-            clean = self._check_text(text, row["phase"], row["round"])
+            session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
+            check_editable(session, self._to_submission(row), self.clock())
+            clean = clean_submission_text(text)
             conn.execute(update(ws_contributions).where(ws_contributions.c.id == row["id"]).values(text=clean, edited_at=self.clock()))
             return self._to_submission(conn.execute(select(ws_contributions).where(ws_contributions.c.id == row["id"])).mappings().one())
 
@@ -1089,7 +818,7 @@ class WorkshopStore:
 
     def create_cluster(self, session_id: int, key: str, name: str) -> Cluster:
         """Create a named cluster in the current round (names are unique within a round)."""
-        name = _clean_label(name, "cluster name", CLUSTER_NAME_MAX)
+        name = clean_label(name, "cluster name", LABEL_MAX)
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
@@ -1107,7 +836,7 @@ class WorkshopStore:
 
     def rename_cluster(self, session_id: int, key: str, cluster_id: int, name: str) -> None:
         """Rename a cluster."""
-        name = _clean_label(name, "cluster name", CLUSTER_NAME_MAX)
+        name = clean_label(name, "cluster name", LABEL_MAX)
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
@@ -1143,11 +872,9 @@ class WorkshopStore:
 
         def work(conn):
             person = self._participant(conn, token)
-            session = conn.execute(select(ws_sessions).where(ws_sessions.c.id == person["session_id"])).mappings().one()
-            self._check_accepting(session, self.clock(), None)
-            if session["phase"] not in _COMBINATION_PHASES:
-                raise PhaseClosed("Voting for clusters happens during Combination; it is not open now.")
-            cluster = self._cluster_in(conn, session["id"], cluster_id)
+            session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
+            check_voting(session, self.clock())
+            cluster = self._cluster_in(conn, session.id, cluster_id)
             current = conn.execute(select(ws_votes.c.cluster_id).where(and_(
                 ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"]))).first() is not None
             wanted = (not current) if on is None else bool(on)
@@ -1169,11 +896,11 @@ class WorkshopStore:
 
     def clusters(self, session_id: int, round: int | None = None) -> list[Cluster]:
         """Clusters (of one round, or all), with vote counts and visible members."""
-        session_id = _check_id(session_id, "session id")
+        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
             query = select(ws_clusters).where(ws_clusters.c.session_id == session_id)
             if round is not None:
-                query = query.where(ws_clusters.c.round == _check_id(round, "round"))
+                query = query.where(ws_clusters.c.round == check_id(round, "round"))
             rows = conn.execute(query.order_by(ws_clusters.c.id)).mappings().all()
             votes = dict(conn.execute(select(ws_votes.c.cluster_id, func.count()).join(
                 ws_clusters, ws_clusters.c.id == ws_votes.c.cluster_id).where(
@@ -1209,7 +936,7 @@ class WorkshopStore:
             .join(p, p.c.id == c.c.participant_id)
             .outerjoin(arc, arc.c.id == c.c.arc_id)
             .outerjoin(cluster, cluster.c.id == c.c.cluster_id)
-            .where(c.c.session_id == _check_id(session_id, "session id"))
+            .where(c.c.session_id == check_id(session_id, "session id"))
             .order_by(c.c.id)
         )
         if not include_hidden:
@@ -1219,8 +946,9 @@ class WorkshopStore:
         records = []
         for r in rows:
             record = {name: r.get(name) for name in self.FRAME_COLUMNS if name in r}
-            record["phase_label"] = PHASE_LABELS[r["phase"]]
-            record["mode"] = PHASE_MODES[r["phase"]].value
+            phase = Phase(r["phase"])
+            record["phase_label"] = phase.label
+            record["mode"] = phase.mode.value
             record["hidden"] = bool(r["hidden"])
             record["withdrawn"] = bool(r["withdrawn"])
             records.append(record)
@@ -1234,59 +962,64 @@ class WorkshopStore:
     def phase_counts(self, session_id: int, round: int | None = None) -> dict[str, int]:
         """Visible contributions per phase of a round (default: the current round), every phase listed."""
         session = self.session(session_id)
-        round_ = session.round if round is None else _check_id(round, "round")
+        round_ = session.round if round is None else check_id(round, "round")
         with read(self.engine) as conn:
             rows = conn.execute(select(ws_contributions.c.phase, func.count()).where(and_(
                 ws_contributions.c.session_id == session.id, ws_contributions.c.round == round_,
                 ws_contributions.c.hidden.is_(False), ws_contributions.c.withdrawn.is_(False),
             )).group_by(ws_contributions.c.phase)).all()
-        counts = {phase: 0 for phase in session.phases}
+        counts = {phase.value: 0 for phase in session.phases}
         counts.update({phase: int(n) for phase, n in rows})
         return counts
 
-    def spiral_contributions(self, session_id: int) -> list[Contribution]:
-        """Visible contributions as :class:`seci_lab.model.Contribution` for ``simulate_spiral``.
+    def submissions(self, session_id: int, include_hidden: bool = False) -> list[Submission]:
+        """The session's contributions, oldest first; hidden and withdrawn ones only if ``include_hidden``."""
+        query = select(ws_contributions).where(
+            ws_contributions.c.session_id == check_id(session_id, "session id")).order_by(ws_contributions.c.id)
+        if not include_hidden:
+            query = query.where(and_(ws_contributions.c.hidden.is_(False), ws_contributions.c.withdrawn.is_(False)))
+        with read(self.engine) as conn:
+            return [self._to_submission(row) for row in conn.execute(query).mappings()]
 
-        Each phase maps to its SECI mode (``PHASE_MODES``; for a Collective Story Harvest:
-        story -> S, harvest -> E, gifts -> C, takeaways -> I) and keeps its round. Unrated
-        (``quality=None``).
-        """
-        frame = self.contributions_frame(session_id)
-        return [
-            Contribution(participant=row.participant, mode=row.mode, text=row.text, round=int(row.round))
-            for row in frame.itertuples(index=False)
-        ]
+    def spiral_contributions(self, session_id: int) -> list[Contribution]:
+        """Visible contributions as :class:`seci_lab.model.Contribution` for ``simulate_spiral``
+        (:func:`seci_lab.model.workshop.spiral_contributions`)."""
+        return spiral_contributions(self.submissions(session_id), self.participants(session_id))
 
     def spiral_inputs(self, session_id: int) -> tuple[list[Contribution], int, list[int]]:
         """``(contributions, participants, cross_level_rounds)`` ready for ``simulate_spiral``.
 
         ``participants`` is the number who joined (at least 1).
         """
-        session_id = _check_id(session_id, "session id")
-        contributions = self.spiral_contributions(session_id)
-        with read(self.engine) as conn:
-            joined = conn.execute(select(func.count()).select_from(ws_participants).where(
-                ws_participants.c.session_id == session_id)).scalar()
-        return contributions, max(1, int(joined or 0)), self.cross_level_rounds(session_id)
+        return spiral_inputs(self.submissions(session_id), self.participants(session_id),
+                             self.cross_level_rounds(session_id))
 
     def lineage_frame(self, session_id: int) -> pd.DataFrame:
         """Links between ideas, one row per edge, for the lineage view of a report.
 
-        Columns ``source``, ``target``, ``relation``: nodes are ``"contribution:<id>"`` or
-        ``"cluster:<id>"``; relations are ``"builds on"`` (a contribution on its parent),
-        ``"grouped in"`` (a contribution in a cluster) and ``"draws on"`` (a contribution, e.g.
-        a take-away, on a cluster). Only visible contributions appear.
+        Columns ``source``, ``target``, ``relation`` (:func:`seci_lab.model.workshop.lineage_edges`).
+        Only visible contributions appear.
         """
         import pandas as pd
 
-        frame = self.contributions_frame(session_id)
-        visible = set(frame["id"])
-        edges = []
-        for row in frame.itertuples(index=False):
-            if pd.notna(row.parent_id) and int(row.parent_id) in visible:
-                edges.append((f"contribution:{row.id}", f"contribution:{int(row.parent_id)}", "builds on"))
-            if pd.notna(row.cluster_id):
-                edges.append((f"contribution:{row.id}", f"cluster:{int(row.cluster_id)}", "grouped in"))
-            if pd.notna(row.source_cluster_id):
-                edges.append((f"contribution:{row.id}", f"cluster:{int(row.source_cluster_id)}", "draws on"))
-        return pd.DataFrame(edges, columns=["source", "target", "relation"])
+        return pd.DataFrame(lineage_edges(self.submissions(session_id)), columns=["source", "target", "relation"])
+
+
+def start_session(url: str, title: str, format: str = "seci", *, join_code: str | None = None,
+                  resume: str | None = None, key: str | None = None) -> tuple[Session, str]:
+    """Create a session at ``url``, or resume the session ``resume`` (its join code) with its ``key``.
+
+    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on.
+    """
+    store = WorkshopStore.open(url)
+    try:
+        if resume:
+            session = store.session_by_code(resume)
+            if not key or not store.check_key(session.id, key):
+                raise NotAllowed(f"The facilitator key does not match session {session.join_code}: "
+                                 "give the key printed when it was created (--key).")
+            return session, key
+        session = store.create_session(title, format, join_code)
+        return session, session.key
+    finally:
+        store.close()

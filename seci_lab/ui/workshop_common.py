@@ -1,4 +1,5 @@
-"""Pieces the two workshop dashboards share: the store, live polling, the timer, identity, QR.
+"""Pieces the two workshop dashboards share: the store, live polling, the timer, identity, QR,
+the board.
 
 - :func:`open_workshop_store` opens the workshop store at ``$SECI_LAB_DB`` (``seci-lab
   workshop`` sets it); without one, a notebook run headlessly falls back to a SQLite file in a
@@ -10,6 +11,7 @@
 - :class:`BrowserIdentity` keeps a participant's token in the browser's ``localStorage`` so a
   reload (a new kernel under Voila) rejoins as the same person.
 - :func:`qr_svg` draws the join address as an SVG made by us from the address alone.
+- :func:`board_html` draws the live board: contributions grouped by round and phase, escaped.
 """
 
 from __future__ import annotations
@@ -20,10 +22,16 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import anywidget
+import ipywidgets as widgets
 import traitlets
+
+from ..escape import html_text, shorten
+
+if TYPE_CHECKING:  # the participant page draws its first board after joining: pandas loads then
+    import pandas as pd
 
 __all__ = [
     "BrowserIdentity",
@@ -32,7 +40,10 @@ __all__ = [
     "JOIN_CODE_ENV",
     "JOIN_URL_ENV",
     "LivePoller",
-    "start_session",
+    "board_html",
+    "full_width",
+    "labelled",
+    "one_line",
     "open_workshop_store",
     "qr_svg",
 ]
@@ -65,26 +76,46 @@ def open_workshop_store(url: str | None = None):
     return WorkshopStore.open(url), note
 
 
-def start_session(url: str, title: str, format: str = "seci", *, join_code: str | None = None,
-                  resume: str | None = None, key: str | None = None):
-    """Create a session, or resume the session ``resume`` (its join code) with its ``key``.
+def full_width() -> widgets.Layout:
+    """A full-width layout, new on each call: widgets sharing one Layout would also share
+    ``display: none``."""
+    return widgets.Layout(width="100%")
 
-    Returns ``(session, key)``. Raises ``ValueError`` with a message to act on.
-    """
-    from ..store.workshop import WorkshopStore
 
-    store = WorkshopStore.open(url)
-    try:
-        if resume:
-            session = store.session_by_code(resume)
-            if not key or not store.check_key(session.id, key):
-                raise ValueError(f"The facilitator key does not match session {session.join_code}: "
-                                 "give the key printed when it was created (--key).")
-            return session, key
-        session = store.create_session(title, format, join_code)
-        return session, session.key
-    finally:
-        store.close()
+def labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
+    """``widget`` with ``label`` as its description, shown at full length."""
+    widget.description = label
+    widget.style = {"description_width": "initial"}
+    return widget
+
+
+def one_line(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters: for dropdown options naming a contribution."""
+    return shorten(" ".join(str(text).split()), limit)
+
+
+def board_html(frame: pd.DataFrame, *, show_hidden: bool = False, empty: str = "Nothing on the board yet.") -> str:
+    """Contributions (rows of ``WorkshopStore.contributions_frame``) as an accessible list grouped
+    by round and phase; every text escaped. ``show_hidden`` flags hidden and withdrawn ones (the
+    facilitator's board)."""
+    if frame.empty:
+        return f'<p class="seci-board-empty">{html_text(empty)}</p>'
+    parts = ['<div class="seci-board">']
+    for (round_, label), group in frame.groupby(["round", "phase_label"], sort=False):
+        parts.append(f"<h4>Round {int(round_)} · {html_text(label)} ({len(group)})</h4><ul>")
+        for row in group.itertuples(index=False):
+            flags = []
+            if show_hidden and bool(row.hidden):
+                flags.append("[hidden]")
+            if show_hidden and bool(row.withdrawn):
+                flags.append("[withdrawn]")
+            cluster = f" <em>in “{html_text(row.cluster)}”</em>" if isinstance(row.cluster, str) else ""
+            flag = f"<strong>{' '.join(flags)}</strong> " if flags else ""
+            parts.append(f'<li data-id="{int(row.id)}">{flag}<span class="seci-text">{html_text(row.text)}</span>'
+                         f' <span class="seci-who">— {html_text(row.participant)}</span>{cluster}</li>')
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
 class LivePoller:
@@ -249,8 +280,6 @@ def qr_svg(data: str, *, label: str = "QR code of the join address") -> str:
 
     import qrcode
     import qrcode.image.svg
-
-    from ..escape import html_text
 
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     buffer = io.BytesIO()

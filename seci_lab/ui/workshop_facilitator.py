@@ -18,8 +18,10 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..escape import html_text
+from ..exports.workshop import session_spiral, workshop_csv, workshop_excel, workshop_json, workshop_report_html
 from ..model import simulate_spiral
-from ..store.workshop import PHASE_LABELS, SCALES, WorkshopStore
+from ..model.workshop import Format, Scale
+from ..store.workshop import WorkshopStore
 from .common import Message, safe_callback
 from .download import DownloadButton
 from .workshop_common import (
@@ -28,38 +30,20 @@ from .workshop_common import (
     JOIN_URL_ENV,
     Countdown,
     LivePoller,
+    board_html,
+    full_width,
+    labelled,
+    one_line,
     open_workshop_store,
     qr_svg,
-)
-from .workshop_exports import (
-    board_html,
-    session_trajectory,
-    workshop_csv,
-    workshop_excel,
-    workshop_json,
-    workshop_report_html,
 )
 
 __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
 
-def _full() -> widgets.Layout:
-    # A new Layout each time: widgets sharing one Layout would also share "display: none".
-    return widgets.Layout(width="100%")
-_FORMATS = (("SECI round", "seci"), ("Collective Story Harvest", "csh"))
-_COMBINATION = ("C", "gifts")
-
-
-def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
-    widget.description = label
-    widget.style = {"description_width": "initial"}
-    return widget
-
 
 def _option(row) -> str:
-    text = " ".join(str(row.text).split())
-    text = text if len(text) <= 70 else text[:69] + "…"
     state = " [hidden]" if bool(row.hidden) else (" [withdrawn]" if bool(row.withdrawn) else "")
-    return f"#{int(row.id)} {row.participant}: {text}{state}"
+    return f"#{int(row.id)} {row.participant}: {one_line(row.text, 70)}{state}"
 
 
 class WorkshopFacilitator(widgets.VBox):
@@ -96,17 +80,17 @@ class WorkshopFacilitator(widgets.VBox):
             note_widget.show("info", note)
 
         # -- access (no key from the environment) and new sessions
-        self.access_code = _labelled(widgets.Text(placeholder="e.g. K7M3QX"), "Join code")
-        self.access_key = _labelled(widgets.Password(placeholder="printed by seci-lab workshop"), "Facilitator key")
+        self.access_code = labelled(widgets.Text(placeholder="e.g. K7M3QX"), "Join code")
+        self.access_key = labelled(widgets.Password(placeholder="printed by seci-lab workshop"), "Facilitator key")
         self.access_button = widgets.Button(description="Open session", button_style="primary",
                                             tooltip="Open the session with its facilitator key")
         self.access_box = widgets.VBox([
             widgets.HTML("<h3>Open a session</h3><p>Enter the session's join code and the facilitator "
                          "key printed when it was started.</p>"),
             self.access_code, self.access_key, self.access_button])
-        self.title = _labelled(widgets.Text(placeholder="e.g. Onboarding retrospective", layout=_full()), "Title")
-        self.join_code = _labelled(widgets.Text(placeholder="optional, e.g. TEAM42"), "Join code")
-        self.format = _labelled(widgets.ToggleButtons(options=_FORMATS, value="seci"), "Format")
+        self.title = labelled(widgets.Text(placeholder="e.g. Onboarding retrospective", layout=full_width()), "Title")
+        self.join_code = labelled(widgets.Text(placeholder="optional, e.g. TEAM42"), "Join code")
+        self.format = labelled(widgets.ToggleButtons(options=[(f.label, f.value) for f in Format], value=Format.SECI.value), "Format")
         self.format.style = {"description_width": "initial", "button_width": "auto"}
         self.create_button = widgets.Button(description="Create session", tooltip="Create a new session")
         self.create_box = widgets.VBox([widgets.HTML("<h3>New session</h3>"), self.title, self.join_code,
@@ -119,8 +103,8 @@ class WorkshopFacilitator(widgets.VBox):
         self.countdown = Countdown()
 
         # -- phases
-        self.phase = _labelled(widgets.Dropdown(options=[("—", "")]), "Phase")
-        self.minutes = _labelled(widgets.BoundedFloatText(value=5, min=0, max=1440, step=1), "Minutes (0 = no timer)")
+        self.phase = labelled(widgets.Dropdown(options=[("—", "")]), "Phase")
+        self.minutes = labelled(widgets.BoundedFloatText(value=5, min=0, max=1440, step=1), "Minutes (0 = no timer)")
         self.open_button = widgets.Button(description="Open phase", button_style="success", tooltip="Open the chosen phase")
         self.close_button = widgets.Button(description="Close phase", button_style="warning", tooltip="Stop submissions")
         self.next_round_button = widgets.Button(description="Next round", tooltip="Start the next round")
@@ -130,15 +114,15 @@ class WorkshopFacilitator(widgets.VBox):
 
         # -- board and moderation
         self.board = widgets.HTML()
-        self.moderate = _labelled(widgets.Dropdown(options=[], layout=_full()), "Contribution")
+        self.moderate = labelled(widgets.Dropdown(options=[], layout=full_width()), "Contribution")
         self.hide_button = widgets.Button(description="Hide", tooltip="Hide from the board and the spiral")
         self.restore_button = widgets.Button(description="Restore", tooltip="Show a hidden contribution again")
 
         # -- clusters
-        self.cluster_name = _labelled(widgets.Text(placeholder="e.g. Shadowing works"), "Cluster name")
+        self.cluster_name = labelled(widgets.Text(placeholder="e.g. Shadowing works"), "Cluster name")
         self.cluster_button = widgets.Button(description="Create cluster", tooltip="Create a named cluster")
-        self.assign_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Contribution")
-        self.assign_cluster = _labelled(widgets.Dropdown(options=[("(no cluster)", 0)]), "Cluster")
+        self.assign_item = labelled(widgets.Dropdown(options=[], layout=full_width()), "Contribution")
+        self.assign_cluster = labelled(widgets.Dropdown(options=[("(no cluster)", 0)]), "Cluster")
         self.assign_button = widgets.Button(description="Put in cluster", tooltip="Group the contribution")
         self.clusters_view = widgets.HTML()
         self.cluster_box = widgets.VBox([
@@ -146,10 +130,10 @@ class WorkshopFacilitator(widgets.VBox):
             self.assign_item, self.assign_cluster, self.assign_button, self.clusters_view])
 
         # -- arcs (Collective Story Harvest)
-        self.arc_name = _labelled(widgets.Text(placeholder="e.g. What we learn about courage"), "Arc")
+        self.arc_name = labelled(widgets.Text(placeholder="e.g. What we learn about courage"), "Arc")
         self.arc_button = widgets.Button(description="Add arc", tooltip="Add a harvest arc")
-        self.arc_person = _labelled(widgets.Dropdown(options=[]), "Harvester")
-        self.arc_choice = _labelled(widgets.Dropdown(options=[("(none)", 0)]), "listens through")
+        self.arc_person = labelled(widgets.Dropdown(options=[]), "Harvester")
+        self.arc_choice = labelled(widgets.Dropdown(options=[("(none)", 0)]), "listens through")
         self.arc_assign_button = widgets.Button(description="Assign arc", tooltip="Assign the harvester to the arc")
         self.arcs_view = widgets.HTML()
         self.arc_box = widgets.VBox([
@@ -236,9 +220,9 @@ class WorkshopFacilitator(widgets.VBox):
         self.session, self.key = session, key
         self.access_box.layout.display = "none"
         self.session_box.layout.display = None
-        self.phase.options = [(PHASE_LABELS[p], p) for p in session.phases]
-        self.phase.value = session.phase or session.phases[0]
-        self.arc_box.layout.display = None if session.format == "csh" else "none"
+        self.phase.options = [(p.label, p.value) for p in session.phases]
+        self.phase.value = (session.phase or session.phases[0]).value
+        self.arc_box.layout.display = None if session.format is Format.CSH else "none"
         self.qr.value = (qr_svg(self.join_url) + f'<p>Join address: <code>{html_text(self.join_url)}</code></p>'
                          if self.join_url else "<p>Participants open the participant dashboard and enter the join code.</p>")
         self.refresh()
@@ -283,7 +267,7 @@ class WorkshopFacilitator(widgets.VBox):
             raise ValueError("The timer must be between 0 and 1440 minutes.")
         self.store.open_phase(self.session.id, self.key, self.phase.value, minutes or None)
         self.refresh()
-        self.message.show("ok", f"{PHASE_LABELS[self.session.phase]} is open.")
+        self.message.show("ok", f"{self.session.phase_label} is open.")
 
     @safe_callback(lambda self: self.message)
     def _on_close_phase(self, _button=None) -> None:
@@ -297,7 +281,7 @@ class WorkshopFacilitator(widgets.VBox):
         self._require()
         self.store.next_round(self.session.id, self.key)
         self.refresh()
-        self.phase.value = self.session.phases[0]
+        self.phase.value = self.session.phases[0].value
         self.message.show("ok", f"Round {self.session.round} starts; open its first phase when ready.")
 
     @safe_callback(lambda self: self.message)
@@ -387,13 +371,13 @@ class WorkshopFacilitator(widgets.VBox):
                 f'style="letter-spacing:0.15em">{html_text(session.join_code)}</strong></p>'
                 f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
                 f"level: <strong>{html_text(session.scale_label)}</strong> "
-                f"({SCALES.index(session.scale_label) + 1} of {len(SCALES)})</p>")
+                f"({session.scale + 1} of {len(Scale)})</p>")
             self.countdown.set(session.deadline if session.phase_open else None,
                                f"{session.phase_label} ({state}):" if session.phase else "No phase open")
             self.close_button.disabled = not session.phase_open
-            self.level_up_button.disabled = session.scale + 1 >= len(SCALES)
-            cells = "".join(f"<td>{counts.get(p, 0)}</td>" for p in session.phases)
-            heads = "".join(f"<th scope='col'>{html_text(PHASE_LABELS[p])}</th>" for p in session.phases)
+            self.level_up_button.disabled = session.scale == max(Scale)
+            cells = "".join(f"<td>{counts.get(p.value, 0)}</td>" for p in session.phases)
+            heads = "".join(f"<th scope='col'>{html_text(p.label)}</th>" for p in session.phases)
             names = ", ".join(html_text(p.display_name) for p in active[:40]) or "nobody yet"
             more = f" and {len(active) - 40} more" if len(active) > 40 else ""
             self.counts.value = (
@@ -410,9 +394,9 @@ class WorkshopFacilitator(widgets.VBox):
             self.clusters_view.value = "<ul>" + "".join(
                 f"<li>{html_text(c.name)}: {c.members} contribution{'s' if c.members != 1 else ''}, "
                 f"{c.votes} vote{'s' if c.votes != 1 else ''}</li>" for c in round_clusters) + "</ul>"
-            in_combination = session.phase in _COMBINATION
+            in_combination = session.phase is not None and session.phase.takes_votes
             self.cluster_box.layout.border = "2px solid #1e5e2f" if in_combination else ""
-            if session.format == "csh":
+            if session.format is Format.CSH:
                 arcs = self.store.arcs(sid)
                 self.arc_person.options = [(p.display_name, p.id) for p in people]
                 self.arc_choice.options = [("(none)", 0)] + [(a.name, a.id) for a in arcs]
@@ -421,7 +405,7 @@ class WorkshopFacilitator(widgets.VBox):
                     f"<li>{html_text(a.name)}: "
                     f"{', '.join(html_text(by_id.get(h, '?')) for h in a.harvesters) or 'no harvester yet'}</li>"
                     for a in arcs) + "</ul>"
-            trajectory = session_trajectory(self.store, sid)
+            trajectory = session_spiral(self.store, sid)
             self.trajectory = trajectory
             figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
             self.spiral_table.value = figures.spiral_table(trajectory).to_html(

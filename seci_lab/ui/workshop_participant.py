@@ -1,7 +1,7 @@
 """The participant's dashboard of a live workshop, made for a phone.
 
 A participant joins with the join code and a name (or anonymously), reads the open phase's
-prompt, submits contributions, sees the group board live, votes for clusters during
+prompt (``seci_lab/content/workshop.toml``), submits contributions, sees the group board live, votes for clusters during
 Combination and writes take-aways during Internalization. The participant token is kept in
 the browser (:class:`~seci_lab.ui.workshop_common.BrowserIdentity`), so a reload, which starts
 a new kernel under Voila, rejoins as the same person.
@@ -19,39 +19,24 @@ import uuid
 
 import ipywidgets as widgets
 
+from ..content.workshop import phase_prompt
 from ..escape import html_text
 from ..model import TEXT_MAX_CHARS
 from ..store.workshop import WorkshopStore
 from .common import Message, safe_callback
-from .workshop_common import BrowserIdentity, Countdown, LivePoller, open_workshop_store
-from .workshop_exports import board_html
+from .workshop_common import (
+    BrowserIdentity,
+    Countdown,
+    LivePoller,
+    board_html,
+    full_width,
+    labelled,
+    one_line,
+    open_workshop_store,
+)
 
-__all__ = ["PHASE_PROMPTS", "WorkshopParticipant", "workshop_participant"]
+__all__ = ["WorkshopParticipant", "workshop_participant"]
 
-#: What to write in each phase (SECI after Nonaka & Takeuchi 1995; the Collective Story
-#: Harvest steps after the Art of Hosting guides cited in the domain brief, section 5).
-PHASE_PROMPTS = {
-    "S": "Share an experience: whom did you work beside, watch or learn from by doing, and what did you "
-         "pick up that nobody put into words?",
-    "E": "Put it into words: a metaphor, an analogy, a rule of thumb or a first model that would let "
-         "someone else use what you sensed.",
-    "C": "Combine: which ideas on the board belong together, and what larger picture do they make? "
-         "Vote below for the clusters that matter most to you.",
-    "I": "Make it your own: what will you try out or do differently from what the group found? "
-         "Write your take-away.",
-    "story": "Tell or note a moment you lived through: what happened, who was there, what it felt like. "
-             "Listeners: note what you noticed in the telling.",
-    "harvest": "Listen through your arc: what did the story show about it? Note patterns, metaphors, "
-               "turning points and questions, in your own words.",
-    "gifts": "Give back: what gift from your harvest would you offer the storyteller? Vote below for "
-             "the clusters of gifts that matter most.",
-    "takeaways": "Take away: what do you take from the story and the harvest, and what will you apply?",
-}
-
-def _full() -> widgets.Layout:
-    # A new Layout each time: widgets sharing one Layout would also share "display: none".
-    return widgets.Layout(width="100%")
-_COMBINATION = ("C", "gifts")
 # Labels above their fields and nothing wider than the screen: the page is used on phones.
 _STYLE = """<style>
 .seci-workshop-participant { box-sizing: border-box; }
@@ -65,21 +50,9 @@ _STYLE = """<style>
 .seci-workshop-participant .jupyter-widgets { max-width: 100%; box-sizing: border-box; }
 .seci-workshop-participant button { min-height: 2.6em; }
 </style>"""
-_TAKEAWAY = ("I", "takeaways")
 HEARTBEAT_S = 30.0
 # A second click that arrives after the first one stored and cleared the text.
 _DOUBLE_CLICK_S = 3.0
-
-
-def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
-    widget.description = label
-    widget.style = {"description_width": "initial"}
-    return widget
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class WorkshopParticipant(widgets.VBox):
@@ -108,11 +81,11 @@ class WorkshopParticipant(widgets.VBox):
         self.note = note_widget
         self.identity = BrowserIdentity("workshop-participant", on_stored=self._on_stored_token)
 
-        self.code = _labelled(widgets.Text(placeholder="e.g. K7M3QX", layout=_full()), "Join code")
-        self.name = _labelled(widgets.Text(placeholder="your first name", layout=_full()), "Name")
+        self.code = labelled(widgets.Text(placeholder="e.g. K7M3QX", layout=full_width()), "Join code")
+        self.name = labelled(widgets.Text(placeholder="your first name", layout=full_width()), "Name")
         self.anonymous = widgets.Checkbox(value=False, description="Join anonymously", indent=False)
         self.join_button = widgets.Button(description="Join", button_style="primary", tooltip="Join the session",
-                                          layout=_full())
+                                          layout=full_width())
         self.join_box = widgets.VBox([self.code, self.name, self.anonymous, self.join_button])
 
         self.header = widgets.HTML()
@@ -122,12 +95,12 @@ class WorkshopParticipant(widgets.VBox):
         self.text.description = "Your contribution"
         self.text.style = {"description_width": "initial"}
         self.text_count = widgets.Label(f"0 / {TEXT_MAX_CHARS} characters")
-        self.builds_on = _labelled(widgets.Dropdown(options=[("(nothing in particular)", 0)], layout=_full()),
+        self.builds_on = labelled(widgets.Dropdown(options=[("(nothing in particular)", 0)], layout=full_width()),
                                    "Builds on")
-        self.draws_on = _labelled(widgets.Dropdown(options=[("(no cluster)", 0)], layout=_full()),
+        self.draws_on = labelled(widgets.Dropdown(options=[("(no cluster)", 0)], layout=full_width()),
                                   "Drawn from the cluster")
         self.send_button = widgets.Button(description="Send", button_style="success",
-                                          tooltip="Send your contribution to the group board", layout=_full())
+                                          tooltip="Send your contribution to the group board", layout=full_width())
         self.leave_button = widgets.Button(description="Leave this session",
                                            tooltip="Forget this session on this device and join another")
         self.vote_intro = widgets.HTML("<h3>Vote for clusters</h3><p>Tick the clusters that matter most to you.</p>")
@@ -231,7 +204,7 @@ class WorkshopParticipant(widgets.VBox):
         if not session.accepting:
             raise ValueError("No phase is open right now: wait for the facilitator. Your text is kept.")
         parent = self.builds_on.value or None
-        source = (self.draws_on.value or None) if session.phase in _TAKEAWAY else None
+        source = (self.draws_on.value or None) if session.phase.takes_takeaways else None
         submission = self.store.submit(participant.token, text, self._draft_key, phase=session.phase,
                                        parent_id=parent, source_cluster_id=source)
         self._last_sent_at = time.monotonic()
@@ -278,6 +251,7 @@ class WorkshopParticipant(widgets.VBox):
             frame = self.store.contributions_frame(sid)
             phase = session.phase
             accepting = session.accepting
+            takeaways = phase is not None and phase.takes_takeaways
             state = "open" if accepting else ("closed" if phase else "not started yet")
             self.header.value = (f"<h2>{html_text(session.title)}</h2><p>You are "
                                  f"<strong>{html_text(self.participant.display_name)}</strong> · round "
@@ -285,8 +259,8 @@ class WorkshopParticipant(widgets.VBox):
             self.countdown.set(session.deadline if session.phase_open else None,
                                f"{session.phase_label}:" if phase else "Waiting for the facilitator")
             if accepting:
-                prompt = PHASE_PROMPTS.get(phase, "")
-                if phase == "harvest":
+                prompt = phase_prompt(phase)
+                if phase.takes_arc:
                     arc = self._my_arc()
                     if arc:
                         prompt += f" Your arc: “{arc}”."
@@ -295,16 +269,16 @@ class WorkshopParticipant(widgets.VBox):
                 self.prompt.value = ("<p>No phase is open. Read the board; the facilitator will open the next "
                                      "phase soon. Anything you type is kept until you can send it.</p>")
             self.send_button.disabled = not accepting
-            self.send_button.description = "Send take-away" if phase in _TAKEAWAY else "Send"
+            self.send_button.description = "Send take-away" if takeaways else "Send"
             current = frame[frame["round"] == session.round]
-            earlier = current[current["phase"] != phase] if phase else current
+            earlier = current[current["phase"] != phase.value] if phase else current
             self.builds_on.options = [("(nothing in particular)", 0)] + [
-                (f"{r.phase_label}: {_short(r.text)}", int(r.id)) for r in earlier.itertuples(index=False)]
+                (f"{r.phase_label}: {one_line(r.text, 60)}", int(r.id)) for r in earlier.itertuples(index=False)]
             self.builds_on.layout.display = None if len(earlier) and accepting else "none"
             clusters = [c for c in self.store.clusters(sid) if c.round == session.round]
             self.draws_on.options = [("(no cluster)", 0)] + [(c.name, c.id) for c in clusters]
-            self.draws_on.layout.display = None if phase in _TAKEAWAY and clusters and accepting else "none"
-            voting = accepting and phase in _COMBINATION
+            self.draws_on.layout.display = None if takeaways and clusters and accepting else "none"
+            voting = accepting and phase.takes_votes
             mine_votes = self.store.my_votes(self.participant.token) if clusters else set()
             self._sync_votes(clusters, mine_votes, voting)
             mine = frame[frame["participant_id"] == self.participant.id]
@@ -324,7 +298,7 @@ class WorkshopParticipant(widgets.VBox):
                 box.unobserve(self._on_vote, names="value")
             self.votes = []
             for cluster in clusters:
-                box = widgets.Checkbox(indent=False, layout=_full())
+                box = widgets.Checkbox(indent=False, layout=full_width())
                 box._seci_cluster = cluster.id
                 box.observe(self._on_vote, names="value")
                 self.votes.append(box)

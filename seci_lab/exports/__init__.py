@@ -1,6 +1,7 @@
 """Files a learner takes away: CSV tables of their contributions and of their spiral, and the
 HTML every page and report of seci-lab is made of: tables (:func:`html_table`) and the skeleton
-of a standalone page (:func:`standalone_page`, styled with :data:`PAGE_STYLE`).
+of a standalone page (:func:`standalone_page`, styled with :data:`PAGE_STYLE`). A workshop
+session's files are in :mod:`seci_lab.exports.workshop`.
 
 Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) are prefixed with an apostrophe, the OWASP advice against
@@ -14,8 +15,8 @@ import re
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable
 
-from .escape import html_text, shorten
-from .model import Contribution
+from ..escape import html_text, shorten
+from ..model import Contribution
 
 if TYPE_CHECKING:  # imported where a table is built, so pages that only escape text start faster
     import pandas as pd

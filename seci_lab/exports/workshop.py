@@ -1,7 +1,9 @@
 """Exports of a workshop session: CSV, Excel, JSON and a standalone HTML report.
 
-Texts are exported as written, except that spreadsheet cells that would run as a formula are
-defused (seci_lab.exports) and everything in the HTML report is escaped once (seci_lab.escape).
+Each takes the session's :class:`~seci_lab.store.workshop.WorkshopStore` and reads what it
+needs. Texts are exported as written, except that spreadsheet cells that would run as a formula
+are defused (:mod:`seci_lab.exports`) and everything in the HTML report is escaped once
+(:mod:`seci_lab.escape`). The live board the dashboards show is drawn by the UI.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ import json
 from typing import TYPE_CHECKING
 
 from ..escape import html_text
-from ..exports import excel_frame, frame_csv
-from ..model import simulate_spiral
+from ..model.workshop import session_trajectory
+from . import excel_frame, frame_csv
 
 if TYPE_CHECKING:  # imported where a table is built: the participant page starts without pandas
     import pandas as pd
 
+    from ..store.workshop import WorkshopStore
+
 __all__ = [
-    "board_html",
     "lineage_html",
-    "session_trajectory",
+    "session_spiral",
     "workshop_csv",
     "workshop_excel",
     "workshop_json",
@@ -31,18 +34,18 @@ _EXPORT_COLUMNS = ["id", "round", "phase", "phase_label", "mode", "participant",
                    "arc", "cluster", "source_cluster_id", "hidden", "withdrawn", "created_at", "edited_at"]
 
 
-def session_trajectory(store, session_id: int) -> pd.DataFrame:
-    """The group's spiral: ``simulate_spiral`` over the session's visible contributions."""
-    contributions, participants, cross = store.spiral_inputs(session_id)
-    return simulate_spiral(contributions, participants, cross_level_rounds=cross)
+def session_spiral(store: WorkshopStore, session_id: int) -> pd.DataFrame:
+    """The group's spiral as stored now (:func:`seci_lab.model.workshop.session_trajectory`)."""
+    return session_trajectory(store.submissions(session_id), store.participants(session_id),
+                              store.cross_level_rounds(session_id))
 
 
-def _contributions(store, session_id: int) -> pd.DataFrame:
+def _contributions(store: WorkshopStore, session_id: int) -> pd.DataFrame:
     frame = store.contributions_frame(session_id, include_hidden=True)
     return frame[[c for c in _EXPORT_COLUMNS if c in frame.columns]]
 
 
-def _clusters(store, session_id: int) -> pd.DataFrame:
+def _clusters(store: WorkshopStore, session_id: int) -> pd.DataFrame:
     import pandas as pd
 
     rows = [{"id": c.id, "round": c.round, "name": c.name, "votes": c.votes, "members": c.members}
@@ -50,7 +53,7 @@ def _clusters(store, session_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "round", "name", "votes", "members"])
 
 
-def _participants(store, session_id: int) -> pd.DataFrame:
+def _participants(store: WorkshopStore, session_id: int) -> pd.DataFrame:
     import pandas as pd
 
     rows = [{"id": p.id, "name": p.display_name, "anonymous": p.anonymous, "arc_id": p.arc_id,
@@ -60,12 +63,12 @@ def _participants(store, session_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "name", "anonymous", "arc_id", "joined_at", "last_seen"])
 
 
-def workshop_csv(store, session_id: int) -> bytes:
+def workshop_csv(store: WorkshopStore, session_id: int) -> bytes:
     """Every contribution (hidden and withdrawn ones flagged) as CSV, formula-defused, UTF-8 with BOM."""
     return frame_csv(_contributions(store, session_id))
 
 
-def workshop_excel(store, session_id: int) -> bytes:
+def workshop_excel(store: WorkshopStore, session_id: int) -> bytes:
     """An .xlsx workbook, one sheet per view: contributions, clusters, participants, spiral,
     lineage and the session log."""
     import pandas as pd
@@ -76,7 +79,7 @@ def workshop_excel(store, session_id: int) -> bytes:
         "Contributions": _contributions(store, session_id),
         "Clusters": _clusters(store, session_id),
         "Participants": _participants(store, session_id),
-        "Spiral": figures.spiral_table(session_trajectory(store, session_id)),
+        "Spiral": figures.spiral_table(session_spiral(store, session_id)),
         "Lineage": store.lineage_frame(session_id),
         "Log": store.events_frame(session_id),
     }
@@ -87,10 +90,8 @@ def workshop_excel(store, session_id: int) -> bytes:
     return buffer.getvalue()
 
 
-def workshop_json(store, session_id: int) -> bytes:
+def workshop_json(store: WorkshopStore, session_id: int) -> bytes:
     """The session as JSON: session, participants, contributions, clusters, lineage, log, spiral."""
-    import pandas as pd
-
     from .. import figures  # plotly: loaded only for exports, not on participant pages
 
     session = store.session(session_id)
@@ -98,10 +99,11 @@ def workshop_json(store, session_id: int) -> bytes:
     def records(frame: pd.DataFrame) -> list:
         return json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
 
-    trajectory = figures.spiral_table(session_trajectory(store, session_id))
+    trajectory = figures.spiral_table(session_spiral(store, session_id))
     document = {
-        "session": {"id": session.id, "title": session.title, "format": session.format,
-                    "join_code": session.join_code, "round": session.round, "phase": session.phase,
+        "session": {"id": session.id, "title": session.title, "format": session.format.value,
+                    "join_code": session.join_code, "round": session.round,
+                    "phase": None if session.phase is None else session.phase.value,
                     "scale": session.scale_label},
         "participants": records(_participants(store, session_id)),
         "contributions": records(_contributions(store, session_id)),
@@ -119,7 +121,7 @@ def _item(row) -> str:
             f'<span class="seci-text">{html_text(row.text)}</span> <span class="seci-who">({who})</span>')
 
 
-def lineage_html(store, session_id: int) -> str:
+def lineage_html(store: WorkshopStore, session_id: int) -> str:
     """The lineage of ideas as nested HTML lists: cluster -> its contributions (-> what each
     builds on) -> the take-aways that draw on the cluster; escaped."""
     import pandas as pd
@@ -158,41 +160,26 @@ def lineage_html(store, session_id: int) -> str:
     return "\n".join(parts)
 
 
-def board_html(frame: pd.DataFrame, *, show_hidden: bool = False, empty: str = "Nothing on the board yet.") -> str:
-    """Contributions as an accessible list grouped by phase; every text escaped."""
+def _contributions_html(frame: pd.DataFrame) -> str:
+    """Every visible contribution, round by round, each with its phase and author; escaped."""
+    parts = ['<section aria-labelledby="board-h"><h2 id="board-h">All contributions</h2>']
     if frame.empty:
-        return f'<p class="seci-board-empty">{html_text(empty)}</p>'
-    parts = ['<div class="seci-board">']
-    for (round_, label), group in frame.groupby(["round", "phase_label"], sort=False):
-        parts.append(f"<h4>Round {int(round_)} · {html_text(label)} ({len(group)})</h4><ul>")
-        for row in group.itertuples(index=False):
-            flags = []
-            if show_hidden and bool(row.hidden):
-                flags.append("[hidden]")
-            if show_hidden and bool(row.withdrawn):
-                flags.append("[withdrawn]")
-            cluster = f" <em>in “{html_text(row.cluster)}”</em>" if isinstance(row.cluster, str) else ""
-            flag = f"<strong>{' '.join(flags)}</strong> " if flags else ""
-            parts.append(f'<li data-id="{int(row.id)}">{flag}<span class="seci-text">{html_text(row.text)}</span>'
-                         f' <span class="seci-who">— {html_text(row.participant)}</span>{cluster}</li>')
+        parts.append("<p>Nothing was contributed.</p>")
+    for round_, group in frame.groupby("round", sort=False):
+        parts.append(f"<h3>Round {int(round_)} ({len(group)})</h3><ul>")
+        parts += [f"<li>{_item(row)}</li>" for row in group.itertuples(index=False)]
         parts.append("</ul>")
-    parts.append("</div>")
-    return "".join(parts)
+    parts.append("</section>")
+    return "\n".join(parts)
 
 
-def workshop_report_html(store, session_id: int) -> str:
+def workshop_report_html(store: WorkshopStore, session_id: int) -> str:
     """A standalone, offline HTML report: the animated spiral, its table and the lineage."""
     from .. import figures  # plotly: loaded only for exports, not on participant pages
 
     session = store.session(session_id)
-    page = figures.spiral_html(session_trajectory(store, session_id), title=session.title)
-    frame = store.contributions_frame(session_id)
-    extra = "\n".join([
-        lineage_html(store, session_id),
-        '<section aria-labelledby="board-h"><h2 id="board-h">All contributions</h2>',
-        board_html(frame),
-        "</section>",
-    ])
+    page = figures.spiral_html(session_spiral(store, session_id), title=session.title)
+    extra = "\n".join([lineage_html(store, session_id), _contributions_html(store.contributions_frame(session_id))])
     marker = "</body>"
     index = page.rfind(marker)
     return page[:index] + extra + "\n" + page[index:] if index >= 0 else page + extra
