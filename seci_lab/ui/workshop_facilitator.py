@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..escape import html_text
+from ..exports import html_table
 from ..exports.workshop import session_spiral, workshop_csv, workshop_excel, workshop_json, workshop_report_html
 from ..model import simulate_spiral
 from ..model.workshop import Format, Scale
@@ -408,8 +409,7 @@ class WorkshopFacilitator(widgets.VBox):
             trajectory = session_spiral(self.store, sid)
             self.trajectory = trajectory
             figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
-            self.spiral_table.value = figures.spiral_table(trajectory).to_html(
-                escape=True, index=False, na_rep="–", border=0, classes="seci-table")
+            self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
             if hasattr(self, "poller"):
                 self.poller.seen(version)
 
