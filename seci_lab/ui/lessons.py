@@ -59,8 +59,11 @@ def exercises_for(mode: Mode | str, progress: Progress) -> widgets.Widget:
     return EXERCISES[Mode.parse(mode)](progress)
 
 
-def open_learner_progress() -> tuple[Progress | None, Message | None]:
-    """Open the default learner's progress; on failure, a message saying what went wrong."""
+def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | None, Message | None]:
+    """``progress`` when given, else the default learner's progress opened; on failure, no
+    progress and a message saying what went wrong."""
+    if progress is not None:
+        return progress, None
     try:
         return open_progress(), None
     except (ValueError, SQLAlchemyError, OSError) as error:
@@ -146,9 +149,7 @@ class LessonPage(widgets.VBox):
         self.mode = mode = Mode.parse(mode)
         self.exercises = self.recap = self.handin = None
         intro = lesson_intro(mode)
-        problem = None
-        if progress is None:
-            progress, problem = open_learner_progress()
+        progress, problem = open_learner_progress(progress)
         self.progress = progress
         if progress is None:
             self.quiz = quiz_widget(mode.value)
@@ -194,9 +195,7 @@ class SpiralPage(widgets.VBox):
         from .spiral import spiral_lab  # Plotly only on the page that draws the spiral
 
         self.handin = None
-        problem = None
-        if progress is None:
-            progress, problem = open_learner_progress()
+        progress, problem = open_learner_progress(progress)
         self.progress = progress
         if progress is None:
             self.lab = spiral_lab()
@@ -240,9 +239,7 @@ class CritiquesLesson(widgets.VBox):
 
     def __init__(self, progress: Progress | None = None):
         self.handin = None
-        problem = None
-        if progress is None:
-            progress, problem = open_learner_progress()
+        progress, problem = open_learner_progress(progress)
         self.progress = progress
         if progress is None:
             self.page = critiques_page()
