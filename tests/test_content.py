@@ -338,6 +338,27 @@ def test_retry_draws_unseen_items_then_the_least_recently_seen():
     assert unseen <= set(r2) and set(r2) - unseen <= set(r0)
 
 
+def test_a_session_resumes_from_saved_records():
+    pool = questions_for("C")
+    first = QuizSession(pool, n=5, seed=4)
+    first.retry()  # round 1
+    right, wrong = first.current[0], first.current[1]
+    records = {
+        right.id: {"answer": right.answer_json(), "round": 1, "attempts": 2},
+        wrong.id: {"answer": _wrong_answer(wrong), "round": 1},
+        "no-such-item": {"answer": "S", "round": 1},
+        first.current[2].id: {"answer": "not-an-option", "round": 1},  # forged: ignored
+        first.current[3].id: "not a record",
+    }
+    session, used = QuizSession.resume(pool, records, n=5, seed=4)
+    assert set(used) == {right.id, wrong.id} and used[right.id][1].correct and not used[wrong.id][1].correct
+    assert session.round == 1 and set(session.current[:2]) == {right, wrong} and len(session.current) == 5
+    assert session.results == {right.id: used[right.id][1], wrong.id: used[wrong.id][1]}
+    assert session.attempts[right.id] == 2 and session.attempts[wrong.id] == 1
+    fresh, none = QuizSession.resume(pool, {"no-such-item": {"answer": "S"}}, n=5, seed=4)
+    assert none == {} and fresh.round == 0 and fresh.current == QuizSession(pool, n=5, seed=4).current
+
+
 # -- lessons and critiques --------------------------------------------------------------
 @pytest.mark.parametrize("mode", MODES, ids=[m.value for m in MODES])
 def test_lessons_agree_with_the_model_facts(mode):

@@ -389,6 +389,26 @@ def draw_questions(
     return tuple(order[: max(0, min(n, len(order)))])
 
 
+def _round_of(record: Mapping) -> int:
+    value = record.get("round", 0)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def _valid_records(pool: Sequence[Question], answered: object) -> dict[str, tuple[dict, Feedback]]:
+    """Saved records whose answer still checks against ``pool``, each with its feedback."""
+    by_id = {q.id: q for q in pool}
+    valid = {}
+    for item_id, record in (answered.items() if isinstance(answered, Mapping) else ()):
+        question = by_id.get(item_id)
+        if question is None or not isinstance(record, dict):
+            continue
+        try:
+            valid[item_id] = (record, check(question, record.get("answer")))
+        except (AnswerError, TypeError):
+            continue
+    return valid
+
+
 @dataclass
 class QuizSession:
     """One learner's quiz for one lesson: the current set, scores and what was seen.
@@ -424,6 +444,47 @@ class QuizSession:
         self.n = max(1, min(int(self.n), len(self.pool)))
         if not self.current:
             self._draw()
+
+    @classmethod
+    def resume(cls, pool: Sequence[Question], answered: Mapping[str, object], *, n: int = 6,
+               seed: int | str | None = None) -> tuple["QuizSession", dict[str, tuple[dict, Feedback]]]:
+        """A session that goes on from saved answers, as after a reload of the page.
+
+        Parameters
+        ----------
+        pool
+            The lesson's questions.
+        answered
+            Saved records by item id (JSON objects with ``answer`` and optionally ``round``
+            and ``attempts``). Records of items not in ``pool``, or whose answer no longer
+            checks against it (a forged or stale record), are ignored.
+        n, seed
+            As for a new session.
+
+        Returns
+        -------
+        tuple
+            The session, showing the latest round's answered items with their results, then
+            filled up as a draw would; and the records it used, by item id, each with its
+            feedback.
+        """
+        restored = _valid_records(pool, answered)
+        if not restored:
+            return cls(pool, n=n, seed=seed), restored
+        latest = max(_round_of(r) for r, _ in restored.values())
+        last_seen = {item_id: _round_of(r) for item_id, (r, _) in restored.items()}
+        session = cls(pool, n=n, seed=seed, round=latest, last_seen=dict(last_seen))
+        # The set to show: the latest round's answered items, then fill up as a draw would.
+        keep = [q for q in session.pool if q.id in restored and _round_of(restored[q.id][0]) == latest][: session.n]
+        rest = [q for q in session.current if q not in keep]
+        session.current = tuple(keep + rest)[: session.n]
+        session.last_seen = {**last_seen, **{q.id: latest for q in session.current}}
+        session.results = {}
+        for q in keep:
+            record, feedback = restored[q.id]
+            attempts = record.get("attempts", 1)
+            session.restore(q.id, feedback, attempts if isinstance(attempts, int) and attempts > 0 else 1)
+        return session, restored
 
     def _draw(self) -> None:
         self.current = draw_questions(self.pool, self.n, seed=self.seed, round_=self.round, last_seen=self.last_seen)

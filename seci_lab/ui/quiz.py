@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..content import questions_for
 from ..escape import html_text
-from ..model import LESSONS, AnswerError, Feedback, Mode, Question, QuizSession, check
+from ..model import LESSONS, AnswerError, Feedback, Mode, Question, QuizSession
 from .common import Message, safe_callback
 
 __all__ = ["QuizItem", "QuizWidget", "quiz_widget"]
@@ -247,10 +247,8 @@ class QuizWidget(widgets.VBox):
                  answered: dict[str, dict] | None = None):
         self.lesson = _lesson_key(lesson)
         self.on_answer = on_answer
-        pool = questions_for(self.lesson)
         self.records: dict[str, dict] = {}
-        restored = self._valid_records(pool, answered or {})
-        self.session = self._session(pool, n, seed, restored)
+        self.session, restored = QuizSession.resume(questions_for(self.lesson), answered or {}, n=n, seed=seed)
         self.message = Message()
         self.status = widgets.HTML(layout=_FULL)
         self.retry_button = widgets.Button(
@@ -271,45 +269,6 @@ class QuizWidget(widgets.VBox):
         super().__init__([title, self.items_box, self.status, self.retry_button, self.message],
                          layout=widgets.Layout(max_width="960px", width="100%"))
         self.add_class("seci-quiz")
-
-    # -- restore -------------------------------------------------------------------------
-    @staticmethod
-    def _valid_records(pool: tuple[Question, ...], answered: dict) -> dict[str, tuple[dict, Feedback]]:
-        """Previous records whose answer still checks against this bank; the rest are ignored."""
-        by_id = {q.id: q for q in pool}
-        valid = {}
-        for item_id, record in (answered.items() if isinstance(answered, dict) else ()):
-            question = by_id.get(item_id)
-            if question is None or not isinstance(record, dict):
-                continue
-            try:
-                valid[item_id] = (record, check(question, record.get("answer")))
-            except (AnswerError, TypeError):
-                continue
-        return valid
-
-    @staticmethod
-    def _session(pool, n, seed, restored) -> QuizSession:
-        def round_of(record: dict) -> int:
-            value = record.get("round", 0)
-            return value if isinstance(value, int) and value >= 0 else 0
-
-        if not restored:
-            return QuizSession(pool, n=n, seed=seed)
-        latest = max(round_of(r) for r, _ in restored.values())
-        last_seen = {item_id: round_of(r) for item_id, (r, _) in restored.items()}
-        session = QuizSession(pool, n=n, seed=seed, round=latest, last_seen=dict(last_seen))
-        # The set to show: the latest round's answered items, then fill up as a draw would.
-        keep = [q for q in pool if q.id in restored and round_of(restored[q.id][0]) == latest][: session.n]
-        rest = [q for q in session.current if q not in keep]
-        session.current = tuple(keep + rest)[: session.n]
-        session.last_seen = {**last_seen, **{q.id: latest for q in session.current}}
-        session.results = {}
-        for q in keep:
-            record, feedback = restored[q.id]
-            attempts = record.get("attempts", 1)
-            session.restore(q.id, feedback, attempts if isinstance(attempts, int) and attempts > 0 else 1)
-        return session
 
     def _build_items(self, restored: dict[str, tuple[dict, Feedback]]) -> None:
         self.items = [QuizItem(self, q, k) for k, q in enumerate(self.session.current, start=1)]
