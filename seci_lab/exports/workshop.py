@@ -8,13 +8,12 @@ are defused (:mod:`seci_lab.exports`) and everything in the HTML report is escap
 
 from __future__ import annotations
 
-import io
 import json
 from typing import TYPE_CHECKING
 
 from ..escape import html_text
 from ..model.workshop import session_trajectory
-from . import excel_frame, frame_csv
+from . import excel_workbook, frame_csv
 
 if TYPE_CHECKING:  # imported where a table is built: the participant page starts without pandas
     import pandas as pd
@@ -71,23 +70,16 @@ def workshop_csv(store: WorkshopStore, session_id: int) -> bytes:
 def workshop_excel(store: WorkshopStore, session_id: int) -> bytes:
     """An .xlsx workbook, one sheet per view: contributions, clusters, participants, spiral,
     lineage and the session log."""
-    import pandas as pd
-
     from .. import figures  # plotly: loaded only for exports, not on participant pages
 
-    sheets = {
+    return excel_workbook({
         "Contributions": _contributions(store, session_id),
         "Clusters": _clusters(store, session_id),
         "Participants": _participants(store, session_id),
         "Spiral": figures.spiral_table(session_spiral(store, session_id)),
         "Lineage": store.lineage_frame(session_id),
         "Log": store.events_frame(session_id),
-    }
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            excel_frame(frame).to_excel(writer, sheet_name=name, index=False)
-    return buffer.getvalue()
+    })
 
 
 def workshop_json(store: WorkshopStore, session_id: int) -> bytes:
