@@ -401,7 +401,7 @@ def test_critiques_content():
     for name in ("Polanyi", "Tsoukas", "Gourlay", "Glisby", "Bratianu"):
         assert name in whole or any(name in s.who for s in c.sections)
     assert "continuum" in " ".join(c.reply) and "von Krogh" in " ".join(c.reply)
-    assert c.reflection_prompt.endswith("?")
+    assert c.debate.part("judgement").prompt.startswith("Who convinces you more")
 
 
 # -- the instructor's view and purity ---------------------------------------------------

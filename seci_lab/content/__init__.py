@@ -24,6 +24,7 @@ from ..model.exercises import (
     mode_options,
     validate_bank,
 )
+from ..model.debate import SPECIAL_CUES, DebatePart, Need
 from ..model.modes import MODES, Mode
 
 __all__ = [
@@ -31,7 +32,10 @@ __all__ = [
     "ContentError",
     "Critique",
     "Critiques",
+    "Debate",
+    "DEBATE_PARTS",
     "Lesson",
+    "ModelSwitches",
     "load_critiques",
     "load_lesson",
     "load_questions",
@@ -70,25 +74,71 @@ class Lesson:
 
 @dataclass(frozen=True)
 class Critique:
-    """One line of criticism of the SECI model."""
+    """One line of criticism of the SECI model. ``critics`` (names) and ``terms`` (word starts)
+    are what a debate's claim about it names."""
 
     id: str
     title: str
     who: str
     paragraphs: tuple[str, ...]
+    critics: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+#: The parts of the debate exercise, in order (the page shows one box each).
+DEBATE_PARTS = ("claim", "evidence", "reply", "judgement")
+
+
+@dataclass(frozen=True)
+class Debate:
+    """The structured debate of the critiques lesson."""
+
+    title: str
+    intro: str
+    choose_label: str
+    parts: tuple[DebatePart, ...]
+
+    def part(self, key: str) -> DebatePart:
+        """The part ``key`` (KeyError if there is none)."""
+        for part in self.parts:
+            if part.key == key:
+                return part
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class ModelSwitches:
+    """The text around the critiques' switches of the spiral model."""
+
+    title: str
+    intro: tuple[str, ...]
+    sigma_label: str
+    phi_label: str
+    caveat: str
 
 
 @dataclass(frozen=True)
 class Critiques:
-    """The critiques page: the critiques, Nonaka's reply and a reflection prompt."""
+    """The critiques lesson: goals, the critiques, Nonaka's reply, the model's switches, the
+    debate exercise, a recap and the sources."""
 
     title: str
     intro: tuple[str, ...]
+    goals: tuple[str, ...]
     sections: tuple[Critique, ...]
     reply_title: str
     reply: tuple[str, ...]
-    reflection_prompt: str
+    switches: ModelSwitches
+    debate: Debate
+    recap: tuple[str, ...]
     sources: tuple[str, ...]
+
+    def section(self, id: str) -> Critique:
+        """The critique ``id`` (KeyError if there is none)."""
+        for section in self.sections:
+            if section.id == id:
+                return section
+        raise KeyError(id)
 
 
 # -- reading and checking ---------------------------------------------------------------
@@ -201,6 +251,44 @@ def load_lesson(mode: Mode | str) -> Lesson:
 
 
 # -- critiques --------------------------------------------------------------------------
+def _parse_need(value: object, where: str) -> Need:
+    need = _Entry(value, where)
+    cues = need.texts("cues")
+    unknown = [c for c in cues if c.startswith("@") and c not in SPECIAL_CUES]
+    if unknown:
+        raise ContentError(f"{where}: unknown cue(s) {', '.join(unknown)}; the special cues are "
+                           f"{', '.join(SPECIAL_CUES)}.")
+    result = Need(what=need.text("what"), cues=cues, missing=need.text("missing"))
+    need.done()
+    return result
+
+
+def _parse_debate(entry: _Entry) -> Debate:
+    parts = []
+    for part in entry.tables("parts"):
+        part.used.update(("min_words", "needs"))
+        min_words = part.data.get("min_words")
+        if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 1:
+            raise ContentError(f"{part.where}: 'min_words' must be a whole number of at least 1.")
+        needs = part.data.get("needs")
+        if not isinstance(needs, list) or not needs:
+            raise ContentError(f"{part.where}: 'needs' must be a non-empty list of tables.")
+        parts.append(DebatePart(
+            key=part.text("key"), label=part.text("label"), prompt=part.text("prompt"),
+            placeholder=part.text("placeholder"), hints=part.texts("hints"), min_words=min_words,
+            needs=tuple(_parse_need(n, f"{part.where}, need {i + 1}") for i, n in enumerate(needs)),
+        ))
+        part.done()
+    keys = tuple(p.key for p in parts)
+    if keys != DEBATE_PARTS:
+        raise ContentError(f"{entry.where}: the parts must be {', '.join(DEBATE_PARTS)}, in this order; got "
+                           f"{', '.join(keys)}.")
+    debate = Debate(title=entry.text("title"), intro=entry.text("intro"), choose_label=entry.text("choose_label"),
+                    parts=tuple(parts))
+    entry.done()
+    return debate
+
+
 def _parse_critiques(data: dict[str, Any], source: str) -> Critiques:
     entry = _Entry(data, source)
     sections = []
@@ -211,20 +299,29 @@ def _parse_critiques(data: dict[str, Any], source: str) -> Critiques:
                 title=section.text("title"),
                 who=section.text("who"),
                 paragraphs=section.texts("paragraphs"),
+                critics=section.texts("critics"),
+                terms=section.texts("terms"),
             )
         )
         section.done()
     reply = entry.table("reply")
+    switches = entry.table("switches")
     result = Critiques(
         title=entry.text("title"),
         intro=entry.texts("intro"),
+        goals=entry.texts("goals"),
         sections=tuple(sections),
         reply_title=reply.text("title"),
         reply=reply.texts("paragraphs"),
-        reflection_prompt=entry.text("reflection_prompt"),
+        switches=ModelSwitches(title=switches.text("title"), intro=switches.texts("intro"),
+                               sigma_label=switches.text("sigma_label"), phi_label=switches.text("phi_label"),
+                               caveat=switches.text("caveat")),
+        debate=_parse_debate(entry.table("debate")),
+        recap=entry.texts("recap"),
         sources=entry.texts("sources"),
     )
     reply.done()
+    switches.done()
     entry.done()
     ids = [s.id for s in sections]
     if len(set(ids)) != len(ids):
@@ -234,8 +331,9 @@ def _parse_critiques(data: dict[str, Any], source: str) -> Critiques:
 
 @functools.cache
 def load_critiques() -> Critiques:
-    """The critiques page content (Polanyi & Tsoukas, Gourlay, the cultural critique,
-    Bratianu, and Nonaka & von Krogh's reply), with the reflection prompt."""
+    """The critiques lesson's content (Polanyi & Tsoukas, Gourlay, the cultural critique,
+    Bratianu, and Nonaka & von Krogh's reply), with its goals, the model's switches, the debate
+    exercise and the recap."""
     return _parse_critiques(_read("critiques.toml"), "critiques.toml")
 
 

@@ -113,7 +113,7 @@ class CritiquesPage(widgets.VBox):
             layout=_FULL,
         )
         prompt = widgets.HTML(
-            f"<h2>Your reflection</h2><p>{html_text(content.reflection_prompt)}</p>", layout=_FULL
+            f"<h2>Your reflection</h2><p>{html_text(content.debate.part('judgement').prompt)}</p>", layout=_FULL
         )
         self.reflection = widgets.Textarea(
             value=self.saved_text or "", rows=6, layout=widgets.Layout(width="auto"),
