@@ -80,6 +80,11 @@ def _title(title: str | None, subtitle: str) -> str:
     return f"{main}<br><sup>{subtitle}</sup>" if subtitle else main
 
 
+def _reach(widest: float) -> float:
+    # Radius of the bands and labels: a little beyond the widest point of the spiral.
+    return max(1.0, widest) * 1.15
+
+
 def _r(value: float) -> float:
     # Four decimals are far below a pixel and keep the JSON small.
     return round(float(value), 4)
@@ -107,9 +112,7 @@ class _Steps:
         self.up = [bool(v) for v in trajectory["leveled_up"]]
         self.round = [int(v) for v in trajectory["round"]]
         self.hover = [_hover(row) for row in trajectory.itertuples(index=False)]
-        finite = [r for r in radius if math.isfinite(r)]
-        # Radius of the bands and labels: a little beyond the widest point of the spiral.
-        self.reach = max(1.0, max(finite, default=0.0)) * 1.15
+        self.reach = _reach(max((r for r in radius if math.isfinite(r)), default=0.0))
         self.rounds: list[int] = []
         self.bounds: dict[int, tuple[int, int]] = {}  # round -> [first, last] step index
         for i, r in enumerate(self.round):
@@ -586,7 +589,8 @@ def _naive_cumulative_figure(
 # --------------------------------------------------------------------------- top view
 
 
-def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None,
+                    widest: float | None = None) -> go.Figure:
     """The spiral seen from above: a 2-D scatter of the same steps and hover labels.
 
     Marker symbol and colour show the mode, marker size the level (bigger is higher), and a
@@ -598,6 +602,10 @@ def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None) -> go
         The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
     title : str, optional
         Figure title (escaped).
+    widest : float, optional
+        Make room for a spiral this wide (its largest ``radius``) as well as this one. By
+        default a view fits its own spiral; give two views the radius of the wider of the two
+        and they are drawn to one scale, so their sizes can be compared.
 
     Returns
     -------
@@ -636,7 +644,7 @@ def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None) -> go
                            marker=dict(symbol="circle-open", color=_INK, size=26,
                                        line=dict(width=3))))
 
-    reach = steps.reach
+    reach = steps.reach if widest is None else max(steps.reach, _reach(float(widest)))
     lim = 1.3 * reach
     annotations = []
     for mode in MODES:
@@ -681,6 +689,7 @@ def update_figure_widget(
     *,
     title: str | None = None,
     kind: Literal["spiral3d", "top"] | None = None,
+    widest: float | None = None,
 ) -> None:
     """Bring a ``go.FigureWidget`` of a static spiral or top view up to date, in place.
 
@@ -700,6 +709,8 @@ def update_figure_widget(
         Figure title (escaped).
     kind : {"spiral3d", "top"}, optional
         Which view the widget shows, when its ``layout.meta`` does not say.
+    widest : float, optional
+        For the top view: as in :func:`spiral_top_view`.
 
     Raises
     ------
@@ -712,7 +723,7 @@ def update_figure_widget(
     if kind == "spiral3d":
         fresh = spiral_figure(trajectory, animated=False, title=title)
     elif kind == "top":
-        fresh = spiral_top_view(trajectory, title=title)
+        fresh = spiral_top_view(trajectory, title=title, widest=widest)
     else:
         raise ValueError(
             "update_figure_widget needs a FigureWidget made from spiral_figure(animated=False) "
