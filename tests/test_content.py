@@ -487,7 +487,7 @@ def test_critique_references_are_complete():
 
 
 # -- sources: every citation a learner reads has a full reference -------------------------
-CITING_FILES = ("lessons.toml", "critiques.toml", "exercises.toml", "questions.toml", "theory.toml")
+CITING_FILES = ("lessons.toml", "critiques.toml", "exercises.toml", "questions.toml", "theory.toml", "examples.toml")
 NOTEBOOKS_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "notebooks"
 
 
@@ -559,7 +559,11 @@ def test_an_unknown_or_misdated_citation_is_reported():
 def test_each_page_lists_the_works_it_cites(mode):
     if mode == "critiques":
         c = load_critiques()
-        text = " ".join([*c.intro, *(p for s in c.sections for p in (*s.paragraphs, s.who)), *c.reply])
+        from seci_lab.content.examples import example_for
+
+        debate = [t for p in c.debate.parts for t in (p.prompt, *p.hints, example_for(f"debate.{p.key}").strong)]
+        text = " ".join([*c.intro, *c.goals, *(p for s in c.sections for p in (*s.paragraphs, s.who)), *c.reply,
+                         *c.switches.intro, *debate, *c.recap])
         listed = c.sources
     else:
         lesson = load_lesson(mode)

@@ -231,42 +231,43 @@ def test_lesson_intro_and_recap(mode):
     assert "<li>" in lesson_recap(mode).value
 
 
-def test_critiques_page_reflection():
+def test_critiques_page_debate():
     saved = []
     page = critiques_page(on_save=saved.append)
-    assert page.reflection.description and "Tsoukas" in " ".join(_html_texts(page))
-    page.save_button.click()
-    assert "box is empty" in page.message.text and saved == []
+    debate = page.debate
+    assert debate.boxes["judgement"].description and "Tsoukas" in " ".join(_html_texts(page))
+    debate.check_button.click()
+    assert "Nothing to save yet" in debate.message.text and saved == []
     payload = "<img src=x onerror=alert(1)> $x$ שלום 🙂"
-    page.reflection.value = payload
-    page.save_button.click()
-    assert saved == [payload] and "saved" in page.message.text
+    debate.boxes["claim"].value = payload
+    debate.check_button.click()
+    assert saved[-1]["parts"]["claim"] == payload and "saved" in debate.message.text
     assert all("<img" not in h for h in _html_texts(page))  # only the Textarea holds it
-    page.reflection.value = "x" * (TEXT_MAX_CHARS + 1)
-    assert "too long" in page.counter.value
-    page.save_button.click()
-    assert f"limit is {TEXT_MAX_CHARS}" in page.message.text and len(saved) == 1
-    assert page.reflection.value == "x" * (TEXT_MAX_CHARS + 1)  # nothing lost
-    restored = critiques_page(on_save=saved.append, saved=payload)
-    assert restored.reflection.value == payload and "back in the box" in restored.message.text
+    debate.boxes["reply"].value = "x" * (TEXT_MAX_CHARS + 1)
+    assert "over the limit" in debate.counters["reply"].value
+    debate.check_button.click()
+    assert f"the limit is {TEXT_MAX_CHARS}" in debate.message.text and len(saved) == 1
+    assert debate.boxes["reply"].value == "x" * (TEXT_MAX_CHARS + 1)  # nothing lost
+    restored = critiques_page(on_save=saved.append, saved=saved[-1])
+    assert restored.debate.boxes["claim"].value == payload and "back" in restored.debate.message.text
     unsaved = critiques_page()
-    unsaved.reflection.value = "A thought"
-    unsaved.save_button.click()
-    assert "cannot save" in unsaved.message.text
+    unsaved.debate.boxes["judgement"].value = "A thought"
+    unsaved.debate.check_button.click()
+    assert "cannot save" in unsaved.debate.message.text
     assert unsaved.quiz.lesson == "critiques"
 
 
 def test_critiques_lesson_saves_and_restores_through_the_progress_store(tmp_path, monkeypatch):
     monkeypatch.setenv("SECI_LAB_DB", str(tmp_path / "learner.db"))
     page = critiques_lesson()
-    page.page.reflection.value = "Tsoukas convinces me"
-    page.page.save_button.click()
+    page.page.debate.boxes["judgement"].value = "Tsoukas convinces me"
+    page.page.debate.check_button.click()
     item = page.review.items[0]
     item.submit(item.question.answer_json())
     critique_item = page.page.quiz.items[0]
     critique_item.submit(_wrong_answer(critique_item.question))
     again = critiques_lesson()  # as after a reload or a kernel restart
-    assert again.page.reflection.value == "Tsoukas convinces me"
+    assert again.page.debate.boxes["judgement"].value == "Tsoukas convinces me"
     assert item.question.id in again.review.session.results
     assert again.review.session.results[item.question.id].correct
     assert not again.page.quiz.session.results[critique_item.question.id].correct

@@ -44,7 +44,7 @@ def _page_texts() -> list[str]:
 def test_every_exercise_field_and_debate_part_has_both_examples():
     fields = example_fields()
     assert list(EXAMPLES) == fields
-    # all 14 fields of the four lessons, then the four parts of the debate
+    # every field of the four lessons, then the four parts of the debate
     assert len(fields) == sum(len(load_exercises(m).fields) for m in MODES) + 4
     assert fields[-4:] == ["debate.claim", "debate.evidence", "debate.reply", "debate.judgement"]
     for key, example in EXAMPLES.items():

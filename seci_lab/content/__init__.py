@@ -49,6 +49,14 @@ class ContentError(ValueError):
     """A content file is missing, is not valid TOML, or an entry in it is wrong."""
 
 
+def _find(items, attr: str, value: str):
+    """The item whose ``attr`` is ``value`` (KeyError naming it when there is none)."""
+    found = next((item for item in items if getattr(item, attr) == value), None)
+    if found is None:
+        raise KeyError(value)
+    return found
+
+
 @dataclass(frozen=True)
 class Case:
     """A classic case, told briefly in our own words."""
@@ -100,10 +108,7 @@ class Debate:
 
     def part(self, key: str) -> DebatePart:
         """The part ``key`` (KeyError if there is none)."""
-        for part in self.parts:
-            if part.key == key:
-                return part
-        raise KeyError(key)
+        return _find(self.parts, "key", key)
 
 
 @dataclass(frozen=True)
@@ -135,10 +140,7 @@ class Critiques:
 
     def section(self, id: str) -> Critique:
         """The critique ``id`` (KeyError if there is none)."""
-        for section in self.sections:
-            if section.id == id:
-                return section
-        raise KeyError(id)
+        return _find(self.sections, "id", id)
 
 
 # -- reading and checking ---------------------------------------------------------------

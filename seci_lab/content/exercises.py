@@ -14,7 +14,7 @@ import functools
 from dataclasses import dataclass
 
 from ..model.modes import MODES, Mode
-from . import ContentError, _Entry, _read
+from . import ContentError, _Entry, _find, _read
 
 __all__ = ["ExerciseContentError", "ExerciseField", "ModeExercises", "load_exercises", "parse_exercises"]
 
@@ -65,10 +65,7 @@ class ModeExercises:
 
     def field(self, key: str) -> ExerciseField:
         """The field ``key`` (KeyError if there is none)."""
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        return _find(self.fields, "key", key)
 
 
 def parse_exercises(data: dict) -> dict[Mode, ModeExercises]:

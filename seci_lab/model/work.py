@@ -142,7 +142,7 @@ PAGE_KEY = answer_key(Mode.COMBINATION, "page")
 #: The practice log as one exercise (its entries are ``I.log.<day>``).
 LOG_EXERCISE = answer_key(Mode.INTERNALIZATION, _LOG_FIELD)
 LOG_PREFIX = LOG_EXERCISE + "."
-#: The reflection on the critiques page.
+#: The critiques lesson's debate (a free reflection before it: a record with only a ``text``).
 REFLECTION_KEY = REFLECTION_PREFIX + "critiques"
 #: The hand-in form's memory of the learner's id, name and e-mail.
 IDENTITY_KEY = HANDIN_PREFIX + "identity"

@@ -1,4 +1,5 @@
-"""One free-text answer of a lesson exercise: prompt, progressive hints, rubric feedback, saving.
+"""One free-text answer of a lesson exercise: prompt, progressive hints, rubric feedback, saving,
+and a worked example to compare with once the learner has tried (:mod:`seci_lab.ui.examples`).
 
 Every answer is saved when the learner presses Save: the text and the rubric's feedback go to
 the progress store (an upsert, so a double click stores once) and the text joins the learner's
@@ -12,12 +13,14 @@ from typing import Callable
 
 import ipywidgets as widgets
 
+from ..content.examples import example_for
 from ..content.exercises import ExerciseField
 from ..escape import html_text, shorten
 from ..model import TEXT_MAX_CHARS, Mode
 from ..model.work import contribution_key, score_answer
 from ..store.progress import Progress
 from .common import Message, safe_callback
+from .examples import ExampleReveal
 
 __all__ = ["TextAnswer", "feedback_html", "section_html"]
 
@@ -96,10 +99,13 @@ class TextAnswer(widgets.VBox):
         self.hints = widgets.HTML(layout=_FULL)
         self.feedback = widgets.HTML(layout=_FULL)
         self.message = Message(layout=_FULL)
+        # A strong and a weak example of this field, to reveal once the learner has tried.
+        self.example = ExampleReveal([(field.label, example_for(f"{self.mode.value}.{field.key}"))],
+                                     what=f"“{field.label}”", on_reveal=self._on_reveal)
         super().__init__([
             self.prompt, self.text, self.counter,
             widgets.HBox([self.save_button, self.hint_button]),
-            self.message, self.hints, self.feedback,
+            self.message, self.hints, self.feedback, self.example,
         ], layout=widgets.Layout(width="100%", margin="0 0 1em 0"))
         self.add_class("seci-text-answer")
 
@@ -138,6 +144,8 @@ class TextAnswer(widgets.VBox):
         n = len(change["new"] or "")
         over = " (over the limit: shorten it before saving)" if n > TEXT_MAX_CHARS else ""
         self.counter.value = f"{n} / {TEXT_MAX_CHARS} characters{over}"
+        if (change["new"] or "").strip():
+            self.example.mark_tried()
 
     @safe_callback(lambda self: self.message)
     def _on_hint(self, _button=None) -> None:
@@ -145,7 +153,14 @@ class TextAnswer(widgets.VBox):
 
     @safe_callback(lambda self: self.message)
     def _on_save(self, _button=None) -> None:
+        self.example.mark_tried()  # pressing Save is trying, even when the box is refused
         self.save()
+
+    def _on_reveal(self) -> None:
+        # The saved answer notes that the example was seen (a later save notes it too).
+        if self.record and not self.record.get("example_seen"):
+            self.record = {**self.record, "example_seen": True}
+            self.progress.save_answer(self.key, self.record)
 
     def save(self) -> dict:
         """Validate, score and save the current text; returns the saved record.
@@ -160,6 +175,8 @@ class TextAnswer(widgets.VBox):
                                             hints_used=self.hints_shown)
         if self.extras is not None:
             answer = answer.with_extras(self.extras())
+        if self.example.revealed:
+            answer = answer.with_extras({"example_seen": True})
         record = answer.to_dict()
         self.progress.save_answer(self.key, record)
         self.progress.add_contribution(contribution, source_key=contribution_key(answer.round, self.key))

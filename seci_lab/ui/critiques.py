@@ -17,6 +17,7 @@ from ..content import DEBATE_PARTS, load_critiques
 from ..content.examples import DEBATE, example_for, example_texts
 from ..escape import html_text
 from ..model import TEXT_MAX_CHARS, normalize_text
+from ..model.contributions import shorten
 from ..model.critique_switches import CritiqueSwitches, Outcome, describe_change, simulate_sample
 from ..model.debate import MISSING, SUBSTANTIVE, DebateCheck, check_debate
 from .common import Message, safe_callback
@@ -165,7 +166,8 @@ class CritiqueSwitchesPanel(widgets.VBox):
 
 def debate_record(critique: str, texts: Mapping[str, str], checked: DebateCheck, *, example_seen: bool) -> dict:
     """The debate as saved: the critique, each part's text and check, and one text of it all (for
-    the instructor's views, which show an answer's ``text``)."""
+    the instructor's views, which show an answer's ``text``; shortened to the cap of any answer's
+    text, while ``parts`` keep every word)."""
     content = load_critiques()
     section = content.section(critique)
     whole = [f"Critique: {section.title}"] + [
@@ -177,7 +179,8 @@ def debate_record(critique: str, texts: Mapping[str, str], checked: DebateCheck,
         "parts": {key: texts.get(key, "") for key in DEBATE_PARTS},
         "checked": checked.as_dict(),
         "substantive": checked.substantive,
-        "text": "\n".join(whole),
+        # An answer's text is capped like every other (the parts are kept whole beside it).
+        "text": shorten("\n".join(whole), TEXT_MAX_CHARS),
         "example_seen": example_seen,
     }
 
@@ -200,18 +203,21 @@ class DebateExercise(widgets.VBox):
     """Choose a critique and write its claim, the evidence, Nonaka's reply and your judgement.
 
     "Check my debate" says which parts are there and substantive and what is missing, and hands
-    the debate to ``on_save`` (see :func:`debate_record`). A saved debate comes back in the boxes;
-    an older saved reflection (a record with only a text) comes back as the judgement.
+    the debate to ``on_save`` (see :func:`debate_record`), then to ``on_checked`` (saved or not).
+    A saved debate comes back in the boxes; an older saved reflection (a record with only a text)
+    comes back as the judgement.
 
     Attributes a test may use: ``critique`` (Dropdown), ``boxes`` (part key -> Textarea),
     ``counters``, ``check_button``, ``feedback``, ``message``, ``example`` (ExampleReveal),
     ``checked`` (the last DebateCheck) and ``saved`` (the last record handed to ``on_save``).
     """
 
-    def __init__(self, *, on_save: Callable[[dict], None] | None = None, saved: Mapping | None = None):
+    def __init__(self, *, on_save: Callable[[dict], None] | None = None, saved: Mapping | None = None,
+                 on_checked: Callable[[dict], None] | None = None):
         content = load_critiques()
         debate = content.debate
         self.on_save = on_save
+        self.on_checked = on_checked
         self.saved: dict | None = None
         self.checked: DebateCheck | None = None
         self._ids = [s.id for s in content.sections]
@@ -240,7 +246,8 @@ class DebateExercise(widgets.VBox):
         self.feedback = widgets.HTML(layout=_FULL)
         self.message = Message(layout=_FULL)
         self.example = ExampleReveal([(p.label, example_for(f"{DEBATE}.{p.key}")) for p in debate.parts],
-                                     what="each part of the debate", on_reveal=self._on_reveal,
+                                     what="each part of the debate", check="Check my debate",
+                                     on_reveal=self._on_reveal,
                                      seen=bool((saved or {}).get("example_seen")))
         super().__init__([
             widgets.HTML(f"<h2>{html_text(debate.title)}</h2><p>{html_text(debate.intro)}</p>", layout=_FULL),
@@ -310,11 +317,13 @@ class DebateExercise(widgets.VBox):
         if not any(texts.values()):
             self.message.show("info", "Nothing to save yet: write at least one part, then check again.")
             return
+        record = debate_record(critique, texts, checked, example_seen=self.example.revealed)
         if self.on_save is None:
             self.message.show("info", "This page cannot save your debate; copy it somewhere to keep it.")
-            return
-        record = debate_record(critique, texts, checked, example_seen=self.example.revealed)
-        self.on_save(record)
-        self.saved = record
-        self.message.show("ok", f"Your debate is saved ({checked.substantive} of {len(checked.parts)} parts "
-                                "substantive).")
+        else:
+            self.on_save(record)
+            self.saved = record
+            self.message.show("ok", f"Your debate is saved ({checked.substantive} of {len(checked.parts)} parts "
+                                    "substantive).")
+        if self.on_checked is not None:
+            self.on_checked(record)

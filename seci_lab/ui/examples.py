@@ -19,7 +19,6 @@ from .common import Message, safe_callback
 
 __all__ = ["ExampleReveal", "example_html"]
 
-_NOT_YET = "Try it first: write something or press check, then compare with an example."
 _SEEN_NOTE = ("Compare it with your answer, then improve yours in your own words: a pasted example earns "
               "no credit, and your saved answer notes that you saw it.")
 
@@ -58,6 +57,8 @@ class ExampleReveal(widgets.VBox):
         the debate).
     what
         The field(s) in words, for the button's tooltip.
+    check
+        The name of the button that checks or saves the answer (pressing it counts as trying).
     on_reveal
         Called (no arguments) when the examples are revealed, e.g. to note it in the saved answer.
     seen
@@ -68,15 +69,16 @@ class ExampleReveal(widgets.VBox):
     """
 
     def __init__(self, examples: Sequence[tuple[str, WorkedExample]], *, what: str = "this answer",
-                 on_reveal: Callable[[], None] | None = None, seen: bool = False):
+                 check: str = "Save answer", on_reveal: Callable[[], None] | None = None, seen: bool = False):
         self.examples = tuple(examples)
+        self.not_yet = f"Try it first: write something or press {check}, then compare with an example."
         self.on_reveal = on_reveal
         self.tried = bool(seen)
         self.revealed = False
         self.button = widgets.Button(description="Show an example", icon="eye", disabled=True,
                                      tooltip=f"A strong and a weak example for {what}, to compare with yours",
                                      layout=widgets.Layout(width="auto"))
-        self.note = widgets.Label(_NOT_YET)
+        self.note = widgets.Label(self.not_yet)
         self.panel = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.message = Message(layout=widgets.Layout(width="100%"))
         super().__init__([widgets.HBox([self.button, self.note]), self.message, self.panel],
@@ -95,7 +97,7 @@ class ExampleReveal(widgets.VBox):
     def _update(self) -> None:
         self.button.disabled = self.revealed or not self.tried
         self.note.value = ("" if self.revealed else
-                           "Compare your answer with a strong and a weak one." if self.tried else _NOT_YET)
+                           "Compare your answer with a strong and a weak one." if self.tried else self.not_yet)
 
     def _on_click(self, _button=None) -> None:
         self.reveal()
@@ -104,7 +106,7 @@ class ExampleReveal(widgets.VBox):
     def reveal(self) -> None:
         """Show the examples (a ValueError with a message when the learner has not tried yet)."""
         if not self.tried:
-            raise ValueError(_NOT_YET)
+            raise ValueError(self.not_yet)
         if self.revealed:
             return
         self._show()

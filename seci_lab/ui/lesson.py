@@ -1,4 +1,4 @@
-"""Lesson text as widgets: a mode's introduction and recap, and the critiques page.
+"""Lesson text as widgets: a mode's introduction and recap, and the critiques lesson (06).
 
 The text is our own content from ``seci_lab/content`` (validated on load). It is still passed
 through :func:`seci_lab.escape.html_text`; the markup around it is built here. Nothing here
@@ -7,6 +7,7 @@ opens the learner's store: :mod:`seci_lab.ui.lessons` binds these widgets to it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Callable
 
 import ipywidgets as widgets
@@ -14,8 +15,7 @@ import ipywidgets as widgets
 from ..content import Lesson, load_critiques, load_lesson
 from ..content.sources import references
 from ..escape import html_text
-from ..model import TEXT_MAX_CHARS, Mode, normalize_text
-from .common import Message, safe_callback
+from ..model import Mode
 
 __all__ = ["CritiquesPage", "critiques_page", "lesson_intro", "lesson_recap"]
 
@@ -86,102 +86,82 @@ def lesson_recap(mode: Mode | str) -> widgets.Widget:
 
 
 class CritiquesPage(widgets.VBox):
-    """The critiques page: text, a reflection box with Save, and the critiques quiz.
+    """Lesson 06, the critiques, in the shape of the other lessons: the goals, the critiques and
+    Nonaka's reply, the critiques as switches of a live spiral, a debate exercise with feedback,
+    the critiques quiz, a recap and the sources.
 
-    Attributes a test may use: ``reflection`` (Textarea), ``save_button``, ``counter``,
-    ``message``, ``quiz``, ``saved_text`` (the last text handed to ``on_save``).
+    Parameters
+    ----------
+    on_save
+        Called with the debate's record (see :func:`seci_lab.ui.critiques.debate_record`) each
+        time the learner checks a debate with something in it.
+    saved
+        A saved debate record, put back in the boxes (an older reflection record, with only a
+        text, comes back as the judgement).
+    on_answer, answered
+        As in :func:`seci_lab.ui.quiz.quiz_widget`, for the critiques quiz.
+
+    Attributes a test may use: ``switches`` (:class:`~seci_lab.ui.critiques.CritiqueSwitchesPanel`),
+    ``debate`` (:class:`~seci_lab.ui.critiques.DebateExercise`), ``quiz`` and ``recap`` (HTML).
     """
 
-    def __init__(self, *, on_save: Callable[[str], None] | None = None, saved: str | None = None,
+    def __init__(self, *, on_save: Callable[[dict], None] | None = None, saved: Mapping | None = None,
                  on_answer: Callable[[str, dict], None] | None = None,
                  answered: dict[str, dict] | None = None):
+        from .critiques import CritiqueSwitchesPanel, DebateExercise
         from .quiz import quiz_widget
 
         content = load_critiques()
-        self.on_save = on_save
-        self.saved_text = saved if isinstance(saved, str) else None
         sections = "".join(
-            f"<h2>{html_text(s.title)}</h2><p style='color:#555'><em>{html_text(s.who)}</em></p>"
+            f"<h3>{html_text(s.title)}</h3><p style='color:#555'><em>{html_text(s.who)}</em></p>"
             f"{_paragraphs(s.paragraphs)}"
             for s in content.sections
         )
         text = widgets.HTML(
             f'<div class="seci-critiques" style="max-width:48em"><h1>{html_text(content.title)}</h1>'
-            f"{_paragraphs(content.intro)}{sections}"
-            f"<h2>{html_text(content.reply_title)}</h2>{_paragraphs(content.reply)}"
-            f"<details><summary>Sources</summary>{_list(references(content.sources))}</details></div>",
+            f"<h2>What you will learn</h2>{_list(content.goals)}{_paragraphs(content.intro)}"
+            f"<h2>The critiques</h2>{sections}"
+            f"<h3>{html_text(content.reply_title)}</h3>{_paragraphs(content.reply)}</div>",
             layout=_FULL,
         )
-        prompt = widgets.HTML(
-            f"<h2>Your reflection</h2><p>{html_text(content.debate.part('judgement').prompt)}</p>", layout=_FULL
-        )
-        self.reflection = widgets.Textarea(
-            value=self.saved_text or "", rows=6, layout=widgets.Layout(width="auto"),
-            placeholder="Write your reflection here…",
-            description="Your reflection", style={"description_width": "initial"},
-        )
-        self.counter = widgets.Label()
-        self.save_button = widgets.Button(
-            description="Save reflection", button_style="primary", icon="save",
-            tooltip="Save your reflection",
-        )
-        self.message = Message()
-        if on_save is None:
-            self.message.show("info", "Your reflection is not saved on this page; copy it somewhere if you want to keep it.")
-        elif self.saved_text:
-            self.message.show("ok", "Your saved reflection is back in the box.")
-        self.reflection.observe(self._on_typing, names="value")
-        self.save_button.on_click(self._on_save)
-        self._update_counter()
+        self.switches = CritiqueSwitchesPanel()
+        self.debate = DebateExercise(on_save=on_save, saved=saved, on_checked=self._show_recap)
         self.quiz = quiz_widget("critiques", on_answer=on_answer, answered=answered)
-        super().__init__(
-            [text, prompt, self.reflection, widgets.HBox([self.save_button, self.counter]), self.message, self.quiz],
-            layout=widgets.Layout(max_width="960px", width="100%"),
-        )
+        self.recap = widgets.HTML(layout=_FULL)
+        self._recap_text = f'<div class="seci-lesson-recap" style="max-width:48em">{_list(content.recap)}</div>'
+        self._show_recap(saved if isinstance(saved, Mapping) and "parts" in saved else None)
+        super().__init__([
+            text, self.switches,
+            widgets.HTML("<h2>Exercise</h2>", layout=_FULL), self.debate,
+            widgets.HTML("<h2>Quiz</h2>", layout=_FULL), self.quiz,
+            widgets.HTML("<h2>Recap</h2>", layout=_FULL), self.recap,
+            widgets.HTML(f"<h2>Sources</h2>{_list(references(content.sources))}"
+                         '<p>Every work the course cites: <a href="08_sources.ipynb">the sources page</a>.</p>',
+                         layout=_FULL),
+        ], layout=widgets.Layout(max_width="960px", width="100%"))
+        self.add_class("seci-lesson-critiques")
 
-    def _update_counter(self) -> None:
-        n = len(normalize_text(self.reflection.value or ""))
-        over = " (too long)" if n > TEXT_MAX_CHARS else ""
-        self.counter.value = f"{n} / {TEXT_MAX_CHARS} characters{over}"
-
-    def _on_typing(self, _change=None) -> None:
-        self._update_counter()
-
-    def _on_save(self, _button=None) -> None:
-        self.save()
-
-    @safe_callback(lambda self: self.message)
-    def save(self) -> None:
-        """Check the reflection and hand it to ``on_save``. The text stays in the box either way."""
-        raw = self.reflection.value if isinstance(self.reflection.value, str) else ""
-        text = normalize_text(raw)
-        if not text:
-            raise ValueError("Write your reflection first: the box is empty.")
-        if len(text) > TEXT_MAX_CHARS:
-            raise ValueError(
-                f"Your reflection has {len(text)} characters; the limit is {TEXT_MAX_CHARS}. "
-                "Shorten it and save again (your text is still in the box)."
-            )
-        if self.on_save is None:
-            self.message.show("info", "This page cannot save your reflection; copy it somewhere to keep it.")
-            return
-        self.on_save(text)
-        self.saved_text = text
-        self.message.show("ok", "Your reflection is saved.")
+    def _show_recap(self, record: Mapping | None) -> None:
+        """The recap text, and where the learner's debate stands."""
+        if record is None:
+            mine = ("<p>Your debate is not checked yet: choose a critique above, write the four parts "
+                    "and press Check my debate.</p>")
+        else:
+            content = load_critiques()
+            try:
+                title = content.section(str(record.get("critique"))).title
+            except KeyError:
+                title = "a critique"
+            count = record.get("substantive")
+            count = count if isinstance(count, int) and not isinstance(count, bool) else 0
+            mine = (f"<p>Your debate on <em>{html_text(title)}</em>: {count} of {len(content.debate.parts)} "
+                    "parts are there and substantive.</p>")
+        self.recap.value = (f'{self._recap_text}<div class="seci-recap" role="status" aria-live="polite">'
+                            f"{mine}</div>")
 
 
-def critiques_page(*, on_save: Callable[[str], None] | None = None, saved: str | None = None,
+def critiques_page(*, on_save: Callable[[dict], None] | None = None, saved: Mapping | None = None,
                    on_answer: Callable[[str, dict], None] | None = None,
-                   answered: dict[str, dict] | None = None) -> widgets.Widget:
-    """The critiques page with a reflection prompt and the critiques quiz.
-
-    Parameters
-    ----------
-    on_save
-        Called with the (normalised) reflection text when the learner saves a valid one.
-    saved
-        A previously saved reflection, put back in the box.
-    on_answer, answered
-        As in :func:`seci_lab.ui.quiz.quiz_widget`, for the critiques quiz.
-    """
+                   answered: dict[str, dict] | None = None) -> CritiquesPage:
+    """Lesson 06, the critiques, as one widget (see :class:`CritiquesPage` for the parameters)."""
     return CritiquesPage(on_save=on_save, saved=saved, on_answer=on_answer, answered=answered)

@@ -228,7 +228,7 @@ def spiral_page(progress: Progress | None = None) -> SpiralPage:
 
 
 class CritiquesLesson(widgets.VBox):
-    """Notebook 06: the critiques page and a course review quiz, saving the reflection and quiz
+    """Notebook 06: the critiques lesson and a course review quiz, saving the debate and quiz
     answers in the learner's progress.
 
     Build it with :func:`critiques_lesson`. Attributes: ``page`` (the
@@ -247,8 +247,8 @@ class CritiquesLesson(widgets.VBox):
             super().__init__([problem, self.page, self.review])
             return
         save_quiz_answer, answered = quiz_persistence(progress)
-        saved = (progress.answer(REFLECTION_KEY) or {}).get("text")
-        self.page = critiques_page(on_save=self._save_reflection, saved=saved if isinstance(saved, str) else None,
+        # The debate is saved where the page's reflection was: an older reflection comes back as the judgement.
+        self.page = critiques_page(on_save=self._save_debate, saved=progress.answer(REFLECTION_KEY),
                                    on_answer=save_quiz_answer, answered=answered)
         self.review = quiz_widget("general", on_answer=save_quiz_answer, answered=answered)
         handin_box, self.handin = work_panel(progress, my_work_too=False)
@@ -260,12 +260,12 @@ class CritiquesLesson(widgets.VBox):
             handin_box,
         ], layout=widgets.Layout(max_width="960px", width="100%"))
 
-    def _save_reflection(self, text: str) -> None:
-        self.progress.save_answer(REFLECTION_KEY, {"text": text})
+    def _save_debate(self, record: dict) -> None:
+        self.progress.save_answer(REFLECTION_KEY, record)
 
 
 def critiques_lesson(progress: Progress | None = None) -> CritiquesLesson:
-    """Notebook 06: the critiques page and a course review quiz, saving the reflection and quiz
+    """Notebook 06: the critiques lesson and a course review quiz, saving the debate and quiz
     answers in the learner's progress.
 
     ``progress`` is a :class:`seci_lab.store.progress.Progress` (default: the learner's own).

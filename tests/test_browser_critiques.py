@@ -1,0 +1,96 @@
+"""06_critiques in Voila and Chromium: the critique switches redraw the live spiral and say what
+changed, the debate gets feedback and is saved, and its example opens only after trying."""
+
+from __future__ import annotations
+
+import pytest
+
+from seci_lab.model.work import REFLECTION_KEY
+from voila_testing import wait_for_voila
+
+pytestmark = pytest.mark.browser
+
+CRITIQUES = "voila/render/06_critiques.ipynb"
+SIGMA = "Bratianu: socialization only transfers (σ = 0)"
+PHI = "Polanyi and Tsoukas: codifiable share φ"
+CLAIM = ("Tsoukas (2003) argues that tacit knowledge is partly ineffable, so externalization can never "
+         "convert all of it into words.")
+
+# The widest step of the live top view titled ``title``: how big the spiral is drawn.
+_WIDEST_JS = """(title) => {
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const t = gd.layout && gd.layout.title && gd.layout.title.text;
+    if (!t || !t.startsWith(title)) continue;
+    let widest = 0;
+    for (const trace of gd.data || [])
+      if (trace.mode === 'markers' && trace.x)
+        trace.x.forEach((x, i) => { widest = Math.max(widest, Math.hypot(x, trace.y[i])); });
+    return widest;
+  }
+  return null;
+}"""
+
+
+def big_scripts(page) -> list[str]:
+    """Scripts the page loaded that are as big as plotly.js (about 5 MB; nothing else comes close)."""
+    return page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(e => e.decodedBodySize > 3e6).map(e => e.name)""")
+
+
+def widest(page, title: str):
+    return page.evaluate(_WIDEST_JS, title)
+
+
+def test_learner_switches_critiques_and_debates(base_url, page, console, fresh_learner):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(base_url + CRITIQUES)
+    wait_for_voila(page)
+
+    # the lesson's shape
+    for heading in ("What you will learn", "The critiques", "Debate a critique", "Recap", "Sources"):
+        page.get_by_role("heading", name=heading, exact=True).first.wait_for()
+
+    # two spirals drawn to one scale; the summary says the defaults
+    page.wait_for_function(f"() => ({_WIDEST_JS})('With your switches') > 0")
+    start = widest(page, "With your switches")
+    assert start == pytest.approx(widest(page, "Model defaults"))
+    page.get_by_text("Switch on a critique to see what it changes").wait_for()
+
+    # Polanyi and Tsoukas: a smaller codifiable share shrinks the spiral, and the page says so
+    page.get_by_label(PHI, exact=True).select_option(index=4)  # 0.30
+    page.get_by_text("the sample group reaches the Organization level instead of Inter-organization").wait_for()
+    page.wait_for_function(f"() => ({_WIDEST_JS})('With your switches') < {start} * 0.8")
+    assert widest(page, "Model defaults") == pytest.approx(start)
+    # Bratianu on top: the sentence names it, the table gives the numbers
+    page.get_by_label(SIGMA, exact=True).check()
+    page.get_by_text("With Bratianu's view").wait_for()
+    page.get_by_text("2.61 explicit knowledge per person instead of 7.39").wait_for()
+    assert page.get_by_role("table").filter(has_text="Level reached").count() == 1
+
+    # the debate: the example waits until the learner has tried
+    show = page.get_by_role("button", name="Show an example")
+    assert show.is_disabled()
+    page.get_by_label("1. The claim", exact=True).fill(CLAIM)
+    page.get_by_role("button", name="Check my debate").click()
+    page.get_by_text("Your debate is saved").wait_for()
+    page.get_by_text("1. The claim: there and substantive.").wait_for()
+    page.get_by_text("2. The evidence: missing.").wait_for()
+    assert not show.is_disabled()
+    show.click()
+    page.get_by_text("What the weak answer lacks").first.wait_for()
+    record = fresh_learner.answer(REFLECTION_KEY)
+    assert record["parts"]["claim"] == CLAIM and record["checked"]["claim"]["status"] == "substantive"
+
+    # one plotly.js on the page (DESIGN.md): both spirals are FigureWidgets of one bundle
+    assert len(big_scripts(page)) == 1, big_scripts(page)
+
+    # a reload brings the debate back
+    page.reload()
+    wait_for_voila(page)
+    assert page.get_by_label("1. The claim", exact=True).input_value() == CLAIM
+    page.get_by_text("Your saved debate is back").wait_for()
+    assert fresh_learner.answer(REFLECTION_KEY)["example_seen"] is True
+
+    assert dialogs == []
+    console.assert_no_errors()
