@@ -14,6 +14,7 @@ import json
 import pytest
 
 from class_generator import synthetic_class, write_class
+from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
 from voila_testing import start_server, wait_for_voila
 
 pytestmark = pytest.mark.browser
@@ -29,8 +30,8 @@ def class_server(tmp_path_factory):
     # start_server passes this process's environment (plus isolated dirs) to seci-lab serve,
     # whose kernels inherit it.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SECI_LAB_CLASS_DIR", str(folder))
-        for name in ("SECI_LAB_CLASS_DB", "SECI_LAB_INSTRUCTOR_KEY"):
+        mp.setenv(CLASS_DIR_ENV, str(folder))
+        for name in (CLASS_DB_ENV, INSTRUCTOR_KEY_ENV):
             mp.delenv(name, raising=False)
         server = start_server(tmp_path_factory.mktemp("serve-instructor"))
     try:

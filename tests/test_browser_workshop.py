@@ -17,6 +17,7 @@ import urllib.request
 
 import pytest
 
+from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV
 from voila_testing import ConsoleRecord, start_workshop, wait_for_voila
 
 pytestmark = pytest.mark.browser
@@ -86,9 +87,9 @@ def test_workshop_in_browsers(workshop, browser):
     servers = {("participant" if any("workshop_participant" in a for a in c.cmdline()) else "facilitator"): c
                for c in children}
     assert set(servers) == {"participant", "facilitator"}
-    assert "SECI_LAB_FACILITATOR_KEY" not in servers["participant"].environ()
-    assert servers["facilitator"].environ()["SECI_LAB_FACILITATOR_KEY"] in workshop["output"]
-    assert servers["participant"].environ()["SECI_LAB_DB"] == servers["facilitator"].environ()["SECI_LAB_DB"]
+    assert FACILITATOR_KEY_ENV not in servers["participant"].environ()
+    assert servers["facilitator"].environ()[FACILITATOR_KEY_ENV] in workshop["output"]
+    assert servers["participant"].environ()[DB_ENV] == servers["facilitator"].environ()[DB_ENV]
 
     contexts = []
     try:

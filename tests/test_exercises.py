@@ -9,6 +9,7 @@ import json
 import pytest
 
 from seci_lab.content.exercises import ExerciseContentError, load_exercises, parse_exercises
+from seci_lab.env import DB_ENV
 from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode
 from seci_lab.model.combination import cluster_name, cosine_matrix, merge_page, suggest_clusters, tokens
 from seci_lab.store.progress import open_progress
@@ -347,7 +348,7 @@ def test_lesson_page_without_a_usable_database_says_so(tmp_path, monkeypatch):
 
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv("SECI_LAB_DB", str(blocker / "sub" / "learner.sqlite"))
+    monkeypatch.setenv(DB_ENV, str(blocker / "sub" / "learner.sqlite"))
     page = lesson_page("S")
     message = page.children[0]
     assert message.kind == "error" and "cannot be saved" in message.text and "Traceback" not in message.value

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from seci_lab.classroom import load_files, parse_submission
+from seci_lab.env import CLASS_DB_ENV
 from seci_lab.model import Contribution, Mode
-from seci_lab.store.classroom import CLASS_DB_ENV, ClassStore
+from seci_lab.store.classroom import ClassStore
 from seci_lab.store.progress import open_progress
 from seci_lab.ui.handin import IDENTITY_KEY, HandIn, hand_in_panel
 from seci_lab.ui.lessons import critiques_lesson

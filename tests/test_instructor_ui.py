@@ -18,6 +18,7 @@ import pytest
 
 from class_generator import synthetic_class, write_class
 from seci_lab.classroom import submission_bytes, submission_filename
+from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
 from seci_lab.ui import instructor as instructor_ui
 from seci_lab.ui.instructor import PAGE_ROWS, instructor_page
 
@@ -28,7 +29,7 @@ N = 300
 @pytest.fixture(autouse=True)
 def _no_class_config(monkeypatch):
     # The instructor's own environment must not leak into these tests.
-    for name in ("SECI_LAB_CLASS_DB", "SECI_LAB_CLASS_DIR", "SECI_LAB_INSTRUCTOR_KEY"):
+    for name in (CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -268,7 +269,7 @@ def test_an_instructor_key_guards_the_page(tmp_path, class_folder):
 def test_class_store_source(tmp_path, monkeypatch):
     from seci_lab.store.classroom import ClassStore
 
-    monkeypatch.setenv("SECI_LAB_CLASS_DB", str(tmp_path / "class.sqlite"))
+    monkeypatch.setenv(CLASS_DB_ENV, str(tmp_path / "class.sqlite"))
     store = ClassStore()
     for data in synthetic_class(5, seed=11):
         store.hand_in(data)
@@ -280,7 +281,7 @@ def test_class_store_source(tmp_path, monkeypatch):
 
 
 def test_unreachable_class_store_is_a_message(monkeypatch):
-    monkeypatch.setenv("SECI_LAB_CLASS_DB", "postgresql+psycopg://nobody@127.0.0.1:1/class")
+    monkeypatch.setenv(CLASS_DB_ENV, "postgresql+psycopg://nobody@127.0.0.1:1/class")
     page = instructor_page()
     page.load_button.click()
     assert page.message.kind == "error"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from seci_lab.env import DB_ENV
+
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 DASHBOARDS = sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb") if not p.name.startswith("00_"))
 
@@ -42,7 +44,7 @@ def test_a_dashboard_kernel_does_not_build_the_slow_iri_parser(name, tmp_path):
         + "print('SLOW', slow, type(sys.modules.get('rfc3987_syntax')).__name__,"
         + " getattr(sys.modules.get('rfc3987_syntax'), '__name__', None))\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SECI_LAB_DB": f"sqlite:///{tmp_path / 'p.sqlite'}"}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), DB_ENV: f"sqlite:///{tmp_path / 'p.sqlite'}"}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             timeout=300, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]

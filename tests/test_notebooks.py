@@ -48,7 +48,7 @@ def test_notebooks_exist():
 
 def test_package_ships_the_notebooks():
     # seci_lab/notebooks is a symlink to ../notebooks, so wheels carry the lessons.
-    from seci_lab.cli import default_notebooks_dir
+    from seci_lab.server.config import default_notebooks_dir
 
     shipped = sorted(p.name for p in default_notebooks_dir().glob("*.ipynb"))
     assert shipped == [p.name for p in NOTEBOOKS]

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 from sqlalchemy import func, select
 
+from seci_lab.env import DB_ENV
 from seci_lab.model import TEXT_MAX_CHARS, Contribution, Mode
 from seci_lab.store import read
 from seci_lab.store.progress import (
@@ -70,7 +71,7 @@ def test_saved_work_is_seen_by_a_fresh_process(tmp_path):
         print(json.dumps({"name": p.name, "answers": p.answers(),
                           "contributions": [c.to_dict() for c in p.contributions()]}))
     """)
-    env = dict(os.environ, SECI_LAB_DB=str(db))
+    env = dict(os.environ, **{DB_ENV: str(db)})
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     seen = json.loads(out.stdout)

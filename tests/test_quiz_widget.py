@@ -7,6 +7,7 @@ import json
 import ipywidgets as widgets
 import pytest
 
+from seci_lab.env import DB_ENV
 from seci_lab.model import MODES, TEXT_MAX_CHARS
 from seci_lab.ui.lesson import critiques_page, lesson_intro, lesson_recap
 from seci_lab.ui.lessons import critiques_lesson
@@ -258,7 +259,7 @@ def test_critiques_page_debate():
 
 
 def test_critiques_lesson_saves_and_restores_through_the_progress_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("SECI_LAB_DB", str(tmp_path / "learner.db"))
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "learner.db"))
     page = critiques_lesson()
     page.page.debate.boxes["judgement"].value = "Tsoukas convinces me"
     page.page.debate.check_button.click()

@@ -14,18 +14,22 @@ from urllib.parse import urlparse
 import pytest
 
 from seci_lab import cli
+from seci_lab.env import DB_ENV
+from seci_lab.server import config as server_config
+from seci_lab.server.errors import UserError
+from seci_lab.server.gate import PageGate
 from voila_testing import INTERACTIVE_SELECTOR, start_server, wait_for_interactive, wait_for_voila
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-DASHBOARDS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if p.name != cli.WELCOME)
+DASHBOARDS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if p.name != server_config.WELCOME)
 SPIRAL = "05_knowledge_spiral.ipynb"
 TOKEN = "letmein42"
 LOAD_TIMEOUT = 90  # seconds for one page load; a hang (voila #1428) never finishes
 
 
-def _config(*argv: str) -> cli.ServeConfig:
+def _config(*argv: str) -> server_config.ServeConfig:
     args = cli.build_parser().parse_args(["serve", *argv])
-    return cli.config_from_args(args)
+    return server_config.config_from_args(args)
 
 
 def _get(url: str, path: str) -> http.client.HTTPResponse:
@@ -62,9 +66,9 @@ def test_defaults_are_local_and_safe():
     assert config.host == "127.0.0.1"
     assert config.port == 8866
     assert config.token == ""
-    assert config.notebooks == cli.default_notebooks_dir().resolve()
+    assert config.notebooks == server_config.default_notebooks_dir().resolve()
     assert config.urls() == ["http://127.0.0.1:8866/voila/render/00_welcome.ipynb"]
-    argv = cli.voila_argv(config)
+    argv = server_config.voila_argv(config)
     assert argv[0] == str(config.notebooks)
     for setting in (
         "--Voila.ip=127.0.0.1",
@@ -92,7 +96,7 @@ def test_voila_accepts_the_arguments(tmp_path):
     from voila.app import Voila
 
     app = Voila()
-    app.parse_command_line(cli.voila_argv(_config("--preheat", "--cull-idle-timeout", "30")))
+    app.parse_command_line(server_config.voila_argv(_config("--preheat", "--cull-idle-timeout", "30")))
     config = app.config
     assert config.VoilaConfiguration.strip_sources is True
     assert config.VoilaConfiguration.allow_template_override == "NO"
@@ -114,7 +118,7 @@ def test_network_host_gets_a_token():
     config = _config("--host", "0.0.0.0")
     assert len(config.token) >= 10
     assert all(url.endswith(f"?token={config.token}") for url in config.urls())
-    assert f"--Voila.token={config.token}" in cli.voila_argv(config)
+    assert f"--Voila.token={config.token}" in server_config.voila_argv(config)
     assert config.local_url().startswith("http://127.0.0.1:8866/voila/render/00_welcome.ipynb?token=")
     assert _config("--host", "0.0.0.0", "--token", "room42x").token == "room42x"
 
@@ -139,16 +143,21 @@ def test_refuses_to_serve_a_folder_with_a_database(tmp_path, capsys):
 
 def test_refuses_a_database_setting_inside_the_served_folder(tmp_path, monkeypatch, capsys):
     (tmp_path / "lesson.ipynb").write_text((NOTEBOOKS_DIR / "00_welcome.ipynb").read_text())
-    monkeypatch.setenv("SECI_LAB_DB", str(tmp_path / "sub" / "learners.sqlite"))
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "sub" / "learners.sqlite"))
     assert cli.main(["serve", "--notebooks", str(tmp_path), "--no-browser"]) == 1
     assert "inside the served folder" in capsys.readouterr().err
 
 
-def test_database_variable_matches_the_store():
+def test_database_variable_matches_the_store(tmp_path, monkeypatch):
+    # The served-folder check reads the variable the store reads: one database setting.
     pytest.importorskip("sqlalchemy")
-    from seci_lab.store.engine import DB_ENV
+    from seci_lab.store.engine import default_url
 
-    assert cli._DB_ENV == DB_ENV
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "learners.sqlite"))
+    assert default_url() == f"sqlite:///{tmp_path / 'learners.sqlite'}"
+    (tmp_path / "lesson.ipynb").write_text((NOTEBOOKS_DIR / "00_welcome.ipynb").read_text())
+    with pytest.raises(UserError, match=DB_ENV):
+        server_config.check_notebooks_dir(tmp_path)
 
 
 def test_folder_without_welcome_opens_the_file_list(tmp_path):
@@ -194,7 +203,7 @@ def test_port_in_use_from_the_console_script(tmp_path):
 
 
 def test_template_ships_with_the_package():
-    template = cli.package_dir() / "voila" / "templates" / cli.TEMPLATE
+    template = server_config.package_dir() / "voila" / "templates" / server_config.TEMPLATE
     assert (template / "conf.json").is_file()
     for name in ("index.html.j2", "page.html"):
         text = (template / name).read_text()
@@ -313,7 +322,7 @@ def test_page_gate_lets_pages_in_by_turn_and_skips_those_who_left():
     import asyncio
 
     async def scenario():
-        gate = cli.PageGate(2)
+        gate = PageGate(2)
         inside, most, order, beats = set(), 0, [], []
 
         async def page(name, hold=0.2, leaves=False):
@@ -354,7 +363,7 @@ def test_page_gate_lets_pages_in_by_turn_and_skips_those_who_left():
 
 def test_concurrent_starts_option():
     assert _config("--concurrent-starts", "3").concurrent_starts == 3
-    assert _config().concurrent_starts == cli.DEFAULT_CONCURRENT_STARTS >= 2
+    assert _config().concurrent_starts == server_config.DEFAULT_CONCURRENT_STARTS >= 2
     with pytest.raises(SystemExit):
         _config("--concurrent-starts", "0")
 

@@ -24,8 +24,9 @@ from seci_lab.classroom import (
     submission_filename,
 )
 from seci_lab.content import load_questions
+from seci_lab.env import CLASS_DB_ENV
 from seci_lab.model import Contribution, Mode
-from seci_lab.store.classroom import CLASS_DB_ENV, ClassStore, class_store_url
+from seci_lab.store.classroom import ClassStore, class_store_url
 from seci_lab.store.classroom import metadata as class_metadata
 from seci_lab.store.progress import open_progress
 

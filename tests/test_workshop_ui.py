@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from seci_lab.store.workshop import WorkshopStore
 from seci_lab.ui.workshop_common import Countdown, LivePoller, qr_svg
 from seci_lab.ui.workshop_facilitator import workshop_facilitator
@@ -302,10 +303,10 @@ def test_forged_facilitator_actions_need_the_key(url):
 
 def test_key_from_environment_opens_the_session(url, monkeypatch):
     session = _store(url).create_session("From the command", "seci")
-    monkeypatch.setenv("SECI_LAB_DB", url)
-    monkeypatch.setenv("SECI_LAB_FACILITATOR_KEY", session.key)
-    monkeypatch.setenv("SECI_LAB_JOIN_CODE", session.join_code)
-    monkeypatch.setenv("SECI_LAB_JOIN_URL", "http://192.0.2.7:9000/?token=t")
+    monkeypatch.setenv(DB_ENV, url)
+    monkeypatch.setenv(FACILITATOR_KEY_ENV, session.key)
+    monkeypatch.setenv(JOIN_CODE_ENV, session.join_code)
+    monkeypatch.setenv(JOIN_URL_ENV, "http://192.0.2.7:9000/?token=t")
     fac = workshop_facilitator(live=False)
     assert fac.session is not None and fac.session.id == session.id
     assert fac.access_box.layout.display == "none" and fac.create_box.layout.display is None
@@ -313,8 +314,8 @@ def test_key_from_environment_opens_the_session(url, monkeypatch):
 
 
 def test_without_a_database_the_pages_say_so(monkeypatch):
-    monkeypatch.delenv("SECI_LAB_DB", raising=False)
-    monkeypatch.delenv("SECI_LAB_FACILITATOR_KEY", raising=False)
+    monkeypatch.delenv(DB_ENV, raising=False)
+    monkeypatch.delenv(FACILITATOR_KEY_ENV, raising=False)
     participant = workshop_participant(live=False)
     assert "temporary" in participant.note.value
     facilitator = workshop_facilitator(live=False)
@@ -429,58 +430,6 @@ def test_live_poller_survives_a_failing_read():
     assert len(refreshed) >= 2
 
 
-# --------------------------------------------------------------------------- the command
-
-
-def _plan(*argv):
-    from seci_lab import cli
-    from seci_lab.workshop_server import plan_from_args
-
-    return plan_from_args(cli.build_parser().parse_args(["workshop", *argv]))
-
-
-def test_workshop_command_defaults(tmp_path, monkeypatch):
-    from seci_lab.store.engine import default_url
-
-    monkeypatch.setenv("SECI_LAB_DB", str(tmp_path / "lessons.sqlite"))
-    # The lessons' database by default: the facilitator notebook under `seci-lab serve` finds it.
-    assert _plan().db_url == default_url() == f"sqlite:///{tmp_path / 'lessons.sqlite'}"
-    plan = _plan("--db", str(tmp_path / "ws.sqlite"))
-    assert plan.host == "127.0.0.1" and plan.facilitator_port == plan.port + 1
-    assert plan.token == "" and plan.db_url == f"sqlite:///{tmp_path / 'ws.sqlite'}"
-    room = _plan("--host", "0.0.0.0", "--port", "9000")
-    assert room.token and room.join_urls()[0].endswith(f":9000/?token={room.token}")
-    assert room.facilitator_url() == "http://127.0.0.1:9001/"
-
-
-def test_workshop_command_creates_and_resumes_a_session(tmp_path):
-    from seci_lab.workshop_server import _create_session
-
-    db = str(tmp_path / "ws.sqlite")
-    plan = _plan("--db", db, "--title", "Kick-off", "--format", "csh", "--join-code", "TEAM42")
-    _create_session(plan)
-    assert plan.join_code == "TEAM42" and plan.facilitator_key
-    store = WorkshopStore.open(plan.db_url)
-    session = store.session_by_code("TEAM42")
-    assert session.format == "csh" and store.check_key(session.id, plan.facilitator_key)
-    again = _plan("--db", db, "--resume", "team42", "--key", plan.facilitator_key)
-    _create_session(again)
-    assert again.join_code == "TEAM42" and again.facilitator_key == plan.facilitator_key
-
-
-def test_workshop_command_errors_are_clear(tmp_path, capsys):
-    from seci_lab import cli
-
-    db = str(tmp_path / "ws.sqlite")
-    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42"]) == 1
-    assert "--key" in capsys.readouterr().err
-    WorkshopStore.open(f"sqlite:///{db}").create_session("Taken", join_code="TEAM42")
-    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key", "wrong"]) == 1
-    assert "does not match" in capsys.readouterr().err
-    assert cli.main(["workshop", "--db", db, "--port", "9000", "--facilitator-port", "9000"]) == 1
-    assert "must differ" in capsys.readouterr().err
-
-
 def test_a_participant_page_starts_without_pandas_or_plotly(tmp_path):
     # A room joining at once is bounded by each kernel's start-up (bench/README.md): the
     # participant page builds without importing pandas (about 0.3 s) or Plotly; they load
@@ -492,7 +441,7 @@ def test_a_participant_page_starts_without_pandas_or_plotly(tmp_path):
             "from seci_lab.ui.workshop_participant import workshop_participant\n"
             "page = workshop_participant()\n"
             "print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))\n")
-    env = {"SECI_LAB_DB": f"sqlite:///{tmp_path / 'ws.sqlite'}", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {DB_ENV: f"sqlite:///{tmp_path / 'ws.sqlite'}", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"

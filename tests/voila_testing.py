@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlparse
 
+from seci_lab.env import DB_ENV
+
 __all__ = [
     "CHROMIUM_ARGS",
     "ConsoleRecord",
@@ -126,7 +128,7 @@ def isolated_env(root: Path) -> dict[str, str]:
         env[name] = str(path)
     # The learner database (seci_lab.store), outside every served folder.
     (root / "data").mkdir(parents=True, exist_ok=True)
-    env["SECI_LAB_DB"] = str(root / "data" / "seci-lab.sqlite")
+    env[DB_ENV] = str(root / "data" / "seci-lab.sqlite")
     env["JUPYTER_PLATFORM_DIRS"] = "1"  # silence jupyter_core's path-migration warning
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("JUPYTER_PATH", None)

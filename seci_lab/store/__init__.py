@@ -5,9 +5,9 @@ URL (PostgreSQL for several hosts or JupyterHub) by choice. See :mod:`.engine` f
 concurrent writers from many kernels stay safe.
 """
 
-from .engine import DB_ENV, data_dir, default_url, make_engine, read, write
+from .engine import data_dir, default_url, make_engine, read, write
 from .workshop import WorkshopError, WorkshopStore
 
 __all__ = [
-    "DB_ENV", "data_dir", "default_url", "make_engine", "read", "write", "WorkshopError", "WorkshopStore",
+    "data_dir", "default_url", "make_engine", "read", "write", "WorkshopError", "WorkshopStore",
 ]

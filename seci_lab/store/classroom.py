@@ -30,11 +30,11 @@ from ..classroom.submission import (
     parse_submission,
     problem_row,
 )
+from ..env import CLASS_DB_ENV
 from .engine import create_tables, database_url, make_engine, read, write
 
-__all__ = ["CLASS_DB_ENV", "ClassStore", "HandInReceipt", "class_store_url"]
+__all__ = ["ClassStore", "HandInReceipt", "class_store_url"]
 
-CLASS_DB_ENV = "SECI_LAB_CLASS_DB"
 SOURCE = "class store"
 
 metadata = MetaData()

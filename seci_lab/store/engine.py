@@ -26,10 +26,10 @@ import platformdirs
 from sqlalchemy import Connection, Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-__all__ = ["DB_ENV", "create_tables", "database_url", "default_url", "make_engine", "read", "write", "data_dir"]
+from ..env import DB_ENV
 
-#: Environment variable that overrides where the learner database lives (a path or a URL).
-DB_ENV = "SECI_LAB_DB"
+__all__ = ["create_tables", "database_url", "default_url", "make_engine", "read", "write", "data_dir"]
+
 BUSY_TIMEOUT_S = 30.0
 WRITE_ATTEMPTS = 8
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import string
 import time
 from typing import TYPE_CHECKING, Callable
 from sqlalchemy import (
@@ -95,6 +96,7 @@ if TYPE_CHECKING:  # imported by the frame methods only: participant kernels sta
 # and raises them (scripts import them from where they call).
 __all__ = [
     "DEFAULT_MAX_PER_MINUTE",
+    "FACILITATOR_KEY_ALPHABET",
     "Arc",
     "Cluster",
     "NotAllowed",
@@ -106,10 +108,16 @@ __all__ = [
     "WorkshopError",
     "WorkshopStore",
     "metadata",
+    "new_facilitator_key",
     "start_session",
 ]
 
 DEFAULT_MAX_PER_MINUTE = 10
+#: Facilitator keys are letters and digits only: a key never begins with "-", which a command
+#: line reads as an option (``--key -f1HK...``), and a double click selects all of it.
+#: 32 of 62 symbols is about 190 bits.
+FACILITATOR_KEY_ALPHABET = string.ascii_letters + string.digits
+FACILITATOR_KEY_LENGTH = 32
 #: A heartbeat (``touch``) closer than this to the last one is not written.
 TOUCH_INTERVAL_S = 10.0
 
@@ -239,6 +247,11 @@ _SQL_SEEN = (
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_facilitator_key() -> str:
+    """A new random facilitator key (see ``FACILITATOR_KEY_ALPHABET``)."""
+    return "".join(secrets.choice(FACILITATOR_KEY_ALPHABET) for _ in range(FACILITATOR_KEY_LENGTH))
 
 
 # ------------------------------------------------------------------------------------- store
@@ -408,7 +421,7 @@ class WorkshopStore:
         fmt = Format.parse(format)
         if join_code is not None:
             code = check_join_code(join_code)
-        key = secrets.token_urlsafe(24)
+        key = new_facilitator_key()
         now = self.clock()
 
         for _attempt in range(20):

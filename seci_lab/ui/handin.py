@@ -26,6 +26,7 @@ from ..classroom.submission import (
     submission_bytes,
     submission_filename,
 )
+from ..env import COURSE_ENV
 from ..escape import html_text, shorten
 from ..model.work import IDENTITY_KEY
 from ..store.classroom import ClassStore, class_store_url
@@ -33,12 +34,10 @@ from ..store.progress import DEFAULT_NAME, Progress
 from .common import Message, count, safe_callback
 from .download import DownloadButton
 
-__all__ = ["COURSE_ENV", "HandIn", "IDENTITY_KEY", "hand_in_panel"]
+__all__ = ["HandIn", "IDENTITY_KEY", "hand_in_panel"]
 
 log = logging.getLogger("seci_lab.ui")
 
-#: Optional course name written into every hand-in when the page does not pass one.
-COURSE_ENV = "SECI_LAB_COURSE"
 
 _FULL = widgets.Layout(width="100%")
 _STYLE = {"description_width": "initial"}

@@ -25,14 +25,13 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from ..env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
 from ..escape import html_text
 from ..exports import html_table, utc_text
 from .common import Message, count, safe_callback, uploaded_files
 from .download import DownloadButton
 
 __all__ = [
-    "CLASS_DIR_ENV",
-    "INSTRUCTOR_KEY_ENV",
     "InstructorPage",
     "PagedTable",
     "frame_html",
@@ -41,8 +40,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CLASS_DIR_ENV = "SECI_LAB_CLASS_DIR"
-INSTRUCTOR_KEY_ENV = "SECI_LAB_INSTRUCTOR_KEY"
 
 PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 ASSIGNMENT_MAX_CHARS = 100
@@ -409,7 +406,7 @@ class InstructorPage(widgets.VBox):
         source = self.source.value
         if source == "store":
             if not self.store_url:  # not offered then; a forged value gets this
-                raise ValueError("No class store is configured on this server (SECI_LAB_CLASS_DB).")
+                raise ValueError(f"No class store is configured on this server ({CLASS_DB_ENV}).")
             from sqlalchemy.exc import SQLAlchemyError
 
             from ..store.classroom import ClassStore
@@ -422,7 +419,7 @@ class InstructorPage(widgets.VBox):
                     store.engine.dispose()
             except SQLAlchemyError as error:
                 log.warning("class store unreachable: %s", error)
-                raise ValueError("The class store cannot be reached right now (SECI_LAB_CLASS_DB). Try again "
+                raise ValueError(f"The class store cannot be reached right now ({CLASS_DB_ENV}). Try again "
                                  "in a moment, or load the hand-in files from a folder.") from None
         if source == "folder":
             text = self.folder.value.strip()

@@ -19,6 +19,7 @@ from typing import Callable
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..env import DB_ENV
 from ..escape import html_text, shorten
 from ..model import MODES, Contribution, Mode
 from ..model.work import QUIZ_PREFIX, REFLECTION_KEY, quiz_answers, quiz_key
@@ -70,7 +71,7 @@ def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | 
         log.exception("cannot open the progress store")
         message = Message()
         message.show("error", f"Your work cannot be saved on this computer right now ({shorten(str(error), 200)}). "
-                     "Set SECI_LAB_DB to a writable file and reopen the page.")
+                     f"Set {DB_ENV} to a writable file and reopen the page.")
         return None, message
 
 

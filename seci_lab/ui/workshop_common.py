@@ -28,6 +28,7 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from ..env import DB_ENV
 from ..escape import html_text, shorten
 
 if TYPE_CHECKING:  # the participant page draws its first board after joining: pandas loads then
@@ -36,9 +37,6 @@ if TYPE_CHECKING:  # the participant page draws its first board after joining: p
 __all__ = [
     "BrowserIdentity",
     "Countdown",
-    "FACILITATOR_KEY_ENV",
-    "JOIN_CODE_ENV",
-    "JOIN_URL_ENV",
     "LivePoller",
     "board_html",
     "full_width",
@@ -50,11 +48,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Same names as seci_lab.workshop_server (not imported: the UI must not depend on the CLI).
-FACILITATOR_KEY_ENV = "SECI_LAB_FACILITATOR_KEY"
-JOIN_CODE_ENV = "SECI_LAB_JOIN_CODE"
-JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
-_DB_ENV = "SECI_LAB_DB"
 POLL_INTERVAL_S = 0.5
 
 
@@ -68,7 +61,7 @@ def open_workshop_store(url: str | None = None):
     from ..store.workshop import WorkshopStore
 
     note = ""
-    if not url and not os.environ.get(_DB_ENV, "").strip():
+    if not url and not os.environ.get(DB_ENV, "").strip():
         folder = Path(tempfile.mkdtemp(prefix="seci-lab-workshop-"))
         url = f"sqlite:///{folder / 'workshop.sqlite'}"
         note = ("No workshop database is configured, so this page uses a private temporary one. "

@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from .. import figures
+from ..env import FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from ..escape import html_text
 from ..exports import html_table
 from ..exports.workshop import session_spiral, workshop_csv, workshop_excel, workshop_json, workshop_report_html
@@ -26,9 +27,6 @@ from ..store.workshop import WorkshopStore
 from .common import Message, safe_callback
 from .download import DownloadButton
 from .workshop_common import (
-    FACILITATOR_KEY_ENV,
-    JOIN_CODE_ENV,
-    JOIN_URL_ENV,
     Countdown,
     LivePoller,
     board_html,

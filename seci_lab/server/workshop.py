@@ -1,18 +1,18 @@
 """``seci-lab workshop``: a participant dashboard for the room and a facilitator dashboard.
 
-Two Voila servers run as child processes of this command (``seci-lab serve`` with the safe
-settings of :mod:`seci_lab.cli`), each serving a private temporary folder that holds only its
-own notebook:
+Two Voila servers run as child processes of this command (:mod:`seci_lab.server.dashboard`,
+with ``seci-lab serve``'s safe settings), each serving a private temporary folder that holds
+only its own notebook:
 
 - the **participant** server listens on ``--host``/``--port`` (the room's network with
   ``--host 0.0.0.0``, then with a token in the join address) and serves only
   ``workshop_participant.ipynb``: a visitor cannot open the facilitator notebook there;
 - the **facilitator** server listens on 127.0.0.1 only, on a second port.
 
-The kernels learn where the database is (``SECI_LAB_DB``) from their environment. Only the
-facilitator server's kernels get the facilitator key (``SECI_LAB_FACILITATOR_KEY``), the
-session's join code and the join address (for the QR code). The session is created here, at
-start, so the join code printed on the terminal works as soon as the pages are up.
+The kernels learn where the database is (:data:`~seci_lab.env.DB_ENV`) from their
+environment. Only the facilitator server's kernels get the facilitator key, the session's join
+code and the join address (for the QR code). The session is created here, at start, so the
+join code printed on the terminal works as soon as the pages are up.
 """
 
 from __future__ import annotations
@@ -26,27 +26,26 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cli
+from ..env import DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
+from .app import open_browser
+from .config import DEFAULT_CONCURRENT_STARTS, default_notebooks_dir
+from .errors import UserError
+from .network import check_port_free, is_wildcard, reachable_hosts, url_host
+from .tokens import facilitator_key, resolve_token
 
 __all__ = [
-    "FACILITATOR_KEY_ENV",
-    "JOIN_CODE_ENV",
-    "JOIN_URL_ENV",
     "FACILITATOR_NOTEBOOK",
     "PARTICIPANT_NOTEBOOK",
     "WorkshopPlan",
-    "add_parser",
+    "create_session",
     "plan_from_args",
+    "run_workshop",
 ]
-
-#: Environment variables read by the workshop dashboards' kernels.
-FACILITATOR_KEY_ENV = "SECI_LAB_FACILITATOR_KEY"
-JOIN_CODE_ENV = "SECI_LAB_JOIN_CODE"
-JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
 
 PARTICIPANT_NOTEBOOK = "workshop_participant.ipynb"
 FACILITATOR_NOTEBOOK = "workshop_facilitator.ipynb"
@@ -71,107 +70,55 @@ class WorkshopPlan:
     open_browser: bool
     cull_idle_timeout: int
     preheat: bool
-    concurrent_starts: int = cli.DEFAULT_CONCURRENT_STARTS
+    concurrent_starts: int = DEFAULT_CONCURRENT_STARTS
 
     def join_urls(self) -> list[str]:
         """Addresses participants open (the LAN address first when listening on every interface)."""
-        hosts = [self.host]
-        if cli._is_wildcard(self.host):
-            hosts = [h for h in (cli._lan_address(), cli.socket.gethostname()) if h] or ["127.0.0.1"]
         query = f"?token={self.token}" if self.token else ""
-        return [f"http://{cli._url_host(h)}:{self.port}/{query}" for h in hosts]
+        return [f"http://{url_host(h)}:{self.port}/{query}" for h in reachable_hosts(self.host)]
 
     def facilitator_url(self) -> str:
         return f"http://127.0.0.1:{self.facilitator_port}/"
 
 
-def add_parser(sub) -> None:
-    """Register the ``workshop`` subcommand on ``seci-lab``'s subparsers."""
-    parser = sub.add_parser(
-        "workshop",
-        help="run a live workshop: a participant dashboard for the room, a facilitator dashboard for you",
-        description=(
-            "Start a live workshop. Participants open the join address (printed, and shown as a QR "
-            "code on the facilitator dashboard) on their phones or laptops and enter the join code. "
-            "The facilitator dashboard listens on this computer only (127.0.0.1). Use --host 0.0.0.0 "
-            "to let the room's devices join over the local network. Stop with Ctrl+C; the session "
-            "stays in the database."
-        ),
-    )
-    parser.add_argument("--port", type=cli._port, default=cli.DEFAULT_PORT, metavar="N",
-                        help=f"port of the participant dashboard (default {cli.DEFAULT_PORT})")
-    parser.add_argument("--host", default=cli.DEFAULT_HOST, metavar="H",
-                        help="address participants connect to (default 127.0.0.1; 0.0.0.0 for the room's network)")
-    parser.add_argument("--facilitator-port", type=cli._port, default=None, metavar="N",
-                        help="port of the facilitator dashboard on 127.0.0.1 (default: --port + 1)")
-    parser.add_argument("--db", default=None, metavar="URL",
-                        help=("database: a SQLAlchemy URL (postgresql://...) or a SQLite file path "
-                              "(default: $SECI_LAB_DB, else seci-lab.sqlite in your data folder)"))
-    parser.add_argument("--title", default=None, metavar="TEXT", help="title of the session created at start")
-    parser.add_argument("--format", choices=("seci", "csh"), default="seci",
-                        help="seci: a SECI round (default); csh: a Collective Story Harvest")
-    parser.add_argument("--join-code", default=None, metavar="CODE",
-                        help="join code of the new session (default: a new random code)")
-    parser.add_argument("--resume", default=None, metavar="CODE",
-                        help="continue the existing session with this join code (after a restart); needs --key")
-    parser.add_argument("--key", default=None, metavar="KEY", help="facilitator key of the session given with --resume")
-    parser.add_argument("--token", default=None, metavar="TOKEN",
-                        help="token of the participant address when --host is not loopback (default: generated)")
-    parser.add_argument("--no-browser", action="store_true", help="do not open the facilitator dashboard")
-    parser.add_argument("--cull-idle-timeout", type=cli._positive_int, default=cli.DEFAULT_CULL_IDLE_TIMEOUT,
-                        metavar="SECONDS", help="stop kernels of vanished pages after this many idle seconds")
-    parser.add_argument("--no-preheat", action="store_true",
-                        help="do not keep a pre-executed participant kernel ready (saves memory, slower first page)")
-    parser.add_argument("--concurrent-starts", type=cli._positive_int, default=cli.DEFAULT_CONCURRENT_STARTS,
-                        metavar="N",
-                        help=("participant pages whose kernel starts at the same time; when the whole room "
-                              "joins at once the others wait in line (default: the number of CPU cores, "
-                              f"at least 2; here {cli.DEFAULT_CONCURRENT_STARTS})"))
-    parser.set_defaults(func=run_workshop)
-
-
-def _default_db_url() -> str:
-    # The same database as the lessons (``$SECI_LAB_DB`` or the per-user data folder), so the
-    # facilitator notebook opened through ``seci-lab serve`` finds the session too.
-    from .store.engine import default_url
-
-    return default_url()
-
-
 def _normalise_db(value: str | None) -> str:
-    from .store.engine import database_url
+    # By default the same database as the lessons (``$SECI_LAB_DB`` or the per-user data
+    # folder), so the facilitator notebook opened through ``seci-lab serve`` finds the session.
+    from ..store.engine import database_url, default_url
 
-    return database_url(value) if value else _default_db_url()
+    return database_url(value) if value else default_url()
 
 
 def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
-    """Validate the options into a :class:`WorkshopPlan` (raises ``cli.UserError``)."""
+    """Validate the parsed ``workshop`` options into a :class:`WorkshopPlan` (raises :class:`UserError`)."""
     facilitator_port = args.facilitator_port or (args.port + 1 if args.port < 65535 else args.port - 1)
     if facilitator_port == args.port:
-        raise cli.UserError("--facilitator-port must differ from --port.")
-    token = cli.resolve_token(args.host, args.token)
+        raise UserError("--facilitator-port must differ from --port.")
+    token = resolve_token(args.host, args.token)
     join_code = (args.join_code or "").strip() or None
-    if args.resume and not args.key:
-        raise cli.UserError("--resume needs the session's facilitator key: --key KEY (printed when it started).")
+    resume_key = facilitator_key(args.key, args.key_file) if args.resume else None
+    if args.resume and not resume_key:
+        raise UserError("--resume needs the session's facilitator key (printed when it started): set "
+                        f"{FACILITATOR_KEY_ENV}, or give --key-file FILE (a file only you can read) or --key=KEY.")
     title = (args.title or "").strip() or f"Workshop {time.strftime('%Y-%m-%d %H:%M')}"
     return WorkshopPlan(
         host=args.host, port=args.port, facilitator_port=facilitator_port,
         db_url=_normalise_db(args.db), facilitator_key="", join_code=join_code,
-        title=title, format=args.format, resume=args.resume, resume_key=args.key, token=token, open_browser=not args.no_browser,
-        cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
+        title=title, format=args.format, resume=args.resume, resume_key=resume_key, token=token,
+        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
         concurrent_starts=args.concurrent_starts,
     )
 
 
-def _create_session(plan: WorkshopPlan) -> None:
-    """Create the session (or resume ``--resume`` with ``--key``); fills in its code and key."""
-    from .store.workshop import start_session
+def create_session(plan: WorkshopPlan) -> None:
+    """Create the session (or resume ``plan.resume`` with its key); fills in its code and key."""
+    from ..store.workshop import start_session
 
     try:
         session, key = start_session(plan.db_url, plan.title, plan.format, join_code=plan.join_code,
                                      resume=plan.resume, key=plan.resume_key)
-    except ValueError as error:
-        raise cli.UserError(str(error)) from None
+    except ValueError as error:  # the store's WorkshopError: a wrong key, no such session, a taken code
+        raise UserError(str(error)) from None
     plan.join_code, plan.facilitator_key, plan.title = session.join_code, key, session.title
 
 
@@ -179,36 +126,14 @@ def _private_folder(root: Path, notebook: str) -> Path:
     """A folder holding only ``notebook`` (a copy from the shipped notebooks)."""
     folder = root / notebook.removesuffix(".ipynb")
     folder.mkdir()
-    shutil.copy2(cli.default_notebooks_dir() / notebook, folder / notebook)
+    shutil.copy2(default_notebooks_dir() / notebook, folder / notebook)
     return folder
-
-
-@dataclass
-class _DashboardConfig(cli.ServeConfig):
-    """``seci-lab serve``'s settings for a folder of one dashboard, whose page is the front door."""
-
-    notebook: str = ""
-
-    @property
-    def front_door(self) -> str:
-        return f"/voila/render/{self.notebook}"
 
 
 def _serve_command(folder: Path, notebook: str, host: str, port: int, token: str, plan: WorkshopPlan,
                    preheat: bool) -> list[str]:
-    return [sys.executable, "-m", "seci_lab.workshop_server", str(folder), notebook, host, str(port), token,
+    return [sys.executable, "-m", "seci_lab.server.dashboard", str(folder), notebook, host, str(port), token,
             str(plan.cull_idle_timeout), "1" if preheat else "0", str(plan.concurrent_starts)]
-
-
-def _serve_child(argv: list[str]) -> int:
-    """Run one dashboard's Voila (a child process of ``seci-lab workshop``)."""
-    folder, notebook, host, port, token, cull, preheat, starts = argv
-    config = _DashboardConfig(notebooks=cli._check_notebooks_dir(Path(folder)), host=host, port=int(port),
-                              token=token, open_browser=False, cull_idle_timeout=int(cull),
-                              preheat=preheat == "1", concurrent_starts=int(starts), notebook=notebook)
-    cli._setup_logging()
-    cli.run_voila(config)
-    return 0
 
 
 def _answers(port: int) -> bool:
@@ -222,13 +147,12 @@ def _answers(port: int) -> bool:
 
 
 def run_workshop(args: argparse.Namespace) -> int:
-    """Entry point of ``seci-lab workshop``."""
+    """``seci-lab workshop``: create the session, run both dashboards until stopped."""
     plan = plan_from_args(args)
-    cli._check_port_free(plan.host, plan.port)
-    cli._check_port_free("127.0.0.1", plan.facilitator_port)
-    _create_session(plan)
+    check_port_free(plan.host, plan.port)
+    check_port_free("127.0.0.1", plan.facilitator_port)
+    create_session(plan)
     join_code = plan.join_code
-    from .store.engine import DB_ENV
 
     with tempfile.TemporaryDirectory(prefix="seci-lab-workshop-") as tmp:
         root = Path(tmp)
@@ -307,14 +231,16 @@ def _announce(plan: WorkshopPlan) -> None:
               "Facilitator dashboard (this computer only):",
               f"    {plan.facilitator_url()}",
               f"Facilitator key: {plan.facilitator_key}",
-              "    (needed only if you open the facilitator notebook another way, e.g. through seci-lab serve)",
+              "    (needed only if you open the facilitator notebook another way, e.g. through seci-lab serve,",
+              f"    or to continue after a restart: {FACILITATOR_KEY_ENV}=<key> seci-lab workshop --resume "
+              f"{plan.join_code})",
               f"Database: {_display_db(plan.db_url)}"]
-    if cli._is_wildcard(plan.host):
+    if is_wildcard(plan.host):
         lines.append(f"Devices must be on the same network; a firewall may need to allow port {plan.port}.")
     lines += ["Press Ctrl+C to stop (the session stays in the database).", ""]
     print("\n".join(lines), flush=True)
     if plan.open_browser:
-        threading.Thread(target=cli._open_browser, args=(plan.facilitator_url(),), daemon=True).start()
+        open_browser(plan.facilitator_url())
 
 
 def _display_db(url: str) -> str:
@@ -325,7 +251,3 @@ def _display_db(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return url.split("@")[-1]
-
-
-if __name__ == "__main__":  # the child processes started by run_workshop
-    sys.exit(_serve_child(sys.argv[1:]))

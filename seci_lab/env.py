@@ -1,0 +1,43 @@
+"""The names of every environment variable seci-lab reads, defined once.
+
+Code reads them through these constants, never by spelling a name out. The module imports
+nothing, so every layer may use it: the store and the pages read these variables in the
+kernels, the server sets some of them for the kernels it starts.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CLASS_DB_ENV",
+    "CLASS_DIR_ENV",
+    "COURSE_ENV",
+    "DB_ENV",
+    "FACILITATOR_KEY_ENV",
+    "INSTRUCTOR_KEY_ENV",
+    "JOIN_CODE_ENV",
+    "JOIN_URL_ENV",
+    "NAMES",
+]
+
+#: Where the learner and workshop database lives: a SQLAlchemy URL or a file path (the store;
+#: ``seci-lab workshop`` sets it for both dashboards' kernels).
+DB_ENV = "SECI_LAB_DB"
+#: The class store that hand-ins go to: a SQLAlchemy URL or a file path.
+CLASS_DB_ENV = "SECI_LAB_CLASS_DB"
+#: A folder of hand-in files on the server, offered by the instructor dashboard.
+CLASS_DIR_ENV = "SECI_LAB_CLASS_DIR"
+#: The course name written into every hand-in.
+COURSE_ENV = "SECI_LAB_COURSE"
+#: The key the instructor dashboard asks for before it loads anything.
+INSTRUCTOR_KEY_ENV = "SECI_LAB_INSTRUCTOR_KEY"
+#: A workshop session's facilitator key: given only to the facilitator dashboard's kernels,
+#: and read by ``seci-lab workshop --resume`` (safer than ``--key`` on the command line).
+FACILITATOR_KEY_ENV = "SECI_LAB_FACILITATOR_KEY"
+#: The workshop session's join code, for the facilitator dashboard.
+JOIN_CODE_ENV = "SECI_LAB_JOIN_CODE"
+#: The participants' join address, drawn as a QR code on the facilitator dashboard.
+JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
+
+#: Every name above.
+NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
+         JOIN_URL_ENV)

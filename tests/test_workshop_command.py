@@ -1,0 +1,138 @@
+"""``seci-lab workshop`` without starting servers: its options, the session it creates or
+resumes, its errors, and how the facilitator key reaches ``--resume``."""
+
+from __future__ import annotations
+
+import os
+import string
+
+import pytest
+
+from seci_lab import cli
+from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV
+from seci_lab.server.workshop import create_session, plan_from_args
+from seci_lab.store import workshop as workshop_store
+from seci_lab.store.workshop import WorkshopStore
+
+
+@pytest.fixture(autouse=True)
+def _no_key_in_environment(monkeypatch):
+    # A key exported in the tester's shell must not answer for a test that gives none.
+    monkeypatch.delenv(FACILITATOR_KEY_ENV, raising=False)
+
+
+def _plan(*argv):
+    return plan_from_args(cli.build_parser().parse_args(["workshop", *argv]))
+
+
+def test_workshop_command_defaults(tmp_path, monkeypatch):
+    from seci_lab.store.engine import default_url
+
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "lessons.sqlite"))
+    # The lessons' database by default: the facilitator notebook under `seci-lab serve` finds it.
+    assert _plan().db_url == default_url() == f"sqlite:///{tmp_path / 'lessons.sqlite'}"
+    plan = _plan("--db", str(tmp_path / "ws.sqlite"))
+    assert plan.host == "127.0.0.1" and plan.facilitator_port == plan.port + 1
+    assert plan.token == "" and plan.db_url == f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    room = _plan("--host", "0.0.0.0", "--port", "9000")
+    assert room.token and room.join_urls()[0].endswith(f":9000/?token={room.token}")
+    assert room.facilitator_url() == "http://127.0.0.1:9001/"
+
+
+def test_workshop_command_creates_and_resumes_a_session(tmp_path):
+    db = str(tmp_path / "ws.sqlite")
+    plan = _plan("--db", db, "--title", "Kick-off", "--format", "csh", "--join-code", "TEAM42")
+    create_session(plan)
+    assert plan.join_code == "TEAM42" and plan.facilitator_key
+    store = WorkshopStore.open(plan.db_url)
+    session = store.session_by_code("TEAM42")
+    assert session.format == "csh" and store.check_key(session.id, plan.facilitator_key)
+    again = _plan("--db", db, "--resume", "team42", "--key", plan.facilitator_key)
+    create_session(again)
+    assert again.join_code == "TEAM42" and again.facilitator_key == plan.facilitator_key
+
+
+def test_workshop_command_errors_are_clear(tmp_path, capsys):
+    db = str(tmp_path / "ws.sqlite")
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42"]) == 1
+    assert "--key" in capsys.readouterr().err
+    WorkshopStore.open(f"sqlite:///{db}").create_session("Taken", join_code="TEAM42")
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key", "wrong"]) == 1
+    assert "does not match" in capsys.readouterr().err
+    assert cli.main(["workshop", "--db", db, "--port", "9000", "--facilitator-port", "9000"]) == 1
+    assert "must differ" in capsys.readouterr().err
+
+
+# --- the facilitator key on its way to --resume -----------------------------------------------
+
+
+def _session_with_key(tmp_path, monkeypatch, key: str) -> str:
+    """A session (join code TEAM42) whose facilitator key is ``key``; returns the --db value."""
+    db = str(tmp_path / "ws.sqlite")
+    with monkeypatch.context() as patch:
+        patch.setattr(workshop_store, "new_facilitator_key", lambda: key)
+        plan = _plan("--db", db, "--join-code", "TEAM42")
+        create_session(plan)
+    assert plan.facilitator_key == key
+    return db
+
+
+def test_a_key_beginning_with_a_dash_resumes_through_key_equals(tmp_path, monkeypatch):
+    # Keys made before keys were letters and digits only can begin with '-' (1 in 64 did):
+    # `--key -f1HK...` is read as an option, `--key=-f1HK...` is the key.
+    key = "-f1HKq0_x9ZtY3vLm2Rk8sWd4PcN7bJe"
+    db = _session_with_key(tmp_path, monkeypatch, key)
+    again = _plan("--db", db, "--resume", "TEAM42", f"--key={key}")
+    assert again.resume_key == key
+    create_session(again)
+    assert again.join_code == "TEAM42" and again.facilitator_key == key
+
+
+def test_generated_keys_never_begin_with_a_dash(monkeypatch):
+    # Whatever the random source picks, a key is letters and digits: nothing a command line
+    # could read as an option. min() picks the lowest symbol of the alphabet, and '-' sorts
+    # below every letter and digit, so an alphabet holding '-' would show here.
+    plain = set(string.ascii_letters + string.digits)
+    with monkeypatch.context() as patch:
+        patch.setattr(workshop_store.secrets, "choice", min)
+        lowest = workshop_store.new_facilitator_key()
+    assert lowest[0] != "-" and set(lowest) <= plain and len(lowest) >= 24
+    assert set(workshop_store.FACILITATOR_KEY_ALPHABET) <= plain
+    parser = cli.build_parser()
+    for _ in range(200):
+        key = workshop_store.new_facilitator_key()
+        assert key[0] != "-"
+        # ... so the old spelling, with a space, always works too.
+        assert parser.parse_args(["workshop", "--resume", "TEAM42", "--key", key]).key == key
+
+
+def test_resume_reads_the_key_from_the_environment(tmp_path, monkeypatch):
+    key = "-EnvKey0123456789abcdefghijklmnop"
+    db = _session_with_key(tmp_path, monkeypatch, key)
+    monkeypatch.setenv(FACILITATOR_KEY_ENV, key)
+    again = _plan("--db", db, "--resume", "TEAM42")
+    create_session(again)
+    assert again.facilitator_key == key
+
+
+def test_resume_reads_the_key_from_a_private_file(tmp_path, monkeypatch, capsys):
+    key = "-FileKey123456789abcdefghijklmnop"
+    db = _session_with_key(tmp_path, monkeypatch, key)
+    key_file = tmp_path / "facilitator.key"
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    again = _plan("--db", db, "--resume", "TEAM42", "--key-file", str(key_file))
+    create_session(again)
+    assert again.facilitator_key == key
+    # A file other users can read is refused with what to do; so is giving the key twice.
+    if os.name == "posix":
+        key_file.chmod(0o644)
+        assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key-file", str(key_file)]) == 1
+        err = capsys.readouterr().err
+        assert "chmod 600" in err and key not in err and "Traceback" not in err
+        key_file.chmod(0o600)
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key-file", str(key_file),
+                     f"--key={key}"]) == 1
+    assert "one way" in capsys.readouterr().err
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key-file", str(tmp_path / "none")]) == 1
+    assert "Cannot read the key file" in capsys.readouterr().err
