@@ -1,6 +1,7 @@
 """Write notebooks/instructor.ipynb (the instructor dashboard), outputs stripped.
 
-Run from the repository root: ``python scripts/make_instructor_notebook.py``. The page itself
+Run from the repository root: ``python scripts/make_instructor_notebook.py`` (``--out DIR``
+writes elsewhere). The page itself
 is ``seci_lab.ui.instructor.instructor_page``; the notebook stays thin.
 """
 
@@ -11,9 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_notebook import write  # noqa: E402
+from make_notebook import output_dir, write  # noqa: E402
 
-PATH = Path(__file__).resolve().parents[1] / "notebooks" / "instructor.ipynb"
 
 CELLS = [
     ("md", "# Instructor dashboard\n\n"
@@ -43,8 +43,8 @@ CELLS = [
 ]
 
 
-def main() -> None:
-    write(str(PATH), CELLS)
+def main(argv: list[str] | None = None) -> None:
+    write(str(output_dir(argv, __doc__) / "instructor.ipynb"), CELLS)
 
 
 if __name__ == "__main__":

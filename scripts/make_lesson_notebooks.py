@@ -1,6 +1,7 @@
 """Regenerate the four lesson notebooks (01-04) and the sources page (08), outputs stripped.
 
-Run from the repository root: ``python scripts/make_lesson_notebooks.py``. The lesson text lives
+Run from the repository root: ``python scripts/make_lesson_notebooks.py`` (``--out DIR`` writes
+elsewhere; tests/test_generated_notebooks.py compares its output with the committed files). The lesson text lives
 in seci_lab/content; a notebook only calls ``lesson_page(mode)``.
 """
 
@@ -11,9 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_notebook import write  # noqa: E402
+from make_notebook import output_dir, write  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1] / "notebooks"
 #: Every lesson's navigation links to the sources page.
 SOURCES_LINK = "[Sources](08_sources.ipynb)"
 
@@ -61,10 +61,11 @@ def sources_cells() -> list[tuple[str, str]]:
     ]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    root = output_dir(argv, __doc__)
     for name, mode, title, topic, previous, following in LESSONS:
-        write(str(ROOT / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following))
-    write(str(ROOT / "08_sources.ipynb"), sources_cells())
+        write(str(root / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following))
+    write(str(root / "08_sources.ipynb"), sources_cells())
 
 
 if __name__ == "__main__":

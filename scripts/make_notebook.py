@@ -6,9 +6,22 @@ regenerated after its text changes; the .ipynb files are the source of truth in 
 
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 import nbformat
+
+#: The committed notebooks, where the generators write unless told otherwise.
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def output_dir(argv: list[str] | None = None, description: str = "") -> Path:
+    """The folder a generator writes into: ``--out DIR`` (for the test that compares), else notebooks/."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=NOTEBOOKS,
+                        help="write the notebooks into this folder (default: the repository's notebooks/)")
+    return parser.parse_args(argv).out
 
 
 def write(path: str, cells: list[tuple[str, str]]) -> None:
