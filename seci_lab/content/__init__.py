@@ -393,6 +393,7 @@ def _parse_question(entry: _Entry) -> Question:
             items=items,
             modes=modes,
             hints=entry.texts("hints"),
+            family=entry.text("family") if "family" in entry.data else "",
         )
     except ValueError as error:
         raise ContentError(f"{entry.where}: {error}.") from error
@@ -440,14 +441,16 @@ def load_questions() -> tuple[Question, ...]:
 
 
 def questions_for(lesson: str) -> tuple[Question, ...]:
-    """The bank's items for one quiz: ``"S"``, ``"E"``, ``"C"``, ``"I"``, ``"critiques"`` or ``"general"``."""
+    """The bank's items for one quiz: ``"S"``, ``"E"``, ``"C"``, ``"I"``, ``"critiques"``,
+    ``"general"`` or ``"KCC"`` (the knowledge-creating company)."""
     if lesson not in LESSONS:
         raise ValueError(f"Unknown quiz {lesson!r}: use one of {', '.join(LESSONS)}.")
     return tuple(q for q in load_questions() if q.lesson == lesson)
 
 
 #: Columns of :func:`question_bank`, in order.
-BANK_COLUMNS = ("id", "topic", "kind", "prompt", "options", "answer", "explanations", "lesson", "modes", "hints")
+BANK_COLUMNS = ("id", "topic", "kind", "prompt", "options", "answer", "explanations", "lesson", "modes", "hints",
+                "family")
 
 
 def question_bank():
@@ -456,7 +459,8 @@ def question_bank():
     Columns: ``id``, ``topic``, ``kind``, ``prompt``, ``options`` (list of option texts; for
     ``match`` the items as ``"item → ?"`` then the options to choose from), ``answer`` (the
     right answer in words), ``explanations`` (dict: option or item text -> explanation),
-    ``lesson``, ``modes`` (list of letters), ``hints`` (list, nudge first).
+    ``lesson``, ``modes`` (list of letters), ``hints`` (list, nudge first), ``family`` (items
+    that restate each other share one; ``""`` for none).
     """
     import pandas as pd
 
@@ -480,6 +484,7 @@ def question_bank():
                 "lesson": q.lesson,
                 "modes": list(q.modes),
                 "hints": list(q.hints),
+                "family": q.family,
             }
         )
     return pd.DataFrame(rows, columns=list(BANK_COLUMNS))

@@ -8,14 +8,19 @@ A question is a data entry (``seci_lab/content/questions.toml``), never code. Fo
 - ``match``: each item (left) is matched to one of the options (right), partial credit;
 - ``order``: the options are put in order, partial credit by pairs in the right order.
 
+Every item has a ``topic`` from :data:`TOPICS` (the course's topic vocabulary, shared with the
+lessons) and may have a ``family``: items that restate each other share one, and a quiz set
+never holds two items of the same family.
+
 Answers are plain JSON values so they can be stored and restored as they are:
 ``str`` (classify, choice), ``dict[str, str]`` item key -> option key (match) and
 ``list[str]`` of option keys (order). :func:`check` turns an answer into :class:`Feedback`;
 an answer that names an option the question does not have (a forged widget value) raises
 :class:`AnswerError` with a message for the learner.
 
-:class:`QuizSession` draws a seeded, shuffled set per lesson, keeps score against a mastery
-threshold and, on retry, draws items not yet seen (then the least recently seen).
+:class:`QuizSession` draws a seeded, shuffled set per lesson (at most one item per family),
+keeps score against a mastery threshold and, on retry, draws items not yet seen (then the
+least recently seen).
 """
 
 from __future__ import annotations
@@ -35,16 +40,39 @@ __all__ = [
     "Option",
     "Question",
     "QuizSession",
+    "TOPICS",
     "check",
     "draw_questions",
+    "family_count",
     "mode_options",
     "validate_bank",
 ]
 
 #: The kinds of question, in the order a lesson introduces them.
 KINDS: tuple[str, ...] = ("classify", "choice", "match", "order")
-#: Which quiz an item belongs to: one per mode lesson, the critiques page and a course review.
-LESSONS: tuple[str, ...] = ("S", "E", "C", "I", "critiques", "general")
+#: Which quiz an item belongs to: one per mode lesson, the critiques page, a course review and
+#: the lesson on the knowledge-creating company ("KCC": enabling conditions, five phases,
+#: middle-up-down management, hypertext organization, knowledge assets, two dimensions, ba).
+LESSONS: tuple[str, ...] = ("S", "E", "C", "I", "critiques", "general", "KCC")
+#: The topic vocabulary of the quiz bank: id -> what a learner reads. The lessons map each id
+#: to the section that teaches it, so every quizzed topic can be reached through a lesson.
+TOPICS: dict[str, str] = {
+    "tacit-explicit": "tacit and explicit knowledge",
+    "socialization": "socialization",
+    "externalization": "externalization",
+    "combination": "combination",
+    "internalization": "internalization",
+    "ba": "ba",
+    "spiral": "the knowledge spiral",
+    "two-dimensions": "the two dimensions",
+    "enabling-conditions": "enabling conditions",
+    "five-phases": "the five phases",
+    "middle-up-down": "middle-up-down management",
+    "hypertext-organization": "the hypertext organization",
+    "knowledge-assets": "knowledge assets",
+    "ba-2000": "the four ba of 2000",
+    "critiques": "critiques of SECI",
+}
 #: Share of the available score needed to master a lesson's quiz.
 MASTERY_THRESHOLD = 0.8
 
@@ -85,6 +113,9 @@ class Question:
         For ``match`` only: the things to match, each with the explanation of its pairing.
     hints
         Progressive: a nudge first, then more.
+    family
+        Items that restate each other share a family (``""``: none); a quiz set holds at most
+        one item of a family.
     """
 
     id: str
@@ -97,6 +128,7 @@ class Question:
     items: tuple[Option, ...] = ()
     modes: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
+    family: str = ""
 
     def __post_init__(self) -> None:
         problems = list(self._problems())
@@ -111,12 +143,15 @@ class Question:
             return
         if self.lesson not in LESSONS:
             yield f"lesson {self.lesson!r} is not one of {', '.join(LESSONS)}"
+        if self.topic not in TOPICS:
+            yield f"topic {self.topic!r} is not one of {', '.join(TOPICS)}"
+        if self.family and not self.family.replace("-", "").replace("_", "").isalnum():
+            yield f"family {self.family!r} must be letters, digits, '-' or '_'"
         for letter in self.modes:
             if letter not in {m.value for m in MODES}:
                 yield f"modes lists {letter!r}: use S, E, C or I"
-        for name in ("topic", "prompt"):
-            if not str(getattr(self, name)).strip():
-                yield f"{name} is empty"
+        if not self.prompt.strip():
+            yield "prompt is empty"
         if not self.hints:
             yield "needs at least one hint"
         keys = [o.key for o in self.options]
@@ -163,6 +198,11 @@ class Question:
                     yield f"answer pairs item {item_key!r} with {option_key!r}, which is not an option"
 
     # -- conveniences -------------------------------------------------------------------
+    @property
+    def family_key(self) -> str:
+        """What a quiz set holds at most once: the family, or the item itself when it has none."""
+        return f"family:{self.family}" if self.family else f"item:{self.id}"
+
     @property
     def answer_map(self) -> dict[str, str]:
         """For ``match``: item key -> right option key."""
@@ -368,6 +408,11 @@ def _rng(seed: int | str | None, round_: int) -> random.Random:
     return random.Random(None if seed is None else f"{seed}:{round_}")
 
 
+def family_count(pool: Iterable[Question]) -> int:
+    """How many items a set drawn from ``pool`` can hold: one per family (or family-less item)."""
+    return len({q.family_key for q in pool})
+
+
 def draw_questions(
     pool: Sequence[Question],
     n: int,
@@ -375,18 +420,29 @@ def draw_questions(
     seed: int | str | None = None,
     round_: int = 0,
     last_seen: Mapping[str, int] | None = None,
+    keep: Sequence[Question] = (),
 ) -> tuple[Question, ...]:
-    """Draw ``n`` items from ``pool``: unseen ones first, then the least recently seen.
+    """Draw up to ``n`` items from ``pool``: unseen ones first, then the least recently seen,
+    never two of one family.
 
     Deterministic for a given ``seed`` and ``round_``; ``seed=None`` draws at random.
-    ``last_seen`` maps item id -> the round it was last shown in.
+    ``last_seen`` maps item id -> the round it was last shown in. ``keep`` items come first
+    (a restored set), minus any that restate one kept before them.
     """
     last_seen = last_seen or {}
     rng = _rng(seed, round_)
     order = list(pool)
     rng.shuffle(order)  # ties (same round, or all unseen) are broken by the seeded shuffle
     order.sort(key=lambda q: last_seen.get(q.id, -1))  # stable: unseen (-1) first
-    return tuple(order[: max(0, min(n, len(order)))])
+    chosen: list[Question] = []
+    taken: set[str] = set()
+    for q in [*keep, *order]:
+        if len(chosen) >= n:
+            break
+        if q.family_key not in taken:  # also skips an item already chosen
+            chosen.append(q)
+            taken.add(q.family_key)
+    return tuple(chosen)
 
 
 def _round_of(record: Mapping) -> int:
@@ -418,7 +474,7 @@ class QuizSession:
     pool
         The lesson's questions.
     n
-        Items per set.
+        Items per set (at most one per family, so capped at the pool's number of families).
     seed
         Makes the draws (and option shuffles) repeatable; ``None`` for random.
     threshold
@@ -441,7 +497,7 @@ class QuizSession:
         if not 0 < self.threshold <= 1:
             raise ValueError("The mastery threshold must be in (0, 1].")
         self.pool = tuple(self.pool)
-        self.n = max(1, min(int(self.n), len(self.pool)))
+        self.n = max(1, min(int(self.n), family_count(self.pool)))
         if not self.current:
             self._draw()
 
@@ -474,13 +530,14 @@ class QuizSession:
         latest = max(_round_of(r) for r, _ in restored.values())
         last_seen = {item_id: _round_of(r) for item_id, (r, _) in restored.items()}
         session = cls(pool, n=n, seed=seed, round=latest, last_seen=dict(last_seen))
-        # The set to show: the latest round's answered items, then fill up as a draw would.
-        keep = [q for q in session.pool if q.id in restored and _round_of(restored[q.id][0]) == latest][: session.n]
-        rest = [q for q in session.current if q not in keep]
-        session.current = tuple(keep + rest)[: session.n]
+        # The set to show: the latest round's answered items, then fill up as a draw would
+        # (one item per family, so a set saved before two items became a family shows one).
+        kept = [q for q in session.pool if q.id in restored and _round_of(restored[q.id][0]) == latest]
+        session.current = draw_questions(session.pool, session.n, seed=seed, round_=latest, last_seen=last_seen,
+                                         keep=kept)
         session.last_seen = {**last_seen, **{q.id: latest for q in session.current}}
         session.results = {}
-        for q in keep:
+        for q in (q for q in session.current if q in kept):
             record, feedback = restored[q.id]
             attempts = record.get("attempts", 1)
             session.restore(q.id, feedback, attempts if isinstance(attempts, int) and attempts > 0 else 1)

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from ..content import questions_for
 from ..escape import html_text
-from ..model import LESSONS, AnswerError, Feedback, Mode, Question, QuizSession
+from ..model import LESSONS, TOPICS, AnswerError, Feedback, Mode, Question, QuizSession
 from .common import Message, safe_callback
 
 __all__ = ["QuizItem", "QuizWidget", "quiz_widget"]
@@ -26,6 +26,7 @@ _TITLES = {
     "I": "Quiz: Internalization",
     "critiques": "Quiz: the critiques",
     "general": "Course review quiz",
+    "KCC": "Quiz: the knowledge-creating company",
 }
 _KIND_HELP = {
     "classify": "Which mode is this? Choose one.",
@@ -93,9 +94,11 @@ class QuizItem(widgets.VBox):
         self.down_buttons: dict[str, widgets.Button] = {}
         self.order_box = widgets.VBox()
 
+        # A classify item's topic is the mode it is keyed to, so showing it would give the answer.
+        topic = "" if question.kind == "classify" else TOPICS.get(question.topic, question.topic)
+        topic_html = f' <span style="color:#555">({html_text(topic)})</span>' if topic else ""
         heading = widgets.HTML(
-            f'<p style="margin:0.2em 0"><strong>Question {number}</strong> '
-            f'<span style="color:#555">({html_text(question.topic)})</span></p>'
+            f'<p style="margin:0.2em 0"><strong>Question {number}</strong>{topic_html}</p>'
             f'<p style="margin:0.2em 0">{html_text(question.prompt)}</p>'
             f'<p style="margin:0.2em 0;color:#555"><em>{html_text(_KIND_HELP[question.kind])}</em></p>',
             layout=_FULL,
@@ -339,7 +342,8 @@ def quiz_widget(lesson: str, *, n: int = 6, seed: int | None = None,
     Parameters
     ----------
     lesson
-        ``"S"``, ``"E"``, ``"C"``, ``"I"`` (or a :class:`Mode`), ``"critiques"`` or ``"general"``.
+        ``"S"``, ``"E"``, ``"C"``, ``"I"`` (or a :class:`Mode`), ``"critiques"``, ``"general"``
+        or ``"KCC"``.
     n
         Questions per set (capped at the lesson's pool size).
     seed
