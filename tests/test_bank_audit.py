@@ -285,6 +285,11 @@ def test_draws_take_one_item_per_family_fairly_and_keep_a_restored_set():
     # A restored set keeps its items first, minus a second item of one family.
     kept = draw_questions(pool, 3, seed=2, keep=[pool[1], pool[0], pool[3]])
     assert kept[:2] == (pool[1], pool[3]) and len(kept) == 3 and kept[2] is pool[4]
+    # Resuming a set saved before two of its items became one family shows only the first.
+    saved = {"f1": {"answer": "a", "round": 0}, "f2": {"answer": "a", "round": 0}}
+    resumed, used = QuizSession.resume(pool, saved, n=5, seed=3)
+    assert set(used) == {"f1", "f2"} and [q.id for q in resumed.current][:1] == ["f1"]
+    assert sum(q.family == "f" for q in resumed.current) == 1 and set(resumed.results) == {"f1"}
     # A retry passes the family's turn to a member not seen yet.
     session = QuizSession(pool, n=3, seed=4)
     first = {q.id for q in session.current}
