@@ -689,7 +689,6 @@ def update_figure_widget(
     *,
     title: str | None = None,
     kind: Literal["spiral3d", "top"] | None = None,
-    widest: float | None = None,
 ) -> None:
     """Bring a ``go.FigureWidget`` of a static spiral or top view up to date, in place.
 
@@ -709,8 +708,6 @@ def update_figure_widget(
         Figure title (escaped).
     kind : {"spiral3d", "top"}, optional
         Which view the widget shows, when its ``layout.meta`` does not say.
-    widest : float, optional
-        For the top view: as in :func:`spiral_top_view`.
 
     Raises
     ------
@@ -723,7 +720,7 @@ def update_figure_widget(
     if kind == "spiral3d":
         fresh = spiral_figure(trajectory, animated=False, title=title)
     elif kind == "top":
-        fresh = spiral_top_view(trajectory, title=title, widest=widest)
+        fresh = spiral_top_view(trajectory, title=title)
     else:
         raise ValueError(
             "update_figure_widget needs a FigureWidget made from spiral_figure(animated=False) "

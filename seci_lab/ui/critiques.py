@@ -3,8 +3,11 @@ a structured debate with feedback.
 
 The widgets wire the learner's input to pure functions (``model.critique_switches``,
 ``model.debate``) and show what comes back. The spiral is drawn with the course's own figure
-(:func:`seci_lab.figures.spiral_top_view`) in ``FigureWidget``s built with their data and updated
-from callbacks, never through an ``Output`` filled while the page first runs (DESIGN.md).
+(:func:`seci_lab.figures.spiral_top_view`) in ``FigureWidget``s built with their data, never
+through an ``Output`` filled while the page first runs (DESIGN.md). A change of the switches
+builds new figures rather than updating the old ones in place: an update sent before the
+browser has drawn a figure (plotly.js may still be loading when a learner flips a switch) is
+lost, while a new figure shows what it holds whenever it is drawn.
 """
 
 from __future__ import annotations
@@ -75,8 +78,8 @@ class CritiqueSwitchesPanel(widgets.VBox):
     model with the learner's switches. A sentence and a table say the same in words.
 
     Attributes a test may use: ``transfer_only`` (Checkbox), ``phi`` (Dropdown), ``reset_button``,
-    ``defaults_figure`` and ``figure`` (FigureWidgets), ``summary`` and ``table`` (HTML),
-    ``switches``, ``trajectory``, ``message``.
+    ``defaults_figure`` and ``figure`` (the FigureWidgets shown now, in ``charts``), ``summary``
+    and ``table`` (HTML), ``switches``, ``trajectory``, ``message``.
     """
 
     def __init__(self):
@@ -99,24 +102,16 @@ class CritiqueSwitchesPanel(widgets.VBox):
         self.summary = widgets.HTML(layout=_FULL)
         self.table = widgets.HTML(layout=_FULL)
         self.message = Message(layout=_FULL)
-        widest = self._widest()
-        # Built with their data: a FigureWidget shows what it holds when the page displays it.
-        self.defaults_figure = go.FigureWidget(figures.spiral_top_view(
-            self.base_trajectory, title="Model defaults", widest=widest))
-        self.figure = go.FigureWidget(figures.spiral_top_view(
-            self.trajectory, title="With your switches", widest=widest))
-        for fig in (self.defaults_figure, self.figure):
-            fig.layout.height = 420
-            fig.layout.autosize = True
-        box = widgets.Layout(flex="1 1 340px", min_width="300px")
-        charts = widgets.Box([widgets.Box([self.defaults_figure], layout=box), widgets.Box([self.figure], layout=box)],
-                             layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+        self._go = go
+        self.charts = widgets.Box(layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+        self.defaults_figure = self.figure = None
+        self._draw()
         super().__init__([
             widgets.HTML(f"<h2>{html_text(text.title)}</h2>"
                          + "".join(f"<p>{html_text(p)}</p>" for p in text.intro), layout=_FULL),
             self.transfer_only, widgets.HBox([self.phi, self.reset_button],
                                              layout=widgets.Layout(flex_flow="row wrap")),
-            self.summary, self.message, charts, self.table,
+            self.summary, self.message, self.charts, self.table,
             widgets.HTML(f'<p style="color:#555"><em>{html_text(text.caveat)}</em></p>', layout=_FULL),
         ], layout=_FULL)
         self.add_class("seci-critique-switches")
@@ -125,8 +120,25 @@ class CritiqueSwitchesPanel(widgets.VBox):
         self.reset_button.on_click(self._on_reset)
         self._describe()
 
-    def _widest(self) -> float:
-        return float(max(self.base_trajectory["radius"].max(), self.trajectory["radius"].max()))
+    def _spiral(self, trajectory, title: str, widest: float):
+        figure = self._figures.spiral_top_view(trajectory, title=title, widest=widest)
+        # Two figures side by side (one above the other on a narrow screen): a fixed size, since a
+        # figure drawn before its box is laid out takes the full page width; the legend goes below
+        # the plot, clear of the title.
+        figure.update_layout(width=460, height=470, autosize=False, margin=dict(l=30, r=10, t=60, b=110),
+                             legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.14, yanchor="top"))
+        return self._go.FigureWidget(figure)
+
+    def _draw(self) -> None:
+        """New figures of both spirals, drawn to one scale (the wider spiral's)."""
+        widest = float(max(self.base_trajectory["radius"].max(), self.trajectory["radius"].max()))
+        old = [w for w in (self.defaults_figure, self.figure) if w is not None]
+        self.defaults_figure = self._spiral(self.base_trajectory, "Model defaults", widest)
+        self.figure = self._spiral(self.trajectory, "With your switches", widest)
+        box = widgets.Layout(flex="0 0 auto", max_width="100%", overflow="auto")
+        self.charts.children = [widgets.Box([self.defaults_figure], layout=box), widgets.Box([self.figure], layout=box)]
+        for widget in old:
+            widget.close()
 
     def _describe(self) -> None:
         changed = Outcome.of(self.trajectory)
@@ -154,10 +166,7 @@ class CritiqueSwitchesPanel(widgets.VBox):
         self.switches = switches
         self.trajectory = simulate_sample(switches)
         self.message.clear()
-        widest = self._widest()
-        self._figures.update_figure_widget(self.figure, self.trajectory, title="With your switches", widest=widest)
-        self._figures.update_figure_widget(self.defaults_figure, self.base_trajectory, title="Model defaults",
-                                           widest=widest)
+        self._draw()
         self._describe()
 
 
