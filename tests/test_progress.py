@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from seci_lab.env import DB_ENV
 from seci_lab.model import TEXT_MAX_CHARS, Contribution, Mode
+from seci_lab.reports import answers_csv, report_html, zip_bytes
 from seci_lab.store import read
 from seci_lab.store.progress import (
     MAX_ANSWERS,
@@ -222,14 +223,14 @@ def test_name_and_round(progress):
 
 def test_report_is_standalone_and_escapes_learner_text(progress):
     fill(progress)
-    html = progress.report_html(include_spiral=False)
+    html = report_html(progress, include_spiral=False)
     assert html.startswith("<!DOCTYPE html>")
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "مرحبا" in html and "🍞" in html
     assert "Say why." in html  # the feedback is in the report
     assert "1 of 1 answered questions correct" in html
-    full = progress.report_html()
+    full = report_html(progress)
     assert "seci-spiral-3d" in full and "https://cdn" not in full.split("<body>")[1][:2000]
 
 
@@ -240,14 +241,14 @@ def test_csv_and_zip_hold_everything(progress):
 
     fill(progress)
     progress.save_answer("S.formula", {"text": "=HYPERLINK(\"http://x\")"})
-    rows = list(csv.DictReader(io.StringIO(progress.answers_csv().decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(answers_csv(progress).decode("utf-8-sig"))))
     by_key = {r["key"]: r for r in rows}
     assert by_key["E.metaphor"]["text"] == PAYLOAD
     assert by_key["S.formula"]["text"].startswith("'=")  # defused for spreadsheets
-    names = zipfile.ZipFile(io.BytesIO(progress.zip_bytes())).namelist()
+    names = zipfile.ZipFile(io.BytesIO(zip_bytes(progress))).namelist()
     assert sorted(names) == sorted(["seci-lab-report.html", "seci-lab-my-work.json",
                                     "seci-lab-answers.csv", "seci-lab-contributions.csv"])
-    data = json.loads(zipfile.ZipFile(io.BytesIO(progress.zip_bytes())).read("seci-lab-my-work.json"))
+    data = json.loads(zipfile.ZipFile(io.BytesIO(zip_bytes(progress))).read("seci-lab-my-work.json"))
     assert data["schema"] == SCHEMA
 
 

@@ -28,9 +28,10 @@ from ..classroom.submission import (
 )
 from ..env import COURSE_ENV
 from ..escape import html_text, shorten
+from ..model.progress_file import DEFAULT_NAME
 from ..model.work import IDENTITY_KEY
 from ..store.classroom import ClassStore, class_store_url
-from ..store.progress import DEFAULT_NAME, Progress
+from ..store.progress import Progress
 from .common import Message, count, safe_callback
 from .download import DownloadButton
 

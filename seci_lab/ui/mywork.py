@@ -1,8 +1,8 @@
 """“My work”: the learner's name, downloads of everything they saved, and importing a saved file.
 
 Downloads are built when pressed (:class:`DownloadButton`), so they always hold the latest work.
-An import is validated completely by :meth:`Progress.import_json` before anything is written:
-a bad file gets a message and changes nothing.
+The files are built by :mod:`seci_lab.reports`. An import is validated completely by
+:meth:`Progress.import_json` before anything is written: a bad file gets a message and changes nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..escape import shorten
-from ..store.progress import MAX_IMPORT_BYTES, Progress
+from ..model.progress_file import MAX_IMPORT_BYTES
+from ..reports import answers_csv, report_html, zip_bytes
+from ..store.progress import Progress
 from .common import Message, safe_callback, uploaded_files
 from .download import DownloadButton
 
@@ -47,16 +49,16 @@ class MyWork(widgets.VBox):
                                  style={"description_width": "initial"})
         self.name_button = widgets.Button(layout=widgets.Layout(width="auto"), description="Save name", icon="save", tooltip="Save your name")
         self.download_all = DownloadButton(
-            "Download all my work (ZIP)", "seci-lab-my-work.zip", "application/zip", progress.zip_bytes,
+            "Download all my work (ZIP)", "seci-lab-my-work.zip", "application/zip", lambda: zip_bytes(progress),
             tooltip="One file: the HTML report, the JSON to import elsewhere and the CSV tables")
         self.download_report = DownloadButton(
-            "Report (HTML)", "seci-lab-report.html", "text/html", lambda: progress.report_html().encode("utf-8"),
+            "Report (HTML)", "seci-lab-report.html", "text/html", lambda: report_html(progress).encode("utf-8"),
             tooltip="Your answers, feedback and spiral in one page that opens offline")
         self.download_json = DownloadButton(
             "Saved work (JSON)", "seci-lab-my-work.json", "application/json", progress.export_bytes,
             tooltip="Import this file on another machine to continue there")
         self.download_csv = DownloadButton(
-            "Answers (CSV)", "seci-lab-answers.csv", "text/csv", progress.answers_csv,
+            "Answers (CSV)", "seci-lab-answers.csv", "text/csv", lambda: answers_csv(progress),
             tooltip="Your answers and feedback as a table")
         self.upload = widgets.FileUpload(accept=".json,application/json", multiple=False,
                                          description="Choose a JSON file")
