@@ -193,3 +193,22 @@ def test_self_assessment_record_and_ratings():
         self_assessment_record(["one"], {"one": 0}, {"one": 0})
     with pytest.raises(ValueError, match="between 1 and 5"):
         self_assessment_record(["one"], {"one": 6}, {})
+
+
+def test_the_saved_work_formats_are_pure_and_the_store_loads_nothing_above_the_model():
+    # model/ never imports a GUI, Plotly or the database; store/ holds tables, queries and
+    # transactions only, so it loads no report, figure, export, classroom or widget code
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, seci_lab.model.work, seci_lab.model.progress_file, seci_lab.model.submission;"
+        "impure = [m for m in ('ipywidgets', 'plotly', 'sqlalchemy', 'voila') if m in sys.modules];"
+        "import seci_lab.store.progress, seci_lab.store.classroom, seci_lab.store.workshop;"
+        "above = sorted(m for m in sys.modules if m.startswith(('seci_lab.classroom', 'seci_lab.figures', "
+        "'seci_lab.exports', 'seci_lab.reports', 'seci_lab.ui', 'plotly', 'ipywidgets')));"
+        "print(impure, above)"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[] []"

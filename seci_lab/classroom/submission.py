@@ -1,10 +1,13 @@
-"""A learner's hand-in: the submission file format, its validation and loading a class's files.
+"""A learner's hand-in and loading a class's files.
 
 A submission is one learner's saved work (every answer, score and spiral contribution, exactly
 as the lessons save it in :mod:`seci_lab.store.progress`) with who handed it in and when. It is
 either written to the class store (:mod:`seci_lab.store.classroom`) or downloaded as a JSON file
 that the learner uploads to the course's LMS; the instructor then loads the LMS's bulk download
 (a folder of files, or the zip itself) with :func:`load_folder`.
+
+The file format, its checks and the assembly of a class are pure and live in
+:mod:`seci_lab.model.submission` (the class store needs them too); they are offered here as well.
 
 Loading never raises on a bad file: every file that cannot be used (not JSON, another program's
 JSON, a newer format, invalid fields, too large, a duplicate, an older hand-in of the same learner)
@@ -17,26 +20,36 @@ Format (schema ``seci-lab/submission``, version 1): see ``docs/submission-format
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
-import re
-import unicodedata
-import uuid
 import zipfile
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Mapping
+from typing import Callable, Iterable
 
 import pandas as pd
 
-from ..model import Contribution, clean_participant, normalize_text
-from ..model.work import HANDIN_PREFIX, handed_in_key
-from ..store.progress import SCHEMA as PROGRESS_SCHEMA
-from ..store.progress import SCHEMA_VERSION as PROGRESS_VERSION
-from ..store.progress import Progress, validate_progress_data
+from ..model.submission import (
+    LEARNER_ID_MAX_CHARS,
+    MAX_SUBMISSION_BYTES,
+    PROBLEM_COLUMNS,
+    SUBMISSION_SCHEMA,
+    SUBMISSION_VERSION,
+    ClassLoad,
+    Submission,
+    SubmissionError,
+    assemble_load,
+    check_learner_id,
+    learner_key,
+    parse_submission,
+    problem_row,
+    submission_bytes,
+    submission_data,
+    submission_filename,
+    too_large_reason,
+)
+from ..model.work import HANDIN_PREFIX
+from ..store.progress import Progress
 
 __all__ = [
     "ClassLoad",
@@ -60,101 +73,9 @@ __all__ = [
     "submission_filename",
 ]
 
-SUBMISSION_SCHEMA = "seci-lab/submission"
-SUBMISSION_VERSION = 1
-#: A submission file is at most this large (the same cap as a "My work" import).
-MAX_SUBMISSION_BYTES = 5_000_000
 #: A folder with more entries than this is not a class's hand-ins (a home folder, "/"): the
 #: scan stops and says so instead of reading the whole disk.
 MAX_FOLDER_ENTRIES = 100_000
-LEARNER_ID_MAX_CHARS = 64
-EMAIL_MAX_CHARS = 254
-COURSE_MAX_CHARS = 200
-#: Columns of :attr:`ClassLoad.problems`.
-PROBLEM_COLUMNS = ["source", "learner_id", "problem", "action"]
-
-SKIPPED = "skipped"
-MIGRATED = "migrated"
-REPLACED = "replaced by a newer hand-in"
-
-_HEX32 = re.compile(r"[0-9a-f]{32}")
-_UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class SubmissionError(ValueError):
-    """A submission that cannot be used; :attr:`reason` tells the instructor what is wrong.
-
-    Attributes
-    ----------
-    reason : str
-        The message, e.g. "the learner id is empty".
-    kind : str
-        ``"malformed"`` (not JSON, not UTF-8, cut short), ``"foreign"`` (not a seci-lab file),
-        ``"newer"`` (a newer format: update seci-lab), ``"invalid"`` (a field is wrong) or
-        ``"too large"``.
-    """
-
-    def __init__(self, reason: str, kind: str = "invalid"):
-        super().__init__(reason)
-        self.reason = reason
-        self.kind = kind
-
-
-@dataclass(frozen=True)
-class Submission:
-    """One learner's hand-in, validated.
-
-    ``answers`` holds the records exactly as the lessons saved them (plain dicts);
-    ``contributions`` are the learner's spiral contributions with the learner's name as participant.
-    """
-
-    learner_id: str
-    name: str
-    email: str
-    course: str
-    handed_in_at: datetime
-    submission_id: str
-    round: int
-    answers: Mapping[str, dict]
-    contributions: tuple[Contribution, ...]
-    source: str
-    migrated_from: str | None = None
-    source_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
-
-    def to_dict(self) -> dict:
-        """The submission as version-1 JSON-ready data (a migrated one too)."""
-        keys = self.source_keys or tuple(handed_in_key(n) for n in range(1, len(self.contributions) + 1))
-        return {
-            "schema": SUBMISSION_SCHEMA,
-            "version": SUBMISSION_VERSION,
-            "submission_id": self.submission_id,
-            "handed_in_at": self.handed_in_at.isoformat(timespec="seconds"),
-            "seci_lab_version": _version(),
-            "course": self.course,
-            "learner": {"id": self.learner_id, "name": self.name, "email": self.email, "round": self.round},
-            "answers": {k: dict(v) for k, v in self.answers.items()},
-            "contributions": [{"source_key": k, **c.to_dict()} for k, c in zip(keys, self.contributions)],
-        }
-
-
-@dataclass
-class ClassLoad:
-    """What loading a class gave: one submission per learner, and every file that was not used as is.
-
-    Attributes
-    ----------
-    submissions : list of Submission
-        One per learner id (compared ignoring case): the latest ``handed_in_at``; sorted by learner id.
-    problems : pandas.DataFrame
-        Columns :data:`PROBLEM_COLUMNS`; ``action`` is ``"skipped"``, ``"migrated"`` or
-        ``"replaced by a newer hand-in"``.
-    files : int
-        How many files (or archive members, or store rows) were read.
-    """
-
-    submissions: list[Submission]
-    problems: pd.DataFrame
-    files: int = 0
 
 
 def _version() -> str:
@@ -162,254 +83,6 @@ def _version() -> str:
 
     return __version__
 
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-# --- field checks --------------------------------------------------------------------------------
-
-def check_learner_id(value: object) -> str:
-    """The learner id stripped, or a :class:`SubmissionError` saying what to change.
-
-    A learner id is what the LMS knows the learner by (student number, SIS id, login or
-    e-mail): 1 to 64 characters, no control characters.
-    """
-    if not isinstance(value, str):
-        raise SubmissionError("The learner id must be text (a student number, login or e-mail).")
-    clean = unicodedata.normalize("NFC", value).strip()
-    if not clean:
-        raise SubmissionError("The learner id is empty: enter the id the course's LMS knows you by "
-                              "(student number, login or e-mail).")
-    if any(unicodedata.category(ch) == "Cc" for ch in clean):
-        raise SubmissionError("The learner id contains control characters (such as a line break); "
-                              "enter it on one line.")
-    if len(clean) > LEARNER_ID_MAX_CHARS:
-        raise SubmissionError(f"The learner id has {len(clean)} characters; the limit is {LEARNER_ID_MAX_CHARS}.")
-    return clean
-
-
-def learner_key(learner_id: str) -> str:
-    """How learner ids are compared (a learner is one person whatever the case or Unicode form)."""
-    return unicodedata.normalize("NFC", learner_id).strip().casefold()
-
-
-def _check_name(value: object) -> str:
-    try:
-        return clean_participant(value)
-    except ValueError as error:
-        raise SubmissionError(f"The learner's name is not valid: {error}") from None
-
-
-def _check_email(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SubmissionError("The e-mail must be text.")
-    clean = value.strip()
-    if len(clean) > EMAIL_MAX_CHARS:
-        raise SubmissionError(f"The e-mail has {len(clean)} characters; the limit is {EMAIL_MAX_CHARS}.")
-    if clean and ("@" not in clean or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in clean)):
-        raise SubmissionError(f"The e-mail {clean[:80]!r} does not look like an e-mail address (name@host).")
-    return clean
-
-
-def _check_course(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise SubmissionError("The course must be text.")
-    clean = " ".join(normalize_text(value).split())
-    if len(clean) > COURSE_MAX_CHARS:
-        raise SubmissionError(f"The course name has {len(clean)} characters; the limit is {COURSE_MAX_CHARS}.")
-    return clean
-
-
-def _check_time(value: object, what: str = "handed_in_at") -> datetime:
-    if not isinstance(value, str):
-        raise SubmissionError(f"The time '{what}' is missing or not text.")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise SubmissionError(f"The time '{what}' ({value[:40]!r}) is not an ISO 8601 date and time.") from None
-    if moment.tzinfo is None:
-        raise SubmissionError(f"The time '{what}' ({value[:40]!r}) has no time zone (expected e.g. +00:00).")
-    return moment.astimezone(timezone.utc)
-
-
-def _content(data: dict, name: str) -> tuple[int, dict[str, dict], tuple[Contribution, ...], tuple[str, ...]]:
-    """Answers and contributions checked exactly as a "My work" import checks them."""
-    answers = data.get("answers", {})
-    if isinstance(answers, dict):
-        answers = {k: v for k, v in answers.items() if not (isinstance(k, str) and k.startswith(HANDIN_PREFIX))}
-    shaped = {
-        "schema": PROGRESS_SCHEMA, "version": PROGRESS_VERSION,
-        "learner": {"name": name, "round": data.get("round", 1)},
-        "answers": answers, "contributions": data.get("contributions", []),
-    }
-    try:
-        learner, encoded, pairs = validate_progress_data(shaped)
-    except ValueError as error:
-        raise SubmissionError(str(error)) from None
-    # decoded from the canonical JSON: plain dicts, the same as the lessons saved (keys sorted)
-    records = {key: json.loads(text) for key, text in encoded.items()}
-    contributions = tuple(c if c.participant == name else
-                          Contribution(participant=name, mode=c.mode, text=c.text, round=c.round, quality=c.quality)
-                          for _, c in pairs)
-    return learner["round"], records, contributions, tuple(k for k, _ in pairs)
-
-
-# --- parsing -----------------------------------------------------------------------------------
-
-def _too_large(size: int) -> str:
-    return f"The file is {size / 1e6:.1f} MB; a hand-in is at most {MAX_SUBMISSION_BYTES / 1e6:.0f} MB."
-
-
-def _decode(data: bytes | str | dict) -> Any:
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        raw = bytes(data)
-        if len(raw) > MAX_SUBMISSION_BYTES:
-            raise SubmissionError(_too_large(len(raw)), "too large")
-        if not raw.strip():
-            raise SubmissionError("The file is empty.", "malformed")
-        try:
-            data = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise SubmissionError("The file is not UTF-8 text (is it a seci-lab .json file?).", "malformed") from None
-    if isinstance(data, str):
-        if len(data) > MAX_SUBMISSION_BYTES:
-            raise SubmissionError(f"The text is over {MAX_SUBMISSION_BYTES / 1e6:.0f} MB.", "too large")
-        try:
-            return json.loads(data)
-        except json.JSONDecodeError as error:
-            raise SubmissionError(f"The file is not valid JSON (line {error.lineno}, column {error.colno}: "
-                                  f"{error.msg}); it may be cut short.", "malformed") from None
-        except RecursionError:
-            raise SubmissionError("The file's JSON is nested too deeply.", "malformed") from None
-    return data
-
-
-# Canvas names each file of a bulk download "<lastfirst>[_late]_<user id>_<submission id>_<original name>";
-# Moodle puts each learner's files in a folder "<Full Name>_<participant id>_assignsubmission_file_".
-_CANVAS_FILE = re.compile(r"^[^_/]+(?:_late)?_(?P<uid>\d+)_\d+_(?P<original>.+)$")
-_MOODLE_FOLDER = re.compile(r"^.+_(?P<uid>\d+)_assignsubmission_file_?$")
-# Names a learner's browser gives the "My work" download (seci-lab-my-work.json, "... (1).json", "...-2.json")
-_DEFAULT_EXPORT = re.compile(r"^seci-lab-my-work(?:[ _-]*\(?\d+\)?)?$", re.I)
-
-
-def _learner_id_from_source(source: str) -> str:
-    """The learner id an older "My work" file's name gives: the file's own name (stem), or, when
-    that is the default export name, the id the LMS put into the download's file or folder name."""
-    path = PurePosixPath(source.replace("\\", "/"))
-    stem = path.stem
-    lms_id = None
-    canvas = _CANVAS_FILE.match(path.name)
-    if canvas:
-        lms_id, stem = canvas["uid"], PurePosixPath(canvas["original"]).stem
-    elif len(path.parts) > 1 and (moodle := _MOODLE_FOLDER.match(path.parts[-2])):
-        lms_id = moodle["uid"]
-    if _DEFAULT_EXPORT.match(stem):
-        if lms_id is None:
-            raise SubmissionError("An older 'My work' file holds no learner id and its name is the default "
-                                  "one: rename the file to the learner's id.")
-        stem = lms_id
-    try:
-        return check_learner_id(stem)
-    except SubmissionError as error:
-        raise SubmissionError("An older 'My work' file holds no learner id and its file name gives none "
-                              f"({error.reason}): rename the file to the learner's id.") from None
-
-
-def _migrate_progress(data: dict, source: str, raw_digest: str) -> Submission:
-    learner_id = _learner_id_from_source(source)
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise SubmissionError("The older 'My work' file has no valid version number.")
-    if version > PROGRESS_VERSION:
-        raise SubmissionError(f"The 'My work' file is from a newer seci-lab (version {version}): update seci-lab "
-                              "to load it.", "newer")
-    learner = data.get("learner")
-    if not isinstance(learner, dict):
-        raise SubmissionError("The older 'My work' file has no 'learner' section.")
-    name = _check_name(learner.get("name", learner_id))
-    handed_in_at = _check_time(data.get("exported_at"), "exported_at")
-    round_, answers, contributions, keys = _content(
-        {"answers": data.get("answers", {}), "contributions": data.get("contributions", []),
-         "round": learner.get("round", 1)}, name)
-    return Submission(
-        learner_id=learner_id, name=name, email="", course="", handed_in_at=handed_in_at,
-        submission_id=raw_digest, round=round_, answers=answers, contributions=contributions,
-        source=source, migrated_from=f"{PROGRESS_SCHEMA} v{version}", source_keys=keys,
-    )
-
-
-def parse_submission(data: bytes | str | dict, source: str = "") -> Submission:
-    """Check a hand-in completely and return it as a :class:`Submission`.
-
-    An older "My work" export (``seci-lab/progress`` v1) is migrated: its learner id is the
-    stem of ``source`` (the file name) and ``migrated_from`` says so.
-
-    Parameters
-    ----------
-    data : bytes, str or dict
-        The file's bytes, its text, or the parsed JSON.
-    source : str
-        Where it came from (a file name, ``"class store"``); shown in problem lists.
-
-    Raises
-    ------
-    SubmissionError
-        With :attr:`~SubmissionError.reason` and :attr:`~SubmissionError.kind`.
-    """
-    raw_digest = None
-    if isinstance(data, (bytes, bytearray, memoryview, str)):
-        payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        raw_digest = hashlib.sha256(payload).hexdigest()[:32]
-    data = _decode(data)
-    if not isinstance(data, dict):
-        raise SubmissionError(f"Not a seci-lab file: it holds a JSON {type(data).__name__}, not a hand-in.", "foreign")
-    schema = data.get("schema")
-    if schema == PROGRESS_SCHEMA:
-        if raw_digest is None:
-            raw_digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-                                        .encode("utf-8")).hexdigest()[:32]
-        return _migrate_progress(data, source, raw_digest)
-    if schema != SUBMISSION_SCHEMA:
-        shown = f"schema {schema!r}" if isinstance(schema, str) else "no seci-lab schema"
-        raise SubmissionError(f"Not a seci-lab hand-in ({shown[:80]}).", "foreign")
-    version = data.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise SubmissionError("The hand-in has no valid version number.")
-    if version > SUBMISSION_VERSION:
-        raise SubmissionError(f"The hand-in is from a newer seci-lab (format version {version}; this one reads "
-                              f"up to {SUBMISSION_VERSION}): update seci-lab to load it.", "newer")
-    if version < 1:
-        raise SubmissionError(f"Unknown hand-in format version {version}.")
-    submission_id = data.get("submission_id")
-    if not isinstance(submission_id, str) or not _HEX32.fullmatch(submission_id):
-        raise SubmissionError("The submission id must be 32 lowercase hexadecimal characters.")
-    learner = data.get("learner")
-    if not isinstance(learner, dict):
-        raise SubmissionError("The hand-in has no 'learner' section.")
-    learner_id = check_learner_id(learner.get("id"))
-    name = _check_name(learner.get("name", learner_id))
-    email = _check_email(learner.get("email", ""))
-    course = _check_course(data.get("course", ""))
-    handed_in_at = _check_time(data.get("handed_in_at"))
-    version_text = data.get("seci_lab_version", "")
-    if not isinstance(version_text, str) or len(version_text) > 40:
-        raise SubmissionError("The 'seci_lab_version' field must be a short text.")
-    round_, answers, contributions, keys = _content(
-        {"answers": data.get("answers", {}), "contributions": data.get("contributions", []),
-         "round": learner.get("round", 1)}, name)
-    return Submission(
-        learner_id=learner_id, name=name, email=email, course=course, handed_in_at=handed_in_at,
-        submission_id=submission_id, round=round_, answers=answers, contributions=contributions,
-        source=source, source_keys=keys,
-    )
-
-
-# --- building ----------------------------------------------------------------------------------
 
 def build_submission(progress: Progress, learner_id: str, *, name: str | None = None, email: str = "",
                      course: str = "") -> dict:
@@ -432,90 +105,11 @@ def build_submission(progress: Progress, learner_id: str, *, name: str | None = 
     SubmissionError
         When a field is not valid; the message says which.
     """
-    learner_id = check_learner_id(learner_id)
-    name = _check_name(progress.name if name is None else name)
-    exported = progress.export_json()
-    data = {
-        "schema": SUBMISSION_SCHEMA,
-        "version": SUBMISSION_VERSION,
-        "submission_id": uuid.uuid4().hex,
-        "handed_in_at": _now().isoformat(timespec="seconds"),
-        "seci_lab_version": _version(),
-        "course": _check_course(course),
-        "learner": {"id": learner_id, "name": name, "email": _check_email(email),
-                    "round": exported["learner"]["round"]},
-        "answers": {k: v for k, v in exported["answers"].items() if not k.startswith(HANDIN_PREFIX)},
-        "contributions": [{**c, "participant": name} for c in exported["contributions"]],
-    }
-    parse_submission(data)
-    size = len(submission_bytes(data))
-    if size > MAX_SUBMISSION_BYTES:
-        raise SubmissionError(f"Your saved work is {size / 1e6:.1f} MB, more than a hand-in may hold "
-                              f"({MAX_SUBMISSION_BYTES / 1e6:.0f} MB): shorten or delete some long answers.",
-                              "too large")
-    return data
-
-
-def submission_bytes(data: dict) -> bytes:
-    """``data`` as the bytes of a submission file (UTF-8 JSON, indented)."""
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def submission_filename(data: dict) -> str:
-    """``seci-lab-hand-in_<learner id>_<YYYYmmdd-HHMM>.json`` (characters unsafe in file names replaced)."""
-    learner = data.get("learner") if isinstance(data.get("learner"), dict) else {}
-    safe = _UNSAFE_FILE_CHARS.sub("-", str(learner.get("id", "")).strip()).strip("-.")[:LEARNER_ID_MAX_CHARS] or "learner"
-    try:
-        stamp = _check_time(data.get("handed_in_at")).strftime("%Y%m%d-%H%M")
-    except SubmissionError:
-        stamp = _now().strftime("%Y%m%d-%H%M")
-    return f"seci-lab-hand-in_{safe}_{stamp}.json"
+    return submission_data(progress.export_json(), learner_id, name=progress.name if name is None else name,
+                           email=email, course=course, seci_lab_version=_version())
 
 
 # --- loading a class ---------------------------------------------------------------------------
-
-def problem_row(source: str, learner_id: str, problem: str, action: str = SKIPPED) -> dict:
-    """One row of :attr:`ClassLoad.problems`."""
-    return {"source": source, "learner_id": learner_id, "problem": problem, "action": action}
-
-
-def assemble_load(parsed: list[Submission], problems: list[dict], files: int) -> ClassLoad:
-    """A :class:`ClassLoad` from parsed hand-ins: repeated submission ids dropped, each learner's
-    latest hand-in kept (of two at the same time, the later in ``parsed``), and the others added
-    to ``problems`` (rows of :func:`problem_row`)."""
-    position = {id(sub): n for n, sub in enumerate(parsed)}  # same time: the one read later counts
-    by_id: dict[str, Submission] = {}
-    # of identical copies, the one nearest the top of the folder with the shortest name (no " (1)",
-    # no "-copy") counts as the original
-    for sub in sorted(parsed, key=lambda s: (s.source.count("/"), len(s.source), s.source)):
-        first = by_id.get(sub.submission_id)
-        if first is not None:
-            problems.append(problem_row(sub.source, sub.learner_id,
-                                        f"A duplicate: the same hand-in as {first.source} "
-                                        f"(submission id {sub.submission_id[:8]}…)."))
-            continue
-        by_id[sub.submission_id] = sub
-    by_learner: dict[str, list[Submission]] = {}
-    for sub in by_id.values():
-        by_learner.setdefault(learner_key(sub.learner_id), []).append(sub)
-    kept = []
-    for subs in by_learner.values():
-        subs.sort(key=lambda s: (s.handed_in_at, position[id(s)]), reverse=True)
-        latest = subs[0]
-        kept.append(latest)
-        for older in subs[1:]:
-            problems.append(problem_row(older.source, older.learner_id,
-                                        f"Handed in at {older.handed_in_at:%Y-%m-%d %H:%M} UTC; the same learner "
-                                        f"handed in again at {latest.handed_in_at:%Y-%m-%d %H:%M} UTC "
-                                        f"({latest.source}), which counts.", REPLACED))
-    for sub in kept:
-        if sub.migrated_from:
-            problems.append(problem_row(sub.source, sub.learner_id,
-                                        f"An older 'My work' file ({sub.migrated_from}), not a hand-in: read as one, "
-                                        "with the learner id taken from the file name.", MIGRATED))
-    kept.sort(key=lambda s: (learner_key(s.learner_id), s.learner_id))
-    return ClassLoad(submissions=kept, problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS), files=files)
-
 
 def _parse_into(raw: bytes, source: str, parsed: list[Submission], problems: list[dict]) -> None:
     try:
@@ -552,7 +146,7 @@ def _zip_members(raw: bytes, name: str, problems: list[dict]) -> list[tuple[str,
     for info in members:
         source = f"{name}/{info.filename}"
         if info.file_size > MAX_SUBMISSION_BYTES:
-            out.append((source, None, _too_large(info.file_size)))
+            out.append((source, None, too_large_reason(info.file_size)))
             continue
         try:
             with archive.open(info) as member:
@@ -634,7 +228,7 @@ def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = 
         try:
             size = p.stat().st_size
             if size > limit:
-                unread.append(problem_row(name, "", _too_large(size)))
+                unread.append(problem_row(name, "", too_large_reason(size)))
             else:
                 readable.append((name, p.read_bytes()))
         except OSError as error:

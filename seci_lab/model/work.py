@@ -76,6 +76,7 @@ __all__ = [
     "exercise_cards",
     "handed_in_key",
     "import_key",
+    "is_handin_memory",
     "is_mine",
     "key_kind",
     "key_mode",
@@ -153,6 +154,11 @@ def log_key(day: dt.date) -> str:
     if not isinstance(day, dt.date):
         raise ValueError(f"A practice day must be a date; got {day!r}.")
     return LOG_PREFIX + day.isoformat()
+
+
+def is_handin_memory(key: object) -> bool:
+    """Whether ``key`` is the hand-in form's own memory (``handin:...``), which is never handed in."""
+    return isinstance(key, str) and key.startswith(HANDIN_PREFIX)
 
 
 def quiz_key(item_id: str) -> str:

@@ -21,7 +21,7 @@ from typing import Callable
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..classroom.submission import (
+from ..model.submission import (
     MAX_SUBMISSION_BYTES,
     ClassLoad,
     SubmissionError,
