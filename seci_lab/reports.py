@@ -136,15 +136,12 @@ def _report_html(name: str, answers: Mapping[str, dict], contributions: Sequence
     table = contributions_frame(contributions).to_html(escape=True, index=False, na_rep="–", border=0)
     sections.append(f"<h2>My spiral's contributions</h2>{table}")
     if include_spiral and contributions:
-        import plotly.io as pio
-
         from . import figures
 
         trajectory = simulate_spiral(contributions, 1, rounds=max(c.round for c in contributions))
-        sections.append("<h2>My knowledge spiral</h2>" + pio.to_html(
-            figures.spiral_figure(trajectory, animated=True, title="My knowledge spiral"),
-            include_plotlyjs=True, full_html=False, div_id="seci-spiral-3d",
-            config={"displaylogo": False, "responsive": True}, default_height="600px", auto_play=False))
+        sections.append("<h2>My knowledge spiral</h2>" + figures.figure_html(
+            figures.spiral_figure(trajectory, animated=True, title="My knowledge spiral"), "seci-spiral-3d",
+            plotlyjs=True, height="600px"))
         sections.append(figures.spiral_table(trajectory).to_html(escape=True, index=False, na_rep="–", border=0))
     title = f"SECI lab: the work of {name}"
     exported = datetime.now(timezone.utc).isoformat(timespec="seconds")
