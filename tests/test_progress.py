@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from seci_lab.env import DB_ENV
 from seci_lab.model import TEXT_MAX_CHARS, Contribution, Mode
-from seci_lab.reports import answers_csv, report_html, zip_bytes
+from seci_lab.exports.learner import answers_csv, report_html, zip_bytes
 from seci_lab.store import read
 from seci_lab.store.progress import (
     MAX_ANSWERS,

@@ -206,7 +206,7 @@ def test_the_saved_work_formats_are_pure_and_the_store_loads_nothing_above_the_m
         "impure = [m for m in ('ipywidgets', 'plotly', 'sqlalchemy', 'voila') if m in sys.modules];"
         "import seci_lab.store.progress, seci_lab.store.classroom, seci_lab.store.workshop;"
         "above = sorted(m for m in sys.modules if m.startswith(('seci_lab.classroom', 'seci_lab.figures', "
-        "'seci_lab.exports', 'seci_lab.reports', 'seci_lab.ui', 'plotly', 'ipywidgets')));"
+        "'seci_lab.exports', 'seci_lab.ui', 'plotly', 'ipywidgets')));"
         "print(impure, above)"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

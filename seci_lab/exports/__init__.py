@@ -1,7 +1,8 @@
 """Files a learner takes away: CSV tables of their contributions and of their spiral; the one
 writer of Excel workbooks (:func:`excel_workbook`); and the HTML every page and report of
 seci-lab is made of: tables (:func:`html_table`) and the skeleton of a standalone page
-(:func:`standalone_page`, styled with :data:`PAGE_STYLE`). A workshop session's files are in
+(:func:`standalone_page`, styled with :data:`PAGE_STYLE`). A learner's saved work (report,
+answers CSV, ZIP) is in :mod:`seci_lab.exports.learner`, a workshop session's files in
 :mod:`seci_lab.exports.workshop`.
 
 Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,

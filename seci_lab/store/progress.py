@@ -5,7 +5,7 @@ stores once), in the SQLite file of :func:`seci_lab.store.engine.default_url` (t
 folder, or ``$SECI_LAB_DB``). A learner exports all of it as one JSON file
 (:mod:`seci_lab.model.progress_file`) and imports it on another machine; an import is validated
 completely before anything is written, and written in one transaction, so a bad file changes
-nothing. The files a learner takes away (report, CSV, ZIP) are built in :mod:`seci_lab.reports`.
+nothing. The files a learner takes away (report, CSV, ZIP) are built in :mod:`seci_lab.exports.learner`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """“My work”: the learner's name, downloads of everything they saved, and importing a saved file.
 
 Downloads are built when pressed (:class:`DownloadButton`), so they always hold the latest work.
-The files are built by :mod:`seci_lab.reports`. An import is validated completely by
+The files are built by :mod:`seci_lab.exports.learner`. An import is validated completely by
 :meth:`Progress.import_json` before anything is written: a bad file gets a message and changes nothing.
 """
 
@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from ..escape import shorten
 from ..model.progress_file import MAX_IMPORT_BYTES
-from ..reports import answers_csv, report_html, zip_bytes
+from ..exports.learner import answers_csv, report_html, zip_bytes
 from ..store.progress import Progress
 from .common import Message, safe_callback, uploaded_files
 from .download import DownloadButton

@@ -5,7 +5,7 @@ Built here, above the store, from what :class:`seci_lab.store.progress.Progress`
 only stores. The JSON file of the ZIP is the store's own export
 (:meth:`~seci_lab.store.progress.Progress.export_bytes`, format in
 :mod:`seci_lab.model.progress_file`); the CSV helpers and the page skeleton are those of
-:mod:`seci_lab.exports`. Every piece of learner text is escaped with
+:mod:`seci_lab.exports`, as for a workshop's files (:mod:`seci_lab.exports.workshop`). Every piece of learner text is escaped with
 :func:`seci_lab.escape.html_text`; spreadsheet cells are defused.
 """
 
@@ -18,15 +18,15 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from .escape import html_text
-from .exports import contributions_csv, contributions_frame, frame_csv, standalone_page
-from .model import MODES, Contribution, simulate_spiral
-from .model.work import QUIZ, key_kind, key_mode
+from ..escape import html_text
+from . import contributions_csv, contributions_frame, frame_csv, standalone_page
+from ..model import MODES, Contribution, simulate_spiral
+from ..model.work import QUIZ, key_kind, key_mode
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .store.progress import Progress
+    from ..store.progress import Progress
 
 __all__ = ["answers_csv", "answers_frame", "report_html", "zip_bytes"]
 
@@ -136,7 +136,7 @@ def _report_html(name: str, answers: Mapping[str, dict], contributions: Sequence
     table = contributions_frame(contributions).to_html(escape=True, index=False, na_rep="–", border=0)
     sections.append(f"<h2>My spiral's contributions</h2>{table}")
     if include_spiral and contributions:
-        from . import figures
+        from .. import figures  # plotly: loaded only when a report is built
 
         trajectory = simulate_spiral(contributions, 1, rounds=max(c.round for c in contributions))
         sections.append("<h2>My knowledge spiral</h2>" + figures.figure_html(
