@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..model.modes import MODES
+from ..model.work import answer_key
 from . import ContentError, _Entry, _read, load_critiques
 from .exercises import load_exercises
 
@@ -100,7 +101,7 @@ def parse_examples(data: dict, fields: list[str]) -> dict[str, WorkedExample]:
 
 def example_fields() -> list[str]:
     """Every answer that needs a worked example: each exercise field, then each debate part."""
-    keys = [f"{mode.value}.{f.key}" for mode in MODES for f in load_exercises(mode).fields]
+    keys = [answer_key(mode, f.key) for mode in MODES for f in load_exercises(mode).fields]
     return keys + [f"{DEBATE}.{p.key}" for p in load_critiques().debate.parts]
 
 

@@ -17,7 +17,7 @@ from ..content.examples import example_for
 from ..content.exercises import ExerciseField
 from ..escape import html_text, shorten
 from ..model import TEXT_MAX_CHARS, Mode
-from ..model.work import contribution_key, score_answer
+from ..model.work import answer_key, contribution_key, score_answer
 from ..store.progress import Progress
 from .common import Message, safe_callback
 from .examples import ExampleReveal
@@ -100,7 +100,7 @@ class TextAnswer(widgets.VBox):
         self.feedback = widgets.HTML(layout=_FULL)
         self.message = Message(layout=_FULL)
         # A strong and a weak example of this field, to reveal once the learner has tried.
-        self.example = ExampleReveal([(field.label, example_for(f"{self.mode.value}.{field.key}"))],
+        self.example = ExampleReveal([(field.label, example_for(answer_key(self.mode, field.key)))],
                                      what=f"“{field.label}”", on_reveal=self._on_reveal)
         super().__init__([
             self.prompt, self.text, self.counter,
