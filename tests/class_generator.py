@@ -222,12 +222,11 @@ class _Learner:
 
     def _save_text(self, key: str, mode: str, round_: int, extras: dict | None = None, text: str | None = None):
         text = text if text is not None else _text(mode, self.skill, self.rng)
-        score = suggest_quality(text, mode)
-        c = Contribution(participant=self.name, mode=mode, text=text, round=round_, quality=score.quality)
         field = key.split(".")[1]
+        score = suggest_quality(text, mode, field)
+        c = Contribution(participant=self.name, mode=mode, text=text, round=round_, quality=score.quality)
         record = {"mode": mode, "label": self.labels[mode].get(field, field), "text": c.text,
-                  "quality": score.quality, "reasons": list(score.reasons), "hint": score.hint,
-                  "round": round_, "hints_used": self.rng.choice([0, 0, 0, 1, 2])}
+                  **score.as_record(), "round": round_, "hints_used": self.rng.choice([0, 0, 0, 1, 2])}
         record.update(extras or {})
         self.answers[key] = record
         source_key = f"r{round_}:{key}"

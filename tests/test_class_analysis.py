@@ -18,9 +18,11 @@ BANK = {q.id: q for q in load_questions()}
 S_ITEMS = [q for q in questions_for("S")][:QUIZ_SET_SIZE]
 
 
-def rq(text: str, mode: str) -> float:
-    """The rubric's quality of a text: what the analysis computes, whatever a file claims."""
-    return suggest_quality(text, mode).quality
+def rq(text: str, key: str) -> float:
+    """The rubric's quality of a text saved under ``key`` (e.g. ``"S.journal"``, ``"I.log.2026-11-01"``):
+    what the analysis computes with the field's criteria, whatever a file claims."""
+    mode, field = key.split(".")[:2]
+    return suggest_quality(text, mode, field).quality
 
 
 ADA_TEXTS = {"S.experience": "I watched my mentor calm a family", "S.journal": "Journal of the night shift",
@@ -146,12 +148,12 @@ def test_rubric_scores_and_summary(small):
     scores = small.rubric_scores()
     assert set(scores["learner_id"]) == {"s1"}
     log = scores[scores["key"] == "I.log"]
-    expected = (rq(ADA_TEXTS["I.log.2026-11-01"], "I") + rq(ADA_TEXTS["I.log.2026-11-02"], "I")) / 2
+    expected = (rq(ADA_TEXTS["I.log.2026-11-01"], "I.log") + rq(ADA_TEXTS["I.log.2026-11-02"], "I.log")) / 2
     assert len(log) == 1 and log.iloc[0]["quality"] == pytest.approx(expected)  # the mean of two entries
     summary = small.rubric_summary().set_index("key")
     assert list(summary.index) == ["S.experience", "S.journal", "S.story", "E.metaphor", "I.log"]  # lesson order
     assert summary.loc["S.experience", "n"] == 1
-    assert summary.loc["S.experience", "median"] == pytest.approx(rq(ADA_TEXTS["S.experience"], "S"))
+    assert summary.loc["S.experience", "median"] == pytest.approx(rq(ADA_TEXTS["S.experience"], "S.experience"))
 
 
 def test_class_trajectory_is_the_spiral_of_everyones_contributions(small):
@@ -192,8 +194,8 @@ def test_grades_follow_the_scheme(small):
     grades = small.grades().set_index("learner_id")
     exercises = 5 / len(EXERCISES)
     quiz = (4 / QUIZ_SET_SIZE) / 4  # S set 4 of 6 right; E, C, I nothing
-    log = (rq(ADA_TEXTS["I.log.2026-11-01"], "I") + rq(ADA_TEXTS["I.log.2026-11-02"], "I")) / 2
-    rubric = (sum(rq(ADA_TEXTS[k], k[0]) for k in ("S.experience", "S.journal", "S.story", "E.metaphor"))
+    log = (rq(ADA_TEXTS["I.log.2026-11-01"], "I.log") + rq(ADA_TEXTS["I.log.2026-11-02"], "I.log")) / 2
+    rubric = (sum(rq(ADA_TEXTS[k], k) for k in ("S.experience", "S.journal", "S.story", "E.metaphor"))
               + log) / 5
     assert grades.loc["s1", "exercises"] == pytest.approx(exercises)
     assert grades.loc["s1", "quiz"] == pytest.approx(quiz)
@@ -229,9 +231,9 @@ def test_what_a_hand_in_claims_is_checked_again():
     assert not quiz.loc[f"quiz:{match.id}", "correct"] and quiz.loc[f"quiz:{match.id}", "score"] == 0.75
     assert quiz.loc["quiz:not-in-the-bank", "score"] == 1.0  # unknown item: recorded score, clipped
     assert not quiz.loc["quiz:s-tanaka-baker", "correct"] and quiz.loc["quiz:s-tanaka-baker", "score"] == 0
-    assert quiz.loc["S.story", "quality"] == pytest.approx(rq("ok", "S")) and rq("ok", "S") < 0.5
+    assert quiz.loc["S.story", "quality"] == pytest.approx(rq("ok", "S.story")) and rq("ok", "S.story") < 0.5
     assert math.isnan(quiz.loc["C.board", "quality"])
-    assert data.grades().loc[0, "rubric"] == pytest.approx(rq("ok", "S"))
+    assert data.grades().loc[0, "rubric"] == pytest.approx(rq("ok", "S.story"))
 
 
 @pytest.mark.parametrize("weights, points", [({"exercises": -1}, 100), ({"essay": 1}, 100),

@@ -102,6 +102,12 @@ def exercise_key(key: str) -> str | None:
     return exercise if exercise in EXERCISES else None
 
 
+def _field_of(exercise: str) -> str | None:
+    """The exercise field of a catalogue key (``"S.journal"`` -> ``"journal"``); None for the rest."""
+    mode, _, field = exercise.partition(".")
+    return field if mode in _MODE_LETTERS and field not in ("", "board", "self") else None
+
+
 @dataclass(frozen=True)
 class GradeScheme:
     """How a grade out of ``points`` is made from three components, each between 0 and 1.
@@ -276,13 +282,15 @@ def _verify(frame: pd.DataFrame, bank: Mapping[str, Question]) -> None:
     frame["score"] = frame["score"].clip(0.0, 1.0)
     exercise = frame["kind"].eq("exercise")
     written = exercise & frame["text"].ne("")
-    scored: dict[tuple[str, str], float] = {}
-    pairs = list(zip(frame.loc[written, "text"], frame.loc[written, "mode"]))
-    for text, mode in set(pairs):
+    scored: dict[tuple[str, str, str], float] = {}
+    pairs = list(zip(frame.loc[written, "text"], frame.loc[written, "mode"], frame.loc[written, "exercise"]))
+    for text, mode, key in set(pairs):
         try:
-            scored[(text, mode)] = suggest_quality(text, mode).quality
+            # The field's own criteria; None (another language) is no score, as for the learner.
+            quality = suggest_quality(text, mode, _field_of(key)).quality
         except ValueError:
-            scored[(text, mode)] = math.nan
+            quality = None
+        scored[(text, mode, key)] = math.nan if quality is None else quality
     frame.loc[written, "quality"] = [scored[p] for p in pairs]
     frame.loc[exercise & ~written, "quality"] = math.nan
 

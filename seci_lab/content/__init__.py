@@ -1,7 +1,9 @@
 """Lesson texts, the critiques page and the quiz bank: data files validated on load.
 
 The data lives in TOML next to this module (``lessons.toml``, ``critiques.toml``,
-``questions.toml``) and is read with the standard library's ``tomllib``. A mistake in a file
+``questions.toml``; ``exercises.toml`` through ``content.exercises``; ``rubric.toml``, the
+rubric's criteria, is read and validated by ``seci_lab.model.rubric_criteria`` because the model
+may not import this package) and is read with the standard library's ``tomllib``. A mistake in a file
 raises :class:`ContentError` naming the file and the item, so an instructor who extends the
 bank learns what to fix. Loading is cached: the files are read once per process.
 

@@ -1,6 +1,9 @@
-"""Pure domain model of seci-lab: standard library and pandas only.
+"""Pure domain model of seci-lab: standard library and pandas.
 
-Nothing here may import ipywidgets, plotly, voila or sqlalchemy; a test enforces it.
+Nothing here may import ipywidgets, plotly, voila or sqlalchemy, nor seci_lab.content (which
+imports the model); tests enforce it. The rubric reads its criteria from the content folder's
+data file and imports its text libraries (scikit-learn, LemmInflect, py3langid) on first use,
+never at import.
 """
 
 from .contributions import (
@@ -28,7 +31,7 @@ from .exercises import (
     mode_options,
     validate_bank,
 )
-from .rubric import RubricScore, suggest_quality
+from .rubric import CriterionResult, RubricScore, page_quality, rubric_field, suggest_quality
 from .modes import LEVELS, MODES, Knowledge, Level, Mode, ModeFacts
 from .spiral import TRAJECTORY_COLUMNS, SpiralParams, simulate_spiral
 
@@ -59,10 +62,13 @@ __all__ = [
     "SpiralParams",
     "TEXT_MAX_CHARS",
     "TRAJECTORY_COLUMNS",
+    "CriterionResult",
     "RubricScore",
     "clean_participant",
     "clean_text",
     "normalize_text",
+    "page_quality",
+    "rubric_field",
     "suggest_quality",
     "simulate_spiral",
 ]

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 
 from .contributions import Contribution, shorten
 from .modes import Mode
-from .rubric import suggest_quality
+from .rubric import rubric_field, suggest_quality
 
 __all__ = [
     "AnswerKey",
@@ -311,12 +311,15 @@ class AnswerRecord:
     mode: Mode
     label: str
     text: str
-    quality: float
+    quality: float | None  # None: the rubric could not assess it (e.g. another language)
     reasons: tuple[str, ...]
     hint: str
     round: int
     hints_used: int = 0
     extras: Mapping[str, object] = field(default_factory=dict)
+    criteria: tuple[Mapping[str, object], ...] = ()  # the rubric's checklist (RubricScore.as_record)
+    message: str = ""
+    flags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The record as saved (plain JSON data)."""
@@ -327,6 +330,9 @@ class AnswerRecord:
             "quality": self.quality,
             "reasons": list(self.reasons),
             "hint": self.hint,
+            "criteria": [dict(c) for c in self.criteria],
+            "message": self.message,
+            "flags": list(self.flags),
             "round": self.round,
             "hints_used": self.hints_used,
         }
@@ -339,8 +345,11 @@ class AnswerRecord:
 
 
 def score_answer(text: object, mode: Mode | str, *, participant: str, round: int, label: str,
-                 hints_used: int = 0) -> tuple[Contribution, AnswerRecord]:
+                 hints_used: int = 0, field: str | None = None) -> tuple[Contribution, AnswerRecord]:
     """A field's text scored by the rubric: the contribution it makes to the spiral, and its record.
+
+    ``field`` is the exercise field's key (its criteria apply; the mode's when None or unknown).
+    An answer the rubric cannot assess (another language) is saved unrated: quality None.
 
     Raises
     ------
@@ -350,11 +359,13 @@ def score_answer(text: object, mode: Mode | str, *, participant: str, round: int
     if not isinstance(text, str):
         raise ValueError("The answer must be text.")
     mode = Mode.parse(mode)
-    score = suggest_quality(text, mode)
+    score = suggest_quality(text, mode, rubric_field(mode, field))
     # Contribution validates the text (empty, over the cap) with messages that say what to change.
     contribution = Contribution(participant=participant, mode=mode, text=text, round=round, quality=score.quality)
     record = AnswerRecord(mode=mode, label=label, text=contribution.text, quality=score.quality,
-                          reasons=tuple(score.reasons), hint=score.hint, round=round, hints_used=hints_used)
+                          reasons=tuple(score.reasons), hint=score.hint, round=round, hints_used=hints_used,
+                          criteria=tuple(c.as_dict() for c in score.criteria), message=score.message,
+                          flags=score.flags)
     return contribution, record
 
 

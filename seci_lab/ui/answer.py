@@ -36,6 +36,9 @@ def section_html(title: str, text: str = "", level: int = 3) -> widgets.HTML:
 def feedback_html(record: dict) -> str:
     """The rubric's feedback on a saved answer: quality, reasons and one hint (all escaped)."""
     quality = record.get("quality")
+    if quality is None and isinstance(record.get("message"), str) and record["message"]:
+        return (f'<div class="seci-rubric" role="status" aria-live="polite"><strong>Not assessed</strong>: '
+                f'{html_text(record["message"])}</div>')
     if not isinstance(quality, (int, float)) or isinstance(quality, bool):
         return ""
     reasons = "".join(f"<li>{html_text(r)}</li>" for r in record.get("reasons", []) if isinstance(r, str))
@@ -172,7 +175,7 @@ class TextAnswer(widgets.VBox):
         """
         contribution, answer = score_answer(self.text.value, self.mode, participant=self.progress.name,
                                             round=self.progress.round, label=self.field.label,
-                                            hints_used=self.hints_shown)
+                                            hints_used=self.hints_shown, field=self.field.key)
         if self.extras is not None:
             answer = answer.with_extras(self.extras())
         if self.example.revealed:
@@ -186,8 +189,10 @@ class TextAnswer(widgets.VBox):
                 if "<" in contribution.text or ">" in contribution.text else "")
         self.message.show(
             "ok",
-            f"Saved “{shorten(' '.join(contribution.text.split()), 80)}” with quality {answer.quality:.2f}; "
-            f"it is in your spiral (round {answer.round}, {self.mode.label}).{note}",
+            f"Saved “{shorten(' '.join(contribution.text.split()), 80)}” "
+            + (f"with quality {answer.quality:.2f}; " if answer.quality is not None
+               else f"(not assessed: {answer.message}) ")
+            + f"it is in your spiral (round {answer.round}, {self.mode.label}).{note}",
         )
         if self.on_saved is not None:
             self.on_saved(record)

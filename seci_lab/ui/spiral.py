@@ -217,7 +217,7 @@ class SpiralLab(widgets.VBox):
             self.rubric.value = ""
             return
         score = suggest_quality(self.text.value, self.mode.value)
-        if self.use_rubric.value:
+        if self.use_rubric.value and score.quality is not None:
             self.quality.value = score.quality
         self.rubric.value = _rubric_html(score)
 
@@ -370,6 +370,8 @@ def spiral_lab(participants: int = 1, contributions: list[Contribution] | None =
 
 
 def _rubric_html(score) -> str:
+    if score.quality is None:
+        return f'<div class="seci-rubric"><strong>Not assessed</strong>: {html_text(score.message)}</div>'
     reasons = "".join(f"<li>{html_text(r)}</li>" for r in score.reasons)
     return (
         f'<div class="seci-rubric"><strong>Suggested quality {score.quality:.2f}</strong>'

@@ -1,0 +1,900 @@
+"""Linguistic signals of a written answer, for the rubric (``seci_lab.model.rubric``).
+
+Each signal looks for a kind of language, not for words of the course: sentences told in the
+past tense by the writer, steps that start with a verb in its base form (an imperative), dates
+and times, numbers with what they count, perception and body vocabulary, causal connectives,
+contrast markers, "X is like Y" comparisons, and so on. Words are matched whole, through their
+lemma (``smelled`` -> ``smell``), so ``apple`` is never ``apply`` and ``also i`` is not ``so i``.
+
+Verb forms and lemmas come from LemmInflect's English lexicon (it ships its data in the
+wheel); stop words from scikit-learn. Both are imported when first needed, so importing the
+model stays light. A signal returns :class:`Evidence`: how many distinct pieces it found (the
+count the rubric compares with a criterion's ``need``) and where they are in the text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+__all__ = [
+    "Doc",
+    "Evidence",
+    "SIGNALS",
+    "analyse",
+    "content_words",
+    "is_known_word",
+    "lemmas",
+    "stop_words",
+]
+
+
+# --- lexicon look-ups (lazy) -------------------------------------------------------------------
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """English function words (scikit-learn's list, plus contractions and a few fillers)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {
+        "i'm", "i've", "i'll", "i'd", "it's", "don't", "didn't", "can't", "couldn't", "won't",
+        "wasn't", "isn't", "doesn't", "that's", "there's", "you'll", "you're", "we're", "let",
+        "got", "get", "just", "really", "lot", "like", "also", "things", "thing", "way", "did",
+        "does", "doing", "done", "make", "made", "went", "go", "going", "know", "good", "able",
+    }
+
+
+@functools.lru_cache(maxsize=20000)
+def _all_lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    import lemminflect
+
+    return lemminflect.getAllLemmas(word)
+
+
+@functools.lru_cache(maxsize=20000)
+def lemmas(word: str) -> frozenset[str]:
+    """Every dictionary lemma of ``word`` (lower case), the word itself included."""
+    found = {word}
+    for forms in _all_lemmas(word).values():
+        found.update(forms)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=20000)
+def is_known_word(word: str) -> bool:
+    """Whether ``word`` (lower case) is an English word: a function word or in the lexicon."""
+    return word in stop_words() or bool(_all_lemmas(word)) or word in _EXTRA_WORDS
+
+
+@functools.lru_cache(maxsize=20000)
+def is_past_tense(word: str) -> bool:
+    """``watched``, ``saw``, ``felt``: a past-tense form (VBD) of a verb, not its base form."""
+    import lemminflect
+
+    verbs = _all_lemmas(word).get("VERB", ())
+    for lemma in verbs:
+        if lemma != word and word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBD", ()):
+            return True
+    # Verbs the lexicon does not know ("trued", "dialled") still show their -ed ending.
+    return not verbs and len(word) > 4 and word.endswith("ed") and word not in stop_words()
+
+
+@functools.lru_cache(maxsize=20000)
+def is_base_verb(word: str) -> bool:
+    """``weigh``, ``tap``, ``stop``: the base form of a verb (what an imperative starts with)."""
+    if word in stop_words() - {"keep", "put", "take", "give", "call", "show", "fill", "find",
+                               "move", "leave", "let", "make", "get", "go", "do"}:
+        return False
+    return word in _all_lemmas(word).get("VERB", ())
+
+
+# Words the lexicon lacks that answers use (spelling variants and common forms).
+_EXTRA_WORDS = frozenset("""
+practise practised practising realise realised colour centre okay ok vs etc email online
+""".split())
+
+# --- closed word classes, in lemma form ----------------------------------------------------------
+# Perception and sensation (Winter 2019, Sensory Linguistics, ch. 2: the five senses' vocabulary).
+SENSORY = frozenset("""
+see look watch glance stare gaze peer notice spot observe hear listen sound noise hum buzz click hiss
+rustle ring ping thud bang crackle sizzle whisper murmur loud quiet silent silence echo smell sniff
+scent odour odor aroma stink fragrance taste sour bitter sweet salty savoury savory spicy bland
+flavour flavor touch feel texture rough smooth soft hard bumpy grainy gritty sticky tacky slippery
+greasy oily creamy silky springy elastic stiff rigid limp wet damp moist dry warm cold hot cool icy
+heavy light bright dim dark shadow colour color shade shine shiny glow gleam sharp dull blunt tight
+loose firm grip squeeze press push pull stroke tap vibration vibrate wobble shake tremble pressure
+weight rhythm tempo beat pitch tone creak crunch squeak rattle blur flicker
+""".split())
+# Body, gesture and timing: the non-verbal cues an observer picks up.
+BODY_CUE = frozenset("""
+hand finger thumb palm wrist elbow arm shoulder hip knee foot feet leg back head face eye eyebrow
+mouth lip voice breath breathe posture gesture nod shrug lean pause hesitate frown smile wink
+stance step body glance tone
+""".split())
+# Causal connectives and verbs of cause (Halliday & Hasan 1976, cohesion: causal conjunction).
+CAUSAL_WORDS = frozenset("because therefore thus hence consequently cause caused causes".split())
+CAUSAL_PHRASES = ("so that", "which is why", "that is why", "that's why", "due to", "as a result",
+                  "led to", "leads to", "the reason", "made me", "makes me", "in order to", "since then")
+# Contrast and concession (adversative conjunction).
+CONTRAST_WORDS = frozenset("but however although though whereas unlike except yet instead "
+                           "nevertheless otherwise differ differs differed difference breaks".split())
+CONTRAST_PHRASES = ("breaks down", "does not fit", "doesn't fit", "stops working", "no longer fits",
+                    "on the other hand", "not quite", "falls apart", "where it fails")
+# Saying, telling and knowing: what an observer may be unable to do with words.
+SAYING = frozenset("say tell explain describe articulate express word words name put write "
+                   "know understand see judge pinpoint define".split())
+NEGATION = frozenset("not no never cannot can't couldn't don't didn't won't wouldn't isn't "
+                     "hardly barely".split())
+DIFFICULTY = frozenset("hard difficult impossible unable struggle".split())
+HEDGES = frozenset("maybe perhaps somehow something seems seemed sort kind".split())
+# Units and counted things (SI units, time, money, everyday counts).
+UNITS = frozenset("""
+g kg mg ml l cl cm mm m km s sec secs second seconds min mins minute minutes h hr hrs hour hours
+day days week weeks month months year years time times percent % degrees °c °f euro euros dollar
+dollars pound pounds km/h mph rpm notch notches turn turns rep reps set sets page pages call calls
+step steps trial trials attempt attempts try tries shot shots round rounds lap laps
+""".split())
+NUMBER_WORDS = frozenset("""
+one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
+hundred half quarter dozen couple few several once twice
+""".split())
+TIME_UNITS = frozenset("""
+second seconds minute minutes min mins hour hours day days week weeks month months year years
+morning mornings afternoon afternoons evening evenings night nights shift shifts session sessions
+visit visits weekend weekends lesson lessons class classes
+""".split())
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+# Third-person pronouns: someone other than the writer, observed.
+THIRD_PERSON = frozenset("he she him her his hers they them their".split())
+FIRST_PERSON = frozenset("i me my mine myself we us our ours".split())
+# Verbs and prepositions of co-presence (socialization happens beside someone).
+CO_PRESENCE = ("beside", "next to", "alongside", "shadow", "shadowed", "shadowing", "with",
+               "watched", "watching", "observed", "observing", "followed", "joined", "under")
+PLACE_PREPS = frozenset("at in on inside near behind around".split())
+# Learning by doing, and learning from someone (Nonaka & Takeuchi 1995; Schön 1983).
+LEARNING_PATH = frozenset("""
+practice practise rehearse repeat repetition train training drill try trial imitate copy mimic
+shadow watch observe feedback coach mentor together side week weeks month months time experience
+habit routine apprentice apprenticeship exercise simulate role-play until over
+""".split())
+LEARNING_VERBS = frozenset("learn understand master grasp pick figure get see find discover "
+                           "improve acquire".split())
+# Evaluative adjectives: a judgement rather than a fact.
+JUDGEMENT = frozenset("""
+good bad great terrible awful horrible fine okay ok nice amazing awesome poor perfect wonderful
+excellent stupid useless hopeless
+""".split())
+SURPRISE = frozenset("surprise surprised surprising surprisingly unexpected unexpectedly "
+                     "actually turned".split())
+# Comparatives of change over time (a practice log's "easier than last time").
+CHANGE = frozenset("""
+easy easier hard harder fast faster slow slower better worse quick quicker smooth smoother more
+less fewer longer shorter still anymore longer improve improved improving automatic automatically
+natural naturally confident obvious
+""".split())
+CHANGE_PHRASES = ("than last time", "than yesterday", "than before", "no longer", "without looking",
+                  "without thinking", "without the notes", "for the first time", "started to",
+                  "began to", "second nature", "by itself", "on its own", "any more")
+# Written artefacts: where explicit knowledge lives.
+ARTEFACT = frozenset("""
+instruction instructions step steps note notes model rule rules checklist playbook guide page card
+cards document table list manual diagram map plan framework template sequence procedure recipe
+handbook faq wiki chart sheet summary notebook log script
+""".split())
+# Relations between ideas (a synthesis says how parts connect).
+RELATION = frozenset("""
+together sequence order bridge connect connects link links linked relate relates depend depends
+between before after then both whole combined overlap overlaps complement cycle loop leads
+""".split())
+GAP = frozenset("missing gap gaps lack lacks lacking absent nothing none only incomplete".split())
+EXPECT = frozenset("expect expected expecting plan planned intended intend aim aimed goal target "
+                   "hope hoped hoping supposed wanted predict predicted estimate estimated should".split())
+KEEP = frozenset("keep continue sustain maintain stick retain".split())
+CHANGE_ACTION = frozenset("change improve add replace switch swap drop stop start instead adjust "
+                          "rewrite move try fix".split())
+# The course's own vocabulary: restating it is not doing the exercise.
+COURSE_TERMS = frozenset("""
+tacit explicit knowledge socialization socialisation externalization externalisation combination
+internalization internalisation seci spiral metaphor analogy model concept ba nonaka takeuchi
+polanyi conversion
+""".split())
+DEFINITION_RE = re.compile(
+    r"^\s*(?:(?:a|an|the)\s+)?(?:tacit\s+|explicit\s+)?(?:" + "|".join(sorted(COURSE_TERMS)) +
+    r")\w*\s+(?:is|are|means|refers)\b", re.I)
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,:]\d+)*", re.UNICODE)
+_NUMBER_RE = re.compile(r"^\d+(?:[.,:]\d+)*$")
+_STEP_MARK_RE = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[-*•–]|step\s+\d+[.:]?|[a-e][.)])\s*", re.I)
+_INLINE_STEP_RE = re.compile(r"(?<=\S)\s+(?=\(?\d{1,2}[.)]\s+[^\W\d_])")
+_SENT_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+|\n+")
+_QUOTE_RE = re.compile(r"[\"“”‘’']([^\"“”]{3,80}?)[\"“”’']")
+_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)(?![a-z])", re.I)
+_DATE_RE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b")
+_MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_DAY_ABBR = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
+_DAY_MONTH_RE = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTH_ABBR}|{'|'.join(MONTHS)})\b|\b(?:{_MONTH_ABBR}|{'|'.join(MONTHS)})\s+\d{{1,2}}\b",
+    re.I)
+_ENTRY_HEAD_RE = re.compile(
+    rf"^\s*(?:day\s+\d+|(?:{_DAY_ABBR}|{'|'.join(WEEKDAYS)})\b[^:\n]{{0,12}}|\d{{1,2}}[/.-]\d{{1,2}}[^:\n]{{0,8}}|"
+    rf"(?:entry|week|session)\s+\d+)\s*[:\-–]", re.I | re.M)
+_RELATIVE_TIME_RE = re.compile(
+    r"\b(?:yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|"
+    r"(?:last|next|that|one|every|each)\s+(?:spring|summer|autumn|fall|winter|week|month|year|night|"
+    r"morning|afternoon|evening|day|time|shift|session|weekend|" + "|".join(WEEKDAYS) + r")|"
+    r"(?:the\s+)?(?:first|second|third|fourth|last|next)\s+(?:time|session|day|week|visit|shift|call|"
+    r"morning|lesson|try|attempt)|"
+    r"(?:a|one|two|three|four|five|six|\d+)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+"
+    r"(?:later|ago|before|after|earlier)|at\s+(?:noon|midnight|dawn|dusk|night)|"
+    r"in\s+(?:the\s+)?(?:morning|afternoon|evening)|when\s+i\s+(?:was|started|joined|first))\b",
+    re.I)
+_WEEKDAY_RE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")s?\b", re.I)
+_MONTH_RE = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|"
+                       r"december)\b", re.I)
+_FUTURE_RE = re.compile(
+    r"\b(?:i|we)\s+(?:will|'ll|shall|am going to|are going to|plan to|intend to|want to|aim to)\b|"
+    r"\b(?:i|we)['’]ll\b|\bi['’]m going to\b|\bnext\s+(?:time|week|session|round|month)\b|\btomorrow\b|"
+    r"\bfrom\s+now\s+on\b", re.I)
+_FREQUENCY_RE = re.compile(
+    r"\b(?:every|each|per|a)\s+(?:day|morning|evening|night|week|shift|session|call|time|"
+    + "|".join(WEEKDAYS) + r")\b|\b(?:daily|weekly|twice|once a|three times|(?:\d+|two|three|four|five|"
+    r"six|seven|eight|nine|ten)\s+times)\b|\bfrom\s+(?:" + "|".join(WEEKDAYS) + r")\s+to\b|\bon\s+\d+\s+\w+",
+    re.I)
+_SUCCESS_RE = re.compile(
+    r"\b(?:it\s+(?:worked|works|will\s+have\s+worked)\s+(?:if|when)|i(?:['’]ll|\s+will)\s+know|"
+    r"you\s+(?:will\s+)?know|know\s+it\s+(?:worked|works)|(?:a\s+)?sign\s+(?:that|of)|success\s+(?:is|means|looks)|"
+    r"i\s+will\s+(?:count|measure|check|time|record|track)|(?:count|measure|record|track|note)\s+(?:how|whether|if)|"
+    r"\d+\s+(?:of|out\s+of)\s+\d+|by\s+(?:" + "|".join(WEEKDAYS) + r"|the\s+end|friday|next\s+week))\b",
+    re.I)
+_CONDITION_RE = re.compile(
+    r"\b(?:if|when|whenever|unless|until|once|otherwise|as\s+soon\s+as|in\s+that\s+case|only\s+when|"
+    r"before\s+you|after\s+you|as\s+long\s+as|depending\s+on)\b|^[^:\n]{2,25}:\s+(?=[^\W\d_])", re.I | re.M)
+_STOP_RE = re.compile(
+    r"\b(?:until|till)\b|\b(?:stop|done|finished|ready|enough|complete|worked)\b[^.\n]{0,40}?\b"
+    r"(?:when|if|once|after|as\s+soon\s+as)\b|\b(?:when|once|if)\b[^.\n]{0,60}?\b(?:stop|done|finished|"
+    r"ready|you\s+are\s+there)\b|\bit\s+worked\s+if\b", re.I)
+_TAKEAWAY_RE = re.compile(
+    r"\b(?:i|we)\s+(?:learned|learnt|realised|realized|understood|took\s+away|discovered|saw\s+that|"
+    r"now\s+\w+|still\s+\w+|have\s+\w+\s+since|caught|picked\s+up)\b|\bwhat\s+i\s+(?:took\s+away|learned|"
+    r"learnt)\b|\btaught\s+me\b|\bsince\s+then\b|\bthe\s+lesson\b|\bthe\s+point\b|\bif\s+you\b[^.\n]{0,60}\b"
+    r"(?:try|start|remember|watch)\b|\bmoral\b|\bfrom\s+then\s+on\b", re.I)
+_COMPARISON_RE = re.compile(
+    r"\b(?:is|are|was|were|be|feels?|felt|seems?|looks?)\s+(?:just\s+|a\s+bit\s+|a\s+lot\s+|much\s+|"
+    r"exactly\s+)?like\b|\blike\s+(?:a|an|the|being|when|someone|\w+ing)\b|\bas\s+if\b|\bas\s+though\b|\bis\s+(?:a|an)\s+kind\s+of\b|"
+    r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b", re.I)
+_MAPPING_RE = re.compile(
+    r"(?:\b(?:is|are)\s+(?:like\s+)?(?:the|my|your|a|an|their|its|his|her)\b|\bcorresponds?\s+to\b|"
+    r"\bmaps?\s+(?:on)?to\b|\bstands?\s+for\b|\bplays?\s+the\s+role\s+of\b|\bbecomes?\s+the\b|"
+    r"\bis\s+(?:like\s+)?\w+ing\b|\s(?:=|->|→|<->|↔)\s|\bequals\b|\bmatches\b)", re.I)
+_DEEPER_RE = re.compile(
+    r"\bbehind\s+(?:that|this|it)\b|\bunderlying\b|\broot\b|\bdeeper\b|\bthe\s+real\s+(?:reason|cause|"
+    r"problem)\b|\bwhich\s+(?:meant|means)\b|\bin\s+turn\b|\bwhy\s+(?:was|did|is)\b|\bthat\s+was\s+because\b|"
+    r"\bpart\s+of\s+it\s+was\b|\bpartly\b|\balso\s+played\b|\bthe\s+(?:other|second)\s+(?:reason|cause|part)\b",
+    re.I)
+_NEXT_OCCASION_RE = re.compile(
+    r"\b(?:on|this|next|by|before|from)\s+(?:" + "|".join(WEEKDAYS) + r")(?:['’]s)?\b|\btomorrow\b|"
+    r"\bnext\s+(?:time|week|session|shift|call|round|month|practice)\b|\bat\s+\d{1,2}(?::\d{2})?\b|"
+    r"\bthis\s+(?:week|weekend|afternoon|evening)\b|\bfrom\s+now\s+on\b",
+    re.I)
+_CLUSTER_COUNT_RE = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|\d)\s+(?:clusters?|groups?|themes?|categories|piles|"
+    r"families|blocks|parts|phases|stages|areas)\b", re.I)
+
+
+# --- the analysed text ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    lower: str
+    start: int
+    end: int
+    sentence: int
+    first: bool  # first word of its sentence or line
+
+
+@dataclass
+class Doc:
+    """An answer split into sentences, steps and tokens, with character offsets into :attr:`text`."""
+
+    text: str
+    sentences: list[tuple[int, int]]
+    tokens: list[Token]
+    steps: list[tuple[int, int]]
+
+    @functools.cached_property
+    def words(self) -> list[Token]:
+        return [t for t in self.tokens if not _NUMBER_RE.match(t.text)]
+
+    def sentence_text(self, i: int) -> str:
+        start, end = self.sentences[i]
+        return self.text[start:end]
+
+    def sentence_tokens(self, i: int) -> list[Token]:
+        return [t for t in self.tokens if t.sentence == i]
+
+
+def _unwrap(text: str) -> str:
+    """Join lines broken inside a sentence (a hard wrap), keep lines that start a step or entry."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev = out[-1].rstrip()
+        starts_item = bool(_STEP_MARK_RE.match(line) or _ENTRY_HEAD_RE.match(line))
+        if prev and line.strip() and not starts_item and not re.search(r"[.!?:;]$", prev) and (
+                line.lstrip()[:1].islower() or len(prev) >= 50):
+            out[-1] = prev + " " + line.strip()
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def analyse(text: str) -> Doc:
+    """Split ``text`` (already cleaned) into sentences, steps and tokens."""
+    # Inline enumerations ("1. Put ... 2. Press ...") become one line per step.
+    text = _unwrap(_INLINE_STEP_RE.sub("\n", text))
+    sentences: list[tuple[int, int]] = []
+    steps: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        mark = _STEP_MARK_RE.match(line)
+        if mark and len(line) > mark.end() + 2:
+            steps.append((line_start + mark.end(), line_start + len(line)))
+        for piece in re.finditer(r"[^.!?;]+(?:[.!?;]+|$)", line):
+            chunk = piece.group()
+            if chunk.strip() and re.search(r"[^\W\d_]", chunk):
+                sentences.append((line_start + piece.start(), line_start + piece.end()))
+            elif chunk.strip() and sentences and sentences[-1][1] >= line_start + piece.start() - 1:
+                # "18.0 g": a number split off by its decimal point stays with its sentence
+                sentences[-1] = (sentences[-1][0], line_start + piece.end())
+            elif chunk.strip():
+                sentences.append((line_start + piece.start(), line_start + piece.end()))
+    tokens: list[Token] = []
+    for i, (start, end) in enumerate(sentences):
+        first = True
+        for m in _WORD_RE.finditer(text, start, end):
+            word = m.group().replace("’", "'")
+            tokens.append(Token(word, word.lower(), m.start(), m.end(), i, first))
+            if not _NUMBER_RE.match(word):
+                first = False
+    # A step written as sentences in sequence ("First ..., then ...") counts as steps too.
+    if len(steps) < 2:
+        seq = [t for t in tokens if t.lower in ("first", "then", "next", "finally", "second", "third",
+                                                 "lastly", "afterwards")
+               and (t.first or text[max(0, t.start - 2):t.start].strip() in (",", ";", "-", "–"))]
+        if len(seq) >= 2:
+            steps = [(t.start, sentences[t.sentence][1]) for t in seq]
+    return Doc(text=text, sentences=sentences, tokens=tokens, steps=steps)
+
+
+@functools.lru_cache(maxsize=20000)
+def _is_content(lower: str) -> bool:
+    return len(lower) > 2 and lower not in stop_words() and not _NUMBER_RE.match(lower)
+
+
+def content_words(doc: Doc) -> list[Token]:
+    """Tokens that carry content: not function words, not numbers, at least three letters."""
+    return [t for t in doc.tokens if _is_content(t.lower)]
+
+
+# --- evidence -----------------------------------------------------------------------------------
+
+@dataclass
+class Evidence:
+    """What a signal found: distinct keys (what counts), each with the character span to quote."""
+
+    found: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.found)
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        return list(self.found.values())
+
+    def add(self, key: str, start: int, end: int) -> None:
+        self.found.setdefault(key, (start, end))
+
+
+def _lexicon(doc: Doc, words: frozenset[str], phrases: tuple[str, ...] = ()) -> Evidence:
+    found = Evidence()
+    for t in doc.tokens:
+        hit = lemmas(t.lower) & words
+        if hit:
+            found.add(min(hit), t.start, t.end)
+    lower = doc.text.lower()
+    for phrase in phrases:
+        for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", lower):
+            found.add(phrase, m.start(), m.end())
+    return found
+
+
+def _regex(doc: Doc, pattern: re.Pattern, key: Callable[[re.Match], str] | None = None) -> Evidence:
+    found = Evidence()
+    for m in pattern.finditer(doc.text):
+        found.add(key(m) if key else m.group().lower().strip(), m.start(), m.end())
+    return found
+
+
+def _per_sentence(doc: Doc, test: Callable[[list[Token]], bool]) -> Evidence:
+    found = Evidence()
+    for i, (start, end) in enumerate(doc.sentences):
+        toks = doc.sentence_tokens(i)
+        if toks and test(toks):
+            found.add(" ".join(t.lower for t in toks), start, end)
+    return found
+
+
+def _merge(*evidence: Evidence) -> Evidence:
+    out = Evidence()
+    for ev in evidence:
+        for key, span in ev.found.items():
+            out.add(key, *span)
+    return out
+
+
+def _has_past(toks: list[Token]) -> bool:
+    return any(is_past_tense(t.lower) for t in toks)
+
+
+def narrative(doc: Doc) -> Evidence:
+    """Sentences told by the writer in the past: a first-person pronoun and a past-tense verb."""
+    return _per_sentence(doc, lambda toks: any(t.lower in FIRST_PERSON for t in toks) and _has_past(toks))
+
+
+@functools.lru_cache(maxsize=20000)
+def is_present_third(word: str) -> bool:
+    """``plucks``, ``leans``: a present-tense verb of the third person singular (VBZ)."""
+    import lemminflect
+
+    return any(word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBZ", ())
+               for lemma in _all_lemmas(word).get("VERB", ()) if lemma != word)
+
+
+def observation(doc: Doc) -> Evidence:
+    """Sentences about what happened or what someone does: a past-tense verb (any subject), or
+    someone else (he, she, a name) doing something in the present ("she never looks at ...")."""
+    names = {t.start for t in _proper_names(doc)}
+
+    def observed(toks: list[Token]) -> bool:
+        if _has_past(toks) or any(t.lower in ("was", "were", "had") for t in toks):
+            return True
+        someone = any(t.lower in ("he", "she", "they") or t.start in names for t in toks)
+        return someone and any(is_present_third(t.lower) for t in toks)
+    return _per_sentence(doc, observed)
+
+
+def moment(doc: Doc) -> Evidence:
+    """Dates, days, clock times and phrases that place a moment in time."""
+    found = Evidence()
+    for pattern in (_CLOCK_RE, _DATE_RE, _DAY_MONTH_RE, _RELATIVE_TIME_RE, _WEEKDAY_RE, _MONTH_RE):
+        for m in pattern.finditer(doc.text):
+            found.add(m.group().lower(), m.start(), m.end())
+    return found
+
+
+def _number_at(doc: Doc, i: int) -> bool:
+    t = doc.tokens[i]
+    return bool(_NUMBER_RE.match(t.text)) or t.lower in NUMBER_WORDS or (
+        t.lower in ("a", "an") and i + 1 < len(doc.tokens) and doc.tokens[i + 1].lower in ("couple", "few", "dozen"))
+
+
+def quantity(doc: Doc) -> Evidence:
+    """Numbers with what they count or measure: ``18 g``, ``ten recalls``, ``8 of 10``, ``25-30 s``."""
+    found = Evidence()
+    toks = doc.tokens
+    for i, t in enumerate(toks):
+        if not _number_at(doc, i):
+            continue
+        j = i + 1
+        while j < len(toks) and (toks[j].lower in ("of", "to", "or", "and", "more", "a", "out")
+                                 or _NUMBER_RE.match(toks[j].text)) and j - i < 4:
+            j += 1
+        if j < len(toks) and toks[j].sentence == t.sentence and (
+                toks[j].lower in UNITS or lemmas(toks[j].lower) & UNITS or _is_content(toks[j].lower)):
+            found.add(f"{t.lower} {toks[j].lower}", t.start, toks[j].end)
+        elif _NUMBER_RE.match(t.text) and t.lower not in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
+            found.add(t.lower, t.start, t.end)
+    for m in re.finditer(r"\d+\s?%|\d+\s*[-–]\s*\d+", doc.text):
+        found.add(m.group(), m.start(), m.end())
+    return found
+
+
+def duration(doc: Doc) -> Evidence:
+    """How long or how often: a number (or 'a couple of') with a unit of time."""
+    found = Evidence()
+    toks = doc.tokens
+    for i, t in enumerate(toks):
+        if not _number_at(doc, i):
+            continue
+        for j in range(i + 1, min(i + 4, len(toks))):
+            if toks[j].lower in TIME_UNITS or _WEEKDAY_RE.fullmatch(toks[j].lower):
+                found.add(f"{t.lower} {toks[j].lower}", t.start, toks[j].end)
+                break
+    for m in re.finditer(r"\bfor\s+(?:a|the|about|almost|over|nearly)?\s*(?:\w+\s+)?(?:week|month|day|"
+                         r"morning|afternoon|while|year|shift|session)s?\b", doc.text, re.I):
+        found.add(m.group().lower(), m.start(), m.end())
+    return found
+
+
+def _proper_names(doc: Doc) -> list[Token]:
+    names = []
+    for k, t in enumerate(doc.tokens):
+        if t.first or t.text == "I" or not t.text[:1].isupper() or len(t.text) < 2:
+            continue
+        prev = doc.text[max(0, t.start - 2):t.start]
+        if ":" in prev or '"' in prev or "“" in prev or "(" in prev:
+            continue
+        low = t.lower.split("'")[0]
+        if low in WEEKDAYS or low in MONTHS or t.text.isupper() or low in _course_names():
+            continue
+        names.append(t)
+    return names
+
+
+@functools.cache
+def _course_names() -> frozenset[str]:
+    from .rubric_criteria import course_names
+
+    return course_names()
+
+
+def lesson_names(doc: Doc) -> set[str]:
+    """Names from the course's own cases (Tanaka, Osaka, Honda) used in the text."""
+    return {t.lower.split("'")[0] for t in doc.tokens
+            if t.text[:1].isupper() and t.lower.split("'")[0] in _course_names()}
+
+
+def person(doc: Doc) -> Evidence:
+    """Someone else: a name, he/she, or a person beside whom the writer worked."""
+    found = Evidence()
+    for t in _proper_names(doc):
+        found.add(t.lower, t.start, t.end)
+    for t in doc.tokens:
+        if t.lower in ("he", "she", "him", "her", "his"):
+            found.add("pronoun", t.start, t.end)
+    lower = doc.text.lower()
+    for prep in CO_PRESENCE:
+        for m in re.finditer(r"\b" + re.escape(prep) + r"\s+(?:(?:a|an|the|my|our|his|her|their|one|two)\s+)?"
+                             r"(?:\w+\s+){0,2}?(\w+)", lower):
+            noun = m.group(1)
+            if _is_content(noun) and set(_all_lemmas(noun)) <= {"NOUN", "PROPN"} and not lemmas(noun) & (
+                    ARTEFACT | TIME_UNITS | SENSORY):
+                found.add(noun, m.start(), m.end())
+    return found
+
+
+def place(doc: Doc) -> Evidence:
+    """Where: a preposition of place followed by a named place or a noun phrase."""
+    found = Evidence()
+    toks = doc.tokens
+    for i, t in enumerate(toks[:-1]):
+        if t.lower not in PLACE_PREPS:
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].lower in ("the", "a", "an", "my", "our", "his", "her", "their", "its"):
+            j += 1
+        if j >= len(toks) or toks[j].sentence != t.sentence:
+            continue
+        head = toks[j]
+        if _NUMBER_RE.match(head.text) or head.lower in TIME_UNITS or _WEEKDAY_RE.fullmatch(head.lower) \
+                or head.lower in MONTHS or head.lower in ("first", "second", "end", "way", "order", "case",
+                                                          "time", "mind", "fact", "general", "turn", "front"):
+            continue
+        if head.text[:1].isupper() or ("NOUN" in _all_lemmas(head.lower) and _is_content(head.lower)
+                                       and not lemmas(head.lower) & (COURSE_TERMS | ARTEFACT)):
+            found.add(head.lower, t.start, head.end)
+    return found
+
+
+def learning_goal(doc: Doc) -> Evidence:
+    """What the writer wanted to pick up: a verb of learning with what it aims at."""
+    found = Evidence()
+    for m in re.finditer(r"\b(?:learn|learned|learnt|learning|understand|master|pick\s+up|picked\s+up|"
+                         r"figure\s+out|find\s+out|get\s+the\s+hang|see\s+how|know\s+how|wanted\s+to\s+\w+|"
+                         r"trying\s+to\s+\w+|hoping\s+to\s+\w+|so\s+i\s+can\s+\w+)\b[^.\n]{0,60}", doc.text, re.I):
+        found.add(m.group().lower()[:30], m.start(), m.end())
+    return found
+
+
+def causal(doc: Doc) -> Evidence:
+    """Causal connectives: because, so that, therefore, which is why, due to ..."""
+    found = _lexicon(doc, CAUSAL_WORDS, CAUSAL_PHRASES)
+    # "so" as a conjunction: ", so I ..." or "so I ..." at a clause start
+    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the)\b", doc.text, re.I | re.M):
+        found.add("so", m.start(), m.end())
+    for m in re.finditer(r"\b(?:it|this|that)\s+(?:fits|works)\s+(?:because|since|as)\b", doc.text, re.I):
+        found.add("fits because", m.start(), m.end())
+    return found
+
+
+def contrast(doc: Doc) -> Evidence:
+    """Contrast and concession: but, however, although, where it breaks down ..."""
+    return _lexicon(doc, CONTRAST_WORDS, CONTRAST_PHRASES)
+
+
+def sensory(doc: Doc) -> Evidence:
+    """Perception vocabulary: seeing, hearing, smelling, tasting, touching and how things felt."""
+    return _lexicon(doc, SENSORY)
+
+
+def body_cue(doc: Doc) -> Evidence:
+    """Body, gesture and timing cues: hands, elbow, voice, a pause, a glance."""
+    return _lexicon(doc, BODY_CUE)
+
+
+def unsayable(doc: Doc) -> Evidence:
+    """What resists words: a negation or difficulty near a verb of saying or knowing, or hedges."""
+    found = Evidence()
+    for i, (start, end) in enumerate(doc.sentences):
+        toks = doc.sentence_tokens(i)
+        for k, t in enumerate(toks):
+            if t.lower in NEGATION or t.lower in DIFFICULTY or t.lower in ("cannot", "can't"):
+                window = toks[k + 1:k + 5]
+                hit = next((w for w in window if lemmas(w.lower) & SAYING), None)
+                if hit is not None:
+                    found.add(f"{t.lower} {hit.lower}", t.start, hit.end)
+        hedges = [t for t in toks if t.lower in HEDGES]
+        if len(hedges) >= 2 or any(t.lower == "somehow" for t in toks):
+            found.add("hedge " + str(i), hedges[0].start if hedges else start, end)
+    for m in re.finditer(r"\bnot\s+sure\s+(?:why|how|what|when)\b|\bno\s+words?\b|\bwords\s+(?:run|ran)\s+out\b|"
+                         r"\bjust\s+(?:knew|knows|know|feels?|felt)\b|\bseems?\s+to\s+know\b|\bby\s+feel\b|"
+                         r"\bgut\s+feeling\b|\bsixth\s+sense\b|\bintuition\b|\bonly\s+comes\s+with\b",
+                         doc.text, re.I):
+        found.add(m.group().lower(), m.start(), m.end())
+    return found
+
+
+def comparison(doc: Doc) -> Evidence:
+    """A figure of comparison: ``X is like Y``, ``as if``, ``reminds me of``."""
+    return _regex(doc, _COMPARISON_RE)
+
+
+def mapping(doc: Doc) -> Evidence:
+    """Part-to-part correspondences, one per clause: ``the crosswind is the customer's anger``."""
+    found = Evidence()
+    for i, (start, end) in enumerate(doc.sentences):
+        for clause in re.finditer(r"[^,;:.\n]+", doc.text[start:end]):
+            m = _MAPPING_RE.search(clause.group()) or _COMPARISON_RE.search(clause.group())
+            words = _WORD_RE.findall(clause.group())
+            if m and len(words) >= 4:
+                found.add(clause.group().strip().lower(), start + clause.start(), start + clause.end())
+    return found
+
+
+def enumeration(doc: Doc) -> Evidence:
+    """Listed steps or parts: numbered or bulleted lines, ``first/then/finally``, or named phases."""
+    found = Evidence()
+    for start, end in doc.steps:
+        found.add(doc.text[start:end].lower(), start, end)
+    if found.count < 3:
+        # Named phases in one line: "OPEN - NARROW - CHECK", "listen, name, agree" after a colon.
+        for m in re.finditer(r"\b[A-Z]{3,}(?:\s*[-–/,>→]+\s*[A-Z]{3,}){2,}", doc.text):
+            for part in re.finditer(r"[A-Z]{3,}", m.group()):
+                found.add(part.group().lower(), m.start() + part.start(), m.start() + part.end())
+        for m in re.finditer(r":\s*([^.:\n]+)", doc.text):
+            items = [p for p in re.split(r",\s*(?:and\s+|then\s+)?|\s+then\s+|;\s*", m.group(1)) if p.strip()]
+            if len(items) >= 3:
+                for k, p in enumerate(items):
+                    found.add(f"item:{p.strip().lower()}", m.start(1), m.end(1))
+        count_phrase = _CLUSTER_COUNT_RE.search(doc.text)
+        if count_phrase and found.count < 2:
+            found.add(count_phrase.group().lower(), count_phrase.start(), count_phrase.end())
+    return found
+
+
+_LEADING = frozenset("then now first next finally always never just carefully slowly gently again "
+                     "also and quickly once second third lastly".split())
+
+
+def imperative(doc: Doc) -> Evidence:
+    """Steps or sentences that start with a verb in its base form: ``Weigh 18 g``, ``Stop when``."""
+    found = Evidence()
+    starts = [s for s, _ in doc.steps] + [s for s, _ in doc.sentences]
+    seen = set()
+    for start in starts:
+        toks = [t for t in doc.tokens if t.start >= start][:4]
+        toks = [t for t in toks if not _NUMBER_RE.match(t.text)]
+        while toks and toks[0].lower in _LEADING:
+            toks = toks[1:]
+        if not toks or toks[0].start in seen:
+            continue
+        head = toks[0]
+        nxt = toks[1].lower if len(toks) > 1 else ""
+        if is_base_verb(head.lower) and nxt not in ("is", "are", "was", "were", "of", "has", "had", "'s"):
+            seen.add(head.start)
+            found.add(f"{head.lower}@{head.start}", head.start, min(head.end + 40, doc.text.find("\n", head.end)
+                                                                    if "\n" in doc.text[head.end:] else head.end + 40))
+    return found
+
+
+def condition(doc: Doc) -> Evidence:
+    """Conditions and cues to act on: if, when, until, unless, otherwise, ``Under 25 s: ...``."""
+    return _regex(doc, _CONDITION_RE, key=lambda m: f"{m.group().lower().strip()}@{m.start()}")
+
+
+def stop_rule(doc: Doc) -> Evidence:
+    """When to stop or how to tell it is done: ``until``, ``stop when``, ``it worked if``."""
+    return _regex(doc, _STOP_RE, key=lambda m: f"stop@{m.start()}")
+
+
+def learning_path(doc: Doc) -> Evidence:
+    """How the rest could be learned: practice, repetition, feedback, working side by side."""
+    found = _lexicon(doc, LEARNING_PATH - {"over", "time", "until", "week", "weeks", "month", "months",
+                                           "side", "together", "experience"},
+                     ("side by side", "over time", "with someone", "by doing", "by watching",
+                      "by practising", "by practicing", "on the job", "hands-on", "trial and error",
+                      "over and over", "again and again", "until the", "until you"))
+    return found
+
+
+def future_plan(doc: Doc) -> Evidence:
+    """A stated intention: ``I will``, ``I'm going to``, ``next time``."""
+    return _regex(doc, _FUTURE_RE, key=lambda m: f"future@{m.start()}")
+
+
+def frequency(doc: Doc) -> Evidence:
+    """How often: every morning, each call, three times, daily, from Monday to Saturday."""
+    return _merge(_regex(doc, _FREQUENCY_RE), duration(doc))
+
+
+def success_check(doc: Doc) -> Evidence:
+    """How the writer will know it worked: ``it worked if``, ``I will count``, ``8 of 10``."""
+    return _regex(doc, _SUCCESS_RE)
+
+
+def dated_entries(doc: Doc) -> Evidence:
+    """Log entries headed by a day or date (``Day 2:``, ``Tue 11 Mar:``)."""
+    found = _regex(doc, _ENTRY_HEAD_RE)
+    return found
+
+
+def change_over_time(doc: Doc) -> Evidence:
+    """Comparatives and phrases of change: easier, faster, no longer, without looking, started to."""
+    return _lexicon(doc, CHANGE, CHANGE_PHRASES)
+
+
+def expectation(doc: Doc) -> Evidence:
+    """What was planned or expected: expected, the plan was, supposed to, aim, goal."""
+    found = _lexicon(doc, EXPECT)
+    for m in re.finditer(r"\bthe\s+(?:plan|idea|goal|aim|target)\s+was\b|\bsupposed\s+to\b", doc.text, re.I):
+        found.add(m.group().lower(), m.start(), m.end())
+    return found
+
+
+def facts(doc: Doc) -> Evidence:
+    """Factual past-tense sentences: something observable happened, with a number or a time."""
+    numbered = {i for i in range(len(doc.sentences))
+                if any(_NUMBER_RE.match(t.text) or t.lower in NUMBER_WORDS for t in doc.sentence_tokens(i))}
+    found = Evidence()
+    for i, (start, end) in enumerate(doc.sentences):
+        toks = doc.sentence_tokens(i)
+        if i in numbered and (_has_past(toks) or any(t.lower in ("was", "were", "took") for t in toks)):
+            found.add(str(i), start, end)
+    return found
+
+
+def neutral(doc: Doc) -> Evidence:
+    """No evaluative judgement (good, bad, terrible) in a text that reports something."""
+    found = Evidence()
+    judged = [t for t in doc.tokens if t.lower in JUDGEMENT]
+    if not judged and observation(doc).count:
+        start, end = doc.sentences[0]
+        found.add("neutral", start, end)
+    return found
+
+
+def surprise(doc: Doc) -> Evidence:
+    """Something unexpected: surprised, unexpectedly, it turned out, actually."""
+    found = _lexicon(doc, SURPRISE)
+    for m in re.finditer(r"\bdid(?:n't|\s+not)\s+expect\b|\bto\s+my\s+surprise\b", doc.text, re.I):
+        found.add(m.group().lower(), m.start(), m.end())
+    return found
+
+
+def deeper_cause(doc: Doc) -> Evidence:
+    """A cause behind the cause: a second causal link, ``behind that``, ``the real reason``."""
+    found = _regex(doc, _DEEPER_RE)
+    links = causal(doc)
+    if links.count >= 2 or len([t for t in doc.tokens if t.lower == "because"]) >= 2:
+        found.add("second cause", *links.spans[-1])
+    return found
+
+
+def keep(doc: Doc) -> Evidence:
+    """Something to keep doing: keep, continue, sustain."""
+    return _lexicon(doc, KEEP)
+
+
+def change_action(doc: Doc) -> Evidence:
+    """Something to change: change, add, replace, instead, try ... next time."""
+    return _lexicon(doc, CHANGE_ACTION)
+
+
+def next_occasion(doc: Doc) -> Evidence:
+    """A concrete next occasion: on Saturday, tomorrow, next session, at 8."""
+    return _regex(doc, _NEXT_OCCASION_RE)
+
+
+def artefact(doc: Doc) -> Evidence:
+    """A written artefact where explicit knowledge lives: steps, notes, checklist, playbook."""
+    return _lexicon(doc, ARTEFACT)
+
+
+def cluster_names(doc: Doc) -> Evidence:
+    """Named groups: quoted or capitalised labels, or ``three clusters: A, B and C``."""
+    found = Evidence()
+    for m in _QUOTE_RE.finditer(doc.text):
+        found.add(m.group(1).lower(), m.start(), m.end())
+    for m in re.finditer(r"\b(?:clusters?|groups?|themes?|categories|piles)\b\s*(?:\(|:|were|are|called|named)?"
+                         r"\s*([^.\n]{3,120})", doc.text, re.I):
+        items = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+|;\s*", m.group(1)) if 0 < len(p.split()) <= 5]
+        if len(items) >= 2:
+            for p in items:
+                found.add(p.strip().lower(), m.start(1), m.end(1))
+    count = _CLUSTER_COUNT_RE.search(doc.text)
+    if count:
+        found.add(count.group().lower(), count.start(), count.end())
+    return found
+
+
+def relation(doc: Doc) -> Evidence:
+    """How parts relate: together, a sequence, a bridge between, leads to, depends on."""
+    found = _lexicon(doc, RELATION, ("none of the", "no single", "as a whole", "read together",
+                                     "taken together", "leads to", "builds on", "feeds into"))
+    return found
+
+
+def gap(doc: Doc) -> Evidence:
+    """What is missing from the whole and where it could come from."""
+    found = _lexicon(doc, GAP - {"only", "nothing", "none"})
+    for m in re.finditer(r"\bnothing\s+(?:about|on)\b|\bno\s+card\b|\bonly\s+covers?\b|\bdoes(?:n't|\s+not)\s+"
+                         r"(?:cover|say|include)\b|\bfill\s+(?:that|it|this|the\s+gap)\b", doc.text, re.I):
+        found.add(m.group().lower(), m.start(), m.end())
+    return found
+
+
+def takeaway(doc: Doc) -> Evidence:
+    """What the writer took away: I learned, since then, what I took away, advice to a listener."""
+    return _regex(doc, _TAKEAWAY_RE)
+
+
+def quoted_detail(doc: Doc) -> Evidence:
+    """Words someone said, quoted: a detail that makes a story stick."""
+    found = Evidence()
+    for m in _QUOTE_RE.finditer(doc.text):
+        if len(m.group(1).split()) >= 2:
+            found.add(m.group(1).lower(), m.start(), m.end())
+    return found
+
+
+def specifics(doc: Doc) -> Evidence:
+    """Specific details: names of people, places or things, and numbers."""
+    found = Evidence()
+    for t in _proper_names(doc):
+        found.add(t.lower, t.start, t.end)
+    for t in doc.tokens:
+        if _NUMBER_RE.match(t.text):
+            found.add(t.lower, t.start, t.end)
+    return found
+
+
+#: Every text signal a criterion may name, by name.
+SIGNALS: dict[str, Callable[[Doc], Evidence]] = {
+    fn.__name__: fn for fn in (
+        narrative, observation, moment, quantity, duration, person, place, learning_goal, causal,
+        contrast, sensory, body_cue, unsayable, comparison, mapping, enumeration, imperative,
+        condition, stop_rule, learning_path, future_plan, frequency, success_check, dated_entries,
+        change_over_time, expectation, facts, neutral, surprise, deeper_cause, keep, change_action,
+        next_occasion, artefact, cluster_names, relation, gap, takeaway, quoted_detail, specifics,
+    )
+}

@@ -1,0 +1,323 @@
+"""Rubric v2: criteria per exercise field as data, linguistic signals, guards against gaming,
+other languages and bad input. Each test names the behaviour a learner or teacher relies on."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+
+import pytest
+
+from seci_lab.content.exercises import load_exercises
+from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode, page_quality, rubric_field, suggest_quality
+from seci_lab.model import text_signals as ts
+from seci_lab.model.rubric import MESSAGES
+from seci_lab.model.rubric_criteria import PAGE_SIGNALS, CriteriaError, load_criteria, parse_criteria
+
+
+def q(text: str, mode: str, field: str | None = None) -> float:
+    score = suggest_quality(text, mode, field)
+    assert score.quality is not None, score.message
+    return score.quality
+
+
+def status(text: str, mode: str, field: str | None, criterion: str) -> str:
+    score = suggest_quality(text, mode, field)
+    return next(c.status for c in score.criteria if c.id == criterion)
+
+
+# --- the criteria as data -------------------------------------------------------------------------
+
+def test_every_exercise_field_has_its_own_criteria():
+    data = load_criteria()
+    for mode in MODES:
+        for f in load_exercises(mode).fields:
+            rubric = data.for_answer(mode, f.key)
+            assert rubric.field == f.key and len(rubric.criteria) >= 3, f"{mode.value}.{f.key}"
+            for c in rubric.criteria:
+                assert c.label and c.looks_for and c.hint and c.weight > 0 and c.signals
+        assert data.for_answer(mode, None).field is None  # a field-less answer: the mode's criteria
+
+
+def test_field_less_call_uses_mode_criteria_and_unknown_field_is_refused():
+    score = suggest_quality("I watched her knead the dough beside the oven.", "S")
+    assert [c.id for c in score.criteria] == [c.id for c in load_criteria().modes[Mode.SOCIALIZATION].criteria]
+    with pytest.raises(ValueError, match="journal"):
+        suggest_quality("text", "S", "no_such_field")
+    assert rubric_field("S", "no_such_field") is None and rubric_field("S", "journal") == "journal"
+
+
+def _rubric_data() -> dict:
+    text = resources.files("seci_lab").joinpath("content", "rubric.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d["field"]["S"]["journal"]["criteria"][0].update(signals=["telepathy"]), "unknown signal"),
+    (lambda d: d["field"]["S"]["journal"]["criteria"][0].update(weight=0), "weight"),
+    (lambda d: d["field"]["S"]["journal"]["criteria"][0].pop("hint"), "hint"),
+    (lambda d: d["field"]["S"]["journal"]["criteria"][0].update(need=0), "need"),
+    (lambda d: d["field"]["S"]["journal"]["criteria"][1].update(id="moment"), "repeat"),
+    (lambda d: d["mode"].pop("C"), r"\[mode.C\]"),
+    (lambda d: d["field"]["S"]["journal"].update(colour="red"), "unknown key"),
+])
+def test_a_mistake_in_the_criteria_file_is_named(change, message):
+    data = copy.deepcopy(_rubric_data())
+    change(data)
+    with pytest.raises(CriteriaError, match=message):
+        parse_criteria(data, ts.SIGNALS, PAGE_SIGNALS)
+
+
+def test_model_stays_pure_and_light_at_import():
+    code = ("import sys, seci_lab.model;"
+            "bad = [m for m in ('seci_lab.content', 'sklearn', 'py3langid', 'lemminflect', 'ipywidgets',"
+            " 'plotly', 'sqlalchemy') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- criterion types: each signal finds its kind of language, whole words only --------------------
+
+def test_sensory_detail_and_what_resists_words_in_a_journal():
+    rich = ("She paused before each cut and tilted the board toward the window. I heard the knife "
+            "change pitch near the bone and felt the handle warm in my palm. I still cannot explain "
+            "how she knew where to stop.")
+    assert status(rich, "S", "journal", "sensory") == "met"
+    assert status(rich, "S", "journal", "unsaid") == "met"
+    flat = "The meeting covered the budget and the schedule for the next quarter."
+    assert status(flat, "S", "journal", "sensory") == "missing"
+    assert status(flat, "S", "journal", "unsaid") == "missing"
+
+
+def test_ordered_imperative_steps_with_quantities_conditions_and_a_stop_rule():
+    steps = ("1. Fill the kettle with 500 ml of water.\n2. Heat it until it just starts to hiss.\n"
+             "3. Pour 250 ml over 15 g of tea leaves.\n4. If the tea tastes bitter, shorten the brew.\n"
+             "5. Stop when the colour is amber, after about 3 minutes.")
+    for criterion in ("ordered", "verbs", "quantities", "conditions", "stop"):
+        assert status(steps, "E", "instructions", criterion) == "met", criterion
+    prose = "Making tea is easy and everybody knows how to do it well."
+    for criterion in ("ordered", "verbs", "stop"):
+        assert status(prose, "E", "instructions", criterion) == "missing", criterion
+
+
+def test_imperatives_are_verbs_in_their_base_form_not_nouns_or_past_tense():
+    doc = ts.analyse("Weigh the flour.\nKneaded it twice.\nThe dough rests.\nTaste the sauce.")
+    found = {k.split("@")[0] for k in ts.imperative(doc).found}
+    assert found == {"weigh", "taste"}
+
+
+def test_first_person_past_narrative_and_dates():
+    doc = ts.analyse("Last Tuesday I watched the baker. On 3 March we tried it again at 7:30.")
+    assert ts.narrative(doc).count == 2
+    assert ts.moment(doc).count >= 3
+    assert ts.narrative(ts.analyse("You should watch the baker. Bakers watch dough.")).count == 0
+
+
+def test_numbers_count_with_what_they_measure():
+    found = ts.quantity(ts.analyse("Add 18 g of coffee, wait 30 seconds, and repeat twice; 8 of 10 worked."))
+    assert found.count >= 3
+    assert ts.quantity(ts.analyse("Some coffee and some waiting.")).count == 0
+
+
+def test_metaphor_comparison_and_why_it_fits():
+    good = "Reviewing code is like proofreading a map, because one wrong turn sends everyone astray."
+    assert status(good, "E", "metaphor", "image") == "met"
+    assert status(good, "E", "metaphor", "why_fits") == "met"
+    assert status("I like my job and I would like more training.", "E", "metaphor", "image") == "missing"
+
+
+def test_analogy_pairs_and_where_it_breaks():
+    good = ("The map is the code base; a wrong turn is a bug; the legend is the naming convention. "
+            "But unlike a map, code changes every day while you read it.")
+    assert status(good, "E", "analogy", "pairs") == "met"
+    assert status(good, "E", "analogy", "breaks") == "met"
+    assert status("They are quite similar in many respects overall.", "E", "analogy", "breaks") == "missing"
+
+
+def test_after_action_review_questions_each_need_their_own_answer():
+    why = ("Because I rushed the second step under time pressure. Behind that, my notes never said how long "
+           "to wait, so I guessed.")
+    assert status(why, "I", "aar_why", "cause") == "met" and status(why, "I", "aar_why", "deeper") == "met"
+    sustain = "Keep the checklist by the till. Change the order of steps two and three, and try it on Friday."
+    for criterion in ("keep", "change", "when_next"):
+        assert status(sustain, "I", "aar_sustain", criterion) == "met", criterion
+    assert status("It went fine.", "I", "aar_sustain", "keep") == "missing"
+
+
+def test_practice_log_dated_entries_and_change_over_time():
+    log = ("Day 1: I tried the greeting script on 4 calls and read every line from the card.\n"
+           "Day 2: 6 calls; the opening felt easier and I no longer needed the card for it.")
+    assert status(log, "I", "log", "dated") == "met" and status(log, "I", "log", "change") == "met"
+    assert status("I practised.", "I", "log", "change") == "missing"
+
+
+def test_cues_match_whole_words_only():
+    # "apple" is not "apply", "also i" is not "so i", "shadows" on a wall is not shadowing someone.
+    doc = ts.analyse("I ate an apple. He also is here; also i think the shadows were long.")
+    assert ts.causal(doc).count == 0
+    assert not ts.lemmas("apple") & {"apply"}
+    assert ts.contrast(ts.analyse("The button was there.")).count == 0  # "but" inside "button"
+
+
+def test_excerpt_shows_the_words_that_met_a_criterion_and_one_hint_for_the_most_valuable_gap():
+    text = "Last week I shadowed Ana, the night nurse, for three shifts on ward 4."
+    score = suggest_quality(text, "S", "experience")
+    who = next(c for c in score.criteria if c.id == "who")
+    assert who.status == "met" and who.excerpt and who.excerpt in " ".join(text.split())
+    missing = [c for c in score.criteria if c.status != "met"]
+    best = max(missing, key=lambda c: c.weight * (1 - c.score))
+    assert score.hint == best.hint  # exactly one hint, the most valuable missing criterion
+    assert all(c.excerpt == "" for c in score.criteria if c.status == "missing")
+
+
+# --- guards against gaming -----------------------------------------------------------------------
+
+GOOD_JOURNAL = ("On my second morning at the bakery, Ramon pressed the dough with two fingers before "
+                "shaping it and waited for it to spring back. When it sank slowly he nodded and moved on; "
+                "when it bounced fast he left the tray by the oven. I watched his hands for an hour and I "
+                "still cannot say what he feels that I miss.")
+
+
+def test_a_good_answer_scores_well():
+    assert q(GOOD_JOURNAL, "S", "journal") >= 0.6
+
+
+def test_copying_the_prompt_earns_nothing():
+    prompt = load_exercises("S").field("journal").prompt
+    score = suggest_quality(prompt, "S", "journal")
+    assert score.quality <= 0.05 and "copied" in score.flags
+    reworded = suggest_quality(prompt.replace("you", "I") + " 1. 2. 3.", "S", "journal")
+    assert reworded.quality <= 0.05
+
+
+def test_copying_the_lesson_case_earns_nothing():
+    from seci_lab.content import load_lesson
+
+    paragraph = load_lesson("S").case.paragraphs[0]
+    assert q(paragraph, "S", "experience") <= 0.05
+
+
+def test_repetition_earns_nothing():
+    once = "I watched the baker knead the dough and noticed the rhythm of his hands."
+    score = suggest_quality(" ".join([once] * 8), "S", "journal")
+    assert score.quality <= q(once, "S", "journal") and "repetition" in score.flags
+
+
+def test_stuffing_with_cue_words_earns_nothing():
+    stuffed = ("noticed watched felt heard smell sound touch gesture pause because therefore however but "
+               "cannot explain tacit moment hands eyes voice tone rhythm")
+    score = suggest_quality(stuffed, "S", "journal")
+    assert score.quality <= 0.1 and {"word-list", "stuffed"} & set(score.flags)
+
+
+def test_long_nonsense_with_cues_earns_little():
+    nonsense = ("I noticed the gesture and the sound and the smell and the feeling because the cue was the "
+                "gesture and the sound, and I felt the tone and the pause and the glance and the touch, and "
+                "the gesture and the sound and the smell were the moment and the feeling of the pause and "
+                "the cue and the glance and the gesture that I noticed and felt and heard.")
+    score = suggest_quality(nonsense, "S", "journal")
+    assert score.quality < 0.3 * q(GOOD_JOURNAL, "S", "journal")
+    assert {"stuffed", "repetition"} & set(score.flags)
+
+
+def test_a_template_of_cue_words_earns_little():
+    score = suggest_quality("When I tried it, because 5.", "I", "aar_why")
+    assert score.quality <= 0.05 and "few-words" in score.flags
+
+
+def test_an_answer_unrelated_to_the_exercise_is_flagged():
+    football = ("Our striker scored twice in the first half and the keeper saved a penalty late on. The "
+                "fans sang all the way home on the train and the coach bought pizza for everyone.")
+    score = suggest_quality(football, "E", "analogy")
+    assert "off-topic" in score.flags and score.quality <= 0.1
+    assert "does not seem to be about the exercise" in score.message
+
+
+def test_a_question_instead_of_an_answer_earns_little():
+    score = suggest_quality("What do you mean by a model? Could you show me an example first?", "E", "model")
+    assert score.quality <= 0.05 and "question" in score.flags
+
+
+def test_definitions_from_the_lesson_earn_nothing():
+    score = suggest_quality("A metaphor is a figure of speech that compares two different things.", "E", "metaphor")
+    assert score.quality <= 0.05 and "theory" in score.flags
+
+
+def test_retelling_the_lesson_case_in_other_words_earns_little():
+    retold = ("The developer Tanaka went to the Osaka hotel to learn from its head baker, working next to "
+              "him to see and feel how he kneaded the dough.")
+    score = suggest_quality(retold, "S", "experience")
+    assert score.quality <= 0.1 and {"lesson-case", "copied"} & set(score.flags)
+
+
+def test_letters_that_are_no_words_score_zero():
+    score = suggest_quality("asdkj qwe lkjh zxcv poiu mnbv asdf ghjk qwerty uiop", "C", "synthesis")
+    assert score.quality == 0.0 and "no-words" in score.flags
+
+
+# --- other languages ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Beim zweiten Besuch ist mir aufgefallen, dass der Meister den Hobel kurz vor dem Ende immer anhebt.",
+    "Voy a mantener la pausa de dos segundos antes de responder, porque funcionó en cuatro llamadas.",
+    "二回目の見学で、職人は板の端の手前で必ずかんなを少し持ち上げることに気づいた。",
+    "בביקור השני שמתי לב שהאומן תמיד מרים מעט את המקצועה לפני סוף הקרש.",
+])
+def test_another_language_is_not_scored_and_says_so(text):
+    score = suggest_quality(text, "S", "journal")
+    assert score.quality is None and score.flags == ("other-language",)
+    assert score.message == MESSAGES["other-language"]
+    assert "can't assess this language" in score.message.lower()
+
+
+@pytest.mark.parametrize("text", [
+    "ok", "Did practice.", "I watched her.", "Tried it twice, failed.", "Mise en place first.",
+    "Keep the pause.", "Day 2: 3 calls, easier.", "Nothing.", "Practice makes perfect!",
+    "Kneading dough is like taming a cat.",
+])
+def test_short_english_is_never_taken_for_another_language(text):
+    assert suggest_quality(text, "I", "log").quality is not None
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, flag", [
+    ("", "empty"), ("   \n\t ", "empty"), ("x" * (TEXT_MAX_CHARS + 1), "too-long"), (None, "not-text"),
+])
+def test_unassessable_input_gets_a_message_not_an_exception(text, flag):
+    score = suggest_quality(text, "S", "journal")
+    assert score.quality is None and score.flags == (flag,) and score.message
+
+
+def test_html_script_rtl_marks_and_emoji_are_assessed_as_plain_words():
+    plain = suggest_quality(GOOD_JOURNAL, "S", "journal").quality
+    marked = "<b>" + GOOD_JOURNAL + "</b><script>alert(1)</script> 🙂\u202e"
+    score = suggest_quality(marked, "S", "journal")
+    assert score.quality == pytest.approx(plain, abs=0.05) and "markup" in score.flags
+    assert all("<script" not in c.excerpt for c in score.criteria)
+    for odd in ("🙂🙂🙂", "<script>alert(1)</script>", "\u202e\u202d", "!!! ??? ...", "12 34 56"):
+        score = suggest_quality(odd, "E", "model")
+        assert score.quality is None or 0.0 <= score.quality <= 0.05
+
+
+# --- the Combination page -------------------------------------------------------------------------
+
+CARDS = ["Knead the dough for ten minutes until smooth.", "Let the dough rise in a warm place.",
+         "Shape the dough into a round loaf.", "Write each step on a numbered card.",
+         "Keep the written steps in a shared folder.", "Review the written steps with a colleague."]
+
+
+def test_page_score_follows_the_quality_of_the_clustering_and_names():
+    good = page_quality(CARDS, [0, 0, 0, 1, 1, 1], ["Dough handling", "Written steps"], [True] * 6)
+    mixed = page_quality(CARDS, [0, 1, 0, 1, 0, 1], ["Dough handling", "Written steps"], [True] * 6)
+    unnamed = page_quality(CARDS, [0, 0, 0, 1, 1, 1], ["", ""], [True] * 6)
+    lumped = page_quality(CARDS, [0] * 6, ["Everything"], [True] * 6)
+    assert good.quality >= 0.8
+    assert mixed.quality < good.quality - 0.2
+    assert unnamed.quality < good.quality - 0.2
+    assert lumped.quality < good.quality - 0.3
+    assert {c.id: c.status for c in good.criteria}["cohesion"] == "met"
+    assert {c.id: c.status for c in mixed.criteria}["cohesion"] != "met"
