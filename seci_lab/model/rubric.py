@@ -83,6 +83,8 @@ _COPY_SIMILAR = 0.7
 #: Below this TF-IDF cosine with the field's description, an answer that meets no criterion
 #: is flagged as not about the exercise.
 _RELATED_MIN = 0.2
+#: Share of repeated three-word phrases above which a text counts as repetitive.
+_REPEATED_SHARE = 0.09
 #: Share of cue words among content words above which a text counts as stuffed with cues.
 _STUFFED_SHARE = 0.6
 #: The minimum length (letters) and confidence for calling a Latin-script text another language.
@@ -372,6 +374,22 @@ def _cue_share(doc: ts.Doc) -> float:
     return sum(bool(ts.lemmas(t.lower) & classes) for t in words) / len(words)
 
 
+@functools.cache
+def _echo_words(rubric: FieldRubric) -> frozenset[str]:
+    """The lemmas of the exercise's own prompt, hints and placeholder."""
+    own = field_texts().get((rubric.mode, rubric.field), "") if rubric.field else ""
+    return frozenset(min(ts.lemmas(w)) for w in re.findall(r"[^\W\d_]+", own.lower()))
+
+
+def _repeated_phrases(doc: ts.Doc) -> float:
+    """Share of three-word sequences that occur again (phrases said over and over)."""
+    words = [t.lower for t in doc.words]
+    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    if len(grams) < 12:
+        return 0.0
+    return 1 - len(set(grams)) / len(grams)
+
+
 def _cannot_assess(flag: str, **fmt) -> RubricScore:
     return RubricScore(quality=None, message=MESSAGES[flag].format(**fmt), flags=(flag,))
 
@@ -447,8 +465,11 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     total = sum(c.weight for c in rubric.criteria)
     base = sum(r.weight * r.score for r in results) / total
 
+    # Substance: distinct content words, not the course's terms; the words of the exercise's own
+    # prompt and hints count half (echoing "steps", "cues" or "clusters" says little new).
+    echo = _echo_words(rubric)
     content = {min(ts.lemmas(t.lower)) for t in ts.content_words(doc) if t.lower not in ts.COURSE_TERMS}
-    substance = min(1.0, len(content) / rubric.full_words)
+    substance = min(1.0, (len(content - echo) + 0.5 * len(content & echo)) / rubric.full_words)
     quality = base * (0.35 + 0.65 * substance)
 
     words = doc.words
@@ -460,6 +481,8 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     if len(content_tokens) >= 20 and len(content) / len(content_tokens) < 0.6:
         flags.add("repetition")
     if len(own) >= 200 and len(zlib.compress(own.encode())) / len(own.encode()) < 0.3:
+        flags.add("repetition")
+    if _repeated_phrases(doc) > _REPEATED_SHARE:
         flags.add("repetition")
     if doc.sentences and all(doc.text[s:e].rstrip().endswith("?") for s, e in doc.sentences):
         flags.add("question")
@@ -474,7 +497,9 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     if len(content) < 4:
         flags.add("few-words")
         quality = min(quality, _CAP_FEW_WORDS * len(content) / 4)
-    if base < 0.2 and len(content) >= 6 and relatedness(own, rubric) < _RELATED_MIN:
+    core = max(c.weight for c in rubric.criteria)
+    core_met = any(r.score > 0 for r in results if r.weight == core)
+    if not core_met and len(content) >= 6 and relatedness(own, rubric) < _RELATED_MIN:
         flags.add("off-topic")
         quality = min(quality, _CAP_OFF_TOPIC)
     return _finish(rubric, results, quality, flags)

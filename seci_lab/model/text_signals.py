@@ -676,6 +676,12 @@ def enumeration(doc: Doc) -> Evidence:
     found = Evidence()
     for start, end in doc.steps:
         found.add(doc.text[start:end].lower(), start, end)
+    if found.count < 2:
+        # Unnumbered steps: sentences that each start with an imperative ("Fold ... Put ...").
+        commands = imperative(doc)
+        if commands.count >= 2:
+            for key, span in commands.found.items():
+                found.add(key, *span)
     if found.count < 3:
         # Named phases in one line: "OPEN - NARROW - CHECK", "listen, name, agree" after a colon.
         for m in re.finditer(r"\b[A-Z]{3,}(?:\s*[-–/,>→]+\s*[A-Z]{3,}){2,}", doc.text):
