@@ -253,6 +253,30 @@ def test_retelling_the_lesson_case_in_other_words_earns_little():
     assert score.quality <= 0.1 and {"lesson-case", "copied"} & set(score.flags)
 
 
+def test_a_template_with_placeholders_earns_little():
+    score = suggest_quality("I will do X on Y days, Z times a day, and I will know it worked when W happens.",
+                            "I", "plan")
+    assert score.quality <= 0.1 and "template" in score.flags
+    named = "Cluster A holds the watching cards; cluster B the written steps, and B lacks any photos."
+    assert "template" not in suggest_quality(named, "C", "synthesis").flags
+
+
+def test_general_statements_instead_of_own_experience_earn_little():
+    general = ("As a general matter, people notice body language, tone of voice, timing and the small "
+               "gestures that experts use without thinking during shared work.")
+    score = suggest_quality(general, "S", "journal")
+    assert "generic" in score.flags and score.quality < 0.5 * q(GOOD_JOURNAL, "S", "journal")
+    assert "generic" not in suggest_quality("Because I didn't practise enough.", "I", "aar_why").flags
+
+
+def test_echoing_the_exercise_words_earns_little():
+    echo = ("The part of my skill corresponds to the part of the image and the comparison breaks down where "
+            "the analogy stops working, pair by pair, because the likeness of the parts breaks down and each "
+            "part of the skill is like a part of the image.")
+    score = suggest_quality(echo, "E", "analogy")
+    assert score.quality <= 0.2 and {"echo", "repetition"} & set(score.flags)
+
+
 def test_letters_that_are_no_words_score_zero():
     score = suggest_quality("asdkj qwe lkjh zxcv poiu mnbv asdf ghjk qwerty uiop", "C", "synthesis")
     assert score.quality == 0.0 and "no-words" in score.flags
@@ -285,11 +309,19 @@ def test_short_english_is_never_taken_for_another_language(text):
 # --- bad input ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, flag", [
-    ("", "empty"), ("   \n\t ", "empty"), ("x" * (TEXT_MAX_CHARS + 1), "too-long"), (None, "not-text"),
+    ("", "empty"), ("   \n\t ", "empty"), ("word " * (TEXT_MAX_CHARS * 2), "too-long"), (None, "not-text"),
 ])
 def test_unassessable_input_gets_a_message_not_an_exception(text, flag):
     score = suggest_quality(text, "S", "journal")
     assert score.quality is None and score.flags == (flag,) and score.message
+
+
+def test_an_answer_over_the_limit_is_assessed_and_told_to_shorten():
+    long = " ".join([GOOD_JOURNAL] + [GOOD_JOURNAL.replace("second", day).replace("Ramon", name)
+                                      for day, name in (("third", "Ilse"), ("fourth", "Omar"), ("fifth", "Vera"))])
+    assert TEXT_MAX_CHARS < len(long) < 2 * TEXT_MAX_CHARS
+    score = suggest_quality(long, "S", "journal")
+    assert score.quality is not None and "too-long" in score.flags and "shorten" in score.message
 
 
 def test_html_script_rtl_marks_and_emoji_are_assessed_as_plain_words():

@@ -54,7 +54,7 @@ __all__ = [
 
 MESSAGES = {
     "empty": "Nothing to assess yet: write your answer.",
-    "too-long": "The answer is over the {limit}-character limit: shorten it to have it assessed.",
+    "too-long": "The answer is over the {limit}-character limit: shorten it before saving.",
     "not-text": "The answer must be text.",
     "other-language": "Can't assess this language; your answer is saved and counts with the default quality.",
     "no-words": "This does not read as words: write your answer in sentences.",
@@ -64,6 +64,9 @@ MESSAGES = {
     "theory": "Definitions from the lesson earn nothing here: apply them to your own case.",
     "repetition": "Repeated sentences or words count once.",
     "word-list": "This reads as a list of words rather than sentences: write full sentences about your own case.",
+    "template": "Fill in the blanks: letters such as X and Y are placeholders, not your answer.",
+    "generic": "This speaks in general terms: write about your own experience, what you did or saw.",
+    "echo": "This mostly repeats the exercise's own words: say what you did, saw or mean, in yours.",
     "stuffed": "Many cue words, little said: write what actually happened, in your own words.",
     "question": "This asks a question instead of answering it: the hints below the box show what is asked.",
     "few-words": "Too few words of your own to assess: write a sentence or two about your own case.",
@@ -73,7 +76,7 @@ MESSAGES = {
 # Quality multipliers of the guards (docs/rubric.md explains each).
 _CAP_FEW_WORDS = 0.1
 _CAP_OFF_TOPIC = 0.1
-_FACTOR = {"lesson-case": 0.3, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
+_FACTOR = {"template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
 #: A copied run of at least this many words (matching the course's texts) is taken out.
 _COPY_NGRAM = 6
 #: Share of the text copied from the course above which the answer is flagged as a copy.
@@ -83,6 +86,15 @@ _COPY_SIMILAR = 0.7
 #: Below this TF-IDF cosine with the field's description, an answer that meets no criterion
 #: is flagged as not about the exercise.
 _RELATED_MIN = 0.2
+#: Longest text assessed (a text over TEXT_MAX_CHARS is assessed with a message; the store refuses it).
+_ASSESS_MAX_CHARS = 4 * TEXT_MAX_CHARS
+#: Share of content words taken from the exercise's own text or the course's terms above which
+#: an answer only echoes the exercise.
+_ECHO_SHARE = 0.55
+#: Template slots: single capital letters used as words (X, Y, Z), blanks, bracketed slots.
+_SLOT_RE = re.compile(r"(?<![\w'’])[WXYZ](?![\w'’.])|_{3,}|\[[^\]]{0,20}\]|<[^<>]{0,20}>|\.\.\.(?=\s|$)")
+#: Signals of one's own experience (Socialization and Internalization are about one's own).
+_OWN_EXPERIENCE = ("narrative", "observation", "future_plan", "specifics", "dated_entries", "imperative")
 #: Share of repeated three-word phrases above which a text counts as repetitive.
 _REPEATED_SHARE = 0.09
 #: Share of cue words among content words above which a text counts as stuffed with cues.
@@ -443,9 +455,11 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     clean = normalize_text(text)
     if not clean:
         return _cannot_assess("empty")
-    if len(clean) > TEXT_MAX_CHARS:
-        return _cannot_assess("too-long", limit=TEXT_MAX_CHARS)
     flags: set[str] = set()
+    if len(clean) > _ASSESS_MAX_CHARS:
+        return _cannot_assess("too-long", limit=TEXT_MAX_CHARS)
+    if len(clean) > TEXT_MAX_CHARS:
+        flags.add("too-long")  # assessed all the same: a long answer is not a bad one
     clean, markup = _strip_markup(clean)
     if markup:
         flags.add("markup")
@@ -468,13 +482,17 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     # Substance: distinct content words, not the course's terms; the words of the exercise's own
     # prompt and hints count half (echoing "steps", "cues" or "clusters" says little new).
     echo = _echo_words(rubric)
-    content = {min(ts.lemmas(t.lower)) for t in ts.content_words(doc) if t.lower not in ts.COURSE_TERMS}
-    substance = min(1.0, (len(content - echo) + 0.5 * len(content & echo)) / rubric.full_words)
+    content = {min(ts.lemmas(t.lower)) for t in ts.content_words(doc)}
+    substance = min(1.0, (len(content - echo - ts.COURSE_TERMS) + 0.5 * len(content & echo - ts.COURSE_TERMS))
+                    / rubric.full_words)
     quality = base * (0.35 + 0.65 * substance)
 
     words = doc.words
-    if len(words) >= 8 and sum(t.lower in ts.stop_words() for t in words) / len(words) < 0.2:
+    if len(words) >= 8 and (sum(t.lower in ts.stop_words() for t in words) / len(words) < 0.2
+                            or len(words) >= 12 and sum(t.lower in ts.GRAMMAR for t in words) / len(words) < 0.1):
         flags.add("word-list")
+    elif len(content) >= 10 and len(content & (echo | ts.COURSE_TERMS)) / len(content) > _ECHO_SHARE:
+        flags.add("echo")
     elif len(ts.content_words(doc)) >= 12 and _cue_share(doc) > _STUFFED_SHARE:
         flags.add("stuffed")
     content_tokens = [t for t in ts.content_words(doc)]
@@ -488,24 +506,28 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
         flags.add("question")
     if len(ts.lesson_names(doc)) >= 2 and not ts.narrative(doc).count:
         flags.add("lesson-case")
+    if len(_SLOT_RE.findall(own)) >= 2:
+        flags.add("template")
+    if mode in (Mode.SOCIALIZATION, Mode.INTERNALIZATION) and not any(
+            (cache[name] if name in cache else ts.SIGNALS[name](doc)).count for name in _OWN_EXPERIENCE):
+        flags.add("generic")
     if similarity >= _COPY_SIMILAR:
         flags.add("copied")
         quality *= max(0.0, (0.9 - similarity) / (0.9 - _COPY_SIMILAR))
     for flag, factor in _FACTOR.items():
         if flag in flags:
             quality *= factor
-    if len(content) < 4:
+    if len(content - ts.COURSE_TERMS) < 4:
         flags.add("few-words")
-        quality = min(quality, _CAP_FEW_WORDS * len(content) / 4)
-    core = max(c.weight for c in rubric.criteria)
-    core_met = any(r.score > 0 for r in results if r.weight == core)
+        quality = min(quality, _CAP_FEW_WORDS * len(content - ts.COURSE_TERMS) / 4)
+    core_met = any(r.score > 0 for r in results if r.id in rubric.core)
     if not core_met and len(content) >= 6 and relatedness(own, rubric) < _RELATED_MIN:
         flags.add("off-topic")
         quality = min(quality, _CAP_OFF_TOPIC)
     return _finish(rubric, results, quality, flags)
 
 
-_FLAG_ORDER = ("no-words", "off-topic", "copied", "lesson-case", "theory", "word-list", "stuffed", "question",
+_FLAG_ORDER = ("too-long", "no-words", "off-topic", "copied", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
                "repetition", "few-words", "markup")
 
 

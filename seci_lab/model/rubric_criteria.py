@@ -63,6 +63,7 @@ class FieldRubric:
     about: str
     full_words: int
     criteria: tuple[Criterion, ...]
+    core: tuple[str, ...] = ()  # criteria that show the answer does this exercise at all
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _field_rubric(raw: Any, where: str, mode: Mode | None, field: str | None,
                   signals: Collection[str]) -> FieldRubric:
     if not isinstance(raw, dict):
         raise CriteriaError(f"{where}: expected a table.")
-    unknown = sorted(set(raw) - {"about", "full_words", "criteria"})
+    unknown = sorted(set(raw) - {"about", "full_words", "criteria", "core"})
     if unknown:
         raise CriteriaError(f"{where}: unknown key(s) {', '.join(unknown)} (a typo?).")
     items = raw.get("criteria")
@@ -138,7 +139,12 @@ def _field_rubric(raw: Any, where: str, mode: Mode | None, field: str | None,
     full = raw.get("full_words", 30)
     if isinstance(full, bool) or not isinstance(full, int) or not 5 <= full <= 200:
         raise CriteriaError(f"{where}: 'full_words' must be a whole number from 5 to 200.")
-    return FieldRubric(mode, field, _text(raw, "about", where), full, criteria)
+    core = raw.get("core", [])
+    if not isinstance(core, list) or not all(isinstance(c, str) and c in ids for c in core):
+        raise CriteriaError(f"{where}: 'core' must list ids of its criteria ({', '.join(ids)}).")
+    if not core:  # the heaviest criteria show what the exercise is about
+        core = [c.id for c in criteria if c.weight == max(x.weight for x in criteria)]
+    return FieldRubric(mode, field, _text(raw, "about", where), full, criteria, tuple(core))
 
 
 def parse_criteria(data: dict, text_signals: Collection[str], page_signals: Collection[str],

@@ -68,11 +68,19 @@ def is_known_word(word: str) -> bool:
     return word in stop_words() or bool(_all_lemmas(word)) or word in _EXTRA_WORDS
 
 
+_MODALS = frozenset("might could would should must may can shall will ought".split())
+_PAST_NEGATIVES = frozenset("didn't wasn't weren't hadn't couldn't".split())
+
+
 @functools.lru_cache(maxsize=20000)
 def is_past_tense(word: str) -> bool:
     """``watched``, ``saw``, ``felt``: a past-tense form (VBD) of a verb, not its base form."""
     import lemminflect
 
+    if word in _MODALS:
+        return False
+    if word in _PAST_NEGATIVES:
+        return True
     verbs = _all_lemmas(word).get("VERB", ())
     for lemma in verbs:
         if lemma != word and word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBD", ()):
@@ -196,6 +204,13 @@ EXPECT = frozenset("expect expected expecting plan planned intended intend aim a
 KEEP = frozenset("keep continue sustain maintain stick retain".split())
 CHANGE_ACTION = frozenset("change improve add replace switch swap drop stop start instead adjust "
                           "rewrite move try fix".split())
+# Grammar words: articles, prepositions, pronouns, auxiliaries. Sentences have them; keyword
+# lists do not (Biber et al. 1999: function words are about half of running English text).
+GRAMMAR = frozenset("""
+the a an this that these those my your his her its our their of in on at to with for from by into
+onto over under about after before i you he she it we they me him us them is are was were be been
+being have has had do does did will would can could should and or am
+""".split())
 # The course's own vocabulary: restating it is not doing the exercise.
 COURSE_TERMS = frozenset("""
 tacit explicit knowledge socialization socialisation externalization externalisation combination
@@ -236,7 +251,8 @@ _WEEKDAY_RE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")s?\b", re.I)
 _MONTH_RE = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|"
                        r"december)\b", re.I)
 _FUTURE_RE = re.compile(
-    r"\b(?:i|we)\s+(?:will|'ll|shall|am going to|are going to|plan to|intend to|want to|aim to)\b|"
+    r"\b(?:i|we)\s+(?:will|'ll|shall|am going to|are going to|plan to|intend to|want to|aim to|hope to|"
+    r"am planning to|are planning to|am hoping to|would like to|need to|have to|must)\b|"
     r"\b(?:i|we)['’]ll\b|\bi['’]m going to\b|\bnext\s+(?:time|week|session|round|month)\b|\btomorrow\b|"
     r"\bfrom\s+now\s+on\b", re.I)
 _FREQUENCY_RE = re.compile(
@@ -442,8 +458,15 @@ def _merge(*evidence: Evidence) -> Evidence:
     return out
 
 
+_DETERMINERS = frozenset("a an the this that these those my your his her its our their some every each "
+                         "during with of in on for from about into".split())  # and prepositions
+
+
 def _has_past(toks: list[Token]) -> bool:
-    return any(is_past_tense(t.lower) for t in toks)
+    # After a determiner or a preposition a past form is an adjective ("a shared experience",
+    # "during shared work"), not an event.
+    return any(is_past_tense(t.lower) and (k == 0 or toks[k - 1].lower not in _DETERMINERS)
+               for k, t in enumerate(toks))
 
 
 def narrative(doc: Doc) -> Evidence:
