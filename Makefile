@@ -40,6 +40,7 @@ bench: install-test
 	$(BIN)/python bench/bench_workshop_store.py
 	$(BIN)/python bench/bench_workshop_pages.py --pages 50 --timeout 600
 	$(BIN)/python bench/bench_classroom.py
+	$(BIN)/python bench/bench_rubric.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -119,12 +119,19 @@ def test_quiz_answers_and_log_entries_are_read_from_the_saved_answers():
 
 def test_a_fields_text_becomes_a_scored_contribution_and_record():
     text = "I watched the baker knead for 3 days because the dough felt different each time."
-    contribution, record = score_answer(text, "S", participant="Ada", round=2, label="Journal", hints_used=1)
-    score = suggest_quality(text, "S")
+    contribution, record = score_answer(text, "S", participant="Ada", round=2, label="Journal", hints_used=1,
+                                        field="journal")
+    score = suggest_quality(text, "S", "journal")  # the field's own criteria
     assert contribution.quality == score.quality and contribution.round == 2 and contribution.participant == "Ada"
     assert record.to_dict() == {"mode": "S", "label": "Journal", "text": contribution.text,
                                 "quality": score.quality, "reasons": list(score.reasons), "hint": score.hint,
-                                "round": 2, "hints_used": 1}
+                                "criteria": [c.as_dict() for c in score.criteria], "message": score.message,
+                                "flags": list(score.flags), "round": 2, "hints_used": 1}
+    assert [c["id"] for c in record.to_dict()["criteria"]] == ["moment", "sensory", "attention", "unsaid"]
+    # Another language: saved, unrated (the spiral uses the default quality), and it says why.
+    other, unrated = score_answer("Ich habe drei Tage neben dem Bäcker gearbeitet und seine Hände beobachtet.",
+                                  "S", participant="Ada", round=2, label="Journal", field="journal")
+    assert other.quality is None and unrated.quality is None and "language" in unrated.message
     assert record.with_extras({"story_prompt": "A night shift"}).to_dict()["story_prompt"] == "A night shift"
     for bad, message in (("   ", "empty"), ("w" * (TEXT_MAX_CHARS + 1), "limit"), (None, "must be text")):
         with pytest.raises(ValueError, match=message):

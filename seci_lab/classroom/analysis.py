@@ -189,6 +189,8 @@ def _feedback(record: object) -> str:
         return ""
     parts = [str(r) for r in record.get("reasons", []) if isinstance(r, str)] \
         if isinstance(record.get("reasons"), list) else []
+    if isinstance(record.get("message"), str) and record["message"].strip():
+        parts.insert(0, record["message"].strip())
     hint = record.get("hint")
     if isinstance(hint, str) and hint.strip():
         parts.append("To improve: " + hint.strip())

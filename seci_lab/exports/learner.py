@@ -32,6 +32,8 @@ __all__ = ["answers_csv", "answers_frame", "report_html", "zip_bytes"]
 
 #: The answers table's columns; fields of a record not in them go, as JSON, into "details".
 _ANSWER_COLUMNS = ["key", "mode", "text", "quality", "reasons", "hint", "details"]
+#: The rubric's feedback in an answer record (shown as feedback, not as the answer's details).
+_RUBRIC_KEYS = ("quality", "reasons", "hint", "criteria", "message", "flags")
 
 
 def answers_frame(answers: Mapping[str, dict]) -> pd.DataFrame:
@@ -40,7 +42,7 @@ def answers_frame(answers: Mapping[str, dict]) -> pd.DataFrame:
 
     rows = []
     for key, record in answers.items():
-        rest = {k: v for k, v in record.items() if k not in ("text", "quality", "reasons", "hint", "mode")}
+        rest = {k: v for k, v in record.items() if k not in _RUBRIC_KEYS + ("text", "mode")}
         rows.append({
             "key": key,
             "mode": record.get("mode", ""),
@@ -96,7 +98,7 @@ def _answer_html(key: str, record: dict) -> str:
     if isinstance(text, str) and text:
         parts.append(f"<pre>{html_text(text)}</pre>")
     extras = {k: v for k, v in record.items()
-              if k not in ("text", "quality", "reasons", "hint", "label", "mode", "saved_at")}
+              if k not in _RUBRIC_KEYS + ("label", "text", "mode", "saved_at")}
     for k, v in extras.items():
         shown = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
         parts.append(f"<p><strong>{html_text(k)}:</strong> {html_text(shown)}</p>")
@@ -106,6 +108,8 @@ def _answer_html(key: str, record: dict) -> str:
     reasons = record.get("reasons") or []
     if isinstance(reasons, list) and reasons:
         parts.append("<ul>" + "".join(f"<li>{html_text(r)}</li>" for r in reasons) + "</ul>")
+    if isinstance(record.get("message"), str) and record["message"]:
+        parts.append(f"<p>{html_text(record['message'])}</p>")
     if record.get("hint"):
         parts.append(f"<p><em>To improve:</em> {html_text(record['hint'])}</p>")
     parts.append("</div>")
