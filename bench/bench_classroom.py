@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| learners | files (MB) | pandas baseline (s) | load_folder (s) | ratio | dashboard (s) | ratio "
           "| peak MiB baseline / load / dashboard | class spiral JSON |")
     print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
-    for n, size, med, peak, imp, dash in rows:
+    for n, size, med, peak, _imp, dash in rows:
         base = max(med["baseline"], 1e-6)
         print(f"| {n:,} | {size / 1e6:.1f} | {med['baseline']:.2f} | {med['load']:.2f} | {med['load'] / base:.1f}x "
               f"| {med['dashboard']:.2f} | {med['dashboard'] / base:.1f}x "

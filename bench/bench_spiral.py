@@ -93,8 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for rounds in args.rounds:
         given = contributions(rounds, args.participants, args.quality)
-        t_sim, traj = timed(lambda: simulate_spiral(given, args.participants), args.repeats)
-        t_fig, fig = timed(lambda: spiral_figure(traj), args.repeats)
+        t_sim, traj = timed(lambda given=given: simulate_spiral(given, args.participants), args.repeats)
+        t_fig, fig = timed(lambda traj=traj: spiral_figure(traj), args.repeats)
         t_json, text = timed(fig.to_json, args.repeats)
         ours = len(text.encode())
         del fig, text
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             if whole != naive_streamed(traj):
                 raise SystemExit(f"streamed naive size {naive_streamed(traj)} != {whole}")
         # Build time of the naive figure includes serialising its frames (streamed).
-        t_naive, naive_bytes = timed(lambda: naive_streamed(traj), args.naive_repeats)
+        t_naive, naive_bytes = timed(lambda traj=traj: naive_streamed(traj), args.naive_repeats)
         rows.append((rounds, len(traj), t_sim, t_fig, t_json, ours, t_naive, naive_bytes))
         print(f"done: {rounds} rounds", file=sys.stderr)
 

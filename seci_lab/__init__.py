@@ -49,7 +49,7 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    # Lazy so that importing the model does not import plotly (DESIGN.md: model is pure).
+    # Lazy so that importing the model does not import plotly (docs/architecture.md: model is pure).
     if name == "spiral_figure":
         from .figures import spiral_figure
 

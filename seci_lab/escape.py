@@ -1,6 +1,6 @@
 """The one place where participant text is made safe for display.
 
-Text is stored raw and escaped once, at display time (DESIGN.md, "XSS"):
+Text is stored raw and escaped once, at display time (docs/architecture.md, "Security"):
 
 - :func:`html_text` for anything that becomes HTML (``widgets.HTML``, reports);
 - :func:`plotly_text` for Plotly text and hover labels, which accept a few HTML tags and

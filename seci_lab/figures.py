@@ -1,18 +1,19 @@
 """Plotly figures of the knowledge spiral, built from a ``simulate_spiral`` trajectory.
 
-Four views of the same trajectory:
+Three views of the same trajectory:
 
 - :func:`spiral_figure`: the spiral in 3-D, rising through the four ontological levels
   (animated with Play/Pause and a round slider, or static for a live ``go.FigureWidget``);
 - :func:`spiral_top_view`: the same path seen from above, as a 2-D scatter;
-- :func:`spiral_table`: the table equivalent, for learners who cannot use the charts;
-- :func:`spiral_html`: all three in one offline HTML document.
+- :func:`spiral_table`: the table equivalent, for learners who cannot use the charts.
+
+All three in one offline HTML document is :func:`seci_lab.exports.spiral.spiral_html`.
 
 :func:`figure_html` puts any figure into an offline page with the one Plotly configuration
 (:data:`PLOTLY_CONFIG`) every page of seci-lab uses.
 
-Participant text reaches Plotly only through :func:`seci_lab.escape.plotly_text` (DESIGN.md,
-"XSS"), and only through ``hovertext`` (never ``hovertemplate``, which would also substitute
+Participant text reaches Plotly only through :func:`seci_lab.escape.plotly_text` (docs/architecture.md,
+"Security"), and only through ``hovertext`` (never ``hovertemplate``, which would also substitute
 ``%{...}`` written by a participant).
 """
 
@@ -35,7 +36,6 @@ __all__ = [
     "PLOTLY_CONFIG",
     "figure_html",
     "spiral_figure",
-    "spiral_html",
     "spiral_table",
     "spiral_top_view",
     "update_figure_widget",
@@ -814,46 +814,3 @@ def figure_html(figure: go.Figure, div_id: str, *, plotlyjs: bool, height: str) 
     """
     return pio.to_html(figure, include_plotlyjs=plotlyjs, full_html=False, div_id=div_id,
                        config=PLOTLY_CONFIG, default_height=height, auto_play=False)
-
-
-def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral") -> str:
-    """A standalone, offline HTML page: the animated spiral, the top view and the table.
-
-    plotly.js is inlined (about 5 MB), so the page works without internet access.
-
-    Parameters
-    ----------
-    trajectory : pandas.DataFrame
-        The output of :func:`seci_lab.model.simulate_spiral`.
-    title : str
-        Page heading and figure title (escaped).
-
-    Returns
-    -------
-    str
-        A complete HTML document.
-    """
-    from .exports import PAGE_STYLE, html_table, standalone_page
-
-    trajectory = _check(trajectory)
-    spiral = figure_html(spiral_figure(trajectory, animated=True, title=title), "seci-spiral-3d",
-                         plotlyjs=True, height="640px")
-    top = figure_html(spiral_top_view(trajectory, title=title), "seci-spiral-top", plotlyjs=False,
-                      height="560px")
-    table = html_table(spiral_table(trajectory), classes="seci-table")
-    rounds = int(trajectory["round"].nunique())
-    return standalone_page(title, PAGE_STYLE, [
-        '<p class="note">The SECI spiral of knowledge creation: each turn passes through '
-        "Socialization, Externalization, Combination and Internalization, and the spiral rises "
-        "a level (individual, group, organization, inter-organization) when the group shares, "
-        "articulates and justifies enough. The distance from the centre is the knowledge per "
-        f"person. {rounds} round{'s' if rounds != 1 else ''}. Press Play or move the slider; "
-        "hover a point to read its contributions. The same data is in the table below. "
-        "This model is didactic: its parameters are not estimated from data.</p>",
-        "<h2>The spiral, round by round</h2>",
-        spiral,
-        "<h2>Seen from above</h2>",
-        top,
-        "<h2>The spiral as a table</h2>",
-        table,
-    ])

@@ -1,7 +1,7 @@
 """Shared fixtures: a served seci-lab (Voila) and a system Chromium driven by Playwright.
 
 Browser tests are marked ``@pytest.mark.browser``. Without a Chromium they are skipped, unless
-``CI=true``, where they fail (DESIGN.md). Helpers live in ``voila_testing.py``.
+``CI=true``, where they fail (docs/architecture.md). Helpers live in ``voila_testing.py``.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def page(_recorded_page):
 
 @pytest.fixture
 def console(_recorded_page) -> ConsoleRecord:
-    """What ``page`` logged: ``console.assert_no_errors()`` allows only DESIGN.md's harmless list."""
+    """What ``page`` logged: ``console.assert_no_errors()`` allows only the harmless list of docs/architecture.md."""
     return _recorded_page[1]
 
 

@@ -93,7 +93,7 @@ def test_learner_switches_critiques_and_debates(base_url, page, console, fresh_l
     record = fresh_learner.answer(REFLECTION_KEY)
     assert record["parts"]["claim"] == CLAIM and record["checked"]["claim"]["status"] == "substantive"
 
-    # one plotly.js on the page (DESIGN.md): both spirals are FigureWidgets of one bundle
+    # one plotly.js on the page (docs/architecture.md): both spirals are FigureWidgets of one bundle
     assert len(big_scripts(page)) == 1, big_scripts(page)
 
     # a reload brings the debate back

@@ -16,11 +16,11 @@ from seci_lab.figures import (
     MODE_SYMBOLS,
     _naive_cumulative_figure,
     spiral_figure,
-    spiral_html,
     spiral_table,
     spiral_top_view,
     update_figure_widget,
 )
+from seci_lab.exports.spiral import spiral_html
 from seci_lab.model import LEVELS, MODES, Contribution, simulate_spiral
 
 HOSTILE = (

@@ -15,7 +15,7 @@ from voila_testing import isolated_env
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 WELCOME = NOTEBOOKS_DIR / "00_welcome.ipynb"
-CELL_TIMEOUT = 120  # seconds per cell; a hang (DESIGN.md: Output widgets filled at start) fails
+CELL_TIMEOUT = 120  # seconds per cell; a hang (docs/architecture.md: Output widgets filled at start) fails
 
 # Markdown links [text](target) and <a href="target">.
 _LINK = re.compile(r"\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|href=[\"']([^\"']+)[\"']")

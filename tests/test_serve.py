@@ -411,7 +411,7 @@ def test_idle_kernels_are_culled(tmp_path_factory):
 @pytest.mark.browser
 @pytest.mark.parametrize("name", DASHBOARDS)
 def test_dashboard_loads_ten_times_without_hanging(name, base_url, browser):
-    # DESIGN.md: filling an Output widget while the notebook first runs hangs about 1 load in 5.
+    # docs/architecture.md: filling an Output widget while the notebook first runs hangs about 1 load in 5.
     durations = []
     for attempt in range(10):
         context = browser.new_context()

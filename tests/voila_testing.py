@@ -38,7 +38,7 @@ __all__ = [
     "wait_for_voila",
 ]
 
-# DESIGN.md: Debian's Chromium, never a Playwright download.
+# docs/architecture.md: Debian's Chromium, never a Playwright download.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
-# DESIGN.md, "Known harmless console messages under Voila 0.5.13 + plotly 7.1". Matched by text;
+# docs/architecture.md, "Voila and Plotly". Matched by text;
 # anything else at level "error" (or any uncaught page error) fails a browser test.
 KNOWN_HARMLESS_CONSOLE = (
     re.compile(r"r\.setData is not a function"),  # plotly's page extension; the figure renders
@@ -61,7 +61,7 @@ KNOWN_HARMLESS_CONSOLE = (
     # anywidget 0.11 logs this when a model's ESM takes over 2 s to load (AbortSignal.timeout
     # in its Runtime), i.e. while the page is busy parsing plotly.js; the widget still loads.
     # Measured on notebook 05: 4 of 12 cold loads logged it, and the 3 download buttons
-    # (anywidget) downloaded their files in all 12. Not in DESIGN.md's list yet.
+    # (anywidget) downloaded their files in all 12. Listed here, not in docs/architecture.md.
     re.compile(r"^\[anywidget\] Failed to initialize model\.$"),
 )
 
@@ -85,7 +85,7 @@ def find_chromium() -> str | None:
 
 
 def launch_chromium(playwright, executable: str | None = None):
-    """Launch the system Chromium headless with the flags DESIGN.md lists."""
+    """Launch the system Chromium headless with the flags docs/architecture.md lists."""
     executable = executable or find_chromium()
     if executable is None:
         raise RuntimeError("No Chromium: set CHROMIUM_PATH or install chromium (scripts/ensure-chromium.sh).")

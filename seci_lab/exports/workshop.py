@@ -167,10 +167,10 @@ def _contributions_html(frame: pd.DataFrame) -> str:
 
 def workshop_report_html(store: WorkshopStore, session_id: int) -> str:
     """A standalone, offline HTML report: the animated spiral, its table and the lineage."""
-    from .. import figures  # plotly: loaded only for exports, not on participant pages
+    from .spiral import spiral_html  # plotly: loaded only for exports, not on participant pages
 
     session = store.session(session_id)
-    page = figures.spiral_html(session_spiral(store, session_id), title=session.title)
+    page = spiral_html(session_spiral(store, session_id), title=session.title)
     extra = "\n".join([lineage_html(store, session_id), _contributions_html(store.contributions_frame(session_id))])
     marker = "</body>"
     index = page.rfind(marker)

@@ -2,7 +2,7 @@
 
 Many Voila kernels (one per visitor) write to the same SQLite file. Python's default
 deferred transactions lose writes there ("database is locked" ignores the busy timeout when a
-reader upgrades to a writer), so (DESIGN.md):
+reader upgrades to a writer), so (docs/architecture.md):
 
 - WAL journal, so readers never block the writer;
 - every write transaction starts with ``BEGIN IMMEDIATE`` (it takes the write lock up front,

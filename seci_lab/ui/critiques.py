@@ -4,7 +4,7 @@ a structured debate with feedback.
 The widgets wire the learner's input to pure functions (``model.critique_switches``,
 ``model.debate``) and show what comes back. The spiral is drawn with the course's own figure
 (:func:`seci_lab.figures.spiral_top_view`) in ``FigureWidget``s built with their data, never
-through an ``Output`` filled while the page first runs (DESIGN.md). A change of the switches
+through an ``Output`` filled while the page first runs (docs/architecture.md). A change of the switches
 builds new figures rather than updating the old ones in place: an update sent before the
 browser has drawn a figure (plotly.js may still be loading when a learner flips a switch) is
 lost, while a new figure shows what it holds whenever it is drawn.

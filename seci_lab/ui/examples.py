@@ -2,7 +2,7 @@
 
 The "Show an example" button stays disabled until the learner has tried: written something in
 the box, or pressed the field's Save or Check. A forged click before that is refused in Python
-too (DESIGN.md: every "disabled" rule is enforced again in the kernel). The examples are for
+too (docs/architecture.md: every "disabled" rule is enforced again in the kernel). The examples are for
 comparing, not for copying: the page says so, the answer record says the example was seen, and
 the rubric gives a copy of an example no more credit than a copy of the prompt.
 """

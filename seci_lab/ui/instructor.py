@@ -5,12 +5,12 @@ source chooser (the class store at ``$SECI_LAB_CLASS_DB``, a folder on the serve
 files), a Load button with a progress bar, then one tab per view. Every table is built from a
 DataFrame with :func:`seci_lab.exports.html_table`, so learner text is shown as text; charts come
 from :mod:`seci_lab.classroom.charts`, the same as in the HTML class report, as plain
-``go.Figure`` objects placed in ``Output`` widgets from callbacks (DESIGN.md: no output filled
+``go.Figure`` objects placed in ``Output`` widgets from callbacks (docs/architecture.md: no output filled
 while the notebook first runs, one plotly.js per page).
 
 Access: when ``$SECI_LAB_INSTRUCTOR_KEY`` is set, the page asks for that key before it loads
 anything, and every load and export checks again in Python (a Voila visitor can forge widget
-messages, DESIGN.md). Set it whenever learners can reach the same Voila server.
+messages, docs/architecture.md). Set it whenever learners can reach the same Voila server.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class PagedTable(widgets.VBox):
 def _figure_output(out: widgets.Output, fig, description: str) -> None:
     """Show a plain ``go.Figure`` (animation frames included) in ``out``.
 
-    Assigning ``outputs`` rather than ``with out: fig.show()``: DESIGN.md, "Hang to avoid".
+    Assigning ``outputs`` rather than ``with out: fig.show()``: docs/architecture.md, "A hang to avoid".
     The JSON goes through plotly's own encoder (numpy arrays, dates), then plain dicts.
     """
     import plotly.io as pio

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from .. import figures
 from ..escape import html_text, shorten
 from ..exports import contributions_csv, html_table, trajectory_csv
+from ..exports.spiral import spiral_html
 from ..model import (
     MODES,
     TEXT_MAX_CHARS,
@@ -346,7 +347,7 @@ class SpiralLab(widgets.VBox):
             self.on_change(list(self.contributions))
 
     def _html_bytes(self) -> bytes:
-        return figures.spiral_html(self.trajectory, title="My knowledge spiral").encode("utf-8")
+        return spiral_html(self.trajectory, title="My knowledge spiral").encode("utf-8")
 
 
 def spiral_lab(participants: int = 1, contributions: list[Contribution] | None = None,

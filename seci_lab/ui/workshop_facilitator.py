@@ -4,7 +4,7 @@ Opened by ``seci-lab workshop``, the kernel finds the session's join code and fa
 in its environment and starts on that session. Reached any other way (``seci-lab serve``,
 JupyterLab), the page asks for the join code and the facilitator key before it does anything;
 every action passes the key to the store, which checks it again (a visitor can forge widget
-messages, DESIGN.md). New sessions can be created only with the key from the environment or
+messages, docs/architecture.md). New sessions can be created only with the key from the environment or
 on a private temporary database (a notebook run on its own).
 """
 

@@ -1,0 +1,48 @@
+"""The knowledge spiral as a standalone, offline HTML page, for a learner or a workshop."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..figures import figure_html, spiral_figure, spiral_table, spiral_top_view
+from . import PAGE_STYLE, html_table, standalone_page
+
+
+def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral") -> str:
+    """A standalone, offline HTML page: the animated spiral, the top view and the table.
+
+    plotly.js is inlined (about 5 MB), so the page works without internet access.
+
+    Parameters
+    ----------
+    trajectory : pandas.DataFrame
+        The output of :func:`seci_lab.model.simulate_spiral`.
+    title : str
+        Page heading and figure title (escaped).
+
+    Returns
+    -------
+    str
+        A complete HTML document.
+    """
+    spiral = figure_html(spiral_figure(trajectory, animated=True, title=title), "seci-spiral-3d",
+                         plotlyjs=True, height="640px")
+    top = figure_html(spiral_top_view(trajectory, title=title), "seci-spiral-top", plotlyjs=False,
+                      height="560px")
+    table = html_table(spiral_table(trajectory), classes="seci-table")
+    rounds = int(trajectory["round"].nunique())
+    return standalone_page(title, PAGE_STYLE, [
+        '<p class="note">The SECI spiral of knowledge creation: each turn passes through '
+        "Socialization, Externalization, Combination and Internalization, and the spiral rises "
+        "a level (individual, group, organization, inter-organization) when the group shares, "
+        "articulates and justifies enough. The distance from the centre is the knowledge per "
+        f"person. {rounds} round{'s' if rounds != 1 else ''}. Press Play or move the slider; "
+        "hover a point to read its contributions. The same data is in the table below. "
+        "This model is didactic: its parameters are not estimated from data.</p>",
+        "<h2>The spiral, round by round</h2>",
+        spiral,
+        "<h2>Seen from above</h2>",
+        top,
+        "<h2>The spiral as a table</h2>",
+        table,
+    ])
