@@ -4,7 +4,7 @@ The criteria live with the course content (``seci_lab/content/rubric.toml``) so 
 them beside the exercises. The content package imports the model, so the model never imports
 ``seci_lab.content``: this module reads the data *files* of that folder with the standard
 library's ``tomllib`` (no code of the content package runs) and validates them here, next to
-the dataclasses they become. :func:`course_texts` reads the other content files the same way,
+the dataclasses they become. :func:`course_texts` (in :mod:`.course_texts`) reads the other content files the same way,
 for the rubric's "copying the course earns nothing" guard.
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from .course_texts import course_texts, strings as _strings
 from .modes import MODES, Mode
 
 __all__ = [
@@ -25,7 +26,6 @@ __all__ = [
     "FieldRubric",
     "PAGE_SIGNALS",
     "RubricData",
-    "course_names",
     "course_texts",
     "field_texts",
     "load_criteria",
@@ -205,29 +205,6 @@ def load_criteria() -> RubricData:
     return parse_criteria(_read_toml(RUBRIC_FILE), SIGNALS, PAGE_SIGNALS)
 
 
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-@functools.cache
-def course_texts() -> tuple[str, ...]:
-    """Every text of the course's content files (lessons, exercises, quiz, critiques, rubric)."""
-    texts: list[str] = []
-    for entry in resources.files("seci_lab").joinpath("content").iterdir():
-        if entry.name.endswith(".toml"):
-            try:
-                texts.extend(_strings(tomllib.loads(entry.read_text(encoding="utf-8"))))
-            except (OSError, tomllib.TOMLDecodeError):
-                continue  # the content package reports a broken file; copying it is still no answer
-    return tuple(texts)
-
-
 @functools.cache
 def field_texts() -> dict[tuple[Mode, str], str]:
     """Each exercise field's own words (label, prompt, placeholder, hints) from ``exercises.toml``."""
@@ -245,17 +222,3 @@ def field_texts() -> dict[tuple[Mode, str], str]:
                 out[(mode, entry["key"])] = " ".join(_strings({k: v for k, v in entry.items() if k != "key"}))
     return out
 
-
-@functools.cache
-def course_names() -> frozenset[str]:
-    """Names in the course's texts (Tanaka, Osaka, Honda): the lesson's cases, not the learner's."""
-    import re
-
-    from .text_signals import is_known_word
-
-    names = set()
-    for text in course_texts():
-        for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text):
-            if not is_known_word(m.group(1).lower()):  # "Home Bakery" is a title, not a name
-                names.add(m.group(1).lower())
-    return frozenset(names)

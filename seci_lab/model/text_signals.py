@@ -551,7 +551,7 @@ def duration(doc: Doc) -> Evidence:
 
 def _proper_names(doc: Doc) -> list[Token]:
     names = []
-    for k, t in enumerate(doc.tokens):
+    for t in doc.tokens:
         if t.first or t.text == "I" or not t.text[:1].isupper() or len(t.text) < 2:
             continue
         prev = doc.text[max(0, t.start - 2):t.start]
@@ -566,9 +566,15 @@ def _proper_names(doc: Doc) -> list[Token]:
 
 @functools.cache
 def _course_names() -> frozenset[str]:
-    from .rubric_criteria import course_names
+    """Names in the course's texts (Tanaka, Osaka, Honda): the lesson's cases, not the learner's."""
+    from .course_texts import course_texts
 
-    return course_names()
+    names = set()
+    for text in course_texts():
+        for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text):
+            if not is_known_word(m.group(1).lower()):  # "Home Bakery" is a title, not a name
+                names.add(m.group(1).lower())
+    return frozenset(names)
 
 
 def lesson_names(doc: Doc) -> set[str]:
@@ -685,7 +691,7 @@ def comparison(doc: Doc) -> Evidence:
 def mapping(doc: Doc) -> Evidence:
     """Part-to-part correspondences, one per clause: ``the crosswind is the customer's anger``."""
     found = Evidence()
-    for i, (start, end) in enumerate(doc.sentences):
+    for start, end in doc.sentences:
         for clause in re.finditer(r"[^,;:.\n]+", doc.text[start:end]):
             m = _MAPPING_RE.search(clause.group()) or _COMPARISON_RE.search(clause.group())
             words = _WORD_RE.findall(clause.group())
@@ -713,7 +719,7 @@ def enumeration(doc: Doc) -> Evidence:
         for m in re.finditer(r":\s*([^.:\n]+)", doc.text):
             items = [p for p in re.split(r",\s*(?:and\s+|then\s+)?|\s+then\s+|;\s*", m.group(1)) if p.strip()]
             if len(items) >= 3:
-                for k, p in enumerate(items):
+                for p in items:
                     found.add(f"item:{p.strip().lower()}", m.start(1), m.end(1))
         count_phrase = _CLUSTER_COUNT_RE.search(doc.text)
         if count_phrase and found.count < 2:
