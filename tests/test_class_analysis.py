@@ -165,6 +165,21 @@ def test_class_trajectory_is_the_spiral_of_everyones_contributions(small):
     assert trajectory["contributions"].sum() == 2
 
 
+def test_class_spiral_counts_learners_not_names():
+    # Two learners with the same name are two people sharing: the class spiral rises
+    # (SECI-Spiral v2 needs distinct people in Socialization); one learner alone does not.
+    def work(round_):
+        return [{"mode": m, "text": f"{m} work in round {round_}", "round": round_, "quality": 0.9}
+                for m in "SECI"]
+
+    sams = [hand_in(f"s{i}", "Sam", contributions=[c for r in range(1, 9) for c in work(r)]) for i in (1, 2, 3)]
+    together = ClassData.from_submissions(sams).class_trajectory()
+    assert set(together[together["mode"] == "S"]["people"]) == {3}
+    assert together["level"].max() >= 1
+    alone = ClassData.from_submissions(sams[:1]).class_trajectory()
+    assert alone["level"].max() == 0
+
+
 def test_one_learner_on_demand(small):
     view = small.learner("s1")
     assert view.submission.name == "Ada Lovelace"

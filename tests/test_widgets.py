@@ -52,15 +52,18 @@ def test_adding_contributions_grows_the_spiral():
     assert path, "no trace of the 3-D figure shows all steps"
 
 
-def test_rounds_and_level_up_are_reported():
+def test_rounds_are_reported_and_a_learner_alone_stays_individual():
     lab = spiral_lab()
     for _ in range(8):
         full_round(lab, quality=0.9)
         lab.next_round_button.click()
     assert lab.round == 9
-    assert lab.trajectory["level"].max() >= 1
-    assert "Group" in lab.status.value
     assert len(lab.entries.options) == 32
+    # SECI-Spiral v2: knowledge rises above the individual level only when different people
+    # share it; the status says so.
+    assert lab.trajectory["level"].max() == 0
+    assert "Still needed to reach Group" in lab.status.value
+    assert "different people share it" in lab.status.value
 
 
 def test_next_round_needs_a_contribution():

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -558,7 +558,10 @@ class ClassData:
 
     # -- spiral ------------------------------------------------------------------------------
     def _all_contributions(self) -> list[Contribution]:
-        return [c for s in self.submissions.values() for c in s.contributions]
+        # One person per learner id, not per name: the spiral counts distinct people (two
+        # learners called "Sam" are two people sharing, one learner is one however often named).
+        return [replace(c, participant=f"learner {i}")
+                for i, s in enumerate(self.submissions.values(), start=1) for c in s.contributions]
 
     def class_trajectory(self) -> pd.DataFrame:
         """The class spiral: :func:`seci_lab.model.simulate_spiral` of every learner's contributions.

@@ -33,7 +33,16 @@ from .exercises import (
 )
 from .rubric import CriterionResult, RubricScore, page_quality, rubric_field, suggest_quality
 from .modes import LEVELS, MODES, Knowledge, Level, Mode, ModeFacts
-from .spiral import TRAJECTORY_COLUMNS, SpiralParams, simulate_spiral
+from .spiral import (
+    ROOT_SPIRAL,
+    TRAJECTORY_COLUMNS,
+    SpiralParams,
+    SpiralSeed,
+    join_spirals,
+    seed_spiral,
+    simulate_spiral,
+    simulated_group,
+)
 
 __all__ = [
     "AnswerError",
@@ -59,7 +68,9 @@ __all__ = [
     "Mode",
     "ModeFacts",
     "PARTICIPANT_MAX_CHARS",
+    "ROOT_SPIRAL",
     "SpiralParams",
+    "SpiralSeed",
     "TEXT_MAX_CHARS",
     "TRAJECTORY_COLUMNS",
     "CriterionResult",
@@ -70,5 +81,8 @@ __all__ = [
     "page_quality",
     "rubric_field",
     "suggest_quality",
+    "join_spirals",
+    "seed_spiral",
     "simulate_spiral",
+    "simulated_group",
 ]

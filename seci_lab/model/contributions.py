@@ -24,8 +24,10 @@ __all__ = [
 TEXT_MAX_CHARS = 1000
 #: Longest participant name.
 PARTICIPANT_MAX_CHARS = 60
-#: Quality given to an unrated contribution (brief, section 3.5: "default 0.6 if unrated").
-DEFAULT_QUALITY = 0.6
+#: Quality an unrated contribution counts with in SECI-Spiral v2: below the level-up threshold
+#: q* = 0.6, so work nobody rated never counts as justified (v1 used 0.6, exactly q*; see
+#: docs/spiral-model.md).
+DEFAULT_QUALITY = 0.5
 
 # Control characters other than newline and tab are never meaningful in a contribution;
 # bidi overrides and emoji are legitimate text and are kept (they are shown escaped).

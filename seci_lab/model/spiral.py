@@ -1,8 +1,18 @@
-"""SECI-Spiral v1: a deterministic stock-and-flow model of the knowledge spiral.
+"""SECI-Spiral: a deterministic stock-and-flow model of the knowledge spiral.
 
-The equations are those of the domain brief, section 3.5 (a didactic synthesis, not a model
-estimated from data). Each update names its source in a comment. Learners' contributions
-drive it: how many there are per mode and how good they are.
+Two versions share the stocks, the mode flows and the geometry of the domain brief's model
+(section 3.5, a didactic synthesis, not a model estimated from data):
+
+* **v2** (the default, ``SpiralParams()``): knowledge rises above the individual level only when
+  distinct people share it; every mode's quality counts and acts smoothly; an unrated
+  contribution counts below the level-up threshold; a declared level-up needs explicit
+  knowledge; knowledge that reached the group level can seed new spirals.
+* **v1** (``SpiralParams(version=1)``): the brief's equations exactly, kept so its results table
+  stays reproducible.
+
+Every equation names its source in a comment; ``docs/spiral-model.md`` has them all, with the
+defaults and the results table of each version. Order within a round does not matter: each round
+is read as one turn S -> E -> C -> I, whatever order its contributions were entered in.
 """
 
 from __future__ import annotations
@@ -10,31 +20,53 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, fields
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .contributions import Contribution
+from .contributions import DEFAULT_QUALITY, Contribution
 from .modes import MODES, Level, Mode
 
 if TYPE_CHECKING:  # pandas is imported when a spiral is simulated: a participant's kernel never needs it
     import pandas as pd
 
-__all__ = ["SpiralParams", "simulate_spiral", "TRAJECTORY_COLUMNS"]
+__all__ = [
+    "ROOT_SPIRAL",
+    "SpiralParams",
+    "SpiralSeed",
+    "TRAJECTORY_COLUMNS",
+    "V1_UNRATED_QUALITY",
+    "join_spirals",
+    "seed_spiral",
+    "simulate_spiral",
+    "simulated_group",
+]
 
 #: Columns of the DataFrame returned by :func:`simulate_spiral`, in order.
 TRAJECTORY_COLUMNS = (
-    "step", "round", "mode", "mode_name", "participants", "contributions", "quality",
-    "intensity", "T", "X", "A", "U", "shared", "level", "level_name", "leveled_up",
-    "radius", "angle", "height", "unmet", "texts",
+    "step", "round", "mode", "mode_name", "participants", "contributions", "people", "quality",
+    "intensity", "T", "X", "A", "U", "shared", "level", "level_name", "leveled_up", "readiness",
+    "radius", "angle", "height", "unmet", "note", "texts",
+    "spiral", "parent", "parent_step", "round_offset",
 )
+
+#: The id of a spiral that no other spiral seeded.
+ROOT_SPIRAL = "1"
+#: Quality v1 gives an unrated contribution (brief, section 3.5: "default 0.6 if unrated").
+V1_UNRATED_QUALITY = 0.6
+_SPIRAL_ID_MAX = 40
+_TOP = Level.INTER_ORGANIZATION
 
 
 @dataclass(frozen=True)
 class SpiralParams:
-    """Parameters of SECI-Spiral v1, with the brief's defaults (section 3.5).
+    """Parameters of SECI-Spiral, with the defaults of docs/spiral-model.md.
 
-    Intensity of mode m in a round: ``k = sum(q) / N**nu_m`` and ``e = 1 - (1 - p_m)**k``.
+    ``version=2`` (default) runs SECI-Spiral v2; ``version=1`` runs the brief's v1 and ignores
+    the fields marked "v2". Intensity of mode m in a round: ``k = sum(w) / N**nu_m`` and
+    ``e = 1 - (1 - p_m)**k``, where v1 sums every contribution's quality and v2 each person's
+    combined quality ``w = 1 - prod(1 - q)``.
     """
 
+    version: int = 2
     p_S: float = 0.35  # base intensity per quality-weighted contribution (March 1991, p1 form)
     p_E: float = 0.25  # lowest: externalization is the hardest mode (N&T 1995; Dalkir)
     p_C: float = 0.30
@@ -53,15 +85,25 @@ class SpiralParams:
     delta_X: float = 0.005  # obsolescence per round (March p4)
     s_star: float = 0.6  # level-up: shared fraction needed
     x_star: float = 0.4  # level-up: explicit stock needed, as a share of capacity
-    q_star: float = 0.6  # level-up: mean E and C quality needed (justification)
+    q_star: float = 0.6  # level-up: quality needed (v1: E and C; v2: all four modes)
     e_min: float = 0.05  # level-up: minimum intensity of every mode
-    rho: float = 0.5  # dilution of the shared fraction at a level-up
+    rho: float = 0.5  # dilution of the shared fraction per level risen
     t0: float = 1.0  # initial tacit stock per participant
     x0: float = 0.0  # seed explicit stock per participant (pre-existing material)
+    # --- v2 only ---------------------------------------------------------------------------
+    sharers: int = 2  # distinct people who must share (Socialization) in a round to rise
+    width: float = 0.5  # smooth zone below the s*, x* thresholds, as a share of each
+    q_low: float = 0.3  # quality at which the rise stops; full speed from q* up
+    rise: float = 0.5  # levels risen per round when every condition is met
+    unrated: float = DEFAULT_QUALITY  # quality of an unrated contribution: below q*
+    x_declare: float = 0.25  # a declared level-up needs this share of the archetype x*·K
+    tau: float = 0.5  # share of the explicit knowledge per person a new spiral starts from
 
     def __post_init__(self) -> None:
+        if self.version not in (1, 2) or isinstance(self.version, bool):
+            raise ValueError(f"Spiral version must be 1 or 2; got {self.version!r}.")
         unit = ("p_S", "p_E", "p_C", "p_I", "phi", "delta_T", "delta_X", "s_star", "x_star",
-                "q_star", "e_min", "rho")
+                "q_star", "e_min", "rho", "width", "q_low", "unrated", "x_declare", "tau")
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
@@ -70,11 +112,15 @@ class SpiralParams:
                 raise ValueError(f"Spiral parameter {f.name} must not be negative; got {value}.")
             if f.name in unit and value > 1:
                 raise ValueError(f"Spiral parameter {f.name} must be between 0 and 1; got {value}.")
-        for name in ("p_S", "p_E", "p_C", "p_I", "K0", "b", "t0"):
+        for name in ("p_S", "p_E", "p_C", "p_I", "K0", "b", "t0", "width", "rise"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"Spiral parameter {name} must be greater than 0.")
         if self.p_S >= 1 or self.p_E >= 1 or self.p_C >= 1 or self.p_I >= 1:
             raise ValueError("Spiral parameters p_S, p_E, p_C and p_I must be below 1.")
+        if not isinstance(self.sharers, int) or self.sharers < 1:
+            raise ValueError(f"Spiral parameter sharers must be a whole number of people, at least 1; got {self.sharers!r}.")
+        if self.q_low >= self.q_star:
+            raise ValueError(f"Spiral parameter q_low ({self.q_low}) must be below q_star ({self.q_star}).")
 
     def p(self, mode: Mode) -> float:
         return getattr(self, f"p_{mode.value}")
@@ -82,22 +128,198 @@ class SpiralParams:
     def nu(self, mode: Mode) -> float:
         return getattr(self, f"nu_{mode.value}")
 
+    @property
+    def unrated_quality(self) -> float:
+        """The quality an unrated contribution counts with in this version."""
+        return V1_UNRATED_QUALITY if self.version == 1 else self.unrated
+
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
 
 
-def _intensity(qualities: list[float], participants: int, mode: Mode, params: SpiralParams) -> float:
-    # Saturating intensity, the functional form of March (1991) footnote 1.
-    k = sum(qualities) / participants ** params.nu(mode)
-    return 1.0 - (1.0 - params.p(mode)) ** k
+@dataclass(frozen=True)
+class SpiralSeed:
+    """Where a new spiral starts: a step of its parent that reached the group level or above.
+
+    Made by :func:`seed_spiral`; pass it to :func:`simulate_spiral` as ``seed``.
+
+    Attributes
+    ----------
+    parent : str
+        The parent spiral's id.
+    step : int
+        The parent's step (its ``step`` column) the new spiral starts from.
+    round : int
+        The round of that step on the common clock (the parent's ``round_offset + round``);
+        the new spiral's round 1 comes after it.
+    level : int
+        The level the parent had reached at that step (at least :attr:`Level.GROUP`).
+    explicit : float
+        Explicit knowledge per person the new spiral starts with (``tau`` times the parent's).
+    """
+
+    parent: str
+    step: int
+    round: int
+    level: int
+    explicit: float
 
 
-def _unmet(
+# --------------------------------------------------------------------------------- helpers
+
+
+def _smooth(x: float) -> float:
+    """Hermite smoothstep on [0, 1]: 0 below, 1 above, continuous slope in between."""
+    x = min(1.0, max(0.0, x))
+    return x * x * (3.0 - 2.0 * x)
+
+
+def _ramp(value: float, threshold: float, low: float) -> float:
+    """0 at or below ``low``, 1 at or above ``threshold``, smooth in between."""
+    if threshold <= low:
+        return 1.0 if value >= threshold else 0.0
+    return _smooth((value - low) / (threshold - low))
+
+
+def _person(name: str) -> str:
+    # "Ana" and "ana " are one person (names are already NFC-normalised and stripped).
+    return name.casefold()
+
+
+def _quality(c: Contribution, params: SpiralParams) -> float:
+    return params.unrated_quality if c.quality is None else c.quality
+
+
+def _check_spiral_id(spiral_id: object) -> str:
+    if not isinstance(spiral_id, str) or not spiral_id.strip() or len(spiral_id) > _SPIRAL_ID_MAX:
+        raise ValueError(f"A spiral id must be a short text (1-{_SPIRAL_ID_MAX} characters); got {spiral_id!r}.")
+    return spiral_id.strip()
+
+
+def _row(step: int, r: int, m: Mode, N: int, items: list[Contribution], qualities: list[float],
+         people: int, e: float, T: float, X: float, A: float, U: float, s: float, level: int,
+         leveled_up: bool, readiness: float, height: float, unmet: list[str], note: str,
+         spiral: str, seed: SpiralSeed | None) -> dict:
+    return {
+        "step": step,
+        "round": r,
+        "mode": m.value,
+        "mode_name": m.label,
+        "participants": N,
+        "contributions": len(items),
+        "people": people,
+        "quality": (sum(qualities) / len(qualities)) if qualities else float("nan"),
+        "intensity": e,
+        "T": T,
+        "X": X,
+        "A": A,
+        "U": U,
+        "shared": s,
+        "level": level,
+        "level_name": Level(level).label,
+        "leveled_up": leveled_up,
+        "readiness": readiness,
+        # Knowledge per participant, so group size does not dominate the picture.
+        "radius": math.sqrt((T + X) / N),
+        # Clockwise through the classic quadrants: S 135°, E 45°, C -45°, I -135°.
+        "angle": 135.0 - 90.0 * step,
+        "height": height,
+        "unmet": "; ".join(unmet),
+        "note": note,
+        "texts": tuple(c.text for c in items),
+        "spiral": spiral,
+        "parent": "" if seed is None else seed.parent,
+        "parent_step": -1 if seed is None else seed.step,
+        "round_offset": 0 if seed is None else seed.round,
+    }
+
+
+def _frame(rows: list[dict], params: SpiralParams, spiral: str, seed: SpiralSeed | None) -> pd.DataFrame:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
+    frame.attrs["params"] = params.to_dict()
+    frame.attrs["lineage"] = {spiral: None if seed is None else asdict(seed)}
+    return frame
+
+
+# ------------------------------------------------------------------------------ the model
+
+
+def simulate_spiral(
+    contributions: Iterable[Contribution],
+    participants: int,
+    params: SpiralParams | None = None,
+    *,
+    rounds: int | None = None,
+    cross_level_rounds: Iterable[int] = (),
+    seed: SpiralSeed | None = None,
+    spiral_id: str = ROOT_SPIRAL,
+) -> pd.DataFrame:
+    """Run SECI-Spiral over the contributions and return its trajectory.
+
+    Parameters
+    ----------
+    contributions : iterable of Contribution
+        What the learners contributed; their ``round`` and ``mode`` place them in the spiral.
+        The order they come in changes only the order their texts are listed in.
+    participants : int
+        Group size N (at least 1). v2 counts at least everyone who contributed.
+    params : SpiralParams, optional
+        Model parameters; v2's defaults when omitted (``SpiralParams(version=1)`` for v1).
+    rounds : int, optional
+        Number of rounds to simulate; by default up to the last round with a contribution.
+    cross_level_rounds : iterable of int
+        Rounds at whose end a facilitator declares a cross-leveling event. v2 refuses one when
+        the group has too little explicit knowledge, and says why in ``note``.
+    seed : SpiralSeed, optional
+        v2: start as a new spiral from a parent's step (:func:`seed_spiral`).
+    spiral_id : str
+        This spiral's id in the ``spiral`` column (``"1"`` by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mode step (four per round), columns ``TRAJECTORY_COLUMNS``. ``T`` and ``X``
+        are the tacit and explicit stocks, ``shared`` the shared fraction of the tacit stock,
+        ``people`` the distinct people who contributed to the step, ``level`` the ontological
+        level (0-3), ``readiness`` how fully the level-up conditions hold (0-1),
+        ``radius``/``angle``/``height`` the spiral's geometry, ``unmet`` the level-up conditions
+        not met (``"; "``-separated) and ``note`` what became of a declared level-up. ``spiral``,
+        ``parent``, ``parent_step`` and ``round_offset`` give its lineage ("" and -1 for a root).
+    """
+    if isinstance(participants, bool) or not isinstance(participants, int) or participants < 1:
+        raise ValueError(f"The group needs at least 1 participant; got {participants!r}.")
+    params = params or SpiralParams()
+    if not isinstance(params, SpiralParams):
+        raise TypeError(f"Expected SpiralParams, got {type(params).__name__}.")
+    spiral_id = _check_spiral_id(spiral_id)
+    contributions = list(contributions)
+    for c in contributions:
+        if not isinstance(c, Contribution):
+            raise TypeError(f"Expected Contribution objects, got {type(c).__name__}.")
+    last = max((c.round for c in contributions), default=0)
+    n_rounds = last if rounds is None else rounds
+    if isinstance(n_rounds, bool) or not isinstance(n_rounds, int) or n_rounds < 0:
+        raise ValueError(f"rounds must be a whole number, not negative; got {rounds!r}.")
+    cross_level = set(cross_level_rounds)
+    if seed is not None:
+        if params.version == 1:
+            raise ValueError("SECI-Spiral v1 has no new spirals: seeds need version 2.")
+        if not isinstance(seed, SpiralSeed):
+            raise TypeError(f"Expected a SpiralSeed from seed_spiral, got {type(seed).__name__}.")
+        if seed.parent == spiral_id:
+            raise ValueError(f"Spiral {spiral_id} cannot seed itself: give the new spiral another id.")
+    run = _simulate_v1 if params.version == 1 else _simulate_v2
+    return run(contributions, participants, params, n_rounds, cross_level, seed, spiral_id)
+
+
+def _unmet_v1(
     intensities: dict[Mode, float], shared: float, X: float, capacity: float, q_bar: float,
     level: int, params: SpiralParams,
 ) -> list[str]:
     """The level-up conditions not (yet) met, in words a learner can act on."""
-    if level >= Level.INTER_ORGANIZATION:
+    if level >= _TOP:
         return []
     unmet = []
     weak = [m.label for m in MODES if intensities[m] < params.e_min]
@@ -123,55 +345,13 @@ def _unmet(
     return unmet
 
 
-def simulate_spiral(
-    contributions: Iterable[Contribution],
-    participants: int,
-    params: SpiralParams | None = None,
-    *,
-    rounds: int | None = None,
-    cross_level_rounds: Iterable[int] = (),
-) -> pd.DataFrame:
-    """Run SECI-Spiral v1 over the contributions and return its trajectory.
-
-    Parameters
-    ----------
-    contributions : iterable of Contribution
-        What the learners contributed; their ``round`` and ``mode`` place them in the spiral.
-    participants : int
-        Group size N (at least 1).
-    params : SpiralParams, optional
-        Model parameters; the brief's defaults when omitted.
-    rounds : int, optional
-        Number of rounds to simulate; by default up to the last round with a contribution.
-    cross_level_rounds : iterable of int
-        Rounds at whose end a facilitator declares a cross-leveling event.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per mode step (four per round), columns ``TRAJECTORY_COLUMNS``. ``T`` and ``X``
-        are the tacit and explicit stocks, ``shared`` the shared fraction of the tacit stock,
-        ``level`` the ontological level (0-3), ``radius``/``angle``/``height`` the spiral's
-        geometry and ``unmet`` the level-up conditions not met (``"; "``-separated).
-    """
-    if isinstance(participants, bool) or not isinstance(participants, int) or participants < 1:
-        raise ValueError(f"The group needs at least 1 participant; got {participants!r}.")
-    params = params or SpiralParams()
-    contributions = list(contributions)
-    for c in contributions:
-        if not isinstance(c, Contribution):
-            raise TypeError(f"Expected Contribution objects, got {type(c).__name__}.")
-    last = max((c.round for c in contributions), default=0)
-    n_rounds = last if rounds is None else rounds
-    if n_rounds < 0:
-        raise ValueError(f"rounds must not be negative; got {rounds}.")
-    cross_level = set(cross_level_rounds)
-
+def _simulate_v1(contributions: list[Contribution], N: int, params: SpiralParams, n_rounds: int,
+                 cross_level: set[int], seed: SpiralSeed | None, spiral: str) -> pd.DataFrame:
+    """SECI-Spiral v1, the brief's equations (section 3.5) exactly."""
     by_step: dict[tuple[int, Mode], list[Contribution]] = defaultdict(list)
     for c in contributions:
         by_step[(c.round, c.mode)].append(c)
 
-    N = participants
     T = N * params.t0  # tacit stock
     s = 0.0  # shared fraction of T
     A = 0.0  # articulated part of T
@@ -182,14 +362,16 @@ def simulate_spiral(
     step = 0
 
     for r in range(1, n_rounds + 1):
-        qualities = {m: [c.effective_quality for c in by_step[(r, m)]] for m in MODES}
-        e = {m: _intensity(qualities[m], N, m, params) for m in MODES}
+        qualities = {m: [_quality(c, params) for c in by_step[(r, m)]] for m in MODES}
+        # Saturating intensity, the functional form of March (1991) footnote 1.
+        e = {m: 1.0 - (1.0 - params.p(m)) ** (sum(qualities[m]) / N ** params.nu(m)) for m in MODES}
         ec = qualities[Mode.EXTERNALIZATION] + qualities[Mode.COMBINATION]
         q_bar = sum(ec) / len(ec) if ec else 0.0  # justification (five-phase model, phase 3)
 
         for m in MODES:
             capacity = params.K0 * N * params.b**L
             leveled_up = False
+            note = ""
             if m is Mode.SOCIALIZATION:
                 # Convergence to shared mental models: March's p1 form applied person to
                 # person (Miller, Zhao & Calantone 2006); socialization also creates
@@ -216,16 +398,18 @@ def simulate_spiral(
                 T *= 1.0 - params.delta_T
                 X *= 1.0 - params.delta_X
 
-            unmet = _unmet(e, s, X, capacity, q_bar, L, params)
-            if m is Mode.INTERNALIZATION and L < Level.INTER_ORGANIZATION:
+            unmet = _unmet_v1(e, s, X, capacity, q_bar, L, params)
+            if m is Mode.INTERNALIZATION and L < _TOP:
                 # Cross-leveling (five-phase model, phases 3-5): a full turn, a shared tacit
                 # base, an archetype and a justified concept, or a facilitator's declaration.
                 if not unmet or r in cross_level:
+                    if unmet:
+                        note = "Declared level-up accepted (v1 does not check the conditions)."
                     L += 1
                     s *= params.rho  # the wider community must socialize again (NTK 2000)
                     leveled_up = True
                     capacity = params.K0 * N * params.b**L
-                    unmet = _unmet(e, s, X, capacity, q_bar, L, params)
+                    unmet = _unmet_v1(e, s, X, capacity, q_bar, L, params)
 
             progress = min(
                 1.0,
@@ -233,37 +417,285 @@ def simulate_spiral(
                 X / (params.x_star * capacity) if params.x_star else 1.0,
                 q_bar / params.q_star if params.q_star else 1.0,
             )
-            texts = tuple(c.text for c in by_step[(r, m)])
-            rows.append({
-                "step": step,
-                "round": r,
-                "mode": m.value,
-                "mode_name": m.label,
-                "participants": N,
-                "contributions": len(texts),
-                "quality": (sum(qualities[m]) / len(qualities[m])) if qualities[m] else float("nan"),
-                "intensity": e[m],
-                "T": T,
-                "X": X,
-                "A": A,
-                "U": U,
-                "shared": s,
-                "level": L,
-                "level_name": Level(L).label,
-                "leveled_up": leveled_up,
-                # Knowledge per participant, so group size does not dominate the picture.
-                "radius": math.sqrt((T + X) / N),
-                # Clockwise through the classic quadrants: S 135°, E 45°, C -45°, I -135°.
-                "angle": 135.0 - 90.0 * step,
-                # Rises as the level-up conditions fill; jumps a whole unit at cross-leveling.
-                "height": L + 0.9 * progress,
-                "unmet": "; ".join(unmet),
-                "texts": texts,
-            })
+            items = by_step[(r, m)]
+            people = len({_person(c.participant) for c in items})
+            # Rises as the level-up conditions fill; jumps a whole unit at cross-leveling.
+            rows.append(_row(step, r, m, N, items, qualities[m], people, e[m], T, X, A, U, s, L,
+                             leveled_up, progress, L + 0.9 * progress, unmet, note, spiral, seed))
             step += 1
+    return _frame(rows, params, spiral, seed)
 
+
+def _person_weights(items: list[Contribution], params: SpiralParams) -> dict[str, float]:
+    """Each person's combined quality in one mode of one round: ``w = 1 - prod(1 - q)``.
+
+    A second contribution of the same person adds less than the first (noisy-or, the
+    saturating form of March 1991 footnote 1 applied per person), so one person posting 12
+    times never counts as 12 people posting once; and no person counts for more than 1.
+    """
+    missing: dict[str, float] = defaultdict(lambda: 1.0)
+    for c in items:
+        missing[_person(c.participant)] *= 1.0 - _quality(c, params)
+    return {who: 1.0 - left for who, left in missing.items()}
+
+
+def _unmet_v2(e: dict[Mode, float], sharers: int, s: float, X: float, capacity: float, q_bar: float,
+              level: int, params: SpiralParams) -> list[str]:
+    """The level-up conditions not fully met, in words a learner can act on."""
+    if level >= _TOP:
+        return []
+    unmet = []
+    weak = [m.label for m in MODES if e[m] < params.e_min]
+    if weak:
+        unmet.append("Not every mode happened this round: add contributions to " + ", ".join(weak))
+    if sharers < params.sharers:
+        who = "Nobody" if sharers == 0 else ("Only 1 person" if sharers == 1 else f"Only {sharers} people")
+        unmet.append(
+            f"{who} shared experience (Socialization) this round: knowledge rises above the "
+            f"individual level only when at least {params.sharers} different people share it"
+        )
+    if s < params.s_star - 1e-12:
+        unmet.append(
+            f"The tacit base is not shared enough: {s:.0%} shared, {params.s_star:.0%} needed "
+            "(more Socialization helps)"
+        )
+    if X < params.x_star * capacity - 1e-12:
+        unmet.append(
+            f"No archetype yet: explicit knowledge is {X:.2f} of the {params.x_star * capacity:.2f} "
+            "needed (more Externalization and Combination help)"
+        )
+    if q_bar < params.q_star - 1e-9:
+        unmet.append(
+            f"The concept is not fully justified: this round's quality averages {q_bar:.2f} over "
+            f"the four modes; below {params.q_star:.2f} the spiral rises more slowly, and not at "
+            f"all at {params.q_low:.2f} (improve the weakest mode)"
+        )
+    return unmet
+
+
+def _level(lam: float) -> int:
+    # The small tolerance keeps a rise of exactly one level from landing a hair below it.
+    return min(int(_TOP), int(math.floor(lam + 1e-9)))
+
+
+def _simulate_v2(contributions: list[Contribution], participants: int, params: SpiralParams,
+                 n_rounds: int, cross_level: set[int], seed: SpiralSeed | None,
+                 spiral: str) -> pd.DataFrame:
+    """SECI-Spiral v2 (docs/spiral-model.md)."""
+    by_step: dict[tuple[int, Mode], list[Contribution]] = defaultdict(list)
+    for c in contributions:
+        by_step[(c.round, c.mode)].append(c)
+    # The group is at least everyone who contributed: naming five people in a "group of 1"
+    # cannot count each of them as the whole group.
+    N = max(participants, len({_person(c.participant) for c in contributions}))
+
+    T = N * params.t0  # tacit stock
+    s = 0.0  # shared fraction of T
+    A = 0.0  # articulated part of T
+    # Explicit stock: pre-existing material, plus what a parent spiral hands on (NTK 2000).
+    X = N * (params.x0 + (seed.explicit if seed is not None else 0.0))
+    U = 0.0  # internalized part of X
+    lam = 0.0  # ontological height: the level is its whole part
+    top = float(_TOP) + 0.9  # the spiral keeps rising a little inside the top band
+    rows: list[dict] = []
+    step = 0
+
+    for r in range(1, n_rounds + 1):
+        weights = {m: _person_weights(by_step[(r, m)], params) for m in MODES}
+        qualities = {m: [_quality(c, params) for c in by_step[(r, m)]] for m in MODES}
+        # Saturating intensity, March (1991) footnote 1, over people rather than posts.
+        e = {m: 1.0 - (1.0 - params.p(m)) ** (sum(weights[m].values()) / N ** params.nu(m))
+             for m in MODES}
+        sharers = len(weights[Mode.SOCIALIZATION])
+        # Justification (five-phase model, phase 3) weighs every mode's quality, S and I
+        # included: the geometric mean of the four modes' mean qualities, so a weak mode
+        # pulls it down more than its share and a missing one to 0.
+        q_bar = math.prod((sum(q) / len(q)) if q else 0.0 for q in qualities.values()) ** (1 / len(MODES))
+
+        for m in MODES:
+            L = _level(lam)
+            capacity = params.K0 * N * params.b**lam
+            leveled_up = False
+            note = ""
+            if m is Mode.SOCIALIZATION:
+                # Convergence to shared mental models: March's p1 form applied person to
+                # person (Miller, Zhao & Calantone 2006); socialization also creates
+                # sympathized knowledge (N&T 1995), switched off by sigma = 0 (Bratianu 2010).
+                s = s + e[m] * (1.0 - s)
+                T = T * (1.0 + params.sigma * e[m])
+            elif m is Mode.EXTERNALIZATION:
+                # Concepts come from *shared* tacit knowledge (five-phase model, phase 2), and
+                # only the codifiable share phi can ever be articulated (Polanyi; Tsoukas 2003).
+                dX = e[m] * s * max(0.0, params.phi * T - A)
+                A += dX
+                X += dX
+            elif m is Mode.COMBINATION:
+                # Recombinant growth of the explicit stock (Weitzman 1998), logistic in a
+                # bounded domain whose capacity grows with the height.
+                X += params.gamma * e[m] * X * max(0.0, 1.0 - X / capacity)
+            else:
+                # Learning from the code (March 1991, p1); learning by doing yields
+                # operational tacit knowledge (N&T 1995).
+                dU = e[m] * max(0.0, X - U)
+                U += dU
+                T += params.mu * dU
+                # Turnover and obsolescence once per round (March 1991, p3 and p4).
+                T *= 1.0 - params.delta_T
+                X *= 1.0 - params.delta_X
+
+            # Readiness: how fully the five-phase conditions hold, each through a smooth ramp
+            # (no cliff at a threshold), and zero unless distinct people shared.
+            w = params.width
+            readiness = (
+                math.prod(_ramp(e[k], params.e_min, 0.0) for k in MODES)
+                * (1.0 if sharers >= params.sharers else 0.0)
+                * _ramp(s, params.s_star, (1 - w) * params.s_star)
+                * _ramp(X, params.x_star * capacity, (1 - w) * params.x_star * capacity)
+                * _ramp(q_bar, params.q_star, params.q_low)
+            )
+            if m is Mode.INTERNALIZATION:
+                # Cross-leveling (five-phase model, phases 3-5) at the end of a turn: the spiral
+                # rises by `rise` levels per round at full readiness, less when it is partial.
+                target = min(top, lam + params.rise * readiness)
+                if r in cross_level and L < _TOP:
+                    # A facilitator may declare a level-up before the conditions hold, but not
+                    # without an archetype in the making (phase 4 comes before phase 5).
+                    needed = params.x_declare * params.x_star * capacity
+                    if X < needed:
+                        note = (f"Declared level-up refused: no explicit knowledge to carry to a wider "
+                                f"circle yet (explicit {X / N:.2f} per person, {needed / N:.2f} needed). "
+                                "Externalize and combine first.")
+                    else:
+                        target = max(target, float(L + 1))
+                        unmet_now = _unmet_v2(e, sharers, s, X, capacity, q_bar, L, params)
+                        note = ("Declared level-up accepted" + (
+                            " although: " + "; ".join(unmet_now) + "." if unmet_now else "."))
+                risen = target - lam
+                if risen > 0:
+                    lam = target
+                    # The community of interaction widened: the shared fraction dilutes by rho
+                    # per level risen and socialization must start again (NTK 2000).
+                    s *= params.rho**risen
+                    leveled_up = _level(lam) > L
+                    L = _level(lam)
+                    capacity = params.K0 * N * params.b**lam
+
+            unmet = _unmet_v2(e, sharers, s, X, capacity, q_bar, L, params)
+            items = by_step[(r, m)]
+            rows.append(_row(step, r, m, N, items, qualities[m], len(weights[m]), e[m], T, X, A, U,
+                             s, L, leveled_up, readiness, lam, unmet, note, spiral, seed))
+            step += 1
+    return _frame(rows, params, spiral, seed)
+
+
+# --------------------------------------------------------------------------- new spirals
+
+
+def seed_spiral(parent: pd.DataFrame, step: int, params: SpiralParams | None = None) -> SpiralSeed:
+    """Seed a new spiral (another team, or a next project) from a step of ``parent``.
+
+    Knowledge that reached the group level or above can trigger a new spiral (Nonaka, Toyama
+    & Konno 2000): the new one starts at the individual level of its own group, with ``tau``
+    of the parent's explicit knowledge per person, and rises from the parent's step.
+
+    Parameters
+    ----------
+    parent : pandas.DataFrame
+        The trajectory of one spiral (from :func:`simulate_spiral`).
+    step : int
+        The parent's step to start from (its ``step`` column).
+    params : SpiralParams, optional
+        For ``tau``; v2's defaults when omitted.
+
+    Raises
+    ------
+    ValueError
+        When the step does not exist or its knowledge has not reached the group level; the
+        message says which and what would allow it.
+    """
+    params = params or SpiralParams()
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise ValueError(f"The step must be a whole number; got {step!r}.")
+    if "spiral" not in parent.columns or parent.empty:
+        raise ValueError("That spiral has no steps yet: a new spiral starts from a step of an existing one.")
+    spirals = list(dict.fromkeys(parent["spiral"]))
+    if len(spirals) > 1:
+        raise ValueError("Pass the rows of one spiral to seed_spiral (the trajectory holds "
+                         f"{len(spirals)} spirals).")
+    rows = parent[parent["step"] == step]
+    if rows.empty:
+        raise ValueError(f"Spiral {spirals[0]} has no step {step}: steps run from 0 to {int(parent['step'].max())}.")
+    row = rows.iloc[0]
+    level = int(row["level"])
+    if level < Level.GROUP:
+        raise ValueError(
+            f"Step {step} (round {int(row['round'])}, {row['mode_name']}) of spiral {row['spiral']} is at "
+            f"the {row['level_name']} level: a new spiral can start only from knowledge that reached "
+            "the Group level or above."
+        )
+    return SpiralSeed(parent=str(row["spiral"]), step=int(step),
+                      round=int(row["round_offset"]) + int(row["round"]), level=level,
+                      explicit=params.tau * float(row["X"]) / float(row["participants"]))
+
+
+def join_spirals(*trajectories: pd.DataFrame) -> pd.DataFrame:
+    """Several spirals as one trajectory (a root first, then spirals it seeded), for the figures.
+
+    Raises
+    ------
+    ValueError
+        If two have the same id, or a spiral names a parent (or parent step) not before it.
+    """
     import pandas as pd
 
-    frame = pd.DataFrame(rows, columns=list(TRAJECTORY_COLUMNS))
-    frame.attrs["params"] = params.to_dict()
-    return frame
+    seen: dict[str, set[int]] = {}
+    lineage: dict[str, object] = {}
+    frames = []
+    for t in trajectories:
+        if t.empty:
+            continue
+        ids = list(dict.fromkeys(t["spiral"]))
+        for sid in ids:
+            rows = t[t["spiral"] == sid]
+            if sid in seen:
+                raise ValueError(f"Two spirals have the id {sid!r}: give each its own.")
+            parent = str(rows["parent"].iloc[0])
+            if parent:
+                step = int(rows["parent_step"].iloc[0])
+                if parent not in seen or step not in seen[parent]:
+                    raise ValueError(f"Spiral {sid} starts from step {step} of spiral {parent}, "
+                                     "which is not before it: pass the parent first.")
+            seen[sid] = set(int(x) for x in rows["step"])
+        lineage.update(t.attrs.get("lineage", {}))
+        frames.append(t)
+    if not frames:
+        return trajectories[0].copy() if trajectories else _frame([], SpiralParams(), ROOT_SPIRAL, None)
+    joined = pd.concat(frames, ignore_index=True)
+    joined.attrs = {"params": frames[0].attrs.get("params", {}), "lineage": lineage}
+    return joined
+
+
+def simulated_group(contributions: Sequence[Contribution], size: int, quality: float,
+                    rounds: int | None = None) -> list[Contribution]:
+    """Contributions of a simulated group around a learner: what would lift a spiral alone.
+
+    The other ``size - 1`` people ("Simulated peer 2", ...) each make one contribution per
+    mode per round at ``quality``, in every round up to ``rounds`` (default: the last round of
+    ``contributions``). Their texts say they are simulated.
+
+    Raises
+    ------
+    ValueError
+        For a size below 1 or above 500, or a quality outside [0, 1].
+    """
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 500:
+        raise ValueError(f"The simulated group has 1 to 500 people; got {size!r}.")
+    if isinstance(quality, bool) or not isinstance(quality, (int, float)) or not 0.0 <= quality <= 1.0:
+        raise ValueError(f"The simulated group's quality must be between 0 and 1; got {quality!r}.")
+    last = max((c.round for c in contributions), default=0) if rounds is None else rounds
+    return [
+        Contribution(participant=f"Simulated peer {i}", mode=m, round=r, quality=float(quality),
+                     text=f"(simulated) peer {i}: {m.label.lower()} in round {r}")
+        for r in range(1, last + 1) for m in MODES for i in range(2, size + 1)
+    ]
+
