@@ -1,7 +1,7 @@
 """Two critiques of SECI as switches of the spiral model, and what they change, in words.
 
 The domain brief (section 2, "How the critiques become model switches") turns two critiques
-into parameters of SECI-Spiral v1:
+into parameters of the spiral model (SECI-Spiral v2 here, like every spiral the course draws):
 
 - Bratianu (2010): socialization transfers tacit knowledge but creates none, ``sigma = 0``;
 - Polanyi (1966) and Tsoukas (2003): part of tacit knowledge can never be put into words,
@@ -10,8 +10,8 @@ into parameters of SECI-Spiral v1:
 The critiques lesson runs the same sample group with and without the switches and says what
 changed: the level reached, when it levelled up, and the tacit and explicit knowledge per
 person. The sample group is the brief's reference scenario (12 people, one contribution each
-per mode and round at quality 0.7, 12 rounds), so its numbers can be checked against the
-brief's table.
+per mode and round at quality 0.7, 12 rounds), so its numbers can be checked against the v2
+results table of docs/spiral-model.md.
 
 Pure: standard library and pandas (through :func:`simulate_spiral`).
 """
