@@ -62,7 +62,7 @@ def test_learner_switches_critiques_and_debates(base_url, page, console, fresh_l
     # Polanyi and Tsoukas, switched at once (plotly.js may still be loading): a smaller codifiable
     # share shrinks the spiral, drawn to the scale of the defaults, and the page says so in words
     page.get_by_label(PHI, exact=True).select_option(index=4)  # 0.30
-    page.get_by_text("the sample group reaches the Organization level instead of Inter-organization").wait_for()
+    page.get_by_text("the sample group reaches the Group level instead of Organization").wait_for()
     page.wait_for_function(f"""() => {{ const w = ({_WIDEST_JS}); const d = w('Model defaults');
         return d > 0 && w('With your switches') > 0 && w('With your switches') < d * 0.8; }}""")
     assert y_ranges(page) == ["Model defaults", "With your switches"] and len(set(y_ranges(page, values=True))) == 1
@@ -76,7 +76,7 @@ def test_learner_switches_critiques_and_debates(base_url, page, console, fresh_l
     # Bratianu on top: the sentence names it, the table gives the numbers
     page.get_by_label(SIGMA, exact=True).check()
     page.get_by_text("With Bratianu's view").wait_for()
-    page.get_by_text("2.61 explicit knowledge per person instead of 7.39").wait_for()
+    page.get_by_text("2.74 explicit knowledge per person instead of 7.56").wait_for()
     assert page.get_by_role("table").filter(has_text="Level reached").count() == 1
 
     # the debate: the example waits until the learner has tried
