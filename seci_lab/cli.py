@@ -129,11 +129,17 @@ def _add_workshop_parser(sub) -> None:
                               "the key begins with '-'"))
     parser.add_argument("--token", default=None, metavar="TOKEN",
                         help="token of the participant address when --host is not loopback (default: generated)")
+    parser.add_argument("--allow-host", action="append", default=None, metavar="NAME",
+                        help=("another host name the servers answer to (e.g. a DNS name of this laptop); "
+                              "loopback, the LAN address and this computer's name always work; repeatable"))
+    parser.add_argument("--session-hours", type=_positive_float, default=12.0, metavar="HOURS",
+                        help="participants' places end this many hours after the session began (default 12)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the facilitator dashboard")
     parser.add_argument("--cull-idle-timeout", type=_positive_int, default=DEFAULT_CULL_IDLE_TIMEOUT,
                         metavar="SECONDS", help="stop kernels of vanished pages after this many idle seconds")
     parser.add_argument("--no-preheat", action="store_true",
-                        help="do not keep a pre-executed participant kernel ready (saves memory, slower first page)")
+                        help=("kept for older scripts: the participant page needs no kernel, so none is "
+                              "pre-executed any more"))
     parser.add_argument("--concurrent-starts", type=_positive_int, default=DEFAULT_CONCURRENT_STARTS,
                         metavar="N",
                         help=("participant pages whose kernel starts at the same time; when the whole room "
@@ -159,6 +165,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 24 * 365:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most a year of hours, not {text}")
     return value
 
 

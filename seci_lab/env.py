@@ -17,6 +17,8 @@ __all__ = [
     "JOIN_CODE_ENV",
     "JOIN_URL_ENV",
     "NAMES",
+    "ROOM_TOKEN_ENV",
+    "SERVER_HOSTS_ENV",
 ]
 
 #: Where the learner and workshop database lives: a SQLAlchemy URL or a file path (the store;
@@ -38,6 +40,12 @@ JOIN_CODE_ENV = "SECI_LAB_JOIN_CODE"
 #: The participants' join address, drawn as a QR code on the facilitator dashboard.
 JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
 
+#: The access token of one workshop dashboard server, handed to its process in the environment
+#: (a command line can be read by every user of the computer).
+ROOM_TOKEN_ENV = "SECI_LAB_ROOM_TOKEN"
+#: Extra host names a workshop dashboard server answers to (comma-separated; ``--allow-host``).
+SERVER_HOSTS_ENV = "SECI_LAB_SERVER_HOSTS"
+
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
-         JOIN_URL_ENV)
+         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV)

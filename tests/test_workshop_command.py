@@ -10,7 +10,7 @@ import pytest
 
 from seci_lab import cli
 from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV
-from seci_lab.server.workshop import create_session, plan_from_args
+from seci_lab.server.workshop import _serve_command, create_session, plan_from_args
 from seci_lab.store import workshop as workshop_store
 from seci_lab.store.workshop import WorkshopStore
 
@@ -36,7 +36,17 @@ def test_workshop_command_defaults(tmp_path, monkeypatch):
     assert plan.token == "" and plan.db_url == f"sqlite:///{tmp_path / 'ws.sqlite'}"
     room = _plan("--host", "0.0.0.0", "--port", "9000")
     assert room.token and room.join_urls()[0].endswith(f":9000/?token={room.token}")
-    assert room.facilitator_url() == "http://127.0.0.1:9001/"
+    # The facilitator's server has a token of its own, generated for each run.
+    assert room.facilitator_token and room.facilitator_url() == f"http://127.0.0.1:9001/?token={room.facilitator_token}"
+    assert _plan().facilitator_token != room.facilitator_token
+
+
+def test_no_secret_goes_on_a_dashboard_command_line(tmp_path):
+    # Every user of the computer can read a command line (ps): tokens go in the environment.
+    room = _plan("--host", "0.0.0.0", "--db", str(tmp_path / "ws.sqlite"))
+    for page in (True, False):
+        argv = " ".join(_serve_command(tmp_path, "x.ipynb", room.host, room.port, room, False, participant_page=page))
+        assert room.token not in argv and room.facilitator_token not in argv
 
 
 def test_workshop_command_creates_and_resumes_a_session(tmp_path):

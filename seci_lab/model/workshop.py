@@ -78,10 +78,12 @@ __all__ = [
     "check_join_code",
     "check_minutes",
     "check_voting",
+    "check_name_free",
     "clean_display_name",
     "clean_label",
     "clean_submission_text",
     "is_accepting",
+    "is_expired",
     "lineage_edges",
     "new_join_code",
     "normalize_join_code",
@@ -102,6 +104,8 @@ TITLE_MAX = 120
 TIMER_MAX_MINUTES = 24 * 60
 #: Seconds after a deadline during which a submission still counts (network and click latency).
 DEADLINE_GRACE_S = 5.0
+#: Names nobody may join as (compared without case): the facilitator speaks for the room.
+RESERVED_NAMES = ("facilitator",)
 
 
 # ------------------------------------------------------------------------------ errors
@@ -408,10 +412,27 @@ def clean_label(value: object, what: str, limit: int) -> str:
 
 def clean_display_name(value: object) -> str | None:
     """A participant's name, normalised, or ``None`` to join anonymously (no name, or only
-    spaces). WorkshopError when too long or not text."""
+    spaces). WorkshopError when too long, not text, reserved ("Facilitator") or shaped like the
+    name of an anonymous participant ("Anonymous 3")."""
     if value is None or (isinstance(value, str) and not normalize_text(value)):
         return None
-    return clean_label(value, "name", PARTICIPANT_MAX_CHARS)
+    name = clean_label(value, "name", PARTICIPANT_MAX_CHARS)
+    folded = name.casefold()
+    if folded in RESERVED_NAMES:
+        raise WorkshopError(f"The name {name!r} is reserved: choose another name.")
+    words = folded.split()
+    if len(words) == 2 and words[0] == "anonymous" and words[1].isdigit():
+        raise WorkshopError("Names like 'Anonymous 3' are given to anonymous participants: choose another "
+                            "name, or tick “Join anonymously”.")
+    return name
+
+
+def check_name_free(name: str, taken: Iterable[str]) -> None:
+    """WorkshopError when ``name`` is already used in the session (case and spacing ignored)."""
+    folded = " ".join(name.casefold().split())
+    if any(" ".join(other.casefold().split()) == folded for other in taken):
+        raise WorkshopError(f"Someone in this session already uses the name {name!r}: add an initial "
+                            "or choose another name.")
 
 
 def anonymous_name(already: int) -> str:
@@ -484,6 +505,12 @@ def is_accepting(phase_open: bool, deadline: float | None, now: float) -> bool:
     """Whether a phase takes submissions at ``now``: open, and its deadline (plus the grace of
     ``DEADLINE_GRACE_S``) not passed."""
     return bool(phase_open) and (deadline is None or now <= deadline + DEADLINE_GRACE_S)
+
+
+def is_expired(session: Session, now: float, lifetime_s: float | None) -> bool:
+    """Whether ``session`` is over for participants: created more than ``lifetime_s`` seconds
+    before ``now`` (``None``: sessions never expire)."""
+    return lifetime_s is not None and now > session.created_at + lifetime_s
 
 
 def check_accepting(session: Session, now: float, phase: object = None) -> None:

@@ -13,12 +13,14 @@ import os
 import sys
 import threading
 import webbrowser
+from typing import Callable
 
 from .config import ServeConfig, package_dir, voila_argv
 from .gate import PageGate
+from .guard import HostAllowList
 from .network import check_port_free, is_wildcard
 
-__all__ = ["open_browser", "run_voila", "serve", "setup_logging"]
+__all__ = ["guard_hosts", "log_request_scrubbed", "open_browser", "run_voila", "scrub_uri", "serve", "setup_logging"]
 
 log = logging.getLogger("seci_lab.server")
 
@@ -30,17 +32,27 @@ def serve(config: ServeConfig) -> int:
     return 0
 
 
-def run_voila(config: ServeConfig) -> None:
-    """Run Voila in this process until it is stopped (Ctrl+C or SIGTERM)."""
+#: Builds extra URL rules from the server's base URL (the participant page of a workshop).
+ExtraHandlers = Callable[[str], list]
+
+
+def run_voila(config: ServeConfig, *, hosts: HostAllowList | None = None,
+              extra_handlers: ExtraHandlers | None = None) -> None:
+    """Run Voila in this process until it is stopped (Ctrl+C or SIGTERM).
+
+    ``hosts``: answer only requests whose ``Host`` header it allows (403 otherwise), against
+    DNS rebinding. ``extra_handlers``: more URL rules, matched before Voila's.
+    """
     # Our template lives in seci_lab/voila/templates/seci; Voila finds templates (and their
     # static files) through the Jupyter data path, so the package directory joins it.
     data_path = [str(package_dir())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(data_path)
-    app_class = _voila_app_class(config)
+    app_class = _voila_app_class(config, hosts, extra_handlers)
     app_class.launch_instance(argv=voila_argv(config))
 
 
-def _voila_app_class(config: ServeConfig):
+def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
+                     extra_handlers: ExtraHandlers | None = None):
     import tornado.ioloop
     import tornado.web
     from jupyter_server.utils import url_path_join
@@ -84,11 +96,21 @@ def _voila_app_class(config: ServeConfig):
                 (rule[0], RenderHandler, *rule[2:]) if len(rule) > 1 and rule[1] is TornadoVoilaHandler else rule
                 for rule in super().init_handlers()
             ]
-            if config.front_door != "/voila/tree":
+            if config.front_door not in ("/voila/tree", "/"):
                 # Query arguments (a token) are kept by tornado's RedirectHandler.
                 target = url_path_join(self.base_url, config.front_door)
                 handlers.insert(0, (self.server_url, tornado.web.RedirectHandler, {"url": target}))
+            if extra_handlers is not None:
+                handlers[:0] = extra_handlers(self.base_url)
             return handlers
+
+        def listen(self):
+            # Every request passes here first, Voila's own and the page's alike.
+            if hosts is not None:
+                guard_hosts(self.app, hosts)
+            # tornado's access log would print a token given in a query string.
+            self.app.settings["log_function"] = log_request_scrubbed
+            super().listen()
 
         def start(self):
             tornado.ioloop.IOLoop.current().add_callback(_announce, config)
@@ -96,6 +118,52 @@ def _voila_app_class(config: ServeConfig):
 
     SeciVoila.__name__ = "Voila"  # log lines read "[Voila] ...", as in Voila's documentation
     return SeciVoila
+
+
+def guard_hosts(app, hosts: HostAllowList) -> None:
+    """Make tornado ``app`` answer 403 to every request whose ``Host`` ``hosts`` does not allow."""
+    import tornado.web
+
+    class RefusedHostHandler(tornado.web.RequestHandler):
+        def prepare(self):
+            log.warning("Refused a request for the unknown host %r (DNS rebinding?)", self.request.host[:100])
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.finish("This server does not answer to that host name.")
+
+    find_handler = app.find_handler
+
+    def checked_find_handler(request, **kwargs):
+        if not hosts.allows(request.host):
+            return app.get_handler_delegate(request, RefusedHostHandler)
+        return find_handler(request, **kwargs)
+
+    app.find_handler = checked_find_handler
+
+
+_SECRET_QUERY = ("token", "key", "_xsrf")
+
+
+def scrub_uri(uri: str) -> str:
+    """``uri`` with the values of secret query arguments (``token``...) replaced by ``[secret]``."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(uri)
+    if not parts.query:
+        return uri
+    query = [(k, "[secret]" if k.lower() in _SECRET_QUERY else v)
+             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="[]")))
+
+
+def log_request_scrubbed(handler) -> None:
+    """tornado's access log line, without secrets in the query string."""
+    status = handler.get_status()
+    logger = logging.getLogger("tornado.access")
+    level = logging.INFO if status < 400 else logging.WARNING if status < 500 else logging.ERROR
+    request = handler.request
+    logger.log(level, "%d %s %s (%s) %.2fms", status, request.method, scrub_uri(request.uri),
+               request.remote_ip, 1000.0 * request.request_time())
 
 
 def _announce(config: ServeConfig) -> None:

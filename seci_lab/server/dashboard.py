@@ -1,18 +1,27 @@
 """One dashboard's server: a child process of ``seci-lab workshop``.
 
-``python -m seci_lab.server.dashboard FOLDER NOTEBOOK HOST PORT TOKEN CULL PREHEAT STARTS``
+``python -m seci_lab.server.dashboard FOLDER NOTEBOOK HOST PORT CULL PREHEAT STARTS PAGE LIFETIME``
 serves ``FOLDER`` (which holds only ``NOTEBOOK``) with ``seci-lab serve``'s settings, the
-notebook itself as the front door.
+notebook itself as the front door. With ``PAGE`` = ``1`` the front door is the participant
+page without a kernel (:mod:`.participant_api`) over the store at ``$SECI_LAB_DB``, and
+participants' sessions end ``LIFETIME`` seconds after they began (``0``: never).
+
+Secrets come in the environment, never on this command line (which every user of the
+computer can read): the server's access token in ``$SECI_LAB_ROOM_TOKEN``. Extra host names
+the server answers to come in ``$SECI_LAB_SERVER_HOSTS`` (comma-separated).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..env import DB_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV
 from .app import run_voila, setup_logging
 from .config import ServeConfig, check_notebooks_dir
+from .guard import host_allow_list
 
 __all__ = ["DashboardConfig", "main"]
 
@@ -22,20 +31,36 @@ class DashboardConfig(ServeConfig):
     """``seci-lab serve``'s settings for a folder of one dashboard, whose page is the front door."""
 
     notebook: str = ""
+    participant_page: bool = False
 
     @property
     def front_door(self) -> str:
-        return f"/voila/render/{self.notebook}"
+        return "/" if self.participant_page else f"/voila/render/{self.notebook}"
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], environ=os.environ) -> int:
     """Run one dashboard's Voila until it is stopped."""
-    folder, notebook, host, port, token, cull, preheat, starts = argv
+    folder, notebook, host, port, cull, preheat, starts, page, lifetime = argv
+    token = environ.get(ROOM_TOKEN_ENV, "")
     config = DashboardConfig(notebooks=check_notebooks_dir(Path(folder)), host=host, port=int(port),
                              token=token, open_browser=False, cull_idle_timeout=int(cull),
-                             preheat=preheat == "1", concurrent_starts=int(starts), notebook=notebook)
+                             preheat=preheat == "1", concurrent_starts=int(starts), notebook=notebook,
+                             participant_page=page == "1")
+    extra = [name.strip() for name in environ.get(SERVER_HOSTS_ENV, "").split(",") if name.strip()]
+    hosts = host_allow_list(host, extra)
     setup_logging()
-    run_voila(config)
+    extra_handlers = None
+    if config.participant_page:
+        from ..store.workshop import WorkshopStore
+        from .participant_api import ParticipantSite, participant_handlers
+
+        site = ParticipantSite(store=WorkshopStore.open(environ.get(DB_ENV) or None), hosts=hosts,
+                               room_token=token, session_lifetime_s=float(lifetime) or None)
+
+        def extra_handlers(base_url: str) -> list:
+            return participant_handlers(site, base_url)
+
+    run_voila(config, hosts=hosts, extra_handlers=extra_handlers)
     return 0
 
 

@@ -1,13 +1,19 @@
-"""``seci-lab workshop``: a participant dashboard for the room and a facilitator dashboard.
+"""``seci-lab workshop``: a participant page for the room and a facilitator dashboard.
 
-Two Voila servers run as child processes of this command (:mod:`seci_lab.server.dashboard`,
+Two servers run as child processes of this command (:mod:`seci_lab.server.dashboard`, Voila
 with ``seci-lab serve``'s safe settings), each serving a private temporary folder that holds
 only its own notebook:
 
 - the **participant** server listens on ``--host``/``--port`` (the room's network with
-  ``--host 0.0.0.0``, then with a token in the join address) and serves only
-  ``workshop_participant.ipynb``: a visitor cannot open the facilitator notebook there;
-- the **facilitator** server listens on 127.0.0.1 only, on a second port.
+  ``--host 0.0.0.0``, then with a token in the join address). Its front door is the
+  participant page without a kernel (:mod:`seci_lab.server.participant_api`); the older
+  kernel-per-visitor ``workshop_participant.ipynb`` is still served there, and nothing else:
+  a visitor cannot open the facilitator notebook;
+- the **facilitator** server listens on 127.0.0.1 only, on a second port, with its own token.
+
+Both answer only their own host names (loopback, the LAN address, this computer's name and
+``--allow-host`` names), against DNS rebinding. Tokens reach the servers in their environment,
+never on a command line.
 
 The kernels learn where the database is (:data:`~seci_lab.env.DB_ENV`) from their
 environment. Only the facilitator server's kernels get the facilitator key, the session's join
@@ -31,12 +37,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..env import DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
+from ..env import DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV
 from .app import open_browser
 from .config import DEFAULT_CONCURRENT_STARTS, default_notebooks_dir
 from .errors import UserError
 from .network import check_port_free, is_wildcard, reachable_hosts, url_host
-from .tokens import facilitator_key, resolve_token
+from .tokens import facilitator_key, generate_token, resolve_token
 
 __all__ = [
     "FACILITATOR_NOTEBOOK",
@@ -71,6 +77,9 @@ class WorkshopPlan:
     cull_idle_timeout: int
     preheat: bool
     concurrent_starts: int = DEFAULT_CONCURRENT_STARTS
+    facilitator_token: str = ""
+    allow_hosts: tuple[str, ...] = ()
+    session_hours: float = 12.0
 
     def join_urls(self) -> list[str]:
         """Addresses participants open (the LAN address first when listening on every interface)."""
@@ -78,7 +87,8 @@ class WorkshopPlan:
         return [f"http://{url_host(h)}:{self.port}/{query}" for h in reachable_hosts(self.host)]
 
     def facilitator_url(self) -> str:
-        return f"http://127.0.0.1:{self.facilitator_port}/"
+        query = f"?token={self.facilitator_token}" if self.facilitator_token else ""
+        return f"http://127.0.0.1:{self.facilitator_port}/{query}"
 
 
 def _normalise_db(value: str | None) -> str:
@@ -105,8 +115,9 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
         host=args.host, port=args.port, facilitator_port=facilitator_port,
         db_url=_normalise_db(args.db), facilitator_key="", join_code=join_code,
         title=title, format=args.format, resume=args.resume, resume_key=resume_key, token=token,
-        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
-        concurrent_starts=args.concurrent_starts,
+        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout, preheat=False,
+        concurrent_starts=args.concurrent_starts, facilitator_token=generate_token(),
+        allow_hosts=tuple(args.allow_host or ()), session_hours=args.session_hours,
     )
 
 
@@ -130,10 +141,12 @@ def _private_folder(root: Path, notebook: str) -> Path:
     return folder
 
 
-def _serve_command(folder: Path, notebook: str, host: str, port: int, token: str, plan: WorkshopPlan,
-                   preheat: bool) -> list[str]:
-    return [sys.executable, "-m", "seci_lab.server.dashboard", str(folder), notebook, host, str(port), token,
-            str(plan.cull_idle_timeout), "1" if preheat else "0", str(plan.concurrent_starts)]
+def _serve_command(folder: Path, notebook: str, host: str, port: int, plan: WorkshopPlan,
+                   preheat: bool, participant_page: bool = False) -> list[str]:
+    # No secret here: a command line can be read by every user of the computer.
+    return [sys.executable, "-m", "seci_lab.server.dashboard", str(folder), notebook, host, str(port),
+            str(plan.cull_idle_timeout), "1" if preheat else "0", str(plan.concurrent_starts),
+            "1" if participant_page else "0", str(int(plan.session_hours * 3600))]
 
 
 def _answers(port: int) -> bool:
@@ -158,19 +171,25 @@ def run_workshop(args: argparse.Namespace) -> int:
         root = Path(tmp)
         participant_dir = _private_folder(root, PARTICIPANT_NOTEBOOK)
         facilitator_dir = _private_folder(root, FACILITATOR_NOTEBOOK)
-        base_env = {k: v for k, v in os.environ.items() if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV)}
+        base_env = {k: v for k, v in os.environ.items()
+                    if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV)}
         base_env[DB_ENV] = plan.db_url
+        base_env[SERVER_HOSTS_ENV] = ",".join(plan.allow_hosts)
+        participant_env = dict(base_env, **{ROOM_TOKEN_ENV: plan.token})
         facilitator_env = dict(base_env, **{
             FACILITATOR_KEY_ENV: plan.facilitator_key,
             JOIN_CODE_ENV: join_code,
             JOIN_URL_ENV: plan.join_urls()[0],
+            ROOM_TOKEN_ENV: plan.facilitator_token,
         })
         children = [
-            subprocess.Popen(_serve_command(participant_dir, PARTICIPANT_NOTEBOOK, plan.host, plan.port, plan.token,
-                                            plan, plan.preheat),
-                             env=base_env, stdout=subprocess.DEVNULL, start_new_session=True),
+            # The participant page needs no kernel: no pre-executed one waits (the notebook
+            # still opens on demand).
+            subprocess.Popen(_serve_command(participant_dir, PARTICIPANT_NOTEBOOK, plan.host, plan.port, plan,
+                                            False, participant_page=True),
+                             env=participant_env, stdout=subprocess.DEVNULL, start_new_session=True),
             subprocess.Popen(_serve_command(facilitator_dir, FACILITATOR_NOTEBOOK, "127.0.0.1", plan.facilitator_port,
-                                            "", plan, False),
+                                            plan, False),
                              env=facilitator_env, stdout=subprocess.DEVNULL, start_new_session=True),
         ]
         stop = threading.Event()
@@ -228,7 +247,7 @@ def _announce(plan: WorkshopPlan) -> None:
              "Participants open (also shown as a QR code on the facilitator dashboard):"]
     lines += [f"    {url}" for url in plan.join_urls()]
     lines += [f"Join code:  {plan.join_code}", "",
-              "Facilitator dashboard (this computer only):",
+              "Facilitator dashboard (this computer only; keep its address private, it holds a token):",
               f"    {plan.facilitator_url()}",
               f"Facilitator key: {plan.facilitator_key}",
               "    (needed only if you open the facilitator notebook another way, e.g. through seci-lab serve,",

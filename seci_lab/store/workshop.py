@@ -76,6 +76,7 @@ from ..model.workshop import (
     check_idempotency_key,
     check_join_code,
     check_minutes,
+    check_name_free,
     check_voting,
     clean_display_name,
     clean_label,
@@ -582,7 +583,8 @@ class WorkshopStore:
     def join(self, code: str, display_name: str | None = None) -> Participant:
         """Join the session with this code; returns the participant with its secret ``token``.
 
-        An empty or missing name joins anonymously (shown as "Anonymous N").
+        An empty or missing name joins anonymously (shown as "Anonymous N"). A name already used
+        in the session (case ignored) and the reserved "Facilitator" are refused (WorkshopError).
         """
         session = self.session_by_code(code)
         name = clean_display_name(display_name)
@@ -592,6 +594,9 @@ class WorkshopStore:
         def work(conn):
             self._bump(conn, session.id)
             shown = name
+            if shown is not None:  # checked inside the write: two phones sending one name race
+                check_name_free(shown, conn.execute(select(ws_participants.c.display_name).where(
+                    ws_participants.c.session_id == session.id)).scalars())
             if shown is None:
                 count = conn.execute(select(func.count()).select_from(ws_participants).where(
                     and_(ws_participants.c.session_id == session.id, ws_participants.c.anonymous.is_(True))
@@ -614,6 +619,11 @@ class WorkshopStore:
             return conn.execute(select(ws_participants).where(ws_participants.c.id == row["id"])).mappings().one()
 
         return self._to_participant(self._write(work), token=token)
+
+    def participant_for(self, token: str) -> Participant:
+        """The participant this token belongs to, read only (NotAllowed for an unknown token)."""
+        with read(self.engine) as conn:
+            return self._to_participant(self._participant_by_token(conn, token))
 
     def touch(self, token: str) -> None:
         """Mark the participant as active now (a heartbeat). Does not change ``version``.

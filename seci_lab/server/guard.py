@@ -1,0 +1,97 @@
+"""What both workshop servers check before answering: the Host header, and how often an
+address may try something.
+
+A page on another site can point its own host name at this computer's address (DNS
+rebinding) and then talk to a server here as if it were that site: the browser sends the
+attacker's name in the ``Host`` header. Answering only the names this server really goes by
+(loopback, its LAN address, this computer's name, and names the facilitator configures) stops
+that. :class:`SlidingWindow` counts attempts per key (an address, a session) in the last
+minutes, for the join and join-code limits of the participant page.
+"""
+
+from __future__ import annotations
+
+import collections
+import ipaddress
+import socket
+import time
+from typing import Callable, Iterable
+
+from .network import is_wildcard, lan_address
+
+__all__ = ["HostAllowList", "SlidingWindow", "host_allow_list"]
+
+_LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
+
+
+def _bare_host(header: str) -> str:
+    """``header`` (a Host header: name or address, maybe a port) as a lower-case name or address."""
+    host = header.strip().lower()
+    if host.startswith("["):  # [::1]:8866
+        return host[1:host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+class HostAllowList:
+    """The host names and addresses a server answers to; loopback always."""
+
+    def __init__(self, names: Iterable[str] = ()):
+        self.names = frozenset(n for n in (_bare_host(name) for name in names) if n)
+
+    def allows(self, header: str | None) -> bool:
+        """Whether a request with this ``Host`` header is for this server."""
+        if not header:
+            return False
+        host = _bare_host(header)
+        if host in self.names or host in _LOOPBACK_NAMES:
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def __repr__(self) -> str:
+        return f"HostAllowList({sorted(self.names)!r})"
+
+
+def host_allow_list(listen_host: str, extra: Iterable[str] = ()) -> HostAllowList:
+    """The allow-list of a server listening on ``listen_host``: that address, and on every
+    interface also the LAN address and this computer's name (with ``.local``), plus ``extra``."""
+    names = [*extra]
+    if is_wildcard(listen_host):
+        hostname = socket.gethostname()
+        names += [h for h in (lan_address(), hostname, f"{hostname}.local") if h]
+    else:
+        names.append(listen_host)
+    return HostAllowList(names)
+
+
+class SlidingWindow:
+    """At most ``limit`` hits per key in any ``window_s`` seconds (kept in this process)."""
+
+    def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window_s, self.clock = limit, window_s, clock
+        self._hits: dict[object, collections.deque[float]] = {}
+
+    def _recent(self, key: object) -> collections.deque[float]:
+        hits = self._hits.setdefault(key, collections.deque())
+        cutoff = self.clock() - self.window_s
+        while hits and hits[0] <= cutoff:
+            hits.popleft()
+        return hits
+
+    def retry_after(self, key: object) -> float | None:
+        """Seconds to wait before ``key`` may try again, or ``None`` when it may now."""
+        hits = self._recent(key)
+        if len(hits) < self.limit:
+            return None
+        return max(1.0, hits[0] + self.window_s - self.clock())
+
+    def hit(self, key: object) -> None:
+        """Count one attempt of ``key``."""
+        self._recent(key).append(self.clock())
+        if len(self._hits) > 10_000:  # forget keys with nothing recent (a long session's visitors)
+            for stale in [k for k, v in self._hits.items() if not v]:
+                del self._hits[stale]

@@ -1,0 +1,498 @@
+"""The participant page without a kernel: a small HTML/JS page and a JSON API over
+:class:`~seci_lab.store.workshop.WorkshopStore`, as tornado handlers in the server process.
+
+A Voila page costs a Python kernel per visitor (70-130 MiB and about 2 s of CPU); these
+handlers answer a join with one database write and keep nothing per participant but a cookie.
+Every rule is the store's and the model's (phase open, own contributions, the rate cap, text
+caps, unique names); what is checked here is what only a web server knows:
+
+- the ``Host`` header is one of this server's names (:class:`~.guard.HostAllowList`);
+- the room token of a shared server: ``/?token=...`` sets an HttpOnly cookie and redirects to
+  ``/``, so the token leaves the address bar, history and ``Referer``;
+- every state-changing request carries tornado's XSRF token in the ``X-XSRFToken`` header
+  (double-submit: it must match the ``_xsrf`` cookie), is JSON (``Content-Type``) and small;
+- the participant's secret lives in an HttpOnly, ``SameSite=Strict`` cookie, never in script;
+- joins are limited per address and per session, wrong join codes per address, and a
+  participant's submissions per address too, so leaving and joining again keeps the cap;
+- sessions end for participants ``session_lifetime_s`` after they were created.
+
+API (JSON in and out; errors are ``{"error": message}`` with a status that says why):
+
+=======  ==================================  =================================================
+GET      ``/api/workshop/state?since=V``     the session (long-poll: waits up to 25 s for a
+                                             version newer than ``V``)
+POST     ``/api/workshop/join``              ``{code, name}`` (no name: anonymous)
+POST     ``/api/workshop/leave``             forget the participant on this device
+POST     ``/api/workshop/contributions``     ``{text, idempotency_key, phase, parent_id,
+                                             source_cluster_id}`` (a take-away draws on a
+                                             cluster)
+PUT      ``/api/workshop/contributions/ID``  ``{text}``: edit one's own
+DELETE   ``/api/workshop/contributions/ID``  withdraw one's own
+PUT      ``/api/workshop/votes/ID``          ``{on}``: vote for a cluster or take it back
+=======  ==================================  =================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hmac
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import tornado.web
+
+from ..content.workshop import phase_prompt
+from ..model import TEXT_MAX_CHARS
+from ..model.workshop import NotAllowed, PhaseClosed, RateLimited, WorkshopError, is_expired
+from ..store.workshop import WorkshopStore
+from .guard import HostAllowList, SlidingWindow
+
+__all__ = ["PAGE_DIR", "ParticipantSite", "participant_handlers"]
+
+log = logging.getLogger("seci_lab.server")
+
+PAGE_DIR = Path(__file__).with_name("participant_page")
+PARTICIPANT_COOKIE = "seci_participant"
+ROOM_COOKIE = "seci_room"
+#: Larger bodies are refused before parsing (a contribution is at most a few kilobytes).
+MAX_BODY_BYTES = 16 * 1024
+#: A long-poll answers after this long even when nothing changed (proxies cut idle requests).
+LONG_POLL_S = 25.0
+#: How often the process reads each watched session's version (one indexed read).
+WATCH_INTERVAL_S = 0.25
+DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+@dataclass
+class ParticipantSite:
+    """Settings and shared state of the participant page in one server process."""
+
+    store: WorkshopStore
+    hosts: HostAllowList
+    room_token: str = ""
+    session_lifetime_s: float | None = DEFAULT_SESSION_LIFETIME_S
+    #: A phone joins once; a few more for a reload after leaving, a second person on a laptop.
+    joins_per_address: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 600.0))
+    #: A room of 200 joining within 10 s stays well under this.
+    joins_per_session: SlidingWindow = field(default_factory=lambda: SlidingWindow(600, 60.0))
+    #: Wrong join codes from one address before it must wait (guessing a 6-character code
+    #: of 31 symbols at 10 per 10 minutes takes centuries).
+    wrong_codes_per_address: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 600.0))
+    #: Submissions per address: the store caps each participant, this keeps the cap when a
+    #: device leaves and joins again as someone new.
+    submissions_per_address: SlidingWindow | None = None
+    executor: concurrent.futures.Executor = field(
+        default_factory=lambda: concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="seci-api"))
+    clock: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        if self.submissions_per_address is None and self.store.max_per_minute is not None:
+            self.submissions_per_address = SlidingWindow(self.store.max_per_minute, 60.0)
+        self.watch = _VersionWatch(self)
+        self._shared: dict[int, tuple[int, bytes]] = {}
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    def shared_state(self, session_id: int) -> tuple[int, bytes]:
+        """``(version, JSON)`` of what every participant of the session sees; built once per
+        version (a room polling the same version gets the same bytes)."""
+        version = self.store.version(session_id)
+        cached = self._shared.get(session_id)
+        if cached is not None and cached[0] == version:
+            return cached
+        body = json.dumps(_shared_state(self.store, session_id, version), ensure_ascii=False,
+                          separators=(",", ":")).encode("utf-8")
+        self._shared[session_id] = (version, body)
+        return version, body
+
+
+def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
+    session = store.session(session_id)
+    names = {p.id: p.display_name for p in store.participants(session_id)}
+    arcs = store.arcs(session_id)
+    arc_names = {a.id: a.name for a in arcs}
+    clusters = store.clusters(session_id)
+    cluster_names = {c.id: c.name for c in clusters}
+    phase = session.phase
+    return {
+        "version": version,
+        "server_time": store.clock(),
+        "session": {
+            "title": session.title, "format": session.format.value, "format_label": session.format.label,
+            "round": session.round, "scale": session.scale_label,
+            "phase": phase.value if phase else None, "phase_label": session.phase_label,
+            "phase_open": session.phase_open, "accepting": session.accepting, "deadline": session.deadline,
+            "takes_votes": bool(phase and phase.takes_votes),
+            "takes_takeaways": bool(phase and phase.takes_takeaways),
+            "takes_arc": bool(phase and phase.takes_arc),
+            "prompt": phase_prompt(phase) if phase else "",
+            "text_max": TEXT_MAX_CHARS,
+        },
+        "board": [
+            {"id": s.id, "round": s.round, "phase": s.phase.value, "phase_label": s.phase.label, "text": s.text,
+             "by": s.participant_id, "participant": names.get(s.participant_id, ""),
+             "cluster": cluster_names.get(s.cluster_id), "arc": arc_names.get(s.arc_id),
+             "parent_id": s.parent_id, "source_cluster": cluster_names.get(s.source_cluster_id),
+             "edited": s.edited_at is not None}
+            for s in store.submissions(session_id)
+        ],
+        "clusters": [{"id": c.id, "name": c.name, "round": c.round, "votes": c.votes, "members": c.members}
+                     for c in clusters if c.round == session.round],
+        "arcs": [{"id": a.id, "name": a.name, "harvesters": list(a.harvesters)} for a in arcs],
+    }
+
+
+class _VersionWatch:
+    """Wakes long-polls when a session's version moves: one reader per process, not per phone.
+
+    It polls the database (so a write from another process, e.g. the facilitator's kernel,
+    is seen too) while anyone waits, and is poked right after a write made here.
+    """
+
+    def __init__(self, site: ParticipantSite):
+        self.site = site
+        self.versions: dict[int, int] = {}
+        self.changed: dict[int, asyncio.Event] = {}
+        self.waiting: dict[int, int] = {}
+        self._task: asyncio.Task | None = None
+
+    async def wait_newer(self, session_id: int, since: int, timeout: float) -> None:
+        """Return once the session's version exceeds ``since`` or ``timeout`` passed."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        self.waiting[session_id] = self.waiting.get(session_id, 0) + 1
+        try:
+            if self._task is None or self._task.done():
+                self._task = asyncio.ensure_future(self._poll())
+            while self.versions.get(session_id, 0) <= since:
+                left = deadline - asyncio.get_running_loop().time()
+                if left <= 0:
+                    return
+                event = self.changed.setdefault(session_id, asyncio.Event())
+                try:
+                    await asyncio.wait_for(event.wait(), left)
+                except asyncio.TimeoutError:
+                    return
+        finally:
+            self.waiting[session_id] -= 1
+
+    def poke(self, session_id: int, version: int | None = None) -> None:
+        """A write happened here: wake the waiters now instead of at the next poll."""
+        if version is not None and version > self.versions.get(session_id, 0):
+            self.versions[session_id] = version
+        event = self.changed.pop(session_id, None)
+        if event is not None:
+            event.set()
+
+    async def _poll(self) -> None:
+        while any(self.waiting.values()):
+            for session_id in [s for s, n in self.waiting.items() if n]:
+                try:
+                    version = await self.site.run(self.site.store.version, session_id)
+                except Exception:  # noqa: BLE001 - a failed read: try again at the next tick
+                    log.exception("Reading the version of session %s failed", session_id)
+                    continue
+                if version > self.versions.get(session_id, 0):
+                    self.poke(session_id, version)
+            await asyncio.sleep(WATCH_INTERVAL_S)
+
+
+# ------------------------------------------------------------------------------------ handlers
+
+
+class _ApiError(tornado.web.HTTPError):
+    """A refusal with a message for the person (``{"error": message}``)."""
+
+    def __init__(self, status: int, message: str, retry_after: float | None = None):
+        super().__init__(status)
+        self.message, self.retry_after = message, retry_after
+
+
+class _Base(tornado.web.RequestHandler):
+    """Host check, security headers, JSON errors."""
+
+    site: ParticipantSite
+
+    def initialize(self, site: ParticipantSite) -> None:
+        self.site = site
+
+    def set_default_headers(self) -> None:
+        self.set_header("Content-Security-Policy", CSP)
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("X-Frame-Options", "DENY")
+        self.set_header("Cache-Control", "no-store")
+
+    def _check_host(self) -> None:
+        if not self.site.hosts.allows(self.request.host):
+            raise _ApiError(403, "This server does not answer to that host name.")
+
+    def prepare(self) -> None:
+        self._check_host()
+
+    def check_xsrf_cookie(self) -> None:
+        # With ``xsrf_cookies`` on, tornado runs this before prepare(): the Host check comes
+        # first all the same, so a rebinding page learns nothing, not even that XSRF failed.
+        self._check_host()
+        try:
+            super().check_xsrf_cookie()
+        except tornado.web.HTTPError:
+            raise _ApiError(403, "This page is out of date or was opened from another site: reload it and "
+                                 "try again.") from None
+
+    def room_ok(self) -> bool:
+        """Whether the request carries the room token (always, on a server without one)."""
+        token = self.site.room_token
+        if not token:
+            return True
+        cookie = self.get_cookie(ROOM_COOKIE, "")
+        return hmac.compare_digest(cookie.encode(), token.encode())
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        error = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(error, _ApiError):
+            message = error.message
+            if error.retry_after is not None:
+                self.set_header("Retry-After", str(int(error.retry_after + 0.999)))
+        else:  # never a traceback: a short message by status
+            message = {403: "Not allowed here.", 404: "Not found.",
+                       405: "That method is not allowed here."}.get(
+                status_code, "Something went wrong on the server; try again in a moment.")
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"error": message}))
+
+
+class PageHandler(_Base):
+    """``/``: the page; ``/?token=...`` keeps the room token in a cookie and drops it from the address."""
+
+    def get(self) -> None:
+        token = self.get_query_argument("token", None)
+        if token is not None and self.site.room_token:
+            if not hmac.compare_digest(token.encode(), self.site.room_token.encode()):
+                raise tornado.web.HTTPError(403)
+            self.set_cookie(ROOM_COOKIE, token, httponly=True, samesite="Strict", path="/",
+                            expires_days=None if self.site.session_lifetime_s is None
+                            else self.site.session_lifetime_s / 86400)
+            self.redirect(self.request.path or "/")
+            return
+        if not self.room_ok():
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.finish("Open the join address shown by the facilitator (it includes a token).")
+            return
+        self.xsrf_token  # noqa: B018 - sets the _xsrf cookie the page's script sends back
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish((PAGE_DIR / "index.html").read_bytes())
+
+
+class AssetHandler(_Base, tornado.web.StaticFileHandler):
+    """The page's script and style sheet (same origin: the CSP allows nothing else)."""
+
+    def initialize(self, site: ParticipantSite, path: str) -> None:  # type: ignore[override]
+        _Base.initialize(self, site)
+        tornado.web.StaticFileHandler.initialize(self, path=path)
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-cache")
+
+
+class _ApiHandler(_Base):
+    """JSON in, JSON out, for one participant (the cookie)."""
+
+    def prepare(self) -> None:
+        super().prepare()
+        if not self.room_ok():
+            raise _ApiError(403, "Open the join address shown by the facilitator (it includes a token).")
+        if self.request.method in ("POST", "PUT", "DELETE"):
+            # Voila's tornado settings leave ``xsrf_cookies`` off, so tornado would not check:
+            # check here, for every state-changing request.
+            self.check_xsrf_cookie()
+            if len(self.request.body) > MAX_BODY_BYTES:
+                raise _ApiError(413, f"That is too long to send (more than {MAX_BODY_BYTES // 1024} kB).")
+
+    def body(self) -> dict:
+        """The request's JSON object (415 when not JSON, 400 when not an object)."""
+        kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            raise _ApiError(415, "Send JSON (Content-Type: application/json).")
+        try:
+            data = json.loads(self.request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise _ApiError(400, "The request is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise _ApiError(400, "The request must be a JSON object.")
+        return data
+
+    def address(self) -> str:
+        return self.request.remote_ip or "?"
+
+    async def me(self):
+        """The participant of this device's cookie, whose session has not ended (401/410 otherwise)."""
+        token = self.get_cookie(PARTICIPANT_COOKIE)
+        if not token:
+            raise _ApiError(401, "You have not joined yet: enter the join code.")
+        try:
+            person = await self.site.run(self.site.store.participant_for, token)
+            session = await self.site.run(self.site.store.session, person.session_id)
+        except NotAllowed:
+            self.clear_cookie(PARTICIPANT_COOKIE, path="/")
+            raise _ApiError(401, "This device's place in the session is not known any more: join again.") from None
+        if is_expired(session, self.site.clock(), self.site.session_lifetime_s):
+            self.clear_cookie(PARTICIPANT_COOKIE, path="/")
+            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+        return token, person
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """A store call, its refusals turned into answers that say what to do."""
+        try:
+            return await self.site.run(lambda: fn(*args, **kwargs))
+        except RateLimited as error:
+            raise _ApiError(429, str(error), retry_after=error.retry_after) from None
+        except NotAllowed as error:
+            raise _ApiError(403, str(error)) from None
+        except PhaseClosed as error:
+            raise _ApiError(409, str(error)) from None
+        except WorkshopError as error:
+            raise _ApiError(400, str(error)) from None
+
+    async def send_state(self, token: str, person, status: int = 200, extra: dict | None = None) -> None:
+        version, shared = await self.site.run(self.site.shared_state, person.session_id)
+        votes = await self.site.run(self.site.store.my_votes, token)
+        me = {"id": person.id, "name": person.display_name, "anonymous": person.anonymous,
+              "arc_id": person.arc_id, "votes": sorted(votes), **(extra or {})}
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(b'{"version":' + str(version).encode() + b',"me":'
+                    + json.dumps(me, ensure_ascii=False).encode("utf-8") + b',"state":' + shared + b"}")
+
+    def after_write(self, person) -> None:
+        self.site.watch.poke(person.session_id)
+
+
+class JoinHandler(_ApiHandler):
+    async def post(self) -> None:
+        data = self.body()
+        address = self.address()
+        wait = self.site.wrong_codes_per_address.retry_after(address)
+        if wait is not None:
+            raise _ApiError(429, f"Too many wrong join codes from this device: try again in {wait / 60:.0f} "
+                                 "min, or ask the facilitator.", retry_after=wait)
+        wait = self.site.joins_per_address.retry_after(address)
+        if wait is not None:
+            raise _ApiError(429, f"This device has joined many times in a short while: wait {wait:.0f} s.",
+                            retry_after=wait)
+        try:
+            session = await self.site.run(self.site.store.session_by_code, data.get("code"))
+        except WorkshopError as error:
+            self.site.wrong_codes_per_address.hit(address)
+            raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
+        if is_expired(session, self.site.clock(), self.site.session_lifetime_s):
+            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+        wait = self.site.joins_per_session.retry_after(session.id)
+        if wait is not None:
+            raise _ApiError(429, f"Many people are joining right now: try again in {wait:.0f} s.", retry_after=wait)
+        name = data.get("name")
+        person = await self.call(self.site.store.join, session.join_code, name)
+        self.site.joins_per_address.hit(address)
+        self.site.joins_per_session.hit(session.id)
+        self.set_cookie(PARTICIPANT_COOKIE, person.token, httponly=True, samesite="Strict", path="/",
+                        expires_days=None if self.site.session_lifetime_s is None
+                        else self.site.session_lifetime_s / 86400)
+        self.after_write(person)
+        await self.send_state(person.token, person, 201)
+
+
+class LeaveHandler(_ApiHandler):
+    async def post(self) -> None:
+        self.clear_cookie(PARTICIPANT_COOKIE, path="/")
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"left": True}))
+
+
+class StateHandler(_ApiHandler):
+    async def get(self) -> None:
+        token, person = await self.me()
+        since = self.get_query_argument("since", "")
+        if since:
+            try:
+                since_version = int(since)
+            except ValueError:
+                raise _ApiError(400, "since must be a whole number (the version last seen).") from None
+            await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
+            if self.request.connection.stream.closed():
+                return
+        await self.send_state(token, person)
+
+
+class ContributionsHandler(_ApiHandler):
+    async def post(self) -> None:
+        data = self.body()
+        token, person = await self.me()
+        limit = self.site.submissions_per_address
+        key = (person.session_id, self.address())
+        if limit is not None:
+            wait = limit.retry_after(key)
+            if wait is not None:
+                raise _ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
+                                     f"limit). Your text is kept: send it again in {wait:.0f} s.", retry_after=wait)
+        submission = await self.call(
+            self.site.store.submit, token, data.get("text"), data.get("idempotency_key"),
+            phase=data.get("phase"), parent_id=data.get("parent_id") or None,
+            source_cluster_id=data.get("source_cluster_id") or None)
+        if submission.created and limit is not None:
+            limit.hit(key)
+        self.after_write(person)
+        await self.send_state(token, person, 201 if submission.created else 200,
+                              {"sent": submission.id, "created": submission.created})
+
+
+class ContributionHandler(_ApiHandler):
+    async def put(self, contribution_id: str) -> None:
+        data = self.body()
+        token, person = await self.me()
+        await self.call(self.site.store.edit, token, int(contribution_id), data.get("text"))
+        self.after_write(person)
+        await self.send_state(token, person)
+
+    async def delete(self, contribution_id: str) -> None:
+        token, person = await self.me()
+        await self.call(self.site.store.withdraw, token, int(contribution_id))
+        self.after_write(person)
+        await self.send_state(token, person)
+
+
+class VoteHandler(_ApiHandler):
+    async def put(self, cluster_id: str) -> None:
+        data = self.body()
+        on = data.get("on")
+        if not isinstance(on, bool):
+            raise _ApiError(400, "Say whether you vote: {\"on\": true} or {\"on\": false}.")
+        token, person = await self.me()
+        await self.call(self.site.store.vote, token, int(cluster_id), on)
+        self.after_write(person)
+        await self.send_state(token, person)
+
+
+def participant_handlers(site: ParticipantSite, base_url: str = "/") -> list[tuple]:
+    """The page's and the API's URL rules, for ``tornado.web.Application`` or Voila's handlers."""
+    base = base_url.rstrip("/")
+    kwargs = {"site": site}
+    return [
+        (base + "/", PageHandler, kwargs),
+        (base + r"/workshop/static/(app\.js|style\.css)", AssetHandler, {"site": site, "path": str(PAGE_DIR)}),
+        (base + "/api/workshop/join", JoinHandler, kwargs),
+        (base + "/api/workshop/leave", LeaveHandler, kwargs),
+        (base + "/api/workshop/state", StateHandler, kwargs),
+        (base + "/api/workshop/contributions", ContributionsHandler, kwargs),
+        (base + r"/api/workshop/contributions/(\d{1,12})", ContributionHandler, kwargs),
+        (base + r"/api/workshop/votes/(\d{1,12})", VoteHandler, kwargs),
+    ]

@@ -1,0 +1,344 @@
+"""The participant page's JSON API over HTTP: every rule break is refused by the server.
+
+A real tornado server (the handlers ``seci-lab workshop`` serves, with Voila's settings) over a
+SQLite store; clients speak HTTP as browsers do. What a refusal must do for a person: a status
+that says why, a message in plain words, no traceback, and (for a contribution) nothing lost:
+the message says the text is kept and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+
+import pytest
+
+from seci_lab.server.guard import HostAllowList, SlidingWindow
+from seci_lab.server.participant_api import MAX_BODY_BYTES, PAGE_DIR, ParticipantSite
+from seci_lab.store.workshop import WorkshopStore
+
+from participant_client import SiteServer
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path, clock):
+    opened = WorkshopStore.open(f"sqlite:///{tmp_path / 'ws.sqlite'}", max_per_minute=3, clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def session(store):
+    return store.create_session("API test", "seci", join_code="TEAM42")
+
+
+def _serve(store, clock, **kwargs):
+    site = ParticipantSite(store=store, hosts=HostAllowList(["192.168.1.23", "workshop.example"]),
+                           clock=clock, **kwargs)
+    return SiteServer(site)
+
+
+@pytest.fixture
+def server(store, clock):
+    running = _serve(store, clock)
+    yield running
+    running.stop()
+
+
+def _joined(server, name="Ana"):
+    client = server.client()
+    response = client.join("team42", name)
+    assert response.status == 201, response.body
+    return client
+
+
+def test_join_keeps_identity_in_an_httponly_strict_cookie(server, session, store):
+    client = server.client()
+    page = client.open_page()
+    assert page.status == 200 and b'<label for="code">Join code</label>' in page.body
+    assert client.cookies.get("_xsrf")
+    joined = client.join("te-am 42", "Ana")
+    assert joined.status == 201
+    assert joined.json["me"]["name"] == "Ana" and joined.json["state"]["session"]["title"] == "API test"
+    cookie = next(c for c in joined.set_cookies if c.startswith("seci_participant="))
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    token = client.cookies["seci_participant"]
+    assert token not in joined.body.decode()  # the secret never reaches script
+    # A reload: the cookie finds the same participant.
+    again = client.state()
+    assert again.status == 200 and again.json["me"]["id"] == joined.json["me"]["id"]
+    assert [p.display_name for p in store.participants(session.id)] == ["Ana"]
+
+
+def test_page_is_small_strict_and_has_no_html_sinks(server, session):
+    client = server.client()
+    page = client.open_page()
+    csp = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "default-src 'none'" in csp and "unsafe-inline" not in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert not re.search(rb"<script(?![^>]*\bsrc=)[^>]*>", page.body)
+    assert not re.search(rb"\son[a-z]+=", page.body)  # no inline event handlers
+    total = len(page.body)
+    for asset in ("app.js", "style.css"):
+        response = client.request("GET", f"/workshop/static/{asset}")
+        assert response.status == 200
+        total += len(response.body)
+    assert total < 100 * 1024
+    script = (PAGE_DIR / "app.js").read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script, f"the page script uses {sink}"
+    for label in ('for="code">Join code', 'for="name">Name', 'for="text">Your contribution'):
+        assert label in page.body.decode()
+    assert ">Join</button>" in page.body.decode() and ">Send</button>" in page.body.decode()
+    assert 'aria-live="polite"' in page.body.decode()
+
+
+def test_contributions_follow_the_phase_and_keep_the_text(server, session, store):
+    ana = _joined(server)
+    closed = ana.send("An idea", "k1")
+    assert closed.status == 409 and "Your text is kept" in closed.error
+    store.open_phase(session.id, session.key, "S")
+    stale = ana.send("An idea", "k1", phase="E")
+    assert stale.status == 409 and "open phase is now Socialization" in stale.error
+    sent = ana.send("An idea <script>alert(1)</script>", "k1", phase="S")
+    assert sent.status == 201 and sent.json["me"]["created"] is True
+    twice = ana.send("An idea <script>alert(1)</script>", "k1", phase="S")  # a retry: stored once
+    assert twice.status == 200 and twice.json["me"]["created"] is False
+    board = twice.json["state"]["board"]
+    assert [item["text"] for item in board] == ["An idea <script>alert(1)</script>"]  # raw; the page uses textContent
+    assert len(store.submissions(session.id)) == 1
+    empty = ana.send("   ", "k2", phase="S")
+    assert empty.status == 400 and "Traceback" not in empty.body.decode()
+
+
+def test_rate_cap_holds_across_leaving_and_joining_again(server, session, store):
+    store.open_phase(session.id, session.key, "S")
+    ana = _joined(server)
+    for i in range(3):
+        assert ana.send(f"idea {i}", f"k{i}").status == 201
+    capped = ana.send("idea 3", "k3")
+    assert capped.status == 429 and "Your text is kept" in capped.error
+    assert int(capped.headers["Retry-After"]) >= 1
+    # Leave, join as someone new from the same device: the cap still holds.
+    assert ana.request("POST", "/api/workshop/leave").status == 200
+    assert "seci_participant" not in ana.cookies
+    assert ana.state().status == 401
+    assert ana.join("TEAM42", "Ana again").status == 201
+    again = ana.send("idea 4", "k4")
+    assert again.status == 429
+    assert len(store.submissions(session.id)) == 3
+
+
+def test_edit_withdraw_and_vote_only_what_one_may(server, session, store):
+    store.open_phase(session.id, session.key, "S")
+    ana, ben = _joined(server, "Ana"), _joined(server, "Ben")
+    mine = ana.send("Ana's idea", "a1").json["me"]["sent"]
+    assert ben.request("PUT", f"/api/workshop/contributions/{mine}", {"text": "hijacked"}).status == 403
+    assert ben.request("DELETE", f"/api/workshop/contributions/{mine}").status == 403
+    edited = ana.request("PUT", f"/api/workshop/contributions/{mine}", {"text": "Ana's better idea"})
+    assert edited.status == 200 and edited.json["state"]["board"][0]["text"] == "Ana's better idea"
+    cluster = store.create_cluster(session.id, session.key, "Shadowing")
+    early = ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": True})
+    assert early.status == 409 and "Combination" in early.error
+    store.open_phase(session.id, session.key, "C")
+    assert ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": "yes"}).status == 400
+    voted = ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": True})
+    assert voted.status == 200 and voted.json["me"]["votes"] == [cluster.id]
+    assert voted.json["state"]["clusters"][0]["votes"] == 1
+    late = ana.request("PUT", f"/api/workshop/contributions/{mine}", {"text": "too late"})
+    assert late.status == 409  # its phase is closed
+    store.open_phase(session.id, session.key, "I")
+    takeaway = ana.send("I will pair weekly", "t1", phase="I", source_cluster_id=cluster.id)
+    assert takeaway.status == 201
+    assert takeaway.json["state"]["board"][-1]["source_cluster"] == "Shadowing"
+    withdrawn = ana.request("DELETE", f"/api/workshop/contributions/{takeaway.json['me']['sent']}")
+    assert withdrawn.status == 200 and [i["text"] for i in withdrawn.json["state"]["board"]] == ["Ana's better idea"]
+
+
+def test_story_harvest_arcs_reach_the_harvester(tmp_path, clock):
+    store = WorkshopStore.open(f"sqlite:///{tmp_path / 'csh.sqlite'}", clock=clock)
+    session = store.create_session("Story circle", "csh", join_code="STRY77")
+    running = _serve(store, clock)
+    try:
+        harvester = running.client()
+        person = harvester.join("STRY77", "Hana").json["me"]
+        arc = store.create_arc(session.id, session.key, "Courage")
+        store.assign_arc(session.id, session.key, person["id"], arc.id)
+        store.open_phase(session.id, session.key, "harvest")
+        state = harvester.state().json
+        assert state["me"]["arc_id"] == arc.id and state["state"]["arcs"][0]["name"] == "Courage"
+        assert state["state"]["session"]["takes_arc"] is True
+        sent = harvester.send("She asked for help early", "h1", phase="harvest")
+        assert sent.status == 201 and sent.json["state"]["board"][0]["arc"] == "Courage"
+    finally:
+        running.stop()
+        store.close()
+
+
+@pytest.mark.parametrize("case", ["no xsrf header", "wrong xsrf", "no xsrf cookie", "foreign host",
+                                  "no participant cookie", "bad participant cookie", "bad json",
+                                  "not an object", "wrong content type", "oversize"])
+def test_bad_requests_are_refused_and_store_nothing(server, session, store, case):
+    store.open_phase(session.id, session.key, "S")
+    ana = _joined(server)
+    body = {"text": "x", "idempotency_key": "k", "phase": "S"}
+    kwargs = {}
+    expected = 403
+    if case == "no xsrf header":
+        kwargs["xsrf"] = False
+    elif case == "wrong xsrf":
+        kwargs["headers"] = {"X-XSRFToken": "2|00000000|" + "0" * 32 + "|1"}
+    elif case == "no xsrf cookie":
+        ana.cookies.pop("_xsrf")
+        kwargs["headers"] = {"X-XSRFToken": "forged"}
+    elif case == "foreign host":
+        ana.host = "rebind.attacker.example:8866"
+    elif case == "no participant cookie":
+        ana.cookies.pop("seci_participant")
+        expected = 401
+    elif case == "bad participant cookie":
+        ana.cookies["seci_participant"] = "guessed-token"
+        expected = 401
+    elif case == "bad json":
+        kwargs["raw"], expected = b'{"text": "x",', 400
+    elif case == "not an object":
+        kwargs["raw"], expected = b'["x"]', 400
+    elif case == "wrong content type":
+        kwargs["content_type"], expected = "text/plain", 415
+    elif case == "oversize":
+        body["text"] = "x" * (MAX_BODY_BYTES + 10)
+        expected = 413
+    response = ana.request("POST", "/api/workshop/contributions", body, **kwargs)
+    assert response.status == expected, response.body
+    assert response.error and "Traceback" not in response.body.decode()
+    assert store.submissions(session.id) == []
+
+
+def test_foreign_host_gets_neither_page_nor_state(server, session):
+    ana = _joined(server)
+    for host in ("rebind.attacker.example", "evil.example:80", "192.168.1.99"):
+        ana.host = host
+        assert ana.open_page().status == 403
+        assert ana.state().status == 403
+    for host in ("localhost:8866", "[::1]:8866", "192.168.1.23:8866", "WORKSHOP.example"):
+        ana.host = host
+        assert ana.state().status == 200, host
+
+
+def test_names_are_unique_and_facilitator_is_reserved(server, session):
+    _joined(server, "Ana")
+    for name, words in (("ana", "already uses"), ("  ANA ", "already uses"), ("Facilitator", "reserved"),
+                        ("facilitator", "reserved"), ("Anonymous 1", "anonymous")):
+        response = server.client().join("TEAM42", name)
+        assert response.status == 400 and words in response.error.lower(), (name, response.body)
+    anonymous = server.client().join("TEAM42", None)
+    assert anonymous.status == 201 and anonymous.json["me"]["name"] == "Anonymous 1"
+
+
+def test_join_code_guessing_and_join_floods_are_limited(store, clock, session):
+    running = _serve(store, clock, joins_per_address=SlidingWindow(4, 600.0),
+                     wrong_codes_per_address=SlidingWindow(3, 600.0))
+    try:
+        client = running.client()
+        for code in ("AAAA", "BBBB", "CCCC"):
+            assert client.join(code, None).status == 404
+        locked = client.join("TEAM42", "Ana")  # even the right code waits now
+        assert locked.status == 429 and "wrong join codes" in locked.error
+        assert store.participants(session.id) == []
+    finally:
+        running.stop()
+    running = _serve(store, clock, joins_per_address=SlidingWindow(2, 600.0))
+    try:
+        client = running.client()
+        assert client.join("TEAM42", "P1").status == 201
+        assert client.join("TEAM42", "P2").status == 201
+        flood = client.join("TEAM42", "P3")
+        assert flood.status == 429 and flood.headers["Retry-After"]
+        assert len(store.participants(session.id)) == 2
+    finally:
+        running.stop()
+    running = _serve(store, clock, joins_per_session=SlidingWindow(1, 60.0))
+    try:
+        assert running.client().join("TEAM42", "Q1").status == 201
+        assert running.client().join("TEAM42", "Q2").status == 429
+    finally:
+        running.stop()
+
+
+def test_sessions_expire(store, clock, session):
+    running = _serve(store, clock, session_lifetime_s=3600)
+    try:
+        ana = running.client()
+        assert ana.join("TEAM42", "Ana").status == 201
+        clock.now += 3601
+        gone = ana.state()
+        assert gone.status == 410 and "ended" in gone.error
+        assert running.client().join("TEAM42", "Ben").status == 410
+    finally:
+        running.stop()
+
+
+def test_room_token_moves_from_the_address_to_a_cookie(store, clock, session):
+    running = _serve(store, clock, room_token="k7m3qx9p2a")
+    try:
+        stranger = running.client()
+        assert stranger.open_page().status == 403
+        assert stranger.open_page("?token=wrong").status == 403
+        guest = running.client()
+        entered = guest.open_page("?token=k7m3qx9p2a")
+        assert entered.status == 302 and entered.headers["Location"] == "/"
+        assert "HttpOnly" in next(c for c in entered.set_cookies if c.startswith("seci_room="))
+        assert guest.open_page().status == 200
+        assert guest.join("TEAM42", "Ana").status == 201
+        stranger.cookies["_xsrf"] = guest.cookies["_xsrf"]
+        assert stranger.join("TEAM42", "Eve").status == 403
+    finally:
+        running.stop()
+
+
+def test_long_poll_answers_when_someone_else_writes(server, session, store):
+    store.open_phase(session.id, session.key, "S")
+    ana, ben = _joined(server, "Ana"), _joined(server, "Ben")
+    version = ana.state().json["version"]
+    answers = {}
+
+    def wait():
+        answers["poll"] = ana.state(since=version)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    time.sleep(0.5)  # the poll is waiting: nothing has changed yet
+    assert "poll" not in answers
+    assert ben.send("Ben's story", "b1").status == 201
+    waiter.join(20)
+    poll = answers["poll"]
+    assert poll.status == 200 and poll.json["version"] > version
+    assert [item["text"] for item in poll.json["state"]["board"]] == ["Ben's story"]
+    # A write through the store directly (the facilitator's kernel) wakes a poll too.
+    version = poll.json["version"]
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    store.close_phase(session.id, session.key)
+    waiter.join(20)
+    assert answers["poll"].json["state"]["session"]["accepting"] is False
+
+
+def test_state_rejects_a_bad_version(server, session):
+    ana = _joined(server)
+    bad = ana.request("GET", "/api/workshop/state?since=soon")
+    assert bad.status == 400 and json.loads(bad.body)["error"]
