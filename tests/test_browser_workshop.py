@@ -1,11 +1,13 @@
-"""A live workshop in Chromium: ``seci-lab workshop`` with a facilitator and two participants.
+"""A live workshop in Chromium: ``seci-lab workshop`` with a facilitator and three phones.
 
 One test, several checks (browser tests are slow on two cores): the command starts both
-dashboards and prints the join code; the participant server serves only the participant
-notebook; two participants (one on a phone-sized screen) join and submit; their texts
-appear on the facilitator's board and in the spiral's data; a hidden contribution disappears
-from the participants' boards; a reload keeps the participant's identity; no unexpected
-console errors.
+servers and prints the join code; the participant server serves the participant page (no
+kernel) and not the facilitator notebook; three phone-sized pages join (one with markup in its
+name) and the facilitator runs a whole SECI round: Socialization, Externalization building on
+a story, Combination with a cluster and votes, Internalization with a take-away drawn from the
+cluster. Texts with markup stay text on the phones and on the facilitator's board; a hidden
+contribution leaves the phones' boards; a reload keeps a phone's identity; the phones fit
+their screens; no console errors and no request to another site.
 """
 
 from __future__ import annotations
@@ -40,9 +42,8 @@ def workshop(tmp_path_factory):
     try:
         text = server.stdout_path.read_text()
         code = re.search(r"Join code:\s+(\S+)", text).group(1)
-        assert f"http://127.0.0.1:{facilitator_port}/" in text
-        yield {"server": server, "code": code, "join": server.url,
-               "facilitator": f"http://127.0.0.1:{facilitator_port}/", "output": text}
+        facilitator = re.search(rf"http://127\.0\.0\.1:{facilitator_port}/\?token=\S+", text).group(0)
+        yield {"server": server, "code": code, "join": server.url, "facilitator": facilitator, "output": text}
     finally:
         server.stop()
 
@@ -52,6 +53,9 @@ def _new_page(browser, viewport=None):
     page = context.new_page()
     page.set_default_timeout(60_000)
     return context, page, ConsoleRecord.attach(page)
+
+
+XSS = '<img src=x onerror="document.title=1">'
 
 
 def _join(page, code: str, name: str) -> None:
@@ -76,11 +80,38 @@ def _board_has(page, text: str, present: bool = True, timeout: float = 20_000) -
            }""", arg=[text, present], timeout=timeout)
 
 
+def _open_phase(fac, label: str) -> None:
+    fac.get_by_label("Phase").select_option(label=label)
+    fac.get_by_role("button", name="Open phase").click()
+    fac.get_by_text(f"{label} is open").wait_for()
+
+
+def _phase_shown(page, label: str) -> None:
+    page.locator("#phase").filter(has_text=f"{label} (open)").wait_for()
+
+
+def _pick_option(select, text: str) -> None:
+    # ipywidgets shows spaces in option labels as no-break spaces; the list fills live.
+    find = """(el, text) => [...el.options].findIndex(o => o.textContent.replace(/\u00a0/g, ' ').includes(text))"""
+    deadline = time.monotonic() + 20
+    while select.evaluate(find, text) < 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    index = select.evaluate(find, text)
+    assert index >= 0, f"{text!r} is not in the list"
+    select.select_option(index=index)
+
+
 def test_workshop_in_browsers(workshop, browser):
-    # The participant server serves the participant notebook only.
+    # The participant server serves the participant page, never the facilitator notebook.
     assert _status(workshop["join"] + "voila/render/workshop_facilitator.ipynb") == 404
+    assert _status(workshop["join"]) == 200
+    # Without its token the facilitator's server sends a visitor to its login page.
+    with urllib.request.urlopen(workshop["facilitator"].split("?")[0] + "voila/render/workshop_facilitator.ipynb",
+                                timeout=30) as response:
+        assert "/login" in response.url
     assert "Facilitator key:" in workshop["output"]
-    # Only the facilitator's server (and so its kernels) knows the facilitator key.
+    # Only the facilitator's server (and so its kernels) knows the facilitator key; no
+    # server has a token on its command line.
     import psutil
 
     children = psutil.Process(workshop["server"].process.pid).children()
@@ -90,6 +121,8 @@ def test_workshop_in_browsers(workshop, browser):
     assert FACILITATOR_KEY_ENV not in servers["participant"].environ()
     assert servers["facilitator"].environ()[FACILITATOR_KEY_ENV] in workshop["output"]
     assert servers["participant"].environ()[DB_ENV] == servers["facilitator"].environ()[DB_ENV]
+    facilitator_token = workshop["facilitator"].split("token=")[1]
+    assert all(facilitator_token not in " ".join(c.cmdline()) for c in children)
 
     contexts = []
     try:
@@ -99,23 +132,21 @@ def test_workshop_in_browsers(workshop, browser):
         wait_for_voila(fac)
         fac.get_by_text(workshop["code"]).first.wait_for()
         assert fac.locator("svg[role=img]").count() >= 1  # the QR code of the join address
-        fac.get_by_label("Phase").select_option(label="Socialization")
-        fac.get_by_role("button", name="Open phase").click()
-        fac.get_by_text("Socialization is open").wait_for()
+        _open_phase(fac, "Socialization")
 
-        ctx, laptop, laptop_console = _new_page(browser)
-        contexts.append(ctx)
-        ctx, phone, phone_console = _new_page(browser, PHONE)
-        contexts.append(ctx)
-        for page in (laptop, phone):
-            page.goto(workshop["join"])
-            wait_for_voila(page)
-        _join(laptop, workshop["code"], "Ana <b>")
-        _join(phone, workshop["code"], "Ben")
-        _send(laptop, "Shadowed the night nurse <i>closely</i>")
-        _send(phone, "Pair-programmed the billing fix")
+        phones = []
+        for name in (f"Ana {XSS}", "Ben", "Cy"):
+            ctx, phone, console = _new_page(browser, PHONE)
+            contexts.append(ctx)
+            phone.goto(workshop["join"])
+            _join(phone, workshop["code"], name)
+            phones.append((phone, console))
+        (ana, _), (ben, _), (cy, _) = phones
+        _send(ana, f"Shadowed the night nurse <i>closely</i> {XSS}")
+        _send(ben, "Pair-programmed the billing fix")
+        _send(cy, "Sat in on the support calls")
 
-        # Both reach the facilitator's board and the spiral (the FigureWidget's data).
+        # Everything reaches the facilitator's board and the spiral (the FigureWidget's data).
         _board_has(fac, "Shadowed the night nurse <i>closely</i>")
         _board_has(fac, "Pair-programmed the billing fix")
         fac.wait_for_function(
@@ -126,33 +157,66 @@ def test_workshop_in_browsers(workshop, browser):
                  (gd.data || []).map(t => String(t.hovertext || ''))).join(' ')""")
         assert "&lt;i&gt;closely" in hover and "<i>closely" not in hover
         assert fac.locator("i", has_text="closely").count() == 0  # shown as text, not markup
-        _board_has(phone, "Shadowed the night nurse")  # the group board is live for participants
+        for phone, _ in phones:  # the group board is live, and markup stays text
+            _board_has(phone, "Shadowed the night nurse <i>closely</i>")
+            _board_has(phone, "Sat in on the support calls")
+            assert phone.locator("#board i, #board img, #mine img").count() == 0
+            assert phone.title() == "Workshop: join in"  # the payload's script never ran
+        ana.get_by_text(f"You are Ana {XSS}").wait_for()
 
-        # Hide the laptop's contribution: it leaves both participants' boards.
-        # ipywidgets shows spaces in option labels as no-break spaces.
-        select = fac.get_by_label("Contribution").first
-        find = """(el, text) => [...el.options].findIndex(o => o.textContent.replace(/\u00a0/g, ' ').includes(text))"""
-        deadline = time.monotonic() + 20
-        while select.evaluate(find, "Shadowed the night nurse") < 0 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        index = select.evaluate(find, "Shadowed the night nurse")
-        assert index >= 0, "the contribution is not in the moderation list"
-        select.select_option(index=index)
+        # Externalization: Ben's model builds on Cy's story.
+        _open_phase(fac, "Externalization")
+        for phone, _ in phones:
+            _phase_shown(phone, "Externalization")
+        ben.get_by_label("Your contribution").fill("Checklist: ask, log, hand over")
+        _pick_option(ben.get_by_label("Builds on"), "Sat in on the support calls")
+        ben.get_by_role("button", name="Send", exact=True).click()
+        ben.get_by_text("Sent: it is on the group board").wait_for()
+        _board_has(cy, "Checklist: ask, log, hand over")
+
+        # Combination: the facilitator groups, the phones vote.
+        _open_phase(fac, "Combination")
+        fac.get_by_label("Cluster name").fill(f"Learning by watching {XSS}")
+        fac.get_by_role("button", name="Create cluster").click()
+        fac.get_by_text("created.").first.wait_for()
+        _pick_option(fac.get_by_label("Contribution").nth(1), "Shadowed the night nurse")
+        _pick_option(fac.get_by_label("Cluster", exact=True), "Learning by watching")
+        fac.get_by_role("button", name="Put in cluster").click()
+        fac.get_by_text("Grouped.").wait_for()
+        for phone, _ in phones:
+            box = phone.get_by_label(re.compile("Learning by watching"))
+            box.check()
+            phone.get_by_text("Vote counted.").wait_for()
+        ana.get_by_text(f"Learning by watching {XSS} (3 votes)").wait_for()
+        _board_has(ana, f"in “Learning by watching {XSS}”")
+
+        # Internalization: a take-away drawn from the cluster.
+        _open_phase(fac, "Internalization")
+        _phase_shown(cy, "Internalization")
+        cy.get_by_label("Your contribution").fill("I will shadow a colleague each month")
+        _pick_option(cy.get_by_label("Drawn from the cluster"), "Learning by watching")
+        cy.get_by_role("button", name="Send", exact=True).click()
+        cy.get_by_text("Sent: it is on the group board").wait_for()
+        _board_has(ben, "drawn from “Learning by watching")
+        _board_has(fac, "I will shadow a colleague each month")
+
+        # Hide Ana's story: it leaves every phone's board.
+        _pick_option(fac.get_by_label("Contribution").first, "Shadowed the night nurse")
         fac.get_by_role("button", name="Hide", exact=True).click()
         fac.get_by_text("Hidden from the board").wait_for()
-        for page in (laptop, phone):
-            _board_has(page, "Shadowed the night nurse", present=False)
-            _board_has(page, "Pair-programmed the billing fix")
+        for phone, _ in phones:
+            _board_has(phone, "Shadowed the night nurse", present=False)
+            _board_has(phone, "Pair-programmed the billing fix")
 
-        # The phone fits its screen, and a reload keeps the participant's identity.
-        width = phone.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PHONE["width"] + 2, f"the phone page scrolls sideways ({width}px)"
-        phone.reload()
-        wait_for_voila(phone)
-        phone.get_by_text("Welcome back, Ben").wait_for()
-        _board_has(phone, "Pair-programmed the billing fix")
+        # The phones fit their screens, and a reload keeps a participant's identity.
+        for phone, _ in phones:
+            width = phone.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE["width"] + 2, f"a phone page scrolls sideways ({width}px)"
+        ben.reload()
+        ben.get_by_text("Welcome back, Ben").wait_for()
+        _board_has(ben, "Pair-programmed the billing fix")
 
-        for record in (fac_console, laptop_console, phone_console):
+        for record in (fac_console, *(console for _, console in phones)):
             record.assert_no_errors()
             assert record.external_requests() == []
     finally:

@@ -79,7 +79,9 @@ def test_join_keeps_identity_in_an_httponly_strict_cookie(server, session, store
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     token = client.cookies["seci_participant"]
     assert token not in joined.body.decode()  # the secret never reaches script
+    assert server.client().request("GET", "/api/workshop/me").json == {"me": None}  # not joined: no error
     # A reload: the cookie finds the same participant.
+    assert client.request("GET", "/api/workshop/me").json["me"]["id"] == joined.json["me"]["id"]
     again = client.state()
     assert again.status == 200 and again.json["me"]["id"] == joined.json["me"]["id"]
     assert [p.display_name for p in store.participants(session.id)] == ["Ana"]

@@ -19,6 +19,7 @@ caps, unique names); what is checked here is what only a web server knows:
 API (JSON in and out; errors are ``{"error": message}`` with a status that says why):
 
 =======  ==================================  =================================================
+GET      ``/api/workshop/me``                the state once joined, ``{"me": null}`` before
 GET      ``/api/workshop/state?since=V``     the session (long-poll: waits up to 25 s for a
                                              version newer than ``V``)
 POST     ``/api/workshop/join``              ``{code, name}`` (no name: anonymous)
@@ -433,6 +434,30 @@ class StateHandler(_ApiHandler):
         await self.send_state(token, person)
 
 
+class MeHandler(_ApiHandler):
+    """What the page asks first: the state when this device has joined, ``{"me": null}`` when not
+    (a 200 either way: not having joined yet is no error)."""
+
+    async def get(self) -> None:
+        try:
+            token, person = await self.me()
+        except _ApiError as error:
+            if error.status_code != 401:
+                raise
+            self.set_header("Content-Type", "application/json; charset=UTF-8")
+            self.finish(json.dumps({"me": None}))
+            return
+        await self.send_state(token, person)
+
+
+class IconHandler(_Base):
+    """Browsers ask for ``/favicon.ico``; an empty answer keeps a 404 out of their console."""
+
+    def get(self) -> None:
+        self.set_status(204)
+        self.set_header("Cache-Control", "max-age=86400")
+
+
 class ContributionsHandler(_ApiHandler):
     async def post(self) -> None:
         data = self.body()
@@ -492,6 +517,8 @@ def participant_handlers(site: ParticipantSite, base_url: str = "/") -> list[tup
         (base + "/api/workshop/join", JoinHandler, kwargs),
         (base + "/api/workshop/leave", LeaveHandler, kwargs),
         (base + "/api/workshop/state", StateHandler, kwargs),
+        (base + "/api/workshop/me", MeHandler, kwargs),
+        (base + "/favicon.ico", IconHandler, kwargs),
         (base + "/api/workshop/contributions", ContributionsHandler, kwargs),
         (base + r"/api/workshop/contributions/(\d{1,12})", ContributionHandler, kwargs),
         (base + r"/api/workshop/votes/(\d{1,12})", VoteHandler, kwargs),

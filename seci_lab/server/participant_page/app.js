@@ -386,13 +386,13 @@
     setInterval(tick, 1000);
     count();
     // A reload (or a phone that slept) finds its place again through the HttpOnly cookie.
-    call("GET", "state").then(function (r) {
-      if (r.status === 200) {
+    call("GET", "me").then(function (r) {
+      if (r.status === 200 && r.data.me) {
         start(r.data);
         say("ok", "Welcome back, " + r.data.me.name + ".");
       } else {
         showJoin();
-        if (r.status !== 401) { say("error", r.data.error); }
+        if (r.status !== 200) { say("error", r.data.error); }
       }
     });
   });
