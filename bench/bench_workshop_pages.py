@@ -85,7 +85,8 @@ def start_room(root: Path, extra: list[str]) -> tuple[VoilaServer, str]:
     server, _ = start_workshop(root, ["--db", str(root / "ws.sqlite"), *extra], timeout=180,
                                ready=lambda text: not pooled or "Kernel pool of workshop_participant" in text)
     time.sleep(2)  # let the pool's kernel finish its notebook
-    return server, server.url
+    # The join address serves the page without a kernel; this bench measures the notebook.
+    return server, server.url + "voila/render/workshop_participant.ipynb"
 
 
 def participant_kernels(server: VoilaServer) -> list:

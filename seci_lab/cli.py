@@ -138,8 +138,8 @@ def _add_workshop_parser(sub) -> None:
     parser.add_argument("--cull-idle-timeout", type=_positive_int, default=DEFAULT_CULL_IDLE_TIMEOUT,
                         metavar="SECONDS", help="stop kernels of vanished pages after this many idle seconds")
     parser.add_argument("--no-preheat", action="store_true",
-                        help=("kept for older scripts: the participant page needs no kernel, so none is "
-                              "pre-executed any more"))
+                        help=("do not keep a pre-executed kernel ready for the participant notebook "
+                              "(the fallback page with a kernel per visitor; saves memory)"))
     parser.add_argument("--concurrent-starts", type=_positive_int, default=DEFAULT_CONCURRENT_STARTS,
                         metavar="N",
                         help=("participant pages whose kernel starts at the same time; when the whole room "

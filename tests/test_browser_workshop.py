@@ -65,8 +65,11 @@ def _join(page, code: str, name: str) -> None:
     page.get_by_text(f"You joined as {name}").wait_for()
 
 
-def _send(page, text: str) -> None:
+def _send(page, text: str, choose: tuple[str, str] | None = None) -> None:
+    """Send ``text``, first picking the option holding ``choose[1]`` in the list labelled ``choose[0]``."""
     page.get_by_label("Your contribution").fill(text)
+    if choose:
+        _pick_option(page.get_by_label(choose[0]), choose[1])
     page.get_by_role("button", name="Send", exact=True).click()
     page.get_by_text("Sent: it is on the group board").wait_for()
 
@@ -168,10 +171,7 @@ def test_workshop_in_browsers(workshop, browser):
         _open_phase(fac, "Externalization")
         for phone, _ in phones:
             _phase_shown(phone, "Externalization")
-        ben.get_by_label("Your contribution").fill("Checklist: ask, log, hand over")
-        _pick_option(ben.get_by_label("Builds on"), "Sat in on the support calls")
-        ben.get_by_role("button", name="Send", exact=True).click()
-        ben.get_by_text("Sent: it is on the group board").wait_for()
+        _send(ben, "Checklist: ask, log, hand over", ("Builds on", "Sat in on the support calls"))
         _board_has(cy, "Checklist: ask, log, hand over")
 
         # Combination: the facilitator groups, the phones vote.
@@ -193,10 +193,7 @@ def test_workshop_in_browsers(workshop, browser):
         # Internalization: a take-away drawn from the cluster.
         _open_phase(fac, "Internalization")
         _phase_shown(cy, "Internalization")
-        cy.get_by_label("Your contribution").fill("I will shadow a colleague each month")
-        _pick_option(cy.get_by_label("Drawn from the cluster"), "Learning by watching")
-        cy.get_by_role("button", name="Send", exact=True).click()
-        cy.get_by_text("Sent: it is on the group board").wait_for()
+        _send(cy, "I will shadow a colleague each month", ("Drawn from the cluster", "Learning by watching"))
         _board_has(ben, "drawn from “Learning by watching")
         _board_has(fac, "I will shadow a colleague each month")
 

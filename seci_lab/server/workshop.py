@@ -115,7 +115,7 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
         host=args.host, port=args.port, facilitator_port=facilitator_port,
         db_url=_normalise_db(args.db), facilitator_key="", join_code=join_code,
         title=title, format=args.format, resume=args.resume, resume_key=resume_key, token=token,
-        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout, preheat=False,
+        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
         concurrent_starts=args.concurrent_starts, facilitator_token=generate_token(),
         allow_hosts=tuple(args.allow_host or ()), session_hours=args.session_hours,
     )
@@ -183,10 +183,9 @@ def run_workshop(args: argparse.Namespace) -> int:
             ROOM_TOKEN_ENV: plan.facilitator_token,
         })
         children = [
-            # The participant page needs no kernel: no pre-executed one waits (the notebook
-            # still opens on demand).
+            # The page needs no kernel; the pool (unless --no-preheat) serves the notebook fallback.
             subprocess.Popen(_serve_command(participant_dir, PARTICIPANT_NOTEBOOK, plan.host, plan.port, plan,
-                                            False, participant_page=True),
+                                            plan.preheat, participant_page=True),
                              env=participant_env, stdout=subprocess.DEVNULL, start_new_session=True),
             subprocess.Popen(_serve_command(facilitator_dir, FACILITATOR_NOTEBOOK, "127.0.0.1", plan.facilitator_port,
                                             plan, False),
