@@ -183,7 +183,7 @@ def test_story_harvest_arcs_reach_the_harvester(tmp_path, clock):
         store.assign_arc(session.id, session.key, person["id"], arc.id)
         store.open_phase(session.id, session.key, "harvest")
         state = harvester.state().json
-        assert state["me"]["arc_id"] == arc.id and state["state"]["arcs"][0]["name"] == "Courage"
+        assert state["state"]["arcs"] == [{"id": arc.id, "name": "Courage", "harvesters": [person["id"]]}]
         assert state["state"]["session"]["takes_arc"] is True
         sent = harvester.send("She asked for help early", "h1", phase="harvest")
         assert sent.status == 201 and sent.json["state"]["board"][0]["arc"] == "Courage"

@@ -507,10 +507,10 @@ def is_accepting(phase_open: bool, deadline: float | None, now: float) -> bool:
     return bool(phase_open) and (deadline is None or now <= deadline + DEADLINE_GRACE_S)
 
 
-def is_expired(session: Session, now: float, lifetime_s: float | None) -> bool:
-    """Whether ``session`` is over for participants: created more than ``lifetime_s`` seconds
-    before ``now`` (``None``: sessions never expire)."""
-    return lifetime_s is not None and now > session.created_at + lifetime_s
+def is_expired(created_at: float, now: float, lifetime_s: float | None) -> bool:
+    """Whether a session created at ``created_at`` is over for participants: more than
+    ``lifetime_s`` seconds before ``now`` (``None``: sessions never expire)."""
+    return lifetime_s is not None and now > created_at + lifetime_s
 
 
 def check_accepting(session: Session, now: float, phase: object = None) -> None:

@@ -49,7 +49,7 @@ import tornado.web
 
 from ..content.workshop import phase_prompt
 from ..model import TEXT_MAX_CHARS
-from ..model.workshop import NotAllowed, PhaseClosed, RateLimited, WorkshopError, is_expired
+from ..model.workshop import NotAllowed, Participant, PhaseClosed, RateLimited, WorkshopError, is_expired
 from ..store.workshop import WorkshopStore
 from .guard import HostAllowList, SlidingWindow
 
@@ -66,6 +66,8 @@ MAX_BODY_BYTES = 16 * 1024
 LONG_POLL_S = 25.0
 #: How often the process reads each watched session's version (one indexed read).
 WATCH_INTERVAL_S = 0.25
+#: Changes within this long are sent to the waiting pages in one answer.
+COALESCE_S = 0.2
 DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
@@ -98,23 +100,36 @@ class ParticipantSite:
         if self.submissions_per_address is None and self.store.max_per_minute is not None:
             self.submissions_per_address = SlidingWindow(self.store.max_per_minute, 60.0)
         self.watch = _VersionWatch(self)
-        self._shared: dict[int, tuple[int, bytes]] = {}
+        self._shared: dict[int, tuple[int, bytes, bool]] = {}
+        self._people: dict[str, tuple[Participant, float]] = {}
+
+    def person(self, token: str) -> tuple[Participant, float]:
+        """The participant of ``token`` and their session's start; kept in memory after the
+        first read (neither changes), so a poll costs no lookup. NotAllowed for unknown tokens."""
+        known = self._people.get(token)
+        if known is None:
+            participant = self.store.participant_for(token)
+            known = (participant, self.store.session(participant.session_id).created_at)
+            if len(self._people) > 20_000:
+                self._people.clear()
+            self._people[token] = known
+        return known
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    def shared_state(self, session_id: int) -> tuple[int, bytes]:
-        """``(version, JSON)`` of what every participant of the session sees; built once per
-        version (a room polling the same version gets the same bytes)."""
+    def shared_state(self, session_id: int) -> tuple[int, bytes, bool]:
+        """``(version, JSON, has clusters)`` of what every participant of the session sees;
+        built once per version (a room polling the same version gets the same bytes)."""
         version = self.store.version(session_id)
         cached = self._shared.get(session_id)
         if cached is not None and cached[0] == version:
             return cached
-        body = json.dumps(_shared_state(self.store, session_id, version), ensure_ascii=False,
-                          separators=(",", ":")).encode("utf-8")
-        self._shared[session_id] = (version, body)
-        return version, body
+        state = _shared_state(self.store, session_id, version)
+        body = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._shared[session_id] = (version, body, bool(state["clusters"]))
+        return self._shared[session_id]
 
 
 def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
@@ -165,6 +180,7 @@ class _VersionWatch:
         self.versions: dict[int, int] = {}
         self.changed: dict[int, asyncio.Event] = {}
         self.waiting: dict[int, int] = {}
+        self._pending: set[int] = set()
         self._task: asyncio.Task | None = None
 
     async def wait_newer(self, session_id: int, since: int, timeout: float) -> None:
@@ -186,10 +202,22 @@ class _VersionWatch:
         finally:
             self.waiting[session_id] -= 1
 
-    def poke(self, session_id: int, version: int | None = None) -> None:
-        """A write happened here: wake the waiters now instead of at the next poll."""
-        if version is not None and version > self.versions.get(session_id, 0):
-            self.versions[session_id] = version
+    def poke(self, session_id: int, version: int) -> None:
+        """The session is at ``version`` (read here, e.g. after a write): when that is news,
+        wake the waiters soon instead of at the next poll.
+
+        Changes close together are answered together (within ``COALESCE_S``): a room sending
+        at once would otherwise wake every phone's poll once per contribution.
+        """
+        if version <= self.versions.get(session_id, 0):
+            return
+        self.versions[session_id] = version
+        if session_id not in self._pending:
+            self._pending.add(session_id)
+            asyncio.get_running_loop().call_later(COALESCE_S, self._wake, session_id)
+
+    def _wake(self, session_id: int) -> None:
+        self._pending.discard(session_id)
         event = self.changed.pop(session_id, None)
         if event is not None:
             event.set()
@@ -342,12 +370,11 @@ class _ApiHandler(_Base):
         if not token:
             raise _ApiError(401, "You have not joined yet: enter the join code.")
         try:
-            person = await self.site.run(self.site.store.participant_for, token)
-            session = await self.site.run(self.site.store.session, person.session_id)
+            person, started = await self.site.run(self.site.person, token)
         except NotAllowed:
             self.clear_cookie(PARTICIPANT_COOKIE, path="/")
             raise _ApiError(401, "This device's place in the session is not known any more: join again.") from None
-        if is_expired(session, self.site.clock(), self.site.session_lifetime_s):
+        if is_expired(started, self.site.clock(), self.site.session_lifetime_s):
             self.clear_cookie(PARTICIPANT_COOKIE, path="/")
             raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
         return token, person
@@ -366,17 +393,16 @@ class _ApiHandler(_Base):
             raise _ApiError(400, str(error)) from None
 
     async def send_state(self, token: str, person, status: int = 200, extra: dict | None = None) -> None:
-        version, shared = await self.site.run(self.site.shared_state, person.session_id)
-        votes = await self.site.run(self.site.store.my_votes, token)
+        version, shared, has_clusters = await self.site.run(self.site.shared_state, person.session_id)
+        self.site.watch.poke(person.session_id, version)
+        votes = await self.site.run(self.site.store.my_votes, token) if has_clusters else ()
+        # The harvester's arc is in the state's arcs (it can change while the page is open).
         me = {"id": person.id, "name": person.display_name, "anonymous": person.anonymous,
-              "arc_id": person.arc_id, "votes": sorted(votes), **(extra or {})}
+              "votes": sorted(votes), **(extra or {})}
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(b'{"version":' + str(version).encode() + b',"me":'
                     + json.dumps(me, ensure_ascii=False).encode("utf-8") + b',"state":' + shared + b"}")
-
-    def after_write(self, person) -> None:
-        self.site.watch.poke(person.session_id)
 
 
 class JoinHandler(_ApiHandler):
@@ -396,7 +422,7 @@ class JoinHandler(_ApiHandler):
         except WorkshopError as error:
             self.site.wrong_codes_per_address.hit(address)
             raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
-        if is_expired(session, self.site.clock(), self.site.session_lifetime_s):
+        if is_expired(session.created_at, self.site.clock(), self.site.session_lifetime_s):
             raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
         wait = self.site.joins_per_session.retry_after(session.id)
         if wait is not None:
@@ -408,7 +434,6 @@ class JoinHandler(_ApiHandler):
         self.set_cookie(PARTICIPANT_COOKIE, person.token, httponly=True, samesite="Strict", path="/",
                         expires_days=None if self.site.session_lifetime_s is None
                         else self.site.session_lifetime_s / 86400)
-        self.after_write(person)
         await self.send_state(person.token, person, 201)
 
 
@@ -475,7 +500,6 @@ class ContributionsHandler(_ApiHandler):
             source_cluster_id=data.get("source_cluster_id") or None)
         if submission.created and limit is not None:
             limit.hit(key)
-        self.after_write(person)
         await self.send_state(token, person, 201 if submission.created else 200,
                               {"sent": submission.id, "created": submission.created})
 
@@ -485,13 +509,11 @@ class ContributionHandler(_ApiHandler):
         data = self.body()
         token, person = await self.me()
         await self.call(self.site.store.edit, token, int(contribution_id), data.get("text"))
-        self.after_write(person)
         await self.send_state(token, person)
 
     async def delete(self, contribution_id: str) -> None:
         token, person = await self.me()
         await self.call(self.site.store.withdraw, token, int(contribution_id))
-        self.after_write(person)
         await self.send_state(token, person)
 
 
@@ -503,7 +525,6 @@ class VoteHandler(_ApiHandler):
             raise _ApiError(400, "Say whether you vote: {\"on\": true} or {\"on\": false}.")
         token, person = await self.me()
         await self.call(self.site.store.vote, token, int(cluster_id), on)
-        self.after_write(person)
         await self.send_state(token, person)
 
 

@@ -105,9 +105,8 @@
   }
 
   function myArc() {
-    if (!me || me.arc_id === null) { return null; }
     for (var i = 0; i < state.arcs.length; i++) {
-      if (state.arcs[i].id === me.arc_id) { return state.arcs[i].name; }
+      if (state.arcs[i].harvesters.indexOf(me.id) >= 0) { return state.arcs[i].name; }
     }
     return null;
   }
