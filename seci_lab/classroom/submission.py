@@ -23,9 +23,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -56,6 +58,10 @@ __all__ = [
     "HANDIN_PREFIX",
     "LEARNER_ID_MAX_CHARS",
     "MAX_SUBMISSION_BYTES",
+    "MAX_ZIP_DEPTH",
+    "MAX_ZIP_MEMBERS",
+    "MAX_ZIP_RATIO",
+    "MAX_ZIP_TOTAL_BYTES",
     "PROBLEM_COLUMNS",
     "SUBMISSION_SCHEMA",
     "SUBMISSION_VERSION",
@@ -76,6 +82,18 @@ __all__ = [
 #: A folder with more entries than this is not a class's hand-ins (a home folder, "/"): the
 #: scan stops and says so instead of reading the whole disk.
 MAX_FOLDER_ENTRIES = 100_000
+#: Caps on the zip archives of one load (an LMS bulk download, a learner's zip inside it): the
+#: bytes all members inflate to together, the entries, the inflation of each member (a hand-in's
+#: JSON compresses about 5 to 1; a zip bomb, thousands to 1), and how deep zips in zips are read.
+MAX_ZIP_TOTAL_BYTES = 1_000_000_000
+MAX_ZIP_MEMBERS = 20_000
+MAX_ZIP_RATIO = 100
+MAX_ZIP_DEPTH = 2
+#: A zip file in a folder, and a zip inside a zip (read into memory to be opened), at most this large.
+MAX_ZIP_FILE_BYTES = 50 * MAX_SUBMISSION_BYTES
+MAX_NESTED_ZIP_BYTES = 10 * MAX_SUBMISSION_BYTES
+_RATIO_SLACK_BYTES = 64 * 1024  # a small member inflates far more than 100 to 1 and is harmless
+_CHUNK_BYTES = 64 * 1024
 
 
 def _version() -> str:
@@ -130,119 +148,236 @@ def _guess_learner_id(raw: bytes) -> str:
         return ""
 
 
-def _zip_members(raw: bytes, name: str, problems: list[dict]) -> list[tuple[str, bytes | None, str | None]]:
-    """``(source, bytes or None, problem)`` for every *.json member of a zip archive."""
-    out = []
+@dataclass
+class _ZipBudget:
+    """What the archives of one load may still inflate to, shared by nested archives."""
+
+    bytes_left: int = field(default_factory=lambda: MAX_ZIP_TOTAL_BYTES)
+    members_left: int = field(default_factory=lambda: MAX_ZIP_MEMBERS)
+
+
+def _is_zip(name: str) -> bool:
+    return name.lower().endswith(".zip")
+
+
+def _wanted_member(info: zipfile.ZipInfo) -> bool:
+    """A member that may be a hand-in: a .json or .zip file, not a macOS resource copy."""
+    return (not info.is_dir() and info.filename.lower().endswith((".json", ".zip"))
+            and not PurePosixPath(info.filename).name.startswith("._") and "__MACOSX/" not in info.filename)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _ZipBudget) -> tuple[bytes | None, str]:
+    """A member's bytes, read in pieces and stopped at the first cap it passes: ``(bytes, "")``
+    or ``(None, why it was not read)``."""
+    limit = MAX_NESTED_ZIP_BYTES if _is_zip(info.filename) else MAX_SUBMISSION_BYTES
+    if info.file_size > limit:
+        return None, _too_large(info.file_size, limit)
+    # the sizes in a zip's directory can lie: the caps hold for the bytes actually inflated
+    ratio_cap = max(info.compress_size, 1) * MAX_ZIP_RATIO + _RATIO_SLACK_BYTES
+    chunks, total = [], 0
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK_BYTES):
+                total += len(chunk)
+                if total > limit:
+                    return None, _too_large(total, limit)
+                if total > budget.bytes_left:
+                    budget.bytes_left = 0
+                    return None, _budget_spent()
+                if total > ratio_cap:
+                    return None, (f"Compressed more than {MAX_ZIP_RATIO} to 1, as a zip bomb is: not read "
+                                  "(a hand-in compresses far less).")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError, ValueError) as error:
+        return None, f"Could not be read from the archive ({error})."
+    budget.bytes_left -= total
+    return b"".join(chunks), ""
+
+
+def _budget_spent() -> str:
+    return (f"The archives hold more than {MAX_ZIP_TOTAL_BYTES / 1e6:,.0f} MB once unpacked, more than a class's "
+            "hand-ins: not read. Unpack the archive and load the folder.")
+
+
+def _zip_entries(archive_file: bytes | Path, name: str, budget: _ZipBudget,
+                 depth: int = 1) -> Iterator[tuple[str, bytes | None, str]]:
+    """``(source, bytes, "")`` for each hand-in of an archive, one member at a time, or
+    ``(source, None, problem)`` for what was not read. A zip inside the archive is read the same
+    way, down to :data:`MAX_ZIP_DEPTH` levels, all levels sharing ``budget``."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(archive_file) if isinstance(archive_file, bytes) else archive_file)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        problems.append(problem_row(name, "", f"Not a readable zip archive ({error})."))
-        return out
-    members = [i for i in infos if not i.is_dir() and i.filename.lower().endswith(".json")
-               and not PurePosixPath(i.filename).name.startswith("._") and "__MACOSX/" not in i.filename]
-    if not members:
-        problems.append(problem_row(name, "", "The zip archive holds no .json files."))
-    for info in members:
-        source = f"{name}/{info.filename}"
-        if info.file_size > MAX_SUBMISSION_BYTES:
-            out.append((source, None, too_large_reason(info.file_size)))
-            continue
-        try:
-            with archive.open(info) as member:
-                data = member.read(MAX_SUBMISSION_BYTES + 1)
-        except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
-            out.append((source, None, f"Could not be read from the archive ({error})."))
-            continue
-        out.append((source, data, None))
-    return out
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        yield name, None, f"Not a readable zip archive ({error})."
+        return
+    with archive:
+        if len(infos) > budget.members_left:
+            yield name, None, (f"The zip archive has {len(infos):,} entries; at most {MAX_ZIP_MEMBERS:,} are read in "
+                               "one load, more than a class hands in: not read.")
+            return
+        budget.members_left -= len(infos)
+        members = [i for i in infos if _wanted_member(i)]
+        if not members:
+            yield name, None, "The zip archive holds no .json files."
+        for info in members:
+            source = f"{name}/{info.filename}"
+            if budget.bytes_left <= 0:
+                yield source, None, _budget_spent()
+                continue
+            if _is_zip(info.filename) and depth >= MAX_ZIP_DEPTH:
+                yield source, None, (f"A zip inside a zip inside a zip: archives are read {MAX_ZIP_DEPTH} levels "
+                                     "deep. Unpack it and load the folder.")
+                continue
+            data, problem = _read_member(archive, info, budget)
+            if data is not None and _is_zip(info.filename):
+                yield from _zip_entries(data, source, budget, depth + 1)
+            else:
+                yield source, data, problem
+
+
+def _load(files: Iterable[tuple[str, bytes | Path]], total: int, problems: list[dict],
+          progress: Callable[[int, int], None] | None) -> ClassLoad:
+    """Parse each file as it comes (a zip one member at a time), so only one hand-in's bytes
+    are held at once besides what was parsed."""
+    parsed: list[Submission] = []
+    read = 0
+    budget = _ZipBudget()
+    for done, (name, raw) in enumerate(files, start=1):
+        if _is_zip(name):
+            for source, data, problem in _zip_entries(raw, name, budget):
+                read += 1
+                if data is None:
+                    problems.append(problem_row(source, "", problem))
+                else:
+                    _parse_into(data, source, parsed, problems)
+        elif isinstance(raw, Path):
+            read += 1
+            try:
+                _parse_into(raw.read_bytes(), name, parsed, problems)
+            except OSError as error:
+                problems.append(problem_row(name, "", f"Could not be read ({error.strerror})."))
+        else:
+            read += 1
+            _parse_into(raw, name, parsed, problems)
+        if progress is not None:
+            progress(done, total)
+    return assemble_load(parsed, problems, read)
 
 
 def load_files(files: Iterable[tuple[str, bytes]],
                progress: Callable[[int, int], None] | None = None) -> ClassLoad:
     """Load hand-ins from ``(name, bytes)`` pairs: ``.json`` files, and ``.zip`` archives of them.
 
-    Never raises for a bad file: see :class:`ClassLoad`. ``progress(done, total)`` is called
-    after each file.
+    Never raises for a bad file: see :class:`ClassLoad`. Archives are read one member at a
+    time within the caps :data:`MAX_ZIP_TOTAL_BYTES`, :data:`MAX_ZIP_MEMBERS`,
+    :data:`MAX_ZIP_RATIO` and :data:`MAX_ZIP_DEPTH`. ``progress(done, total)`` is called after
+    each file.
     """
     files = list(files)
-    parsed: list[Submission] = []
     problems: list[dict] = []
-    read = 0
-    total = len(files)
-    for done, (name, raw) in enumerate(files, start=1):
-        if name.lower().endswith(".zip"):
-            for source, data, problem in _zip_members(raw, name, problems):
-                read += 1
-                if problem is not None:
-                    problems.append(problem_row(source, "", problem))
-                else:
-                    _parse_into(data, source, parsed, problems)
-        else:
-            read += 1
-            _parse_into(raw, name, parsed, problems)
-        if progress is not None:
-            progress(done, total)
     if not files:
         problems.append(problem_row("(no files)", "", "No hand-in files were given."))
-    return assemble_load(parsed, problems, read)
+    return _load(files, len(files), problems, progress)
 
 
-def _hand_in_files(folder: Path) -> list[Path] | None:
-    """The ``*.json`` and ``*.zip`` files under ``folder``, sorted; None past MAX_FOLDER_ENTRIES entries.
+def _hand_in_files(folder: Path) -> tuple[list[Path], list[dict]] | None:
+    """The ``*.json`` and ``*.zip`` files under ``folder``, sorted, and the problem rows of what
+    was not read: links that lead out of the folder, and special files (FIFOs, devices,
+    sockets), which reading would block on or make no sense of. None past MAX_FOLDER_ENTRIES.
 
     Hidden files and folders (.ipynb_checkpoints, macOS "._" files) are copies, not hand-ins.
+    Linked folders are not entered (``os.walk`` does not follow them).
     """
     found: list[Path] = []
+    unread: list[dict] = []
     seen = 0
+    top = folder.resolve()
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         seen += len(dirs) + len(names)
         if seen > MAX_FOLDER_ENTRIES:
             return None
-        found += [Path(root, n) for n in names
-                  if not n.startswith(".") and n.lower().endswith((".json", ".zip")) and Path(root, n).is_file()]
-    return sorted(found)
+        for n in names:
+            if n.startswith("."):
+                continue
+            path = Path(root, n)
+            shown = _shown_name(path.relative_to(folder).as_posix())
+            try:
+                if path.is_symlink() and not path.resolve().is_relative_to(top):
+                    unread.append(problem_row(shown, "", "A link to a file outside the chosen folder: not followed."))
+                    continue
+                mode = path.stat().st_mode
+            except (OSError, RuntimeError) as error:  # a broken link, a loop of links
+                if n.lower().endswith((".json", ".zip")):
+                    unread.append(problem_row(shown, "", f"Could not be read ({getattr(error, 'strerror', None) or error})."))
+                continue
+            if not stat.S_ISREG(mode):
+                kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+                unread.append(problem_row(shown, "", f"Not a file but {kind}: not read."))
+            elif n.lower().endswith((".json", ".zip")):
+                found.append(path)
+    return sorted(found), unread
 
 
 def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
     """Load every ``*.json`` and ``*.zip`` (an LMS bulk download) under ``path``, recursively.
 
-    Files over :data:`MAX_SUBMISSION_BYTES` (zips over 50 times that) are listed, not read.
-    A missing or empty folder gives an empty class with one problem saying so.
+    Files over :data:`MAX_SUBMISSION_BYTES` (zips over :data:`MAX_ZIP_FILE_BYTES`) are listed,
+    not read, as are links leading out of the folder and special files. Files are read one at
+    a time. A missing or empty folder gives an empty class with one problem saying so.
     """
     folder = Path(path).expanduser()
     if not folder.is_dir():
         return _nothing_in(path, "This folder does not exist (or is not a folder).")
-    candidates = _hand_in_files(folder)
-    if candidates is None:
+    listing = _hand_in_files(folder)
+    if listing is None:
         return _nothing_in(path, f"This folder holds more than {MAX_FOLDER_ENTRIES:,} files and folders, so it is "
                                  "not a class's hand-ins: choose the folder you put the hand-ins (or the LMS zip) in.")
-    if not candidates:
+    candidates, unread = listing
+    if not candidates and not unread:
         return _nothing_in(path, "No hand-in files (*.json or *.zip) in this folder.")
-    readable: list[tuple[str, bytes]] = []
-    unread: list[dict] = []
+    readable: list[tuple[str, Path]] = []
     for p in candidates:
-        name = p.relative_to(folder).as_posix()
-        limit = MAX_SUBMISSION_BYTES * (50 if p.suffix.lower() == ".zip" else 1)
+        name = _shown_name(p.relative_to(folder).as_posix())
+        limit = MAX_ZIP_FILE_BYTES if _is_zip(p.name) else MAX_SUBMISSION_BYTES
         try:
             size = p.stat().st_size
-            if size > limit:
-                unread.append(problem_row(name, "", too_large_reason(size)))
-            else:
-                readable.append((name, p.read_bytes()))
         except OSError as error:
             unread.append(problem_row(name, "", f"Could not be read ({error.strerror})."))
+            continue
+        if size > limit:
+            unread.append(problem_row(name, "", _too_large(size, limit)))
+        else:
+            readable.append((name, p))
 
     def report(done: int, _total: int) -> None:
-        progress(done + len(unread), len(candidates))
+        progress(done + len(unread), len(unread) + len(readable))
 
-    result = load_files(readable, report if progress is not None else None) if readable else assemble_load([], [], 0)
+    result = _load(readable, len(readable), [], report if progress is not None else None)
     if unread:
         result.problems = pd.concat([pd.DataFrame(unread, columns=PROBLEM_COLUMNS), result.problems],
                                     ignore_index=True)
         result.files += len(unread)
     return result
+
+
+def _shown_name(name: str) -> str:
+    """A file name as text every export can hold: bytes that are not UTF-8 (kept by the file
+    system as surrogate escapes) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _shown_name(name: str) -> str:
+    """A file name as text every export can hold: bytes that are not UTF-8 (kept by the file
+    system as surrogate escapes) become U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _too_large(size: int, limit: int = MAX_SUBMISSION_BYTES) -> str:
+    if limit == MAX_SUBMISSION_BYTES:
+        return too_large_reason(size)
+    return f"The file is {size / 1e6:.1f} MB; a zip archive here is at most {limit / 1e6:.0f} MB."
 
 
 def _nothing_in(path: str | Path, reason: str) -> ClassLoad:

@@ -9,8 +9,11 @@ never at import.
 from .contributions import (
     DEFAULT_QUALITY,
     PARTICIPANT_MAX_CHARS,
+    ROUND_MAX,
     TEXT_MAX_CHARS,
     Contribution,
+    check_round,
+    check_unicode,
     clean_participant,
     clean_text,
     normalize_text,
@@ -45,6 +48,9 @@ from .spiral import (
 )
 
 __all__ = [
+    "ROUND_MAX",
+    "check_round",
+    "check_unicode",
     "AnswerError",
     "Feedback",
     "KINDS",

@@ -13,6 +13,9 @@ __all__ = [
     "TEXT_MAX_CHARS",
     "PARTICIPANT_MAX_CHARS",
     "DEFAULT_QUALITY",
+    "ROUND_MAX",
+    "check_round",
+    "check_unicode",
     "clean_participant",
     "clean_text",
     "normalize_text",
@@ -24,6 +27,11 @@ __all__ = [
 TEXT_MAX_CHARS = 1000
 #: Longest participant name.
 PARTICIPANT_MAX_CHARS = 60
+#: Highest round a contribution (or a learner) may be in. A course runs a handful of rounds and a
+#: workshop a dozen; the spiral is simulated round by round, so a round of a million from one
+#: learner's file would cost a minute and gigabytes for the whole class. Checked wherever a round
+#: enters: a Contribution, a "My work" import, a hand-in.
+ROUND_MAX = 1000
 #: Quality an unrated contribution counts with in SECI-Spiral v2: below the level-up threshold
 #: q* = 0.6, so work nobody rated never counts as justified (v1 used 0.6, exactly q*; see
 #: docs/spiral-model.md).
@@ -34,8 +42,40 @@ DEFAULT_QUALITY = 0.5
 _ALLOWED_CONTROLS = {"\n", "\t"}
 
 
+def check_unicode(text: str, what: str = "The text") -> str:
+    """``text`` when it can be written as UTF-8; ValueError otherwise.
+
+    JSON may spell a lone surrogate (``"\\ud800"``), which Python reads into a ``str`` that no file,
+    database or page can hold: refused where it enters, so it never reaches an export.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = text[error.start]
+        raise ValueError(f"{what} holds a character that is not valid Unicode (U+{ord(bad):04X}, a lone "
+                         f"surrogate) at position {error.start + 1}: the file is damaged or was not made by seci-lab."
+                         ) from None
+    return text
+
+
+def check_round(value: object, what: str = "The round") -> int:
+    """``value`` when it is a whole number from 1 to :data:`ROUND_MAX`; ValueError saying what to change."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{what} must be a whole number, not {str(value)[:40]!r}.")
+    if value < 1:
+        raise ValueError(f"Rounds start at 1; got {value}.")
+    if value > ROUND_MAX:
+        shown = str(value) if value < 10**12 else f"a number of {len(str(value))} digits"
+        raise ValueError(f"{what} is {shown}; the highest round is {ROUND_MAX}.")
+    return value
+
+
 def normalize_text(text: str) -> str:
-    """Return ``text`` in NFC form, stripped, with line endings unified and control chars removed."""
+    """Return ``text`` in NFC form, stripped, with line endings unified and control chars removed.
+
+    Raises ValueError when ``text`` is not valid Unicode (:func:`check_unicode`).
+    """
+    check_unicode(text)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(
         ch for ch in text if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) != "Cc"
@@ -91,7 +131,7 @@ class Contribution:
         What was written, at most ``TEXT_MAX_CHARS`` characters after normalisation.
         Stored raw: escape it when displaying.
     round : int
-        The spiral round, from 1.
+        The spiral round, from 1 to ``ROUND_MAX``.
     quality : float or None
         A rating in [0, 1]; ``None`` means unrated (the model uses ``DEFAULT_QUALITY``).
 
@@ -112,10 +152,7 @@ class Contribution:
         set_(self, "participant", clean_participant(self.participant))
         set_(self, "mode", Mode.parse(self.mode))
         set_(self, "text", clean_text(self.text))
-        if isinstance(self.round, bool) or not isinstance(self.round, int):
-            raise ValueError(f"The round must be a whole number, not {self.round!r}.")
-        if self.round < 1:
-            raise ValueError(f"Rounds start at 1; got {self.round}.")
+        check_round(self.round)
         if self.quality is not None:
             if isinstance(self.quality, bool) or not isinstance(self.quality, (int, float)):
                 raise ValueError(f"The quality must be a number between 0 and 1, not {self.quality!r}.")

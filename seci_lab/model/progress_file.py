@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .contributions import TEXT_MAX_CHARS, Contribution, clean_participant, normalize_text
+from .contributions import TEXT_MAX_CHARS, Contribution, check_round, clean_participant, normalize_text
 from .work import import_key
 
 __all__ = [
@@ -132,7 +132,24 @@ def decode_progress_file(data: dict | str | bytes | bytearray | memoryview) -> A
         except json.JSONDecodeError as error:
             raise ValueError(f"The file is not valid JSON (line {error.lineno}, column {error.colno}: "
                              f"{error.msg}). It may be cut short: download it again.") from None
+        except RecursionError:
+            raise ValueError("The file's JSON is nested too deeply: choose the .json file seci-lab "
+                             "exported.") from None
     return data
+
+
+def check_json_unicode(data: Any) -> None:
+    """Raise ValueError when parsed JSON holds text that is not valid Unicode (a lone surrogate
+    such as ``"\\ud800"``): such text cannot be saved, exported or shown, so a file holding it is
+    refused when it is read, with the reason, instead of failing an export later."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start]
+        raise ValueError(f"The file holds a character that is not valid Unicode (U+{ord(bad):04X}, a lone "
+                         "surrogate): it is damaged or was not made by seci-lab.") from None
+    except (TypeError, ValueError, RecursionError):
+        return  # not JSON data: the field checks say what is wrong
 
 
 def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[str, Contribution]]]:
@@ -150,6 +167,7 @@ def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[
     """
     if not isinstance(data, dict):
         raise ValueError("This is not a seci-lab export: the file must hold a JSON object.")
+    check_json_unicode(data)
     if data.get("schema") != SCHEMA:
         raise ValueError(f"This is not a seci-lab progress file (schema {data.get('schema')!r}, "
                          f"expected {SCHEMA!r}).")
@@ -168,9 +186,7 @@ def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[
         name = clean_participant(name)
     except ValueError as error:
         raise ValueError(f"The learner's name in the file is not valid: {error}") from None
-    round_ = learner.get("round", 1)
-    if isinstance(round_, bool) or not isinstance(round_, int) or not 1 <= round_ <= 10_000:
-        raise ValueError(f"The learner's round in the file must be a whole number from 1; got {round_!r}.")
+    round_ = check_round(learner.get("round", 1), "The learner's round in the file")
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
         raise ValueError("'answers' must be an object of key → answer.")

@@ -26,10 +26,10 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .contributions import Contribution, clean_participant, normalize_text
+from .contributions import Contribution, check_unicode, clean_participant, normalize_text
 from .progress_file import SCHEMA as PROGRESS_SCHEMA
 from .progress_file import SCHEMA_VERSION as PROGRESS_VERSION
-from .progress_file import validate_progress_data
+from .progress_file import check_json_unicode, validate_progress_data
 from .work import handed_in_key, is_handin_memory
 
 __all__ = [
@@ -170,6 +170,10 @@ def check_learner_id(value: object) -> str:
     """
     if not isinstance(value, str):
         raise SubmissionError("The learner id must be text (a student number, login or e-mail).")
+    try:
+        check_unicode(value, "The learner id")
+    except ValueError as error:
+        raise SubmissionError(str(error)) from None
     clean = unicodedata.normalize("NFC", value).strip()
     if not clean:
         raise SubmissionError("The learner id is empty: enter the id the course's LMS knows you by "
@@ -362,6 +366,10 @@ def parse_submission(data: bytes | str | dict, source: str = "") -> Submission:
     data = _decode(data)
     if not isinstance(data, dict):
         raise SubmissionError(f"Not a seci-lab file: it holds a JSON {type(data).__name__}, not a hand-in.", "foreign")
+    try:
+        check_json_unicode(data)
+    except ValueError as error:
+        raise SubmissionError(str(error), "malformed") from None
     schema = data.get("schema")
     if schema == PROGRESS_SCHEMA:
         if raw_digest is None:

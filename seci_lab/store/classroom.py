@@ -139,6 +139,9 @@ class ClassStore:
                 parsed.append(parse_submission(row.data, source=source))
             except SubmissionError as error:  # e.g. stored by a newer seci-lab
                 problems.append(problem_row(source, row.learner_id, error.reason))
+            except Exception as error:  # noqa: BLE001 - one odd row must never stop the class from loading
+                problems.append(problem_row(source, row.learner_id,
+                                            f"Could not be read ({type(error).__name__}: {str(error)[:200]})."))
             if progress is not None:
                 progress(done, len(rows))
         return assemble_load(parsed, problems, len(rows))

@@ -33,7 +33,7 @@ from sqlalchemy import (
     update,
 )
 
-from ..model import PARTICIPANT_MAX_CHARS, Contribution, clean_participant
+from ..model import PARTICIPANT_MAX_CHARS, Contribution, check_round, clean_participant
 from ..model.progress_file import (
     DEFAULT_NAME,
     MAX_ANSWERS,
@@ -167,9 +167,8 @@ class Progress:
         return int(self._learner().round)
 
     def set_round(self, round: int) -> None:
-        """Move the learner to ``round`` (from 1)."""
-        if isinstance(round, bool) or not isinstance(round, int) or round < 1:
-            raise ValueError(f"Rounds start at 1; got {round!r}.")
+        """Move the learner to ``round`` (from 1 to ``ROUND_MAX``)."""
+        check_round(round)
         write(self.engine, lambda conn: conn.execute(
             update(learners).where(learners.c.id == self.learner_id).values(round=round)))
         self._notify()
