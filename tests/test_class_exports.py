@@ -12,7 +12,7 @@ import pytest
 from class_data import hand_in, synthetic_data, synthetic_submissions, text_answer
 from class_generator import write_class
 from seci_lab.classroom import ClassData, GradeScheme, class_report_html, class_workbook, gradebook_csv, load_folder
-from seci_lab.classroom.exports import CANVAS_COLUMNS, MOODLE_COLUMNS, WORKBOOK_SHEETS
+from seci_lab.classroom.exports import CANVAS_COLUMNS, WORKBOOK_SHEETS
 
 PAYLOAD = "<script>alert(1)</script>"
 
@@ -60,12 +60,15 @@ def test_canvas_gradebook_reads_back_with_the_columns_canvas_expects(synthetic):
 def test_moodle_gradebook_reads_back_with_an_identifier_column_per_learner(synthetic):
     scheme = GradeScheme(weights={"exercises": 1, "quiz": 1, "rubric": 0}, points=20)
     frame = _read_csv(gradebook_csv(synthetic, "moodle", assignment="SECI lab (week 3)", scheme=scheme))
-    assert list(frame.columns) == MOODLE_COLUMNS + ["SECI lab (week 3)", "Feedback"]
+    assert list(frame.columns) == ["ID number", "Full name", "SECI lab (week 3)", "Feedback"]
     grades = synthetic.grades(scheme)
     assert len(frame) == 300 and frame["ID number"].tolist() == grades["learner_id"].tolist()
     points = frame["SECI lab (week 3)"].astype(float)
     assert (points - grades["points"]).abs().max() < 0.006 and points.between(0, 20).all()
-    assert frame["Email address"].tolist() == grades["email"].tolist()
+    by_email = _read_csv(gradebook_csv(synthetic, "moodle", identify_by="email"))
+    assert list(by_email.columns)[0] == "Email address" and "ID number" not in by_email.columns
+    with_email = grades[grades["email"] != ""]
+    assert by_email["Email address"].tolist() == with_email["email"].tolist()
     assert frame["Feedback"].str.contains("quiz").all()
 
 
@@ -113,9 +116,10 @@ def test_workbook_defuses_formulas_and_lists_the_problems(tmp_path, hostile):
     book = openpyxl.load_workbook(io.BytesIO(class_workbook(hostile, problems)))
     cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
-    texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in texts and "'@SUM(1+1) merged cards" in texts
-    assert "'=evil.json" in texts
+    texts = {c.value: c for c in cells if isinstance(c.value, str)}
+    for text in ("=HYPERLINK(\"http://evil.example\",\"click\")", "@SUM(1+1) merged cards", "=evil.json"):
+        assert texts[text].quotePrefix and texts[text].data_type == "s"  # shown exactly, run never
+    assert not [t for t in texts if t.startswith("'")]  # no literal apostrophe anywhere
     # A class loaded from an LMS download: the loader's problems go to their sheet.
     write_class(tmp_path / "download", n=12, seed=3)
     load = load_folder(tmp_path / "download")

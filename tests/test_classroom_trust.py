@@ -8,6 +8,7 @@ import json
 import os
 import tracemalloc
 import zipfile
+from datetime import datetime, timezone
 
 import pytest
 
@@ -226,3 +227,114 @@ def test_a_file_name_that_is_not_utf8_does_not_break_the_exports(tmp_path):
     data = ClassData.from_submissions(result.submissions)
     class_report_html(data, result.problems).encode("utf-8")
     class_workbook(data, result.problems)
+
+
+# --- gradebooks the LMS accepts ------------------------------------------------------------------
+
+def _hostile_ids_class() -> ClassData:
+    subs = _class(4, seed=11)
+    subs[0]["learner"]["id"] = "-s100"
+    subs[1]["learner"]["id"] = "+44 7000"
+    subs[2]["learner"]["id"] = "@bob"
+    subs[2]["learner"]["email"] = ""
+    subs[3]["learner"]["name"] = "Points Possible Pat"
+    subs[3]["learner"]["email"] = "=pat@example.edu"
+    return ClassData.from_submissions([parse_submission(d) for d in subs])
+
+
+def _csv_rows(raw: bytes) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+
+
+def test_ids_logins_and_emails_are_written_exactly_as_the_lms_knows_them():
+    data = _hostile_ids_class()
+    canvas = _csv_rows(gradebook_csv(data, "canvas"))
+    header = canvas[0]
+    ids = {row[header.index("SIS User ID")] for row in canvas[2:]}
+    assert {"-s100", "+44 7000", "@bob"} <= ids and not [i for i in ids if i.startswith("'")]
+    assert all(row[header.index("SIS User ID")] == row[header.index("SIS Login ID")] for row in canvas[2:])
+    moodle = _csv_rows(gradebook_csv(data, "moodle"))
+    assert {row[0] for row in moodle[1:]} >= {"-s100", "+44 7000", "@bob"}
+    by_email = _csv_rows(gradebook_csv(data, "moodle", identify_by="email"))
+    assert "=pat@example.edu" in {row[0] for row in by_email[1:]}
+
+
+def test_no_learner_row_passes_for_canvas_points_row():
+    data = _hostile_ids_class()
+    rows = _csv_rows(gradebook_csv(data, "canvas"))
+    points_rows = [row for row in rows[1:] if "points possible" in row[0].casefold()]
+    assert len(points_rows) == 1 and rows[1] == points_rows[0] and rows[1][0] == "Points Possible"
+
+
+def test_rows_without_an_email_are_never_written_under_the_email_mapping():
+    from seci_lab.classroom.exports import gradebook_omissions
+
+    data = _hostile_ids_class()
+    rows = _csv_rows(gradebook_csv(data, "moodle", identify_by="email"))
+    assert rows[0][0] == "Email address" and all(row[0].strip() for row in rows[1:])
+    assert len(rows) - 1 == len(data) - 1 and gradebook_omissions(data, "moodle", identify_by="email") == ["@bob"]
+    assert "Email address" not in _csv_rows(gradebook_csv(data, "moodle"))[0]  # one identifier per file
+
+
+@pytest.mark.parametrize("name", ["SECI Final Score", "Current Score", "Points", "Lab grade", "Override 2"])
+def test_assignment_names_canvas_would_drop_are_refused(name):
+    data = _hostile_ids_class()
+    with pytest.raises(ValueError, match="Canvas ignores"):
+        gradebook_csv(data, "canvas", assignment=name)
+    gradebook_csv(data, "moodle", assignment=name)  # Moodle maps columns by hand: fine there
+
+
+def test_a_trailing_number_is_explained_as_a_canvas_assignment_id():
+    from seci_lab.classroom.exports import canvas_assignment_id
+
+    assert canvas_assignment_id("SECI lab (12345)") == "12345" and canvas_assignment_id("SECI lab (week 3)") is None
+
+
+def test_every_csv_cell_holding_a_carriage_return_is_quoted():
+    import pandas as pd
+
+    from seci_lab.exports import csv_bytes, frame_csv
+
+    frame = pd.DataFrame({"text": ["one\rtwo", "three\r\nfour", "plain"], "n": [1, 2, 3]})
+    for raw in (csv_bytes(frame), frame_csv(frame)):
+        text = raw.decode("utf-8-sig")
+        assert '"one\rtwo"' in text and '"three\r\nfour"' in text
+        assert len(_csv_rows(raw.lstrip(b"\xef\xbb\xbf"))) == 4  # header and three rows, no extra row
+    subs = _class(1)
+    subs[0]["learner"]["name"] = "Ann"
+    subs[0]["course"] = "MGT\r501"
+    data = ClassData.from_submissions([parse_submission(d) for d in subs])
+    rows = _csv_rows(gradebook_csv(data, "canvas"))
+    assert len(rows) == 3
+
+
+def test_the_dashboard_chooses_points_and_leaves_out_learners_not_in_the_roster():
+    from seci_lab.classroom.submission import ClassLoad
+    from seci_lab.ui.instructor import InstructorPage
+
+    import pandas as pd
+
+    subs = _class(3, seed=4)
+    ids = [d["learner"]["id"] for d in subs]
+    page = InstructorPage(key="")
+    page.show_class(ClassLoad([parse_submission(d) for d in subs], pd.DataFrame(columns=["source", "learner_id",
+                                                                                          "problem", "action"])))
+    roster = "Student,ID,SIS User ID,SIS Login ID,Section\n    Points Possible,,,,\n"
+    roster += "".join(f"Person {n},{100 + n},{i},{i},A\n" for n, i in enumerate(ids[:2]))
+    page.roster_upload.value = ({"name": "roster.csv", "type": "text/csv", "size": len(roster),
+                                 "content": memoryview(roster.encode()),
+                                 "last_modified": datetime.now(timezone.utc)},)
+    assert ids[2] in page.roster_note.value and "left out" in page.roster_note.value
+    page.points.value = 20
+    rows = _csv_rows(page._gradebook("canvas"))
+    assert rows[1][0] == "Points Possible" and float(rows[1][-1]) == 20
+    assert {row[2] for row in rows[2:]} == set(ids[:2])
+    assert all(0 <= float(row[-1]) <= 20 for row in rows[2:])
+    page.leave_out.value = False
+    assert {row[0] for row in _csv_rows(page._gradebook("moodle"))[1:]} == set(ids)
+    page.assignment.value = "SECI lab (4711)"
+    assert "4711" in page.assignment_note.value and "existing assignment" in page.assignment_note.value
+    page.assignment.value = "Final Score"
+    assert "Canvas ignores" in page.assignment_note.value

@@ -1,7 +1,10 @@
 """What an instructor takes away from a class: a gradebook for the LMS, a workbook, a report.
 
 Gradebook CSV (:func:`gradebook_csv`), one row per learner, UTF-8 without a byte-order mark,
-comma-separated, ``.`` as the decimal point, formula-like text defused (an apostrophe before
+comma-separated, CRLF rows, ``.`` as the decimal point. Ids, logins and e-mails are written
+exactly as given, since the LMS matches them exactly (an apostrophe before an id starting with
+``-`` would match nobody, and Moodle aborts the whole import on one unmatched id); display names
+(``Student``, ``Section``, ``Full name``) are defused as a spreadsheet needs (an apostrophe before
 ``=``, ``+``, ``-``, ``@``: see :func:`seci_lab.exports.defuse_cell`):
 
 ``flavor="canvas"`` follows the file Canvas's Gradebook exports and imports (Grades > Import):
@@ -17,14 +20,19 @@ comma-separated, ``.`` as the decimal point, formula-like text defused (an apost
   ``Student`` holds the name and ``Section`` the course, both for reading only;
 - an assignment that already exists in Canvas is named with its id, ``"SECI lab (12345)"``
   (copy the header from a Canvas export); a name alone makes Canvas create a new assignment.
+  A name containing "Current Score", "Final Score", "Points", "Grade" or "Override" is refused
+  (Canvas drops such a column); a learner whose name contains "Points Possible" is shown by id
+  (Canvas would take the row for the points row).
 
 ``flavor="moodle"`` suits Moodle's grade import (Grades > Import > CSV file):
 
-- columns ``ID number``, ``Email address``, ``Full name``, the assignment's column (the grade in
-  points) and ``Feedback`` (the three components in words);
-- on import choose "Identify user by": map from ``ID number`` to "ID number" (or from
-  ``Email address`` to "Email address"), map the assignment's column to its grade item (or
-  "new grade item") and ``Feedback`` to that item's feedback; ``Full name`` is ignored.
+- columns: one identifier, ``ID number`` (``identify_by="idnumber"``) or ``Email address``
+  (``"email"``: learners without an e-mail are left out, since Moodle credits an empty cell to
+  the previous row's user), then ``Full name``, the assignment's column (the grade in points)
+  and ``Feedback`` (the three components in words);
+- create the grade item first, with maximum = the points (Moodle clamps grades to the item's
+  maximum and cannot map feedback to a new item); on import map the identifier column to the
+  same field, the assignment's column to the grade item and ``Feedback`` to its feedback.
 
 The grade is ``ClassData.grades(scheme)["points"]``: out of ``scheme.points`` (default 100).
 
@@ -34,22 +42,33 @@ the report (:func:`class_report_html`) is one offline HTML page with each chart 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from typing import Iterable
 
 import pandas as pd
 
 from ..escape import html_text
-from ..exports import PAGE_STYLE, defuse_frame, excel_workbook, html_table, standalone_page, utc_text
+from ..exports import PAGE_STYLE, csv_bytes, defuse_cell, excel_workbook, html_table, standalone_page, utc_text
 from ..model import MODES
 from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
 
-__all__ = ["FLAVORS", "class_report_html", "class_workbook", "gradebook_csv", "gradebook_frame"]
+__all__ = ["FLAVORS", "MOODLE_IDENTITIES", "canvas_assignment_id", "canvas_assignment_problem", "class_report_html",
+           "class_workbook", "gradebook_csv", "gradebook_frame", "gradebook_omissions"]
 
 #: Gradebook layouts :func:`gradebook_csv` writes.
 FLAVORS = ("canvas", "moodle")
+#: How Moodle's import identifies a row's user: by ID number or by e-mail (one column, the one
+#: mapped; a file with both invites the other mapping, under which an empty cell credits the
+#: previous row's user).
+MOODLE_IDENTITIES = {"idnumber": "ID number", "email": "Email address"}
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_COLUMNS = ["ID number", "Email address", "Full name"]
 _POINTS_POSSIBLE = "Points Possible"
+#: Canvas's importer drops a column whose header contains one of these (its own computed columns).
+CANVAS_DROPPED_WORDS = ("Current Score", "Final Score", "Current Points", "Final Points", "Points", "Grade",
+                        "Override")
+_CANVAS_ID_SUFFIX = re.compile(r"\((\d+)\)\s*$")
 
 
 def _check_assignment(assignment: object) -> str:
@@ -63,39 +82,103 @@ def _check_assignment(assignment: object) -> str:
     return name
 
 
+def canvas_assignment_problem(assignment: str) -> str | None:
+    """Why Canvas would drop a gradebook column named ``assignment``, or None.
+
+    Canvas's importer ignores columns whose header contains "Current Score", "Final Score",
+    "Points", "Grade" or "Override" (its own computed columns), so such a name would import nothing.
+    """
+    folded = assignment.casefold()
+    for word in CANVAS_DROPPED_WORDS:
+        if word.casefold() in folded:
+            return (f"Canvas ignores a column whose name contains “{word}” (it takes it for one of its own "
+                    "computed columns), so nothing would be imported: choose a name without it.")
+    return None
+
+
+def canvas_assignment_id(assignment: str) -> str | None:
+    """The Canvas assignment id a trailing ``(digits)`` in ``assignment`` gives, or None.
+
+    Canvas reads ``"SECI lab (12345)"`` as assignment 12345: the grades go to that existing
+    assignment (and to none if there is no such assignment) rather than to a new one.
+    """
+    match = _CANVAS_ID_SUFFIX.search(assignment)
+    return match[1] if match else None
+
+
 def _feedback(grades: pd.DataFrame) -> pd.Series:
     return ("Exercises done " + (grades["exercises"] * 100).round().astype(int).astype(str) + "%, quiz "
             + (grades["quiz"] * 100).round().astype(int).astype(str) + "%, rubric quality "
             + grades["rubric"].round(2).map("{:.2f}".format) + " (seci-lab)")
 
 
-def gradebook_frame(data: ClassData, flavor: str = "canvas", *, assignment: str = "SECI lab",
-                    scheme: GradeScheme = GradeScheme()) -> pd.DataFrame:
-    """The gradebook as a DataFrame, exactly as :func:`gradebook_csv` writes it (not defused).
+def _display(values: pd.Series) -> pd.Series:
+    """Names shown for reading only, defused as a spreadsheet would need (the LMS matches no one
+    by them, so the apostrophe costs nothing there)."""
+    return values.map(defuse_cell)
 
-    For ``"canvas"`` the first row is the ``Points Possible`` row.
+
+def _not_points_row(names: pd.Series, ids: pd.Series) -> pd.Series:
+    """Canvas takes any row whose first cell contains "Points Possible" for the points row: a
+    learner so named is shown by their id instead."""
+    clash = names.str.casefold().str.contains(_POINTS_POSSIBLE.casefold(), regex=False)
+    return names.where(~clash, "Learner " + ids)
+
+
+def gradebook_frame(data: ClassData, flavor: str = "canvas", *, assignment: str = "SECI lab",
+                    scheme: GradeScheme = GradeScheme(), identify_by: str = "idnumber",
+                    leave_out: Iterable[str] = ()) -> pd.DataFrame:
+    """The gradebook exactly as :func:`gradebook_csv` writes it.
+
+    Ids, logins and e-mails are written as given (the LMS matches them exactly); only display
+    names are defused. For ``"canvas"`` the first row is the ``Points Possible`` row; for
+    ``"moodle"`` the one identifier column is ``identify_by``'s, and with ``"email"`` the
+    learners without an e-mail are left out (see :func:`gradebook_omissions`). The learners in
+    ``leave_out`` (learner ids) are not written.
     """
     if flavor not in FLAVORS:
         raise ValueError(f"Unknown gradebook flavour {flavor!r}: use one of {', '.join(FLAVORS)}.")
     name = _check_assignment(assignment)
     grades = data.grades(scheme)
-    course = data.learners["course"].to_numpy()
+    course = pd.Series(data.learners["course"].to_numpy(), index=grades.index, dtype=object)
+    keep = ~grades["learner_id"].isin(set(leave_out))
     if flavor == "canvas":
+        problem = canvas_assignment_problem(name)
+        if problem:
+            raise ValueError(problem)
+        grades, course = grades[keep], course[keep]
         frame = pd.DataFrame({
-            "Student": grades["name"], "ID": "", "SIS User ID": grades["learner_id"],
-            "SIS Login ID": grades["learner_id"], "Section": course, name: grades["points"],
+            "Student": _display(_not_points_row(grades["name"].astype(str), grades["learner_id"].astype(str))),
+            "ID": "", "SIS User ID": grades["learner_id"], "SIS Login ID": grades["learner_id"],
+            "Section": _display(course), name: grades["points"],
         }, columns=CANVAS_COLUMNS + [name])
         points = pd.DataFrame([{"Student": _POINTS_POSSIBLE, "ID": "", "SIS User ID": "", "SIS Login ID": "",
                                 "Section": "", name: float(scheme.points)}])
         return pd.concat([points, frame], ignore_index=True)
+    if identify_by not in MOODLE_IDENTITIES:
+        raise ValueError(f"Moodle identifies users by {' or '.join(MOODLE_IDENTITIES)}, not {identify_by!r}.")
+    identifier = grades["learner_id"] if identify_by == "idnumber" else grades["email"]
+    keep &= identifier.astype(str).str.strip() != ""
+    grades = grades[keep]
+    column = MOODLE_IDENTITIES[identify_by]
     return pd.DataFrame({
-        "ID number": grades["learner_id"], "Email address": grades["email"], "Full name": grades["name"],
+        column: identifier[keep], "Full name": _display(grades["name"]),
         name: grades["points"], "Feedback": _feedback(grades),
-    }, columns=MOODLE_COLUMNS + [name, "Feedback"])
+    }, columns=[column, "Full name", name, "Feedback"]).reset_index(drop=True)
+
+
+def gradebook_omissions(data: ClassData, flavor: str, *, identify_by: str = "idnumber") -> list[str]:
+    """Learner ids :func:`gradebook_frame` cannot write for this LMS mapping: with Moodle's
+    e-mail mapping, those without an e-mail (Moodle would credit the previous row's user)."""
+    if flavor == "moodle" and identify_by == "email":
+        learners = data.learners
+        return learners.loc[learners["email"].astype(str).str.strip() == "", "learner_id"].astype(str).tolist()
+    return []
 
 
 def gradebook_csv(data: ClassData, flavor: str = "canvas", *, assignment: str = "SECI lab",
-                  scheme: GradeScheme = GradeScheme()) -> bytes:
+                  scheme: GradeScheme = GradeScheme(), identify_by: str = "idnumber",
+                  leave_out: Iterable[str] = ()) -> bytes:
     """The class's grades as a CSV file that Canvas or Moodle imports (see the module docstring).
 
     Parameters
@@ -106,24 +189,30 @@ def gradebook_csv(data: ClassData, flavor: str = "canvas", *, assignment: str = 
         The LMS's column conventions.
     assignment : str
         The grade column's title: the assignment's name (Canvas: ``"Name (id)"`` for an
-        existing assignment).
+        existing assignment; a name Canvas would drop is refused).
     scheme : GradeScheme
         How the grade is computed, and the assignment's points.
+    identify_by : {"idnumber", "email"}
+        Moodle only: the identifier column (map it to the same field on import).
+    leave_out : iterable of str
+        Learner ids not to write (e.g. learners not in the LMS's roster: Moodle aborts the
+        whole import on one unknown user).
 
     Returns
     -------
     bytes
-        UTF-8 CSV, one row per learner (Canvas: after the ``Points Possible`` row).
+        UTF-8 CSV, one row per learner (Canvas: after the ``Points Possible`` row); every cell
+        holding a line break or carriage return is quoted.
 
     Raises
     ------
     ValueError
         An unknown flavour or an unusable assignment name.
     """
-    frame = gradebook_frame(data, flavor, assignment=assignment, scheme=scheme)
-    frame = defuse_frame(frame)
+    frame = gradebook_frame(data, flavor, assignment=assignment, scheme=scheme, identify_by=identify_by,
+                            leave_out=leave_out)
     # No byte-order mark: LMS importers read plain UTF-8, and a BOM would stick to the first header.
-    return frame.to_csv(index=False, lineterminator="\r\n", float_format="%.2f").encode("utf-8")
+    return csv_bytes(frame, float_format="%.2f")
 
 
 # --- the workbook ------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ answers CSV, ZIP) is in :mod:`seci_lab.exports.learner`, a workshop session's fi
 :mod:`seci_lab.exports.workshop`.
 
 Cells that a spreadsheet would run as a formula (text starting with ``=``, ``+``, ``-``,
-``@``, tab or carriage return) are prefixed with an apostrophe, the OWASP advice against
-CSV injection; the text is otherwise exported as written.
+``@``, tab or carriage return) are prefixed with an apostrophe in CSV files, the OWASP advice
+against CSV injection; in workbooks they are protected by the cell's quote-prefix style instead,
+so the cell shows the text as written.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..model import Contribution
 if TYPE_CHECKING:  # imported where a table is built, so pages that only escape text start faster
     import pandas as pd
 
-__all__ = ["PAGE_STYLE", "contributions_frame", "contributions_csv", "defuse_cell", "defuse_frame", "excel_frame",
+__all__ = ["PAGE_STYLE", "contributions_frame", "contributions_csv", "csv_bytes", "defuse_cell", "defuse_frame", "excel_frame",
            "excel_workbook", "frame_csv", "html_table", "standalone_page", "trajectory_csv", "utc_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -42,10 +43,21 @@ def defuse_cell(value: object) -> object:
     return value
 
 
+def csv_bytes(frame: pd.DataFrame, *, bom: bool = False, float_format: str | None = None) -> bytes:
+    """``frame`` as UTF-8 CSV bytes, as written (defuse first where that is wanted).
+
+    Rows end in CRLF (RFC 4180). That also makes every cell holding a carriage return quoted:
+    Python's csv module quotes a cell only for the characters of the line terminator, so with
+    ``"\n"`` a bare ``"\r"`` in a cell is written unquoted and starts a new row in a spreadsheet.
+    """
+    text = frame.to_csv(index=False, lineterminator="\r\n", float_format=float_format)
+    return text.encode("utf-8-sig" if bom else "utf-8")
+
+
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """A DataFrame as UTF-8 CSV bytes (with BOM), every text cell passed through :func:`defuse_cell`."""
     # UTF-8 with BOM so that Excel opens accents, right-to-left text and emoji correctly.
-    return defuse_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(defuse_frame(frame), bom=True)
 
 
 def _is_text(series) -> bool:
@@ -70,14 +82,15 @@ def _excel_cell(value: object) -> object:
         value = " | ".join(str(v) for v in value)
     if isinstance(value, str):
         value = _ILLEGAL_XLSX.sub("", value)
-        if len(value) > _EXCEL_CELL_MAX - 1:
-            value = shorten(value, _EXCEL_CELL_MAX - 1)
-    return defuse_cell(value)
+        if len(value) > _EXCEL_CELL_MAX:
+            value = shorten(value, _EXCEL_CELL_MAX)
+    return value
 
 
 def excel_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` an Excel sheet can hold: text defused and within Excel's limits, lists
-    joined, time zones dropped (Excel has none: times in UTC)."""
+    """A copy of ``frame`` an Excel sheet can hold: text within Excel's limits (as written:
+    :func:`excel_workbook` protects formula-like text with the cell's style), lists joined, time
+    zones dropped (Excel has none: times in UTC)."""
     import pandas as pd
 
     safe = frame.copy()
@@ -96,10 +109,21 @@ def excel_workbook(sheets: Mapping[str, pd.DataFrame]) -> bytes:
     """An Excel workbook (.xlsx) with one sheet per frame, in order, each through :func:`excel_frame`.
 
     Every sheet has its header row frozen and columns wide enough for their titles. Sheet
-    names are cut to 31 characters, Excel's limit.
+    names are cut to 31 characters, Excel's limit. Text that Excel would run as a formula is
+    written as text with the cell's quote-prefix style (what Excel itself does when one types
+    ``'=...``): the cell shows the text exactly, never a literal apostrophe.
     """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
+
+    def cell(value: object) -> object:
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            protected = WriteOnlyCell(sheet, value=value)
+            protected.data_type = "s"  # openpyxl would store text starting with "=" as a formula
+            protected.quotePrefix = True
+            return protected
+        return value
 
     # Write-only mode streams rows to the file: several times faster than pandas' cell-by-cell
     # writer, which matters for the contributions of a class of thousands.
@@ -110,10 +134,10 @@ def excel_workbook(sheets: Mapping[str, pd.DataFrame]) -> bytes:
         sheet.freeze_panes = "A2"
         for n, column in enumerate(frame.columns, start=1):
             sheet.column_dimensions[get_column_letter(n)].width = min(60, max(10, len(str(column)) + 2))
-        sheet.append([str(c) for c in frame.columns])
+        sheet.append([cell(str(c)) for c in frame.columns])
         columns = [frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns]
         for row in zip(*columns):
-            sheet.append(row)
+            sheet.append([cell(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

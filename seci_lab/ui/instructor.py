@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 ASSIGNMENT_MAX_CHARS = 100
+POINTS_MIN, POINTS_MAX = 0.5, 10_000
 UPLOAD_MAX_BYTES = 100 * 1024 * 1024  # all uploaded files together; the loader caps each file
 #: Above this much figure JSON, the class spiral is shown from above (2-D) rather than as an
 #: animated 3-D figure, so the page stays responsive on the projector's laptop.
@@ -283,6 +284,22 @@ class InstructorPage(widgets.VBox):
         self.search_results = PagedTable("Search results", empty="no answer or contribution contains it.")
         self.assignment = _labelled(widgets.Text(value="SECI lab", layout=widgets.Layout(width="60%")),
                                     "Assignment name in the gradebook")
+        self.assignment_note = widgets.HTML()
+        self.points = _labelled(widgets.BoundedFloatText(value=100, min=POINTS_MIN, max=POINTS_MAX, step=1,
+                                                         layout=widgets.Layout(width="14em")),
+                                "Points possible")
+        self.moodle_identity = _labelled(widgets.Dropdown(options=[("ID number", "idnumber"),
+                                                                   ("Email address", "email")],
+                                                          value="idnumber"),
+                                         "Moodle: identify users by")
+        self.roster_upload = widgets.FileUpload(accept=".csv", multiple=False,
+                                                description="Load the LMS roster (.csv)",
+                                                layout=widgets.Layout(width="auto"))
+        self.roster_upload.tooltip = "The gradebook or participants CSV exported from Canvas or Moodle"
+        self.roster = None
+        self.leave_out = widgets.Checkbox(value=True, description="Leave out learners who are not in the roster",
+                                          indent=False, layout=widgets.Layout(width="auto"))
+        self.roster_note = widgets.HTML()
         self.downloads = {
             "canvas": DownloadButton("Gradebook for Canvas (CSV)", "seci-lab-gradebook-canvas.csv", "text/csv",
                                      lambda: self._gradebook("canvas"),
@@ -314,9 +331,12 @@ class InstructorPage(widgets.VBox):
                                     self.search_results]),
             "Export": widgets.VBox([
                 widgets.HTML("<p>Files are made from the class loaded above when you press a button. "
-                             "The gradebook has one row per learner and a grade out of 100; the README "
-                             "(“Teaching a class”) gives the import steps for Canvas and Moodle.</p>"),
-                self.assignment,
+                             "The gradebook has one row per learner and a grade out of the points possible; "
+                             "the README (“Teaching a class”) gives the import steps for Canvas and Moodle. "
+                             "In Moodle, create the grade item first, with maximum = the points.</p>"),
+                self.assignment, self.assignment_note, self.points, self.moodle_identity,
+                widgets.HBox([self.roster_upload, self.leave_out], layout=widgets.Layout(flex_flow="row wrap")),
+                self.roster_note,
                 widgets.HBox(list(self.downloads.values()), layout=widgets.Layout(flex_flow="row wrap"))]),
         }
         self.tabs = widgets.Tab(children=list(pages.values()), titles=list(pages))
@@ -331,6 +351,11 @@ class InstructorPage(widgets.VBox):
         self.learner.observe(self._on_learner, "value")
         self.search_button.on_click(self._on_search)
         self.tabs.observe(self._on_tab, "selected_index")
+        self.assignment.observe(self._on_assignment, "value")
+        self.roster_upload.observe(self._on_roster, "value")
+        self.leave_out.observe(self._on_roster_choice, "value")
+        self.moodle_identity.observe(self._on_roster_choice, "value")
+        self._show_assignment_note()
 
         # Only what can be used is in the page: a hidden control first in the page would be the
         # first thing a keyboard or a test reaches.
@@ -482,6 +507,7 @@ class InstructorPage(widgets.VBox):
         self.rendered = set()
         self._clear_views()
         self._render_overview()
+        self._show_roster()
         self.tabs.layout.display = None
         for button in self.downloads.values():
             button.disabled = not loaded.submissions
@@ -690,10 +716,93 @@ class InstructorPage(widgets.VBox):
             raise ValueError(f"Keep the assignment name to {ASSIGNMENT_MAX_CHARS} characters.")
         return name
 
+    @safe_callback(lambda self: self.message)
+    def _on_assignment(self, _change=None) -> None:
+        self._show_assignment_note()
+
+    def _show_assignment_note(self) -> None:
+        """Say how Canvas will read the assignment name, before a gradebook is made."""
+        from ..classroom.exports import canvas_assignment_id, canvas_assignment_problem
+
+        name = " ".join(str(self.assignment.value).split())
+        problem = canvas_assignment_problem(name) if name else None
+        assignment_id = canvas_assignment_id(name) if name else None
+        if problem:
+            note = f"<p><strong>Canvas:</strong> {html_text(problem)}</p>"
+        elif assignment_id:
+            note = (f"<p><strong>Canvas:</strong> the name ends in “({html_text(assignment_id)})”, so Canvas "
+                    f"puts the grades into its existing assignment {html_text(assignment_id)} (and into none if "
+                    "there is no such assignment). Leave the number out to make a new assignment.</p>")
+        else:
+            note = ""
+        self.assignment_note.value = note
+
+    def _points(self) -> float:
+        value = self.points.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not POINTS_MIN <= value <= POINTS_MAX:
+            raise ValueError(f"The points possible must be a number from {POINTS_MIN} to {POINTS_MAX:,}.")
+        return float(value)
+
+    @safe_callback(lambda self: self.message)
+    def _on_roster(self, _change=None) -> None:
+        from ..classroom.roster import parse_roster
+
+        self._require_unlocked()
+        files = uploaded_files(self.roster_upload.value)
+        if not files:
+            return
+        self.roster = parse_roster(files[0][1])
+        self._show_roster()
+        self.message.show("ok", f"Roster loaded: {len(self.roster):,} people of the course.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_roster_choice(self, _change=None) -> None:
+        self._show_roster()
+
+    def _left_out(self, flavor: str) -> list[str]:
+        """Learner ids the gradebook for ``flavor`` will not hold, and why (shown before export)."""
+        from ..classroom.exports import gradebook_omissions
+        from ..classroom.roster import not_in_roster
+
+        data = self._require_data()
+        ids = data.learners["learner_id"].astype(str).tolist()
+        out = gradebook_omissions(data, flavor, identify_by=self.moodle_identity.value)
+        if self.roster is not None and self.leave_out.value:
+            out += [i for i in not_in_roster(ids, self.roster) if i not in out]
+        return out
+
+    def _show_roster(self) -> None:
+        from ..classroom.exports import gradebook_omissions
+        from ..classroom.roster import not_in_roster
+
+        if self.data is None:
+            self.roster_note.value = ""
+            return
+        ids = self.data.learners["learner_id"].astype(str).tolist()
+        parts = []
+        if self.roster is not None:
+            missing = not_in_roster(ids, self.roster)
+            if missing:
+                action = ("left out of both gradebooks" if self.leave_out.value else
+                          "kept: Canvas skips them with a warning, and Moodle rejects the whole import")
+                parts.append(f"<p>{count(len(missing), 'learner')} handed in under an id the roster does not "
+                             f"know ({action}): {html_text(', '.join(missing[:50]))}"
+                             f"{' …' if len(missing) > 50 else ''}</p>")
+            else:
+                parts.append("<p>Every learner who handed in is in the roster.</p>")
+        no_email = gradebook_omissions(self.data, "moodle", identify_by=self.moodle_identity.value)
+        if no_email:
+            parts.append(f"<p>Moodle by e-mail: {count(len(no_email), 'learner')} gave no e-mail and are left out "
+                         f"of the Moodle gradebook: {html_text(', '.join(no_email[:50]))}</p>")
+        self.roster_note.value = "".join(parts)
+
     def _gradebook(self, flavor: str) -> bytes:
+        from ..classroom.analysis import GradeScheme
         from ..classroom.exports import gradebook_csv
 
-        return gradebook_csv(self._require_data(), flavor, assignment=self._assignment())
+        data = self._require_data()
+        return gradebook_csv(data, flavor, assignment=self._assignment(), scheme=GradeScheme(points=self._points()),
+                             identify_by=self.moodle_identity.value, leave_out=self._left_out(flavor))
 
     def _workbook(self) -> bytes:
         from ..classroom.exports import class_workbook
