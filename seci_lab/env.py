@@ -13,6 +13,7 @@ __all__ = [
     "COURSE_ENV",
     "DB_ENV",
     "FACILITATOR_KEY_ENV",
+    "HUB_USER_ENV",
     "INSTRUCTOR_KEY_ENV",
     "JOIN_CODE_ENV",
     "JOIN_URL_ENV",
@@ -45,6 +46,9 @@ JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
 ROOM_TOKEN_ENV = "SECI_LAB_ROOM_TOKEN"
 #: Extra host names a workshop dashboard server answers to (comma-separated; ``--allow-host``).
 SERVER_HOSTS_ENV = "SECI_LAB_SERVER_HOSTS"
+#: The user JupyterHub signed in, set by the hub in each single-user server's environment (not a
+#: seci-lab name, so not in NAMES): the only learner id a hand-in to the class store may carry.
+HUB_USER_ENV = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,

@@ -338,3 +338,119 @@ def test_the_dashboard_chooses_points_and_leaves_out_learners_not_in_the_roster(
     assert "4711" in page.assignment_note.value and "existing assignment" in page.assignment_note.value
     page.assignment.value = "Final Score"
     assert "Canvas ignores" in page.assignment_note.value
+
+
+# --- identity: nobody can replace a classmate's work ---------------------------------------------
+
+def _canvas_name(last_first: str, user_id: int, data: dict, late: str = "") -> str:
+    return f"{late}{last_first}_{user_id}_{9000 + user_id}_seci-lab-hand-in.json"
+
+
+def test_a_forged_canvas_hand_in_never_replaces_a_classmates_work():
+    """The finding: a file uploaded by another Canvas user, claiming Bob's id and 2099, replaced Bob's."""
+    subs = _class(3, seed=8)
+    bob = subs[0]
+    bob_name = bob["learner"]["name"]
+    forged = json.loads(json.dumps(bob))
+    forged["submission_id"] = "f" * 32
+    forged["answers"] = {}
+    forged["contributions"] = []
+    last_first = "".join(reversed(bob_name.split())).lower()
+    files = [(_canvas_name(last_first, 101, bob), submission_bytes(bob)),
+             (_canvas_name("evemallory", 666, forged, late="late_"), submission_bytes(forged)),
+             (_canvas_name("x", 102, subs[1]), submission_bytes(subs[1]))]
+    result = load_files(files)
+    kept = {s.learner_id: s for s in result.submissions}
+    assert kept[bob["learner"]["id"]].uploader_id == "101" and kept[bob["learner"]["id"]].answers == bob["answers"]
+    row = result.problems.set_index("source").loc[files[1][0]]
+    assert "Canvas user 666" in row["problem"] and row["action"] == "skipped"
+    assert "replaced" not in " ".join(result.problems["action"])
+
+
+def test_a_hand_in_time_in_the_future_is_refused():
+    data = _class(1)[0]
+    data["handed_in_at"] = "2099-01-01T00:00:00+00:00"
+    with pytest.raises(SubmissionError, match="in the future"):
+        parse_submission(data)
+
+
+def test_the_roster_decides_who_uploaded_what():
+    from seci_lab.classroom.roster import parse_roster
+
+    subs = _class(2, seed=9)
+    ann, ben = subs
+    claim = json.loads(json.dumps(ben))
+    claim["submission_id"] = "e" * 32
+    roster = parse_roster(("Student,ID,SIS User ID,SIS Login ID,Section\n"
+                           f"Ann,201,{ann['learner']['id']},ann,A\nBen,202,{ben['learner']['id']},ben,A\n").encode())
+    # Ann (Canvas user 201) hands in a file claiming Ben's id: refused, named, and Ben's stands.
+    files = [("a_201_1_x.json", submission_bytes(claim)), ("b_202_2_y.json", submission_bytes(ben)),
+             ("a_201_3_z.json", submission_bytes(ann))]
+    result = load_files(files, roster=roster)
+    assert {s.learner_id: s.uploader_id for s in result.submissions} == {
+        ann["learner"]["id"]: "201", ben["learner"]["id"]: "202"}
+    row = result.problems.set_index("source").loc["a_201_1_x.json"]
+    assert "roster knows as Ann" in row["problem"]
+
+
+def test_moodle_bulk_download_names_give_the_uploader():
+    from seci_lab.model.submission import lms_uploader
+
+    assert lms_uploader("dl/Bob Smith_77_assignsubmission_file_/hand-in.json") == ("moodle", "77", "Bob Smith")
+    assert lms_uploader("Bob Smith_77_assignsubmission_file_hand-in.json") == ("moodle", "77", "Bob Smith")
+    assert lms_uploader("smithbob_LATE_12_34_hand-in.json") == ("canvas", "12", "smithbob")
+    assert lms_uploader("late_smithbob_12_34_hand-in.json") == ("canvas", "12", "smithbob")
+    assert lms_uploader("loose/hand-in.json") is None
+
+
+def test_the_class_store_records_the_signed_in_user_and_refuses_another_id(tmp_path):
+    from seci_lab.store.classroom import ClassStore
+
+    store = ClassStore(f"sqlite:///{tmp_path / 'class.db'}")
+    ann, ben = _class(2, seed=10)
+    store.hand_in(ann, user=ann["learner"]["id"])
+    with pytest.raises(SubmissionError, match="signed in as"):
+        store.hand_in(ben, user=ann["learner"]["id"])
+    loaded = store.load()
+    assert [(s.learner_id, s.uploader_id) for s in loaded.submissions] == [(ann["learner"]["id"], ann["learner"]["id"])]
+
+
+def test_the_hand_in_form_refuses_an_id_that_is_not_the_signed_in_users(tmp_path, monkeypatch):
+    from seci_lab.store.classroom import ClassStore
+    from seci_lab.ui.handin import HandIn
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "ann")
+    url = f"sqlite:///{tmp_path / 'class.db'}"
+    progress = open_progress(url=f"sqlite:///{tmp_path / 'me.db'}")
+    form = HandIn(progress, store_url=url)
+    assert form.learner_id.value == "ann" and form.learner_id.disabled
+    form.name.value = "Ann"
+    form.learner_id.value = "bob"  # a forged widget message
+    form._on_hand_in()
+    assert "signed in as ann" in form.message.value
+    assert ClassStore(url).load().submissions == []
+    form.learner_id.value = "ann"
+    form._on_hand_in()
+    assert [s.uploader_id for s in ClassStore(url).load().submissions] == ["ann"]
+
+
+def test_a_class_store_of_the_first_schema_is_migrated_and_loads(tmp_path):
+    import sqlite3
+
+    from seci_lab.store.classroom import ClassStore
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:  # the table as the first seci-lab made it
+        conn.execute("CREATE TABLE class_submissions (id INTEGER PRIMARY KEY, submission_id VARCHAR(32) NOT NULL "
+                     "UNIQUE, learner_id VARCHAR(64) NOT NULL, learner_key VARCHAR(64) NOT NULL, handed_in_at "
+                     "VARCHAR(40) NOT NULL, stored_at VARCHAR(40) NOT NULL, data TEXT NOT NULL)")
+        old = _class(1, seed=12)[0]
+        conn.execute("INSERT INTO class_submissions (submission_id, learner_id, learner_key, handed_in_at, stored_at, "
+                     "data) VALUES (?, ?, ?, ?, ?, ?)", (old["submission_id"], old["learner"]["id"],
+                                                         old["learner"]["id"].casefold(), old["handed_in_at"],
+                                                         old["handed_in_at"], json.dumps(old)))
+    store = ClassStore(f"sqlite:///{path}")
+    new = _class(2, seed=13)[1]
+    store.hand_in(new, user=new["learner"]["id"])
+    loaded = store.load()
+    assert sorted(s.learner_id for s in loaded.submissions) == sorted([old["learner"]["id"], new["learner"]["id"]])

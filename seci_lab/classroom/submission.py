@@ -24,8 +24,9 @@ import io
 import json
 import os
 import stat
+import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator
 
@@ -43,6 +44,7 @@ from ..model.submission import (
     assemble_load,
     check_learner_id,
     learner_key,
+    lms_uploader,
     parse_submission,
     problem_row,
     submission_bytes,
@@ -52,6 +54,7 @@ from ..model.submission import (
 )
 from ..model.work import HANDIN_PREFIX
 from ..store.progress import Progress
+from .roster import Roster
 
 __all__ = [
     "ClassLoad",
@@ -131,7 +134,11 @@ def build_submission(progress: Progress, learner_id: str, *, name: str | None = 
 
 def _parse_into(raw: bytes, source: str, parsed: list[Submission], problems: list[dict]) -> None:
     try:
-        parsed.append(parse_submission(raw, source=source))
+        sub = parse_submission(raw, source=source)
+        uploader = lms_uploader(source)
+        if uploader is not None:
+            sub = replace(sub, uploader_lms=uploader[0], uploader_id=uploader[1], uploader_name=uploader[2])
+        parsed.append(sub)
     except SubmissionError as error:
         problems.append(problem_row(source, _guess_learner_id(raw), error.reason))
     except Exception as error:  # noqa: BLE001 - one odd file must never stop a class from loading
@@ -236,7 +243,7 @@ def _zip_entries(archive_file: bytes | Path, name: str, budget: _ZipBudget,
 
 
 def _load(files: Iterable[tuple[str, bytes | Path]], total: int, problems: list[dict],
-          progress: Callable[[int, int], None] | None) -> ClassLoad:
+          progress: Callable[[int, int], None] | None, roster: Roster | None = None) -> ClassLoad:
     """Parse each file as it comes (a zip one member at a time), so only one hand-in's bytes
     are held at once besides what was parsed."""
     parsed: list[Submission] = []
@@ -261,11 +268,72 @@ def _load(files: Iterable[tuple[str, bytes | Path]], total: int, problems: list[
             _parse_into(raw, name, parsed, problems)
         if progress is not None:
             progress(done, total)
-    return assemble_load(parsed, problems, read)
+    return assemble_load(check_identities(parsed, problems, roster), problems, read)
+
+
+def _letters(text: str) -> list[str]:
+    return sorted(ch for ch in unicodedata.normalize("NFKD", text).casefold() if ch.isalnum())
+
+
+def _same_person(sub: Submission) -> bool:
+    """Whether the uploader's name (the LMS's) and the learner's name (the file's) have the same
+    letters: Canvas writes "smithbob" for Bob Smith, Moodle "Bob Smith"."""
+    return bool(sub.uploader_name) and _letters(sub.uploader_name) == _letters(sub.name)
+
+
+def _roster_person(sub: Submission, roster: Roster):
+    if sub.uploader_lms == "canvas":
+        return roster.by_lms_id(sub.uploader_id)
+    if sub.uploader_lms == "moodle":
+        matches = [p for p in roster.people if _letters(p.name) == _letters(sub.uploader_name)]
+        return matches[0] if len(matches) == 1 else None
+    return None
+
+
+def check_identities(parsed: list[Submission], problems: list[dict], roster: Roster | None = None) -> list[Submission]:
+    """The hand-ins whose learner id agrees with who uploaded them; the others go to ``problems``.
+
+    A hand-in from an LMS bulk download carries its uploader (the LMS named the file). It is
+    refused when the roster knows the uploader under other ids than the one the hand-in claims.
+    When hand-ins from different uploaders claim one learner id, only those of the uploader
+    whose name is the learner's count (the roster decides first); if that does not single one
+    out, none counts. So nobody's hand-in ever replaces another learner's work.
+    """
+    kept: list[Submission] = []
+    for sub in parsed:
+        person = _roster_person(sub, roster) if roster is not None and sub.uploader_lms else None
+        if person is not None and sub.learner_id not in person.identifiers:
+            problems.append(problem_row(sub.source, sub.learner_id, (
+                f"Claims to be learner {sub.learner_id} but was uploaded by {sub.uploader}, whom the roster knows "
+                f"as {person.name or '?'} ({', '.join(sorted(person.identifiers))}): not counted for anyone.")))
+            continue
+        kept.append(sub)
+    by_learner: dict[str, list[Submission]] = {}
+    for sub in kept:
+        by_learner.setdefault(learner_key(sub.learner_id), []).append(sub)
+    refused: set[int] = set()
+    for subs in by_learner.values():
+        uploaders = {(s.uploader_lms, s.uploader_id) for s in subs if s.uploader_lms}
+        if len(uploaders) < 2:
+            continue
+        owners = {(s.uploader_lms, s.uploader_id) for s in subs if s.uploader_lms and (
+            (roster is not None and _roster_person(s, roster) is not None) or _same_person(s))}
+        owner = next(iter(owners)) if len(owners) == 1 else None
+        for s in subs:
+            if (s.uploader_lms, s.uploader_id) == owner or not s.uploader_lms and owner is not None:
+                continue
+            refused.add(id(s))
+            why = (f"the learner's own upload is by {next(t.uploader for t in subs if (t.uploader_lms, t.uploader_id) == owner)}"
+                   if owner is not None else
+                   "which of them is the learner cannot be told from the files: load the LMS roster")
+            problems.append(problem_row(s.source, s.learner_id, (
+                f"Claims learner {s.learner_id}, who was handed in by {len(uploaders)} different LMS users; "
+                f"this one was uploaded by {s.uploader or 'no one the LMS names'} and {why}. Not counted.")))
+    return [s for s in kept if id(s) not in refused]
 
 
 def load_files(files: Iterable[tuple[str, bytes]],
-               progress: Callable[[int, int], None] | None = None) -> ClassLoad:
+               progress: Callable[[int, int], None] | None = None, *, roster: Roster | None = None) -> ClassLoad:
     """Load hand-ins from ``(name, bytes)`` pairs: ``.json`` files, and ``.zip`` archives of them.
 
     Never raises for a bad file: see :class:`ClassLoad`. Archives are read one member at a
@@ -277,7 +345,7 @@ def load_files(files: Iterable[tuple[str, bytes]],
     problems: list[dict] = []
     if not files:
         problems.append(problem_row("(no files)", "", "No hand-in files were given."))
-    return _load(files, len(files), problems, progress)
+    return _load(files, len(files), problems, progress, roster)
 
 
 def _hand_in_files(folder: Path) -> tuple[list[Path], list[dict]] | None:
@@ -320,7 +388,8 @@ def _hand_in_files(folder: Path) -> tuple[list[Path], list[dict]] | None:
     return sorted(found), unread
 
 
-def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
+def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = None, *,
+                roster: Roster | None = None) -> ClassLoad:
     """Load every ``*.json`` and ``*.zip`` (an LMS bulk download) under ``path``, recursively.
 
     Files over :data:`MAX_SUBMISSION_BYTES` (zips over :data:`MAX_ZIP_FILE_BYTES`) are listed,
@@ -354,7 +423,7 @@ def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = 
     def report(done: int, _total: int) -> None:
         progress(done + len(unread), len(unread) + len(readable))
 
-    result = _load(readable, len(readable), [], report if progress is not None else None)
+    result = _load(readable, len(readable), [], report if progress is not None else None, roster)
     if unread:
         result.problems = pd.concat([pd.DataFrame(unread, columns=PROBLEM_COLUMNS), result.problems],
                                     ignore_index=True)

@@ -20,7 +20,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
 from typing import Any, Mapping
 
@@ -33,7 +33,9 @@ from .progress_file import check_json_unicode, validate_progress_data
 from .work import handed_in_key, is_handin_memory
 
 __all__ = [
+    "FUTURE_SKEW",
     "ClassLoad",
+    "lms_uploader",
     "LEARNER_ID_MAX_CHARS",
     "MAX_SUBMISSION_BYTES",
     "MIGRATED",
@@ -117,6 +119,22 @@ class Submission:
     source_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
     #: The seci-lab that wrote the hand-in ("" for a migrated "My work" file).
     seci_lab_version: str = field(default="", compare=False, repr=False)
+    #: Who uploaded it, as the LMS or the server says (never the file): "canvas", "moodle" or
+    #: "class store", with the uploader's id there (Canvas user id, Moodle participant id, the
+    #: authenticated user) and the name the LMS gave the file. Empty when nobody vouches.
+    uploader_lms: str = field(default="", compare=False)
+    uploader_id: str = field(default="", compare=False)
+    uploader_name: str = field(default="", compare=False)
+
+    @property
+    def uploader(self) -> str:
+        """The uploader in words, e.g. "Canvas user 4521 (smithbob)", or ""."""
+        if not self.uploader_lms:
+            return ""
+        if self.uploader_lms == "class store":
+            return f"the signed-in user {self.uploader_id}"
+        what = {"canvas": "Canvas user", "moodle": "Moodle participant"}.get(self.uploader_lms, self.uploader_lms)
+        return f"{what} {self.uploader_id}" + (f" ({self.uploader_name})" if self.uploader_name else "")
 
     def to_dict(self) -> dict:
         """The submission as version-1 JSON-ready data (a migrated one too), as the seci-lab that wrote it wrote it."""
@@ -231,7 +249,11 @@ def _check_time(value: object, what: str = "handed_in_at") -> datetime:
         raise SubmissionError(f"The time '{what}' ({value[:40]!r}) is not an ISO 8601 date and time.") from None
     if moment.tzinfo is None:
         raise SubmissionError(f"The time '{what}' ({value[:40]!r}) has no time zone (expected e.g. +00:00).")
-    return moment.astimezone(timezone.utc)
+    moment = moment.astimezone(timezone.utc)
+    if moment > datetime.now(timezone.utc) + FUTURE_SKEW:
+        raise SubmissionError(f"The time '{what}' ({value[:40]}) is in the future: a hand-in cannot be made later "
+                              "than now, so the file's time is wrong or forged.")
+    return moment
 
 
 def _content(data: dict, name: str) -> tuple[int, dict[str, dict], tuple[Contribution, ...], tuple[str, ...]]:
@@ -287,10 +309,27 @@ def _decode(data: bytes | str | dict) -> Any:
     return data
 
 
-# Canvas names each file of a bulk download "<lastfirst>[_late]_<user id>_<submission id>_<original name>";
-# Moodle puts each learner's files in a folder "<Full Name>_<participant id>_assignsubmission_file_".
-_CANVAS_FILE = re.compile(r"^[^_/]+(?:_late)?_(?P<uid>\d+)_\d+_(?P<original>.+)$")
-_MOODLE_FOLDER = re.compile(r"^.+_(?P<uid>\d+)_assignsubmission_file_?$")
+# Canvas names each file of a bulk download "<lastfirst>[_late]_<user id>_<submission id>_<original name>"
+# (older downloads put "late_" first); Moodle puts each learner's files in a folder "<Full Name>_<participant
+# id>_assignsubmission_file_", or names the file "<Full Name>_<participant id>_assignsubmission_file_<name>".
+_CANVAS_FILE = re.compile(r"^(?:late_)?(?P<name>[^_/]+?)(?:_late)?_(?P<uid>\d+)_\d+_(?P<original>.+)$", re.I)
+_MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<uid>\d+)_assignsubmission_file_?$")
+_MOODLE_FILE = re.compile(r"^(?P<name>.+)_(?P<uid>\d+)_assignsubmission_file_(?P<original>.+)$")
+#: A hand-in may be stamped a little ahead of the server's clock (a learner's clock runs fast);
+#: further ahead is a forged time, which would otherwise outrank every later hand-in.
+FUTURE_SKEW = timedelta(minutes=10)
+
+
+def lms_uploader(source: str) -> tuple[str, str, str] | None:
+    """``(lms, uploader id, uploader name)`` that an LMS bulk download's file or folder name
+    gives (the LMS writes these names, not the learner), or None."""
+    path = PurePosixPath(source.replace("\\", "/"))
+    if (moodle := _MOODLE_FILE.match(path.name)) or (
+            len(path.parts) > 1 and (moodle := _MOODLE_FOLDER.match(path.parts[-2]))):
+        return "moodle", moodle["uid"], moodle["name"]
+    if canvas := _CANVAS_FILE.match(path.name):
+        return "canvas", canvas["uid"], canvas["name"]
+    return None
 # Names a learner's browser gives the "My work" download (seci-lab-my-work.json, "... (1).json", "...-2.json")
 _DEFAULT_EXPORT = re.compile(r"^seci-lab-my-work(?:[ _-]*\(?\d+\)?)?$", re.I)
 

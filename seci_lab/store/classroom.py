@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -48,6 +48,8 @@ class_submissions = Table(
     Column("handed_in_at", String(40), nullable=False),  # ISO 8601 UTC, sorts as text
     Column("stored_at", String(40), nullable=False),
     Column("data", Text, nullable=False),
+    # who the server says handed it in (JupyterHub's user), added in schema 2; NULL: nobody vouches
+    Column("uploader", String(64), nullable=True),
 )
 
 
@@ -94,15 +96,22 @@ class ClassStore:
         self.engine = make_engine(url)
         create_tables(self.engine, metadata)
 
-    def hand_in(self, data: dict) -> HandInReceipt:
+    def hand_in(self, data: dict, user: str | None = None) -> HandInReceipt:
         """Store a hand-in (validated completely first); the same submission id twice is stored once.
+
+        ``user`` is the authenticated user handing in (on JupyterHub ``$JUPYTERHUB_USER``, which the
+        page cannot change): it is stored with the server's time, and a hand-in under another
+        learner id is refused. The server's time is the hand-in's time when the class is loaded.
 
         Raises
         ------
         SubmissionError
-            When the hand-in is not valid; nothing is stored.
+            When the hand-in is not valid, or claims another learner than ``user``; nothing is stored.
         """
         submission = parse_submission(data, source=SOURCE)
+        if user and learner_key(submission.learner_id) != learner_key(user):
+            raise SubmissionError(f"You are signed in as {user}: hand in under your own id ({user}), not "
+                                  f"{submission.learner_id}.")
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if len(encoded.encode("utf-8")) > MAX_SUBMISSION_BYTES:
             raise SubmissionError(f"The hand-in is over {MAX_SUBMISSION_BYTES / 1e6:.0f} MB.", "too large")
@@ -116,7 +125,8 @@ class ClassStore:
             conn.execute(insert(class_submissions).values(
                 submission_id=submission.submission_id, learner_id=submission.learner_id,
                 learner_key=learner_key(submission.learner_id), handed_in_at=when,
-                stored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=encoded))
+                stored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=encoded,
+                uploader=user or None))
             return False
 
         try:
@@ -129,14 +139,22 @@ class ClassStore:
     def load(self, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
         """Every hand-in: each learner's latest, the earlier ones listed as replaced (see :class:`ClassLoad`)."""
         query = select(class_submissions.c.submission_id, class_submissions.c.learner_id,
-                       class_submissions.c.data).order_by(class_submissions.c.id)
+                       class_submissions.c.data, class_submissions.c.uploader,
+                       class_submissions.c.stored_at).order_by(class_submissions.c.id)
         with read(self.engine) as conn:
             rows = conn.execute(query).all()
         parsed, problems = [], []
         for done, row in enumerate(rows, start=1):
             source = f"{SOURCE} #{row.submission_id[:8]}"
             try:
-                parsed.append(parse_submission(row.data, source=source))
+                sub = parse_submission(row.data, source=source)
+                if row.uploader:
+                    if learner_key(sub.learner_id) != learner_key(row.uploader):
+                        raise SubmissionError(f"Claims learner {sub.learner_id} but was handed in by the signed-in "
+                                              f"user {row.uploader}: not counted for anyone.")
+                    sub = replace(sub, uploader_lms=SOURCE, uploader_id=row.uploader,
+                                  handed_in_at=datetime.fromisoformat(row.stored_at))
+                parsed.append(sub)
             except SubmissionError as error:  # e.g. stored by a newer seci-lab
                 problems.append(problem_row(source, row.learner_id, error.reason))
             except Exception as error:  # noqa: BLE001 - one odd row must never stop the class from loading

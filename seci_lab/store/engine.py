@@ -28,7 +28,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from ..env import DB_ENV
 
-__all__ = ["create_tables", "database_url", "default_url", "make_engine", "read", "write", "data_dir"]
+__all__ = ["create_tables", "database_url", "default_url", "make_engine", "migrate_columns", "read", "write",
+           "data_dir"]
 
 BUSY_TIMEOUT_S = 30.0
 WRITE_ATTEMPTS = 8
@@ -55,19 +56,57 @@ def default_url() -> str:
     return f"sqlite:///{data_dir() / 'seci-lab.sqlite'}"
 
 
+def migrate_columns(engine: Engine, metadata: MetaData) -> list[str]:
+    """Bring tables made by an older seci-lab up to ``metadata``: add each column they lack.
+
+    The stores' schema changes only by added columns, so this is the whole migration: a column
+    added later is nullable or has a server default, and ``ALTER TABLE ... ADD COLUMN`` keeps every
+    row. Returns ``"table.column"`` of what was added. Safe when several kernels migrate at once
+    (a column another kernel added meanwhile is taken as added).
+    """
+    from sqlalchemy.schema import CreateColumn
+
+    added = []
+    inspector = inspect(engine)
+    existing_tables = set(inspector.get_table_names())
+    for table in metadata.sorted_tables:
+        if table.name not in existing_tables:
+            continue
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have:
+                continue
+            if not column.nullable and column.server_default is None:
+                raise ValueError(f"The database's table {table.name} lacks the column {column.name}, which "
+                                 "cannot be added to existing rows: it was made by an incompatible seci-lab.")
+            ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            try:
+                write(engine, lambda conn, ddl=ddl: conn.exec_driver_sql(
+                    f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}"))
+            except (OperationalError, ProgrammingError) as error:
+                if "duplicate" not in str(error).lower() and "exists" not in str(error).lower():
+                    raise
+            added.append(f"{table.name}.{column.name}")
+    return added
+
+
 def create_tables(engine: Engine, metadata: MetaData) -> None:
-    """Create the tables of ``metadata`` that are missing; safe when many kernels open a store at once."""
+    """Create the tables of ``metadata`` that are missing, and add the columns that tables of an
+    older schema lack (:func:`migrate_columns`); safe when many kernels open a store at once."""
     names = set(metadata.tables)
     for attempt in range(5):
         if names <= set(inspect(engine).get_table_names()):
+            migrate_columns(engine, metadata)
             return
         try:
             write(engine, lambda conn: metadata.create_all(conn, checkfirst=True))
+            migrate_columns(engine, metadata)
             return
         except (OperationalError, ProgrammingError, IntegrityError):
             # Another process created them between our check and create: look again.
             time.sleep(0.05 * (attempt + 1))
     metadata.create_all(engine, checkfirst=True)
+    migrate_columns(engine, metadata)
 
 
 def make_engine(url: str | None = None) -> Engine:

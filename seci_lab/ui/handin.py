@@ -26,7 +26,7 @@ from ..classroom.submission import (
     submission_bytes,
     submission_filename,
 )
-from ..env import COURSE_ENV
+from ..env import COURSE_ENV, HUB_USER_ENV
 from ..escape import html_text, shorten
 from ..model.progress_file import DEFAULT_NAME
 from ..model.work import IDENTITY_KEY
@@ -73,12 +73,15 @@ class HandIn(widgets.VBox):
         saved = progress.answer(IDENTITY_KEY) or {}
         name = saved.get("name") if isinstance(saved.get("name"), str) else progress.name
         # on a JupyterHub the login is a good first guess at the id the course knows
-        known_id = saved.get("learner_id") if isinstance(saved.get("learner_id"), str) else \
-            os.environ.get("JUPYTERHUB_USER", "")
+        # The signed-in user (JupyterHub sets it in the kernel's environment; the page cannot
+        # change it): with a class store, the only id this learner may hand in under.
+        self.user = os.environ.get(HUB_USER_ENV, "").strip() if self.store_url else ""
+        known_id = self.user or (saved.get("learner_id") if isinstance(saved.get("learner_id"), str) else
+                                 os.environ.get(HUB_USER_ENV, ""))
         self.learner_id = widgets.Text(
             value=known_id,
             description="Your student id", placeholder="the id your course's LMS knows you by",
-            style=_STYLE, layout=widgets.Layout(width="100%", max_width="32em"))
+            disabled=bool(self.user), style=_STYLE, layout=widgets.Layout(width="100%", max_width="32em"))
         self.name = widgets.Text(
             value="" if name == DEFAULT_NAME else name, description="Your name",
             placeholder="as your instructor knows you", style=_STYLE,
@@ -120,6 +123,10 @@ class HandIn(widgets.VBox):
     def identity(self) -> dict:
         """The id, name and e-mail as typed, checked; raises ``ValueError`` saying what to change."""
         learner_id = check_learner_id(self.learner_id.value)
+        if self.user and learner_id != self.user:
+            self.learner_id.value = self.user
+            raise SubmissionError(f"You are signed in as {self.user}: you can hand in only under your own id, "
+                                  f"{self.user}.")
         name = self.name.value
         if not isinstance(name, str) or not name.strip():
             raise SubmissionError("Enter your name as your instructor knows it.")
@@ -177,7 +184,7 @@ class HandIn(widgets.VBox):
         try:
             if self.store is None:
                 self.store = ClassStore(self.store_url)
-            receipt = self.store.hand_in(data)
+            receipt = self.store.hand_in(data, user=self.user or None)
         except SubmissionError:
             raise
         except (ValueError, SQLAlchemyError, OSError) as error:  # unreachable or misconfigured store

@@ -249,9 +249,14 @@ class InstructorPage(widgets.VBox):
                                             layout=widgets.Layout(width="60%"))
         self.progress_label = widgets.Label("")
         self.source_note = widgets.HTML()
+        self.roster_upload = widgets.FileUpload(accept=".csv", multiple=False,
+                                                description="Load the LMS roster (.csv)",
+                                                layout=widgets.Layout(width="auto"))
+        self.roster_upload.tooltip = "The gradebook or participants CSV exported from Canvas or Moodle"
+        self.roster = None  # optional: checks uploaders when loading, and the gradebook's rows
         # In an accordion that folds once a class is loaded, so the tabs come up on the projector.
         self.source_box = widgets.Accordion(children=[widgets.VBox([
-            self.source, self.source_note, self.folder, self.upload, self.load_button,
+            self.source, self.source_note, self.folder, self.upload, self.roster_upload, self.load_button,
             widgets.HBox([self.progress, self.progress_label],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
         ])], titles=("Where the hand-ins are",), selected_index=0)
@@ -292,11 +297,6 @@ class InstructorPage(widgets.VBox):
                                                                    ("Email address", "email")],
                                                           value="idnumber"),
                                          "Moodle: identify users by")
-        self.roster_upload = widgets.FileUpload(accept=".csv", multiple=False,
-                                                description="Load the LMS roster (.csv)",
-                                                layout=widgets.Layout(width="auto"))
-        self.roster_upload.tooltip = "The gradebook or participants CSV exported from Canvas or Moodle"
-        self.roster = None
         self.leave_out = widgets.Checkbox(value=True, description="Leave out learners who are not in the roster",
                                           indent=False, layout=widgets.Layout(width="auto"))
         self.roster_note = widgets.HTML()
@@ -454,7 +454,7 @@ class InstructorPage(widgets.VBox):
             if not path.is_dir():
                 raise ValueError(f"There is no folder “{text}” on this server. Check the path "
                                  "(it is a folder on the computer running the dashboard).")
-            return load_folder(path, progress=self._on_progress), f"the folder {text}"
+            return load_folder(path, progress=self._on_progress, roster=self.roster), f"the folder {text}"
         if source == "upload":
             files = uploaded_files(self.upload.value)
             if sum(len(data) for _, data in files) > UPLOAD_MAX_BYTES:
@@ -462,7 +462,8 @@ class InstructorPage(widgets.VBox):
                                  "put them in a folder on the server and load that folder instead.")
             if not files:
                 raise ValueError("Choose the hand-in files (or a zip) first, then press “Load the class”.")
-            return load_files(files, progress=self._on_progress), count(len(files), "uploaded file")
+            return (load_files(files, progress=self._on_progress, roster=self.roster),
+                    count(len(files), "uploaded file"))
         raise ValueError("Choose where to load the class from.")
 
     @safe_callback(lambda self: self.message)
@@ -753,7 +754,9 @@ class InstructorPage(widgets.VBox):
             return
         self.roster = parse_roster(files[0][1])
         self._show_roster()
-        self.message.show("ok", f"Roster loaded: {len(self.roster):,} people of the course.")
+        again = (" Load the class again to check each hand-in's uploader against it." if self.data is not None
+                 else "")
+        self.message.show("ok", f"Roster loaded: {len(self.roster):,} people of the course.{again}")
 
     @safe_callback(lambda self: self.message)
     def _on_roster_choice(self, _change=None) -> None:
