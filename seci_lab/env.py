@@ -17,6 +17,7 @@ __all__ = [
     "INSTRUCTOR_KEY_ENV",
     "JOIN_CODE_ENV",
     "JOIN_URL_ENV",
+    "OFF_LOOPBACK_ENV",
     "NAMES",
     "ROOM_TOKEN_ENV",
     "SERVER_HOSTS_ENV",
@@ -46,10 +47,15 @@ JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
 ROOM_TOKEN_ENV = "SECI_LAB_ROOM_TOKEN"
 #: Extra host names a workshop dashboard server answers to (comma-separated; ``--allow-host``).
 SERVER_HOSTS_ENV = "SECI_LAB_SERVER_HOSTS"
+#: Set to "1" by ``seci-lab serve`` (and the workshop's dashboards) for the kernels it starts when
+#: the server listens beyond this computer (not loopback): the instructor dashboard then opens
+#: only with an instructor key.
+OFF_LOOPBACK_ENV = "SECI_LAB_OFF_LOOPBACK"
+
 #: The user JupyterHub signed in, set by the hub in each single-user server's environment (not a
 #: seci-lab name, so not in NAMES): the only learner id a hand-in to the class store may carry.
 HUB_USER_ENV = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
-         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV)
+         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, OFF_LOOPBACK_ENV)

@@ -454,3 +454,94 @@ def test_a_class_store_of_the_first_schema_is_migrated_and_loads(tmp_path):
     store.hand_in(new, user=new["learner"]["id"])
     loaded = store.load()
     assert sorted(s.learner_id for s in loaded.submissions) == sorted([old["learner"]["id"], new["learner"]["id"]])
+
+
+# --- safe defaults --------------------------------------------------------------------------------
+
+def test_off_loopback_the_instructor_dashboard_needs_a_key(monkeypatch, tmp_path):
+    from seci_lab.ui.instructor import InstructorPage
+
+    monkeypatch.delenv("SECI_LAB_INSTRUCTOR_KEY", raising=False)
+    monkeypatch.setenv("SECI_LAB_OFF_LOOPBACK", "1")
+    page = InstructorPage(folder=str(tmp_path))
+    assert not page.unlocked and "SECI_LAB_INSTRUCTOR_KEY" in page.children[-1].value
+    page._on_load()  # a forged click on a button that is not on the page
+    assert "instructor key" in page.message.value and page.loaded is None
+    page.key.value = ""
+    page._on_unlock()
+    assert not page.unlocked
+    monkeypatch.delenv("SECI_LAB_OFF_LOOPBACK")
+    assert InstructorPage(folder=str(tmp_path)).unlocked  # on this computer only: open as before
+
+
+def test_serve_tells_the_kernels_when_it_listens_beyond_loopback(monkeypatch, tmp_path):
+    from seci_lab.server import app
+    from seci_lab.server.config import ServeConfig
+
+    seen = {}
+
+    class Fake:
+        @staticmethod
+        def launch_instance(argv):
+            seen["flag"] = os.environ.get("SECI_LAB_OFF_LOOPBACK")
+
+    monkeypatch.setattr(app, "_voila_app_class", lambda config: Fake)
+    monkeypatch.delenv("SECI_LAB_OFF_LOOPBACK", raising=False)
+    for host, flag in (("0.0.0.0", "1"), ("127.0.0.1", None), ("192.168.1.5", "1"), ("localhost", None)):
+        app.run_voila(ServeConfig(notebooks=tmp_path, host=host))
+        assert seen["flag"] == flag
+
+
+def test_database_files_are_created_private(tmp_path):
+    import stat as stat_module
+
+    folder = tmp_path / "data" / "seci-lab"
+    progress = open_progress(url=f"sqlite:///{folder / 'me.db'}")
+    progress.save_answer("S.journal", {"text": "mine"})
+    assert stat_module.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():  # the database and SQLite's -wal and -shm files
+        assert stat_module.S_IMODE(path.stat().st_mode) == 0o600, path.name
+
+
+def test_a_failed_save_says_so_and_keeps_the_text(tmp_path):
+    from sqlalchemy import create_engine
+
+    from seci_lab.content.exercises import load_exercises
+    from seci_lab.ui.answer import TextAnswer
+
+    path = tmp_path / "me.db"
+    progress = open_progress(url=f"sqlite:///{path}")
+    field = load_exercises("S").fields[0]
+    box = TextAnswer(progress, Mode.SOCIALIZATION, f"S.{field.key}", field)
+    # the database becomes read-only under the page (a full disk fails the same way)
+    progress.engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    box.text.value = "I watched the baker knead the dough for an hour before I tried it myself."
+    box._on_save()
+    assert "NOT saved" in box.message.value and "lost" not in box.message.value
+    assert box.text.value.startswith("I watched the baker")
+    assert open_progress(url=f"sqlite:///{path}").answers() == {}
+
+
+def test_a_learner_database_of_the_first_schema_is_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:  # the first schema: contributions had no round yet
+        conn.executescript("""
+            CREATE TABLE progress_learners (id INTEGER PRIMARY KEY, profile VARCHAR(120) NOT NULL UNIQUE,
+                name VARCHAR(60) NOT NULL, round INTEGER NOT NULL, created_at VARCHAR(40) NOT NULL);
+            CREATE TABLE progress_answers (id INTEGER PRIMARY KEY, learner_id INTEGER NOT NULL, key VARCHAR(120)
+                NOT NULL, record TEXT NOT NULL, updated_at VARCHAR(40) NOT NULL);
+            CREATE TABLE progress_contributions (id INTEGER PRIMARY KEY, learner_id INTEGER NOT NULL,
+                source_key VARCHAR(120) NOT NULL, position INTEGER NOT NULL, participant VARCHAR(60) NOT NULL,
+                mode VARCHAR(1) NOT NULL, text TEXT NOT NULL, quality FLOAT, updated_at VARCHAR(40) NOT NULL);
+            INSERT INTO progress_learners VALUES (1, 'default', 'Ann', 1, '2026-01-01T00:00:00+00:00');
+            INSERT INTO progress_answers VALUES (1, 1, 'S.journal', '{"text": "old answer"}', '2026-01-01');
+        """)
+        conn.execute("INSERT INTO progress_contributions VALUES (1, 1, 'r1:S.journal', 1, 'Ann', 'S', 'old answer', "
+                     "0.5, '2026-01-01')")
+    progress = open_progress(url=f"sqlite:///{path}")
+    assert progress.answers() == {"S.journal": {"text": "old answer"}}
+    assert [(c.text, c.round) for c in progress.contributions()] == [("old answer", 1)]
+    progress.add_contribution(Contribution("Ann", "E", "new", 2), source_key="r2:E.metaphor")
+    assert [c.round for c in open_progress(url=f"sqlite:///{path}").contributions()] == [1, 2]

@@ -17,8 +17,9 @@ from typing import Callable
 
 from .config import ServeConfig, package_dir, voila_argv
 from .gate import PageGate
+from ..env import OFF_LOOPBACK_ENV
 from .guard import HostAllowList
-from .network import check_port_free, is_wildcard
+from .network import check_port_free, is_loopback, is_wildcard
 
 __all__ = ["guard_hosts", "log_request_scrubbed", "open_browser", "run_voila", "scrub_uri", "serve", "setup_logging"]
 
@@ -47,6 +48,11 @@ def run_voila(config: ServeConfig, *, hosts: HostAllowList | None = None,
     # static files) through the Jupyter data path, so the package directory joins it.
     data_path = [str(package_dir())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(data_path)
+    # The kernels inherit this environment: tell the pages whether others can reach them.
+    if is_loopback(config.host):
+        os.environ.pop(OFF_LOOPBACK_ENV, None)
+    else:
+        os.environ[OFF_LOOPBACK_ENV] = "1"
     app_class = _voila_app_class(config, hosts, extra_handlers)
     app_class.launch_instance(argv=voila_argv(config))
 

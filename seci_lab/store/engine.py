@@ -120,11 +120,11 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or default_url()
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
+        if path and path != ":memory:" and not path.startswith("file:"):
             try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                _private_file(Path(path))
             except OSError as error:
-                raise ValueError(f"Cannot create the folder for the database {path}: {error.strerror}.") from error
+                raise ValueError(f"Cannot create the database {path}: {error.strerror}.") from error
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         _configure_sqlite(engine)
         return engine
@@ -132,6 +132,15 @@ def make_engine(url: str | None = None) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except Exception as error:  # a bad URL or a missing driver: say which
         raise ValueError(f"Cannot open the database {url!r}: {error}") from error
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file ``path`` readable by its owner only (0600), in a folder only the
+    owner may enter (0700) when the folder is new: learners' work is nobody else's business.
+    SQLite gives its -wal and -shm files the database file's permissions."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -96,7 +96,7 @@ contributions_table = Table(
     Column("participant", String(PARTICIPANT_MAX_CHARS), nullable=False),
     Column("mode", String(1), nullable=False),
     Column("text", Text, nullable=False),
-    Column("round", Integer, nullable=False),
+    Column("round", Integer, nullable=False, server_default="1"),  # added to the first schema: round 1
     Column("quality", Float, nullable=True),
     Column("updated_at", String(40), nullable=False),
     UniqueConstraint("learner_id", "source_key", name="uq_progress_contribution"),

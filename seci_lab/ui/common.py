@@ -8,6 +8,8 @@ from typing import Callable
 
 import ipywidgets as widgets
 
+from sqlalchemy.exc import DatabaseError
+
 from ..escape import html_text
 
 __all__ = ["Message", "count", "safe_callback", "uploaded_files"]
@@ -67,6 +69,15 @@ def uploaded_files(value) -> list[tuple[str, bytes]]:
     return files
 
 
+#: Shown when a save fails: the page keeps what was typed in its box (callbacks clear a box
+#: only after a save succeeded), so say so, and never that the work was saved.
+NOT_SAVED = ("This was NOT saved: the database could not be written (a read-only file or a full disk?). "
+             "What you typed is still in its box: copy it somewhere safe, then try again, or tell whoever "
+             "runs this server.")
+FAILED = ("Something went wrong on our side, so this step may not have been saved. What you typed is still in "
+          "its box; try again.")
+
+
 def safe_callback(message: Callable[[], Message]) -> Callable:
     """Decorate a widget callback so an unexpected error becomes a short message, not a traceback.
 
@@ -81,11 +92,12 @@ def safe_callback(message: Callable[[], Message]) -> Callable:
                 return func(self, *args, **kwargs)
             except ValueError as error:
                 message(self).show("error", str(error))
+            except (DatabaseError, OSError):  # a read-only file, a full disk, a lost database
+                log.exception("callback %s could not save", func.__name__)
+                message(self).show("error", NOT_SAVED)
             except Exception:  # the boundary: log the traceback, keep the page usable
                 log.exception("callback %s failed", func.__name__)
-                message(self).show(
-                    "error", "Something went wrong on our side. Nothing you entered was lost; try again."
-                )
+                message(self).show("error", FAILED)
 
         return wrapper
 

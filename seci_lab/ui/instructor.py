@@ -10,7 +10,8 @@ while the notebook first runs, one plotly.js per page).
 
 Access: when ``$SECI_LAB_INSTRUCTOR_KEY`` is set, the page asks for that key before it loads
 anything, and every load and export checks again in Python (a Voila visitor can forge widget
-messages, docs/architecture.md). Set it whenever learners can reach the same Voila server.
+messages, docs/architecture.md). When the server listens beyond loopback (``$SECI_LAB_OFF_LOOPBACK``,
+set by ``seci-lab serve``) and no key is set, the page stays shut and says how to set one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from ..env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
+from ..env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV, OFF_LOOPBACK_ENV
 from ..escape import html_text
 from ..exports import html_table, utc_text
 from .common import Message, count, safe_callback, uploaded_files
@@ -209,7 +210,9 @@ class InstructorPage(widgets.VBox):
 
         self._lock = threading.RLock()
         self._key = key if key is not None else os.environ.get(INSTRUCTOR_KEY_ENV, "")
-        self.unlocked = not self._key
+        # Off loopback, anyone on the network could open this page: without a key it stays shut.
+        self.needs_key = not self._key and os.environ.get(OFF_LOOPBACK_ENV, "") == "1"
+        self.unlocked = not self._key and not self.needs_key
         self.store_url = class_store_url()
         self.loaded = None
         self.data = None
@@ -370,6 +373,12 @@ class InstructorPage(widgets.VBox):
     # -- access and source ---------------------------------------------------------------------
 
     def _children(self) -> list[widgets.Widget]:
+        if self.needs_key:
+            return [self._style, self.message, widgets.HTML(
+                "<h3>Instructor access</h3><p>This server can be reached from other computers, and this "
+                "dashboard shows every learner's work, so it opens only with an instructor key. Whoever runs "
+                f"the server sets one: <code>{INSTRUCTOR_KEY_ENV}=...</code> in the environment of "
+                "<code>seci-lab serve</code>, then restarts it.</p>")]
         if not self.unlocked:
             return [self._style, self.message, self.access_box]
         return [self._style, self.message, self.source_box, self.tabs]
