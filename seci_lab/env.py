@@ -13,7 +13,7 @@ __all__ = [
     "COURSE_ENV",
     "DB_ENV",
     "FACILITATOR_KEY_ENV",
-    "HUB_USER_ENV",
+    "HUB_USER_VARIABLE",
     "INSTRUCTOR_KEY_ENV",
     "JOIN_CODE_ENV",
     "JOIN_URL_ENV",
@@ -54,7 +54,7 @@ OFF_LOOPBACK_ENV = "SECI_LAB_OFF_LOOPBACK"
 
 #: The user JupyterHub signed in, set by the hub in each single-user server's environment (not a
 #: seci-lab name, so not in NAMES): the only learner id a hand-in to the class store may carry.
-HUB_USER_ENV = "JUPYTERHUB_USER"
+HUB_USER_VARIABLE = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,

@@ -15,6 +15,7 @@ import pytest
 from seci_lab.classroom import ClassData, class_report_html, class_workbook, gradebook_csv, load_files, load_folder
 from seci_lab.classroom import submission as submission_module
 from seci_lab.classroom.submission import SubmissionError, parse_submission, submission_bytes
+from seci_lab.env import HUB_USER_VARIABLE, INSTRUCTOR_KEY_ENV, OFF_LOOPBACK_ENV
 from seci_lab.model import ROUND_MAX, Contribution, Mode
 from seci_lab.store.progress import open_progress
 
@@ -419,7 +420,7 @@ def test_the_hand_in_form_refuses_an_id_that_is_not_the_signed_in_users(tmp_path
     from seci_lab.store.classroom import ClassStore
     from seci_lab.ui.handin import HandIn
 
-    monkeypatch.setenv("JUPYTERHUB_USER", "ann")
+    monkeypatch.setenv(HUB_USER_VARIABLE, "ann")
     url = f"sqlite:///{tmp_path / 'class.db'}"
     progress = open_progress(url=f"sqlite:///{tmp_path / 'me.db'}")
     form = HandIn(progress, store_url=url)
@@ -461,16 +462,16 @@ def test_a_class_store_of_the_first_schema_is_migrated_and_loads(tmp_path):
 def test_off_loopback_the_instructor_dashboard_needs_a_key(monkeypatch, tmp_path):
     from seci_lab.ui.instructor import InstructorPage
 
-    monkeypatch.delenv("SECI_LAB_INSTRUCTOR_KEY", raising=False)
-    monkeypatch.setenv("SECI_LAB_OFF_LOOPBACK", "1")
+    monkeypatch.delenv(INSTRUCTOR_KEY_ENV, raising=False)
+    monkeypatch.setenv(OFF_LOOPBACK_ENV, "1")
     page = InstructorPage(folder=str(tmp_path))
-    assert not page.unlocked and "SECI_LAB_INSTRUCTOR_KEY" in page.children[-1].value
+    assert not page.unlocked and INSTRUCTOR_KEY_ENV in page.children[-1].value
     page._on_load()  # a forged click on a button that is not on the page
     assert "instructor key" in page.message.value and page.loaded is None
     page.key.value = ""
     page._on_unlock()
     assert not page.unlocked
-    monkeypatch.delenv("SECI_LAB_OFF_LOOPBACK")
+    monkeypatch.delenv(OFF_LOOPBACK_ENV)
     assert InstructorPage(folder=str(tmp_path)).unlocked  # on this computer only: open as before
 
 
@@ -483,10 +484,10 @@ def test_serve_tells_the_kernels_when_it_listens_beyond_loopback(monkeypatch, tm
     class Fake:
         @staticmethod
         def launch_instance(argv):
-            seen["flag"] = os.environ.get("SECI_LAB_OFF_LOOPBACK")
+            seen["flag"] = os.environ.get(OFF_LOOPBACK_ENV)
 
     monkeypatch.setattr(app, "_voila_app_class", lambda config: Fake)
-    monkeypatch.delenv("SECI_LAB_OFF_LOOPBACK", raising=False)
+    monkeypatch.delenv(OFF_LOOPBACK_ENV, raising=False)
     for host, flag in (("0.0.0.0", "1"), ("127.0.0.1", None), ("192.168.1.5", "1"), ("localhost", None)):
         app.run_voila(ServeConfig(notebooks=tmp_path, host=host))
         assert seen["flag"] == flag

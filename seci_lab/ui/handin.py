@@ -26,7 +26,7 @@ from ..classroom.submission import (
     submission_bytes,
     submission_filename,
 )
-from ..env import COURSE_ENV, HUB_USER_ENV
+from ..env import COURSE_ENV, HUB_USER_VARIABLE
 from ..escape import html_text, shorten
 from ..model.progress_file import DEFAULT_NAME
 from ..model.work import IDENTITY_KEY
@@ -75,9 +75,9 @@ class HandIn(widgets.VBox):
         # on a JupyterHub the login is a good first guess at the id the course knows
         # The signed-in user (JupyterHub sets it in the kernel's environment; the page cannot
         # change it): with a class store, the only id this learner may hand in under.
-        self.user = os.environ.get(HUB_USER_ENV, "").strip() if self.store_url else ""
+        self.user = os.environ.get(HUB_USER_VARIABLE, "").strip() if self.store_url else ""
         known_id = self.user or (saved.get("learner_id") if isinstance(saved.get("learner_id"), str) else
-                                 os.environ.get(HUB_USER_ENV, ""))
+                                 os.environ.get(HUB_USER_VARIABLE, ""))
         self.learner_id = widgets.Text(
             value=known_id,
             description="Your student id", placeholder="the id your course's LMS knows you by",
