@@ -80,9 +80,9 @@ def migrate_columns(engine: Engine, metadata: MetaData) -> list[str]:
                 raise ValueError(f"The database's table {table.name} lacks the column {column.name}, which "
                                  "cannot be added to existing rows: it was made by an incompatible seci-lab.")
             ddl = CreateColumn(column).compile(dialect=engine.dialect)
+            statement = f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}"
             try:
-                write(engine, lambda conn, ddl=ddl: conn.exec_driver_sql(
-                    f"ALTER TABLE {engine.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}"))
+                write(engine, lambda conn, statement=statement: conn.exec_driver_sql(statement))
             except (OperationalError, ProgrammingError) as error:
                 if "duplicate" not in str(error).lower() and "exists" not in str(error).lower():
                     raise
