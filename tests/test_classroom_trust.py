@@ -486,7 +486,7 @@ def test_serve_tells_the_kernels_when_it_listens_beyond_loopback(monkeypatch, tm
         def launch_instance(argv):
             seen["flag"] = os.environ.get(OFF_LOOPBACK_ENV)
 
-    monkeypatch.setattr(app, "_voila_app_class", lambda config: Fake)
+    monkeypatch.setattr(app, "_voila_app_class", lambda config, *rest: Fake)
     monkeypatch.delenv(OFF_LOOPBACK_ENV, raising=False)
     for host, flag in (("0.0.0.0", "1"), ("127.0.0.1", None), ("192.168.1.5", "1"), ("localhost", None)):
         app.run_voila(ServeConfig(notebooks=tmp_path, host=host))
