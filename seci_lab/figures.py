@@ -29,6 +29,7 @@ import plotly.io as pio
 
 from .escape import plotly_text, shorten
 from .model.modes import LEVELS, MODES, Mode
+from .model.spiral import ROOT_SPIRAL
 
 __all__ = [
     "MODE_COLORS",
@@ -66,6 +67,9 @@ _TEMPLATE = "plotly_white"
 _X_TITLE = "← to tacit · to explicit →"
 _Y_TITLE = "← from explicit · from tacit →"
 
+_CHILD_SCALE = 0.5  # a seeded spiral is drawn at half its parent's size, from the parent's step
+_MODE_NAMES: dict[str, str] = {m.value: m.label for m in MODES}
+
 # Both 3-D figures start with the same 7 traces: four level bands, their edges, the level
 # labels and the quadrant labels (see _fixed_3d); the data traces follow.
 _FIXED_3D = 7
@@ -95,32 +99,81 @@ class _Steps:
 
     Slicing a DataFrame per round and per frame costs far more than the figure itself; with
     index lists every view is built in time linear in the number of steps.
+
+    A trajectory may hold several spirals (:func:`seci_lab.model.join_spirals`): a root, then
+    the spirals it seeded. A seeded spiral is drawn rising from its parent's step, at
+    :data:`_CHILD_SCALE` of its parent's size, on the common clock of global rounds
+    (``round_offset + round``).
     """
 
     def __init__(self, trajectory: pd.DataFrame) -> None:
-        self.n = len(trajectory)
+        self.n = n = len(trajectory)
+        column = trajectory.get
         self.angle = [float(a) for a in trajectory["angle"]]
-        self.radius = radius = [float(r) for r in trajectory["radius"]]
+        self.radius = [float(r) for r in trajectory["radius"]]
         self.height = [float(h) for h in trajectory["height"]]
-        rad = [math.radians(a) for a in self.angle]
-        self.x = [_r(r * math.cos(a)) for r, a in zip(radius, rad)]
-        self.y = [_r(r * math.sin(a)) for r, a in zip(radius, rad)]
-        self.z = [_r(h) for h in self.height]
         self.mode = [str(m) for m in trajectory["mode"]]
         self.level = [int(v) for v in trajectory["level"]]
         self.level_name = [str(v) for v in trajectory["level_name"]]
         self.up = [bool(v) for v in trajectory["leveled_up"]]
         self.round = [int(v) for v in trajectory["round"]]
-        self.hover = [_hover(row) for row in trajectory.itertuples(index=False)]
-        self.reach = _reach(max((r for r in radius if math.isfinite(r)), default=0.0))
-        self.rounds: list[int] = []
-        self.bounds: dict[int, tuple[int, int]] = {}  # round -> [first, last] step index
-        for i, r in enumerate(self.round):
-            if r in self.bounds:
-                self.bounds[r] = (self.bounds[r][0], i)
+        self.step = [int(v) for v in column("step", pd.Series(range(n), index=trajectory.index))]
+        self.spiral = [str(v) for v in column("spiral", pd.Series(ROOT_SPIRAL, index=trajectory.index))]
+        parents = [str(v) for v in column("parent", pd.Series("", index=trajectory.index))]
+        parent_steps = [int(v) for v in column("parent_step", pd.Series(-1, index=trajectory.index))]
+        offsets = [int(v) for v in column("round_offset", pd.Series(0, index=trajectory.index))]
+        self.g = [o + r for o, r in zip(offsets, self.round)]  # the common clock
+        self.root = self.spiral[0] if n else ROOT_SPIRAL
+
+        # Where each spiral stands: the origin and scale of its drawing, and how each step
+        # joins the path (its previous step, or the parent's step for a spiral's first one).
+        index: dict[tuple[str, int], int] = {}
+        frame: dict[str, tuple[float, float, float, float]] = {}
+        self.prev: list[int | None] = []
+        self.link = [False] * n  # the step's path comes from its parent spiral's step
+        self.x, self.y, self.z = [0.0] * n, [0.0] * n, [0.0] * n
+        self.first_of: dict[str, int] = {}
+        self.lineage: dict[str, str] = {}  # spiral id -> "from spiral 1, round 5 (Internalization)"
+        last_of: dict[str, int] = {}
+        for i in range(n):
+            sid = self.spiral[i]
+            if sid not in frame:
+                p = index.get((parents[i], parent_steps[i])) if parents[i] else None
+                if p is None:
+                    frame[sid] = (0.0, 0.0, 0.0, 1.0)
+                else:
+                    frame[sid] = (self.x[p], self.y[p], self.z[p], frame[self.spiral[p]][3] * _CHILD_SCALE)
+                    self.lineage[sid] = (f"from spiral {self.spiral[p]}, round {self.round[p]} "
+                                         f"({_MODE_NAMES.get(self.mode[p], self.mode[p])})")
+                self.first_of[sid] = i
+                self.prev.append(p)
+                self.link[i] = p is not None
             else:
-                self.rounds.append(r)
-                self.bounds[r] = (i, i)
+                self.prev.append(last_of[sid])
+            last_of[sid] = i
+            index[(sid, self.step[i])] = i
+            ox, oy, oz, scale = frame[sid]
+            a = math.radians(self.angle[i])
+            self.x[i] = _r(ox + scale * self.radius[i] * math.cos(a))
+            self.y[i] = _r(oy + scale * self.radius[i] * math.sin(a))
+            self.z[i] = _r(oz + scale * self.height[i])
+        self._frame = frame
+        self.hover = [_hover(row, self.lineage.get(sid, ""))
+                      for row, sid in zip(trajectory.itertuples(index=False), self.spiral)]
+        self.reach = _reach(max((math.hypot(x, y) for x, y in zip(self.x, self.y)
+                                 if math.isfinite(x) and math.isfinite(y)), default=0.0))
+        self.top = max([float(len(LEVELS))] + [z + 0.2 for z in self.z if math.isfinite(z)])
+
+        # Each (spiral, round) is one group of consecutive steps, shown at its global round.
+        self.groups: list[tuple[str, int, int, int, int]] = []  # spiral, round, global, first, last
+        for i in range(n):
+            if self.groups and self.groups[-1][0] == self.spiral[i] and self.groups[-1][1] == self.round[i]:
+                sid, r, g, first, _ = self.groups[-1]
+                self.groups[-1] = (sid, r, g, first, i)
+            else:
+                self.groups.append((self.spiral[i], self.round[i], self.g[i], i, i))
+        self.rounds = sorted(set(self.g))
+        self.spirals = list(dict.fromkeys(self.spiral))
 
     def pick(self, idx: list[int], attr: str) -> list:
         values = getattr(self, attr)
@@ -129,47 +182,91 @@ class _Steps:
     def xyz(self, idx: list[int]) -> tuple[list, list, list]:
         return self.pick(idx, "x"), self.pick(idx, "y"), self.pick(idx, "z")
 
-    def path(self, first: int, last: int) -> tuple[list, list, list]:
-        """The path from step ``first`` to step ``last``, with arcs between the steps.
+    def until(self, g: int | None = None) -> list[int]:
+        """The steps shown once global round ``g`` has been played (all when ``None``)."""
+        return list(range(self.n)) if g is None else [i for i in range(self.n) if self.g[i] <= g]
 
-        A straight line between quadrants would draw a square; interpolating angle, radius
-        and height draws the spiral of the SECI figure (and a level-up as a rising arc).
+    def between(self, p: int, i: int) -> list[tuple[float, float, float]]:
+        """The ``_ARC_POINTS - 1`` points between step ``p`` and the next step ``i`` of the path.
+
+        Within a spiral, angle, radius and height are interpolated, which draws the spiral of the
+        SECI figure (a straight line between quadrants would draw a square, and a level-up shows
+        as a rising arc); from a parent's step to a new spiral, a straight link.
         """
-        xs, ys, zs = [], [], []
-        if first > last:
-            return xs, ys, zs
-        xs.append(self.x[first])
-        ys.append(self.y[first])
-        zs.append(self.z[first])
-        for i in range(first + 1, last + 1):
-            a0, r0, h0 = self.angle[i - 1], self.radius[i - 1], self.height[i - 1]
-            a1, r1, h1 = self.angle[i], self.radius[i], self.height[i]
+        points = []
+        if self.link[i]:
             for k in range(1, _ARC_POINTS):
                 f = k / _ARC_POINTS
-                a = math.radians(a0 + (a1 - a0) * f)
-                r = r0 + (r1 - r0) * f
-                xs.append(_r(r * math.cos(a)))
-                ys.append(_r(r * math.sin(a)))
-                zs.append(_r(h0 + (h1 - h0) * f))
-            xs.append(self.x[i])
-            ys.append(self.y[i])
-            zs.append(self.z[i])
+                points.append((_r(self.x[p] + (self.x[i] - self.x[p]) * f),
+                               _r(self.y[p] + (self.y[i] - self.y[p]) * f),
+                               _r(self.z[p] + (self.z[i] - self.z[p]) * f)))
+            return points
+        ox, oy, oz, scale = self._frame[self.spiral[i]]
+        a0, r0, h0 = self.angle[p], self.radius[p], self.height[p]
+        a1, r1, h1 = self.angle[i], self.radius[i], self.height[i]
+        for k in range(1, _ARC_POINTS):
+            f = k / _ARC_POINTS
+            a = math.radians(a0 + (a1 - a0) * f)
+            r = r0 + (r1 - r0) * f
+            points.append((_r(ox + scale * r * math.cos(a)), _r(oy + scale * r * math.sin(a)),
+                           _r(oz + scale * (h0 + (h1 - h0) * f))))
+        return points
+
+    def path(self, idx: list[int] | None = None) -> tuple[list, list, list]:
+        """The path through the steps ``idx`` (all by default), in frame order.
+
+        Each step joins the previous one of its spiral, and a new spiral's first step joins its
+        parent's step, when that step is among ``idx``; separate pieces are split by ``None``.
+        """
+        idx = list(range(self.n)) if idx is None else idx
+        shown = set(idx)
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        zs: list[float | None] = []
+
+        def add(point: tuple) -> None:
+            xs.append(point[0])
+            ys.append(point[1])
+            zs.append(point[2])
+
+        last = None
+        for i in idx:
+            p = self.prev[i]
+            joined = p is not None and p in shown
+            if not joined or last != p:
+                if xs:
+                    add((None, None, None))  # a break: plotly draws no line across it
+                add((self.x[p], self.y[p], self.z[p]) if joined else (self.x[i], self.y[i], self.z[i]))
+            if joined:
+                for point in self.between(p, i):
+                    add(point)
+                add((self.x[i], self.y[i], self.z[i]))
+            last = i
         return xs, ys, zs
 
-    def of_mode(self, mode: Mode, upto: int | None = None) -> list[int]:
-        end = self.n if upto is None else upto + 1
-        return [i for i in range(end) if self.mode[i] == mode.value]
+    def of_mode(self, mode: Mode, idx: list[int] | None = None) -> list[int]:
+        return [i for i in (range(self.n) if idx is None else idx) if self.mode[i] == mode.value]
 
-    def level_ups(self, upto: int | None = None) -> list[int]:
-        end = self.n if upto is None else upto + 1
-        return [i for i in range(end) if self.up[i]]
+    def level_ups(self, idx: list[int] | None = None) -> list[int]:
+        return [i for i in (range(self.n) if idx is None else idx) if self.up[i]]
 
-    def subtitle(self, upto_round: int | None = None) -> str:
+    def new_spirals(self, idx: list[int] | None = None) -> list[int]:
+        """The first step of every seeded spiral (among ``idx``)."""
+        return [i for i in (range(self.n) if idx is None else idx) if self.link[i]]
+
+    def latest(self, g: int | None = None) -> list[int]:
+        """The root spiral's last step played by global round ``g`` (none for no steps)."""
+        shown = [i for i in self.until(g) if self.spiral[i] == self.root]
+        return shown[-1:]
+
+    def subtitle(self, g: int | None = None) -> str:
         if not self.n:
             return "No contributions yet"
-        last = self.n - 1 if upto_round is None else self.bounds[upto_round][1]
-        return (f"Round {self.round[last]} of {self.rounds[-1]} · level: "
-                f"{plotly_text(self.level_name[last])}")
+        last = self.latest(g)[0]
+        started = len({self.spiral[i] for i in self.until(g)})
+        more = f" · {started} spirals" if started > 1 else ""
+        return (f"Round {self.g[last] if g is None else g} of {self.rounds[-1]} · level: "
+                f"{plotly_text(self.level_name[last])}{more}")
 
 
 def _participant_lines(texts: Any) -> list[str]:
@@ -183,18 +280,29 @@ def _participant_lines(texts: Any) -> list[str]:
     return lines
 
 
-def _hover(row: Any) -> str:
-    """Hover label of one step: round, mode, level, stocks and what people contributed."""
+def _hover(row: Any, lineage: str = "") -> str:
+    """Hover label of one step: round, mode, level, stocks and what people contributed.
+
+    ``lineage`` (for a spiral seeded by another) names where it started.
+    """
     n = int(row.contributions)
     level = plotly_text(row.level_name)
-    lines = [
-        f"<b>Round {int(row.round)} · {plotly_text(row.mode_name)} ({plotly_text(row.mode)})</b>",
+    spiral = f"Spiral {plotly_text(str(row.spiral))} · " if lineage else ""
+    lines = [f"<b>{spiral}Round {int(row.round)} · {plotly_text(row.mode_name)} ({plotly_text(row.mode)})</b>"]
+    if lineage:
+        lines.append(f"New spiral {plotly_text(lineage)}")
+    lines += [
         f"Level: {level}" + (" (just moved up)" if bool(row.leveled_up) else ""),
         f"Per person: tacit {row.T / row.participants:.2f}, "
         f"explicit {row.X / row.participants:.2f}",
     ]
+    note = str(getattr(row, "note", "") or "")
+    if note:
+        lines.append(plotly_text("\n".join(textwrap.wrap(shorten(note, 240), _HOVER_WRAP))))
     if n:
-        lines.append(f"{n} contribution{'s' if n != 1 else ''}, mean quality {row.quality:.2f}:")
+        people = getattr(row, "people", None)
+        by = f" by {int(people)} {'person' if int(people) == 1 else 'people'}" if people is not None else ""
+        lines.append(f"{n} contribution{'s' if n != 1 else ''}{by}, mean quality {row.quality:.2f}:")
         lines.extend(_participant_lines(row.texts))
     else:
         lines.append("No contributions in this mode")
@@ -288,8 +396,8 @@ def _mode_name(mode: Mode) -> str:
     return f"{mode.value} {mode.label}"
 
 
-def _mode_trace_3d(steps: _Steps, mode: Mode, upto: int | None = None) -> go.Scatter3d:
-    idx = steps.of_mode(mode, upto)
+def _mode_trace_3d(steps: _Steps, mode: Mode, idx: list[int] | None = None) -> go.Scatter3d:
+    idx = steps.of_mode(mode, idx)
     x, y, z = steps.xyz(idx)
     return go.Scatter3d(
         x=x, y=y, z=z, mode="markers", name=_mode_name(mode), legendgroup=mode.value,
@@ -299,8 +407,8 @@ def _mode_trace_3d(steps: _Steps, mode: Mode, upto: int | None = None) -> go.Sca
     )
 
 
-def _path_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
-    x, y, z = steps.path(0, steps.n - 1 if upto is None else upto)
+def _path_trace_3d(steps: _Steps, idx: list[int] | None = None) -> go.Scatter3d:
+    x, y, z = steps.path(idx)
     return go.Scatter3d(x=x, y=y, z=z, mode="lines", line=dict(color=_PATH_COLOR, width=4),
                         hoverinfo="skip", showlegend=False, name="Spiral path")
 
@@ -309,8 +417,17 @@ def _levelup_text(steps: _Steps, i: int) -> str:
     return f"↑ {plotly_text(steps.level_name[i])}" if steps.up[i] else ""
 
 
-def _levelup_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
-    idx = steps.level_ups(upto)
+def _new_spiral_text(steps: _Steps, i: int) -> str:
+    return f"New spiral {plotly_text(steps.spiral[i])}" if steps.link[i] else ""
+
+
+def _step_text(steps: _Steps, i: int) -> str:
+    """The label a step carries in the animation: a level-up, the start of a new spiral."""
+    return "<br>".join(t for t in (_new_spiral_text(steps, i), _levelup_text(steps, i)) if t)
+
+
+def _levelup_trace_3d(steps: _Steps, idx: list[int] | None = None) -> go.Scatter3d:
+    idx = steps.level_ups(idx)
     x, y, z = steps.xyz(idx)
     return go.Scatter3d(
         x=x, y=y, z=z, mode="markers+text", name="Level-up",
@@ -320,13 +437,19 @@ def _levelup_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
     )
 
 
-def _latest(steps: _Steps, upto: int | None = None) -> list[int]:
-    last = steps.n - 1 if upto is None else upto
-    return [last] if last >= 0 else []
+def _new_spiral_trace_3d(steps: _Steps, idx: list[int] | None = None) -> go.Scatter3d:
+    idx = steps.new_spirals(idx)
+    x, y, z = steps.xyz(idx)
+    return go.Scatter3d(
+        x=x, y=y, z=z, mode="markers+text", name="New spiral",
+        text=[_new_spiral_text(steps, i) for i in idx], textposition="bottom center",
+        textfont=dict(color=_INK, size=11),
+        marker=dict(symbol="square-open", color=_INK, size=10), hoverinfo="skip",
+    )
 
 
-def _latest_trace_3d(steps: _Steps, upto: int | None = None) -> go.Scatter3d:
-    x, y, z = steps.xyz(_latest(steps, upto))
+def _latest_trace_3d(steps: _Steps, g: int | None = None) -> go.Scatter3d:
+    x, y, z = steps.xyz(steps.latest(g))
     return go.Scatter3d(x=x, y=y, z=z, mode="markers", name="Latest step",
                         marker=dict(symbol="circle-open", color=_INK, size=14),
                         hoverinfo="skip")
@@ -348,7 +471,8 @@ def _layout_3d(steps: _Steps, title: str | None, kind: str) -> dict:
         scene=dict(
             xaxis=dict(axis, title=dict(text=_X_TITLE)),
             yaxis=dict(axis, title=dict(text=_Y_TITLE)),
-            zaxis=dict(range=[-0.4, len(LEVELS) + 0.2], title=dict(text="Level"),
+            # A seeded spiral rising from a high step may reach above the top band.
+            zaxis=dict(range=[-0.4, steps.top + 0.2], title=dict(text="Level"),
                        # The bands carry the level names; numbers would only mislead.
                        showticklabels=False, showbackground=False,
                        gridcolor="#eeeeee", showspikes=False),
@@ -374,46 +498,58 @@ def _static_spiral(steps: _Steps, title: str | None) -> go.Figure:
         _path_trace_3d(steps),
         *(_mode_trace_3d(steps, mode) for mode in MODES),
         _levelup_trace_3d(steps),
+        _new_spiral_trace_3d(steps),
         _latest_trace_3d(steps),
     ]
     return go.Figure(data=data, layout=_layout_3d(steps, title, "spiral3d"))
 
 
-def _round_trace_3d(steps: _Steps, r: int, visible: bool) -> dict:
-    """One round of the animated spiral: its path, joined to the previous round, and steps.
+def _round_trace_3d(steps: _Steps, group: tuple[str, int, int, int, int], visible: bool) -> dict:
+    """One round of one spiral in the animation: its path, joined to where it comes from
+    (the spiral's previous round, or its parent's step), and its steps.
 
     One trace, not a path trace and a marker trace: the browser's redraw time grows with
     the number of traces. The arc's in-between vertices get no marker and an empty hover
     text, which plotly.js does not show.
     """
-    first, last = steps.bounds[r]
-    start = max(0, first - 1)
-    x, y, z = steps.path(start, last)
+    sid, r, _g, first, last = group
+    start = steps.prev[first]
+    x: list[float] = []
+    y: list[float] = []
+    z: list[float] = []
     symbols, colors, sizes, text, hover = [], [], [], [], []
-    for i in range(start, last + 1):
-        if i > start:  # the arc leading to step i
-            k = _ARC_POINTS - 1
-            symbols += ["circle"] * k
-            colors += [_PATH_COLOR] * k
-            sizes += [0] * k
-            text += [""] * k
-            hover += [""] * k
-        own = i >= first  # the previous round's last step is drawn by its own trace
-        symbols.append(MODE_SYMBOLS[steps.mode[i]])
-        colors.append(MODE_COLORS[steps.mode[i]])
+
+    def point(xyz: tuple, symbol: str, color: str, size: int, label: str, tip: str) -> None:
+        x.append(xyz[0])
+        y.append(xyz[1])
+        z.append(xyz[2])
+        symbols.append(symbol)
+        colors.append(color)
+        sizes.append(size)
+        text.append(label)
+        hover.append(tip)
+
+    if start is not None:  # drawn by its own trace: here only where the path comes from
+        point((steps.x[start], steps.y[start], steps.z[start]), MODE_SYMBOLS[steps.mode[start]],
+              MODE_COLORS[steps.mode[start]], 0, "", "")
+    for i in range(first, last + 1):
+        p = steps.prev[i]
+        if p is not None:
+            for between in steps.between(p, i):
+                point(between, "circle", _PATH_COLOR, 0, "", "")
         # plotly.js halves per-point sizes in 3-D (bubble sizing): 12 here draws as 6 does
         # as a single size in the static figure.
-        sizes.append(12 if own else 0)
-        text.append(_levelup_text(steps, i) if own else "")
-        hover.append(steps.hover[i] if own else "")
-    # Text costs redraw time in the browser: only a round with a level-up gets a text mode.
+        point((steps.x[i], steps.y[i], steps.z[i]), MODE_SYMBOLS[steps.mode[i]],
+              MODE_COLORS[steps.mode[i]], 12, _step_text(steps, i), steps.hover[i])
+    # Text costs redraw time in the browser: only a round with a label gets a text mode.
     labelled = any(text)
     # A dict, not go.Scatter3d: go.Figure validates it anyway, and validating each of
     # thousands of traces twice doubled the build time.
     trace = dict(
         type="scatter3d", x=x, y=y, z=z,
         mode="lines+markers+text" if labelled else "lines+markers",
-        visible=visible, showlegend=False, name=f"Round {r}",
+        visible=visible, showlegend=False,
+        name=f"Round {r}" if sid == steps.root else f"Spiral {plotly_text(sid)}, round {r}",
         line=dict(color=_PATH_COLOR, width=4),
         marker=dict(symbol=symbols, color=colors, size=sizes, line=dict(color=_INK, width=1)),
         textposition="top center", textfont=dict(color=_INK, size=11), hovertext=hover,
@@ -469,37 +605,35 @@ def _animated_spiral(steps: _Steps, title: str | None) -> go.Figure:
     # The figure opens at round 1 with the slider at its start, not at the finished spiral:
     # Play then grows the spiral from what the learner already sees, instead of first wiping
     # out a finished picture, and the picture always matches the slider. (The finished spiral
-    # is the static figure and the top view.)
-    def end_of(r: int) -> int:
-        return steps.bounds[r][1]
-
-    per_round = 1
-    round_traces = [_round_trace_3d(steps, r, visible=(i == 0)) for i, r in enumerate(rounds)]
-    data = [*_fixed_3d(steps.reach), *legend, _latest_trace_3d(steps, end_of(rounds[0])),
-            *round_traces]
+    # is the static figure and the top view.) Rounds are global: a seeded spiral's round k is
+    # shown at its parent's round plus k.
+    shown_at = [group[2] for group in steps.groups]
+    round_traces = [_round_trace_3d(steps, group, visible=(g == rounds[0]))
+                    for group, g in zip(steps.groups, shown_at)]
+    data = [*_fixed_3d(steps.reach), *legend, _latest_trace_3d(steps, rounds[0]), *round_traces]
     layout["title"]["text"] = _title(title, steps.subtitle(rounds[0]))
     layout.update(_play_controls(rounds))
     layout["margin"] = dict(l=0, r=0, t=70, b=110)
 
     # Frames chained by `baseframe`: plotly.js computes frame r by merging frame 1, 2, ..., r
     # (Plots.computeFrame). Frame 1 hides every round but the first; frame r >= 2 only shows
-    # round r and moves the "latest" marker. So any frame, reached by Play or by a jump of the
-    # slider in either direction, leaves exactly rounds 1..r visible, while each frame's JSON
-    # stays constant-sized (frame 1 holds one {"visible": false} per trace): linear in rounds.
-    # Every entry names its type: without one, plotly would take it for a 2-D "scatter".
+    # the traces of round r (one per spiral playing then) and moves the "latest" marker. So
+    # any frame, reached by Play or by a jump of the slider in either direction, leaves exactly
+    # rounds 1..r visible, while each frame's JSON stays constant-sized (frame 1 holds one
+    # {"visible": false} per trace): linear in rounds. Every entry names its type: without
+    # one, plotly would take it for a 2-D "scatter".
     frames = []
-    n_traces = per_round * len(rounds)
+    n_traces = len(round_traces)
     for i, r in enumerate(rounds):
-        lx, ly, lz = steps.xyz(_latest(steps, end_of(r)))
+        lx, ly, lz = steps.xyz(steps.latest(r))
         latest = dict(type="scatter3d", x=lx, y=ly, z=lz)
         frame_layout = dict(title=dict(text=_title(title, steps.subtitle(r))))
-        own = list(range(first_round + per_round * i, first_round + per_round * (i + 1)))
         if i == 0:
             traces = [latest_index, *range(first_round, first_round + n_traces)]
-            fdata = [latest, *(dict(type="scatter3d", visible=j < per_round)
-                               for j in range(n_traces))]
+            fdata = [latest, *(dict(type="scatter3d", visible=g == r) for g in shown_at)]
             frames.append(dict(name=str(r), data=fdata, traces=traces, layout=frame_layout))
         else:
+            own = [first_round + j for j, g in enumerate(shown_at) if g == r]
             frames.append(dict(
                 name=str(r), baseframe=str(rounds[i - 1]), layout=frame_layout,
                 data=[latest, *(dict(type="scatter3d", visible=True) for _ in own)],
@@ -519,10 +653,15 @@ def spiral_figure(
     C bottom-right, I bottom-left). Modes differ by marker symbol and by colour. Hovering a
     step shows its round, mode, level and up to five of its contributions (escaped).
 
+    A trajectory of several spirals (:func:`seci_lab.model.join_spirals`) draws each seeded
+    spiral rising from its parent's step, at half its parent's size, joined to that step by
+    a straight link and labelled "New spiral <id>"; its hovers name where it started.
+
     Parameters
     ----------
     trajectory : pandas.DataFrame
-        The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
+        The output of :func:`seci_lab.model.simulate_spiral` or
+        :func:`~seci_lab.model.join_spirals`; may have zero rows.
     animated : bool
         ``True``: a replay with Play/Pause and a round slider (one frame per round).
         ``False``: the finished spiral with a fixed set of traces, for a ``go.FigureWidget``
@@ -537,10 +676,11 @@ def spiral_figure(
     Notes
     -----
     Animated: the figure opens at round 1 with the slider at its start. Its traces are 12
-    fixed ones (bands, edges, labels, legend keys, "latest step") and then one per round
-    (its path and its steps), all holding their data from the start. Frame ``str(r)`` names
-    the previous round's frame as its ``baseframe`` and carries only ``visible: true`` for
-    round r's trace, the "latest step" marker and the title; the first frame also hides
+    fixed ones (bands, edges, labels, legend keys, "latest step") and then one per round of
+    each spiral (its path and its steps), all holding their data from the start. Rounds are
+    global: a seeded spiral's round k plays at its parent's round plus k. Frame ``str(r)``
+    names the previous round's frame as its ``baseframe`` and carries only ``visible: true``
+    for round r's traces, the "latest step" marker and the title; the first frame also hides
     every later round. plotly.js merges a frame
     with its chain of base frames before applying it, so after any frame, reached by Play
     or by the slider jumping any number of rounds forwards or backwards, exactly rounds
@@ -548,8 +688,9 @@ def spiral_figure(
     redraw rather than tween (plotly.js animates only 2-D scatter and bar).
 
     Static: traces are, in this order, four level bands, the band edges, the level labels,
-    the quadrant labels, the path, one marker trace per mode (S, E, C, I), the level-ups and
-    the latest step: 14 traces whatever the number of rounds.
+    the quadrant labels, the path, one marker trace per mode (S, E, C, I), the level-ups, the
+    starts of new spirals and the latest step: 15 traces whatever the number of rounds and
+    spirals.
     """
     steps = _Steps(_check(trajectory))
     if animated:
@@ -559,11 +700,11 @@ def spiral_figure(
 
 def _naive_cumulative_frames(steps: _Steps, title: str | None = None) -> Iterator[go.Frame]:
     """The frames of the naive baseline, one at a time (the benchmark sizes them streamed)."""
-    moving = list(range(_FIXED_3D, _FIXED_3D + 7))  # path, S, E, C, I, level-ups, latest
+    moving = list(range(_FIXED_3D, _FIXED_3D + 8))  # path, S, E, C, I, level-ups, new spirals, latest
     for r in steps.rounds:
-        end = steps.bounds[r][1]
-        data = [_path_trace_3d(steps, end), *(_mode_trace_3d(steps, m, end) for m in MODES),
-                _levelup_trace_3d(steps, end), _latest_trace_3d(steps, end)]
+        idx = steps.until(r)
+        data = [_path_trace_3d(steps, idx), *(_mode_trace_3d(steps, m, idx) for m in MODES),
+                _levelup_trace_3d(steps, idx), _new_spiral_trace_3d(steps, idx), _latest_trace_3d(steps, r)]
         yield go.Frame(name=str(r), data=data, traces=moving,
                        layout=dict(title=dict(text=_title(title, steps.subtitle(r)))))
 
@@ -611,11 +752,11 @@ def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None,
     -------
     plotly.graph_objects.Figure
         With a fixed set of traces: the path, one marker trace per mode (S, E, C, I), the
-        level-ups and the latest step (7 traces), so :func:`update_figure_widget` can update a
-        ``go.FigureWidget`` of it in place.
+        level-ups, the starts of new spirals and the latest step (8 traces), so
+        :func:`update_figure_widget` can update a ``go.FigureWidget`` of it in place.
     """
     steps = _Steps(_check(trajectory))
-    px, py, _ = steps.path(0, steps.n - 1)
+    px, py, _ = steps.path()
     data: list[go.Scatter] = [go.Scatter(
         x=px, y=py, mode="lines", line=dict(color=_PATH_COLOR, width=2),
         hoverinfo="skip", showlegend=False, name="Spiral path",
@@ -638,7 +779,15 @@ def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None,
         marker=dict(symbol="circle-open", color=_INK, size=22, line=dict(width=2)),
         hoverinfo="skip",
     ))
-    last = _latest(steps)
+    starts = steps.new_spirals()
+    data.append(go.Scatter(
+        x=steps.pick(starts, "x"), y=steps.pick(starts, "y"), mode="markers+text", name="New spiral",
+        text=[_new_spiral_text(steps, i) for i in starts], textposition="bottom center",
+        textfont=dict(color=_INK, size=11),
+        marker=dict(symbol="square-open", color=_INK, size=16, line=dict(width=2)),
+        hoverinfo="skip",
+    ))
+    last = steps.latest()
     data.append(go.Scatter(x=steps.pick(last, "x"), y=steps.pick(last, "y"), mode="markers",
                            name="Latest step", hoverinfo="skip",
                            marker=dict(symbol="circle-open", color=_INK, size=26,
@@ -773,17 +922,23 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
     Returns
     -------
     pandas.DataFrame
-        Columns "Round", "Mode", "Contributions" (how many), "Mean quality",
-        "Tacit (per person)", "Explicit (per person)", "Shared" (share of the tacit stock
-        that is shared, 0-1), "Level", "Level-up" (bool), "Still needed" (the unmet level-up
-        conditions) and "What was contributed" (the texts, one per line; with ``examples``:
-        "Examples of what was contributed"). Numbers are rounded to two decimals. Texts are
-        raw: escape them when displaying (:func:`seci_lab.exports.html_table` does).
+        Columns "Round", "Mode", "Contributions" (how many), "People" (how many different
+        people made them), "Mean quality", "Tacit (per person)", "Explicit (per person)",
+        "Shared" (share of the tacit stock that is shared, 0-1), "Level", "Level-up" (bool),
+        "Still needed" (the unmet level-up conditions), "Note" (what became of a declared
+        level-up) and "What was contributed" (the texts, one per line; with ``examples``:
+        "Examples of what was contributed"). A trajectory of several spirals starts with
+        "Spiral" (its id) and "Started from" (the parent's spiral, round and mode; empty for
+        the first). Numbers are rounded to two decimals. Texts are raw: escape them when
+        displaying (:func:`seci_lab.exports.html_table` does).
     """
     trajectory = _check(trajectory)
     n = trajectory["participants"].astype(float)
+    missing = pd.Series(float("nan"), index=trajectory.index)
     unmet = trajectory.get("unmet", pd.Series("", index=trajectory.index))
-    shared = trajectory.get("shared", pd.Series(float("nan"), index=trajectory.index))
+    note = trajectory.get("note", pd.Series("", index=trajectory.index))
+    shared = trajectory.get("shared", missing)
+    people = trajectory.get("people", missing)
     if examples is None:
         texts_title = "What was contributed"
         texts = ["\n".join(str(t) for t in step) for step in trajectory["texts"]]
@@ -791,19 +946,30 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
         texts_title = "Examples of what was contributed"
         texts = ["\n".join(shorten(" ".join(str(t).split()), _EXAMPLE_CHARS) for t in step[:examples])
                  for step in trajectory["texts"]]
-    return pd.DataFrame({
-        "Round": trajectory["round"].astype(int),
+    columns: dict[str, Any] = {}
+    steps = _Steps(trajectory)
+    if len(steps.spirals) > 1:
+        columns["Spiral"] = steps.spiral
+        columns["Started from"] = [steps.lineage.get(sid, "").removeprefix("from ") for sid in steps.spiral]
+    columns.update({
+        "Round": trajectory["round"].astype(int).to_numpy(),
         "Mode": [f"{m} {name}" for m, name in zip(trajectory["mode"], trajectory["mode_name"])],
-        "Contributions": trajectory["contributions"].astype(int),
-        "Mean quality": trajectory["quality"].astype(float).round(2),
-        f"Tacit (per {who})": (trajectory["T"] / n).round(2),
-        f"Explicit (per {who})": (trajectory["X"] / n).round(2),
-        "Shared": shared.astype(float).round(2),
-        "Level": trajectory["level_name"].astype(str),
-        "Level-up": trajectory["leveled_up"].astype(bool),
+        "Contributions": trajectory["contributions"].astype(int).to_numpy(),
+        "People": people.astype(float).to_numpy(),
+        "Mean quality": trajectory["quality"].astype(float).round(2).to_numpy(),
+        f"Tacit (per {who})": (trajectory["T"] / n).round(2).to_numpy(),
+        f"Explicit (per {who})": (trajectory["X"] / n).round(2).to_numpy(),
+        "Shared": shared.astype(float).round(2).to_numpy(),
+        "Level": trajectory["level_name"].astype(str).to_numpy(),
+        "Level-up": trajectory["leveled_up"].astype(bool).to_numpy(),
         "Still needed": [s.replace("; ", "\n") for s in unmet.fillna("").astype(str)],
+        "Note": note.fillna("").astype(str).to_numpy(),
         texts_title: texts,
     })
+    table = pd.DataFrame(columns)
+    if people.notna().all():
+        table["People"] = table["People"].astype(int)
+    return table
 
 
 def figure_html(figure: go.Figure, div_id: str, *, plotlyjs: bool, height: str) -> str:

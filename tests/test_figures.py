@@ -21,7 +21,7 @@ from seci_lab.figures import (
     update_figure_widget,
 )
 from seci_lab.exports.spiral import spiral_html
-from seci_lab.model import LEVELS, MODES, Contribution, simulate_spiral
+from seci_lab.model import LEVELS, MODES, Contribution, join_spirals, seed_spiral, simulate_spiral
 
 HOSTILE = (
     '<img src=x onerror="window.__xss=1">',
@@ -46,6 +46,17 @@ def trajectory(rounds: int, participants: int = 12, hostile: bool = False) -> pd
                     Contribution(participant=f"p{p}", mode=mode, text=text, round=r, quality=0.7)
                 )
     return simulate_spiral(contributions, participants, rounds=rounds)
+
+
+@functools.lru_cache(maxsize=None)
+def family(rounds: int = 8, child_rounds: int = 4, child_id: str = "2") -> pd.DataFrame:
+    """The brief's session and a team of 5 seeded from its first step at the Group level."""
+    parent = trajectory(rounds)
+    step = int(parent[parent["level"] >= 1]["step"].iloc[0])
+    team = [Contribution(f"t{p}", m, f"team idea {p} {m.value} {r}", r, 0.7)
+            for r in range(1, child_rounds + 1) for m in MODES for p in range(5)]
+    child = simulate_spiral(team, 5, seed=seed_spiral(parent, step), spiral_id=child_id)
+    return join_spirals(parent, child)
 
 
 def round_indices(fig: go.Figure) -> dict[int, int]:
@@ -262,13 +273,13 @@ def fixed_shape(fig: go.Figure) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("view", ["3d", "top"])
-def test_static_trace_set_does_not_depend_on_rounds(view):
+def test_static_trace_set_does_not_depend_on_rounds_or_spirals(view):
     def build(t):
         return spiral_figure(t, animated=False) if view == "3d" else spiral_top_view(t)
 
-    shapes = [fixed_shape(build(trajectory(n))) for n in (0, 1, 5, 50)]
+    shapes = [fixed_shape(build(t)) for t in (*(trajectory(n) for n in (0, 1, 5, 50)), family())]
     assert all(shape == shapes[0] for shape in shapes)
-    assert len(shapes[0]) == (14 if view == "3d" else 7)
+    assert len(shapes[0]) == (15 if view == "3d" else 8)
     for n in (0, 5):
         fig = build(trajectory(n))
         assert not fig.frames and not fig.layout.sliders and not fig.layout.updatemenus
@@ -324,6 +335,98 @@ def test_update_figure_widget_refuses_an_unknown_widget():
         update_figure_widget(go.FigureWidget(), trajectory(1))
 
 
+# --------------------------------------------------------------------------- new spirals
+
+
+def test_a_new_spiral_rises_from_its_parents_step():
+    import math
+
+    t = family()
+    parent_step = int(t[t["spiral"] == "2"]["parent_step"].iloc[0])
+    p = t[(t["spiral"] == "1") & (t["step"] == parent_step)].iloc[0]
+    child = t[t["spiral"] == "2"]
+    fig = spiral_figure(t, animated=False)
+    s_trace = next(tr for tr in fig.data if tr.name == "S Socialization")
+    px = p["radius"] * math.cos(math.radians(p["angle"]))
+    py = p["radius"] * math.sin(math.radians(p["angle"]))
+    first = child.iloc[0]  # the new spiral's first Socialization, at half size around the parent's step
+    a = math.radians(first["angle"])
+    expected = (px + 0.5 * first["radius"] * math.cos(a), py + 0.5 * first["radius"] * math.sin(a),
+                p["height"] + 0.5 * first["height"])
+    index = len(t[(t["spiral"] == "1") & (t["mode"] == "S")])  # after the parent's S steps
+    assert (s_trace.x[index], s_trace.y[index], s_trace.z[index]) == pytest.approx(expected, abs=1e-3)
+    # The path links the parent's step to the new spiral, and the start is labelled.
+    path = next(tr for tr in fig.data if tr.name == "Spiral path")
+    points = list(zip(path.x, path.y, path.z))
+    start = points.index((None, None, None)) + 1  # the root's path, a break, then the new spiral's
+    assert points.count((None, None, None)) == 1
+    assert points[start] == pytest.approx((px, py, p["height"]), abs=1e-3)  # from the parent's step
+    assert points[start + 8] == pytest.approx(expected, abs=1e-3)  # 7 link points, then the step
+    new = next(tr for tr in fig.data if tr.name == "New spiral")
+    assert list(new.text) == ["New spiral 2"]
+    # Its hovers say where it started; the parent's do not.
+    hover = s_trace.hovertext[index]
+    assert hover.startswith("<b>Spiral 2 · Round 1") and f"New spiral from spiral 1, round {p['round']}" in hover
+    assert "Spiral" not in s_trace.hovertext[0]
+    top = spiral_top_view(t)
+    assert list(next(tr for tr in top.data if tr.name == "New spiral").text) == ["New spiral 2"]
+
+
+def test_new_spirals_play_on_the_common_clock():
+    t = family()
+    fig = spiral_figure(t)
+    offset = int(t[t["spiral"] == "2"]["round_offset"].iloc[0])
+    rounds = round_indices(fig)  # the root's rounds
+    children = {int(tr.name.split()[-1]): i for i, tr in enumerate(fig.data)
+                if tr.name and tr.name.startswith("Spiral 2, round")}
+    assert sorted(children) == [1, 2, 3, 4]
+    last = max(max(rounds), offset + max(children))
+    assert [f.name for f in fig.frames] == [str(r) for r in range(1, last + 1)]
+    for target in (last, 1, offset, offset + 1, offset + 3, 2):
+        visible = computed_visibility(fig, str(target))
+        assert [r for r, i in rounds.items() if visible[i]] == list(range(1, min(target, max(rounds)) + 1))
+        assert [k for k, i in children.items() if visible[i]] == [k for k in children if offset + k <= target]
+    # Each later frame touches only the traces of its round: the JSON stays linear.
+    for frame in fig.frames[1:]:
+        assert all(d.to_plotly_json() == {"type": "scatter3d", "visible": True} for d in frame.data[1:])
+    first = fig.data[children[1]]  # from the parent's step (no marker), 7 link points, its first step
+    assert first.marker.size[0] == 0 and first.marker.size[8] == 12 and first.text[8] == "New spiral 2"
+    assert "2 spirals" in fig.frames[offset].layout.title.text
+
+
+def test_new_spiral_texts_are_escaped():
+    hostile_id = '<img src=x onerror="window.__xss=4">'
+    t = family(child_id=hostile_id)
+    for fig in (spiral_figure(t), spiral_figure(t, animated=False), spiral_top_view(t)):
+        raw = fig.to_json()
+        assert "<img" not in raw
+        assert "&lt;img src=x onerror=" in "\n".join(hover_strings(fig))
+    table = spiral_table(t)
+    assert hostile_id in set(table["Spiral"])  # raw in the table: escaped where it is shown
+
+
+def test_the_table_names_each_spiral_and_where_it_started():
+    t = family()
+    table = spiral_table(t)
+    assert list(table.columns[:3]) == ["Spiral", "Started from", "Round"]
+    child = table[table["Spiral"] == "2"]
+    parent_round = int(t[t["spiral"] == "2"]["round_offset"].iloc[0])
+    assert set(table[table["Spiral"] == "1"]["Started from"]) == {""}
+    assert set(child["Started from"]) == {f"spiral 1, round {parent_round} (Internalization)"}
+    assert (child["People"] == 5).all() and len(child) == 16
+
+
+def test_a_declared_level_up_is_explained_in_hover_and_table():
+    only_sharing = [Contribution(f"p{p}", "S", "shared", r, 0.7) for r in (1, 2) for p in range(4)]
+    t = simulate_spiral(only_sharing, 4, cross_level_rounds=[2])
+    note = t["note"].iloc[-1]
+    assert note.startswith("Declared level-up refused")
+    assert spiral_table(t)["Note"].iloc[-1] == note
+    internalization = next(tr for tr in spiral_figure(t, animated=False).data if tr.name == "I Internalization")
+    hover = internalization.hovertext[-1]
+    assert "Declared level-up refused" in hover
+
+
 # --------------------------------------------------------------------------- size
 
 
@@ -351,10 +454,11 @@ def test_spiral_table():
     t = trajectory(3, hostile=True)
     table = spiral_table(t)
     assert list(table.columns) == [
-        "Round", "Mode", "Contributions", "Mean quality", "Tacit (per person)",
-        "Explicit (per person)", "Shared", "Level", "Level-up", "Still needed",
+        "Round", "Mode", "Contributions", "People", "Mean quality", "Tacit (per person)",
+        "Explicit (per person)", "Shared", "Level", "Level-up", "Still needed", "Note",
         "What was contributed",
     ]
+    assert (table["People"] == 12).all()
     assert len(table) == len(t) == 12
     assert list(table["Round"]) == [1] * 4 + [2] * 4 + [3] * 4
     assert list(table["Mode"][:4]) == list(QUADRANTS)
@@ -486,3 +590,45 @@ def test_spiral_html_in_chromium(tmp_path):
             browser.close()
     assert errors == []
     assert all(url.startswith("file:") for url in requests), requests  # works offline
+
+
+VISIBLE_CHILD_ROUNDS = """() => document.getElementById('seci-spiral-3d')._fullData
+    .filter(t => t.name && t.name.startsWith('Spiral 2, round ') && t.visible === true)
+    .map(t => Number(t.name.split(' ').pop()))"""
+
+
+@pytest.mark.browser
+def test_a_family_of_spirals_in_chromium(tmp_path):
+    # plotly.js, not only our model of it: a new spiral's rounds appear and vanish with the
+    # slider on the common clock, and the page has no errors.
+    executable = chromium_path()
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    t = family()
+    offset = int(t[t["spiral"] == "2"]["round_offset"].iloc[0])
+    path = tmp_path / "family.html"
+    path.write_text(spiral_html(t, title="Two spirals"), "utf-8")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.goto(path.as_uri())
+            page.wait_for_selector("#seci-spiral-3d .main-svg", timeout=60_000)
+            last = page.evaluate(f"() => {SLIDER}.steps.length")
+            assert last == max(8, offset + 4)
+            for target in (last, offset, offset + 2, 1, last):
+                page.evaluate(
+                    """async (k) => { const gd = document.getElementById('seci-spiral-3d');
+                       const step = gd.layout.sliders[0].steps[k - 1];
+                       await Plotly.animate(gd, step.args[0], step.args[1]); }""",
+                    target,
+                )
+                assert page.evaluate(VISIBLE_ROUNDS) == list(range(1, min(target, 8) + 1))
+                assert page.evaluate(VISIBLE_CHILD_ROUNDS) == [k for k in range(1, 5) if offset + k <= target]
+            assert "New spiral 2" in page.locator("#seci-spiral-top").inner_text()
+            assert "Started from" in page.locator("table").first.inner_text()
+        finally:
+            browser.close()
+    assert errors == []

@@ -30,15 +30,20 @@ def spiral_html(trajectory: pd.DataFrame, *, title: str = "Our knowledge spiral"
     top = figure_html(spiral_top_view(trajectory, title=title), "seci-spiral-top", plotlyjs=False,
                       height="560px")
     table = html_table(spiral_table(trajectory), classes="seci-table")
-    rounds = int(trajectory["round"].nunique())
+    offsets = trajectory["round_offset"] if "round_offset" in trajectory else 0
+    rounds = int((trajectory["round"] + offsets).max()) if len(trajectory) else 0
+    spirals = int(trajectory["spiral"].nunique()) if "spiral" in trajectory else 1
+    family = (f" It holds {spirals} spirals: each new one rises from the step of the spiral it "
+              "started from, at half its size, and plays on the same round slider.") if spirals > 1 else ""
     return standalone_page(title, PAGE_STYLE, [
         '<p class="note">The SECI spiral of knowledge creation: each turn passes through '
         "Socialization, Externalization, Combination and Internalization, and the spiral rises "
-        "a level (individual, group, organization, inter-organization) when the group shares, "
-        "articulates and justifies enough. The distance from the centre is the knowledge per "
-        f"person. {rounds} round{'s' if rounds != 1 else ''}. Press Play or move the slider; "
-        "hover a point to read its contributions. The same data is in the table below. "
-        "This model is didactic: its parameters are not estimated from data.</p>",
+        "through the levels (individual, group, organization, inter-organization) when "
+        "different people share, articulate and justify enough. The distance from the centre "
+        f"is the knowledge per person. {rounds} round{'s' if rounds != 1 else ''}.{family} "
+        "Press Play or move the slider; hover a point to read its contributions. The same data "
+        "is in the table below. This model is didactic: its parameters are not estimated from "
+        "data.</p>",
         "<h2>The spiral, round by round</h2>",
         spiral,
         "<h2>Seen from above</h2>",
