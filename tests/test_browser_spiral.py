@@ -63,6 +63,10 @@ def test_learner_builds_a_spiral(base_url, page, console, fresh_learner):
 
     for mode_label, text in ROUND[1:]:
         add(page, mode_label, text)
+    # SECI-Spiral v2: alone, the spiral stays individual, and the page says what would lift it;
+    # it also says that the order within a round does not matter
+    page.locator(".seci-alone", has_text="stays at the individual level").wait_for()
+    page.get_by_text("the order you add contributions in does not change the spiral").wait_for()
     page.get_by_role("button", name="Start next round").click()
     page.get_by_text("Round 2 started").wait_for()
     add(page, *ROUND[0])

@@ -21,6 +21,7 @@ from seci_lab.model import (
     join_spirals,
     seed_spiral,
     simulated_group,
+    simulated_team,
 )
 
 V1 = SpiralParams(version=1)
@@ -461,6 +462,11 @@ def test_simulated_group_is_checked_and_says_it_is_simulated():
     for size, quality in ((0, 0.5), (501, 0.5), (3, 1.5)):
         with pytest.raises(ValueError):
             simulated_group(mine, size, quality)
+    team = simulated_team(3, 0.6, 2)
+    assert len(team) == 3 * 4 * 2 and len({c.participant for c in team}) == 3
+    for size, quality, rounds in ((0, 0.5, 1), (3, -0.1, 1), (3, 0.5, 0), (3, 0.5, 101)):
+        with pytest.raises(ValueError):
+            simulated_team(size, quality, rounds)
 
 
 # --------------------------------------------------------------------------- results tables

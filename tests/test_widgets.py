@@ -194,3 +194,80 @@ def test_on_change_receives_every_change():
     add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])
     lab.next_round_button.click()
     assert len(seen) == 2 and len(seen[-1]) == 1
+
+
+# --------------------------------------------------------------------------- SECI-Spiral v2 in the lab
+
+
+def test_the_lab_says_what_would_lift_a_learner_alone():
+    lab = spiral_lab()
+    assert "workshop" not in lab.status.value  # nothing to say before there is a spiral
+    full_round(lab, quality=0.9)
+    for words in ("stays at the individual level", "different people share it", "class",
+                  "workshop", "Simulate a group around me"):
+        assert words in lab.status.value
+
+
+def test_a_simulated_group_lifts_the_spiral():
+    lab = spiral_lab()
+    for _ in range(6):
+        full_round(lab, quality=0.9)
+        lab.next_round_button.click()
+    assert lab.trajectory["level"].max() == 0
+    lab.group_size.value = 6
+    lab.simulate_group.value = True
+    assert lab.trajectory["level"].max() >= 1
+    assert set(lab.trajectory[lab.trajectory["mode"] == "S"]["people"]) == {6}
+    assert "stays at the individual level" not in lab.status.value
+    assert len(lab.contributions) == 24  # simulated work is never saved as the learner's
+    lab.simulate_group.value = False
+    assert lab.trajectory["level"].max() == 0
+
+
+def test_the_page_says_order_within_a_round_does_not_matter():
+    lab = spiral_lab()
+    assert "order you add contributions in does not change the spiral" in lab.order_note.value
+    for mode in reversed(MODES):  # entered I, C, E, S ...
+        add(lab, mode, GOOD[mode], 0.8)
+    backwards = lab.trajectory.drop(columns="texts")
+    ordered = spiral_lab()
+    full_round(ordered, quality=0.8)  # ... or S, E, C, I: the same spiral
+    assert backwards.equals(ordered.trajectory.drop(columns="texts"))
+
+
+def test_a_learner_starts_a_new_spiral_and_sees_it():
+    lab = spiral_lab()
+    full_round(lab, quality=0.9)
+    assert lab.start_spiral_button.disabled and not lab.seed_step.options
+    lab.start_spiral_button.click()  # a forged click on the disabled button
+    assert lab.message.kind == "error" and "Group level" in lab.message.text
+    lab.group_size.value = 6
+    lab.simulate_group.value = True
+    for _ in range(6):
+        lab.next_round_button.click()
+        full_round(lab, quality=0.9)
+    assert not lab.start_spiral_button.disabled and lab.seed_step.options
+    lab.seed_step.value = lab.seed_step.options[0][1]
+    lab.team_size.value = 4
+    lab.start_spiral_button.click()
+    assert lab.message.kind == "ok" and "New spiral 2 started" in lab.message.text
+    assert set(lab.shown["spiral"]) == {"1", "2"}
+    assert len(lab.shown) == len(lab.trajectory) + 4 * lab.team_rounds.value
+    label = next(t for t in lab.figure.data if t.name == "New spiral")
+    assert list(label.text) == ["New spiral 2"]
+    assert list(next(t for t in lab.top_view.data if t.name == "New spiral").text) == ["New spiral 2"]
+    assert "Started from" in lab.table.value and "Spiral 2" in lab.new_spirals_note.value
+    assert "New spiral" in lab._html_bytes().decode()
+    lab.replay.value = len(lab.trajectory)  # the replay runs through the new spiral too
+    assert not list(next(t for t in lab.figure.data if t.name == "New spiral").x or ())
+    lab.replay.value = lab.replay.max
+    # Without the simulated group the step falls back to the individual level: the page says
+    # the new spiral went, and why.
+    lab.simulate_group.value = False
+    assert set(lab.shown["spiral"]) == {"1"} and lab.new_spirals == []
+    assert "New spiral 2 was removed" in lab.status.value
+    lab.simulate_group.value = True
+    lab.seed_step.value = lab.seed_step.options[-1][1]
+    lab.start_spiral_button.click()
+    lab.clear_spirals_button.click()
+    assert set(lab.shown["spiral"]) == {"1"} and "removed" in lab.message.text

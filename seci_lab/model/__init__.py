@@ -45,6 +45,7 @@ from .spiral import (
     seed_spiral,
     simulate_spiral,
     simulated_group,
+    simulated_team,
 )
 
 __all__ = [
@@ -91,4 +92,5 @@ __all__ = [
     "seed_spiral",
     "simulate_spiral",
     "simulated_group",
+    "simulated_team",
 ]

@@ -38,6 +38,7 @@ __all__ = [
     "seed_spiral",
     "simulate_spiral",
     "simulated_group",
+    "simulated_team",
 ]
 
 #: Columns of the DataFrame returned by :func:`simulate_spiral`, in order.
@@ -675,6 +676,22 @@ def join_spirals(*trajectories: pd.DataFrame) -> pd.DataFrame:
     return joined
 
 
+def _simulated(names: Sequence[str], quality: float, rounds: int) -> list[Contribution]:
+    if isinstance(quality, bool) or not isinstance(quality, (int, float)) or not 0.0 <= quality <= 1.0:
+        raise ValueError(f"The simulated people's quality must be between 0 and 1; got {quality!r}.")
+    return [
+        Contribution(participant=name, mode=m, round=r, quality=float(quality),
+                     text=f"(simulated) {name}: {m.label.lower()} in round {r}")
+        for r in range(1, rounds + 1) for m in MODES for name in names
+    ]
+
+
+def _check_size(size: object, what: str) -> int:
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 500:
+        raise ValueError(f"{what} has 1 to 500 people; got {size!r}.")
+    return size
+
+
 def simulated_group(contributions: Sequence[Contribution], size: int, quality: float,
                     rounds: int | None = None) -> list[Contribution]:
     """Contributions of a simulated group around a learner: what would lift a spiral alone.
@@ -688,14 +705,21 @@ def simulated_group(contributions: Sequence[Contribution], size: int, quality: f
     ValueError
         For a size below 1 or above 500, or a quality outside [0, 1].
     """
-    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 500:
-        raise ValueError(f"The simulated group has 1 to 500 people; got {size!r}.")
-    if isinstance(quality, bool) or not isinstance(quality, (int, float)) or not 0.0 <= quality <= 1.0:
-        raise ValueError(f"The simulated group's quality must be between 0 and 1; got {quality!r}.")
+    size = _check_size(size, "The simulated group")
     last = max((c.round for c in contributions), default=0) if rounds is None else rounds
-    return [
-        Contribution(participant=f"Simulated peer {i}", mode=m, round=r, quality=float(quality),
-                     text=f"(simulated) peer {i}: {m.label.lower()} in round {r}")
-        for r in range(1, last + 1) for m in MODES for i in range(2, size + 1)
-    ]
+    return _simulated([f"Simulated peer {i}" for i in range(2, size + 1)], quality, last)
 
+
+def simulated_team(size: int, quality: float, rounds: int) -> list[Contribution]:
+    """A simulated team ("Team member 1", ...) for a new spiral: each of ``size`` people makes
+    one contribution per mode per round at ``quality`` for ``rounds`` rounds.
+
+    Raises
+    ------
+    ValueError
+        For a size below 1 or above 500, a quality outside [0, 1] or rounds outside 1-100.
+    """
+    size = _check_size(size, "A simulated team")
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or not 1 <= rounds <= 100:
+        raise ValueError(f"A simulated team plays 1 to 100 rounds; got {rounds!r}.")
+    return _simulated([f"Team member {i}" for i in range(1, size + 1)], quality, rounds)

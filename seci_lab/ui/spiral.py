@@ -2,11 +2,14 @@
 
 The widgets only wire the learner's input to the model (``simulate_spiral``, the rubric) and
 show what comes back; every rule (caps, quality range, round order) is checked in Python.
+Under "Explore the model" a learner can simulate a group around them (alone, a spiral stays
+at the individual level: SECI-Spiral v2) and start new spirals from a step at the group level.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Callable
 
 import ipywidgets as widgets
@@ -24,13 +27,17 @@ from ..model import (
     Level,
     Mode,
     SpiralParams,
+    join_spirals,
+    seed_spiral,
     simulate_spiral,
+    simulated_group,
+    simulated_team,
     suggest_quality,
 )
 from .common import Message, safe_callback
 from .download import DownloadButton
 
-__all__ = ["SpiralLab", "spiral_lab", "MODE_PROMPTS"]
+__all__ = ["ALONE_NOTE", "MODE_PROMPTS", "NewSpiral", "ORDER_NOTE", "SpiralLab", "spiral_lab"]
 
 #: What to write for each mode, in the learner's terms (after Nonaka & Takeuchi 1995, ch. 3).
 MODE_PROMPTS = {
@@ -52,6 +59,28 @@ _EXPLORABLE = (
 )
 
 _VIEWS = ("3-D spiral", "Top view", "Table")
+
+#: Said on the page: the model reads each round as one turn, so entry order changes nothing.
+ORDER_NOTE = ("Within a round, the order you add contributions in does not change the spiral: "
+              "each round is read as one turn, Socialization → Externalization → Combination → "
+              "Internalization.")
+#: What would lift a spiral that stays at the individual level because one person made it.
+ALONE_NOTE = ("Alone, your spiral widens but stays at the individual level: knowledge rises to a "
+              "group only when different people share it. To see it rise, hand in your work to "
+              "your class (your instructor's class spiral joins everyone's), take part in a "
+              "workshop, or tick “Simulate a group around me” under Explore the model.")
+_MAX_NEW_SPIRALS = 5
+
+
+@dataclass(frozen=True)
+class NewSpiral:
+    """A new spiral started in the lab: a simulated team, from a step of the learner's spiral."""
+
+    id: str
+    step: int
+    size: int
+    quality: float
+    rounds: int
 _FULL = widgets.Layout(width="100%")
 
 
@@ -66,9 +95,13 @@ class SpiralLab(widgets.VBox):
     """The whole lab as one widget. Build it with :func:`spiral_lab`.
 
     Attributes a test or a notebook may use: ``contributions`` (list of Contribution),
-    ``trajectory`` (the latest model output), ``round`` (the round being entered), and the
-    controls ``mode``, ``text``, ``participant``, ``quality``, ``use_rubric``, ``add_button``,
-    ``next_round_button``, ``group_size``, ``view``, ``replay``, ``figure``.
+    ``trajectory`` (the latest model output for the learner's spiral), ``shown`` (what the
+    views draw: it and the new spirals started from it), ``new_spirals`` (list of
+    :class:`NewSpiral`), ``round`` (the round being entered), and the controls ``mode``,
+    ``text``, ``participant``, ``quality``, ``use_rubric``, ``add_button``,
+    ``next_round_button``, ``group_size``, ``simulate_group``, ``peer_quality``,
+    ``seed_step``, ``team_size``, ``team_quality``, ``team_rounds``, ``start_spiral_button``,
+    ``clear_spirals_button``, ``view``, ``replay``, ``figure``.
     """
 
     def __init__(self, participants: int = 1, contributions: list[Contribution] | None = None,
@@ -77,10 +110,12 @@ class SpiralLab(widgets.VBox):
         self.round = max(max((c.round for c in self.contributions), default=1), max(1, int(round)))
         self.params = SpiralParams()
         self.on_change = on_change
+        self.new_spirals: list[NewSpiral] = []
         # Built from the starting contributions: a FigureWidget shows its data at construction;
         # updates sent before the page displays it are lost.
         self.trajectory = simulate_spiral(self.contributions, participants, self.params,
                                           rounds=self._rounds()) if self.contributions else simulate_spiral([], 1)
+        self.shown = self.trajectory
 
         # --- entry form -------------------------------------------------------------------
         self.round_label = widgets.HTML()
@@ -112,6 +147,7 @@ class SpiralLab(widgets.VBox):
             tooltip="Add this contribution to the current round",
         )
         self.message = Message()
+        self.order_note = widgets.HTML(f'<p class="seci-note"><em>{html_text(ORDER_NOTE)}</em></p>')
 
         # --- spiral, status and views --------------------------------------------------------
         self.status = widgets.HTML()
@@ -140,6 +176,14 @@ class SpiralLab(widgets.VBox):
         # --- explore the model -------------------------------------------------------------
         self.group_size = _labelled(widgets.BoundedIntText(value=participants, min=1, max=500),
                                     "Group size N (people contributing)")
+        self.simulate_group = widgets.Checkbox(
+            value=False, indent=False, layout=_FULL,
+            description="Simulate a group around me: the other N − 1 people each add one contribution "
+                        "per mode in every round",
+        )
+        self.peer_quality = _labelled(widgets.FloatSlider(
+            value=0.7, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=False,
+        ), "Quality of the simulated people's work")
         self.param_sliders = {
             name: _labelled(widgets.FloatSlider(
                 value=getattr(self.params, name), min=lo, max=hi, step=step,
@@ -149,10 +193,39 @@ class SpiralLab(widgets.VBox):
         }
         self.reset_button = widgets.Button(description="Reset the model", icon="undo")
         explore = widgets.VBox([
-            widgets.Label("Change the model to see how its assumptions shape the spiral (brief: SECI-Spiral v1)."),
-            self.group_size, *self.param_sliders.values(), self.reset_button,
+            widgets.Label("Change the model to see how its assumptions shape the spiral (SECI-Spiral v2, "
+                          "docs/spiral-model.md)."),
+            self.group_size, self.simulate_group, self.peer_quality,
+            *self.param_sliders.values(), self.reset_button,
         ])
-        self.explore = widgets.Accordion(children=[explore], titles=("Explore the model",))
+
+        # --- new spirals -------------------------------------------------------------------
+        self.seed_step = _labelled(widgets.Dropdown(options=[], layout=_FULL), "Start from")
+        self.team_size = _labelled(widgets.BoundedIntText(value=5, min=2, max=50), "Team size")
+        self.team_quality = _labelled(widgets.FloatSlider(
+            value=0.7, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=False,
+        ), "Quality of the team's work")
+        self.team_rounds = _labelled(widgets.BoundedIntText(value=4, min=1, max=20), "Rounds")
+        self.start_spiral_button = widgets.Button(
+            description="Start a new spiral", icon="share-alt",
+            tooltip="A simulated team starts a new spiral from the explicit knowledge of the chosen step",
+        )
+        self.clear_spirals_button = widgets.Button(description="Remove the new spirals", icon="trash")
+        self.new_spirals_note = widgets.HTML()
+        grow = widgets.VBox([
+            widgets.HTML(
+                "<p>Knowledge that reached the group level can trigger a new spiral (Nonaka, Toyama "
+                "&amp; Konno 2000): another team, or a next project, starts from the explicit "
+                "knowledge created. Pick a step of your spiral at the Group level or above; a "
+                "simulated team starts there at its own individual level. The new spiral is drawn "
+                "rising from that step. It is a what-if: it is not saved.</p>"),
+            self.seed_step, widgets.HBox([self.team_size, self.team_rounds],
+                                         layout=widgets.Layout(flex_flow="row wrap")),
+            self.team_quality, widgets.HBox([self.start_spiral_button, self.clear_spirals_button]),
+            self.new_spirals_note,
+        ])
+        self.explore = widgets.Accordion(children=[explore, grow],
+                                         titles=("Explore the model", "Start a new spiral"))
         self.explore.selected_index = None
 
         # --- downloads ---------------------------------------------------------------------
@@ -162,7 +235,7 @@ class SpiralLab(widgets.VBox):
         )
         self.download_csv = DownloadButton(
             "Download spiral data (CSV)", "my-knowledge-spiral.csv", "text/csv",
-            lambda: trajectory_csv(self.trajectory),
+            lambda: trajectory_csv(self.shown),
         )
         self.download_contributions = DownloadButton(
             "Download contributions (CSV)", "my-contributions.csv", "text/csv",
@@ -174,7 +247,7 @@ class SpiralLab(widgets.VBox):
             widgets.HBox([self.round_label, self.next_round_button]),
             self.mode, self.prompt, self.text, self.counter, self.participant,
             widgets.HBox([self.use_rubric, self.quality]), self.rubric,
-            self.add_button, self.message,
+            self.add_button, self.message, self.order_note,
             widgets.HTML("<h3>Your knowledge spiral</h3>"),
             self.status, self.view, self.view_box,
             widgets.HBox([self.replay, self.replay_step, self.replay_label]),
@@ -195,6 +268,10 @@ class SpiralLab(widgets.VBox):
         self.view.observe(self._on_view, "value")
         self.replay.observe(self._on_replay, "value")
         self.group_size.observe(self._on_model_change, "value")
+        self.simulate_group.observe(self._on_model_change, "value")
+        self.peer_quality.observe(self._on_model_change, "value")
+        self.start_spiral_button.on_click(self._on_start_spiral)
+        self.clear_spirals_button.on_click(self._on_clear_spirals)
         for slider in self.param_sliders.values():
             slider.observe(self._on_model_change, "value")
         self.reset_button.on_click(self._on_reset)
@@ -283,13 +360,13 @@ class SpiralLab(widgets.VBox):
     @safe_callback(lambda self: self.message)
     def _on_replay(self, change) -> None:
         steps = change["new"]
-        partial = self.trajectory.iloc[:steps]
+        partial = self.shown.iloc[:steps]
         figures.update_figure_widget(self.figure, partial)
         figures.update_figure_widget(self.top_view, partial)
-        if steps >= len(self.trajectory):
+        if steps >= len(self.shown):
             self.replay_label.value = "Showing the whole spiral."
         else:
-            row = self.trajectory.iloc[steps - 1] if steps else None
+            row = self.shown.iloc[steps - 1] if steps else None
             self.replay_label.value = (
                 "Replay: start." if row is None else
                 f"Replay: round {row['round']}, {row['mode_name']}, {row['level_name']} level."
@@ -303,6 +380,38 @@ class SpiralLab(widgets.VBox):
         values = {name: slider.value for name, slider in self.param_sliders.items()}
         self.params = dataclasses.replace(SpiralParams(), **values)
         self._refresh()
+        if self.simulate_group.value and size == 1:
+            self.message.show("info", "Set the group size N above 1: the simulated group is the other "
+                                      "N − 1 people.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_start_spiral(self, _button=None) -> None:
+        step = self.seed_step.value
+        if not isinstance(step, int) or isinstance(step, bool):
+            raise ValueError("Your spiral has no step at the Group level yet: a new spiral starts from "
+                             "knowledge a group holds. Simulate a group under Explore the model to try it.")
+        if len(self.new_spirals) >= _MAX_NEW_SPIRALS:
+            raise ValueError(f"At most {_MAX_NEW_SPIRALS} new spirals: remove them to start others.")
+        size, rounds, quality = self.team_size.value, self.team_rounds.value, self.team_quality.value
+        if not (2 <= size <= 50 and 1 <= rounds <= 20 and 0.0 <= quality <= 1.0):
+            raise ValueError("A team has 2 to 50 people, plays 1 to 20 rounds, at a quality from 0 to 1.")
+        seed_spiral(self.trajectory, step, self.params)  # refused with the model's reason
+        spiral = NewSpiral(id=str(len(self.new_spirals) + 2), step=step, size=size,
+                           quality=float(quality), rounds=rounds)
+        self.new_spirals.append(spiral)
+        self._refresh()
+        row = self.trajectory[self.trajectory["step"] == step].iloc[0]
+        self.message.show("ok", f"New spiral {spiral.id} started from round {row['round']} "
+                                f"({row['mode_name']}): a team of {size} for {rounds} rounds. It rises from "
+                                "that step in the 3-D view, the top view and the table.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_clear_spirals(self, _button=None) -> None:
+        if not self.new_spirals:
+            raise ValueError("There is no new spiral to remove.")
+        self.new_spirals = []
+        self._refresh()
+        self.message.show("ok", "The new spirals are removed.")
 
     @safe_callback(lambda self: self.message)
     def _on_reset(self, _button=None) -> None:
@@ -318,25 +427,71 @@ class SpiralLab(widgets.VBox):
 
     def _refresh(self) -> None:
         """Re-run the model on the current contributions and update every view."""
+        group = self.group_size.value
+        simulated = (simulated_group(self.contributions, group, float(self.peer_quality.value))
+                     if self.simulate_group.value and self.contributions else [])
         self.trajectory = simulate_spiral(
-            self.contributions, self.group_size.value, self.params, rounds=self._rounds(),
+            self.contributions + simulated, group, self.params, rounds=self._rounds(),
         )
-        figures.update_figure_widget(self.figure, self.trajectory)
-        figures.update_figure_widget(self.top_view, self.trajectory)
-        self.table.value = _table_html(self.trajectory)
-        self.status.value = _status_html(self.trajectory)
+        self._notice = ""
+        self.shown = self._with_new_spirals()
+        figures.update_figure_widget(self.figure, self.shown)
+        figures.update_figure_widget(self.top_view, self.shown)
+        self.table.value = _table_html(self.shown)
+        alone = len({c.participant.casefold() for c in self.contributions + simulated}) < 2
+        self.status.value = _status_html(self.trajectory, alone=alone and bool(self.contributions),
+                                         notice=self._notice)
         self.round_label.value = f"<strong>Round {self.round}</strong>"
         self.entries.options = [
             (f"R{c.round} · {c.mode.value} · q {c.effective_quality:.2f} · {c.participant}: "
              f"{shorten(' '.join(c.text.split()), 80)}", i)
             for i, c in enumerate(self.contributions)
         ]
-        steps = len(self.trajectory)
+        self._seed_options()
+        steps = len(self.shown)
         with self.replay.hold_trait_notifications():
             self.replay.max = steps
             self.replay_step.max = steps
             self.replay.value = steps
         self.replay_label.value = "Press play to watch your spiral grow." if steps else ""
+
+    def _with_new_spirals(self) -> pd.DataFrame:
+        """The learner's spiral and the new spirals started from it that still have a place.
+
+        A new spiral whose step no longer exists or fell below the group level (contributions
+        removed, the model changed) is dropped, and the page says so.
+        """
+        if not self.new_spirals:
+            return self.trajectory
+        kept, children, dropped = [], [], []
+        for spiral in self.new_spirals:
+            try:
+                seed = seed_spiral(self.trajectory, spiral.step, self.params)
+            except ValueError:
+                dropped.append(spiral.id)
+                continue
+            team = simulated_team(spiral.size, spiral.quality, spiral.rounds)
+            children.append(simulate_spiral(team, spiral.size, self.params, seed=seed, spiral_id=spiral.id))
+            kept.append(spiral)
+        self.new_spirals = kept
+        if dropped:
+            self._notice = (f"New spiral {', '.join(dropped)} was removed: the step it started from is no "
+                            "longer at the Group level.")
+        return join_spirals(self.trajectory, *children)
+
+    def _seed_options(self) -> None:
+        rows = self.trajectory[self.trajectory["level"] >= Level.GROUP] if len(self.trajectory) else self.trajectory
+        options = [(f"Round {r.round} · {r.mode_name} · {r.level_name} level", int(r.step))
+                   for r in rows.itertuples(index=False)]
+        self.seed_step.options = options
+        self.seed_step.disabled = self.start_spiral_button.disabled = not options
+        started = "".join(
+            f"<li>Spiral {html_text(sp.id)}: a team of {sp.size} at quality {sp.quality:.2f} for "
+            f"{sp.rounds} rounds, from step {sp.step}</li>" for sp in self.new_spirals)
+        self.new_spirals_note.value = (
+            (f"<ul>{started}</ul>" if started else "")
+            + ("" if options else "<p>No step of your spiral is at the Group level yet: a new spiral "
+                                  "starts from knowledge a group holds.</p>"))
 
     def _rounds(self) -> int:
         """Simulate up to the last round with a contribution (the round being entered may be empty)."""
@@ -347,7 +502,7 @@ class SpiralLab(widgets.VBox):
             self.on_change(list(self.contributions))
 
     def _html_bytes(self) -> bytes:
-        return spiral_html(self.trajectory, title="My knowledge spiral").encode("utf-8")
+        return spiral_html(self.shown, title="My knowledge spiral").encode("utf-8")
 
 
 def spiral_lab(participants: int = 1, contributions: list[Contribution] | None = None,
@@ -392,10 +547,11 @@ def _effect(before: pd.DataFrame, after: pd.DataFrame) -> str:
     return f"Effect on the spiral: tacit {d_t:+.2f}, explicit {d_x:+.2f}, shared {d_s:+.0%}."
 
 
-def _status_html(trajectory: pd.DataFrame) -> str:
+def _status_html(trajectory: pd.DataFrame, *, alone: bool = False, notice: str = "") -> str:
     if trajectory.empty:
         return ("<p><strong>Level:</strong> Individual. Add a contribution to each of the four "
-                "modes, then start the next round: your spiral grows with every turn.</p>")
+                "modes, then start the next round: your spiral grows with every turn.</p>"
+                + (f"<p>{html_text(notice)}</p>" if notice else ""))
     last = trajectory.iloc[-1]
     level = Level(int(last["level"]))
     ups = trajectory[trajectory["leveled_up"]]
@@ -415,7 +571,10 @@ def _status_html(trajectory: pd.DataFrame) -> str:
         f"<strong>Tacit per person:</strong> {last['T'] / last['participants']:.2f} · "
         f"<strong>Explicit per person:</strong> {last['X'] / last['participants']:.2f} · "
         f"<strong>Shared:</strong> {last['shared']:.0%}</p>"
-        f"<p><strong>Level-ups:</strong> {html_text(history)}</p>{todo}</div>"
+        f"<p><strong>Level-ups:</strong> {html_text(history)}</p>{todo}"
+        + (f'<p class="seci-alone"><strong>{html_text(ALONE_NOTE)}</strong></p>' if alone else "")
+        + (f"<p>{html_text(notice)}</p>" if notice else "")
+        + "</div>"
     )
 
 
