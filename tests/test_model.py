@@ -451,6 +451,8 @@ def test_join_spirals_checks_the_lineage():
                              spiral_id="3")
     with pytest.raises(ValueError, match="spiral 9"):
         join_spirals(parent, orphan)
+    # A family shown from a seeded spiral down: the first spiral's parent may be left out.
+    assert set(join_spirals(child)["spiral"]) == {"2"}
 
 
 def test_simulated_group_is_checked_and_says_it_is_simulated():

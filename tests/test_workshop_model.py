@@ -16,6 +16,7 @@ from seci_lab.model.workshop import (
     DEADLINE_GRACE_S,
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
+    Cluster,
     Format,
     Participant,
     Phase,
@@ -32,6 +33,7 @@ from seci_lab.model.workshop import (
     check_join_code,
     check_minutes,
     check_voting,
+    cluster_seed,
     clean_display_name,
     clean_label,
     clean_submission_text,
@@ -231,6 +233,27 @@ def test_the_group_spiral_counts_visible_submissions_by_mode_and_everyone_who_jo
     trajectory = session_trajectory(submissions, people, [1])
     assert len(trajectory) == 8 and trajectory["contributions"].sum() == 3
     assert trajectory["participants"].eq(3).all()
+
+
+def test_a_declared_round_is_simulated_and_a_cluster_seeds_only_from_the_group_level():
+    people = _people("Ana", "Ben", "Cy", "Dee")
+    phases = (Phase.S, Phase.E, Phase.C, Phase.I)
+    first = [_submission(i * 4 + k + 1, phase, participant=k + 1)
+             for i, phase in enumerate(phases) for k in range(4)]
+    # Declared after round 1: accepted (something was written down). Declared again in round 2,
+    # which has no contribution yet: still judged, and refused with its reason.
+    trajectory = session_trajectory(first, people, [1, 2], session_id=7)
+    assert trajectory["round"].max() == 2 and set(trajectory["spiral"]) == {"7"}
+    notes = list(trajectory[trajectory["mode"] == "I"]["note"])
+    assert notes[0].startswith("Declared level-up accepted") and notes[1].startswith("Declared level-up refused")
+    cluster = Cluster(id=3, session_id=7, name="Rituals", round=1)
+    seed = cluster_seed(trajectory, cluster)
+    assert (seed.parent, seed.step, seed.level) == ("7", 3, 1)  # the end of round 1
+    undeclared = session_trajectory(first, people, [], session_id=7)
+    with pytest.raises(WorkshopError, match="“Rituals” yet.*Group level or above"):
+        cluster_seed(undeclared, cluster)
+    with pytest.raises(WorkshopError, match="Round 5 of the spiral has no steps yet"):
+        cluster_seed(trajectory, Cluster(id=4, session_id=7, name="Later", round=5))
 
 
 # ------------------------------------------------------------------ prompts content

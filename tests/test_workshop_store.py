@@ -381,6 +381,76 @@ def test_rounds_level_ups_and_the_spiral(store, seci, clock):
     assert store.phase_counts(session.id, round=1) == {"S": 2, "E": 2, "C": 2, "I": 2}
 
 
+def _full_round(store, session, people, clock, round_, cluster_name):
+    """Everyone contributes in every phase; a cluster of the round's concepts in Combination."""
+    cluster = None
+    for phase in "SECI":
+        clock.advance(61)  # stay under the rate cap of 5 a minute
+        store.open_phase(session.id, session.key, phase)
+        for person in people:
+            item = store.submit(person.token, f"{phase} idea of {person.display_name} in round {round_}",
+                                f"{phase}{round_}")
+            if phase == "E":
+                concept = item
+        if phase == "C":
+            cluster = store.create_cluster(session.id, session.key, cluster_name)
+            store.assign(session.id, session.key, concept.id, cluster.id)
+    return cluster
+
+
+def test_a_new_spiral_starts_from_a_cluster_at_the_group_level(store, seci, clock):
+    from seci_lab.exports.workshop import session_family
+
+    session, ana, ben = seci
+    first = _full_round(store, session, (ana, ben), clock, 1, "Listening")
+    # The facilitator declares a level-up after one round of two people: the spiral refuses it
+    # (almost nothing written down yet), and no new spiral can start from knowledge that stayed
+    # with individuals; the refusal says why.
+    store.declare_level_up(session.id, session.key)
+    note = store.spiral(session.id).iloc[-1]["note"]
+    assert note.startswith("Declared level-up refused") and "explicit" in note
+    with pytest.raises(WorkshopError, match="Group level or above"):
+        store.start_spiral(session.id, session.key, first.id)
+    store.next_round(session.id, session.key)
+    second = _full_round(store, session, (ana, ben), clock, 2, "Listening again")
+    store.declare_level_up(session.id, session.key)  # accepted now, with a warning
+    spiral = store.spiral(session.id)
+    assert spiral.iloc[-1]["level"] == 1 and spiral.iloc[-1]["note"].startswith("Declared level-up accepted")
+    with pytest.raises(NotAllowed):
+        store.start_spiral(session.id, ana.token, second.id)
+    with pytest.raises(WorkshopError, match="Group level or above"):
+        store.start_spiral(session.id, session.key, first.id)  # round 1 ended at the individual level
+
+    new = store.start_spiral(session.id, session.key, second.id, "Night shift team")
+    assert new.key and new.join_code != session.join_code and new.title == "Night shift team"
+    assert store.check_key(new.id, new.key) and not store.check_key(new.id, session.key)
+    start = store.spiral_start(new.id)
+    assert (start.parent_session_id, start.cluster_id, start.cluster_name) == (session.id, second.id, "Listening again")
+    end_of_round_2 = spiral[(spiral["round"] == 2) & (spiral["mode"] == "I")].iloc[0]
+    assert (start.seed.parent, start.seed.step, start.seed.level) == (str(session.id), int(end_of_round_2["step"]), 1)
+    assert start.seed.explicit == pytest.approx(0.5 * end_of_round_2["X"] / 2)
+    assert store.spiral_starts(session.id) == [start] and store.spiral_start(session.id) is None
+    assert store.events_frame(session.id)["kind"].tolist()[-1] == "new_spiral"
+    # The new session's spiral starts from that explicit knowledge, with its lineage ...
+    carol = store.join(new.join_code, "Carol")
+    store.join(new.join_code, "Dev")
+    store.open_phase(new.id, new.key, "S")
+    store.submit(carol.token, "I watched how the last team handed over", "s1")
+    child = store.spiral(new.id)
+    assert child["X"].iloc[0] == pytest.approx(2 * start.seed.explicit)
+    assert set(child["spiral"]) == {str(new.id)} and set(child["parent"]) == {str(session.id)}
+    # ... and is drawn with its parent.
+    family = session_family(store, session.id)
+    assert list(dict.fromkeys(family["spiral"])) == [str(session.id), str(new.id)]
+    assert list(dict.fromkeys(session_family(store, new.id)["spiral"])) == [str(new.id)]
+    # A title is checked, and a cluster of another session is refused.
+    with pytest.raises(WorkshopError, match="title"):
+        store.start_spiral(session.id, session.key, second.id, "x" * 500)
+    other = store.create_session("Other team")
+    with pytest.raises(WorkshopError, match="not part of this session"):
+        store.start_spiral(other.id, other.key, second.id)
+
+
 def test_collective_story_harvest_flow(store, clock):
     session = store.create_session("Stories of courage", format="csh")
     assert session.phases == ("story", "harvest", "gifts", "takeaways")

@@ -158,6 +158,68 @@ def test_seci_round_end_to_end(url):
     assert len(csv) == 6
 
 
+def test_a_refused_level_up_is_explained_and_a_cluster_starts_a_new_spiral(url):
+    fac = _facilitator(url)
+    session = _session(fac)
+    store = _store(url)
+    people = [store.join(session.join_code, name) for name in ("Ana", "Ben")]
+
+    def phase(name, round_, cluster=None):
+        _open(fac, name)
+        items = [store.submit(p.token, f"{name} of {p.display_name} in round {round_}", f"{name}{round_}")
+                 for p in people]
+        if cluster:
+            fac.cluster_name.value = cluster
+            fac.cluster_button.click()
+            fac.assign_item.value = items[0].id
+            fac.assign_button.click()
+
+    phase("S", 1)
+    fac.level_up_button.click()  # nothing written down yet: the spiral refuses, and says why
+    assert fac.message.kind == "error" and "does not rise yet" in fac.message.text
+    assert "Declared level-up refused: almost no explicit knowledge" in fac.message.text
+    assert "Declared level-up refused" in fac.spiral_table.value
+    for name in "ECI":
+        phase(name, 1, cluster="Rituals" if name == "C" else None)
+    fac.spiral_cluster.value = fac.spiral_cluster.options[-1][1]
+    fac.spiral_button.click()
+    assert fac.message.kind == "error" and "Group level or above" in fac.message.text
+    fac.next_round_button.click()
+    for name in "SECI":
+        phase(name, 2, cluster="Handover" if name == "C" else None)
+    fac.level_up_button.click()
+    assert fac.message.kind == "ok" and "Declared level-up accepted" in fac.message.text
+    handover = next(v for label, v in fac.spiral_cluster.options if label.startswith("Handover"))
+    fac.spiral_cluster.value = handover
+    fac.spiral_title.value = "Night shift team"
+    fac.spiral_button.click()
+    assert fac.message.kind == "ok" and "Join code" in fac.message.text, fac.message.text
+    (start,) = store.spiral_starts(session.id)
+    assert "Handover" in fac.spirals_view.value and f"Session {start.session_id}" in fac.spirals_view.value
+    # The new spiral is drawn rising from this one once its team has contributed, and listed in
+    # the table.
+    assert set(fac.trajectory["spiral"]) == {str(session.id)}
+    new = store.session(start.session_id)
+    carol = store.join(new.join_code, "Carol")
+    key = fac.message.text.split("keep it to open that session): ")[1]
+    store.open_phase(new.id, key, "S")
+    store.submit(carol.token, "What the last team handed over", "s1")
+    fac.refresh()
+    assert list(next(t for t in fac.figure.data if t.name == "New spiral").text) == [f"New spiral {new.id}"]
+    assert "Started from" in fac.spiral_table.value
+    # The new session's own page says where it started.
+    other = _facilitator(url, can_create=False)
+    other.access_code.value = new.join_code
+    other.access_key.value = key
+    other.access_button.click()
+    assert "A new spiral, started from session" in other.header.value and "Handover" in other.header.value
+    # A cluster of another session cannot be forged in.
+    other.spiral_cluster.options = [("forged", handover)]
+    other.spiral_cluster.value = handover
+    other.spiral_button.click()
+    assert other.message.kind == "error" and "not part of this session" in other.message.text
+
+
 def test_hide_and_restore_reach_the_participants_board(url):
     fac = _facilitator(url)
     session = _session(fac)

@@ -12,7 +12,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..escape import html_text
-from ..model.workshop import session_trajectory
+from ..model import join_spirals
 from . import excel_workbook, frame_csv
 
 if TYPE_CHECKING:  # imported where a table is built: the participant page starts without pandas
@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # imported where a table is built: the participant page start
 
 __all__ = [
     "lineage_html",
+    "session_family",
     "session_spiral",
     "workshop_csv",
     "workshop_excel",
@@ -34,9 +35,24 @@ _EXPORT_COLUMNS = ["id", "round", "phase", "phase_label", "mode", "participant",
 
 
 def session_spiral(store: WorkshopStore, session_id: int) -> pd.DataFrame:
-    """The group's spiral as stored now (:func:`seci_lab.model.workshop.session_trajectory`)."""
-    return session_trajectory(store.submissions(session_id), store.participants(session_id),
-                              store.cross_level_rounds(session_id))
+    """The group's spiral as stored now (:meth:`WorkshopStore.spiral`)."""
+    return store.spiral(session_id)
+
+
+_FAMILY_MAX = 50  # spirals drawn in one figure: a family larger than a room's worth is cut here
+
+
+def session_family(store: WorkshopStore, session_id: int) -> pd.DataFrame:
+    """The session's spiral and the new spirals started from its clusters (and from theirs),
+    as one trajectory for the figures (:func:`seci_lab.model.join_spirals`): each new spiral is
+    drawn rising from the step of this spiral it started from."""
+    order, todo = [], [session_id]
+    while todo and len(order) < _FAMILY_MAX:
+        current = todo.pop()
+        order.append(current)
+        # Depth first, oldest first: every spiral comes after the one it started from.
+        todo.extend(reversed([start.session_id for start in store.spiral_starts(current)]))
+    return join_spirals(*(store.spiral(sid) for sid in order))
 
 
 def _contributions(store: WorkshopStore, session_id: int) -> pd.DataFrame:
@@ -170,7 +186,7 @@ def workshop_report_html(store: WorkshopStore, session_id: int) -> str:
     from .spiral import spiral_html  # plotly: loaded only for exports, not on participant pages
 
     session = store.session(session_id)
-    page = spiral_html(session_spiral(store, session_id), title=session.title)
+    page = spiral_html(session_family(store, session_id), title=session.title)
     extra = "\n".join([lineage_html(store, session_id), _contributions_html(store.contributions_frame(session_id))])
     marker = "</body>"
     index = page.rfind(marker)

@@ -97,7 +97,7 @@ class SpiralParams:
     q_low: float = 0.3  # quality at which the rise stops; full speed from q* up
     rise: float = 0.5  # levels risen per round when every condition is met
     unrated: float = DEFAULT_QUALITY  # quality of an unrated contribution: below q*
-    x_declare: float = 0.25  # a declared level-up needs this share of the archetype x*·K
+    x_declare: float = 0.05  # a declared level-up needs this share of the archetype x*·K
     tau: float = 0.5  # share of the explicit knowledge per person a new spiral starts from
 
     def __post_init__(self) -> None:
@@ -563,9 +563,9 @@ def _simulate_v2(contributions: list[Contribution], participants: int, params: S
                     # without an archetype in the making (phase 4 comes before phase 5).
                     needed = params.x_declare * params.x_star * capacity
                     if X < needed:
-                        note = (f"Declared level-up refused: no explicit knowledge to carry to a wider "
-                                f"circle yet (explicit {X / N:.2f} per person, {needed / N:.2f} needed). "
-                                "Externalize and combine first.")
+                        note = (f"Declared level-up refused: almost no explicit knowledge to carry to a "
+                                f"wider circle yet (explicit {X / N:.3f} per person, {needed / N:.3f} "
+                                "needed). Externalize and combine first.")
                     else:
                         target = max(target, float(L + 1))
                         unmet_now = _unmet_v2(e, sharers, s, X, capacity, q_bar, L, params)
@@ -642,16 +642,20 @@ def seed_spiral(parent: pd.DataFrame, step: int, params: SpiralParams | None = N
 def join_spirals(*trajectories: pd.DataFrame) -> pd.DataFrame:
     """Several spirals as one trajectory (a root first, then spirals it seeded), for the figures.
 
+    The first spiral may itself have been seeded by a spiral left out (it is then drawn as the
+    root); every later one must name a parent step before it.
+
     Raises
     ------
     ValueError
-        If two have the same id, or a spiral names a parent (or parent step) not before it.
+        If two have the same id, or a later spiral names a parent (or parent step) not before it.
     """
     import pandas as pd
 
     seen: dict[str, set[int]] = {}
     lineage: dict[str, object] = {}
     frames = []
+    everyone = {str(sid) for t in trajectories if not t.empty for sid in t["spiral"]}
     for t in trajectories:
         if t.empty:
             continue
@@ -661,7 +665,7 @@ def join_spirals(*trajectories: pd.DataFrame) -> pd.DataFrame:
             if sid in seen:
                 raise ValueError(f"Two spirals have the id {sid!r}: give each its own.")
             parent = str(rows["parent"].iloc[0])
-            if parent:
+            if parent and (seen or parent in everyone):
                 step = int(rows["parent_step"].iloc[0])
                 if parent not in seen or step not in seen[parent]:
                     raise ValueError(f"Spiral {sid} starts from step {step} of spiral {parent}, "

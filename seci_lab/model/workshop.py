@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .contributions import PARTICIPANT_MAX_CHARS, Contribution, clean_text, normalize_text
 from .modes import Mode
-from .spiral import simulate_spiral
+from .spiral import SpiralSeed, seed_spiral, simulate_spiral
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,6 +88,8 @@ __all__ = [
     "new_join_code",
     "normalize_join_code",
     "parse_join_code",
+    "SpiralStart",
+    "cluster_seed",
     "session_trajectory",
     "spiral_contributions",
     "spiral_inputs",
@@ -593,8 +595,57 @@ def spiral_inputs(submissions: Iterable[Submission], participants: Sequence[Part
 
 
 def session_trajectory(submissions: Iterable[Submission], participants: Sequence[Participant],
-                       cross_level_rounds: Iterable[int]) -> pd.DataFrame:
+                       cross_level_rounds: Iterable[int], *, session_id: int | None = None,
+                       start: SpiralStart | None = None) -> pd.DataFrame:
     """The group's spiral: :func:`~seci_lab.model.simulate_spiral` over a session's visible
-    submissions, with the rounds at whose end a level-up was declared."""
+    submissions, with the rounds at whose end a level-up was declared.
+
+    The rounds run to the last one with a contribution or a declared level-up, so a declaration
+    the model refuses (no explicit knowledge yet) shows its reason in the ``note`` column. With
+    ``session_id`` the spiral's id is the session's; a session started from another's cluster
+    (``start``) begins from that spiral's explicit knowledge, with its lineage.
+    """
     contributions, people, cross = spiral_inputs(submissions, participants, cross_level_rounds)
-    return simulate_spiral(contributions, people, cross_level_rounds=cross)
+    rounds = max([c.round for c in contributions] + cross + [0])
+    spiral_id = str(session_id) if session_id is not None else "1"
+    return simulate_spiral(contributions, people, cross_level_rounds=cross, rounds=rounds,
+                           seed=None if start is None else start.seed, spiral_id=spiral_id)
+
+
+@dataclass(frozen=True)
+class SpiralStart:
+    """A session that is a new spiral, started by a facilitator from a cluster of another.
+
+    Knowledge that reached the group level can trigger a new spiral (Nonaka, Toyama & Konno
+    2000): another team, or the next project, starts from the explicit knowledge created.
+    ``seed`` is the model's :class:`~seci_lab.model.SpiralSeed` (its ``parent`` is the parent
+    session's id as text, the spiral id :func:`session_trajectory` gives it).
+    """
+
+    session_id: int
+    parent_session_id: int
+    cluster_id: int
+    cluster_name: str
+    seed: SpiralSeed
+    created_at: float
+
+
+def cluster_seed(trajectory: pd.DataFrame, cluster: Cluster) -> SpiralSeed:
+    """Where a new spiral starts from ``cluster``: the end of the cluster's round in the
+    session's spiral (its Internalization step), if the knowledge reached the group level.
+
+    Raises
+    ------
+    WorkshopError
+        With the reason: the round has no steps yet, or the spiral is below the group level
+        there (what the model says, and what would allow it).
+    """
+    rows = trajectory[(trajectory["round"] == cluster.round) & (trajectory["mode"] == Mode.INTERNALIZATION.value)]
+    if rows.empty:
+        raise WorkshopError(f"Round {cluster.round} of the spiral has no steps yet: a new spiral starts "
+                            "from a round the group has worked through.")
+    try:
+        return seed_spiral(trajectory, int(rows["step"].iloc[0]))
+    except ValueError as error:
+        raise WorkshopError(f"A new spiral cannot start from the cluster “{cluster.name}” yet. {error} "
+                            "Carry on with the rounds (or declare a level-up) first.") from error

@@ -52,7 +52,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from ..model import PARTICIPANT_MAX_CHARS, Contribution
+from ..model import PARTICIPANT_MAX_CHARS, Contribution, SpiralSeed
 from ..model.workshop import (
     IDEMPOTENCY_KEY_MAX,
     LABEL_MAX,
@@ -67,6 +67,7 @@ from ..model.workshop import (
     RateLimited,
     Scale,
     Session,
+    SpiralStart,
     Submission,
     WorkshopError,
     anonymous_name,
@@ -81,10 +82,12 @@ from ..model.workshop import (
     clean_display_name,
     clean_label,
     clean_submission_text,
+    cluster_seed,
     is_accepting,
     lineage_edges,
     new_join_code,
     parse_join_code,
+    session_trajectory,
     spiral_contributions,
     spiral_inputs,
 )
@@ -105,6 +108,7 @@ __all__ = [
     "PhaseClosed",
     "RateLimited",
     "Session",
+    "SpiralStart",
     "Submission",
     "WorkshopError",
     "WorkshopStore",
@@ -202,6 +206,22 @@ ws_votes = Table(
     Column("participant_id", Integer, ForeignKey("ws_participants.id"), primary_key=True),
     Column("cluster_id", Integer, ForeignKey("ws_clusters.id"), primary_key=True),
     Column("created_at", Float, nullable=False),
+)
+
+# A session that is a new spiral, started from a cluster of another session (its parent): the
+# step of the parent's spiral it rises from and the explicit knowledge it starts with, fixed
+# when it starts (SECI-Spiral v2, docs/spiral-model.md).
+ws_spiral_starts = Table(
+    "ws_spiral_starts", metadata,
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), primary_key=True),
+    Column("parent_session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("cluster_id", Integer, ForeignKey("ws_clusters.id"), nullable=False),
+    Column("parent_step", Integer, nullable=False),
+    Column("parent_round", Integer, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("explicit", Float, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_ws_spiral_starts_parent", "parent_session_id"),
 )
 
 ws_events = Table(
@@ -420,6 +440,12 @@ class WorkshopStore:
         """
         title = clean_label(title, "session title", TITLE_MAX)
         fmt = Format.parse(format)
+        return self._create_session(title, fmt, join_code)
+
+    def _create_session(self, title: str, fmt: Format, join_code: str | None,
+                        also: Callable[[Connection, int], None] | None = None) -> Session:
+        """Insert a session (a free join code, a new key); ``also(conn, new_id)`` runs in the
+        same transaction, so a session and what it belongs to are stored together or not at all."""
         if join_code is not None:
             code = check_join_code(join_code)
         key = new_facilitator_key()
@@ -439,6 +465,8 @@ class WorkshopStore:
                     phase=None, phase_open=False, scale=0, version=1, created_at=now,
                 )).inserted_primary_key[0]
                 self._event(conn, new_id, "created", 1, None, title)
+                if also is not None:
+                    also(conn, new_id)
                 return conn.execute(select(ws_sessions).where(ws_sessions.c.id == new_id)).mappings().one()
 
             try:
@@ -566,6 +594,81 @@ class WorkshopStore:
                 ws_events.c.session_id == session_id, ws_events.c.kind == "level_up"
             )).order_by(ws_events.c.id)).scalars().all()
         return sorted(set(rows))
+
+    # -- new spirals (facilitator) ------------------------------------------------------------
+
+    def spiral(self, session_id: int) -> pd.DataFrame:
+        """The session's spiral now (:func:`seci_lab.model.workshop.session_trajectory`): its id
+        is the session's, and a session started from another's cluster starts from that
+        spiral's explicit knowledge."""
+        return session_trajectory(self.submissions(session_id), self.participants(session_id),
+                                  self.cross_level_rounds(session_id), session_id=session_id,
+                                  start=self.spiral_start(session_id))
+
+    def start_spiral(self, session_id: int, key: str, cluster_id: int, title: str | None = None) -> Session:
+        """Start a new spiral from a cluster: a new session (another team, or the next project)
+        that starts from the explicit knowledge of this session's spiral at the end of the
+        cluster's round, with its lineage (this session, the cluster, the step).
+
+        Returns the new session with its own facilitator ``key`` (shown once); participants join
+        it with its join code. Knowledge must have reached the group level there.
+
+        Raises
+        ------
+        NotAllowed
+            Wrong facilitator key.
+        WorkshopError
+            The cluster is not this session's, or the spiral is below the group level at the end
+            of its round (the message says why and what would allow it), or a bad title.
+        """
+        session_id = check_id(session_id, "session id")
+        with read(self.engine) as conn:
+            row = self._session_row(conn, session_id)
+            if not isinstance(key, str) or not hmac.compare_digest(_hash(key), row["key_hash"]):
+                raise NotAllowed("Only the facilitator can do this: the facilitator key is missing or wrong.")
+            found = self._cluster_in(conn, session_id, cluster_id)
+        cluster = Cluster(id=found["id"], session_id=session_id, name=found["name"], round=found["round"])
+        seed = cluster_seed(self.spiral(session_id), cluster)
+        name = clean_label(title if title is not None and str(title).strip() else
+                           f"{cluster.name}: a new spiral"[:TITLE_MAX], "session title", TITLE_MAX)
+
+        def also(conn: Connection, new_id: int) -> None:
+            parent = self._facilitator(conn, session_id, key)  # the key again, inside the transaction
+            self._cluster_in(conn, session_id, cluster.id)
+            conn.execute(insert(ws_spiral_starts).values(
+                session_id=new_id, parent_session_id=session_id, cluster_id=cluster.id,
+                parent_step=seed.step, parent_round=seed.round, level=seed.level,
+                explicit=seed.explicit, created_at=self.clock(),
+            ))
+            self._event(conn, session_id, "new_spiral", parent["round"], parent["phase"],
+                        f"session {new_id} from cluster {cluster.id}")
+
+        return self._create_session(name, Format(row["format"]), None, also=also)
+
+    def _to_start(self, row, names: dict[int, str]) -> SpiralStart:
+        seed = SpiralSeed(parent=str(row["parent_session_id"]), step=row["parent_step"],
+                          round=row["parent_round"], level=row["level"], explicit=row["explicit"])
+        return SpiralStart(session_id=row["session_id"], parent_session_id=row["parent_session_id"],
+                           cluster_id=row["cluster_id"], cluster_name=names.get(row["cluster_id"], ""),
+                           seed=seed, created_at=row["created_at"])
+
+    def _starts(self, where) -> list[SpiralStart]:
+        with read(self.engine) as conn:
+            rows = conn.execute(select(ws_spiral_starts).where(where)
+                                .order_by(ws_spiral_starts.c.session_id)).mappings().all()
+            ids = {r["cluster_id"] for r in rows}
+            names = dict(conn.execute(select(ws_clusters.c.id, ws_clusters.c.name)
+                                      .where(ws_clusters.c.id.in_(ids))).all()) if ids else {}
+        return [self._to_start(r, names) for r in rows]
+
+    def spiral_start(self, session_id: int) -> SpiralStart | None:
+        """Where this session's spiral started, if it is a new spiral from another's cluster."""
+        found = self._starts(ws_spiral_starts.c.session_id == check_id(session_id, "session id"))
+        return found[0] if found else None
+
+    def spiral_starts(self, session_id: int) -> list[SpiralStart]:
+        """The new spirals started from this session's clusters, oldest first."""
+        return self._starts(ws_spiral_starts.c.parent_session_id == check_id(session_id, "session id"))
 
     def events_frame(self, session_id: int) -> pd.DataFrame:
         """The session's log: created, open_phase, close_phase, next_round, level_up, hide, restore."""

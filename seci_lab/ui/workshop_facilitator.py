@@ -20,8 +20,8 @@ from .. import figures
 from ..env import FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from ..escape import html_text
 from ..exports import html_table
-from ..exports.workshop import session_spiral, workshop_csv, workshop_excel, workshop_json, workshop_report_html
-from ..model import simulate_spiral
+from ..exports.workshop import session_family, workshop_csv, workshop_excel, workshop_json, workshop_report_html
+from ..model import Level, simulate_spiral
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
 from .common import Message, safe_callback
@@ -40,6 +40,23 @@ from .workshop_common import (
 __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
 
 
+def _origin_html(start) -> str:
+    """Where a session that is a new spiral started (nothing for a first spiral)."""
+    if start is None:
+        return ""
+    return (f"<p>A new spiral, started from session {start.parent_session_id}'s cluster "
+            f"“{html_text(start.cluster_name)}” (round {start.seed.round}, "
+            f"{html_text(Level(start.seed.level).label)} level): it starts from that spiral's explicit "
+            "knowledge.</p>")
+
+
+def _declared_note(trajectory, session_id: int, round_: int) -> str:
+    """What the spiral model made of the level-up declared in ``round_`` (its ``note``)."""
+    rows = trajectory[(trajectory["spiral"] == str(session_id)) & (trajectory["round"] == round_)
+                      & (trajectory["mode"] == "I")] if len(trajectory) else trajectory
+    return str(rows["note"].iloc[0]) if len(rows) else ""
+
+
 def _option(row) -> str:
     state = " [hidden]" if bool(row.hidden) else (" [withdrawn]" if bool(row.withdrawn) else "")
     return f"#{int(row.id)} {row.participant}: {one_line(row.text, 70)}{state}"
@@ -52,6 +69,7 @@ class WorkshopFacilitator(widgets.VBox):
     (``access_code``, ``access_key``, ``access_button``, ``title``, ``join_code``, ``format``,
     ``create_button``, ``phase``, ``minutes``, ``open_button``, ``close_button``,
     ``next_round_button``, ``level_up_button``, ``moderate``, ``hide_button``,
+    ``spiral_cluster``, ``spiral_title``, ``spiral_button``,
     ``restore_button``, ``cluster_name``, ``cluster_button``, ``assign_item``,
     ``assign_cluster``, ``assign_button``, ``arc_name``, ``arc_button``, ``arc_person``,
     ``arc_choice``, ``arc_assign_button``), the views (``board``, ``counts``, ``figure``,
@@ -124,6 +142,21 @@ class WorkshopFacilitator(widgets.VBox):
         self.assign_cluster = labelled(widgets.Dropdown(options=[("(no cluster)", 0)]), "Cluster")
         self.assign_button = widgets.Button(description="Put in cluster", tooltip="Group the contribution")
         self.clusters_view = widgets.HTML()
+        # -- a new spiral from a cluster (SECI-Spiral v2: knowledge at the group level seeds one)
+        self.spiral_cluster = labelled(widgets.Dropdown(options=[("(no cluster yet)", 0)], layout=full_width()),
+                                       "New spiral from")
+        self.spiral_title = labelled(widgets.Text(placeholder="optional, e.g. Night shift team", layout=full_width()),
+                                     "Its session title")
+        self.spiral_button = widgets.Button(
+            description="Start a new spiral", icon="share-alt",
+            tooltip="Another team, or the next project, starts from the explicit knowledge of this cluster's round")
+        self.spirals_view = widgets.HTML()
+        self.spiral_box = widgets.VBox([
+            widgets.HTML("<h3>A new spiral from a cluster</h3><p>Knowledge that reached the group level can "
+                         "trigger a new spiral: another team, or the next project, starts from the explicit "
+                         "knowledge created. It becomes a new session with its own join code and facilitator "
+                         "key, drawn rising from this spiral at the end of the cluster's round.</p>"),
+            self.spiral_cluster, self.spiral_title, self.spiral_button, self.spirals_view])
         self.cluster_box = widgets.VBox([
             widgets.HTML("<h3>Clusters (Combination)</h3>"), self.cluster_name, self.cluster_button,
             self.assign_item, self.assign_cluster, self.assign_button, self.clusters_view])
@@ -174,6 +207,7 @@ class WorkshopFacilitator(widgets.VBox):
             self.moderate,
             widgets.HBox([self.hide_button, self.restore_button]),
             self.cluster_box,
+            self.spiral_box,
             self.arc_box,
             widgets.HTML("<h3>Export</h3>"),
             widgets.HBox(self.downloads, layout=widgets.Layout(flex_flow="row wrap")),
@@ -186,6 +220,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.close_button.on_click(self._on_close_phase)
         self.next_round_button.on_click(self._on_next_round)
         self.level_up_button.on_click(self._on_level_up)
+        self.spiral_button.on_click(self._on_new_spiral)
         self.hide_button.on_click(self._on_hide)
         self.restore_button.on_click(self._on_restore)
         self.cluster_button.on_click(self._on_cluster)
@@ -288,7 +323,24 @@ class WorkshopFacilitator(widgets.VBox):
         self._require()
         self.store.declare_level_up(self.session.id, self.key)
         self.refresh()
-        self.message.show("ok", f"Level-up declared: the knowledge now reaches the {self.session.scale_label}.")
+        said = f"Level-up declared: the knowledge now reaches the {self.session.scale_label}."
+        # The spiral model judges the declaration at the end of the round: without explicit
+        # knowledge it refuses it, with a reason (docs/spiral-model.md).
+        note = _declared_note(self.trajectory, self.session.id, self.session.round)
+        if note.startswith("Declared level-up refused"):
+            self.message.show("error", f"{said} The group's spiral does not rise yet. {note}")
+        else:
+            self.message.show("ok", f"{said} {note}".strip())
+
+    @safe_callback(lambda self: self.message)
+    def _on_new_spiral(self, _button=None) -> None:
+        self._require()
+        cluster = self._selected(self.spiral_cluster, "cluster")
+        new = self.store.start_spiral(self.session.id, self.key, cluster, self.spiral_title.value)
+        self.spiral_title.value = ""
+        self.refresh()
+        self.message.show("ok", f"New spiral started as the session “{new.title}”. Join code: {new.join_code}. "
+                                f"Facilitator key (shown once, keep it to open that session): {new.key}")
 
     # -- moderation, clusters, arcs -----------------------------------------------------------
 
@@ -370,7 +422,7 @@ class WorkshopFacilitator(widgets.VBox):
                 f'style="letter-spacing:0.15em">{html_text(session.join_code)}</strong></p>'
                 f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
                 f"level: <strong>{html_text(session.scale_label)}</strong> "
-                f"({session.scale + 1} of {len(Scale)})</p>")
+                f"({session.scale + 1} of {len(Scale)})</p>" + _origin_html(self.store.spiral_start(sid)))
             self.countdown.set(session.deadline if session.phase_open else None,
                                f"{session.phase_label} ({state}):" if session.phase else "No phase open")
             self.close_button.disabled = not session.phase_open
@@ -404,7 +456,13 @@ class WorkshopFacilitator(widgets.VBox):
                     f"<li>{html_text(a.name)}: "
                     f"{', '.join(html_text(by_id.get(h, '?')) for h in a.harvesters) or 'no harvester yet'}</li>"
                     for a in arcs) + "</ul>"
-            trajectory = session_spiral(self.store, sid)
+            starts = self.store.spiral_starts(sid)
+            self.spiral_cluster.options = [("(no cluster yet)", 0)] + [
+                (f"{c.name} (round {c.round})", c.id) for c in clusters] if clusters else [("(no cluster yet)", 0)]
+            self.spirals_view.value = "<ul>" + "".join(
+                f"<li>Session {start.session_id} from the cluster “{html_text(start.cluster_name)}” (round "
+                f"{start.seed.round}, {html_text(Level(start.seed.level).label)} level)</li>" for start in starts) + "</ul>"
+            trajectory = session_family(self.store, sid)
             self.trajectory = trajectory
             figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
             self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
