@@ -426,26 +426,25 @@ def _step_text(steps: _Steps, i: int) -> str:
     return "<br>".join(t for t in (_new_spiral_text(steps, i), _levelup_text(steps, i)) if t)
 
 
+def _label_trace(kind: type, steps: _Steps, idx: list[int], name: str, label, position: str,
+                 marker: dict) -> go.Scatter | go.Scatter3d:
+    """Open markers with a label at some steps (level-ups, starts of new spirals), 2-D or 3-D."""
+    where = dict(x=steps.pick(idx, "x"), y=steps.pick(idx, "y"))
+    if kind is go.Scatter3d:
+        where["z"] = steps.pick(idx, "z")
+    return kind(**where, mode="markers+text", name=name, text=[label(steps, i) for i in idx],
+                textposition=position, textfont=dict(color=_INK, size=11),
+                marker=dict(color=_INK, **marker), hoverinfo="skip")
+
+
 def _levelup_trace_3d(steps: _Steps, idx: list[int] | None = None) -> go.Scatter3d:
-    idx = steps.level_ups(idx)
-    x, y, z = steps.xyz(idx)
-    return go.Scatter3d(
-        x=x, y=y, z=z, mode="markers+text", name="Level-up",
-        text=[_levelup_text(steps, i) for i in idx], textposition="top center",
-        textfont=dict(color=_INK, size=11),
-        marker=dict(symbol="diamond-open", color=_INK, size=11), hoverinfo="skip",
-    )
+    return _label_trace(go.Scatter3d, steps, steps.level_ups(idx), "Level-up", _levelup_text,
+                        "top center", dict(symbol="diamond-open", size=11))
 
 
 def _new_spiral_trace_3d(steps: _Steps, idx: list[int] | None = None) -> go.Scatter3d:
-    idx = steps.new_spirals(idx)
-    x, y, z = steps.xyz(idx)
-    return go.Scatter3d(
-        x=x, y=y, z=z, mode="markers+text", name="New spiral",
-        text=[_new_spiral_text(steps, i) for i in idx], textposition="bottom center",
-        textfont=dict(color=_INK, size=11),
-        marker=dict(symbol="square-open", color=_INK, size=10), hoverinfo="skip",
-    )
+    return _label_trace(go.Scatter3d, steps, steps.new_spirals(idx), "New spiral", _new_spiral_text,
+                        "bottom center", dict(symbol="square-open", size=10))
 
 
 def _latest_trace_3d(steps: _Steps, g: int | None = None) -> go.Scatter3d:
@@ -771,22 +770,10 @@ def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None,
                         line=dict(color=_INK, width=1)),
             hovertext=steps.pick(idx, "hover"), hoverinfo="text",
         ))
-    ups = steps.level_ups()
-    data.append(go.Scatter(
-        x=steps.pick(ups, "x"), y=steps.pick(ups, "y"), mode="markers+text", name="Level-up",
-        text=[_levelup_text(steps, i) for i in ups], textposition="top center",
-        textfont=dict(color=_INK, size=11),
-        marker=dict(symbol="circle-open", color=_INK, size=22, line=dict(width=2)),
-        hoverinfo="skip",
-    ))
-    starts = steps.new_spirals()
-    data.append(go.Scatter(
-        x=steps.pick(starts, "x"), y=steps.pick(starts, "y"), mode="markers+text", name="New spiral",
-        text=[_new_spiral_text(steps, i) for i in starts], textposition="bottom center",
-        textfont=dict(color=_INK, size=11),
-        marker=dict(symbol="square-open", color=_INK, size=16, line=dict(width=2)),
-        hoverinfo="skip",
-    ))
+    data.append(_label_trace(go.Scatter, steps, steps.level_ups(), "Level-up", _levelup_text, "top center",
+                             dict(symbol="circle-open", size=22, line=dict(width=2))))
+    data.append(_label_trace(go.Scatter, steps, steps.new_spirals(), "New spiral", _new_spiral_text,
+                             "bottom center", dict(symbol="square-open", size=16, line=dict(width=2))))
     last = steps.latest()
     data.append(go.Scatter(x=steps.pick(last, "x"), y=steps.pick(last, "y"), mode="markers",
                            name="Latest step", hoverinfo="skip",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -512,14 +513,11 @@ VISIBLE_ROUNDS = """() => document.getElementById('seci-spiral-3d')._fullData
     .map(t => Number(t.name.split(' ')[1]))"""
 
 
-@pytest.mark.browser
-def test_spiral_html_in_chromium(tmp_path):
+@contextlib.contextmanager
+def chromium_page(errors: list[str], requests: list[str]):
+    """A Chromium page that records its errors and requests; the browser closes afterwards."""
     executable = chromium_path()
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    path = tmp_path / "spiral.html"
-    path.write_text(spiral_html(trajectory(6, hostile=True), title=HOSTILE_TITLE), "utf-8")
-    errors: list[str] = []
-    requests: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
@@ -527,67 +525,82 @@ def test_spiral_html_in_chromium(tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("request", lambda r: requests.append(r.url))
-            page.goto(path.as_uri())
-            page.wait_for_selector("#seci-spiral-3d .main-svg", timeout=60_000)
-            page.wait_for_selector("#seci-spiral-top .main-svg", timeout=60_000)
-            assert page.locator("#seci-spiral-3d canvas").count() > 0  # WebGL scene drawn
-            # Opens at round 1 (no auto-play), slider at the start.
-            assert page.evaluate(VISIBLE_ROUNDS) == [1]
-
-            page.get_by_text("▶ Play").click()
-            page.wait_for_function(
-                f"() => {SLIDER}.active >= 2",
-                timeout=30_000,
-            )
-            assert errors == []
-            page.get_by_text("❚❚ Pause").click()
-            page.wait_for_timeout(500)
-            # plotly.js rejects the interrupted Play's promise with `undefined` and re-throws it
-            # from its button handler (Plots.executeAPICommand): an unhandled rejection that
-            # every Play/Pause pair causes. Allow exactly that one, nothing else.
-            assert set(errors) <= {"undefined"} and len(errors) <= 1, errors
-            errors.clear()
-            shown = page.evaluate(VISIBLE_ROUNDS)
-            assert len(shown) >= 3 and shown == list(range(1, len(shown) + 1))
-
-            # Slider jumps in both directions, with the slider steps' own arguments.
-            for target in (6, 2, 5, 1, 4):
-                page.evaluate(
-                    """async (k) => { const gd = document.getElementById('seci-spiral-3d');
-                       const step = gd.layout.sliders[0].steps[k - 1];
-                       await Plotly.animate(gd, step.args[0], step.args[1]); }""",
-                    target,
-                )
-                assert page.evaluate(VISIBLE_ROUNDS) == list(range(1, target + 1))
-                title = page.evaluate(
-                    "() => document.getElementById('seci-spiral-3d')._fullLayout.title.text")
-                assert f"Round {target} of 6" in title
-
-            # A real click on the slider rail's far end goes to the last round.
-            rail = page.locator("#seci-spiral-3d .slider-rail-rect").bounding_box()
-            page.mouse.click(rail["x"] + rail["width"] - 2, rail["y"] + rail["height"] / 2)
-            # The slider moves at once; the frame is drawn when plotly.js gets to it.
-            page.wait_for_function(
-                f"() => {SLIDER}.active === 5",
-                timeout=30_000,
-            )
-            page.wait_for_function(f"() => ({VISIBLE_ROUNDS})().length === 6", timeout=30_000)
-            assert page.evaluate(VISIBLE_ROUNDS) == [1, 2, 3, 4, 5, 6]
-
-            # Hover a step with hostile texts in the top view: shown as text, never run.
-            page.evaluate(
-                """() => Plotly.Fx.hover('seci-spiral-top', [{curveNumber: 1, pointNumber: 0}])"""
-            )
-            hover = page.locator("#seci-spiral-top .hoverlayer").text_content()
-            assert '<img src=x onerror="window.__xss=1">' in hover
-            assert "$x^2$" in hover
-            assert page.evaluate(
-                "() => document.querySelectorAll('img, .hoverlayer a, .gtitle a').length") == 0
-            assert page.evaluate("() => window.__xss") is None
-            title = page.locator("h1").inner_text()
-            assert title == HOSTILE_TITLE
+            yield page
         finally:
             browser.close()
+
+
+def jump_to(page, k: int) -> None:
+    """Play the 3-D figure's frame k with the slider step's own arguments, as its click does."""
+    page.evaluate(
+        """async (k) => { const gd = document.getElementById('seci-spiral-3d');
+           const step = gd.layout.sliders[0].steps[k - 1];
+           await Plotly.animate(gd, step.args[0], step.args[1]); }""",
+        k,
+    )
+
+
+@pytest.mark.browser
+def test_spiral_html_in_chromium(tmp_path):
+    path = tmp_path / "spiral.html"
+    path.write_text(spiral_html(trajectory(6, hostile=True), title=HOSTILE_TITLE), "utf-8")
+    errors: list[str] = []
+    requests: list[str] = []
+    with chromium_page(errors, requests) as page:
+        page.goto(path.as_uri())
+        page.wait_for_selector("#seci-spiral-3d .main-svg", timeout=60_000)
+        page.wait_for_selector("#seci-spiral-top .main-svg", timeout=60_000)
+        assert page.locator("#seci-spiral-3d canvas").count() > 0  # WebGL scene drawn
+        # Opens at round 1 (no auto-play), slider at the start.
+        assert page.evaluate(VISIBLE_ROUNDS) == [1]
+
+        page.get_by_text("▶ Play").click()
+        page.wait_for_function(
+            f"() => {SLIDER}.active >= 2",
+            timeout=30_000,
+        )
+        assert errors == []
+        page.get_by_text("❚❚ Pause").click()
+        page.wait_for_timeout(500)
+        # plotly.js rejects the interrupted Play's promise with `undefined` and re-throws it
+        # from its button handler (Plots.executeAPICommand): an unhandled rejection that
+        # every Play/Pause pair causes. Allow exactly that one, nothing else.
+        assert set(errors) <= {"undefined"} and len(errors) <= 1, errors
+        errors.clear()
+        shown = page.evaluate(VISIBLE_ROUNDS)
+        assert len(shown) >= 3 and shown == list(range(1, len(shown) + 1))
+
+        # Slider jumps in both directions, with the slider steps' own arguments.
+        for target in (6, 2, 5, 1, 4):
+            jump_to(page, target)
+            assert page.evaluate(VISIBLE_ROUNDS) == list(range(1, target + 1))
+            title = page.evaluate(
+                "() => document.getElementById('seci-spiral-3d')._fullLayout.title.text")
+            assert f"Round {target} of 6" in title
+
+        # A real click on the slider rail's far end goes to the last round.
+        rail = page.locator("#seci-spiral-3d .slider-rail-rect").bounding_box()
+        page.mouse.click(rail["x"] + rail["width"] - 2, rail["y"] + rail["height"] / 2)
+        # The slider moves at once; the frame is drawn when plotly.js gets to it.
+        page.wait_for_function(
+            f"() => {SLIDER}.active === 5",
+            timeout=30_000,
+        )
+        page.wait_for_function(f"() => ({VISIBLE_ROUNDS})().length === 6", timeout=30_000)
+        assert page.evaluate(VISIBLE_ROUNDS) == [1, 2, 3, 4, 5, 6]
+
+        # Hover a step with hostile texts in the top view: shown as text, never run.
+        page.evaluate(
+            """() => Plotly.Fx.hover('seci-spiral-top', [{curveNumber: 1, pointNumber: 0}])"""
+        )
+        hover = page.locator("#seci-spiral-top .hoverlayer").text_content()
+        assert '<img src=x onerror="window.__xss=1">' in hover
+        assert "$x^2$" in hover
+        assert page.evaluate(
+            "() => document.querySelectorAll('img, .hoverlayer a, .gtitle a').length") == 0
+        assert page.evaluate("() => window.__xss") is None
+        title = page.locator("h1").inner_text()
+        assert title == HOSTILE_TITLE
     assert errors == []
     assert all(url.startswith("file:") for url in requests), requests  # works offline
 
@@ -601,34 +614,20 @@ VISIBLE_CHILD_ROUNDS = """() => document.getElementById('seci-spiral-3d')._fullD
 def test_a_family_of_spirals_in_chromium(tmp_path):
     # plotly.js, not only our model of it: a new spiral's rounds appear and vanish with the
     # slider on the common clock, and the page has no errors.
-    executable = chromium_path()
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
     t = family()
     offset = int(t[t["spiral"] == "2"]["round_offset"].iloc[0])
     path = tmp_path / "family.html"
     path.write_text(spiral_html(t, title="Two spirals"), "utf-8")
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.goto(path.as_uri())
-            page.wait_for_selector("#seci-spiral-3d .main-svg", timeout=60_000)
-            last = page.evaluate(f"() => {SLIDER}.steps.length")
-            assert last == max(8, offset + 4)
-            for target in (last, offset, offset + 2, 1, last):
-                page.evaluate(
-                    """async (k) => { const gd = document.getElementById('seci-spiral-3d');
-                       const step = gd.layout.sliders[0].steps[k - 1];
-                       await Plotly.animate(gd, step.args[0], step.args[1]); }""",
-                    target,
-                )
-                assert page.evaluate(VISIBLE_ROUNDS) == list(range(1, min(target, 8) + 1))
-                assert page.evaluate(VISIBLE_CHILD_ROUNDS) == [k for k in range(1, 5) if offset + k <= target]
-            assert "New spiral 2" in page.locator("#seci-spiral-top").inner_text()
-            assert "Started from" in page.locator("table").first.inner_text()
-        finally:
-            browser.close()
+    with chromium_page(errors, []) as page:
+        page.goto(path.as_uri())
+        page.wait_for_selector("#seci-spiral-3d .main-svg", timeout=60_000)
+        last = page.evaluate(f"() => {SLIDER}.steps.length")
+        assert last == max(8, offset + 4)
+        for target in (last, offset, offset + 2, 1, last):
+            jump_to(page, target)
+            assert page.evaluate(VISIBLE_ROUNDS) == list(range(1, min(target, 8) + 1))
+            assert page.evaluate(VISIBLE_CHILD_ROUNDS) == [k for k in range(1, 5) if offset + k <= target]
+        assert "New spiral 2" in page.locator("#seci-spiral-top").inner_text()
+        assert "Started from" in page.locator("table").first.inner_text()
     assert errors == []
