@@ -39,7 +39,7 @@ from seci_lab.classroom.submission import (
 )
 from seci_lab.content import load_questions
 from seci_lab.content.exercises import load_exercises
-from seci_lab.model import Contribution, check, suggest_quality
+from seci_lab.model import Contribution, check, page_quality, suggest_quality
 
 __all__ = ["COURSE", "XSS_TEXT", "synthetic_class", "write_class"]
 
@@ -262,7 +262,8 @@ class _Learner:
                                            "merged": True}
                 summary = (f"I combined {len(cards)} cards (0 of my own) into 3 clusters in one structured "
                            "page: Watch (2 cards), Ask (2 cards), Write (2 cards).")
-                score = suggest_quality(summary, "C")
+                score = page_quality([c for c, _ in cards], [i % 3 for i in range(len(cards))],
+                                     ["Watch", "Ask", "Write"], [False] * len(cards))  # as the page scores it
                 c = Contribution(participant=self.name, mode="C", text=summary, round=round_, quality=score.quality)
                 key = f"r{round_}:C.page"
                 self.contributions = [x for x in self.contributions if x["source_key"] != key]

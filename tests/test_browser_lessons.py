@@ -36,6 +36,14 @@ def test_lessons_save_restore_and_feed_the_spiral(base_url, page, console, fresh
         page.get_by_label(label, exact=True).fill(text)
         page.locator(f"button.seci-save-{key}").click()
         page.get_by_text("it is in your spiral").first.wait_for()
+        # the feedback is a checklist: each criterion with a symbol and a word, then one hint
+        checklist = page.locator(".seci-checklist").first
+        checklist.wait_for()
+        items = checklist.locator("li").all_inner_texts()
+        assert len(items) >= 3 and all(any(w in i for w in ("Met", "Partly", "Missing")) for i in items), items
+        feedback = page.locator(".seci-rubric", has=checklist)
+        assert feedback.get_by_text("To improve:").count() == 1
+        assert "Suggested quality" in feedback.inner_text()
         # the recap shows it, escaped (markup appears as text)
         page.locator(".seci-recap").get_by_text(text[:30]).wait_for()
 

@@ -4,6 +4,7 @@ suggestions behind the Combination board."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from seci_lab.content.exercises import ExerciseContentError, load_exercises, parse_exercises
 from seci_lab.env import DB_ENV
 from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode
+from seci_lab.model.rubric import MESSAGES
 from seci_lab.model.combination import cluster_name, cosine_matrix, merge_page, suggest_clusters, tokens
 from seci_lab.store.progress import open_progress
 from seci_lab.ui.combination import combination_exercises
@@ -79,6 +81,34 @@ def test_socialization_saves_restores_and_adds_to_the_spiral(progress):
     assert again.kind.value == "Job shadowing" and again.timing.value == ex.timing.options[1]
     assert again.story_prompt.value == ex.story_prompt.options[2]
     assert "Suggested quality" in again.answers["journal"].feedback.value
+
+
+def test_feedback_is_a_checklist_with_the_words_that_met_each_criterion_then_one_hint(progress):
+    ex = socialization_exercises(progress)
+    journal = ("She tapped the loaf twice and listened before she took it out; I heard a hollow sound "
+               "only on the second tap. I still cannot explain what she hears. " + PAYLOAD)
+    answer = save(ex.answers["journal"], journal)
+    html = answer.feedback.value
+    record = progress.answer("S.journal")
+    assert [c["id"] for c in record["criteria"]] == ["moment", "sensory", "attention", "unsaid"]
+    for c in record["criteria"]:  # each criterion with a symbol and a word, not colour alone
+        word = {"met": "Met", "partly": "Partly", "missing": "Missing"}[c["status"]]
+        assert f"<strong>{word}</strong> – {c['label']}" in html
+    met = next(c for c in record["criteria"] if c["id"] == "unsaid")
+    assert met["status"] == "met" and met["excerpt"] and f"“{met['excerpt']}”" in html
+    assert html.count("To improve:") == 1 and record["hint"] in html
+    assert html.index("Checklist") < html.index("To improve:") < html.index("Suggested quality")
+    assert "<script" not in html and "<img" not in html  # the answer's words are shown escaped
+
+
+def test_an_answer_in_another_language_is_saved_unrated_with_a_message(progress):
+    ex = socialization_exercises(progress)
+    text = "Beim zweiten Besuch ist mir aufgefallen, dass die Bäckerin das Brot immer zweimal abklopft."
+    answer = save(ex.answers["journal"], text)
+    assert answer.message.kind == "ok" and "not assessed" in answer.message.text
+    assert "Not assessed" in answer.feedback.value and html.escape(MESSAGES["other-language"]) in answer.feedback.value
+    assert progress.answer("S.journal")["text"] == text and progress.answer("S.journal")["quality"] is None
+    assert progress.contributions()[0].quality is None  # unrated: the spiral uses the default quality
 
 
 def test_double_click_saves_once(progress):
@@ -213,6 +243,24 @@ def test_combination_board_from_my_cards(progress):
     again = combination_exercises(reopen(progress))  # the board and page come back
     assert [t.value for t in again.cluster_names][0] == "Dough handling"
     assert again.merged and "Dough handling" in again.page.value
+
+
+def test_combination_page_quality_follows_its_clustering_and_names(progress):
+    board = combination_exercises(progress)
+    groups = board.suggest()
+    assert len(groups) >= 2
+    board.merge_button.click()
+    suggested = progress.contributions()[-1].quality
+    assert "Checklist" in board.page_feedback.value and "Cards in a cluster belong together" in board.page_feedback.value
+    board.n_clusters.value = max(2, len(groups))
+    for k, dropdown in enumerate(board.card_clusters):  # deal the cards round, ignoring what they say
+        dropdown.value = k % 2
+    for name in board.cluster_names:
+        name.value = ""
+    board.merge_button.click()
+    dealt = progress.contributions()[-1].quality
+    assert len(progress.contributions()) == 1  # the page's contribution is replaced, not added
+    assert dealt < suggested - 0.2, (suggested, dealt)
 
 
 def test_internalization_plan_log_aar_and_self_assessment(progress):

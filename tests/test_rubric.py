@@ -213,6 +213,15 @@ def test_stuffing_with_cue_words_earns_nothing():
     assert score.quality <= 0.1 and {"word-list", "stuffed"} & set(score.flags)
 
 
+def test_a_short_journal_rich_in_varied_sensory_words_is_not_taken_for_stuffing():
+    text = ("She tapped the loaf twice and listened before she took it out; I heard a hollow sound only on "
+            "the second tap. I still cannot explain what she hears.")
+    score = suggest_quality(text, "S", "journal")
+    assert "stuffed" not in score.flags and score.quality >= 0.4
+    sensory = next(c for c in score.criteria if c.id == "sensory")
+    assert sensory.excerpt == "tapped … listened … heard … sound"  # the words that met it
+
+
 def test_long_nonsense_with_cues_earns_little():
     nonsense = ("I noticed the gesture and the sound and the smell and the feeling because the cue was the "
                 "gesture and the sound, and I felt the tone and the pause and the glance and the touch, and "

@@ -367,7 +367,13 @@ def _score_criterion(criterion: Criterion, doc: ts.Doc, cache: dict) -> Criterio
         for key, span in cache[name].found.items():
             evidence.add(f"{name}:{key}", *span)
     score = min(1.0, evidence.count / criterion.need)
-    excerpt = _excerpt(doc, evidence.spans[0]) if evidence.spans else ""
+    spans = evidence.spans
+    if len(spans) >= 2 and all(end - start < 25 for start, end in spans[:4]):
+        # Single words or short phrases (sensory words, connectives): quote them, not a sentence.
+        words = list(dict.fromkeys(" ".join(doc.text[a:b].split()) for a, b in sorted(spans)[:6]))
+        excerpt = " … ".join(words[:4])
+    else:
+        excerpt = _excerpt(doc, spans[0]) if spans else ""
     return CriterionResult(criterion.id, criterion.label, criterion.looks_for, criterion.hint,
                            criterion.weight, score, excerpt)
 
@@ -493,7 +499,9 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
         flags.add("word-list")
     elif len(content) >= 10 and len(content & (echo | ts.COURSE_TERMS)) / len(content) > _ECHO_SHARE:
         flags.add("echo")
-    elif len(ts.content_words(doc)) >= 12 and _cue_share(doc) > _STUFFED_SHARE:
+    elif len(ts.content_words(doc)) >= 12 and _cue_share(doc) > _STUFFED_SHARE and (
+            len(content) / len(ts.content_words(doc)) < 0.75 or _repeated_phrases(doc) > 0.04):
+        # Many cue words said over and over; a rich journal is full of sensory words too, but varied.
         flags.add("stuffed")
     content_tokens = [t for t in ts.content_words(doc)]
     if len(content_tokens) >= 20 and len(content) / len(content_tokens) < 0.6:

@@ -33,20 +33,47 @@ def section_html(title: str, text: str = "", level: int = 3) -> widgets.HTML:
     return widgets.HTML(f"<h{level}>{html_text(title)}</h{level}>{body}", layout=_FULL)
 
 
+#: How each criterion's status is shown: a symbol and a word (never colour alone).
+_STATUS = {"met": ("✓", "Met", "#1b5e20"), "partly": ("◐", "Partly", "#8a5a00"),
+           "missing": ("✗", "Missing", "#b00020")}
+
+
 def feedback_html(record: dict) -> str:
-    """The rubric's feedback on a saved answer: quality, reasons and one hint (all escaped)."""
+    """The rubric's feedback on an answer as a checklist (all escaped).
+
+    Each criterion is met, partly met or missing, with the words of the answer that met it; then
+    the one hint for the most valuable missing criterion; the suggested quality comes last. An
+    answer the rubric could not assess shows why; a record saved before the checklist existed
+    shows its reasons.
+    """
     quality = record.get("quality")
-    if quality is None and isinstance(record.get("message"), str) and record["message"]:
+    message = record.get("message") if isinstance(record.get("message"), str) else ""
+    if quality is None and message:
         return (f'<div class="seci-rubric" role="status" aria-live="polite"><strong>Not assessed</strong>: '
-                f'{html_text(record["message"])}</div>')
+                f'{html_text(message)}</div>')
     if not isinstance(quality, (int, float)) or isinstance(quality, bool):
         return ""
-    reasons = "".join(f"<li>{html_text(r)}</li>" for r in record.get("reasons", []) if isinstance(r, str))
+    criteria = [c for c in record.get("criteria", []) if isinstance(c, dict)] \
+        if isinstance(record.get("criteria"), list) else []
+    if criteria:
+        items = []
+        for c in criteria:
+            symbol, word, colour = _STATUS.get(c.get("status"), _STATUS["missing"])
+            excerpt = c.get("excerpt") if isinstance(c.get("excerpt"), str) else ""
+            quote = f": “{html_text(excerpt)}”" if excerpt else ""
+            items.append(f'<li class="seci-criterion seci-{word.lower()}"><span aria-hidden="true" '
+                         f'style="color:{colour};font-weight:bold">{symbol}</span> <strong>{word}</strong> '
+                         f'– {html_text(c.get("label", ""))}{quote}</li>')
+        body = '<ul class="seci-checklist" style="list-style:none;padding-left:0.3em">' + "".join(items) + "</ul>"
+    else:
+        body = "<ul>" + "".join(f"<li>{html_text(r)}</li>" for r in record.get("reasons", [])
+                                if isinstance(r, str)) + "</ul>"
     hint = html_text(record.get("hint", ""))
     return (
-        f'<div class="seci-rubric" role="status" aria-live="polite"><strong>Suggested quality '
-        f"{quality:.2f} of 1</strong> (this feeds your spiral)<ul>{reasons}</ul>"
-        f"<em>To improve:</em> {hint}</div>"
+        '<div class="seci-rubric" role="status" aria-live="polite"><strong>Checklist</strong>'
+        + (f" <span>{html_text(message)}</span>" if message else "") + body
+        + f"<p><em>To improve:</em> {hint}</p>"
+        + f"<p>Suggested quality {quality:.2f} of 1 (this feeds your spiral)</p></div>"
     )
 
 

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 from ..content.exercises import load_exercises
 from ..escape import html_text, shorten
 from ..exports import frame_csv
-from ..model import TEXT_MAX_CHARS, Mode, normalize_text
+from ..model import TEXT_MAX_CHARS, Contribution, Mode, normalize_text, page_quality
 from ..model.combination import MergedRow, cluster_name, merge_page, suggest_clusters
 from ..model.work import (
     BOARD_KEY,
@@ -28,7 +28,6 @@ from ..model.work import (
     exercise_cards,
     is_mine,
     mode_prefix,
-    score_answer,
 )
 from ..store.progress import Progress
 from .answer import TextAnswer, feedback_html, section_html
@@ -267,6 +266,10 @@ class CombinationExercises(widgets.VBox):
         rows = merge_page(self.cards, self.assignment(), names)
         self.merged = rows
         self.page.value = merged_table_html(rows)
+        # The page's quality follows its clustering and names (model.rubric.page_quality).
+        page = page_quality([text for text, _ in self.cards], self.assignment(), names,
+                            [is_mine(source) for _, source in self.cards])
+        self.page_feedback.value = feedback_html(page.as_record())
         if not save:
             return
         self._save_board(merged=True)
@@ -276,10 +279,9 @@ class CombinationExercises(widgets.VBox):
         summary = shorten(f"I combined {len(rows)} cards ({mine} of my own) into {len(used)} clusters "
                           f"in one structured page: {counts}.", TEXT_MAX_CHARS)
         round_ = self.progress.round
-        contribution, record = score_answer(summary, MODE, participant=self.progress.name, round=round_,
-                                            label="Combined page")
+        contribution = Contribution(participant=self.progress.name, mode=MODE, text=summary, round=round_,
+                                    quality=page.quality)
         self.progress.add_contribution(contribution, source_key=contribution_key(round_, PAGE_KEY))
-        self.page_feedback.value = feedback_html(record.to_dict())
         self.message.show("ok", f"Merged {len(rows)} cards into {len(used)} clusters and saved the page; "
                           f"it is in your spiral (round {round_}, Combination).")
 

@@ -34,6 +34,7 @@ from ..model import (
     simulated_team,
     suggest_quality,
 )
+from .answer import feedback_html
 from .common import Message, safe_callback
 from .download import DownloadButton
 
@@ -297,7 +298,7 @@ class SpiralLab(widgets.VBox):
         score = suggest_quality(self.text.value, self.mode.value)
         if self.use_rubric.value and score.quality is not None:
             self.quality.value = score.quality
-        self.rubric.value = _rubric_html(score)
+        self.rubric.value = feedback_html(score.as_record())
 
     @safe_callback(lambda self: self.message)
     def _on_use_rubric(self, change) -> None:
@@ -523,16 +524,6 @@ def spiral_lab(participants: int = 1, contributions: list[Contribution] | None =
     """
     return SpiralLab(participants=participants, contributions=contributions, on_change=on_change,
                      round=round)
-
-
-def _rubric_html(score) -> str:
-    if score.quality is None:
-        return f'<div class="seci-rubric"><strong>Not assessed</strong>: {html_text(score.message)}</div>'
-    reasons = "".join(f"<li>{html_text(r)}</li>" for r in score.reasons)
-    return (
-        f'<div class="seci-rubric"><strong>Suggested quality {score.quality:.2f}</strong>'
-        f"<ul>{reasons}</ul><em>To improve:</em> {html_text(score.hint)}</div>"
-    )
 
 
 def _effect(before: pd.DataFrame, after: pd.DataFrame) -> str:
