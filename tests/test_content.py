@@ -601,3 +601,144 @@ def test_broken_sources_file_names_the_entry():
         _parse_sources({"source": [{**entry, "reference": "Polanyi, M. The Tacit Dimension."}]}, "s.toml")
     with pytest.raises(ContentError, match="'Polanyi 1966' would name two works"):
         _parse_sources({"source": [entry, {**entry, "reference": "Polanyi, M. (1966). Y."}]}, "s.toml")
+
+
+# -- lesson 7: the theory around the modes ------------------------------------------------
+KCC_SECTIONS = ["two-dimensions", "enabling-conditions", "five-phases", "middle-up-down", "knowledge-assets",
+                "ba-2000"]
+
+
+def _theory_text(key: str = "KCC") -> str:
+    from seci_lab.content.theory import load_theory_lesson
+
+    lesson = load_theory_lesson(key)
+    parts = [*lesson.goals, *lesson.intro, *lesson.recap]
+    for s in lesson.sections:
+        parts += [*s.paragraphs, *s.case.paragraphs, s.case.source]
+        parts += [t for q in s.exercises for t in (q.prompt, *q.hints, *(o.explanation for o in (*q.options, *q.items)))]
+    return " ".join(parts)
+
+
+def test_lesson_7_teaches_each_idea_with_a_case_and_a_checked_exercise():
+    from seci_lab.content.theory import load_theory_lesson, theory_lessons
+    from seci_lab.model import TOPICS
+
+    assert "KCC" in theory_lessons() and "KCC" in LESSONS
+    lesson = load_theory_lesson("KCC")
+    assert [s.id for s in lesson.sections] == KCC_SECTIONS
+    assert len(lesson.goals) >= len(KCC_SECTIONS) and lesson.intro and lesson.recap
+    for section in lesson.sections:
+        assert len(section.paragraphs) >= 2 and section.case.paragraphs and "(" in section.case.source, section.id
+        assert section.exercises, section.id
+        for q in section.exercises:
+            assert q.lesson == "KCC" and q.topic in TOPICS and len(q.hints) >= 2
+            assert check(q, q.answer_json()).correct and not check(q, _wrong_answer(q)).correct
+            explained = q.items if q.kind == "match" else q.options
+            assert all(len(o.explanation) >= 20 for o in explained), q.id
+    # every topic of the lesson is exercised somewhere
+    exercised = {q.topic for q in lesson.exercises}
+    assert exercised == {"two-dimensions", "enabling-conditions", "five-phases", "middle-up-down",
+                         "hypertext-organization", "knowledge-assets", "ba-2000"}
+    # exercises are not quiz items: their ids never collide with the bank's
+    assert not {q.id for q in lesson.exercises} & {q.id for q in BANK}
+    # and the lesson has a quiz of its own in the bank
+    assert len(questions_for("KCC")) >= 8
+
+
+def test_lesson_7_states_the_terms_of_the_theory():
+    text = _theory_text()
+    for term in ("epistemological", "ontological", "intention", "autonomy", "fluctuation and creative chaos",
+                 "redundancy", "requisite variety", "sharing tacit knowledge", "creating concepts",
+                 "justifying concepts", "building an archetype", "cross-leveling knowledge", "knowledge engineers",
+                 "business-system layer", "project-team layer", "knowledge-base layer", "experiential",
+                 "conceptual", "systemic", "routine", "originating", "dialoguing", "systemizing", "exercising",
+                 "face-to-face", "virtual", "individual", "collective"):
+        assert term in text, term
+    # the 1998 names are credited to Nonaka & Konno 1998, the 2000 names to Nonaka, Toyama & Konno 2000
+    ba = " ".join(load_theory_lesson_section("ba-2000"))
+    assert "Nonaka & Konno (1998) named four ba: originating, interacting, cyber and exercising" in ba
+    assert "Nonaka, Toyama & Konno (2000) renamed two of them" in ba
+    # cross-leveling is a phase, not a name for the spiral
+    phases = " ".join(load_theory_lesson_section("five-phases"))
+    assert "Cross-leveling is one phase" in phases
+
+
+def load_theory_lesson_section(section_id: str) -> tuple[str, ...]:
+    from seci_lab.content.theory import load_theory_lesson
+
+    return load_theory_lesson("KCC").section(section_id).paragraphs
+
+
+def test_lesson_7_lists_the_works_it_cites():
+    from seci_lab.content.theory import load_theory_lesson
+
+    listed = [resolve(c) for c in load_theory_lesson("KCC").sources]
+    assert None not in listed
+    cited = {resolve(c) for c in citations(_theory_text())}
+    assert cited and cited <= set(listed), sorted(s.cite for s in cited - set(listed))
+
+
+def test_broken_theory_lesson_names_the_lesson_section_and_entry():
+    import copy
+    import tomllib
+    from importlib import resources
+
+    from seci_lab.content.theory import parse_theory
+
+    good = tomllib.loads(resources.files("seci_lab.content").joinpath("theory.toml").read_text(encoding="utf-8"))
+    assert list(parse_theory(good, "t.toml")) == ["KCC"]
+
+    def broken(change):
+        data = copy.deepcopy(good)
+        change(data["KCC"])
+        with pytest.raises(ContentError) as error:
+            parse_theory(data, "t.toml")
+        return str(error.value)
+
+    assert "t.toml, lesson [KCC]" in broken(lambda d: d["section"][1].update(id="two-dimensions"))
+    assert "section ids used more than once: two-dimensions" in broken(
+        lambda d: d["section"][1].update(id="two-dimensions"))
+    assert "leave out 'lesson'" in broken(lambda d: d["section"][0]["exercise"][0].update(lesson="S"))
+    assert "case: 'source' is missing" in broken(lambda d: d["section"][2]["case"].pop("source"))
+    message = broken(lambda d: d["section"][3]["exercise"][0].update(answer="nobody"))
+    assert "id 'kcc-ex-roles'" in message
+    assert "unknown key(s) summary" in broken(lambda d: d.update(summary="x"))
+
+
+# -- the topic map: every quizzed topic is taught in a lesson ------------------------------
+def test_every_quiz_topic_is_mapped_to_a_lesson_section():
+    from seci_lab.content.topics import load_topics
+    from seci_lab.model import TOPICS
+
+    topics = load_topics()
+    assert set(topics) == set(TOPICS)
+    assert {q.topic for q in BANK} <= set(topics)
+
+
+def test_every_mapped_section_exists_and_teaches_its_terms():
+    from seci_lab.content.topics import load_topics, section_text
+
+    for topic in load_topics().values():
+        texts = [section_text(place).lower() for place in topic.teach]  # KeyError if a section is missing
+        for place, text in zip(topic.teach, texts):
+            assert any(term.lower() in text for term in topic.terms), (topic.id, place)
+        for term in topic.terms:
+            assert any(term.lower() in text for text in texts), (topic.id, term)
+
+
+def test_broken_topic_map_is_refused():
+    from seci_lab.content.topics import Place, parse_topics, section_text
+
+    pages = {"S": "1", "E": "2", "C": "3", "I": "4", "critiques": "6", "KCC": "7"}
+    good = {"notebooks": pages, "ba": {"teach": [{"lesson": "KCC", "section": "ba-2000"}], "terms": ["ba"]}}
+    topics, notebooks = parse_topics(good, "m.toml")
+    assert topics["ba"].teach == (Place("KCC", "ba-2000"),) and notebooks["KCC"] == "7"
+    with pytest.raises(ContentError, match=r"m.toml, \[ba\]: lesson 'Z'"):
+        parse_topics({**good, "ba": {"teach": [{"lesson": "Z", "section": "x"}], "terms": ["ba"]}}, "m.toml")
+    with pytest.raises(ContentError, match="section is one of explanation, case"):
+        parse_topics({**good, "ba": {"teach": [{"lesson": "S", "section": "goals"}], "terms": ["ba"]}}, "m.toml")
+    with pytest.raises(ContentError, match=r"\[notebooks\]: 'KCC' is missing"):
+        parse_topics({**good, "notebooks": {k: v for k, v in pages.items() if k != "KCC"}}, "m.toml")
+    for missing in (Place("KCC", "no-such"), Place("critiques", "no-such"), Place("S", "recap"), Place("Q", "x")):
+        with pytest.raises(KeyError):
+            section_text(missing)
