@@ -1,8 +1,9 @@
-"""Regenerate the four lesson notebooks (01-04) and the sources page (08), outputs stripped.
+"""Regenerate the lesson notebooks 01-04 and 07 and the sources page (08), outputs stripped.
 
 Run from the repository root: ``python scripts/make_lesson_notebooks.py`` (``--out DIR`` writes
-elsewhere; tests/test_generated_notebooks.py compares its output with the committed files). The lesson text lives
-in seci_lab/content; a notebook only calls ``lesson_page(mode)``.
+elsewhere; tests/test_generated_notebooks.py compares its output with the committed files). The
+lesson text lives in seci_lab/content; a notebook only calls ``lesson_page(key)`` (a mode letter,
+or "KCC" for the theory lesson of theory.toml).
 """
 
 from __future__ import annotations
@@ -27,6 +28,28 @@ LESSONS = [
     ("04_internalization", "I", "Lesson 4: Internalization", "making explicit knowledge your own by doing",
      ("03_combination", "Lesson 3: Combination"), ("05_knowledge_spiral", "Your knowledge spiral")),
 ]
+
+
+def theory_cells() -> list[tuple[str, str]]:
+    """Lesson 7: the theory around the four modes (content key "KCC")."""
+    return [
+        ("md", "# Lesson 7: The knowledge-creating company\n\n"
+               "This lesson is about the theory Nonaka and his colleagues built around the four modes: "
+               "the two dimensions, the five enabling conditions, the five phases, middle-up-down "
+               "management and the hypertext organization, knowledge assets, and the ba of 2000. It "
+               "follows one shape: the goals, then each idea explained with a short case and an "
+               "exercise that tells you why each answer is right or wrong, a quiz, and a recap. Your "
+               "answers are saved on this computer and come back when you reopen the page.\n\n"
+               "[Back to the welcome page](00_welcome.ipynb) · "
+               "[Lesson 4: Internalization](04_internalization.ipynb) · "
+               "[Critiques of the SECI model](06_critiques.ipynb) · " + SOURCES_LINK),
+        ("code", 'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("KCC")'),
+        ("md", "## Where next\n\n"
+               "See the ideas at work in [your knowledge spiral](05_knowledge_spiral.ipynb): its level-up "
+               "rule is our reading of the five phases. Then weigh the theory against its critics in "
+               "[Critiques of the SECI model](06_critiques.ipynb). Under **My work** you can download "
+               "all of your work or import it on another computer."),
+    ]
 
 
 def lesson_cells(mode: str, title: str, topic: str, previous, following) -> list[tuple[str, str]]:
@@ -65,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     root = output_dir(argv, __doc__)
     for name, mode, title, topic, previous, following in LESSONS:
         write(str(root / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following))
+    write(str(root / "07_knowledge_creating_company.ipynb"), theory_cells())
     write(str(root / "08_sources.ipynb"), sources_cells())
 
 

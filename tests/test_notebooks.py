@@ -96,7 +96,20 @@ def test_every_lesson_links_to_the_sources_page(path):
 
 
 def test_the_lessons_are_all_there():
-    assert [p.name[:2] for p in LESSONS] == ["01", "02", "03", "04", "05", "06"]
+    assert [p.name[:2] for p in LESSONS] == ["01", "02", "03", "04", "05", "06", "07"]
+
+
+def test_every_section_that_teaches_a_quiz_topic_is_on_a_page_linked_from_the_welcome_page():
+    from seci_lab.content.topics import load_topics, lesson_notebook
+
+    linked = set(_local_notebook_links(WELCOME))
+    for topic in load_topics().values():
+        for place in topic.teach:
+            name = lesson_notebook(place.lesson)
+            assert name in linked, (topic.id, name)
+            code = " ".join(c.source for c in _read(NOTEBOOKS_DIR / name).cells if c.cell_type == "code")
+            shows = "critiques_lesson()" if place.lesson == "critiques" else f'lesson_page("{place.lesson}")'
+            assert shows in code, (topic.id, name)
 
 
 @pytest.mark.notebook

@@ -17,12 +17,15 @@ from seci_lab.model.work import (
     IDENTITY_KEY,
     LOG,
     LOG_EXERCISE,
+    CHECK,
     QUIZ,
     REFLECTION,
     REFLECTION_KEY,
     SELF_KEY,
     Board,
     answer_key,
+    check_answers,
+    check_key,
     contribution_key,
     exercise_cards,
     key_kind,
@@ -51,6 +54,7 @@ DAY = dt.date(2026, 3, 2)
     (SELF_KEY, EXERCISE, "self", Mode.INTERNALIZATION),
     ("I.log.2026-03-02", LOG, "log", Mode.INTERNALIZATION),
     ("quiz:s-match-activities", QUIZ, "s-match-activities", None),
+    ("check:kcc-ex-phases", CHECK, "kcc-ex-phases", None),
     (REFLECTION_KEY, REFLECTION, "critiques", None),
     (IDENTITY_KEY, HANDIN, "identity", None),
 ])
@@ -67,7 +71,8 @@ def test_builders_give_the_keys_saved_today():
     assert log_key(DAY) == "I.log.2026-03-02" and parse_key(log_key(DAY)).day == DAY
     assert parse_key(log_key(DAY)).exercise == LOG_EXERCISE == "I.log"
     assert parse_key("E.metaphor").exercise == "E.metaphor" and parse_key("quiz:x").exercise is None
-    assert quiz_key("e-choice-1") == "quiz:e-choice-1"
+    assert quiz_key("e-choice-1") == "quiz:e-choice-1" and check_key("kcc-ex-ba") == "check:kcc-ex-ba"
+    assert parse_key("check:kcc-ex-ba").exercise is None  # not a mode exercise: no spiral contribution
     assert contribution_key(3, "S.journal") == "r3:S.journal"
     assert parse_contribution_key("r12:I.log.2026-03-02") == (12, "I.log.2026-03-02")
     assert lab_key().startswith("spiral:") and lab_key() != lab_key()
@@ -75,7 +80,7 @@ def test_builders_give_the_keys_saved_today():
 
 @pytest.mark.parametrize("bad", [
     "", "S", "S.", "X.journal", "s.journal", "S.journal.extra", "S.two words", "E.<script>",
-    "I.log.", "I.log.yesterday", "I.log.2026-02-30", "I.log.20260302", "quiz:", "quiz: padded",
+    "I.log.", "I.log.yesterday", "I.log.2026-02-30", "I.log.20260302", "quiz:", "quiz: padded", "check:",
     "reflection:", "handin:", "journal", None, 3,
 ])
 def test_bad_keys_are_refused_with_a_message(bad):
@@ -99,7 +104,7 @@ def test_source_keys_that_no_answer_made_are_not_taken_apart(bad):
 
 def test_builders_refuse_what_would_make_a_bad_key():
     for call in (lambda: answer_key("S", "two words"), lambda: answer_key("X", "journal"),
-                 lambda: answer_key("S", ""), lambda: quiz_key(""), lambda: log_key("2026-03-02")):
+                 lambda: answer_key("S", ""), lambda: quiz_key(""), lambda: check_key(" x"), lambda: log_key("2026-03-02")):
         with pytest.raises(ValueError):
             call()
 
@@ -114,6 +119,8 @@ def test_quiz_answers_and_log_entries_are_read_from_the_saved_answers():
                "I.log.2026-03-03": {"text": "second"}, "I.log.2026-03-02": {"text": "first"},
                "I.log.garbled": {"text": "?"}}
     assert quiz_answers(answers) == {"a": {"correct": True}, "b": {"correct": False}}
+    assert check_answers({**answers, "check:kcc-ex-ba": {"score": 0.5}}) == {"kcc-ex-ba": {"score": 0.5}}
+    assert check_answers(answers) == {}
     assert log_entries(answers) == [(DAY, {"text": "first"}), (DAY + dt.timedelta(days=1), {"text": "second"})]
 
 

@@ -14,6 +14,9 @@ Answer keys
         one day of the practice log (all days together are the exercise :data:`LOG_EXERCISE`).
     ``quiz:<item id>``
         the latest answer to a quiz item.
+    ``check:<exercise id>``
+        the latest answer to a checked exercise of a theory lesson (written like a quiz item,
+        e.g. ``check:kcc-ex-phases`` of lesson 7).
     ``reflection:<topic>``
         a reflection, e.g. :data:`REFLECTION_KEY`.
     ``handin:<name>``
@@ -65,6 +68,8 @@ __all__ = [
     "LOG_PREFIX",
     "OWN_CARD_SOURCE",
     "PAGE_KEY",
+    "CHECK",
+    "CHECK_PREFIX",
     "QUIZ",
     "QUIZ_PREFIX",
     "REFLECTION",
@@ -72,6 +77,8 @@ __all__ = [
     "SAMPLE_SOURCE",
     "SELF_KEY",
     "answer_key",
+    "check_answers",
+    "check_key",
     "contribution_key",
     "exercise_cards",
     "handed_in_key",
@@ -99,10 +106,12 @@ __all__ = [
 EXERCISE = "exercise"
 LOG = "log"
 QUIZ = "quiz"
+CHECK = "check"
 REFLECTION = "reflection"
 HANDIN = "handin"
 
 QUIZ_PREFIX = "quiz:"
+CHECK_PREFIX = "check:"
 REFLECTION_PREFIX = "reflection:"
 HANDIN_PREFIX = "handin:"
 _LAB_PREFIX = "spiral:"
@@ -166,11 +175,17 @@ def quiz_key(item_id: str) -> str:
     return QUIZ_PREFIX + _check_text(item_id, "A quiz item id")
 
 
+def check_key(exercise_id: str) -> str:
+    """The key of the answer to a theory lesson's checked exercise: ``check:kcc-ex-phases``."""
+    return CHECK_PREFIX + _check_text(exercise_id, "An exercise id")
+
+
 @dataclass(frozen=True)
 class AnswerKey:
     """An answer key taken apart (see :func:`parse_key`); ``str()`` builds it again.
 
-    ``kind`` is :data:`EXERCISE`, :data:`LOG`, :data:`QUIZ`, :data:`REFLECTION` or :data:`HANDIN`;
+    ``kind`` is :data:`EXERCISE`, :data:`LOG`, :data:`QUIZ`, :data:`CHECK`, :data:`REFLECTION` or
+    :data:`HANDIN`;
     ``name`` the field (``"journal"``, ``"board"``), quiz item id, reflection topic or hand-in
     name; ``mode`` is set for exercises and log entries, ``day`` for log entries.
     """
@@ -185,7 +200,8 @@ class AnswerKey:
             return answer_key(self.mode, self.name)
         if self.kind == LOG:
             return log_key(self.day)
-        return {QUIZ: QUIZ_PREFIX, REFLECTION: REFLECTION_PREFIX, HANDIN: HANDIN_PREFIX}[self.kind] + self.name
+        prefixes = {QUIZ: QUIZ_PREFIX, CHECK: CHECK_PREFIX, REFLECTION: REFLECTION_PREFIX, HANDIN: HANDIN_PREFIX}
+        return prefixes[self.kind] + self.name
 
     @property
     def exercise(self) -> str | None:
@@ -206,7 +222,8 @@ def parse_key(key: object) -> AnswerKey:
     """
     if not isinstance(key, str):
         raise ValueError(f"An answer key must be text; got {key!r}.")
-    for prefix, kind in ((QUIZ_PREFIX, QUIZ), (REFLECTION_PREFIX, REFLECTION), (HANDIN_PREFIX, HANDIN)):
+    for prefix, kind in ((QUIZ_PREFIX, QUIZ), (CHECK_PREFIX, CHECK), (REFLECTION_PREFIX, REFLECTION),
+                         (HANDIN_PREFIX, HANDIN)):
         if key.startswith(prefix):
             return AnswerKey(kind, _check_text(key[len(prefix):], f"The name in the key {key!r}"))
     if key.startswith(LOG_PREFIX):
@@ -221,7 +238,7 @@ def parse_key(key: object) -> AnswerKey:
     mode = key_mode(key)
     if mode is None:
         raise ValueError(f"Unknown answer key {key!r}: it starts with no SECI mode letter (S, E, C, I) "
-                         "and none of quiz:, reflection:, handin:.")
+                         "and none of quiz:, check:, reflection:, handin:.")
     return AnswerKey(EXERCISE, _check_name(key[2:], f"The field in the key {key!r}"), mode)
 
 
@@ -254,6 +271,11 @@ def _of_kind(answers: Mapping[str, dict], kind: str) -> Iterable[tuple[AnswerKey
 def quiz_answers(answers: Mapping[str, dict]) -> dict[str, dict]:
     """The quiz records among ``answers``, by item id (what a quiz widget restores)."""
     return {parsed.name: record for parsed, record in _of_kind(answers, QUIZ)}
+
+
+def check_answers(answers: Mapping[str, dict]) -> dict[str, dict]:
+    """The checked exercises' records among ``answers``, by exercise id (what a theory lesson restores)."""
+    return {parsed.name: record for parsed, record in _of_kind(answers, CHECK)}
 
 
 def log_entries(answers: Mapping[str, dict]) -> list[tuple[dt.date, dict]]:

@@ -6,9 +6,11 @@ work ("My work": downloads and import) at the end. Everything is saved in the le
 store as it is entered, and restored when the page is opened again. The spiral page (notebook 05)
 and the critiques page (notebook 06) are bound to the same store in the same way.
 
-Pages are small classes (:class:`LessonPage`, :class:`SpiralPage`, :class:`CritiquesLesson`) that
-hold their parts as attributes; the widgets of the lesson text come from
-:mod:`seci_lab.ui.lesson`, which never imports this module.
+Pages are small classes (:class:`LessonPage`, :class:`TheoryPage`, :class:`SpiralPage`,
+:class:`CritiquesLesson`) that hold their parts as attributes; the widgets of the lesson text come
+from :mod:`seci_lab.ui.lesson` and :mod:`seci_lab.ui.theory`, which never import this module.
+:func:`lesson_page` builds the page of any lesson: a mode's (S, E, C, I) or a theory lesson's
+(``theory.toml``, e.g. lesson 7, ``"KCC"``).
 """
 
 from __future__ import annotations
@@ -21,18 +23,28 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..env import DB_ENV
 from ..escape import html_text, shorten
+from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Contribution, Mode
-from ..model.work import QUIZ_PREFIX, REFLECTION_KEY, quiz_answers, quiz_key
+from ..model.work import (
+    CHECK_PREFIX,
+    QUIZ_PREFIX,
+    REFLECTION_KEY,
+    check_answers,
+    check_key,
+    quiz_answers,
+    quiz_key,
+)
 from ..store.progress import Progress, open_progress
 from .common import Message
 from .handin import hand_in_panel
 from .lesson import critiques_page, lesson_intro, lesson_recap
 from .mywork import my_work
 from .quiz import quiz_widget
+from .theory import CheckExercise, ExerciseTally, section_widget, theory_intro, theory_recap
 
-__all__ = ["EXERCISES", "CritiquesLesson", "LessonPage", "LessonRecap", "SpiralPage", "critiques_lesson",
-           "exercises_for", "lesson_page", "open_learner_progress", "quiz_persistence", "spiral_page",
-           "work_panel"]
+__all__ = ["EXERCISES", "CritiquesLesson", "LessonPage", "LessonRecap", "SpiralPage", "TheoryPage",
+           "check_persistence", "critiques_lesson", "exercises_for", "lesson_page", "open_learner_progress",
+           "quiz_persistence", "spiral_page", "work_panel"]
 
 log = logging.getLogger("seci_lab.ui")
 
@@ -75,14 +87,23 @@ def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | 
         return None, message
 
 
+def _persistence(progress: Progress, key: Callable[[str], str], prefix: str,
+                 read: Callable[[dict], dict]) -> tuple[Callable[[str, dict], None], dict[str, dict]]:
+    def save(item_id: str, record: dict) -> None:
+        progress.save_answer(key(item_id), record)
+
+    return save, read(progress.answers(prefix=prefix))
+
+
 def quiz_persistence(progress: Progress) -> tuple[Callable[[str, dict], None], dict[str, dict]]:
     """What a quiz widget needs to save its answers in ``progress`` and restore them:
     ``(on_answer, answered)`` (quiz answers are saved under ``quiz:<item id>``)."""
-    def save_quiz_answer(item_id: str, record: dict) -> None:
-        progress.save_answer(quiz_key(item_id), record)
+    return _persistence(progress, quiz_key, QUIZ_PREFIX, quiz_answers)
 
-    answered = quiz_answers(progress.answers(prefix=QUIZ_PREFIX))
-    return save_quiz_answer, answered
+
+def check_persistence(progress: Progress) -> tuple[Callable[[str, dict], None], dict[str, dict]]:
+    """The same for a theory lesson's checked exercises (saved under ``check:<exercise id>``)."""
+    return _persistence(progress, check_key, CHECK_PREFIX, check_answers)
 
 
 def work_panel(progress: Progress, *, my_work_too: bool = True) -> tuple[widgets.Accordion, widgets.Widget]:
@@ -171,16 +192,68 @@ class LessonPage(widgets.VBox):
         self.add_class(f"seci-lesson-{mode.value}")
 
 
-def lesson_page(mode: Mode | str, progress: Progress | None = None) -> LessonPage:
-    """The whole lesson of ``mode``: intro, exercises, quiz, recap, "My work" and "Hand in".
+class TheoryPage(widgets.VBox):
+    """A theory lesson (``theory.toml``; lesson 7 is ``"KCC"``): goals and introduction, then each
+    section with its case and checked exercises, the lesson's quiz, a recap with the sources, and
+    "My work" and "Hand in". Exercise and quiz answers are saved and restored like the quizzes'.
+
+    Build it with :func:`lesson_page`. Attributes a test may use: ``lesson`` (the
+    :class:`~seci_lab.content.theory.TheoryLesson`), ``progress``, ``exercises`` (the
+    :class:`~seci_lab.ui.theory.CheckExercise` widgets in page order), ``tally``, ``quiz`` and
+    ``handin``. When the store cannot be opened the page says why first and still works, saving
+    nothing; ``progress`` and ``handin`` are then ``None``.
+    """
+
+    def __init__(self, key: str, progress: Progress | None = None):
+        self.lesson = lesson = load_theory_lesson(key)
+        self.handin = None
+        progress, problem = open_learner_progress(progress)
+        self.progress = progress
+        self._save_check, answered_checks = check_persistence(progress) if progress else (None, {})
+        save_quiz_answer, answered = quiz_persistence(progress) if progress else (None, None)
+        self.exercises: list[CheckExercise] = []
+        sections = []
+        for number, section in enumerate(lesson.sections, start=1):
+            mine = [CheckExercise(q, len(self.exercises) + k, label=section.title, on_answer=self._checked,
+                                  answered=answered_checks.get(q.id))
+                    for k, q in enumerate(section.exercises, start=1)]
+            self.exercises += mine
+            sections.append(section_widget(section, number, mine))
+        self.tally = ExerciseTally(self.exercises)
+        self.quiz = quiz_widget(key, on_answer=save_quiz_answer, answered=answered)
+        parts = [problem] if problem is not None else []
+        parts += [theory_intro(lesson), *sections, _heading("Quiz"), self.quiz,
+                  _heading("Recap"), theory_recap(lesson), self.tally]
+        if progress is not None:
+            work, self.handin = work_panel(progress)
+            parts.append(work)
+        super().__init__(parts, layout=widgets.Layout(width="100%"))
+        self.add_class(f"seci-lesson-{key}")
+
+    def _checked(self, exercise_id: str, record: dict) -> None:
+        if self._save_check is not None:
+            self._save_check(exercise_id, record)
+        self.tally.refresh()
+
+
+def lesson_page(lesson: Mode | str, progress: Progress | None = None) -> LessonPage | TheoryPage:
+    """The whole lesson ``lesson``: a mode's (intro, exercises, quiz, recap, "My work", "Hand in")
+    or a theory lesson's (see :class:`TheoryPage`).
 
     Parameters
     ----------
-    mode : Mode or str
-        The lesson's mode.
+    lesson : Mode or str
+        A mode (or its letter or name), or the key of a theory lesson such as ``"KCC"``.
     progress : Progress, optional
         Where the learner's work is saved; default: the default profile of the learner database.
     """
+    if isinstance(lesson, str) and lesson in theory_lessons():
+        return TheoryPage(lesson, progress)
+    try:
+        mode = Mode.parse(lesson)
+    except ValueError:
+        raise ValueError(f"Unknown lesson {lesson!r}: use a mode (S, E, C or I) or one of "
+                         f"{', '.join(theory_lessons())}.") from None
     return LessonPage(mode, progress)
 
 

@@ -78,9 +78,13 @@ class QuizItem(widgets.VBox):
     ``dropdowns`` (dict item key -> Dropdown: match), ``order`` (list of option keys: order)
     with ``up_buttons``/``down_buttons``, ``check_button``, ``hint_button``, ``hint_box``,
     ``feedback`` (HTML), ``message``, ``hints_shown``.
+
+    ``quiz`` is its owner: a :class:`QuizWidget`, or anything with a ``session``
+    (:class:`QuizSession`) and an ``_answered(item, answer, feedback)`` method, such as a theory
+    lesson's exercise. ``label`` heads it with its number ("Question 3", "Exercise 3").
     """
 
-    def __init__(self, quiz: "QuizWidget", question: Question, number: int):
+    def __init__(self, quiz: "QuizWidget", question: Question, number: int, *, label: str = "Question"):
         self.quiz = quiz
         self.question = question
         self.hints_shown = 0
@@ -98,7 +102,7 @@ class QuizItem(widgets.VBox):
         topic = "" if question.kind == "classify" else TOPICS.get(question.topic, question.topic)
         topic_html = f' <span style="color:#555">({html_text(topic)})</span>' if topic else ""
         heading = widgets.HTML(
-            f'<p style="margin:0.2em 0"><strong>Question {number}</strong>{topic_html}</p>'
+            f'<p style="margin:0.2em 0"><strong>{html_text(label)} {number}</strong>{topic_html}</p>'
             f'<p style="margin:0.2em 0">{html_text(question.prompt)}</p>'
             f'<p style="margin:0.2em 0;color:#555"><em>{html_text(_KIND_HELP[question.kind])}</em></p>',
             layout=_FULL,
@@ -106,10 +110,10 @@ class QuizItem(widgets.VBox):
         controls = self._controls()
         self.check_button = widgets.Button(
             description="Check", button_style="primary", icon="check",
-            tooltip=f"Check your answer to question {number}",
+            tooltip=f"Check your answer to {label.lower()} {number}",
         )
         self.hint_button = widgets.Button(
-            description="Hint", icon="lightbulb-o", tooltip=f"Show a hint for question {number}",
+            description="Hint", icon="lightbulb-o", tooltip=f"Show a hint for {label.lower()} {number}",
         )
         self.check_button.on_click(self._on_check)
         self.hint_button.on_click(self._on_hint)
@@ -200,6 +204,15 @@ class QuizItem(widgets.VBox):
             self.order = list(answer)
             self._render_order()
 
+    def restore(self, record: dict, feedback: Feedback) -> None:
+        """Show a saved answer (already checked into ``feedback``), its feedback and the hints it used."""
+        self.show_answer(record.get("answer"))
+        self.feedback.value = _feedback_html(feedback)
+        hints = record.get("hints_used", 0)
+        if isinstance(hints, int) and hints > 0:
+            self.hints_shown = min(hints, len(self.question.hints))
+            self._render_hints()
+
     # -- callbacks -----------------------------------------------------------------------
     def _on_check(self, _button=None) -> None:
         self.submit(self.current_answer())
@@ -278,12 +291,7 @@ class QuizWidget(widgets.VBox):
         for item in self.items:
             if item.question.id in self.session.results and item.question.id in restored:
                 record, feedback = restored[item.question.id]
-                item.show_answer(record.get("answer"))
-                item.feedback.value = _feedback_html(feedback)
-                hints = record.get("hints_used", 0)
-                if isinstance(hints, int) and hints > 0:
-                    item.hints_shown = min(hints, len(item.question.hints))
-                    item._render_hints()
+                item.restore(record, feedback)
                 self.records[item.question.id] = dict(record)
         self.items_box.children = self.items
         self._update_status()
