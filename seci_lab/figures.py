@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .escape import plotly_text, shorten
+from .model.contributions import rating_note
 from .model.modes import LEVELS, MODES, Mode
 from .model.spiral import ROOT_SPIRAL
 
@@ -269,12 +270,27 @@ class _Steps:
                 f"{plotly_text(self.level_name[last])}{more}")
 
 
-def _participant_lines(texts: Any) -> list[str]:
+def _notes(texts: Any, sources: Any) -> list[str]:
+    """Each text's rating note ("self-rated", ...; "" for the rubric's), aligned with ``texts``.
+
+    A trajectory made before qualities had sources has no ``sources``: no notes then.
+    """
+    sources = list(sources) if isinstance(sources, (list, tuple)) else []
+    return [rating_note(str(s)) for s in sources] + [""] * max(0, len(texts) - len(sources))
+
+
+def _marked(text: str, note: str) -> str:
+    """A text with its rating note after it, in brackets (raw: escape when displaying)."""
+    return f"{text} [{note}]" if note else text
+
+
+def _participant_lines(texts: Any, sources: Any = ()) -> list[str]:
     texts = list(texts) if isinstance(texts, (list, tuple)) else []
+    notes = _notes(texts, sources)
     lines = []
-    for text in texts[:_HOVER_TEXTS]:
+    for text, note in zip(texts[:_HOVER_TEXTS], notes):
         wrapped = "\n".join(textwrap.wrap(shorten(str(text), _HOVER_TEXT_CHARS), _HOVER_WRAP))
-        lines.append("• " + plotly_text(wrapped))
+        lines.append("• " + plotly_text(wrapped) + (f" <i>({plotly_text(note)})</i>" if note else ""))
     if len(texts) > _HOVER_TEXTS:
         lines.append(f"+ {len(texts) - _HOVER_TEXTS} more")
     return lines
@@ -303,7 +319,7 @@ def _hover(row: Any, lineage: str = "") -> str:
         people = getattr(row, "people", None)
         by = f" by {int(people)} {'person' if int(people) == 1 else 'people'}" if people is not None else ""
         lines.append(f"{n} contribution{'s' if n != 1 else ''}{by}, mean quality {row.quality:.2f}:")
-        lines.extend(_participant_lines(row.texts))
+        lines.extend(_participant_lines(row.texts, getattr(row, "sources", ())))
     else:
         lines.append("No contributions in this mode")
     return "<br>".join(lines)
@@ -913,7 +929,8 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
         people made them), "Mean quality", "Tacit (per person)", "Explicit (per person)",
         "Shared" (share of the tacit stock that is shared, 0-1), "Level", "Level-up" (bool),
         "Still needed" (the unmet level-up conditions), "Note" (what became of a declared
-        level-up) and "What was contributed" (the texts, one per line; with ``examples``:
+        level-up) and "What was contributed" (the texts, one per line, each a person rated
+        followed by its rating note such as "[self-rated]"; with ``examples``:
         "Examples of what was contributed"). A trajectory of several spirals starts with
         "Spiral" (its id) and "Started from" (the parent's spiral, round and mode; empty for
         the first). Numbers are rounded to two decimals. Texts are raw: escape them when
@@ -926,13 +943,16 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
     note = trajectory.get("note", pd.Series("", index=trajectory.index))
     shared = trajectory.get("shared", missing)
     people = trajectory.get("people", missing)
+    sources = trajectory["sources"] if "sources" in trajectory else [()] * len(trajectory)
     if examples is None:
         texts_title = "What was contributed"
-        texts = ["\n".join(str(t) for t in step) for step in trajectory["texts"]]
+        texts = ["\n".join(_marked(str(t), note) for t, note in zip(step, _notes(step, rated)))
+                 for step, rated in zip(trajectory["texts"], sources)]
     else:
         texts_title = "Examples of what was contributed"
-        texts = ["\n".join(shorten(" ".join(str(t).split()), _EXAMPLE_CHARS) for t in step[:examples])
-                 for step in trajectory["texts"]]
+        texts = ["\n".join(_marked(shorten(" ".join(str(t).split()), _EXAMPLE_CHARS), note)
+                           for t, note in zip(step[:examples], _notes(step, rated)))
+                 for step, rated in zip(trajectory["texts"], sources)]
     columns: dict[str, Any] = {}
     steps = _Steps(trajectory)
     if len(steps.spirals) > 1:

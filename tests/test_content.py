@@ -302,8 +302,17 @@ def test_mastery_threshold():
     wrong = _wrong_answer(last)
     session.answer(last.id, wrong)
     assert session.complete and session.mastered == (session.score >= 0.8)
-    session.answer(last.id, last.answer_json())  # the latest attempt counts
-    assert session.mastered and session.attempts[last.id] == 2
+    before = session.score
+    assert not session.counts(last.id)  # its explanation was shown: a re-check is practice
+    feedback = session.answer(last.id, last.answer_json())
+    assert feedback.correct and session.results[last.id].correct  # the re-check gets its feedback ...
+    assert session.score == before and not session.counted[last.id].correct  # ... and counts nothing
+    assert session.attempts[last.id] == 2
+    again = QuizSession(pool, n=5, seed=1)
+    for q in again.current:
+        again.answer(q.id, _wrong_answer(q))
+        again.answer(q.id, q.answer_json())  # right after reading the explanation, every time
+    assert again.complete and not again.mastered and again.score == 0.0
     strict = QuizSession(pool, n=5, seed=1, threshold=1.0)
     for q in strict.current:
         strict.answer(q.id, _wrong_answer(q))

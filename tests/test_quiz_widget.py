@@ -56,8 +56,9 @@ def test_a_right_answer_is_explained_and_reported():
     assert q.option(q.answer).explanation.replace("'", "&#x27;") in item.feedback.value
     (item_id, record), = records
     assert item_id == q.id
+    attempt = {"answer": q.answer, "correct": True, "score": 1.0, "round": 0}
     assert record == {"lesson": "S", "kind": q.kind, "answer": q.answer, "correct": True, "score": 1.0,
-                      "attempts": 1, "hints_used": 0, "round": 0}
+                      "attempts": 1, "hints_used": 0, "round": 0, "first": attempt, "counted": attempt}
     json.dumps(record)
     assert "1 of 6 answered" in quiz.status.value and "17%" in quiz.status.value
 
@@ -74,6 +75,10 @@ def test_a_wrong_answer_explains_both_options_and_counts_attempts():
     item.choice.value = q.answer
     item.check_button.click()
     assert [r["correct"] for r in records] == [False, True] and records[-1]["attempts"] == 2
+    # the re-check is explained, says it is practice, and the record keeps the first answer
+    assert "Correct" in item.feedback.value and "re-check is for practice" in item.feedback.value
+    assert records[-1]["first"]["correct"] is False and records[-1]["counted"]["correct"] is False
+    assert "0 of 6" not in quiz.status.value and "(0%)" in quiz.status.value
 
 
 def test_match_with_dropdowns_gives_partial_credit():

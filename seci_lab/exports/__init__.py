@@ -144,15 +144,17 @@ def excel_workbook(sheets: Mapping[str, pd.DataFrame]) -> bytes:
 
 
 def contributions_frame(contributions: Iterable[Contribution]) -> pd.DataFrame:
-    """One row per contribution: round, mode, participant, text, quality."""
+    """One row per contribution: round, mode, participant, text, quality and ``quality_source``
+    (whose quality it is: "rubric", "self", "instructor", ...)."""
     import pandas as pd
 
+    columns = ["round", "mode", "mode_name", "participant", "text", "quality", "quality_source"]
     rows = [
         {"round": c.round, "mode": c.mode.value, "mode_name": c.mode.label,
-         "participant": c.participant, "text": c.text, "quality": c.quality}
+         "participant": c.participant, "text": c.text, "quality": c.quality, "quality_source": c.quality_source}
         for c in contributions
     ]
-    return pd.DataFrame(rows, columns=["round", "mode", "mode_name", "participant", "text", "quality"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def contributions_csv(contributions: Iterable[Contribution]) -> bytes:
@@ -161,9 +163,12 @@ def contributions_csv(contributions: Iterable[Contribution]) -> bytes:
 
 
 def trajectory_csv(trajectory: pd.DataFrame) -> bytes:
-    """A spiral trajectory as CSV bytes; the texts of each step are joined with `` | ``."""
+    """A spiral trajectory as CSV bytes; the texts of each step (and their quality sources) are
+    joined with `` | ``."""
     frame = trajectory.copy()
-    frame["texts"] = frame["texts"].map(lambda texts: " | ".join(texts))
+    for column in ("texts", "sources"):
+        if column in frame:
+            frame[column] = frame[column].map(lambda items: " | ".join(items))
     return frame_csv(frame)
 
 

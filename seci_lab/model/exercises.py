@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .modes import MODES
+from .work import counted_attempt
 
 __all__ = [
     "AnswerError",
@@ -465,6 +466,18 @@ def _valid_records(pool: Sequence[Question], answered: object) -> dict[str, tupl
     return valid
 
 
+def _counted_feedback(question: Question, record: Mapping, latest: Feedback) -> Feedback:
+    """The feedback of the attempt that counted in a saved record's set (its ``counted``
+    answer, when it is of the record's round and still checks), else the latest's."""
+    counted = counted_attempt(record)
+    if _round_of(counted) == _round_of(record):
+        try:
+            return check(question, counted["answer"])
+        except (AnswerError, TypeError):
+            pass
+    return latest
+
+
 @dataclass
 class QuizSession:
     """One learner's quiz for one lesson: the current set, scores and what was seen.
@@ -479,6 +492,12 @@ class QuizSession:
         Makes the draws (and option shuffles) repeatable; ``None`` for random.
     threshold
         Share of the set's total score needed for mastery.
+
+    Mastery counts first attempts: ``counted`` holds each item's first result in the current
+    set, which is the one the score and mastery use; ``results`` holds the latest, which is
+    what the page shows. The first Check shows the explanation of every option, so a re-check
+    after it gets feedback but cannot turn the set into "Mastered" (issue 10). An item drawn
+    again in a later set counts afresh there: recalling it a set later is practice, not copying.
     """
 
     pool: tuple[Question, ...]
@@ -490,6 +509,7 @@ class QuizSession:
     current: tuple[Question, ...] = ()
     results: dict[str, Feedback] = field(default_factory=dict)
     attempts: dict[str, int] = field(default_factory=dict)
+    counted: dict[str, Feedback] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.pool:
@@ -511,9 +531,10 @@ class QuizSession:
         pool
             The lesson's questions.
         answered
-            Saved records by item id (JSON objects with ``answer`` and optionally ``round``
-            and ``attempts``). Records of items not in ``pool``, or whose answer no longer
-            checks against it (a forged or stale record), are ignored.
+            Saved records by item id (JSON objects with ``answer`` and optionally ``round``,
+            ``attempts`` and ``counted``, the attempt that counts towards mastery; an older
+            record without it counts its latest answer). Records of items not in ``pool``, or
+            whose answer no longer checks against it (a forged or stale record), are ignored.
         n, seed
             As for a new session.
 
@@ -540,7 +561,8 @@ class QuizSession:
         for q in (q for q in session.current if q in kept):
             record, feedback = restored[q.id]
             attempts = record.get("attempts", 1)
-            session.restore(q.id, feedback, attempts if isinstance(attempts, int) and attempts > 0 else 1)
+            session.restore(q.id, feedback, attempts if isinstance(attempts, int) and attempts > 0 else 1,
+                            counted=_counted_feedback(q, record, feedback))
         return session, restored
 
     def _draw(self) -> None:
@@ -548,6 +570,7 @@ class QuizSession:
         for q in self.current:
             self.last_seen[q.id] = self.round
         self.results = {}
+        self.counted = {}
 
     def retry(self) -> tuple[Question, ...]:
         """Start a new set: items not yet seen first, then the least recently seen."""
@@ -561,18 +584,32 @@ class QuizSession:
                 return q
         raise AnswerError("That question is not part of the current set.")
 
+    def counts(self, item_id: str) -> bool:
+        """Whether an answer to ``item_id`` now would count towards mastery: no answer to it
+        was checked in this set yet (so its explanation has not been shown)."""
+        self.question(item_id)
+        return item_id not in self.counted
+
     def answer(self, item_id: str, answer: object) -> Feedback:
-        """Check an answer to an item of the current set and record it (the latest counts)."""
+        """Check an answer to an item of the current set and record it.
+
+        The first answer in the set counts towards the score and mastery (:attr:`counted`);
+        a re-check gets its feedback (:attr:`results` holds the latest) and counts nothing.
+        """
         q = self.question(item_id)
         feedback = check(q, answer)
         self.attempts[item_id] = self.attempts.get(item_id, 0) + 1
         self.results[item_id] = feedback
+        self.counted.setdefault(item_id, feedback)
         return feedback
 
-    def restore(self, item_id: str, feedback: Feedback, attempts: int = 1) -> None:
-        """Record a previous result (from storage) for an item of the current set."""
+    def restore(self, item_id: str, feedback: Feedback, attempts: int = 1,
+                counted: Feedback | None = None) -> None:
+        """Record a previous result (from storage) for an item of the current set: its latest
+        ``feedback`` and the one that ``counted`` towards mastery (default: the latest)."""
         self.question(item_id)
         self.results[item_id] = feedback
+        self.counted[item_id] = counted if counted is not None else feedback
         self.attempts[item_id] = max(self.attempts.get(item_id, 0), attempts)
 
     def option_order(self, question: Question) -> tuple[Option, ...]:
@@ -593,16 +630,16 @@ class QuizSession:
 
     @property
     def score(self) -> float:
-        """Mean score over the current set; unanswered items count 0."""
-        return sum(f.score for f in self.results.values()) / len(self.current)
+        """Mean score of the first attempts over the current set; unanswered items count 0."""
+        return sum(f.score for f in self.counted.values()) / len(self.current)
 
     @property
     def answered(self) -> int:
-        return len(self.results)
+        return len(self.counted)
 
     @property
     def complete(self) -> bool:
-        return all(q.id in self.results for q in self.current)
+        return all(q.id in self.counted for q in self.current)
 
     @property
     def mastered(self) -> bool:

@@ -45,7 +45,7 @@ __all__ = [
 TRAJECTORY_COLUMNS = (
     "step", "round", "mode", "mode_name", "participants", "contributions", "people", "quality",
     "intensity", "T", "X", "A", "U", "shared", "level", "level_name", "leveled_up", "readiness",
-    "radius", "angle", "height", "unmet", "note", "texts",
+    "radius", "angle", "height", "unmet", "note", "texts", "sources",
     "spiral", "parent", "parent_step", "round_offset",
 )
 
@@ -228,6 +228,8 @@ def _row(step: int, r: int, m: Mode, N: int, items: list[Contribution], qualitie
         "unmet": "; ".join(unmet),
         "note": note,
         "texts": tuple(c.text for c in items),
+        # whose quality each text counts with ("rubric", "self", ...), shown beside it
+        "sources": tuple(c.quality_source for c in items),
         "spiral": spiral,
         "parent": "" if seed is None else seed.parent,
         "parent_step": -1 if seed is None else seed.step,
@@ -286,7 +288,8 @@ def simulate_spiral(
         ``people`` the distinct people who contributed to the step, ``level`` the ontological
         level (0-3), ``readiness`` how fully the level-up conditions hold (0-1),
         ``radius``/``angle``/``height`` the spiral's geometry, ``unmet`` the level-up conditions
-        not met (``"; "``-separated) and ``note`` what became of a declared level-up. ``spiral``,
+        not met (``"; "``-separated), ``note`` what became of a declared level-up, ``texts`` the
+        step's contributions and ``sources`` whose quality each counts with. ``spiral``,
         ``parent``, ``parent_step`` and ``round_offset`` give its lineage ("" and -1 for a root).
     """
     if isinstance(participants, bool) or not isinstance(participants, int) or participants < 1:

@@ -31,8 +31,20 @@ replaces its contribution)
         contributions of a file that carries no keys.
 
 Records are JSON objects. A free-text answer is an :class:`AnswerRecord` (text, the rubric's
-feedback, round, hints used, and extras such as the story prompt chosen); the card board is a
-:class:`Board`; the self-assessment is built by :func:`self_assessment_record`.
+feedback, the quality and its ``quality_source``, round, hints used, and extras such as the
+story prompt chosen); the card board is a :class:`Board`; the self-assessment is built by
+:func:`self_assessment_record`; a quiz answer by :func:`quiz_record`, which keeps the latest
+attempt, the ``first`` attempt ever (the instructor's item difficulty uses it) and the attempt
+that ``counted`` towards mastery (the first of its set). A record saved before these fields
+existed reads as ``quality_source`` "rubric" (:func:`record_quality`) and as first = counted =
+latest (:func:`first_attempt`, :func:`counted_attempt`).
+
+Ratings
+    A person's rating of a contribution is kept under a *rating key*
+    (:func:`rating_key`): the answer key for every contribution an answer made (``r2:E.metaphor``
+    -> ``E.metaphor``, so an instructor rates "learner + answer key"), the source key itself for
+    any other contribution (``spiral:<hex>``). Which rating counts is decided by
+    :func:`seci_lab.model.contributions.decide_quality`.
 
 The Combination board draws its cards from the Externalization answers. Which fields that
 lesson has is content (``exercises.toml``), and the model never imports content, so
@@ -50,7 +62,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from .contributions import Contribution, shorten
+from .contributions import RUBRIC, Contribution, check_quality, check_quality_source, shorten
 from .modes import Mode
 from .rubric import rubric_field, suggest_quality
 
@@ -80,7 +92,9 @@ __all__ = [
     "check_answers",
     "check_key",
     "contribution_key",
+    "counted_attempt",
     "exercise_cards",
+    "first_attempt",
     "handed_in_key",
     "import_key",
     "is_handin_memory",
@@ -96,6 +110,9 @@ __all__ = [
     "plan_sources",
     "quiz_answers",
     "quiz_key",
+    "quiz_record",
+    "rating_key",
+    "record_quality",
     "saved_rating",
     "score_answer",
     "self_assessment_record",
@@ -305,6 +322,20 @@ def parse_contribution_key(source_key: str) -> tuple[int, str]:
     return int(match["round"]), match["key"]
 
 
+def rating_key(source_key: str) -> str:
+    """Where a person's rating of the contribution ``source_key`` is kept (see the module docstring).
+
+    ``r<round>:<answer key>`` gives the answer key (an answer's contributions share its
+    rating, whatever round they were made in); any other source key is its own rating key.
+    """
+    if not isinstance(source_key, str) or not source_key:
+        raise ValueError(f"A contribution's source key must be non-empty text; got {source_key!r}.")
+    try:
+        return parse_contribution_key(source_key)[1]
+    except ValueError:
+        return source_key
+
+
 def lab_key() -> str:
     """A new source key for a contribution added in the spiral lab (unique: ``spiral:<hex>``)."""
     return _LAB_PREFIX + uuid.uuid4().hex
@@ -342,6 +373,7 @@ class AnswerRecord:
     criteria: tuple[Mapping[str, object], ...] = ()  # the rubric's checklist (RubricScore.as_record)
     message: str = ""
     flags: tuple[str, ...] = ()
+    quality_source: str = RUBRIC
 
     def to_dict(self) -> dict:
         """The record as saved (plain JSON data)."""
@@ -350,6 +382,7 @@ class AnswerRecord:
             "label": self.label,
             "text": self.text,
             "quality": self.quality,
+            "quality_source": self.quality_source,
             "reasons": list(self.reasons),
             "hint": self.hint,
             "criteria": [dict(c) for c in self.criteria],
@@ -389,6 +422,82 @@ def score_answer(text: object, mode: Mode | str, *, participant: str, round: int
                           criteria=tuple(c.as_dict() for c in score.criteria), message=score.message,
                           flags=score.flags)
     return contribution, record
+
+
+def record_quality(record: Mapping | None) -> tuple[float | None, str]:
+    """``(quality, quality_source)`` of a saved answer record; ``(None, "rubric")`` when it has no
+    valid quality. An older record, saved before sources existed, is the rubric's."""
+    record = record if isinstance(record, Mapping) else {}
+    try:
+        quality = check_quality(record.get("quality"))
+    except ValueError:
+        return None, RUBRIC
+    try:
+        source = check_quality_source(record.get("quality_source", RUBRIC))
+    except ValueError:
+        source = RUBRIC
+    return quality, source
+
+
+# --- a quiz answer -------------------------------------------------------------------------------
+
+_ATTEMPT_FIELDS = ("answer", "correct", "score", "round")
+
+
+def _attempt(record: Mapping) -> dict:
+    """The latest attempt of a quiz record, in the shape of its ``first`` and ``counted``."""
+    return {name: record.get(name) for name in _ATTEMPT_FIELDS}
+
+
+def _saved_attempt(record: Mapping | None, name: str) -> dict:
+    record = record if isinstance(record, Mapping) else {}
+    saved = record.get(name)
+    if isinstance(saved, Mapping) and "answer" in saved:
+        return {field: saved.get(field) for field in _ATTEMPT_FIELDS}
+    return _attempt(record)  # an older record: its latest answer stands for it
+
+
+def first_attempt(record: Mapping | None) -> dict:
+    """The first attempt ever at a quiz item: ``answer``, ``correct``, ``score``, ``round``.
+
+    What the learner knew before any explanation was shown (the instructor's item difficulty
+    uses it). A record saved before first attempts were kept reads as first = latest.
+    """
+    return _saved_attempt(record, "first")
+
+
+def counted_attempt(record: Mapping | None) -> dict:
+    """The attempt that counts towards mastery: the first in the set of the record's ``round``
+    (a re-check after the explanation was shown does not count). An older record: its latest."""
+    return _saved_attempt(record, "counted")
+
+
+def quiz_record(previous: Mapping | None, *, lesson: str, kind: str, answer: object, correct: bool,
+                score: float, attempts: int, hints_used: int, round: int, counts: bool) -> dict:
+    """The record of a checked quiz answer (saved under :func:`quiz_key`).
+
+    Parameters
+    ----------
+    previous : mapping or None
+        The item's record so far (None for a first answer).
+    lesson, kind, answer, correct, score, attempts, hints_used, round
+        The latest attempt, as the quiz shows it; ``round`` is the set it was given in.
+    counts : bool
+        Whether this attempt counts towards mastery (the first in its set).
+
+    Returns
+    -------
+    dict
+        The latest attempt's fields, plus ``first`` (the first attempt ever, kept from
+        ``previous``) and ``counted`` (this attempt when it counts, else the one that did).
+    """
+    answer = list(answer) if isinstance(answer, tuple) else answer
+    record = {"lesson": lesson, "kind": kind, "answer": answer, "correct": bool(correct), "score": float(score),
+              "attempts": attempts, "hints_used": hints_used, "round": round}
+    latest = _attempt(record)
+    record["first"] = first_attempt(previous) if isinstance(previous, Mapping) and previous else latest
+    record["counted"] = latest if counts or not previous else counted_attempt(previous)
+    return record
 
 
 # --- the Combination board -----------------------------------------------------------------------

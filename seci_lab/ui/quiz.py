@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from ..content import questions_for
 from ..escape import html_text
 from ..model import LESSONS, TOPICS, AnswerError, Feedback, Mode, Question, QuizSession
+from ..model.work import quiz_record
 from .common import Message, safe_callback
 
 __all__ = ["QuizItem", "QuizWidget", "quiz_widget"]
@@ -54,7 +55,11 @@ def _lesson_key(lesson: object) -> str:
         raise ValueError(f"Unknown quiz {lesson!r}: use one of {', '.join(LESSONS)}.") from None
 
 
-def _feedback_html(feedback: Feedback) -> str:
+_RECHECK_NOTE = ("This re-check is for practice: your first answer in this set counts towards mastery, "
+                 "since the explanation was already shown.")
+
+
+def _feedback_html(feedback: Feedback, *, counts: bool = True) -> str:
     verdict = "Correct" if feedback.correct else ("Partly right" if feedback.score > 0 else "Not quite")
     icon = "✔" if feedback.correct else "✘"
     colour = "#1e5e2f" if feedback.correct else "#8a1c1c"
@@ -67,7 +72,9 @@ def _feedback_html(feedback: Feedback) -> str:
         f'style="border-left:4px solid {colour};padding:0.3em 0.7em;margin:0.3em 0">'
         f'<p style="margin:0.2em 0"><strong style="color:{colour}">{icon} {verdict}</strong> '
         f"(score {round(feedback.score * 100)}%). {html_text(feedback.message)}</p>"
-        f'<ul style="margin:0.2em 0;padding-left:1.2em">{items}</ul></div>'
+        f'<ul style="margin:0.2em 0;padding-left:1.2em">{items}</ul>'
+        + ("" if counts else f'<p class="seci-recheck" style="margin:0.2em 0"><em>{html_text(_RECHECK_NOTE)}</em></p>')
+        + "</div>"
     )
 
 
@@ -204,10 +211,11 @@ class QuizItem(widgets.VBox):
             self.order = list(answer)
             self._render_order()
 
-    def restore(self, record: dict, feedback: Feedback) -> None:
-        """Show a saved answer (already checked into ``feedback``), its feedback and the hints it used."""
+    def restore(self, record: dict, feedback: Feedback, *, counts: bool = True) -> None:
+        """Show a saved answer (already checked into ``feedback``), its feedback and the hints it
+        used; ``counts`` is False for a re-check that did not count towards mastery."""
         self.show_answer(record.get("answer"))
-        self.feedback.value = _feedback_html(feedback)
+        self.feedback.value = _feedback_html(feedback, counts=counts)
         hints = record.get("hints_used", 0)
         if isinstance(hints, int) and hints > 0:
             self.hints_shown = min(hints, len(self.question.hints))
@@ -221,9 +229,10 @@ class QuizItem(widgets.VBox):
     def submit(self, answer: object) -> None:
         """Check ``answer``; show feedback, update the score and report it via ``on_answer``."""
         self.message.clear()
+        counts = self.quiz.session.counts(self.question.id)
         feedback = self.quiz.session.answer(self.question.id, answer)  # AnswerError -> message
-        self.feedback.value = _feedback_html(feedback)
-        self.quiz._answered(self, answer, feedback)
+        self.feedback.value = _feedback_html(feedback, counts=counts)
+        self.quiz._answered(self, answer, feedback, counts)
 
     def _on_hint(self, _button=None) -> None:
         self.next_hint()
@@ -291,24 +300,19 @@ class QuizWidget(widgets.VBox):
         for item in self.items:
             if item.question.id in self.session.results and item.question.id in restored:
                 record, feedback = restored[item.question.id]
-                item.restore(record, feedback)
+                counted = self.session.counted.get(item.question.id)
+                item.restore(record, feedback, counts=counted is None or counted == feedback)
                 self.records[item.question.id] = dict(record)
         self.items_box.children = self.items
         self._update_status()
 
     # -- events --------------------------------------------------------------------------
-    def _answered(self, item: QuizItem, answer: object, feedback: Feedback) -> None:
+    def _answered(self, item: QuizItem, answer: object, feedback: Feedback, counts: bool = True) -> None:
         item_id = item.question.id
-        record = {
-            "lesson": self.lesson,
-            "kind": item.question.kind,
-            "answer": answer if not isinstance(answer, tuple) else list(answer),
-            "correct": feedback.correct,
-            "score": feedback.score,
-            "attempts": self.session.attempts.get(item_id, 1),
-            "hints_used": item.hints_shown,
-            "round": self.session.round,
-        }
+        record = quiz_record(
+            self.records.get(item_id), lesson=self.lesson, kind=item.question.kind, answer=answer,
+            correct=feedback.correct, score=feedback.score, attempts=self.session.attempts.get(item_id, 1),
+            hints_used=item.hints_shown, round=self.session.round, counts=counts)
         self.records[item_id] = record
         self._update_status()
         if self.on_answer is not None:
@@ -328,14 +332,15 @@ class QuizWidget(widgets.VBox):
     def _update_status(self) -> None:
         s = self.session
         total = len(s.current)
-        points = sum(f.score for f in s.results.values())
+        points = sum(f.score for f in s.counted.values())  # first attempts: re-checks do not count
         if s.mastered:
             verdict = "<strong>Mastered ✔</strong>: well done. Try a new set to practise more."
         elif s.complete:
             verdict = (f"<strong>Not yet mastered</strong>: you need {round(s.threshold * 100)}%. "
                        "Read the explanations, then try a new set.")
         else:
-            verdict = f"{s.answered} of {total} answered. Mastery needs {round(s.threshold * 100)}% of the set."
+            verdict = (f"{s.answered} of {total} answered. Mastery needs {round(s.threshold * 100)}% of the set, "
+                       "counting your first answer to each question.")
         self.status.value = (
             f'<p role="status" aria-live="polite" class="seci-quiz-status">Score: '
             f"{points:.1f} of {total} ({round(s.score * 100)}%). {verdict}</p>"
@@ -358,8 +363,9 @@ def quiz_widget(lesson: str, *, n: int = 6, seed: int | None = None,
         Makes the drawn set and the order of steps repeatable; ``None`` draws at random.
     on_answer
         Called as ``on_answer(item_id, record)`` after every valid Check. ``record`` is
-        JSON-able: ``lesson``, ``kind``, ``answer``, ``correct``, ``score``, ``attempts``,
-        ``hints_used`` and ``round``.
+        JSON-able (:func:`seci_lab.model.work.quiz_record`): ``lesson``, ``kind``, ``answer``,
+        ``correct``, ``score``, ``attempts``, ``hints_used`` and ``round`` of the latest attempt,
+        ``first`` (the first attempt ever) and ``counted`` (the one that counts for mastery).
     answered
         Records previously passed to ``on_answer`` (``{item_id: record}``): the latest set is
         shown again with those answers and their feedback. Unknown or invalid records are
