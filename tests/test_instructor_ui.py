@@ -18,7 +18,7 @@ import pytest
 
 from class_generator import synthetic_class, write_class
 from seci_lab.classroom import submission_bytes, submission_filename
-from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
+from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, DB_ENV, INSTRUCTOR_KEY_ENV
 from seci_lab.ui import instructor as instructor_ui
 from seci_lab.ui.instructor import PAGE_ROWS, instructor_page
 
@@ -26,11 +26,15 @@ PLOTLY = "application/vnd.plotly.v1+json"
 N = 300
 
 
-@pytest.fixture(autouse=True)
-def _no_class_config(monkeypatch):
-    # The instructor's own environment must not leak into these tests.
-    for name in (CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV):
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture(autouse=True, scope="module")
+def _no_class_config(tmp_path_factory):
+    # The instructor's own environment must not leak into these tests, and the ratings an
+    # instructor keeps without a class store go to a database of the test's own.
+    with pytest.MonkeyPatch.context() as mp:
+        for name in (CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV):
+            mp.delenv(name, raising=False)
+        mp.setenv(DB_ENV, str(tmp_path_factory.mktemp("instructor") / "own.sqlite"))
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -14,17 +14,31 @@ Definitions (the instructor dashboard and the exports use exactly these):
   counted beside it. A learner has *completed* a mode with every exercise done and at least a
   full quiz set (:data:`QUIZ_SET_SIZE` items) answered in that lesson.
 - **Quiz item difficulty** is the share of learners who answered the item and got it fully
-  right (a classical "p value"); mean score includes the partial credit of match and order
-  items. The most common wrong answers are the class's misconceptions: each is shown in words
-  with the explanation the question bank gives for that option.
+  right *at their first attempt* (a classical "p value", measured before any explanation was
+  shown); mean score includes the partial credit of match and order items. The most common
+  wrong first answers are the class's misconceptions: each is shown in words with the
+  explanation the question bank gives for that option. Completion and grades count the
+  attempt that counted towards mastery (the first in the item's latest set). Records saved
+  before first attempts were kept are read as first = latest.
 - **Rubric scores** are the qualities :func:`seci_lab.model.suggest_quality` gives the texts
-  (a teaching aid, not a grade on its own; see :class:`GradeScheme`).
+  (a teaching aid, not a grade on its own; see :class:`GradeScheme`), or the instructor's
+  rating where the instructor rated the answer (``quality_source`` says which).
+
+**Ratings.** The instructor's ratings (learner id -> rating key -> quality, see
+:class:`seci_lab.store.classroom.InstructorRatings`) override the rubric's quality of an answer
+and the quality of every contribution made from it, by the one rule of precedence
+(:func:`seci_lab.model.contributions.decide_quality`). A learner's own rating ("self") of a
+contribution feeds the class spiral like the learner's spiral; grades never count it (the
+learner could give themselves anything): the rubric component is the rubric's quality or the
+instructor's rating.
 
 A hand-in file is written on the learner's computer and can be edited, so what it claims is
 not trusted where it can be checked: every quiz answer is checked again against the question
 bank (``correct`` and ``score`` come from :func:`seci_lab.model.check`) and every exercise text
 is scored again by the rubric. Only items no longer in the bank keep their recorded score
-(clipped to 0..1). Contribution qualities feed the class spiral, which is not graded.
+(clipped to 0..1). Contribution qualities feed the class spiral, which is not graded; a
+file's claim of a rating by anyone but the learner is read as the learner's own
+(:func:`seci_lab.model.contributions.learner_claim`).
 
 Pure data: pandas and the standard library, no widgets.
 """
@@ -42,10 +56,25 @@ import pandas as pd
 from ..content import load_questions
 from ..content.exercises import load_exercises
 from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral, suggest_quality
-from ..model.work import BOARD_KEY, QUIZ, REFLECTION_KEY, SELF_KEY, answer_key, key_mode, parse_key
+from ..model.contributions import INSTRUCTOR, RUBRIC, decide_quality
+from ..model.work import (
+    BOARD_KEY,
+    QUIZ,
+    REFLECTION_KEY,
+    SELF_KEY,
+    answer_key,
+    counted_attempt,
+    first_attempt,
+    handed_in_key,
+    key_mode,
+    parse_key,
+    rating_key,
+)
 
-if TYPE_CHECKING:  # the loader (engineer A's module) is needed only for type hints
-    from .submission import Submission
+from ..model.submission import learner_key
+
+if TYPE_CHECKING:
+    from ..model.submission import Submission
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -70,9 +99,12 @@ _OTHER_LABELS = {REFLECTION_KEY: "Reflection on the critiques"}
 
 LEARNER_COLUMNS = ["learner_id", "name", "email", "course", "handed_in_at", "round", "answers",
                    "contributions", "source", "migrated_from"]
-ANSWER_COLUMNS = ["learner_id", "key", "mode", "kind", "label", "text", "quality", "correct", "score",
-                  "exercise", "item_id", "answer", "attempts", "hints_used", "round"]
-CONTRIBUTION_COLUMNS = ["learner_id", "name", "mode", "text", "round", "quality"]
+ANSWER_COLUMNS = ["learner_id", "key", "mode", "kind", "label", "text", "quality", "quality_source", "correct",
+                  "score", "exercise", "item_id", "answer", "attempts", "hints_used", "round", "first_answer",
+                  "first_correct", "first_score"]
+CONTRIBUTION_COLUMNS = ["learner_id", "name", "mode", "text", "round", "quality", "quality_source", "key"]
+#: Instructor ratings: learner key (casefolded id) -> rating key -> quality.
+Ratings = Mapping[str, Mapping[str, float]]
 
 
 def _exercise_catalogue() -> dict[str, tuple[str, str]]:
@@ -158,29 +190,33 @@ class LearnerView:
         Returns
         -------
         pandas.DataFrame
-            ``mode``, ``kind``, ``label``, ``answer`` (the text, or the quiz choice), ``quality``
-            (rubric, 0-1), ``correct`` (quiz), ``attempts`` and ``feedback`` (the rubric's
-            reasons and hint, in words); texts raw.
+            ``mode``, ``kind``, ``label``, ``answer`` (the text, or the quiz choice that counted
+            towards mastery), ``quality`` (0-1: the rubric's, or the instructor's rating),
+            ``rated`` ("rated by the instructor", else empty), ``correct`` (quiz), ``attempts``
+            and ``feedback`` (the rubric's reasons and hint, in words); texts raw.
         """
         answers = self.answers
         records = self.submission.answers
         if answers.empty:
-            return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "correct", "attempts",
+            return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "rated", "correct", "attempts",
                                          "feedback"])
         shown = answers.sort_values(["kind", "mode", "key"], kind="stable")
         text = shown["text"].where(shown["text"].astype(str) != "", shown["answer"])
         return pd.DataFrame({
             "mode": shown["mode"], "kind": shown["kind"], "label": shown["label"], "answer": text,
-            "quality": shown["quality"], "correct": shown["correct"], "attempts": shown["attempts"],
+            "quality": shown["quality"],
+            "rated": [("rated by the instructor" if s == INSTRUCTOR else "") for s in shown["quality_source"]],
+            "correct": shown["correct"], "attempts": shown["attempts"],
             "feedback": [_feedback(records.get(k)) for k in shown["key"]],
         }).reset_index(drop=True)
 
     def contributions_table(self) -> pd.DataFrame:
         """The learner's contributions to the spiral: ``round``, ``mode`` (letter and name),
-        ``quality`` and ``text`` (raw)."""
+        ``quality``, ``rated`` (who rated it: "self-rated", "rated by the instructor"; empty for
+        the rubric's suggestion) and ``text`` (raw)."""
         return pd.DataFrame(
-            [(c.round, f"{c.mode.value} {c.mode.label}", c.quality, c.text) for c in self.contributions],
-            columns=["round", "mode", "quality", "text"])
+            [(c.round, f"{c.mode.value} {c.mode.label}", c.quality, c.rating_note, c.text) for c in self.contributions],
+            columns=["round", "mode", "quality", "rated", "text"])
 
 
 def _feedback(record: object) -> str:
@@ -237,12 +273,13 @@ def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Q
         lesson = record.get("lesson")
         if not isinstance(lesson, str) or not lesson:
             lesson = question.lesson if question is not None else ""
-        correct = record.get("correct")
+        counted, first = counted_attempt(record), first_attempt(record)
         return (learner_id, key, lesson if lesson in _MODE_LETTERS else "", "quiz",
-                question.topic if question is not None else item_id, text, quality,
-                correct if isinstance(correct, bool) else None, _number(record.get("score")),
-                "", item_id, _answer_json(record.get("answer")), _whole(record.get("attempts")),
-                _whole(record.get("hints_used")), _whole(record.get("round")))
+                question.topic if question is not None else item_id, text, quality, RUBRIC,
+                _truth(counted.get("correct")), _number(counted.get("score")),
+                "", item_id, _answer_json(counted.get("answer")), _whole(record.get("attempts")),
+                _whole(record.get("hints_used")), _whole(record.get("round")),
+                _answer_json(first.get("answer")), _truth(first.get("correct")), _number(first.get("score")))
     exercise = parsed.exercise if parsed is not None else None
     if exercise in EXERCISES:
         mode, label = EXERCISES[exercise]
@@ -251,16 +288,22 @@ def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Q
         found = key_mode(key)
         mode, kind, exercise = (found.value if found is not None else ""), "other", ""
         label = record.get("label") if isinstance(record.get("label"), str) else _OTHER_LABELS.get(key, key)
-    return (learner_id, key, mode, kind, label, text, quality, None, math.nan, exercise, "", "",
-            _whole(record.get("attempts")), _whole(record.get("hints_used")), _whole(record.get("round")))
+    return (learner_id, key, mode, kind, label, text, quality, RUBRIC, None, math.nan, exercise, "", "",
+            _whole(record.get("attempts")), _whole(record.get("hints_used")), _whole(record.get("round")),
+            "", None, math.nan)
+
+
+def _truth(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
 
 
 def _answers_frame(rows: list[tuple], bank: Mapping[str, Question]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
-    for column in ("quality", "score", "attempts", "hints_used", "round"):
+    for column in ("quality", "score", "attempts", "hints_used", "round", "first_score"):
         frame[column] = frame[column].astype(float)
     _verify(frame, bank)
     frame["correct"] = frame["correct"].astype("boolean")
+    frame["first_correct"] = frame["first_correct"].astype("boolean")
     return frame
 
 
@@ -272,16 +315,19 @@ def _verify(frame: pd.DataFrame, bank: Mapping[str, Question]) -> None:
     """
     quiz = frame["kind"].eq("quiz") & frame["item_id"].isin(list(bank))
     checked: dict[tuple[str, str], tuple[bool, float]] = {}
-    keys = list(zip(frame.loc[quiz, "item_id"], frame.loc[quiz, "answer"]))
-    for item_id, answer in set(keys):
-        try:
-            feedback = check(bank[item_id], json.loads(answer) if answer else None)
-            checked[(item_id, answer)] = (feedback.correct, feedback.score)
-        except (AnswerError, TypeError, ValueError):  # no answer, or one the item does not have
-            checked[(item_id, answer)] = (False, 0.0)
-    frame.loc[quiz, "correct"] = pd.Series([checked[k][0] for k in keys], index=frame.index[quiz], dtype=object)
-    frame.loc[quiz, "score"] = [checked[k][1] for k in keys]
-    frame["score"] = frame["score"].clip(0.0, 1.0)
+    for answer_column, correct_column, score_column in (("answer", "correct", "score"),
+                                                        ("first_answer", "first_correct", "first_score")):
+        keys = list(zip(frame.loc[quiz, "item_id"], frame.loc[quiz, answer_column]))
+        for item_id, answer in set(keys) - set(checked):
+            try:
+                feedback = check(bank[item_id], json.loads(answer) if answer else None)
+                checked[(item_id, answer)] = (feedback.correct, feedback.score)
+            except (AnswerError, TypeError, ValueError):  # no answer, or one the item does not have
+                checked[(item_id, answer)] = (False, 0.0)
+        frame.loc[quiz, correct_column] = pd.Series([checked[k][0] for k in keys], index=frame.index[quiz],
+                                                    dtype=object)
+        frame.loc[quiz, score_column] = [checked[k][1] for k in keys]
+        frame[score_column] = frame[score_column].clip(0.0, 1.0)
     exercise = frame["kind"].eq("exercise")
     written = exercise & frame["text"].ne("")
     scored: dict[tuple[str, str, str], float] = {}
@@ -297,6 +343,49 @@ def _verify(frame: pd.DataFrame, bank: Mapping[str, Question]) -> None:
     frame.loc[exercise & ~written, "quality"] = math.nan
 
 
+def _rated_answers(answers: pd.DataFrame, ratings: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
+    """``answers`` with the instructor's ratings of written answers applied (quality and source)."""
+    if not ratings or answers.empty:
+        return answers
+    out = answers.copy()
+    keys = out["learner_id"].map(learner_key)
+    for index, who, key, kind, quality in zip(out.index, keys, out["key"], out["kind"], out["quality"]):
+        rating = ratings.get(who, {}).get(key)
+        if rating is not None and kind != "quiz":
+            out.at[index, "quality"], out.at[index, "quality_source"] = decide_quality(
+                {INSTRUCTOR: rating, RUBRIC: None if math.isnan(quality) else quality})
+    return out
+
+
+def _rated_contributions(submission: "Submission", ratings: Mapping[str, float]) -> list[Contribution]:
+    """A learner's contributions with the instructor's ratings applied (a contribution follows
+    the rating of its answer: :func:`seci_lab.model.work.rating_key`)."""
+    rated = []
+    for key, c in zip(_source_keys(submission), submission.contributions):
+        rating = ratings.get(rating_key(key))
+        if rating is not None:
+            quality, source = decide_quality({INSTRUCTOR: rating, c.quality_source: c.quality})
+            c = replace(c, quality=quality, quality_source=source)
+        rated.append(c)
+    return rated
+
+
+def _source_keys(submission: "Submission") -> list[str]:
+    keys = list(submission.source_keys)
+    return keys if len(keys) == len(submission.contributions) else \
+        [handed_in_key(n) for n in range(1, len(submission.contributions) + 1)]
+
+
+def _contributions_frame(submissions: Sequence["Submission"], rated: Mapping[str, list[Contribution]]) -> pd.DataFrame:
+    rows = [(s.learner_id, s.name, c.mode.value, c.text, c.round, math.nan if c.quality is None else c.quality,
+             c.quality_source, key)
+            for s in submissions for key, c in zip(_source_keys(s), rated[s.learner_id])]
+    frame = pd.DataFrame(rows, columns=CONTRIBUTION_COLUMNS)
+    frame["quality"] = frame["quality"].astype(float)
+    frame["round"] = frame["round"].astype(int)
+    return frame
+
+
 # --- the class --------------------------------------------------------------------------------
 
 class ClassData:
@@ -308,14 +397,48 @@ class ClassData:
     """
 
     def __init__(self, submissions: Sequence["Submission"], learners: pd.DataFrame,
-                 answers: pd.DataFrame, contributions: pd.DataFrame):
+                 answers: pd.DataFrame, ratings: Ratings | None = None):
         self.submissions: dict[str, Submission] = {s.learner_id: s for s in submissions}
         self.learners = learners
-        self.answers = answers
-        self.contributions = contributions
+        self._scored_answers = answers  # checked and scored again, before anyone's rating
+        self.ratings: dict[str, dict[str, float]] = {str(k): dict(v) for k, v in (ratings or {}).items()}
+        self.answers = _rated_answers(answers, self.ratings)
+        self._rated = {s.learner_id: _rated_contributions(s, self.ratings.get(learner_key(s.learner_id), {}))
+                       for s in submissions}
+        self.contributions = _contributions_frame(submissions, self._rated)
         self._bank = _bank()
         self._trajectory: pd.DataFrame | None = None
         self._cache: dict[str, pd.DataFrame] = {}
+
+    def with_ratings(self, ratings: Ratings | None) -> "ClassData":
+        """The same class with the instructor's ``ratings`` (learner key -> rating key -> quality)
+        applied instead of this one's; the hand-ins are not checked or scored again."""
+        return ClassData(list(self.submissions.values()), self.learners, self._scored_answers, ratings)
+
+    def rateable(self, learner_id: str) -> pd.DataFrame:
+        """What the instructor can rate of one learner: every written answer, and every spiral
+        contribution no answer made (those follow their answer's rating).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``key`` (the rating key), ``label``, ``mode``, ``text`` (raw), ``quality`` (what
+            counts now) and ``quality_source``, answers first.
+        """
+        columns = ["key", "label", "mode", "text", "quality", "quality_source"]
+        a = self.answers
+        written = a[(a["learner_id"] == learner_id) & (a["kind"] != "quiz") & (a["text"] != "")]
+        rows = list(written[columns].itertuples(index=False, name=None))
+        answered = set(written["key"])
+        c = self.contributions
+        for row in c[c["learner_id"] == learner_id].itertuples(index=False):
+            target = rating_key(row.key)
+            if target in answered:
+                continue
+            answered.add(target)
+            rows.append((target, f"Spiral contribution, round {row.round}", row.mode, row.text,
+                         row.quality, row.quality_source))
+        return pd.DataFrame(rows, columns=columns)
 
     def _cached(self, name: str, compute) -> pd.DataFrame:
         """A view computed once (the frames never change); callers get a copy they may modify."""
@@ -324,7 +447,7 @@ class ClassData:
         return self._cache[name].copy()
 
     @classmethod
-    def from_submissions(cls, submissions: Iterable["Submission"]) -> "ClassData":
+    def from_submissions(cls, submissions: Iterable["Submission"], ratings: Ratings | None = None) -> "ClassData":
         """Build the class from submissions (one per learner; of repeated ids the latest counts).
 
         Parameters
@@ -332,6 +455,9 @@ class ClassData:
         submissions : iterable of Submission
             Usually ``ClassLoad.submissions`` from :func:`seci_lab.classroom.load_folder` or
             :meth:`seci_lab.store.classroom.ClassStore.load`.
+        ratings : mapping, optional
+            The instructor's ratings: learner key (casefolded id) -> rating key -> quality
+            (:meth:`seci_lab.store.classroom.InstructorRatings.all`).
 
         Returns
         -------
@@ -344,21 +470,15 @@ class ClassData:
                 latest[s.learner_id] = s
         ordered = sorted(latest.values(), key=lambda s: (s.name.casefold(), s.learner_id))
         bank = _bank()
-        learner_rows, answer_rows, contribution_rows = [], [], []
+        learner_rows, answer_rows = [], []
         for s in ordered:
             learner_rows.append((s.learner_id, s.name, s.email, s.course, s.handed_in_at, int(s.round),
                                  len(s.answers), len(s.contributions), s.source, s.migrated_from))
             for key, record in s.answers.items():
                 if isinstance(record, Mapping):
                     answer_rows.append(_answer_row(s.learner_id, key, record, bank))
-            for c in s.contributions:
-                contribution_rows.append((s.learner_id, s.name, c.mode.value, c.text, c.round,
-                                          math.nan if c.quality is None else c.quality))
         learners = pd.DataFrame(learner_rows, columns=LEARNER_COLUMNS)
-        contributions = pd.DataFrame(contribution_rows, columns=CONTRIBUTION_COLUMNS)
-        contributions["quality"] = contributions["quality"].astype(float)
-        contributions["round"] = contributions["round"].astype(int)
-        return cls(ordered, learners, _answers_frame(answer_rows, bank), contributions)
+        return cls(ordered, learners, _answers_frame(answer_rows, bank), ratings)
 
     def __len__(self) -> int:
         return len(self.learners)
@@ -446,18 +566,20 @@ class ClassData:
         -------
         pandas.DataFrame
             ``item_id``, ``mode`` (the lesson: S, E, C, I, critiques or general), ``kind``,
-            ``prompt``, ``answered`` (learners), ``share_correct`` (fully right, 0..1),
-            ``mean_score`` (with partial credit) and ``mean_attempts``. Items no longer in the
-            question bank keep their id, with a prompt saying so.
+            ``prompt``, ``answered`` (learners), ``share_correct`` (fully right at the first
+            attempt, 0..1), ``mean_score`` (of the first attempts, with partial credit) and
+            ``mean_attempts``. Items no longer in the question bank keep their id, with a
+            prompt saying so.
         """
         columns = ["item_id", "mode", "kind", "prompt", "answered", "share_correct", "mean_score", "mean_attempts"]
         quiz = self._quiz_items()
         if quiz.empty:
             return pd.DataFrame(columns=columns)
+        # first attempts: before the explanation was shown (a re-check only shows it was read)
         grouped = quiz.groupby("item_id").agg(
             answered=("learner_id", "size"),
-            share_correct=("correct", lambda s: float(s.fillna(False).astype(bool).mean())),
-            mean_score=("score", "mean"),
+            share_correct=("first_correct", lambda s: float(s.fillna(False).astype(bool).mean())),
+            mean_score=("first_score", "mean"),
             mean_attempts=("attempts", "mean"),
         ).reset_index()
         grouped["mode"] = grouped["item_id"].map(lambda i: self._bank[i].lesson if i in self._bank else "")
@@ -469,7 +591,7 @@ class ClassData:
         return grouped[columns].reset_index(drop=True)
 
     def wrong_answers(self, top: int = 3) -> pd.DataFrame:
-        """The class's misconceptions: each quiz item's most common wrong answers, in words.
+        """The class's misconceptions: each quiz item's most common wrong first answers, in words.
 
         Parameters
         ----------
@@ -491,6 +613,8 @@ class ClassData:
         if isinstance(top, bool) or not isinstance(top, int) or top < 1:
             raise ValueError(f"top must be a whole number from 1; got {top!r}.")
         quiz = self._quiz_items()
+        # first attempts, as the item difficulty: what the learner believed before the explanation
+        quiz = quiz.assign(correct=quiz["first_correct"], answer=quiz["first_answer"])
         wrong = quiz[quiz["correct"].fillna(False).astype(bool).eq(False) & quiz["answer"].ne("")]
         if wrong.empty:
             return pd.DataFrame(columns=columns)
@@ -561,7 +685,7 @@ class ClassData:
         # One person per learner id, not per name: the spiral counts distinct people (two
         # learners called "Sam" are two people sharing, one learner is one however often named).
         return [replace(c, participant=f"learner {i}")
-                for i, s in enumerate(self.submissions.values(), start=1) for c in s.contributions]
+                for i, s in enumerate(self.submissions.values(), start=1) for c in self._rated[s.learner_id]]
 
     def class_trajectory(self) -> pd.DataFrame:
         """The class spiral: :func:`seci_lab.model.simulate_spiral` of every learner's contributions.
@@ -610,7 +734,7 @@ class ClassData:
         if submission is None:
             raise ValueError(f"No learner with the id {str(learner_id)[:64]!r} handed in work in this class.")
         answers = self.answers[self.answers["learner_id"] == learner_id].reset_index(drop=True)
-        contributions = list(submission.contributions)
+        contributions = list(self._rated[submission.learner_id])
         rounds = max((c.round for c in contributions), default=0)
         trajectory = simulate_spiral(contributions, 1, rounds=rounds)
         return LearnerView(submission=submission, answers=answers, contributions=contributions,

@@ -231,9 +231,13 @@ def _about(data: ClassData) -> pd.DataFrame:
         ("Made", utc_text(datetime.now(timezone.utc))),
         ("Completion", "Share of each mode's exercises with a saved answer; quiz items answered beside it. "
                        f"A mode is completed with every exercise and a full quiz set ({QUIZ_SET_SIZE} items)."),
-        ("Quiz items", "share_correct: learners fully right among those who answered (hardest first)."),
-        ("Misconceptions", "The most common wrong answers per quiz item, with the question bank's explanation."),
-        ("Rubric", "Suggested quality (0-1) of each exercise text: a teaching aid, not a grade on its own."),
+        ("Quiz items", "share_correct: learners fully right at their first attempt among those who answered "
+                       "(hardest first)."),
+        ("Misconceptions", "The most common wrong first answers per quiz item, with the question bank's explanation."),
+        ("Rubric", "Suggested quality (0-1) of each exercise text, or the instructor's rating where there is one: "
+                   "a teaching aid, not a grade on its own."),
+        ("Ratings", f"{sum(len(v) for v in data.ratings.values())} instructor rating(s) applied. quality_source says "
+                    "whose quality counts: rubric, self (the learner's own; never graded) or instructor."),
         ("Grades", "Weighted mean of exercises done, quiz credit and rubric quality: see GradeScheme."),
     ]
     return pd.DataFrame(rows, columns=["What", "Value"])
@@ -385,8 +389,11 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
     parts = chart(rubric_figure(summary), "seci-class-rubric")
     parts.append(html_table(summary.rename(columns={"key": "Exercise", "label": "Label", "mode": "Mode"}),
                         "Rubric quality per exercise"))
+    rated = sum(len(v) for v in data.ratings.values())
     sections.append(_section("Rubric scores", "The rubric's suggested quality (0 to 1) of every exercise text: "
-                             "concreteness, the mode's own move and reasoning. A teaching aid, not a grade.",
+                             "concreteness, the mode's own move and reasoning. A teaching aid, not a grade."
+                             + (f" {rated} answer(s) and contribution(s) carry the instructor's rating instead, "
+                                "which also counts in the class spiral and the grades." if rated else ""),
                              *parts))
 
     parts = []
@@ -399,7 +406,8 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
     sections.append(_section(
         "The class spiral", f"SECI-Spiral v1 (Nonaka &amp; Takeuchi 1995; the project's didactic model) run "
         f"on all {len(data.contributions)} contributions of the class, per learner. Press Play or move the "
-        "slider; the table holds the same data.", *parts))
+        "slider; the table holds the same data and marks each text someone rated (self-rated, rated by "
+        "the instructor).", *parts))
 
     grade_table = grades.rename(columns={"learner_id": "Learner id", "name": "Name", "email": "Email",
                                          "exercises": "Exercises", "quiz": "Quiz", "rubric": "Rubric",

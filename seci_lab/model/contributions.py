@@ -51,6 +51,7 @@ __all__ = [
     "clean_participant",
     "clean_text",
     "decide_quality",
+    "learner_claim",
     "normalize_text",
     "rating_note",
     "shorten",
@@ -189,6 +190,18 @@ def check_quality_source(source: object) -> str:
     if source not in QUALITY_SOURCES:
         raise ValueError(f"Unknown quality source {source!r}: use one of {', '.join(PRECEDENCE)}.")
     return source  # type: ignore[return-value]
+
+
+def learner_claim(source: object) -> str:
+    """The source a learner's own file may give a quality: ``"rubric"`` (also when none is
+    given, as in files written before sources existed) or ``"self"``.
+
+    A file a learner hands in or imports is written on their computer and can be edited, so
+    it can only carry the rubric's suggestion and the learner's own rating: any other claim
+    ("instructor", "facilitator", "votes", or something unknown) is read as the learner's own
+    rating, never trusted. Instructors' and facilitators' ratings live in their own stores.
+    """
+    return RUBRIC if source is None or source == RUBRIC else SELF
 
 
 def rating_note(source: str) -> str:

@@ -11,9 +11,12 @@ Shape::
      "learner": {"name": "...", "round": 1},
      "answers": {"<answer key>": {...record...}, ...},
      "contributions": [{"source_key": "r1:S.journal", "participant": "...", "mode": "S",
-                        "text": "...", "round": 1, "quality": 0.7}, ...]}
+                        "text": "...", "round": 1, "quality": 0.7, "quality_source": "rubric"}, ...]}
 
-Answer keys and records are those of :mod:`seci_lab.model.work`. Pure: standard library and
+Answer keys and records are those of :mod:`seci_lab.model.work`. A contribution's
+``quality_source`` is ``"rubric"`` or ``"self"`` (the learner's own rating): the file is the
+learner's, so any other claimed source is read as ``"self"``
+(:func:`seci_lab.model.contributions.learner_claim`), and a file without it as ``"rubric"``. Pure: standard library and
 the rest of ``seci_lab.model`` only.
 """
 
@@ -24,7 +27,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .contributions import TEXT_MAX_CHARS, Contribution, check_round, clean_participant, normalize_text
+from .contributions import TEXT_MAX_CHARS, Contribution, check_round, clean_participant, learner_claim, normalize_text
 from .work import import_key
 
 __all__ = [
@@ -219,7 +222,8 @@ def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[
             raise ValueError(f"Contribution {n}: the quality is not a number.")
         try:
             c = Contribution(participant=item.get("participant", name), mode=item.get("mode"),
-                             text=item.get("text"), round=item.get("round"), quality=quality)
+                             text=item.get("text"), round=item.get("round"), quality=quality,
+                             quality_source=learner_claim(item.get("quality_source")))
         except ValueError as error:
             raise ValueError(f"Contribution {n}: {error}") from None
         contributions.append((source_key, c))

@@ -19,7 +19,7 @@ import json
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
 from typing import Any, Mapping
@@ -272,9 +272,8 @@ def _content(data: dict, name: str) -> tuple[int, dict[str, dict], tuple[Contrib
         raise SubmissionError(str(error)) from None
     # decoded from the canonical JSON: plain dicts, the same as the lessons saved (keys sorted)
     records = {key: json.loads(text) for key, text in encoded.items()}
-    contributions = tuple(c if c.participant == name else
-                          Contribution(participant=name, mode=c.mode, text=c.text, round=c.round, quality=c.quality)
-                          for _, c in pairs)
+    # the quality source was read as the learner's claim: "rubric" or "self", never another's
+    contributions = tuple(c if c.participant == name else replace(c, participant=name) for _, c in pairs)
     return learner["round"], records, contributions, tuple(k for k, _ in pairs)
 
 

@@ -8,6 +8,12 @@ earlier ones stay for the record (listed "replaced by a newer hand-in" when the 
 The submission id is the idempotency key: the same hand-in sent twice (a double click, a retry
 after a timeout) is stored once. Writes go through :func:`seci_lab.store.engine.write`
 (``BEGIN IMMEDIATE``, busy timeout, bounded retry), so many kernels can hand in at once.
+
+The instructor's ratings (:class:`InstructorRatings`, table ``instructor_ratings``) are kept in
+the class store when there is one, where every class view reads them and a learner's page shows
+the learner theirs on its next load; without a class store, in the instructor's own database
+(``$SECI_LAB_DB``). A rating is kept per learner and answer key
+(:func:`seci_lab.model.work.rating_key`), so it outlives a new hand-in.
 """
 
 from __future__ import annotations
@@ -18,7 +24,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text, func, insert, select
+from sqlalchemy import (
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ..model.submission import (
@@ -31,9 +51,10 @@ from ..model.submission import (
     problem_row,
 )
 from ..env import CLASS_DB_ENV
-from .engine import create_tables, database_url, make_engine, read, write
+from ..model.contributions import check_quality
+from .engine import create_tables, database_url, default_url, make_engine, read, write
 
-__all__ = ["ClassStore", "HandInReceipt", "class_store_url"]
+__all__ = ["ClassStore", "HandInReceipt", "InstructorRatings", "class_store_url"]
 
 SOURCE = "class store"
 
@@ -50,6 +71,22 @@ class_submissions = Table(
     Column("data", Text, nullable=False),
     # who the server says handed it in (JupyterHub's user), added in schema 2; NULL: nobody vouches
     Column("uploader", String(64), nullable=True),
+)
+
+
+RATING_KEY_MAX = 120  # the longest answer or source key a learner's store keeps
+
+ratings_metadata = MetaData()
+
+instructor_ratings = Table(
+    "instructor_ratings", ratings_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("learner_key", String(64), nullable=False),  # casefolded learner id, as hand-ins are matched
+    Column("learner_id", String(64), nullable=False),
+    Column("key", String(RATING_KEY_MAX), nullable=False),
+    Column("quality", Float, nullable=False),
+    Column("rated_at", String(40), nullable=False),
+    UniqueConstraint("learner_key", "key", name="uq_instructor_rating"),
 )
 
 
@@ -176,3 +213,75 @@ class ClassStore:
         with read(self.engine) as conn:
             value = conn.execute(query).scalar_one()
         return datetime.fromisoformat(value) if value else None
+
+
+class InstructorRatings:
+    """The instructor's ratings of learners' answers and contributions, by learner and key.
+
+    Parameters
+    ----------
+    url : str, optional
+        A SQLAlchemy URL: the class store's (:func:`class_store_url`) when there is one, so
+        learners' pages can show their ratings; default the instructor's own database
+        (:func:`seci_lab.store.engine.default_url`).
+    """
+
+    def __init__(self, url: str | None = None):
+        self.url = url or class_store_url() or default_url()
+        self.engine = make_engine(self.url)
+        create_tables(self.engine, ratings_metadata)
+
+    @property
+    def shared(self) -> bool:
+        """Whether the ratings are in the class store (learners see them), not the instructor's own."""
+        return bool(class_store_url()) and self.url == class_store_url()
+
+    def rate(self, learner_id: str, key: str, quality: float | None) -> None:
+        """Set the rating of ``learner_id``'s ``key`` (an answer key or contribution key), or
+        clear it with ``None``.
+
+        Raises
+        ------
+        ValueError
+            An empty or over-long key or learner id, or a quality outside [0, 1].
+        """
+        learner_id = str(learner_id).strip()
+        if not learner_id or len(learner_id) > 64:
+            raise ValueError("Choose a learner from the list.")
+        if not isinstance(key, str) or not key or len(key) > RATING_KEY_MAX:
+            raise ValueError("Choose an answer or contribution to rate.")
+        quality = check_quality(quality, "The rating")
+        who = learner_key(learner_id)
+        where = (instructor_ratings.c.learner_key == who, instructor_ratings.c.key == key)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+        def work(conn) -> None:
+            if quality is None:
+                conn.execute(delete(instructor_ratings).where(*where))
+            elif conn.execute(select(instructor_ratings.c.id).where(*where)).first() is not None:
+                conn.execute(update(instructor_ratings).where(*where).values(quality=quality, rated_at=now))
+            else:
+                conn.execute(insert(instructor_ratings).values(learner_key=who, learner_id=learner_id, key=key,
+                                                               quality=quality, rated_at=now))
+
+        write(self.engine, work)
+
+    def all(self) -> dict[str, dict[str, float]]:
+        """Every rating: learner key (the casefolded id, :func:`learner_key`) -> key -> quality."""
+        query = select(instructor_ratings.c.learner_key, instructor_ratings.c.key, instructor_ratings.c.quality)
+        ratings: dict[str, dict[str, float]] = {}
+        with read(self.engine) as conn:
+            for row in conn.execute(query):
+                ratings.setdefault(row.learner_key, {})[row.key] = float(row.quality)
+        return ratings
+
+    def of(self, learner_id: str) -> dict[str, float]:
+        """The ratings of one learner, by key (what the learner's pages show)."""
+        query = select(instructor_ratings.c.key, instructor_ratings.c.quality).where(
+            instructor_ratings.c.learner_key == learner_key(str(learner_id)))
+        with read(self.engine) as conn:
+            return {row.key: float(row.quality) for row in conn.execute(query)}
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()

@@ -8,6 +8,12 @@ from :mod:`seci_lab.classroom.charts`, the same as in the HTML class report, as 
 ``go.Figure`` objects placed in ``Output`` widgets from callbacks (docs/architecture.md: no output filled
 while the notebook first runs, one plotly.js per page).
 
+Ratings: on the Learner tab the instructor rates any of the learner's answers or contributions
+(0-1), or clears a rating. The rating overrides the rubric's quality (and the learner's own
+rating) in every class view and export: rubric scores, the class spiral, the gradebook, the
+Excel workbook and the HTML report. It is stored with a class store in the class store, where
+the learner's pages show it on their next load; otherwise in the instructor's own database.
+
 Access: when ``$SECI_LAB_INSTRUCTOR_KEY`` is set, the page asks for that key before it loads
 anything, and every load and export checks again in Python (a Voila visitor can forge widget
 messages, docs/architecture.md). When the server listens beyond loopback (``$SECI_LAB_OFF_LOOPBACK``,
@@ -201,8 +207,10 @@ class InstructorPage(widgets.VBox):
     "excel", "report"), the views (``overview``, ``problems``, ``completion``,
     ``completion_modes``, ``completion_chart``, ``items``, ``wrong``, ``rubric_chart``,
     ``rubric_summary``, ``spiral_out``, ``spiral_table``, ``learner_summary``,
-    ``learner_answers``, ``learner_contributions``, ``learner_spiral``, ``learner_spiral_table``, ``search_results``) and the
-    state (``loaded``: the ClassLoad, ``data``: the ClassData, ``rendered``: tabs filled).
+    ``learner_answers``, ``learner_contributions``, ``learner_spiral``, ``learner_spiral_table``, ``search_results``),
+    the rating controls (``rate_item``, ``rate_value``, ``rate_button``, ``clear_rating_button``,
+    ``rating_note``) and the state (``loaded``: the ClassLoad, ``data``: the ClassData,
+    ``rendered``: tabs filled).
     """
 
     def __init__(self, folder: str | None = None, *, key: str | None = None):
@@ -284,6 +292,16 @@ class InstructorPage(widgets.VBox):
         self.learner_contributions = PagedTable("Contributions to the spiral", empty="none.")
         self.learner_spiral = widgets.Output()
         self.learner_spiral_table = widgets.HTML()
+        self.rate_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Rate")
+        self.rate_value = _labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+                                                        continuous_update=False), "Your rating (0–1)")
+        self.rate_button = widgets.Button(description="Save rating", button_style="primary", icon="check",
+                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality")
+        self.clear_rating_button = widgets.Button(description="Clear my rating", icon="undo",
+                                                  tooltip="Remove your rating: the rubric's quality counts again")
+        self.rating_note = widgets.HTML()
+        self._ratings = None  # InstructorRatings, opened when first needed
+        self.ratings_problem = ""
         self.search_text = _labelled(widgets.Text(placeholder="a word or phrase, e.g. apprentice",
                                                   layout=widgets.Layout(width="60%")),
                                      "Search all answers and contributions")
@@ -327,7 +345,11 @@ class InstructorPage(widgets.VBox):
             "Quiz": widgets.VBox([self.items, self.wrong]),
             "Rubric": widgets.VBox([self.rubric_chart, self.rubric_summary]),
             "Class spiral": widgets.VBox([self.spiral_note, self.spiral_out, spiral_accordion]),
-            "Learner": widgets.VBox([self.learner, self.learner_summary, self.learner_answers,
+            "Learner": widgets.VBox([self.learner, self.learner_summary,
+                                     widgets.HTML("<h4>Rate this learner's work</h4>"), self.rate_item,
+                                     widgets.HBox([self.rate_value, self.rate_button, self.clear_rating_button],
+                                                  layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
+                                     self.rating_note, self.learner_answers,
                                      self.learner_contributions, self.learner_spiral, learner_accordion]),
             "Search": widgets.VBox([widgets.HBox([self.search_text, self.search_button],
                                                  layout=widgets.Layout(flex_flow="row wrap")),
@@ -352,6 +374,9 @@ class InstructorPage(widgets.VBox):
         self.unlock_button.on_click(self._on_unlock)
         self.load_button.on_click(self._on_load)
         self.learner.observe(self._on_learner, "value")
+        self.rate_item.observe(self._on_rate_item, "value")
+        self.rate_button.on_click(self._on_rate)
+        self.clear_rating_button.on_click(self._on_clear_rating)
         self.search_button.on_click(self._on_search)
         self.tabs.observe(self._on_tab, "selected_index")
         self.assignment.observe(self._on_assignment, "value")
@@ -493,6 +518,7 @@ class InstructorPage(widgets.VBox):
             n = len(loaded.submissions)
             problems = 0 if loaded.problems is None else len(loaded.problems)
             note = f" {count(problems, 'file')} listed under Overview with the reason." if problems else ""
+            note += f" {self.ratings_problem}" if self.ratings_problem else ""
             if n:
                 self.source_box.selected_index = None
                 self.message.show("ok", f"Loaded {count(n, 'learner')} from {where}.{note} Open “Where the hand-ins are” "
@@ -513,7 +539,7 @@ class InstructorPage(widgets.VBox):
 
         self._require_unlocked()
         self.loaded = loaded
-        self.data = ClassData.from_submissions(loaded.submissions)
+        self.data = ClassData.from_submissions(loaded.submissions, self._read_ratings())
         self.rendered = set()
         self._clear_views()
         self._render_overview()
@@ -692,6 +718,7 @@ class InstructorPage(widgets.VBox):
                                  caption=f"Answers and feedback of {sub.name or sub.learner_id}")
         self.learner_contributions.set(view.contributions_table(),
             caption=f"Contributions of {sub.name or sub.learner_id} to the spiral")
+        self._fill_rating(sub.learner_id)
         trajectory = view.trajectory
         fig = figures.spiral_top_view(trajectory, title=f"Spiral of {sub.name or sub.learner_id}")
         _figure_output(self.learner_spiral, fig, "This learner's spiral seen from above; the table has the same data.")
@@ -715,6 +742,119 @@ class InstructorPage(widgets.VBox):
                           f"{total} match(es) for “{query}”{more}." if total
                           else f"No answer or contribution contains “{query}”.")
         return results
+
+    # -- ratings -------------------------------------------------------------------------------
+
+    def _ratings_store(self):
+        """The instructor's ratings: in the class store when there is one, else in the
+        instructor's own database."""
+        from ..store.classroom import InstructorRatings
+
+        if self._ratings is None:
+            self._ratings = InstructorRatings(self.store_url or None)
+        return self._ratings
+
+    def _read_ratings(self) -> dict:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        self.ratings_problem = ""
+        try:
+            return self._ratings_store().all()
+        except (SQLAlchemyError, ValueError, OSError) as error:
+            log.warning("instructor ratings unreadable: %s", error)
+            self.ratings_problem = ("Your ratings cannot be read right now, so the class is shown with the "
+                                    "rubric's qualities: load the class again to retry.")
+            return {}
+
+    def _fill_rating(self, learner_id: str) -> None:
+        """Offer the learner's answers and contributions for rating, keeping the choice if it is still there."""
+        items = self.data.rateable(learner_id)
+        options = []
+        for row in items.itertuples(index=False):
+            now = "unrated" if pd.isna(row.quality) else f"{row.quality:.2f}, {row.quality_source}"
+            options.append((f"{row.mode} · {row.label}: {' '.join(str(row.text).split())[:70]} ({now})", row.key))
+        previous = self.rate_item.value
+        self._filling = True
+        try:
+            self.rate_item.options = options
+            keys = [key for _, key in options]
+            self.rate_item.value = previous if previous in keys else (keys[0] if keys else None)
+        finally:
+            self._filling = False
+        self._show_rating()
+
+    def _show_rating(self) -> None:
+        data, learner_id, key = self.data, self.learner.value, self.rate_item.value
+        disabled = data is None or learner_id is None or key is None
+        self.rate_button.disabled = self.clear_rating_button.disabled = disabled
+        if disabled:
+            self.rating_note.value = "<p>Nothing of this learner's work to rate.</p>" if data is not None else ""
+            return
+        items = data.rateable(learner_id).set_index("key")
+        quality, source = items.at[key, "quality"], items.at[key, "quality_source"]
+        where = ("in the class store: the learner sees it the next time they open a lesson or the spiral"
+                 if self.store_url else "in your own seci-lab database on this computer")
+        if source == "instructor":
+            now = f"Your rating {quality:.2f} counts"
+        elif pd.isna(quality):
+            now = "Not rated yet (the rubric could not assess it)"
+        else:
+            now = f"Now {quality:.2f}, {'the learner’s own rating' if source == 'self' else 'the rubric’s suggestion'}"
+        if not pd.isna(quality):
+            self.rate_value.value = float(quality)
+        self.clear_rating_button.disabled = source != "instructor"
+        self.rating_note.value = (f"<p>{html_text(now)}. Your rating overrides it in the class spiral, the rubric "
+                                  f"scores, the gradebook and the exports; it is kept {html_text(where)}.</p>")
+
+    @safe_callback(lambda self: self.message)
+    def _on_rate_item(self, _change=None) -> None:
+        if not self._filling:
+            self._show_rating()
+
+    @safe_callback(lambda self: self.message)
+    def _on_rate(self, _button=None) -> None:
+        value = self.rate_value.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError("A rating is between 0 and 1.")  # the slider keeps it there; a forged value does not
+        self.rate(self.learner.value, self.rate_item.value, float(value))
+
+    @safe_callback(lambda self: self.message)
+    def _on_clear_rating(self, _button=None) -> None:
+        self.rate(self.learner.value, self.rate_item.value, None)
+
+    def rate(self, learner_id: str | None, key: str | None, quality: float | None) -> None:
+        """Rate (or with ``None`` un-rate) one learner's answer or contribution ``key``, store it,
+        and show every view with the new rating."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        data = self._require_data()
+        if learner_id not in set(data.learners["learner_id"].astype(str)):
+            raise ValueError("Choose a learner from the list.")
+        if key is None or key not in set(data.rateable(learner_id)["key"]):
+            raise ValueError("Choose one of this learner's answers or contributions to rate.")
+        try:
+            store = self._ratings_store()
+            store.rate(learner_id, key, quality)
+            ratings = store.all()
+        except SQLAlchemyError as error:
+            log.warning("instructor rating not saved: %s", error)
+            raise ValueError("The rating could not be saved right now (the database cannot be reached). "
+                             "Try again in a moment.") from None
+        self.data = data.with_ratings(ratings)
+        self._render_again()
+        self.message.show("ok", (f"Rated {quality:.2f}." if quality is not None else "Your rating is cleared.")
+                          + " The class spiral, rubric scores, gradebook and exports use it.")
+
+    def _render_again(self) -> None:
+        """Fill again every tab already shown (after a rating), keeping the learner on screen."""
+        shown, learner = set(self.rendered), self.learner.value
+        self.rendered = set()
+        self.class_trajectory = None
+        for name in _TABS:
+            if name in shown and name != "Learner":
+                self._render(name)
+        self.rendered.add("Learner")
+        self.show_learner(learner)
 
     # -- exports -------------------------------------------------------------------------------
 
