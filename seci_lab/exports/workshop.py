@@ -31,11 +31,13 @@ __all__ = [
 ]
 
 _EXPORT_COLUMNS = ["id", "round", "phase", "phase_label", "mode", "participant", "text", "parent_id",
-                   "arc", "cluster", "source_cluster_id", "hidden", "withdrawn", "created_at", "edited_at"]
+                   "arc", "cluster", "source_cluster_id", "hidden", "withdrawn", "created_at", "edited_at",
+                   "quality", "quality_source"]
 
 
 def session_spiral(store: WorkshopStore, session_id: int) -> pd.DataFrame:
-    """The group's spiral as stored now (:meth:`WorkshopStore.spiral`)."""
+    """The group's spiral as stored now, with the votes and the facilitator's ratings
+    (:meth:`WorkshopStore.spiral`)."""
     return store.spiral(session_id)
 
 

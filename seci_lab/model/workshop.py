@@ -27,6 +27,14 @@ takeaways   I     storyteller and listeners name what they take away and will ap
 Participants vote for clusters in the Combination phases (``C``, ``gifts``) and write
 take-aways, which may draw on a cluster, in the Internalization phases (``I``, ``takeaways``).
 
+Qualities: a workshop's contributions are not scored by the rubric (its criteria are those of
+the lessons' exercise fields, not of a sticky note), so each counts with the default quality
+until the group or the facilitator rates it. Participants' votes for a cluster raise the
+quality of its members (:func:`seci_lab.model.contributions.votes_quality`: the share of the
+round's voters who chose the cluster closes half of the gap to 1 at most); a facilitator's
+rating of a contribution counts over the votes (:func:`submission_qualities`, which applies
+:func:`seci_lab.model.contributions.decide_quality`).
+
 Lineage: a contribution may name a ``parent_id`` (the earlier contribution it builds on, e.g.
 a harvest note on a story), belongs to at most one cluster (set by the facilitator), and may
 name a ``source_cluster_id`` (e.g. a take-away drawn from a cluster); :func:`lineage_edges`
@@ -40,9 +48,19 @@ import secrets
 import time
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from .contributions import PARTICIPANT_MAX_CHARS, Contribution, clean_text, normalize_text
+from .contributions import (
+    FACILITATOR,
+    PARTICIPANT_MAX_CHARS,
+    RUBRIC,
+    VOTES,
+    Contribution,
+    clean_text,
+    decide_quality,
+    normalize_text,
+    votes_quality,
+)
 from .modes import Mode
 from .spiral import SpiralSeed, seed_spiral, simulate_spiral
 
@@ -93,6 +111,7 @@ __all__ = [
     "session_trajectory",
     "spiral_contributions",
     "spiral_inputs",
+    "submission_qualities",
 ]
 
 #: Join codes avoid 0/O, 1/I/L, which are easy to confuse when read off a projector.
@@ -575,37 +594,86 @@ def lineage_edges(submissions: Iterable[Submission]) -> list[tuple[str, str, str
     return edges
 
 
-def spiral_contributions(submissions: Iterable[Submission], participants: Sequence[Participant]) -> list[Contribution]:
+#: What :func:`submission_qualities` gives: contribution id -> (quality or None, its source).
+Qualities = Mapping[int, tuple[float | None, str]]
+
+
+def submission_qualities(submissions: Iterable[Submission], *, ratings: Mapping[int, float] | None = None,
+                         clusters: Iterable[Cluster] = (), voters: Mapping[int, int] | None = None) -> dict[int, tuple[float | None, str]]:
+    """The quality each submission counts with in the spiral, and whose it is.
+
+    Parameters
+    ----------
+    submissions : iterable of Submission
+        The session's contributions.
+    ratings : mapping, optional
+        The facilitator's ratings: contribution id -> quality in [0, 1].
+    clusters : iterable of Cluster
+        The session's clusters with their vote counts.
+    voters : mapping, optional
+        Round -> how many participants voted for at least one cluster in that round.
+
+    Returns
+    -------
+    dict
+        Contribution id -> ``(quality, source)``: the facilitator's rating, else the default
+        raised by the votes of the contribution's cluster (``"votes"``), else unrated
+        (``(None, "rubric")``: the model's default quality).
+    """
+    ratings, voters = ratings or {}, voters or {}
+    by_id = {c.id: c for c in clusters}
+    qualities = {}
+    for s in submissions:
+        cluster = by_id.get(s.cluster_id) if s.cluster_id is not None else None
+        voted = None
+        if cluster is not None and cluster.votes:
+            voted = votes_quality(None, cluster.votes, max(cluster.votes, voters.get(cluster.round, 0)))
+        qualities[s.id] = decide_quality({FACILITATOR: ratings.get(s.id), VOTES: voted, RUBRIC: None})
+    return qualities
+
+
+def spiral_contributions(submissions: Iterable[Submission], participants: Sequence[Participant],
+                         qualities: Qualities | None = None) -> list[Contribution]:
     """The visible submissions as :class:`~seci_lab.model.Contribution`, in the order given.
 
     Each phase feeds its SECI mode (:attr:`Phase.mode`) and keeps its round; the participant is
-    the display name; unrated (``quality=None``).
+    the display name; the quality and its source come from ``qualities``
+    (:func:`submission_qualities`), unrated without.
     """
     names = {p.id: p.display_name for p in participants}
-    return [Contribution(participant=names[s.participant_id], mode=s.mode, text=s.text, round=s.round)
-            for s in submissions if s.visible]
+    qualities = qualities or {}
+    contributions = []
+    for s in submissions:
+        if s.visible:
+            quality, source = qualities.get(s.id, (None, RUBRIC))
+            contributions.append(Contribution(participant=names[s.participant_id], mode=s.mode, text=s.text,
+                                              round=s.round, quality=quality, quality_source=source))
+    return contributions
 
 
 def spiral_inputs(submissions: Iterable[Submission], participants: Sequence[Participant],
-                  cross_level_rounds: Iterable[int]) -> tuple[list[Contribution], int, list[int]]:
+                  cross_level_rounds: Iterable[int], qualities: Qualities | None = None,
+                  ) -> tuple[list[Contribution], int, list[int]]:
     """``(contributions, participants, cross_level_rounds)`` ready for ``simulate_spiral``:
     the number of participants is everyone who joined (at least 1)."""
-    return (spiral_contributions(submissions, participants), max(1, len(participants)),
+    return (spiral_contributions(submissions, participants, qualities), max(1, len(participants)),
             sorted(set(cross_level_rounds)))
 
 
 def session_trajectory(submissions: Iterable[Submission], participants: Sequence[Participant],
                        cross_level_rounds: Iterable[int], *, session_id: int | None = None,
-                       start: SpiralStart | None = None) -> pd.DataFrame:
+                       start: SpiralStart | None = None, qualities: Qualities | None = None) -> pd.DataFrame:
     """The group's spiral: :func:`~seci_lab.model.simulate_spiral` over a session's visible
     submissions, with the rounds at whose end a level-up was declared.
 
     The rounds run to the last one with a contribution or a declared level-up, so a declaration
     the model refuses (no explicit knowledge yet) shows its reason in the ``note`` column. With
     ``session_id`` the spiral's id is the session's; a session started from another's cluster
-    (``start``) begins from that spiral's explicit knowledge, with its lineage.
+    (``start``) begins from that spiral's explicit knowledge, with its lineage. ``qualities``
+    (:func:`submission_qualities`) are what the contributions count with: votes and the
+    facilitator's ratings; unrated without.
     """
-    contributions, people, cross = spiral_inputs(submissions, participants, cross_level_rounds)
+    contributions, people, cross = spiral_inputs(submissions, participants, cross_level_rounds, qualities)
     rounds = max([c.round for c in contributions] + cross + [0])
     spiral_id = str(session_id) if session_id is not None else "1"
     return simulate_spiral(contributions, people, cross_level_rounds=cross, rounds=rounds,

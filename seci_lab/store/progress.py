@@ -480,8 +480,9 @@ class Progress:
         removed (one saved match each), those in ``after`` but not in ``before`` are added with a
         key of their own. A contribution whose only change is its quality was *re-rated*: a
         ``"self"`` quality becomes the learner's own rating of it, a ``"rubric"`` one clears that
-        rating (the rubric's suggestion counts again); its key stays, so its answer still updates
-        it. Work saved meanwhile from another page (a lesson in another tab) is left alone.
+        rating (the rubric's saved suggestion counts again; the given quality only when none was
+        saved); its key stays, so its answer still updates it. Read :meth:`contributions` after
+        it for the qualities that count. Work saved meanwhile from another page (a lesson in another tab) is left alone.
         Matching ignores the participant name (it changes when the learner renames themselves).
         One transaction.
 
@@ -530,8 +531,9 @@ class Progress:
                     self._set_rating(conn, row.source_key, SELF, c.quality)
                 else:
                     self._set_rating(conn, row.source_key, SELF, None)
-                    conn.execute(update(contributions_table).where(contributions_table.c.id == row.id)
-                                 .values(quality=c.quality, updated_at=_now()))
+                    if row.quality is None:  # added with the learner's own quality: the rubric's now
+                        conn.execute(update(contributions_table).where(contributions_table.c.id == row.id)
+                                     .values(quality=c.quality, updated_at=_now()))
             for row, saved in reversed(rated):  # remove the newest match first
                 key = content(saved)
                 if removed[key] > 0:

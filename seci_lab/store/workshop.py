@@ -13,7 +13,9 @@ could try to bypass by forging widget messages is checked here, inside the write
 - submissions go only to the open phase, before its deadline, at most ``max_per_minute`` per
   participant (counted in the database, so the cap holds across many kernel processes), with
   an idempotency key so that a double click or a retry stores once;
-- texts follow :class:`seci_lab.model.Contribution`'s rules and caps.
+- texts follow :class:`seci_lab.model.Contribution`'s rules and caps;
+- only the facilitator rates a contribution (:meth:`WorkshopStore.rate`); a rating counts over
+  participants' votes in the spiral (:func:`seci_lab.model.workshop.submission_qualities`).
 
 Every write runs through :func:`seci_lab.store.engine.write` (``BEGIN IMMEDIATE`` and a bounded
 retry on SQLite) and first bumps the session's ``version`` counter, which also serialises the
@@ -53,6 +55,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from ..model import PARTICIPANT_MAX_CHARS, Contribution, SpiralSeed
+from ..model.contributions import check_quality
 from ..model.workshop import (
     IDEMPOTENCY_KEY_MAX,
     LABEL_MAX,
@@ -90,6 +93,7 @@ from ..model.workshop import (
     session_trajectory,
     spiral_contributions,
     spiral_inputs,
+    submission_qualities,
 )
 from .engine import create_tables, make_engine, read, write
 
@@ -222,6 +226,15 @@ ws_spiral_starts = Table(
     Column("explicit", Float, nullable=False),
     Column("created_at", Float, nullable=False),
     Index("ix_ws_spiral_starts_parent", "parent_session_id"),
+)
+
+ws_ratings = Table(
+    "ws_ratings", metadata,
+    Column("contribution_id", Integer, ForeignKey("ws_contributions.id"), primary_key=True),
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
+    Column("quality", Float, nullable=False),
+    Column("rated_at", Float, nullable=False),
+    Index("ix_ws_ratings_session", "session_id"),
 )
 
 ws_events = Table(
@@ -600,10 +613,13 @@ class WorkshopStore:
     def spiral(self, session_id: int) -> pd.DataFrame:
         """The session's spiral now (:func:`seci_lab.model.workshop.session_trajectory`): its id
         is the session's, and a session started from another's cluster starts from that
-        spiral's explicit knowledge."""
-        return session_trajectory(self.submissions(session_id), self.participants(session_id),
+        spiral's explicit knowledge. Contributions count with their :meth:`qualities` (votes and
+        the facilitator's ratings)."""
+        submissions = self.submissions(session_id)
+        return session_trajectory(submissions, self.participants(session_id),
                                   self.cross_level_rounds(session_id), session_id=session_id,
-                                  start=self.spiral_start(session_id))
+                                  start=self.spiral_start(session_id),
+                                  qualities=self._qualities(session_id, submissions))
 
     def start_spiral(self, session_id: int, key: str, cluster_id: int, title: str | None = None) -> Session:
         """Start a new spiral from a cluster: a new session (another team, or the next project)
@@ -1043,17 +1059,19 @@ class WorkshopStore:
     FRAME_COLUMNS = (
         "id", "session_id", "round", "phase", "phase_label", "mode", "participant_id", "participant",
         "text", "parent_id", "arc_id", "arc", "cluster_id", "cluster", "source_cluster_id",
-        "hidden", "withdrawn", "created_at", "edited_at",
+        "hidden", "withdrawn", "created_at", "edited_at", "quality", "quality_source",
     )
 
     def contributions_frame(self, session_id: int, include_hidden: bool = False) -> pd.DataFrame:
         """The session's contributions, oldest first, as a DataFrame (columns ``FRAME_COLUMNS``).
 
         Hidden (moderated) and withdrawn contributions are left out unless ``include_hidden``.
-        ``created_at``/``edited_at`` are UTC timestamps; ``mode`` is the SECI letter the phase feeds.
-        Texts are raw: escape them when displaying.
+        ``created_at``/``edited_at`` are UTC timestamps; ``mode`` is the SECI letter the phase feeds;
+        ``quality`` and ``quality_source`` are what the contribution counts with in the spiral
+        (:meth:`qualities`; no quality: the default). Texts are raw: escape them when displaying.
         """
         import pandas as pd
+
 
         c, p = ws_contributions, ws_participants
         arc, cluster = ws_arcs.alias("arc"), ws_clusters.alias("cluster")
@@ -1069,6 +1087,8 @@ class WorkshopStore:
             query = query.where(and_(c.c.hidden.is_(False), c.c.withdrawn.is_(False)))
         with read(self.engine) as conn:
             rows = conn.execute(query).mappings().all()
+            qualities = self._qualities_in(conn, check_id(session_id, "session id"),
+                                           [self._to_submission(r) for r in rows])
         records = []
         for r in rows:
             record = {name: r.get(name) for name in self.FRAME_COLUMNS if name in r}
@@ -1077,12 +1097,14 @@ class WorkshopStore:
             record["mode"] = phase.mode.value
             record["hidden"] = bool(r["hidden"])
             record["withdrawn"] = bool(r["withdrawn"])
+            record["quality"], record["quality_source"] = qualities.get(r["id"], (None, "rubric"))
             records.append(record)
         frame = pd.DataFrame(records, columns=list(self.FRAME_COLUMNS))
         for column in ("created_at", "edited_at"):
             frame[column] = pd.to_datetime(frame[column].astype("float64"), unit="s", utc=True)
         for column in ("parent_id", "arc_id", "cluster_id", "source_cluster_id"):
             frame[column] = frame[column].astype("Int64")
+        frame["quality"] = frame["quality"].astype("float64")
         return frame
 
     def phase_counts(self, session_id: int, round: int | None = None) -> dict[str, int]:
@@ -1109,16 +1131,81 @@ class WorkshopStore:
 
     def spiral_contributions(self, session_id: int) -> list[Contribution]:
         """Visible contributions as :class:`seci_lab.model.Contribution` for ``simulate_spiral``
-        (:func:`seci_lab.model.workshop.spiral_contributions`)."""
-        return spiral_contributions(self.submissions(session_id), self.participants(session_id))
+        (:func:`seci_lab.model.workshop.spiral_contributions`), with their :meth:`qualities`."""
+        submissions = self.submissions(session_id)
+        return spiral_contributions(submissions, self.participants(session_id), self._qualities(session_id, submissions))
 
     def spiral_inputs(self, session_id: int) -> tuple[list[Contribution], int, list[int]]:
         """``(contributions, participants, cross_level_rounds)`` ready for ``simulate_spiral``.
 
-        ``participants`` is the number who joined (at least 1).
+        ``participants`` is the number who joined (at least 1); qualities as :meth:`qualities`.
         """
-        return spiral_inputs(self.submissions(session_id), self.participants(session_id),
-                             self.cross_level_rounds(session_id))
+        submissions = self.submissions(session_id)
+        return spiral_inputs(submissions, self.participants(session_id), self.cross_level_rounds(session_id),
+                             self._qualities(session_id, submissions))
+
+    # -- ratings -----------------------------------------------------------------------------
+
+    def rate(self, session_id: int, key: str, contribution_id: int, quality: float | None) -> None:
+        """The facilitator rates a contribution (0-1), or clears the rating with ``None``.
+
+        The rating counts over participants' votes in the group's spiral. Raises NotAllowed
+        without the facilitator key, WorkshopError for a quality outside [0, 1] or a
+        contribution of another session.
+        """
+        try:
+            quality = check_quality(quality, "The rating")
+        except ValueError as error:
+            raise WorkshopError(str(error)) from None
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            target = self._contribution_in(conn, row["id"], contribution_id)
+            conn.execute(ws_ratings.delete().where(ws_ratings.c.contribution_id == target["id"]))
+            if quality is not None:
+                conn.execute(insert(ws_ratings).values(contribution_id=target["id"], session_id=row["id"],
+                                                       quality=quality, rated_at=self.clock()))
+            self._event(conn, row["id"], "rate", row["round"], target["phase"],
+                        f"{target['id']}: {'cleared' if quality is None else f'{quality:.2f}'}")
+
+        self._write(work)
+
+    def ratings(self, session_id: int) -> dict[int, float]:
+        """The facilitator's ratings: contribution id -> quality."""
+        with read(self.engine) as conn:
+            return self._ratings_in(conn, check_id(session_id, "session id"))
+
+    @staticmethod
+    def _ratings_in(conn: Connection, session_id: int) -> dict[int, float]:
+        query = select(ws_ratings.c.contribution_id, ws_ratings.c.quality).where(ws_ratings.c.session_id == session_id)
+        return {int(r.contribution_id): float(r.quality) for r in conn.execute(query)}
+
+    def qualities(self, session_id: int) -> dict[int, tuple[float | None, str]]:
+        """What each contribution counts with in the spiral, and whose quality it is: the
+        facilitator's rating, else the default raised by its cluster's votes, else unrated
+        (:func:`seci_lab.model.workshop.submission_qualities`)."""
+        return self._qualities(session_id, self.submissions(session_id, include_hidden=True))
+
+    def _qualities(self, session_id: int, submissions: list[Submission]) -> dict[int, tuple[float | None, str]]:
+        with read(self.engine) as conn:
+            return self._qualities_in(conn, check_id(session_id, "session id"), submissions)
+
+    def _qualities_in(self, conn: Connection, session_id: int,
+                      submissions: list[Submission]) -> dict[int, tuple[float | None, str]]:
+        # Two reads (ratings; votes with their cluster's round): participants' pages call this on
+        # every refresh, through contributions_frame.
+        votes = conn.execute(select(ws_clusters.c.id, ws_clusters.c.round, ws_votes.c.participant_id)
+                             .join(ws_votes, ws_votes.c.cluster_id == ws_clusters.c.id)
+                             .where(ws_clusters.c.session_id == session_id)).all()
+        per_cluster: dict[int, tuple[int, int]] = {}
+        voters: dict[int, set[int]] = {}
+        for cluster_id, round_, person in votes:
+            n = per_cluster.get(cluster_id, (round_, 0))[1]
+            per_cluster[cluster_id] = (round_, n + 1)
+            voters.setdefault(round_, set()).add(person)
+        clusters = [Cluster(id=c, session_id=session_id, name="", round=r, votes=n) for c, (r, n) in per_cluster.items()]
+        return submission_qualities(submissions, ratings=self._ratings_in(conn, session_id), clusters=clusters,
+                                    voters={r: len(people) for r, people in voters.items()})
 
     def lineage_frame(self, session_id: int) -> pd.DataFrame:
         """Links between ideas, one row per edge, for the lineage view of a report.

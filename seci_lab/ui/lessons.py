@@ -11,6 +11,10 @@ Pages are small classes (:class:`LessonPage`, :class:`TheoryPage`, :class:`Spira
 from :mod:`seci_lab.ui.lesson` and :mod:`seci_lab.ui.theory`, which never import this module.
 :func:`lesson_page` builds the page of any lesson: a mode's (S, E, C, I) or a theory lesson's
 (``theory.toml``, e.g. lesson 7, ``"KCC"``).
+
+With a class store, a lesson and the spiral page bring in the instructor's ratings of the learner
+when they open (:func:`instructor_ratings_in`): the learner sees them on their next load, marked
+"rated by the instructor" in the recap and the spiral.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from ..env import DB_ENV
 from ..escape import html_text, shorten
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Contribution, Mode
+from ..model.contributions import INSTRUCTOR
 from ..model.work import (
     CHECK_PREFIX,
+    IDENTITY_KEY,
     QUIZ_PREFIX,
     REFLECTION_KEY,
     check_answers,
@@ -43,7 +49,7 @@ from .quiz import quiz_widget
 from .theory import CheckExercise, ExerciseTally, section_widget, theory_intro, theory_recap
 
 __all__ = ["EXERCISES", "CritiquesLesson", "LessonPage", "LessonRecap", "SpiralPage", "TheoryPage",
-           "check_persistence", "critiques_lesson", "exercises_for", "lesson_page", "open_learner_progress",
+           "check_persistence", "critiques_lesson", "exercises_for", "instructor_ratings_in", "lesson_page", "open_learner_progress",
            "quiz_persistence", "spiral_page", "work_panel"]
 
 log = logging.getLogger("seci_lab.ui")
@@ -85,6 +91,32 @@ def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | 
         message.show("error", f"Your work cannot be saved on this computer right now ({shorten(str(error), 200)}). "
                      f"Set {DB_ENV} to a writable file and reopen the page.")
         return None, message
+
+
+def instructor_ratings_in(progress: Progress, store_url: str | None = None) -> int:
+    """Bring the instructor's ratings of this learner from the class store into ``progress``.
+
+    Needs a class store (``store_url``, default ``$SECI_LAB_CLASS_DB``) and the learner's id,
+    which the hand-in form remembers once the learner handed in. Returns how many ratings the
+    learner now has from the instructor (0 without a class store or id). A store that cannot
+    be reached changes nothing: the page opens with what was brought in before.
+    """
+    from ..store.classroom import InstructorRatings, class_store_url
+
+    url = store_url or class_store_url()
+    identity = progress.answer(IDENTITY_KEY) or {}
+    learner_id = identity.get("learner_id") if isinstance(identity, dict) else None
+    if not url or not isinstance(learner_id, str) or not learner_id.strip():
+        return len(progress.ratings(INSTRUCTOR))
+    try:
+        store = InstructorRatings(url)
+        try:
+            progress.replace_ratings(INSTRUCTOR, store.of(learner_id))
+        finally:
+            store.close()
+    except (SQLAlchemyError, ValueError, OSError):
+        log.warning("the instructor's ratings could not be read from the class store", exc_info=True)
+    return len(progress.ratings(INSTRUCTOR))
 
 
 def _persistence(progress: Progress, key: Callable[[str], str], prefix: str,
@@ -144,7 +176,9 @@ class LessonRecap(widgets.VBox):
         all_ = self.progress.contributions()
         per_mode = ", ".join(f"{m.label} {sum(1 for c in all_ if c.mode is m and c.round == round_)}" for m in MODES)
         if mine:
-            items = "".join(f"<li>quality {c.effective_quality:.2f}: {html_text(shorten(' '.join(c.text.split()), 160))}</li>"
+            items = "".join(f"<li>quality {c.effective_quality:.2f}"
+                            + (f" <strong>({html_text(c.rating_note)})</strong>" if c.rating_note else "")
+                            + f": {html_text(shorten(' '.join(c.text.split()), 160))}</li>"
                             for c in mine)
             body = (f"<p>You added <strong>{len(mine)}</strong> {html_text(self.mode.label)} "
                     f"contribution{'s' if len(mine) != 1 else ''} to round {round_} of your spiral:</p><ul>{items}</ul>")
@@ -177,6 +211,7 @@ class LessonPage(widgets.VBox):
             self.quiz = quiz_widget(mode.value)
             super().__init__([problem, intro, _heading("Quiz"), self.quiz])
             return
+        instructor_ratings_in(progress)
         save_quiz_answer, answered = quiz_persistence(progress)
         self.exercises = exercises_for(mode, progress)
         self.quiz = quiz_widget(mode.value, on_answer=save_quiz_answer, answered=answered)
@@ -275,6 +310,7 @@ class SpiralPage(widgets.VBox):
             self.lab = spiral_lab()
             super().__init__([problem, self.lab])
             return
+        instructor_ratings_in(progress)
         self._saved = progress.contributions()
         self.lab = None  # _save reads it; the lab calls on_change only after it is built
         self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round)
@@ -285,7 +321,10 @@ class SpiralPage(widgets.VBox):
     def _save(self, contributions: list[Contribution]) -> None:
         progress = self.progress
         progress.apply_changes(self._saved, contributions)  # only the difference: other tabs' work stays
-        self._saved = list(contributions)
+        # Show what counts as saved: a rating may not count as given (the instructor's does).
+        self._saved = progress.contributions()
+        if self.lab is not None and self._saved != list(contributions):
+            self.lab.show_contributions(self._saved)
         # The lab's own round follows the learner's round, so "Start next round" there moves the
         # lesson exercises on to the next round too.
         if self.lab is not None and self.lab.round != progress.round:

@@ -4,6 +4,12 @@ The widgets only wire the learner's input to the model (``simulate_spiral``, the
 show what comes back; every rule (caps, quality range, round order) is checked in Python.
 Under "Explore the model" a learner can simulate a group around them (alone, a spiral stays
 at the individual level: SECI-Spiral v2) and start new spirals from a step at the group level.
+
+A contribution's quality is the rubric's suggestion until the learner rates it: by unticking
+"Let the rubric suggest the quality" when adding it, or later with "Rate it myself" on any of
+their contributions (lesson answers included). Self-rated contributions are marked
+"self-rated" in the hover labels, the table and the list; a rating by the instructor (brought
+in from the class store) counts over the learner's own (:func:`seci_lab.model.decide_quality`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from ..model import (
     simulated_team,
     suggest_quality,
 )
+from ..model.contributions import RUBRIC, SELF, check_quality
 from .answer import feedback_html
 from .common import Message, safe_callback
 from .download import DownloadButton
@@ -102,7 +109,8 @@ class SpiralLab(widgets.VBox):
     ``text``, ``participant``, ``quality``, ``use_rubric``, ``add_button``,
     ``next_round_button``, ``group_size``, ``simulate_group``, ``peer_quality``,
     ``seed_step``, ``team_size``, ``team_quality``, ``team_rounds``, ``start_spiral_button``,
-    ``clear_spirals_button``, ``view``, ``replay``, ``figure``.
+    ``clear_spirals_button``, ``view``, ``replay``, ``figure``, ``entries``, ``remove_button``,
+    ``my_rating``, ``rate_button`` and ``unrate_button``.
     """
 
     def __init__(self, participants: int = 1, contributions: list[Contribution] | None = None,
@@ -136,7 +144,7 @@ class SpiralLab(widgets.VBox):
         self.counter = widgets.Label(f"0 / {TEXT_MAX_CHARS} characters")
         self.participant = _labelled(widgets.Text(value="Me", placeholder="a name or an id"), "Who contributed")
         self.use_rubric = widgets.Checkbox(
-            value=True, description="Let the rubric suggest the quality", indent=False,
+            value=True, description="Let the rubric suggest the quality (untick to rate it yourself)", indent=False,
         )
         self.quality = _labelled(widgets.FloatSlider(
             value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f", disabled=True,
@@ -173,6 +181,13 @@ class SpiralLab(widgets.VBox):
                                       style={"description_width": "initial"})
         self.remove_button = widgets.Button(description="Remove selected", icon="trash",
                                             tooltip="Remove the selected contribution")
+        self.my_rating = _labelled(widgets.FloatSlider(
+            value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=False,
+        ), "Your rating of the selected one (0-1)")
+        self.rate_button = widgets.Button(description="Rate it myself", icon="star",
+                                          tooltip="Give the selected contribution your own quality (marked self-rated)")
+        self.unrate_button = widgets.Button(description="Use the rubric's suggestion", icon="undo",
+                                            tooltip="Drop your own rating of the selected contribution")
 
         # --- explore the model -------------------------------------------------------------
         self.group_size = _labelled(widgets.BoundedIntText(value=participants, min=1, max=500),
@@ -253,7 +268,9 @@ class SpiralLab(widgets.VBox):
             self.status, self.view, self.view_box,
             widgets.HBox([self.replay, self.replay_step, self.replay_label]),
             widgets.HTML("<h3>Your contributions</h3>"),
-            self.entries, self.remove_button,
+            self.entries,
+            widgets.HBox([self.remove_button, self.my_rating, self.rate_button, self.unrate_button],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             self.explore,
             widgets.HTML("<h3>Take your work with you</h3>"),
             widgets.HBox([self.download_html, self.download_csv, self.download_contributions],
@@ -266,6 +283,9 @@ class SpiralLab(widgets.VBox):
         self.add_button.on_click(self._on_add)
         self.next_round_button.on_click(self._on_next_round)
         self.remove_button.on_click(self._on_remove)
+        self.entries.observe(self._on_entry, "value")
+        self.rate_button.on_click(self._on_rate)
+        self.unrate_button.on_click(self._on_unrate)
         self.view.observe(self._on_view, "value")
         self.replay.observe(self._on_replay, "value")
         self.group_size.observe(self._on_model_change, "value")
@@ -310,13 +330,14 @@ class SpiralLab(widgets.VBox):
         if self.add_button.disabled:
             return
         text = self.text.value
+        by_rubric = bool(self.use_rubric.value)
         quality = (suggest_quality(text, self.mode.value).quality
-                   if self.use_rubric.value and text.strip() else self.quality.value)
+                   if by_rubric and text.strip() else self.quality.value)
         # Contribution validates everything (empty, too long, quality range); a ValueError is
         # shown beside the form and the text stays in the box.
         contribution = Contribution(
             participant=self.participant.value, mode=self.mode.value, text=text,
-            round=self.round, quality=quality,
+            round=self.round, quality=quality, quality_source=RUBRIC if by_rubric else SELF,
         )
         before = self.trajectory
         self.contributions.append(contribution)
@@ -351,6 +372,53 @@ class SpiralLab(widgets.VBox):
         self._refresh()
         self.message.show("ok", f"Removed “{shorten(removed.text, 60)}” from round {removed.round}.")
         self._changed()
+
+    def _selected(self) -> tuple[int, Contribution]:
+        index = self.entries.value
+        if index is None or not 0 <= index < len(self.contributions):
+            raise ValueError("Select a contribution in the list first.")
+        return index, self.contributions[index]
+
+    @safe_callback(lambda self: self.message)
+    def _on_entry(self, _change=None) -> None:
+        if self.entries.value is not None and 0 <= self.entries.value < len(self.contributions):
+            self.my_rating.value = self.contributions[self.entries.value].effective_quality
+
+    @safe_callback(lambda self: self.message)
+    def _on_rate(self, _button=None) -> None:
+        index, c = self._selected()
+        quality = check_quality(self.my_rating.value, "Your rating")  # a forged value gets a message
+        if c.quality_source not in (RUBRIC, SELF):
+            raise ValueError(f"This contribution is {c.rating_note} ({c.effective_quality:.2f}), and their rating "
+                             "counts over your own. Talk to them if you see it differently.")
+        self.contributions[index] = dataclasses.replace(c, quality=quality, quality_source=SELF)
+        self._refresh()
+        self.entries.value = index
+        self.message.show("ok", f"You rated “{shorten(c.text, 60)}” {quality:.2f}: it is marked self-rated "
+                                "in your spiral, its table and your hand-in.")
+        self._changed()
+
+    @safe_callback(lambda self: self.message)
+    def _on_unrate(self, _button=None) -> None:
+        index, c = self._selected()
+        if c.quality_source != SELF:
+            raise ValueError("You have not rated this contribution yourself: it already counts with "
+                             + ("the rubric's suggestion." if c.quality_source == RUBRIC else f"the quality {c.rating_note}."))
+        suggestion = suggest_quality(c.text, c.mode).quality
+        self.contributions[index] = dataclasses.replace(c, quality=suggestion, quality_source=RUBRIC)
+        self._refresh()
+        self.entries.value = index
+        self.message.show("ok", f"Your rating of “{shorten(c.text, 60)}” is gone: the rubric's suggestion counts.")
+        self._changed()
+
+    def show_contributions(self, contributions: list[Contribution]) -> None:
+        """Show ``contributions`` (as saved, e.g. after a rating came in) without reporting a change."""
+        index = self.entries.value
+        self.contributions = list(contributions)
+        self.round = max(self.round, max((c.round for c in self.contributions), default=1))
+        self._refresh()
+        if index is not None and index < len(self.contributions):
+            self.entries.value = index
 
     @safe_callback(lambda self: self.message)
     def _on_view(self, change) -> None:
@@ -444,8 +512,9 @@ class SpiralLab(widgets.VBox):
                                          notice=self._notice)
         self.round_label.value = f"<strong>Round {self.round}</strong>"
         self.entries.options = [
-            (f"R{c.round} · {c.mode.value} · q {c.effective_quality:.2f} · {c.participant}: "
-             f"{shorten(' '.join(c.text.split()), 80)}", i)
+            (f"R{c.round} · {c.mode.value} · q {c.effective_quality:.2f}"
+             + (f" ({c.rating_note})" if c.rating_note else "")
+             + f" · {c.participant}: {shorten(' '.join(c.text.split()), 80)}", i)
             for i, c in enumerate(self.contributions)
         ]
         self._seed_options()

@@ -6,6 +6,10 @@ JupyterLab), the page asks for the join code and the facilitator key before it d
 every action passes the key to the store, which checks it again (a visitor can forge widget
 messages, docs/architecture.md). New sessions can be created only with the key from the environment or
 on a private temporary database (a notebook run on its own).
+
+The facilitator can rate any contribution (0-1) next to the moderation buttons: the rating
+counts over participants' votes in the group's spiral, and the board's list, the spiral's table
+and the exports say whose quality each contribution counts with.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from ..escape import html_text
 from ..exports import html_table
 from ..exports.workshop import session_family, workshop_csv, workshop_excel, workshop_json, workshop_report_html
 from ..model import Level, simulate_spiral
+from ..model.contributions import check_quality, rating_note
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
 from .common import Message, safe_callback
@@ -59,7 +64,9 @@ def _declared_note(trajectory, session_id: int, round_: int) -> str:
 
 def _option(row) -> str:
     state = " [hidden]" if bool(row.hidden) else (" [withdrawn]" if bool(row.withdrawn) else "")
-    return f"#{int(row.id)} {row.participant}: {one_line(row.text, 70)}{state}"
+    note = rating_note(str(getattr(row, "quality_source", "")))
+    rated = f" (q {row.quality:.2f}, {note})" if note else ""
+    return f"#{int(row.id)} {row.participant}: {one_line(row.text, 70)}{state}{rated}"
 
 
 class WorkshopFacilitator(widgets.VBox):
@@ -70,7 +77,8 @@ class WorkshopFacilitator(widgets.VBox):
     ``create_button``, ``phase``, ``minutes``, ``open_button``, ``close_button``,
     ``next_round_button``, ``level_up_button``, ``moderate``, ``hide_button``,
     ``spiral_cluster``, ``spiral_title``, ``spiral_button``,
-    ``restore_button``, ``cluster_name``, ``cluster_button``, ``assign_item``,
+    ``restore_button``, ``rating``, ``rate_button``, ``unrate_button``, ``cluster_name``, ``cluster_button``,
+    ``assign_item``,
     ``assign_cluster``, ``assign_button``, ``arc_name``, ``arc_button``, ``arc_person``,
     ``arc_choice``, ``arc_assign_button``), the views (``board``, ``counts``, ``figure``,
     ``spiral_table``, ``qr``, ``countdown``) and the downloads (``downloads``).
@@ -134,6 +142,12 @@ class WorkshopFacilitator(widgets.VBox):
         self.moderate = labelled(widgets.Dropdown(options=[], layout=full_width()), "Contribution")
         self.hide_button = widgets.Button(description="Hide", tooltip="Hide from the board and the spiral")
         self.restore_button = widgets.Button(description="Restore", tooltip="Show a hidden contribution again")
+        self.rating = labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+                                                   continuous_update=False), "Your rating (0-1)")
+        self.rate_button = widgets.Button(description="Rate", icon="star",
+                                          tooltip="Rate the chosen contribution: your rating counts over the votes")
+        self.unrate_button = widgets.Button(description="Clear rating", icon="undo",
+                                            tooltip="Remove your rating: votes (or the default) count again")
 
         # -- clusters
         self.cluster_name = labelled(widgets.Text(placeholder="e.g. Shadowing works"), "Cluster name")
@@ -205,7 +219,8 @@ class WorkshopFacilitator(widgets.VBox):
             widgets.HTML("<h3>Board</h3>"),
             self.board,
             self.moderate,
-            widgets.HBox([self.hide_button, self.restore_button]),
+            widgets.HBox([self.hide_button, self.restore_button, self.rating, self.rate_button, self.unrate_button],
+                         layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
             self.cluster_box,
             self.spiral_box,
             self.arc_box,
@@ -223,6 +238,8 @@ class WorkshopFacilitator(widgets.VBox):
         self.spiral_button.on_click(self._on_new_spiral)
         self.hide_button.on_click(self._on_hide)
         self.restore_button.on_click(self._on_restore)
+        self.rate_button.on_click(self._on_rate)
+        self.unrate_button.on_click(self._on_unrate)
         self.cluster_button.on_click(self._on_cluster)
         self.assign_button.on_click(self._on_assign)
         self.arc_button.on_click(self._on_arc)
@@ -363,6 +380,21 @@ class WorkshopFacilitator(widgets.VBox):
         self.store.restore(self.session.id, self.key, self._selected(self.moderate, "contribution"))
         self.refresh()
         self.message.show("ok", "Restored to the board.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_rate(self, _button=None) -> None:
+        self._require()
+        quality = check_quality(self.rating.value, "Your rating")  # a forged value gets a message
+        self.store.rate(self.session.id, self.key, self._selected(self.moderate, "contribution"), quality)
+        self.refresh()
+        self.message.show("ok", f"Rated {quality:.2f}: it counts over the votes in the group's spiral.")
+
+    @safe_callback(lambda self: self.message)
+    def _on_unrate(self, _button=None) -> None:
+        self._require()
+        self.store.rate(self.session.id, self.key, self._selected(self.moderate, "contribution"), None)
+        self.refresh()
+        self.message.show("ok", "Your rating is cleared: the votes (or the default quality) count again.")
 
     @safe_callback(lambda self: self.message)
     def _on_cluster(self, _button=None) -> None:
