@@ -918,7 +918,8 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
         The output of :func:`seci_lab.model.simulate_spiral`; may have zero rows.
     examples : int, optional
         ``None``: every text of a step. A number: at most that many texts per step, each on
-        one line and cut to 160 characters (a whole class writes thousands per step).
+        one line and cut to 160 characters (a whole class writes thousands per step), the
+        texts a person rated first.
     who : str
         Whom the stocks are counted per, in the column titles ("person", "learner").
 
@@ -950,9 +951,12 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
                  for step, rated in zip(trajectory["texts"], sources)]
     else:
         texts_title = "Examples of what was contributed"
-        texts = ["\n".join(_marked(shorten(" ".join(str(t).split()), _EXAMPLE_CHARS), note)
-                           for t, note in zip(step[:examples], _notes(step, rated)))
-                 for step, rated in zip(trajectory["texts"], sources)]
+        texts = []
+        for step, rated in zip(trajectory["texts"], sources):
+            # texts someone rated come first: a reader looks for the ones a person judged
+            pairs = sorted(zip(step, _notes(step, rated)), key=lambda pair: not pair[1])[:examples]
+            texts.append("\n".join(_marked(shorten(" ".join(str(t).split()), _EXAMPLE_CHARS), note)
+                                   for t, note in pairs))
     columns: dict[str, Any] = {}
     steps = _Steps(trajectory)
     if len(steps.spirals) > 1:
