@@ -231,11 +231,6 @@ class InstructorRatings:
         self.engine = make_engine(self.url)
         create_tables(self.engine, ratings_metadata)
 
-    @property
-    def shared(self) -> bool:
-        """Whether the ratings are in the class store (learners see them), not the instructor's own."""
-        return bool(class_store_url()) and self.url == class_store_url()
-
     def rate(self, learner_id: str, key: str, quality: float | None) -> None:
         """Set the rating of ``learner_id``'s ``key`` (an answer key or contribution key), or
         clear it with ``None``.
