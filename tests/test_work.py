@@ -131,7 +131,8 @@ def test_a_fields_text_becomes_a_scored_contribution_and_record():
     score = suggest_quality(text, "S", "journal")  # the field's own criteria
     assert contribution.quality == score.quality and contribution.round == 2 and contribution.participant == "Ada"
     assert record.to_dict() == {"mode": "S", "label": "Journal", "text": contribution.text,
-                                "quality": score.quality, "quality_source": "rubric", "reasons": list(score.reasons), "hint": score.hint,
+                                "quality": score.quality, "quality_source": "rubric", "reasons": list(score.reasons),
+                                "hint": score.hint,
                                 "criteria": [c.as_dict() for c in score.criteria], "message": score.message,
                                 "flags": list(score.flags), "round": 2, "hints_used": 1}
     assert [c["id"] for c in record.to_dict()["criteria"]] == ["moment", "sensory", "attention", "unsaid"]

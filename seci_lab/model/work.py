@@ -36,8 +36,8 @@ story prompt chosen); the card board is a :class:`Board`; the self-assessment is
 :func:`self_assessment_record`; a quiz answer by :func:`quiz_record`, which keeps the latest
 attempt, the ``first`` attempt ever (the instructor's item difficulty uses it) and the attempt
 that ``counted`` towards mastery (the first of its set). A record saved before these fields
-existed reads as ``quality_source`` "rubric" (:func:`record_quality`) and as first = counted =
-latest (:func:`first_attempt`, :func:`counted_attempt`).
+existed reads as ``quality_source`` "rubric" and as first = counted = latest
+(:func:`first_attempt`, :func:`counted_attempt`).
 
 Ratings
     A person's rating of a contribution is kept under a *rating key*
@@ -62,7 +62,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from .contributions import RUBRIC, Contribution, check_quality, check_quality_source, shorten
+from .contributions import RUBRIC, Contribution, shorten
 from .modes import Mode
 from .rubric import rubric_field, suggest_quality
 
@@ -112,7 +112,6 @@ __all__ = [
     "quiz_key",
     "quiz_record",
     "rating_key",
-    "record_quality",
     "saved_rating",
     "score_answer",
     "self_assessment_record",
@@ -422,21 +421,6 @@ def score_answer(text: object, mode: Mode | str, *, participant: str, round: int
                           criteria=tuple(c.as_dict() for c in score.criteria), message=score.message,
                           flags=score.flags)
     return contribution, record
-
-
-def record_quality(record: Mapping | None) -> tuple[float | None, str]:
-    """``(quality, quality_source)`` of a saved answer record; ``(None, "rubric")`` when it has no
-    valid quality. An older record, saved before sources existed, is the rubric's."""
-    record = record if isinstance(record, Mapping) else {}
-    try:
-        quality = check_quality(record.get("quality"))
-    except ValueError:
-        return None, RUBRIC
-    try:
-        source = check_quality_source(record.get("quality_source", RUBRIC))
-    except ValueError:
-        source = RUBRIC
-    return quality, source
 
 
 # --- a quiz answer -------------------------------------------------------------------------------
