@@ -217,7 +217,7 @@ def test_instructor_ratings_are_kept_per_learner_and_key(tmp_path):
 
 def test_an_instructors_rating_changes_the_answer_its_contributions_the_spiral_and_the_grade():
     plain = _class()
-    rubric = suggest_quality(METAPHOR, "E").quality
+    rubric = suggest_quality(METAPHOR, "E", "metaphor").quality
     assert plain.answers.set_index(["learner_id", "key"]).loc[("S1", "E.metaphor"), "quality"] == pytest.approx(rubric)
     rated = plain.with_ratings({"s1": {"E.metaphor": 1.0, "spiral:1": 0.2}})
     answer = rated.answers.set_index(["learner_id", "key"]).loc[("S1", "E.metaphor")]
@@ -246,7 +246,7 @@ def test_a_learners_own_rating_is_shown_but_never_graded():
         == "self-rated"
     # Ada's self-rated 0.9 contribution has no answer: the grade's rubric part is her answer's rubric quality
     assert data.grades().set_index("learner_id").loc["S1", "rubric"] == pytest.approx(
-        suggest_quality(METAPHOR, "E").quality)
+        suggest_quality(METAPHOR, "E", "metaphor").quality)
 
 
 def test_the_instructor_can_rate_every_answer_and_every_contribution_no_answer_made():
