@@ -3,7 +3,7 @@ contribution in notebook 05 and sees it marked; an instructor rates a learner's 
 the class spiral and the gradebook change.
 
 One server for both tests (browser tests are slow on two cores): its kernels get
-``SECI_LAB_CLASS_DIR`` (a small synthetic class); the learner's database and the instructor's
+a class folder (a small synthetic class); the learner's database and the instructor's
 own database (no class store) are the server's isolated ones.
 """
 
@@ -16,6 +16,7 @@ import re
 import pytest
 
 from class_generator import write_class
+from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
 from voila_testing import start_server, wait_for_voila
 
 pytestmark = pytest.mark.browser
@@ -32,8 +33,8 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("class")
     write_class(folder, n=N, seed=13, bad_files=False)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SECI_LAB_CLASS_DIR", str(folder))
-        for name in ("SECI_LAB_CLASS_DB", "SECI_LAB_INSTRUCTOR_KEY"):
+        mp.setenv(CLASS_DIR_ENV, str(folder))
+        for name in (CLASS_DB_ENV, INSTRUCTOR_KEY_ENV):
             mp.delenv(name, raising=False)
         started = start_server(tmp_path_factory.mktemp("serve-ratings"))
     try:
