@@ -89,10 +89,14 @@ class QuizItem(widgets.VBox):
     ``quiz`` is its owner: a :class:`QuizWidget`, or anything with a ``session``
     (:class:`QuizSession`) and an ``_answered(item, answer, feedback)`` method, such as a theory
     lesson's exercise. ``label`` heads it with its number ("Question 3", "Exercise 3").
+    ``mastery`` says whether its owner counts first answers towards mastery (a quiz does): then
+    a re-check after the explanation was shown says that it is practice.
     """
 
-    def __init__(self, quiz: "QuizWidget", question: Question, number: int, *, label: str = "Question"):
+    def __init__(self, quiz: "QuizWidget", question: Question, number: int, *, label: str = "Question",
+                 mastery: bool = True):
         self.quiz = quiz
+        self.mastery = mastery
         self.question = question
         self.hints_shown = 0
         self.message = Message()
@@ -231,8 +235,8 @@ class QuizItem(widgets.VBox):
         self.message.clear()
         counts = self.quiz.session.counts(self.question.id)
         feedback = self.quiz.session.answer(self.question.id, answer)  # AnswerError -> message
-        self.feedback.value = _feedback_html(feedback, counts=counts)
-        self.quiz._answered(self, answer, feedback, counts)
+        self.feedback.value = _feedback_html(feedback, counts=counts or not self.mastery)
+        self.quiz._answered(self, answer, feedback)
 
     def _on_hint(self, _button=None) -> None:
         self.next_hint()
@@ -307,8 +311,9 @@ class QuizWidget(widgets.VBox):
         self._update_status()
 
     # -- events --------------------------------------------------------------------------
-    def _answered(self, item: QuizItem, answer: object, feedback: Feedback, counts: bool = True) -> None:
+    def _answered(self, item: QuizItem, answer: object, feedback: Feedback) -> None:
         item_id = item.question.id
+        counts = self.session.counted.get(item_id) is feedback  # this answer is the one that counts
         record = quiz_record(
             self.records.get(item_id), lesson=self.lesson, kind=item.question.kind, answer=answer,
             correct=feedback.correct, score=feedback.score, attempts=self.session.attempts.get(item_id, 1),

@@ -56,7 +56,7 @@ class CheckExercise(widgets.VBox):
         # against the exercise (stale or forged) is ignored, as in a quiz.
         self.session, restored = QuizSession.resume((question,), {question.id: answered} if answered else {},
                                                      n=1, seed=question.id)
-        self.item = QuizItem(self, question, number, label="Exercise")
+        self.item = QuizItem(self, question, number, label="Exercise", mastery=False)  # exercises teach
         if question.id in restored:
             record, self.feedback = restored[question.id]
             self.attempts = self.session.attempts.get(question.id, 1)
