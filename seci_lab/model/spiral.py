@@ -318,6 +318,41 @@ def simulate_spiral(
     return run(contributions, participants, params, n_rounds, cross_level, seed, spiral_id)
 
 
+def _convert(m: Mode, e_m: float, s: float, T: float, A: float, X: float, U: float, capacity: float,
+             params: SpiralParams) -> tuple[float, float, float, float, float]:
+    """One mode's conversion of the stocks at intensity ``e_m``; the same equations in v1 and v2.
+
+    Returns the new shared share ``s``, tacit ``T``, articulated ``A``, explicit ``X`` and
+    internalized ``U`` stocks.
+    """
+    if m is Mode.SOCIALIZATION:
+        # Convergence to shared mental models: March's p1 form applied person to
+        # person (Miller, Zhao & Calantone 2006); socialization also creates
+        # sympathized knowledge (N&T 1995), switched off by sigma = 0 (Bratianu 2010).
+        s = s + e_m * (1.0 - s)
+        T = T * (1.0 + params.sigma * e_m)
+    elif m is Mode.EXTERNALIZATION:
+        # Concepts come from *shared* tacit knowledge (five-phase model, phase 2), and
+        # only the codifiable share phi can ever be articulated (Polanyi; Tsoukas 2003).
+        dX = e_m * s * max(0.0, params.phi * T - A)
+        A += dX
+        X += dX
+    elif m is Mode.COMBINATION:
+        # Recombinant growth of the explicit stock (Weitzman 1998), logistic in a
+        # bounded domain whose capacity grows with the level (v1) or height (v2).
+        X += params.gamma * e_m * X * max(0.0, 1.0 - X / capacity)
+    else:
+        # Learning from the code (March 1991, p1); learning by doing yields
+        # operational tacit knowledge (N&T 1995).
+        dU = e_m * max(0.0, X - U)
+        U += dU
+        T += params.mu * dU
+        # Turnover and obsolescence once per round (March 1991, p3 and p4).
+        T *= 1.0 - params.delta_T
+        X *= 1.0 - params.delta_X
+    return s, T, A, X, U
+
+
 def _unmet_v1(
     intensities: dict[Mode, float], shared: float, X: float, capacity: float, q_bar: float,
     level: int, params: SpiralParams,
@@ -376,31 +411,7 @@ def _simulate_v1(contributions: list[Contribution], N: int, params: SpiralParams
             capacity = params.K0 * N * params.b**L
             leveled_up = False
             note = ""
-            if m is Mode.SOCIALIZATION:
-                # Convergence to shared mental models: March's p1 form applied person to
-                # person (Miller, Zhao & Calantone 2006); socialization also creates
-                # sympathized knowledge (N&T 1995), switched off by sigma = 0 (Bratianu 2010).
-                s = s + e[m] * (1.0 - s)
-                T = T * (1.0 + params.sigma * e[m])
-            elif m is Mode.EXTERNALIZATION:
-                # Concepts come from *shared* tacit knowledge (five-phase model, phase 2), and
-                # only the codifiable share phi can ever be articulated (Polanyi; Tsoukas 2003).
-                dX = e[m] * s * max(0.0, params.phi * T - A)
-                A += dX
-                X += dX
-            elif m is Mode.COMBINATION:
-                # Recombinant growth of the explicit stock (Weitzman 1998), logistic in a
-                # bounded domain whose capacity grows with the level.
-                X += params.gamma * e[m] * X * max(0.0, 1.0 - X / capacity)
-            else:
-                # Learning from the code (March 1991, p1); learning by doing yields
-                # operational tacit knowledge (N&T 1995).
-                dU = e[m] * max(0.0, X - U)
-                U += dU
-                T += params.mu * dU
-                # Turnover and obsolescence once per round (March 1991, p3 and p4).
-                T *= 1.0 - params.delta_T
-                X *= 1.0 - params.delta_X
+            s, T, A, X, U = _convert(m, e[m], s, T, A, X, U, capacity, params)
 
             unmet = _unmet_v1(e, s, X, capacity, q_bar, L, params)
             if m is Mode.INTERNALIZATION and L < _TOP:
@@ -521,31 +532,7 @@ def _simulate_v2(contributions: list[Contribution], participants: int, params: S
             capacity = params.K0 * N * params.b**lam
             leveled_up = False
             note = ""
-            if m is Mode.SOCIALIZATION:
-                # Convergence to shared mental models: March's p1 form applied person to
-                # person (Miller, Zhao & Calantone 2006); socialization also creates
-                # sympathized knowledge (N&T 1995), switched off by sigma = 0 (Bratianu 2010).
-                s = s + e[m] * (1.0 - s)
-                T = T * (1.0 + params.sigma * e[m])
-            elif m is Mode.EXTERNALIZATION:
-                # Concepts come from *shared* tacit knowledge (five-phase model, phase 2), and
-                # only the codifiable share phi can ever be articulated (Polanyi; Tsoukas 2003).
-                dX = e[m] * s * max(0.0, params.phi * T - A)
-                A += dX
-                X += dX
-            elif m is Mode.COMBINATION:
-                # Recombinant growth of the explicit stock (Weitzman 1998), logistic in a
-                # bounded domain whose capacity grows with the height.
-                X += params.gamma * e[m] * X * max(0.0, 1.0 - X / capacity)
-            else:
-                # Learning from the code (March 1991, p1); learning by doing yields
-                # operational tacit knowledge (N&T 1995).
-                dU = e[m] * max(0.0, X - U)
-                U += dU
-                T += params.mu * dU
-                # Turnover and obsolescence once per round (March 1991, p3 and p4).
-                T *= 1.0 - params.delta_T
-                X *= 1.0 - params.delta_X
+            s, T, A, X, U = _convert(m, e[m], s, T, A, X, U, capacity, params)
 
             # Readiness: how fully the five-phase conditions hold, each through a smooth ramp
             # (no cliff at a threshold), and zero unless distinct people shared.
