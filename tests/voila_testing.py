@@ -147,6 +147,9 @@ class VoilaServer:
     stdout_path: Path
     stderr_path: Path
     kernel_pids: set[int] = field(default_factory=set)
+    # What the command printed until it answered: the session-wide server also logs every
+    # later test's kernels and closed browser sockets, which say nothing about starting up.
+    startup_output: str = ""
 
     def output(self) -> str:
         """What the command printed so far (stdout, then stderr)."""
@@ -235,6 +238,7 @@ def start_server(
         if process.poll() is not None:
             raise RuntimeError(f"seci-lab serve exited with {process.returncode}:\n{server.output()}")
         if f"127.0.0.1:{port}/" in stdout_path.read_text(errors="replace") and _answers(port):
+            server.startup_output = server.output()
             return server
         time.sleep(0.2)
     server.stop()
