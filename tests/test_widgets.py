@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 
 import pytest
 
@@ -47,9 +48,17 @@ def test_adding_contributions_grows_the_spiral():
     for mode in MODES[1:]:
         add(lab, mode, GOOD[mode])
     assert lab.trajectory["radius"].iloc[-1] > radius_after_one
-    # the live figure holds the trajectory: every x of the path trace is a step
-    path = [t for t in lab.figure.data if t.x is not None and len(t.x) == len(lab.trajectory)]
-    assert path, "no trace of the 3-D figure shows all steps"
+    # the live figure holds the trajectory: one mode marker per step, and the path's head
+    # (the "Latest step" marker) sits where the last step of the trajectory is
+    traces = {trace.name: trace for trace in lab.figure.data}
+    markers = [traces[name] for name in traces if name[:1] in "SECI" and name[1:2] == " "]
+    assert len(markers) == 4 and sum(len(trace.x) for trace in markers) == len(lab.trajectory) == 4
+    last = lab.trajectory.iloc[-1]
+    head = traces["Latest step"]
+    angle = math.radians(last["angle"])
+    assert head.x[0] == pytest.approx(last["radius"] * math.cos(angle), abs=1e-3)
+    assert head.y[0] == pytest.approx(last["radius"] * math.sin(angle), abs=1e-3)
+    assert traces["Spiral path"].x[-1] == pytest.approx(head.x[0], abs=1e-3)
 
 
 def test_rounds_are_reported_and_a_learner_alone_stays_individual():
