@@ -26,10 +26,12 @@ install-test: $(VENV)/.installed-test
 serve: install
 	$(BIN)/seci-lab serve --port $(PORT)
 
-## test: install the test extras, make sure Chromium exists, run the whole suite
+## test: install the test extras, make sure Chromium, PostgreSQL and JupyterHub's proxy exist,
+## run the whole suite
 test: install-test
 	./scripts/ensure-chromium.sh || true
 	./scripts/ensure-postgres.sh || true
+	./scripts/ensure-proxy.sh $(VENV)/proxy || true
 	$(BIN)/python -m pytest
 
 ## bench: run the benchmarks and print their tables (see bench/README.md)

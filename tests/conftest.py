@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -184,3 +185,17 @@ def pg_url():
         subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
                        capture_output=True, timeout=60)
         shutil.rmtree(base, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------- JupyterHub's proxy
+
+
+@pytest.fixture(scope="session")
+def configurable_http_proxy() -> str:
+    """The configurable-http-proxy command that scripts/ensure-proxy.sh installed into the venv
+    (or one on PATH). Without it the JupyterHub test is skipped, unless ``CI=true``."""
+    local = Path(sys.prefix) / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+    found = str(local) if local.is_file() else shutil.which("configurable-http-proxy")
+    if found is None:
+        _missing("configurable-http-proxy is not installed: run scripts/ensure-proxy.sh", "the JupyterHub test")
+    return found

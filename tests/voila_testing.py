@@ -150,6 +150,7 @@ class VoilaServer:
     # What the command printed until it answered: the session-wide server also logs every
     # later test's kernels and closed browser sockets, which say nothing about starting up.
     startup_output: str = ""
+    descendants: dict = field(default_factory=dict)  # pid -> psutil.Process, see remember_descendants
 
     def output(self) -> str:
         """What the command printed so far (stdout, then stderr)."""
@@ -166,6 +167,18 @@ class VoilaServer:
         kernels = [c for c in children if _is_kernel(c)]
         self.kernel_pids.update(k.pid for k in kernels)
         return kernels
+
+    def remember_descendants(self) -> None:
+        """Note every process the server started so far (a hub's proxy, servers, kernels), so that
+        :meth:`stop` ends them even when the server died first and they were left orphaned."""
+        import psutil
+
+        try:
+            children = psutil.Process(self.process.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return
+        for child in children:
+            self.descendants.setdefault(child.pid, child)
 
     def stop(self, timeout: float = 20.0) -> None:
         """SIGTERM (Voila then shuts its kernels down), then kill what is left, by pid."""
@@ -184,6 +197,8 @@ class VoilaServer:
                 self.process.kill()
                 self.process.wait(timeout=10)
         leftovers = [c for c in children if c.is_running()]
+        # psutil.Process.is_running is False for a pid since reused by another process
+        leftovers += [p for p in self.descendants.values() if p not in leftovers and p.is_running()]
         for pid in self.kernel_pids:
             try:
                 proc = psutil.Process(pid)

@@ -24,6 +24,7 @@ __all__ = [
     "config_from_args",
     "default_notebooks_dir",
     "package_dir",
+    "page_settings",
     "voila_argv",
 ]
 
@@ -86,22 +87,19 @@ class ServeConfig:
         return f"http://{url_host(host)}:{self.port}{self.front_door}{query}"
 
 
-def voila_argv(config: ServeConfig) -> list[str]:
-    """The Voila command line (traitlets) for ``config``; every safety setting is explicit."""
-    cull_interval = max(1, min(60, config.cull_idle_timeout // 2))
-    argv = [
-        str(config.notebooks),
-        "--no-browser",  # we open the welcome page ourselves (with the token)
-        f"--Voila.ip={config.host}",
-        f"--Voila.port={config.port}",
-        "--Voila.port_retries=0",  # never move silently to another port than the one printed
-        f"--Voila.token={config.token}",
+def page_settings(cull_idle_timeout: int = DEFAULT_CULL_IDLE_TIMEOUT) -> list[str]:
+    """The Voila and kernel settings (traitlets command-line options) of every seci-lab server:
+    ``seci-lab serve``, and the Jupyter servers of a JupyterHub, where Voila runs as an extension
+    (deploy/jupyterhub). Sources stripped, no tracebacks, our template with no override from the
+    query string, and kernels with no open page culled after ``cull_idle_timeout`` seconds."""
+    cull_interval = max(1, min(60, cull_idle_timeout // 2))
+    return [
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
         f"--VoilaConfiguration.template={TEMPLATE}",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        f"--MappingKernelManager.cull_idle_timeout={config.cull_idle_timeout}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         # nbclient waits 4 s for a cell's output after the kernel's reply, then drops it: on a
@@ -109,6 +107,19 @@ def voila_argv(config: ServeConfig) -> list[str]:
         # became interactive (bench/bench_workshop_pages.py). It stops waiting at the kernel's
         # idle message anyway, so a longer wait costs nothing when all is well.
         f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
+    ]
+
+
+def voila_argv(config: ServeConfig) -> list[str]:
+    """The Voila command line (traitlets) for ``config``; every safety setting is explicit."""
+    argv = [
+        str(config.notebooks),
+        "--no-browser",  # we open the welcome page ourselves (with the token)
+        f"--Voila.ip={config.host}",
+        f"--Voila.port={config.port}",
+        "--Voila.port_retries=0",  # never move silently to another port than the one printed
+        f"--Voila.token={config.token}",
+        *page_settings(config.cull_idle_timeout),
     ]
     # Only the user's Jupyter config, never a voila.json in whatever directory we run from.
     argv += [f"--Voila.config_file_paths={path}" for path in _jupyter_config_paths()]
