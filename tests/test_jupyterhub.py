@@ -26,11 +26,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from seci_lab.env import CLASS_DB_ENV
+from seci_lab.env import CLASS_DB_ENV, OFF_LOOPBACK_ENV
+from seci_lab.server.config import WELCOME, page_settings
 from seci_lab.store.classroom import ClassStore
 from voila_testing import ConsoleRecord, VoilaServer, free_port, isolated_env, wait_for_voila
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
@@ -164,6 +164,8 @@ def _hand_in(page, hub: Hub, name: str, forge: str | None = None) -> None:
     form.get_by_text(f"as {name}:").wait_for(timeout=60_000)
 
 
+@pytest.mark.browser
+@pytest.mark.timeout(900)
 def test_a_class_on_jupyterhub(hub, browser):
     signed_in = {}
     try:
@@ -210,3 +212,47 @@ def test_a_class_on_jupyterhub(hub, browser):
         hub.server.remember_descendants()
         for context, _, _ in signed_in.values():
             context.close()
+
+
+# --- the configuration and the README's Zero to JupyterHub sketch, without a hub --------------------
+
+def _load_deploy_config():
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader(DEPLOY_CONFIG.name, path=str(DEPLOY_CONFIG.parent)).load_config()
+
+
+def test_the_hub_refuses_to_start_without_a_class_store(monkeypatch):
+    monkeypatch.delenv(CLASS_DB_ENV, raising=False)
+    with pytest.raises(SystemExit, match=CLASS_DB_ENV):
+        _load_deploy_config()
+
+
+def test_the_hub_gives_every_server_the_class_store_and_opens_the_dashboard_to_instructors_only(monkeypatch):
+    url = "postgresql+psycopg://seci:secret@db.example.org/seci_class"
+    monkeypatch.setenv(CLASS_DB_ENV, url)
+    config = _load_deploy_config()
+    environment = config.Spawner.environment
+    assert environment[CLASS_DB_ENV] == url
+    assert config.Spawner.default_url == f"/voila/render/{WELCOME}"
+    assert config.Spawner.args == page_settings(600)
+
+    def spawner(*groups):
+        group_objects = [type("Group", (), {"name": g})() for g in groups]
+        return type("Spawner", (), {"user": type("User", (), {"groups": group_objects})()})()
+
+    off_loopback = environment[OFF_LOOPBACK_ENV]
+    assert off_loopback(spawner()) == "1" and off_loopback(spawner("tutors")) == "1"
+    assert off_loopback(spawner("instructors")) == ""
+
+
+def test_the_readme_sketch_for_zero_to_jupyterhub_keeps_the_hub_settings():
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A class on JupyterHub", 1)[1]
+    values = yaml.safe_load(section.split("```yaml", 1)[1].split("```", 1)[0])
+    assert values["singleuser"]["defaultUrl"] == f"/voila/render/{WELCOME}"
+    assert values["singleuser"]["extraEnv"][CLASS_DB_ENV]["valueFrom"]["secretKeyRef"]
+    assert values["hub"]["config"]["KubeSpawner"]["args"] == page_settings()
+    assert values["cull"]["enabled"] is True and values["singleuser"]["memory"]["limit"]
