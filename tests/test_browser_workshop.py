@@ -84,7 +84,7 @@ def _board_has(page, text: str, present: bool = True, timeout: float = 20_000) -
 
 
 def _open_phase(fac, label: str) -> None:
-    fac.get_by_label("Phase").select_option(label=label)
+    _pick_option(fac.get_by_label("Phase"), label)
     fac.get_by_role("button", name="Open phase").click()
     fac.get_by_text(f"{label} is open").wait_for()
 
@@ -215,6 +215,171 @@ def test_workshop_in_browsers(workshop, browser):
 
         for record in (fac_console, *(console for _, console in phones)):
             record.assert_no_errors()
+            assert record.external_requests() == []
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def story_workshop(tmp_path_factory):
+    root = tmp_path_factory.mktemp("story")
+    title = f"Harvest of the night shift {XSS}"
+    server, facilitator_port = start_workshop(
+        root, ["--db", str(root / "data" / "ws.sqlite"), "--format", "csh", "--title", title])
+    try:
+        text = server.stdout_path.read_text()
+        code = re.search(r"Join code:\s+(\S+)", text).group(1)
+        facilitator = re.search(rf"http://127\.0\.0\.1:{facilitator_port}/\?token=\S+", text).group(0)
+        yield {"server": server, "code": code, "join": server.url, "facilitator": facilitator, "title": title}
+    finally:
+        server.stop()
+
+
+def _held_polls(page) -> list:
+    """Hold this page's next state polls (a phone whose connection lags): returns the held requests."""
+    held: list = []
+    page.route("**/api/workshop/state?since=*", lambda route: held.append(route))
+    return held
+
+
+def test_story_harvest_in_browsers(story_workshop, browser):
+    """A whole Collective Story Harvest: a story told, harvested through arcs, gifts given back
+    and voted for, take-aways drawn from a cluster; markup in every field a person fills."""
+    ws = story_workshop
+    contexts = []
+    try:
+        ctx, fac, fac_console = _new_page(browser)
+        contexts.append(ctx)
+        fac.goto(ws["facilitator"])
+        wait_for_voila(fac)
+        fac.get_by_text(ws["code"]).first.wait_for()
+        # The QR code encodes the join address the facilitator also shows as text.
+        assert fac.locator("svg[role=img]").count() >= 1
+        fac.get_by_text(f"Join address: {ws['join']}").wait_for()
+        assert [o.replace("\u00a0", " ") for o in fac.get_by_label("Phase").locator("option").all_text_contents()] == [
+            "Story", "Harvest", "Gifts back", "Take-aways"]
+        for arc in (f"Courage {XSS}", "Turning points"):
+            fac.get_by_label("Arc", exact=True).fill(arc)
+            fac.get_by_role("button", name="Add arc").click()
+            fac.get_by_text("added.").first.wait_for()
+
+        # The storyteller joins by name, one harvester with markup in the name, one anonymously.
+        phones = []
+        for name in ("Teller", f"Hana {XSS}", None):
+            ctx, phone, console = _new_page(browser, PHONE)
+            contexts.append(ctx)
+            phone.goto(ws["join"])
+            if name is None:
+                phone.get_by_label("Join code").fill(ws["code"].lower())  # typed as it comes
+                phone.get_by_label("Join anonymously").check()
+                assert phone.get_by_label("Name").is_disabled()
+                phone.get_by_role("button", name="Join", exact=True).click()
+                phone.get_by_text("You joined as Anonymous 1").wait_for()
+            else:
+                _join(phone, ws["code"], name)
+            phones.append((phone, console))
+        (teller, _), (hana, _), (anon, _) = phones
+        for phone, _ in phones:  # the title is text, wherever it shows
+            phone.locator("#title").filter(has_text=ws["title"]).wait_for()
+
+        # Harvesters listen through arcs the facilitator assigns.
+        for person, arc in ((f"Hana {XSS}", f"Courage {XSS}"), ("Anonymous 1", "Turning points")):
+            _pick_option(fac.get_by_label("Harvester"), person)
+            _pick_option(fac.get_by_label("listens through"), arc)
+            fac.get_by_role("button", name="Assign arc").click()
+            fac.locator("li", has_text=f"{arc}: {person}").wait_for()
+        hana.get_by_text(f"You are Hana {XSS} · harvesting the arc “Courage {XSS}”").wait_for()
+        anon.get_by_text("You are Anonymous 1 · harvesting the arc “Turning points”").wait_for()
+
+        # Story: the storyteller tells, with a timer on every phone.
+        _open_phase(fac, "Story")
+        for phone, _ in phones:
+            _phase_shown(phone, "Story")
+            phone.locator("#prompt").filter(has_text="Tell or note a moment you lived through").wait_for()
+            phone.locator("#timer").filter(has_text=re.compile(r"Story: \d+:\d\d left")).wait_for()
+        story = f"The night the ward lost power, Kim <b>calmly</b> lit the corridor {XSS}"
+        _send(teller, story)
+        for page in (fac, hana, anon):
+            _board_has(page, story)
+
+        # Harvest: each note is filed under its harvester's arc and builds on the story.
+        _open_phase(fac, "Harvest")
+        _phase_shown(hana, "Harvest")
+        hana.locator("#prompt").filter(has_text=f"Your arc: “Courage {XSS}”").wait_for()
+        _send(hana, f"Courage as steadiness, not bravado {XSS}", ("Builds on", "The night the ward lost power"))
+        _phase_shown(anon, "Harvest")
+        _send(anon, "The turn: asking for torches before anyone panicked")
+        for page in (teller, hana, anon):
+            _board_has(page, f"(arc “Courage {XSS}”)")
+            _board_has(page, "(arc “Turning points”)")
+        _board_has(fac, "Courage as steadiness, not bravado")
+        _board_has(fac, f"arc “Courage {XSS}”")
+
+        # Gifts back: gifts are sent and the facilitator groups them; everyone votes.
+        _open_phase(fac, "Gifts back")
+        _phase_shown(teller, "Gifts back")
+        _send(hana, "Gift: your calm gave us permission to be calm")
+        fac.get_by_label("Cluster name").fill(f"Calm is contagious {XSS}")
+        fac.get_by_role("button", name="Create cluster").click()
+        fac.get_by_text("created.").first.wait_for()
+        _pick_option(fac.get_by_label("Contribution").nth(1), "Gift: your calm")
+        _pick_option(fac.get_by_label("Cluster", exact=True), "Calm is contagious")
+        fac.get_by_role("button", name="Put in cluster").click()
+        fac.get_by_text("Grouped.").wait_for()
+        for phone, _ in phones:
+            phone.get_by_label(re.compile("Calm is contagious")).check()
+            phone.get_by_text("Vote counted.").wait_for()
+        teller.get_by_text(f"Calm is contagious {XSS} (3 votes)").wait_for()
+        fac.locator("li", has_text=f"Calm is contagious {XSS}: 1 contribution, 3 votes").wait_for()
+
+        # A phone whose connection lags still shows Gifts back when Take-aways opens: the server
+        # refuses its gift with a message, and the text stays in the field for the new prompt.
+        held = _held_polls(anon)
+        fac.get_by_label("Cluster name").fill("Torches")
+        fac.get_by_role("button", name="Create cluster").click()  # the pending poll answers now
+        anon.get_by_label(re.compile("Torches")).wait_for()
+        _open_phase(fac, "Take-aways")
+        _phase_shown(anon, "Gifts back")
+        late = "I will keep a torch at the nurses' station"
+        anon.get_by_label("Your contribution").fill(late)
+        anon.get_by_role("button", name="Send", exact=True).click()
+        anon.get_by_text("the open phase is now Take-aways. Your text is kept").wait_for()
+        assert anon.get_by_label("Your contribution").input_value() == late
+        for request in held:  # the connection is back
+            request.continue_()
+        anon.unroute("**/api/workshop/state?since=*")
+        _phase_shown(anon, "Take-aways")
+        assert anon.get_by_label("Your contribution").input_value() == late
+        _send(anon, late, ("Drawn from the cluster", "Calm is contagious"))
+
+        # Take-aways: the storyteller edits theirs; the edit shows everywhere, still as text.
+        _phase_shown(teller, "Take-aways")
+        _send(teller, "I will ask for help sooner")
+        teller.get_by_role("button", name=re.compile("^Edit: I will ask for help sooner")).click()
+        teller.get_by_label("Edit your contribution").fill(f"I will ask for help sooner <u>and say so</u> {XSS}")
+        teller.get_by_role("button", name="Save").click()
+        teller.get_by_text("Your contribution was changed.").wait_for()
+        for page in (fac, hana, anon):
+            _board_has(page, f"I will ask for help sooner <u>and say so</u> {XSS}")
+        _board_has(hana, "drawn from “Calm is contagious")
+
+        # A reload keeps the anonymous harvester's place; nothing typed ran as markup anywhere.
+        anon.reload()
+        anon.get_by_text("Welcome back, Anonymous 1").wait_for()
+        _board_has(anon, late)
+        for page in (fac, *(phone for phone, _ in phones)):
+            assert page.locator("img[src=x], .seci-board b, .seci-board u, #mine u").count() == 0
+            assert page.title() != "1", "a payload's script ran"
+        for phone, _ in phones:
+            width = phone.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= PHONE["width"] + 2, f"a phone page scrolls sideways ({width}px)"
+        # The late gift's refusal is the only error any console shows (the browser logs a 409).
+        late_console = phones[2][1]
+        assert late_console.errors() == ["Failed to load resource: the server responded with a status of 409 (Conflict)"]
+        for record in (fac_console, *(console for _, console in phones)):
+            if record is not late_console:
+                record.assert_no_errors()
             assert record.external_requests() == []
     finally:
         for context in contexts:

@@ -276,6 +276,36 @@ def test_collective_story_harvest(url):
     assert "call the on-call lead" in lineage
 
 
+def test_a_live_refresh_keeps_what_the_facilitator_chose(url):
+    # The board refreshes whenever a phone writes; a choice made meanwhile must stay, or Hide
+    # and Assign would act on another contribution or person than the one picked.
+    fac = _facilitator(url)
+    session = _session(fac, "Story circle", "csh")
+    store = _store(url)
+    ana, ben = (store.join(session.join_code, name) for name in ("Ana", "Ben"))
+    fac.arc_name.value = "Courage"
+    fac.arc_button.click()
+    _open(fac, "story")
+    first = store.submit(ana.token, "The night the power failed", "k1")
+    fac.refresh()
+    fac.moderate.value = first.id
+    fac.arc_person.value = ben.id
+    fac.arc_choice.value = store.arcs(session.id)[0].id
+    store.submit(ben.token, "A second story arrives", "k2")
+    store.join(session.join_code, "Cy")
+    fac.refresh()
+    assert fac.moderate.value == first.id and fac.arc_person.value == ben.id
+    fac.hide_button.click()
+    assert [s.id for s in store.submissions(session.id, include_hidden=True) if s.hidden] == [first.id]
+    fac.arc_assign_button.click()
+    assert store.arcs(session.id)[0].harvesters == (ben.id,)
+    assert "(arc" not in fac.board.value  # stories have no arc; harvest notes show theirs
+    _open(fac, "harvest")
+    store.submit(ben.token, "Courage is steadiness", "k3")
+    fac.refresh()
+    assert "Courage is steadiness</span> <span class=\"seci-who\">— Ben</span> <em>(arc “Courage”)</em>" in fac.board.value
+
+
 def test_forged_participant_actions_are_refused(url):
     fac = _facilitator(url)
     session = _session(fac)

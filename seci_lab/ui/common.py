@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 
 from ..escape import html_text
 
-__all__ = ["Message", "count", "safe_callback", "uploaded_files"]
+__all__ = ["Message", "count", "keep_choice", "safe_callback", "uploaded_files"]
 
 log = logging.getLogger("seci_lab.ui")
 
@@ -46,6 +46,22 @@ class Message(widgets.HTML):
         self.value = '<div role="status" aria-live="polite" class="seci-message"></div>'
         self.kind = ""
         self.text = ""
+
+
+def keep_choice(dropdown: widgets.Dropdown, options: list[tuple[str, object]]) -> None:
+    """Offer ``options`` in ``dropdown``, keeping its value when it is still offered.
+
+    ipywidgets moves a dropdown back to its first option whenever its options are assigned;
+    a live page refreshing while someone chooses would then act on another item than the one
+    they picked (hide the wrong contribution, assign the wrong harvester).
+    """
+    options = list(options)
+    if list(dropdown.options) == options:
+        return
+    previous = dropdown.value
+    dropdown.options = options
+    if any(value == previous for _, value in options):
+        dropdown.value = previous
 
 
 def count(n: int, word: str) -> str:

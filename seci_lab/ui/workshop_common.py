@@ -102,10 +102,12 @@ def board_html(frame: pd.DataFrame, *, show_hidden: bool = False, empty: str = "
                 flags.append("[hidden]")
             if show_hidden and bool(row.withdrawn):
                 flags.append("[withdrawn]")
+            # A harvest note is read through its arc (Story Harvest), as the phones show it.
+            arc = f" <em>(arc “{html_text(row.arc)}”)</em>" if isinstance(row.arc, str) else ""
             cluster = f" <em>in “{html_text(row.cluster)}”</em>" if isinstance(row.cluster, str) else ""
             flag = f"<strong>{' '.join(flags)}</strong> " if flags else ""
             parts.append(f'<li data-id="{int(row.id)}">{flag}<span class="seci-text">{html_text(row.text)}</span>'
-                         f' <span class="seci-who">— {html_text(row.participant)}</span>{cluster}</li>')
+                         f' <span class="seci-who">— {html_text(row.participant)}</span>{arc}{cluster}</li>')
         parts.append("</ul>")
     parts.append("</div>")
     return "".join(parts)

@@ -29,7 +29,7 @@ from ..model import Level, simulate_spiral
 from ..model.contributions import check_quality, rating_note
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
-from .common import Message, safe_callback
+from .common import Message, keep_choice, safe_callback
 from .download import DownloadButton
 from .workshop_common import (
     Countdown,
@@ -470,10 +470,10 @@ class WorkshopFacilitator(widgets.VBox):
             current = frame[frame["round"] == session.round]
             self.board.value = board_html(current, show_hidden=True, empty="No contributions in this round yet.")
             options = [(_option(r), int(r.id)) for r in frame.itertuples(index=False)][::-1]
-            self.moderate.options = options
-            self.assign_item.options = [(_option(r), int(r.id)) for r in visible.itertuples(index=False)][::-1]
+            keep_choice(self.moderate, options)
+            keep_choice(self.assign_item, [(_option(r), int(r.id)) for r in visible.itertuples(index=False)][::-1])
             round_clusters = [c for c in clusters if c.round == session.round]
-            self.assign_cluster.options = [("(no cluster)", 0)] + [(c.name, c.id) for c in round_clusters]
+            keep_choice(self.assign_cluster, [("(no cluster)", 0)] + [(c.name, c.id) for c in round_clusters])
             self.clusters_view.value = "<ul>" + "".join(
                 f"<li>{html_text(c.name)}: {c.members} contribution{'s' if c.members != 1 else ''}, "
                 f"{c.votes} vote{'s' if c.votes != 1 else ''}</li>" for c in round_clusters) + "</ul>"
@@ -481,16 +481,16 @@ class WorkshopFacilitator(widgets.VBox):
             self.cluster_box.layout.border = "2px solid #1e5e2f" if in_combination else ""
             if session.format is Format.CSH:
                 arcs = self.store.arcs(sid)
-                self.arc_person.options = [(p.display_name, p.id) for p in people]
-                self.arc_choice.options = [("(none)", 0)] + [(a.name, a.id) for a in arcs]
+                keep_choice(self.arc_person, [(p.display_name, p.id) for p in people])
+                keep_choice(self.arc_choice, [("(none)", 0)] + [(a.name, a.id) for a in arcs])
                 by_id = {p.id: p.display_name for p in people}
                 self.arcs_view.value = "<ul>" + "".join(
                     f"<li>{html_text(a.name)}: "
                     f"{', '.join(html_text(by_id.get(h, '?')) for h in a.harvesters) or 'no harvester yet'}</li>"
                     for a in arcs) + "</ul>"
             starts = self.store.spiral_starts(sid)
-            self.spiral_cluster.options = [("(no cluster yet)", 0)] + [
-                (f"{c.name} (round {c.round})", c.id) for c in clusters] if clusters else [("(no cluster yet)", 0)]
+            keep_choice(self.spiral_cluster, [("(no cluster yet)", 0)] + [
+                (f"{c.name} (round {c.round})", c.id) for c in clusters] if clusters else [("(no cluster yet)", 0)])
             self.spirals_view.value = "<ul>" + "".join(
                 f"<li>Session {start.session_id} from the cluster “{html_text(start.cluster_name)}” (round "
                 f"{start.seed.round}, {html_text(Level(start.seed.level).label)} level)</li>" for start in starts) + "</ul>"
