@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from voila_testing import start_workshop  # noqa: E402
 
+from seci_lab.server.workshop import PARTICIPANT_FOLDER  # noqa: E402
+
 SENDS = 3
 REQUEST_TIMEOUT_S = 60.0
 
@@ -139,7 +141,7 @@ def _server_process(server):
     import psutil
 
     for child in psutil.Process(server.process.pid).children():
-        if any("workshop_participant" in part for part in child.cmdline()):
+        if any(Path(part).name == PARTICIPANT_FOLDER for part in child.cmdline()):
             return child
     raise RuntimeError("no participant server process")
 
@@ -191,8 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.participants:
             root = Path(tmp) / f"room{n}"
             db = root / "ws.sqlite"
-            # --no-preheat: no kernel waits for the notebook fallback, so the server's memory is the page's.
-            server, _ = start_workshop(root, ["--db", str(db), "--no-preheat", "--title", "Bench"], timeout=180)
+            # The participant server runs no kernel: its memory is the page's.
+            server, _ = start_workshop(root, ["--db", str(db), "--title", "Bench"], timeout=180)
             try:
                 output = server.output()
                 code = re.search(r"Join code:\s+(\S+)", output).group(1)

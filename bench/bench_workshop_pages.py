@@ -1,4 +1,9 @@
-"""Participant pages of ``seci-lab workshop``: kernel memory and a room arriving at once.
+"""Kernel-per-participant pages: kernel memory and a room arriving at once.
+
+seci-lab's participants use a page without a kernel (bench/bench_workshop_api.py measures
+it). The Voila notebook page it replaced, one kernel per participant, is the comparison: this
+bench serves its own copy of that page (``bench/kernel_page``: the notebook and its module)
+with ``seci-lab serve`` and the same server settings ``seci-lab workshop`` used for it.
 
 Two measurements, each beside a baseline taken in the same run:
 
@@ -10,8 +15,9 @@ Two measurements, each beside a baseline taken in the same run:
   first navigation started. Run with the default kernel pool (``--preheat``: one pre-executed
   kernel waits) and without it (``--no-preheat``). ``--stagger S`` spaces the arrivals.
 
-Three configurations: the default (pool, pages built in turn), ``--no-preheat``, and every
-page started at once (``--concurrent-starts 1000``). Results and what they mean: bench/README.md.
+Three configurations: the pool (``--preheat``, pages built in turn: what ``seci-lab workshop``
+did for this page by default), no pool, and every page started at once
+(``--concurrent-starts 1000``). Results and what they mean: bench/README.md.
 
 Usage::
 
@@ -22,6 +28,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,18 +44,20 @@ from voila_testing import (  # noqa: E402
     VoilaServer,
     _is_kernel,
     launch_chromium,
-    start_workshop,
+    start_server,
 )
 
 PAGES_PER_BROWSER = 8
+KERNEL_PAGE = Path(__file__).resolve().parent / "kernel_page"
+NOTEBOOK = "workshop_participant.ipynb"
 CONFIGS = {
-    "pool": [],                                      # the default: kernel pool and pages built in turn
-    "no-pool": ["--no-preheat"],
-    "no-gate": ["--concurrent-starts", "1000"],      # every page's kernel starts at once (before 2026-11-28)
+    "pool": ["--preheat"],                                   # kernel pool and pages built in turn
+    "no-pool": [],
+    "no-gate": ["--preheat", "--concurrent-starts", "1000"],  # every page's kernel starts at once
 }
 LABELS = {
-    "pool": "default: one pre-executed kernel, pages built in turn",
-    "no-pool": "no kernel pool (--no-preheat), pages built in turn",
+    "pool": "one pre-executed kernel (--preheat), pages built in turn",
+    "no-pool": "no kernel pool, pages built in turn",
     "no-gate": "one pre-executed kernel, every page started at once (--concurrent-starts 1000)",
 }
 _INTERACTIVE_JS = """(selector) => {
@@ -80,23 +89,24 @@ def bare_kernel_rss() -> float:
 
 
 def start_room(root: Path, extra: list[str]) -> tuple[VoilaServer, str]:
-    """A workshop whose kernel pool (unless --no-preheat) is ready."""
-    pooled = "--no-preheat" not in extra
-    server, _ = start_workshop(root, ["--db", str(root / "ws.sqlite"), *extra], timeout=180,
-                               ready=lambda text: not pooled or "Kernel pool of workshop_participant" in text)
-    time.sleep(2)  # let the pool's kernel finish its notebook
-    # The join address serves the page without a kernel; this bench measures the notebook.
-    return server, server.url + "voila/render/workshop_participant.ipynb"
+    """``seci-lab serve`` of a folder holding only the kernel page, its pool (with --preheat) ready."""
+    folder = root / "kernel_page"
+    folder.mkdir(parents=True)
+    for name in (NOTEBOOK, "kernel_participant.py"):
+        shutil.copy2(KERNEL_PAGE / name, folder / name)
+    server = start_server(root, ["--notebooks", str(folder), *extra], timeout=180)
+    if "--preheat" in extra:
+        deadline = time.monotonic() + 180
+        while "Kernel pool of" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)  # let the pool's kernel finish its notebook
+    return server, server.url + f"voila/render/{NOTEBOOK}"
 
 
 def participant_kernels(server: VoilaServer) -> list:
     import psutil
 
-    found = []
-    for child in psutil.Process(server.process.pid).children():
-        if any("workshop_participant" in part for part in child.cmdline()):
-            found += [k for k in child.children(recursive=True) if _is_kernel(k)]
-    return found
+    return [k for k in psutil.Process(server.process.pid).children(recursive=True) if _is_kernel(k)]
 
 
 def arrival(browsers, url: str, pages: int, timeout: float = 600.0, stagger: float = 0.0) -> list[float]:

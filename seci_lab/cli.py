@@ -94,7 +94,7 @@ def _add_serve_parser(sub) -> None:
 def _add_workshop_parser(sub) -> None:
     parser = sub.add_parser(
         "workshop",
-        help="run a live workshop: a participant dashboard for the room, a facilitator dashboard for you",
+        help="run a live workshop: a participant page for the room, a facilitator dashboard for you",
         description=(
             "Start a live workshop. Participants open the join address (printed, and shown as a QR "
             "code on the facilitator dashboard) on their phones or laptops and enter the join code. "
@@ -104,7 +104,7 @@ def _add_workshop_parser(sub) -> None:
         ),
     )
     parser.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
-                        help=f"port of the participant dashboard (default {DEFAULT_PORT})")
+                        help=f"port of the participant page (default {DEFAULT_PORT})")
     parser.add_argument("--host", default=DEFAULT_HOST, metavar="H",
                         help="address participants connect to (default 127.0.0.1; 0.0.0.0 for the room's network)")
     parser.add_argument("--facilitator-port", type=_port, default=None, metavar="N",
@@ -137,14 +137,13 @@ def _add_workshop_parser(sub) -> None:
     parser.add_argument("--no-browser", action="store_true", help="do not open the facilitator dashboard")
     parser.add_argument("--cull-idle-timeout", type=_positive_int, default=DEFAULT_CULL_IDLE_TIMEOUT,
                         metavar="SECONDS", help="stop kernels of vanished pages after this many idle seconds")
-    parser.add_argument("--no-preheat", action="store_true",
-                        help=("do not keep a pre-executed kernel ready for the participant notebook "
-                              "(the fallback page with a kernel per visitor; saves memory)"))
+    # Kept so that older scripts still run: the participant page has no kernel to preheat.
+    parser.add_argument("--no-preheat", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--concurrent-starts", type=_positive_int, default=DEFAULT_CONCURRENT_STARTS,
                         metavar="N",
-                        help=("participant pages whose kernel starts at the same time; when the whole room "
-                              "joins at once the others wait in line (default: the number of CPU cores, "
-                              f"at least 2; here {DEFAULT_CONCURRENT_STARTS})"))
+                        help=("facilitator pages whose kernel starts at the same time (participants' pages "
+                              f"have no kernel; default: the number of CPU cores, at least 2; here "
+                              f"{DEFAULT_CONCURRENT_STARTS})"))
     parser.set_defaults(func=run_workshop)
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 import urllib.error
 import urllib.request
 
 import pytest
 
 from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV
+from seci_lab.server.workshop import PARTICIPANT_FOLDER
 from voila_testing import ConsoleRecord, start_workshop, wait_for_voila
 
 pytestmark = pytest.mark.browser
@@ -108,6 +110,9 @@ def test_workshop_in_browsers(workshop, browser):
     # The participant server serves the participant page, never the facilitator notebook.
     assert _status(workshop["join"] + "voila/render/workshop_facilitator.ipynb") == 404
     assert _status(workshop["join"]) == 200
+    # An old link to the kernel-per-visitor notebook (removed) leads to the page.
+    with urllib.request.urlopen(workshop["join"] + "voila/render/workshop_participant.ipynb", timeout=30) as moved:
+        assert moved.url == workshop["join"] and b'<label for="code">Join code</label>' in moved.read()
     # Without its token the facilitator's server sends a visitor to its login page.
     with urllib.request.urlopen(workshop["facilitator"].split("?")[0] + "voila/render/workshop_facilitator.ipynb",
                                 timeout=30) as response:
@@ -118,8 +123,9 @@ def test_workshop_in_browsers(workshop, browser):
     import psutil
 
     children = psutil.Process(workshop["server"].process.pid).children()
-    servers = {("participant" if any("workshop_participant" in a for a in c.cmdline()) else "facilitator"): c
+    servers = {("participant" if any(Path(a).name == PARTICIPANT_FOLDER for a in c.cmdline()) else "facilitator"): c
                for c in children}
+    assert not servers["participant"].children(recursive=True)  # the page runs no kernel
     assert set(servers) == {"participant", "facilitator"}
     assert FACILITATOR_KEY_ENV not in servers["participant"].environ()
     assert servers["facilitator"].environ()[FACILITATOR_KEY_ENV] in workshop["output"]

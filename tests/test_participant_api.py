@@ -17,6 +17,7 @@ import pytest
 
 from seci_lab.server.guard import HostAllowList, SlidingWindow
 from seci_lab.server.participant_api import MAX_BODY_BYTES, PAGE_DIR, ParticipantSite
+from seci_lab.model.workshop import WorkshopError
 from seci_lab.store.workshop import WorkshopStore
 
 from participant_client import SiteServer
@@ -172,6 +173,29 @@ def test_edit_withdraw_and_vote_only_what_one_may(server, session, store):
     assert withdrawn.status == 200 and [i["text"] for i in withdrawn.json["state"]["board"]] == ["Ana's better idea"]
 
 
+def test_links_to_another_session_and_hidden_items_stay_out(server, session, store):
+    # "Builds on" and "drawn from" naming another session's items (a forged request) are
+    # refused and store nothing; a hidden contribution leaves every phone's board; a
+    # participant's secret opens no facilitator action.
+    other = store.create_session("Other", "seci", join_code="THER77")
+    bob = store.join(other.join_code, "Bob")
+    store.open_phase(other.id, other.key, "C")
+    foreign_cluster = store.create_cluster(other.id, other.key, "Elsewhere")
+    store.open_phase(other.id, other.key, "S")
+    foreign = store.submit(bob.token, "elsewhere", "b1")
+    store.open_phase(session.id, session.key, "S")
+    ana = _joined(server)
+    linked = ana.send("linking to another session", "a1", parent_id=foreign.id)
+    drawn = ana.send("drawing on another session", "a2", source_cluster_id=foreign_cluster.id)
+    assert linked.status == 400 and drawn.status == 400 and "Traceback" not in linked.body.decode()
+    assert store.submissions(session.id) == []
+    rude = ana.send("Rude remark to hide", "a3").json["me"]["sent"]
+    store.hide(session.id, session.key, rude)
+    assert ana.state().json["state"]["board"] == []
+    with pytest.raises(WorkshopError):
+        store.hide(session.id, ana.cookies["seci_participant"], rude)
+
+
 def test_story_harvest_arcs_reach_the_harvester(tmp_path, clock):
     store = WorkshopStore.open(f"sqlite:///{tmp_path / 'csh.sqlite'}", clock=clock)
     session = store.create_session("Story circle", "csh", join_code="STRY77")
@@ -309,6 +333,23 @@ def test_room_token_moves_from_the_address_to_a_cookie(store, clock, session):
         assert guest.join("TEAM42", "Ana").status == 201
         stranger.cookies["_xsrf"] = guest.cookies["_xsrf"]
         assert stranger.join("TEAM42", "Eve").status == 403
+    finally:
+        running.stop()
+
+
+def test_the_old_notebook_address_leads_to_the_page(store, clock, session):
+    # Links and QR codes to the kernel-per-visitor notebook (removed) still reach the page,
+    # with the room token; a foreign host still gets nothing.
+    running = _serve(store, clock, room_token="k7m3qx9p2a")
+    try:
+        guest = running.client()
+        moved = guest.request("GET", "/voila/render/workshop_participant.ipynb?token=k7m3qx9p2a")
+        assert moved.status == 302 and moved.headers["Location"] == "/?token=k7m3qx9p2a"
+        assert guest.open_page("?token=k7m3qx9p2a").status == 302 and guest.open_page().status == 200
+        bare = guest.request("GET", "/voila/render/workshop_participant.ipynb")
+        assert bare.status == 302 and bare.headers["Location"] == "/"
+        foreign = running.client(host="evil.example").request("GET", "/voila/render/workshop_participant.ipynb")
+        assert foreign.status == 403
     finally:
         running.stop()
 

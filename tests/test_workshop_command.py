@@ -39,6 +39,8 @@ def test_workshop_command_defaults(tmp_path, monkeypatch):
     # The facilitator's server has a token of its own, generated for each run.
     assert room.facilitator_token and room.facilitator_url() == f"http://127.0.0.1:9001/?token={room.facilitator_token}"
     assert _plan().facilitator_token != room.facilitator_token
+    # Scripts written when the participant page was a notebook with a kernel pool still run.
+    assert _plan("--no-preheat", "--db", str(tmp_path / "ws.sqlite")).port == plan.port
 
 
 def test_no_secret_goes_on_a_dashboard_command_line(tmp_path):

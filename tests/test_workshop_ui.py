@@ -1,9 +1,10 @@
-"""The workshop dashboards, built headlessly against a temporary SQLite store.
+"""The facilitator dashboard, built headlessly against a temporary SQLite store.
 
-Facilitator and participant flows (a SECI round and a Collective Story Harvest), forged
-actions a Voila visitor could send (clicks on disabled or hidden buttons, values set on hidden
-widgets, submissions to a closed phase), cross-site scripting payloads in every view and
-export, rejoining after a reload, and the live update of the facilitator's spiral.
+Facilitator flows (a SECI round and a Collective Story Harvest) with participants acting
+through the store, as the participant page's API does (tests/test_participant_api.py tests
+the page's side), forged actions a Voila visitor could send (clicks on hidden buttons, values
+set on hidden widgets), cross-site scripting payloads in every view and export, and the live
+update of the facilitator's spiral.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import time
+import uuid
 
 import openpyxl
 import pandas as pd
@@ -20,7 +22,6 @@ from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_EN
 from seci_lab.store.workshop import WorkshopStore
 from seci_lab.ui.workshop_common import Countdown, LivePoller, qr_svg
 from seci_lab.ui.workshop_facilitator import workshop_facilitator
-from seci_lab.ui.workshop_participant import workshop_participant
 
 XSS_NAME = '<img src=x onerror="alert(1)">'
 XSS_TEXT = "<script>alert('x')</script> costs $5 and $6 =HYPERLINK(\"http://evil\")"
@@ -53,15 +54,8 @@ def _session(facilitator, title="Retro", fmt="seci"):
 
 
 def _join(url, code, name):
-    participant = workshop_participant(_store(url), live=False)
-    participant.code.value = code
-    if name is None:
-        participant.anonymous.value = True
-    else:
-        participant.name.value = name
-    participant.join_button.click()
-    assert participant.participant is not None, participant.message.text
-    return participant
+    """A participant joining (``name`` None: anonymously), as the page's API does."""
+    return _store(url).join(code, name)
 
 
 def _open(facilitator, phase, minutes=5):
@@ -71,11 +65,9 @@ def _open(facilitator, phase, minutes=5):
     assert facilitator.session.phase == phase and facilitator.session.accepting, facilitator.message.text
 
 
-def _send(participant, text):
-    participant.refresh()
-    participant.text.value = text
-    participant.send_button.click()
-    assert participant.message.kind == "ok", participant.message.text
+def _send(url, participant, text, **links):
+    """A participant sending ``text`` to the open phase (``links``: parent_id, source_cluster_id)."""
+    return _store(url).submit(participant.token, text, uuid.uuid4().hex, **links)
 
 
 def test_seci_round_end_to_end(url):
@@ -85,39 +77,21 @@ def test_seci_round_end_to_end(url):
     assert "<svg" in fac.qr.value and "192.0.2.1" in fac.qr.value
     ana = _join(url, session.join_code.lower(), "Ana")
     anon = _join(url, session.join_code, None)
-    assert anon.participant.display_name.startswith("Anonymous")
+    assert anon.display_name.startswith("Anonymous")
 
-    # Nothing open yet: the participant's send button is disabled and the prompt says wait.
-    assert ana.send_button.disabled and "No phase is open" in ana.prompt.value
-    # Hidden helpers never hide the send button (widgets must not share one Layout).
-    assert ana.builds_on.layout.display == "none" and ana.send_button.layout.display is None
     _open(fac, "S")
-    _send(ana, "I shadowed a senior nurse on night shifts")
-    _send(anon, "Pair programming on the legacy billing code")
+    story = _send(url, ana, "I shadowed a senior nurse on night shifts")
+    _send(url, anon, "Pair programming on the legacy billing code")
     fac.refresh()
     assert "I shadowed a senior nurse" in fac.board.value
     assert "<td>2</td>" in fac.counts.value  # two in Socialization
     assert "Ana" in fac.counts.value  # active now
 
-    # A double click: the second click arrives after the text was sent and cleared.
-    ana.refresh()
-    ana.text.value = "Watched the handover"
-    ana.send_button.click()
-    ana.send_button.click()
-    assert len(_store(url).contributions_frame(session.id)) == 3
-
-    # The same draft sent twice (a retry after a lost reply) is stored once: one key per draft.
-    ana.text.value = "A retried draft"
-    key = ana._draft_key
-    ana.store.submit(ana.participant.token, "A retried draft", key, phase="S")
-    ana.send_button.click()
-    assert (_store(url).contributions_frame(session.id)["text"] == "A retried draft").sum() == 1
+    _send(url, ana, "Watched the handover")
+    _send(url, ana, "A second story")
 
     _open(fac, "E")
-    ana.refresh()
-    story = next(v for label, v in ana.builds_on.options if "senior nurse" in label)
-    ana.builds_on.value = story
-    _send(ana, "Handover is a ritual: say the risk first")
+    _send(url, ana, "Handover is a ritual: say the risk first", parent_id=story.id)
     _open(fac, "C")
     fac.cluster_name.value = "Rituals"
     fac.cluster_button.click()
@@ -125,18 +99,13 @@ def test_seci_round_end_to_end(url):
     fac.assign_item.value = concept
     fac.assign_button.click()
     assert "Rituals: 1 contribution" in fac.clusters_view.value
-    anon.refresh()
-    assert len(anon.votes) == 1 and not anon.votes[0].disabled
-    anon.votes[0].value = True
-    assert anon.message.kind == "ok"
-    assert _store(url).clusters(session.id)[0].votes == 1
+    cluster_id = _store(url).clusters(session.id)[0].id
+    _store(url).vote(anon.token, cluster_id, on=True)
+    fac.refresh()
+    assert "Rituals: 1 contribution, 1 vote" in fac.clusters_view.value
 
     _open(fac, "I")
-    ana.refresh()
-    assert ana.send_button.description == "Send take-away"
-    cluster_id = _store(url).clusters(session.id)[0].id
-    ana.draws_on.value = cluster_id
-    _send(ana, "Start every handover with the top risk")
+    _send(url, ana, "Start every handover with the top risk", source_cluster_id=cluster_id)
     fac.level_up_button.click()
     assert fac.session.scale_label == "plenary"
 
@@ -225,18 +194,17 @@ def test_hide_and_restore_reach_the_participants_board(url):
     session = _session(fac)
     ana = _join(url, session.join_code, "Ana")
     _open(fac, "S")
-    _send(ana, "Rude remark to hide")
+    _send(url, ana, "Rude remark to hide")
     fac.refresh()
     cid = int(_store(url).contributions_frame(session.id)["id"].iloc[0])
     fac.moderate.value = cid
     fac.hide_button.click()
-    ana.refresh()
-    assert "Rude remark" not in ana.board.value
+    # The phones' board is the session's visible contributions (participant_api's state).
+    assert _store(url).submissions(session.id) == []
     assert "[hidden]" in fac.board.value  # the facilitator still sees it, flagged
     assert fac.trajectory["contributions"].sum() == 0  # and it left the spiral
     fac.restore_button.click()
-    ana.refresh()
-    assert "Rude remark" in ana.board.value
+    assert [s.text for s in _store(url).submissions(session.id)] == ["Rude remark to hide"]
 
 
 def test_collective_story_harvest(url):
@@ -248,26 +216,22 @@ def test_collective_story_harvest(url):
     fac.arc_name.value = "What we learn about courage"
     fac.arc_button.click()
     fac.refresh()
-    fac.arc_person.value = harvester.participant.id
+    fac.arc_person.value = harvester.id
     fac.arc_choice.value = fac.arc_choice.options[1][1]
     fac.arc_assign_button.click()
     assert "Harvester" in fac.arcs_view.value
     _open(fac, "story")
-    _send(teller, "The night the server room flooded")
+    story = _send(url, teller, "The night the server room flooded")
     _open(fac, "harvest")
-    harvester.refresh()
-    assert "courage" in harvester.prompt.value
-    harvester.builds_on.value = harvester.builds_on.options[1][1]
-    _send(harvester, "Courage was asking for help early")
+    _send(url, harvester, "Courage was asking for help early", parent_id=story.id)
     _open(fac, "gifts")
     fac.cluster_name.value = "Ask early"
     fac.cluster_button.click()
     fac.assign_item.value = next(v for label, v in fac.assign_item.options if "asking for help" in label)
     fac.assign_button.click()
     _open(fac, "takeaways")
-    teller.refresh()
-    teller.draws_on.value = teller.draws_on.options[1][1]
-    _send(teller, "I will call the on-call lead before trying alone")
+    _send(url, teller, "I will call the on-call lead before trying alone",
+          source_cluster_id=_store(url).clusters(session.id)[0].id)
     frame = _store(url).contributions_frame(session.id)
     assert list(frame["mode"]) == ["S", "E", "I"]
     assert frame.loc[frame["phase"] == "harvest", "arc"].iloc[0] == "What we learn about courage"
@@ -304,60 +268,6 @@ def test_a_live_refresh_keeps_what_the_facilitator_chose(url):
     store.submit(ben.token, "Courage is steadiness", "k3")
     fac.refresh()
     assert "Courage is steadiness</span> <span class=\"seci-who\">— Ben</span> <em>(arc “Courage”)</em>" in fac.board.value
-
-
-def test_forged_participant_actions_are_refused(url):
-    fac = _facilitator(url)
-    session = _session(fac)
-    ana = _join(url, session.join_code, "Ana")
-    # Send while no phase is open: the button is disabled, a forged click is refused, text kept.
-    ana.text.value = "typed before the phase opened"
-    assert ana.send_button.disabled
-    ana.send_button.click()
-    assert ana.message.kind == "error" and "No phase is open" in ana.message.text
-    assert ana.text.value == "typed before the phase opened"
-    assert _store(url).contributions_frame(session.id).empty
-
-    # Submitting to a phase that closed after the page last refreshed.
-    _open(fac, "S")
-    ana.refresh()
-    fac.close_button.click()
-    ana.send_button.click()
-    assert ana.message.kind == "error" and ana.text.value == "typed before the phase opened"
-    assert _store(url).contributions_frame(session.id).empty
-
-    # Voting outside Combination, by setting a hidden checkbox's value: refused and reverted.
-    _open(fac, "C")
-    fac.cluster_name.value = "Early"
-    fac.cluster_button.click()
-    ana.refresh()
-    _open(fac, "I")
-    ana.refresh()
-    assert ana.vote_box.layout.display == "none" and ana.votes[0].disabled
-    ana.votes[0].value = True
-    assert ana.message.kind == "error" and ana.votes[0].value is False
-    assert _store(url).clusters(session.id)[0].votes == 0
-
-    # "Builds on" set to a contribution of another session (a forged dropdown value).
-    other = _facilitator(url)
-    other_session = _session(other, "Other")
-    bob = _join(url, other_session.join_code, "Bob")
-    _open(other, "S")
-    _send(bob, "elsewhere")
-    foreign = int(_store(url).contributions_frame(other_session.id)["id"].iloc[0])
-    ana.refresh()
-    ana.builds_on.options = [("(nothing in particular)", 0), ("forged", foreign)]
-    ana.builds_on.value = foreign
-    ana.text.value = "linking to another session"
-    ana.send_button.click()
-    assert ana.message.kind == "error"
-    assert (_store(url).contributions_frame(session.id)["text"] != "linking to another session").all()
-
-    # A participant page has no facilitator controls at all, and the participant's token is
-    # not a facilitator key.
-    assert not hasattr(ana, "open_button")
-    with pytest.raises(ValueError):
-        ana.store.hide(session.id, ana.participant.token, foreign)
 
 
 def test_forged_facilitator_actions_need_the_key(url):
@@ -405,11 +315,9 @@ def test_key_from_environment_opens_the_session(url, monkeypatch):
     assert "192.0.2.7" in fac.qr.value
 
 
-def test_without_a_database_the_pages_say_so(monkeypatch):
+def test_without_a_database_the_page_says_so(monkeypatch):
     monkeypatch.delenv(DB_ENV, raising=False)
     monkeypatch.delenv(FACILITATOR_KEY_ENV, raising=False)
-    participant = workshop_participant(live=False)
-    assert "temporary" in participant.note.value
     facilitator = workshop_facilitator(live=False)
     assert "temporary" in facilitator.children[0].value
     assert facilitator.can_create  # a private trial database: creating a session is harmless
@@ -420,20 +328,18 @@ def test_xss_payloads_render_as_text_everywhere(url):
     session = _session(fac, title=XSS_NAME)
     evil = _join(url, session.join_code, XSS_NAME)
     _open(fac, "S")
-    _send(evil, XSS_TEXT)
-    _send(evil, FORMULA)
+    _send(url, evil, XSS_TEXT)
+    _send(url, evil, FORMULA)
     _open(fac, "C")
     fac.cluster_name.value = XSS_NAME
     fac.cluster_button.click()
     fac.refresh()
-    evil.refresh()
     html_views = [fac.header.value, fac.board.value, fac.counts.value, fac.clusters_view.value,
-                  fac.spiral_table.value, evil.header.value, evil.board.value, evil.mine.value,
-                  evil.prompt.value]
+                  fac.spiral_table.value]
     for view in html_views:
         assert "<script" not in view and "<img" not in view, view
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in fac.board.value
-    assert "&lt;script&gt;" in evil.board.value
+    assert "&lt;script&gt;" in fac.board.value
     # Plotly hover: escaped and `$` neutralised (no LaTeX typesetting).
     hovers = " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
     assert "&lt;script&gt;" in hovers and "<script" not in hovers
@@ -454,23 +360,6 @@ def test_xss_payloads_render_as_text_everywhere(url):
     assert XSS_TEXT in [c["text"] for c in data["contributions"]]  # JSON keeps the raw text
 
 
-def test_reload_rejoins_with_the_token_kept_in_the_browser(url):
-    fac = _facilitator(url)
-    session = _session(fac)
-    first = _join(url, session.join_code, "Ana")
-    token = first.participant.token
-    reloaded = workshop_participant(_store(url), live=False)  # a new kernel after a reload
-    # The browser widget sends what localStorage holds when it renders.
-    reloaded.identity._on_message(reloaded.identity, {"event": "stored", "value": token}, [])
-    assert reloaded.participant is not None and reloaded.participant.id == first.participant.id
-    assert reloaded.join_box.layout.display == "none"
-    # A made-up token is not an identity.
-    stranger = workshop_participant(_store(url), live=False)
-    stranger.identity._on_message(stranger.identity, {"event": "stored", "value": "made-up"}, [])
-    assert stranger.participant is None and stranger.join_box.layout.display is None
-    assert len(_store(url).participants(session.id)) == 1
-
-
 def test_live_poller_updates_the_spiral_after_a_submission(url):
     fac = _facilitator(url)
     session = _session(fac)
@@ -479,7 +368,7 @@ def test_live_poller_updates_the_spiral_after_a_submission(url):
     fac.poller.interval = 0.1
     fac.poller.start()
     try:
-        ana.store.submit(ana.participant.token, "arrives live", "k-1", phase="S")
+        _store(url).submit(ana.token, "arrives live", "k-1", phase="S")
         def hovers():
             return " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
 
@@ -520,20 +409,3 @@ def test_live_poller_survives_a_failing_read():
         time.sleep(0.02)
     poller.stop()
     assert len(refreshed) >= 2
-
-
-def test_a_participant_page_starts_without_pandas_or_plotly(tmp_path):
-    # A room joining at once is bounded by each kernel's start-up (bench/README.md): the
-    # participant page builds without importing pandas (about 0.3 s) or Plotly; they load
-    # only after joining, when the board is first drawn.
-    import subprocess
-    import sys
-
-    code = ("import sys\n"
-            "from seci_lab.ui.workshop_participant import workshop_participant\n"
-            "page = workshop_participant()\n"
-            "print(sorted(m for m in ('pandas', 'plotly') if m in sys.modules))\n")
-    env = {DB_ENV: f"sqlite:///{tmp_path / 'ws.sqlite'}", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"

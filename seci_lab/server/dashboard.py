@@ -2,9 +2,10 @@
 
 ``python -m seci_lab.server.dashboard FOLDER NOTEBOOK HOST PORT CULL PREHEAT STARTS PAGE LIFETIME``
 serves ``FOLDER`` (which holds only ``NOTEBOOK``) with ``seci-lab serve``'s settings, the
-notebook itself as the front door. With ``PAGE`` = ``1`` the front door is the participant
-page without a kernel (:mod:`.participant_api`) over the store at ``$SECI_LAB_DB``, and
-participants' sessions end ``LIFETIME`` seconds after they began (``0``: never).
+notebook itself as the front door. With ``PAGE`` = ``1`` ``FOLDER`` is empty and ``NOTEBOOK``
+unused: the server serves the participant page without a kernel (:mod:`.participant_api`)
+over the store at ``$SECI_LAB_DB``, and participants' sessions end ``LIFETIME`` seconds after
+they began (``0``: never).
 
 Secrets come in the environment, never on this command line (which every user of the
 computer can read): the server's access token in ``$SECI_LAB_ROOM_TOKEN``. Extra host names
@@ -42,7 +43,9 @@ def main(argv: list[str], environ=os.environ) -> int:
     """Run one dashboard's Voila until it is stopped."""
     folder, notebook, host, port, cull, preheat, starts, page, lifetime = argv
     token = environ.get(ROOM_TOKEN_ENV, "")
-    config = DashboardConfig(notebooks=check_notebooks_dir(Path(folder)), host=host, port=int(port),
+    # The participant page's folder holds no notebook (so Voila starts no kernel there).
+    served = Path(folder).resolve() if page == "1" else check_notebooks_dir(Path(folder))
+    config = DashboardConfig(notebooks=served, host=host, port=int(port),
                              token=token, open_browser=False, cull_idle_timeout=int(cull),
                              preheat=preheat == "1", concurrent_starts=int(starts), notebook=notebook,
                              participant_page=page == "1")

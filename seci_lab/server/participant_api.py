@@ -475,6 +475,19 @@ class MeHandler(_ApiHandler):
         await self.send_state(token, person)
 
 
+class MovedHandler(_Base):
+    """The address of the kernel-per-visitor notebook this page replaced: an old link or QR code
+    leads to the page (a room token in the query goes along)."""
+
+    def initialize(self, site: ParticipantSite, target: str) -> None:  # type: ignore[override]
+        super().initialize(site)
+        self.target = target
+
+    def get(self) -> None:
+        query = self.request.query
+        self.redirect(self.target + (f"?{query}" if query else ""))
+
+
 class IconHandler(_Base):
     """Browsers ask for ``/favicon.ico``; an empty answer keeps a 404 out of their console."""
 
@@ -540,6 +553,7 @@ def participant_handlers(site: ParticipantSite, base_url: str = "/") -> list[tup
         (base + "/api/workshop/state", StateHandler, kwargs),
         (base + "/api/workshop/me", MeHandler, kwargs),
         (base + "/favicon.ico", IconHandler, kwargs),
+        (base + r"/voila/render/workshop_participant\.ipynb", MovedHandler, {"site": site, "target": base + "/"}),
         (base + "/api/workshop/contributions", ContributionsHandler, kwargs),
         (base + r"/api/workshop/contributions/(\d{1,12})", ContributionHandler, kwargs),
         (base + r"/api/workshop/votes/(\d{1,12})", VoteHandler, kwargs),

@@ -5,10 +5,10 @@ with ``seci-lab serve``'s safe settings), each serving a private temporary folde
 only its own notebook:
 
 - the **participant** server listens on ``--host``/``--port`` (the room's network with
-  ``--host 0.0.0.0``, then with a token in the join address). Its front door is the
-  participant page without a kernel (:mod:`seci_lab.server.participant_api`); the older
-  kernel-per-visitor ``workshop_participant.ipynb`` is still served there, and nothing else:
-  a visitor cannot open the facilitator notebook;
+  ``--host 0.0.0.0``, then with a token in the join address). It serves the participant page
+  without a kernel (:mod:`seci_lab.server.participant_api`) from an empty folder: no notebook,
+  so no kernel, and a visitor cannot open the facilitator notebook. The address of the
+  kernel-per-visitor notebook it replaced leads to the page;
 - the **facilitator** server listens on 127.0.0.1 only, on a second port, with its own token.
 
 Both answer only their own host names (loopback, the LAN address, this computer's name and
@@ -46,15 +46,17 @@ from .tokens import facilitator_key, generate_token, resolve_token
 
 __all__ = [
     "FACILITATOR_NOTEBOOK",
-    "PARTICIPANT_NOTEBOOK",
+    "PARTICIPANT_FOLDER",
     "WorkshopPlan",
     "create_session",
     "plan_from_args",
     "run_workshop",
 ]
 
-PARTICIPANT_NOTEBOOK = "workshop_participant.ipynb"
 FACILITATOR_NOTEBOOK = "workshop_facilitator.ipynb"
+#: The participant server's folder (empty: the page needs no notebook); its name tells the
+#: two servers apart in a process list.
+PARTICIPANT_FOLDER = "participant_page"
 START_TIMEOUT_S = 120.0
 
 
@@ -75,7 +77,6 @@ class WorkshopPlan:
     token: str
     open_browser: bool
     cull_idle_timeout: int
-    preheat: bool
     concurrent_starts: int = DEFAULT_CONCURRENT_STARTS
     facilitator_token: str = ""
     allow_hosts: tuple[str, ...] = ()
@@ -115,7 +116,7 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
         host=args.host, port=args.port, facilitator_port=facilitator_port,
         db_url=_normalise_db(args.db), facilitator_key="", join_code=join_code,
         title=title, format=args.format, resume=args.resume, resume_key=resume_key, token=token,
-        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout, preheat=not args.no_preheat,
+        open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout,
         concurrent_starts=args.concurrent_starts, facilitator_token=generate_token(),
         allow_hosts=tuple(args.allow_host or ()), session_hours=args.session_hours,
     )
@@ -169,7 +170,8 @@ def run_workshop(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="seci-lab-workshop-") as tmp:
         root = Path(tmp)
-        participant_dir = _private_folder(root, PARTICIPANT_NOTEBOOK)
+        participant_dir = root / PARTICIPANT_FOLDER
+        participant_dir.mkdir()
         facilitator_dir = _private_folder(root, FACILITATOR_NOTEBOOK)
         base_env = {k: v for k, v in os.environ.items()
                     if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV)}
@@ -183,9 +185,9 @@ def run_workshop(args: argparse.Namespace) -> int:
             ROOM_TOKEN_ENV: plan.facilitator_token,
         })
         children = [
-            # The page needs no kernel; the pool (unless --no-preheat) serves the notebook fallback.
-            subprocess.Popen(_serve_command(participant_dir, PARTICIPANT_NOTEBOOK, plan.host, plan.port, plan,
-                                            plan.preheat, participant_page=True),
+            # The page needs no kernel: nothing to preheat.
+            subprocess.Popen(_serve_command(participant_dir, "", plan.host, plan.port, plan,
+                                            False, participant_page=True),
                              env=participant_env, stdout=subprocess.DEVNULL, start_new_session=True),
             subprocess.Popen(_serve_command(facilitator_dir, FACILITATOR_NOTEBOOK, "127.0.0.1", plan.facilitator_port,
                                             plan, False),

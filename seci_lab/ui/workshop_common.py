@@ -1,5 +1,4 @@
-"""Pieces the two workshop dashboards share: the store, live polling, the timer, identity, QR,
-the board.
+"""Pieces of the workshop dashboards: the store, live polling, the timer, QR, the board.
 
 - :func:`open_workshop_store` opens the workshop store at ``$SECI_LAB_DB`` (``seci-lab
   workshop`` sets it); without one, a notebook run headlessly falls back to a SQLite file in a
@@ -8,8 +7,6 @@ the board.
   refresh function when it moves, so a board updates within a second of a submission without
   the page asking.
 - :class:`Countdown` shows a phase's time left, ticking in the browser (no message per second).
-- :class:`BrowserIdentity` keeps a participant's token in the browser's ``localStorage`` so a
-  reload (a new kernel under Voila) rejoins as the same person.
 - :func:`qr_svg` draws the join address as an SVG made by us from the address alone.
 - :func:`board_html` draws the live board: contributions grouped by round and phase, escaped.
 """
@@ -35,7 +32,6 @@ if TYPE_CHECKING:  # the participant page draws its first board after joining: p
     import pandas as pd
 
 __all__ = [
-    "BrowserIdentity",
     "Countdown",
     "LivePoller",
     "board_html",
@@ -214,55 +210,6 @@ class Countdown(anywidget.AnyWidget):
     def seconds_left(self) -> float | None:
         """Seconds until the deadline by the kernel's clock (None without a deadline)."""
         return None if not self.deadline else max(0.0, self.deadline - time.time())
-
-
-_IDENTITY_ESM = r"""
-function render({ model, el }) {
-  const key = "seci-lab:" + model.get("storage_key");
-  let stored = null;
-  try { stored = window.localStorage.getItem(key); } catch (e) { stored = null; }
-  model.send({ event: "stored", value: stored || "" });
-  model.on("msg:custom", (msg) => {
-    if (!msg) return;
-    try {
-      if (msg.event === "save") window.localStorage.setItem(key, msg.value);
-      if (msg.event === "forget") window.localStorage.removeItem(key);
-    } catch (e) { /* private mode: the participant joins again after a reload */ }
-  });
-  el.style.display = "none";
-}
-export default { render };
-"""
-
-
-class BrowserIdentity(anywidget.AnyWidget):
-    """Keeps a short secret (the participant token) in the browser's ``localStorage``.
-
-    On render the browser sends what it holds; ``on_stored(value)`` is then called with it.
-    The value is only a claim: the store checks it (rejoin) like any other input.
-    """
-
-    _esm = _IDENTITY_ESM
-    storage_key = traitlets.Unicode("participant").tag(sync=True)
-
-    def __init__(self, storage_key: str = "participant", on_stored: Callable[[str], None] | None = None, **kw):
-        super().__init__(storage_key=storage_key, **kw)
-        self.on_stored = on_stored
-        self.on_msg(self._on_message)
-
-    def _on_message(self, _widget, content, _buffers) -> None:
-        if isinstance(content, dict) and content.get("event") == "stored" and self.on_stored:
-            value = content.get("value")
-            if isinstance(value, str) and 0 < len(value) <= 200:
-                self.on_stored(value)
-
-    def save(self, value: str) -> None:
-        """Store ``value`` in the browser."""
-        self.send({"event": "save", "value": value})
-
-    def forget(self) -> None:
-        """Remove the stored value."""
-        self.send({"event": "forget"})
 
 
 def qr_svg(data: str, *, label: str = "QR code of the join address") -> str:

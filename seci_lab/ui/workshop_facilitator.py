@@ -275,7 +275,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.phase.value = (session.phase or session.phases[0]).value
         self.arc_box.layout.display = None if session.format is Format.CSH else "none"
         self.qr.value = (qr_svg(self.join_url) + f'<p>Join address: <code>{html_text(self.join_url)}</code></p>'
-                         if self.join_url else "<p>Participants open the participant dashboard and enter the join code.</p>")
+                         if self.join_url else "<p>Participants open the join address printed by seci-lab workshop and enter the join code.</p>")
         self.refresh()
 
     def _require(self) -> None:

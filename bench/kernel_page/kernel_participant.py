@@ -1,9 +1,16 @@
-"""The participant's dashboard of a live workshop, made for a phone.
+"""The kernel-per-visitor participant dashboard, kept only as the benchmark's comparison.
+
+seci-lab serves participants a page without a kernel (``seci_lab/server/participant_page``);
+this is the Voila notebook page it replaced, which ``bench/bench_workshop_pages.py`` serves
+from its own folder to measure what a kernel per participant costs beside it. It is not part
+of the package and no test relies on its behaviour.
+
+The participant's dashboard of a live workshop, made for a phone.
 
 A participant joins with the join code and a name (or anonymously), reads the open phase's
 prompt (``seci_lab/content/workshop.toml``), submits contributions, sees the group board live, votes for clusters during
 Combination and writes take-aways during Internalization. The participant token is kept in
-the browser (:class:`~seci_lab.ui.workshop_common.BrowserIdentity`), so a reload, which starts
+the browser (:class:`BrowserIdentity`), so a reload, which starts
 a new kernel under Voila, rejoins as the same person.
 
 Every rule is checked in Python and again by the store: a forged click on a disabled button,
@@ -16,16 +23,18 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from typing import Callable
 
+import anywidget
 import ipywidgets as widgets
+import traitlets
 
-from ..content.workshop import phase_prompt
-from ..escape import html_text
-from ..model import TEXT_MAX_CHARS
-from ..store.workshop import WorkshopStore
-from .common import Message, safe_callback
-from .workshop_common import (
-    BrowserIdentity,
+from seci_lab.content.workshop import phase_prompt
+from seci_lab.escape import html_text
+from seci_lab.model import TEXT_MAX_CHARS
+from seci_lab.store.workshop import WorkshopStore
+from seci_lab.ui.common import Message, safe_callback
+from seci_lab.ui.workshop_common import (
     Countdown,
     LivePoller,
     board_html,
@@ -36,6 +45,55 @@ from .workshop_common import (
 )
 
 __all__ = ["WorkshopParticipant", "workshop_participant"]
+
+_IDENTITY_ESM = r"""
+function render({ model, el }) {
+  const key = "seci-lab:" + model.get("storage_key");
+  let stored = null;
+  try { stored = window.localStorage.getItem(key); } catch (e) { stored = null; }
+  model.send({ event: "stored", value: stored || "" });
+  model.on("msg:custom", (msg) => {
+    if (!msg) return;
+    try {
+      if (msg.event === "save") window.localStorage.setItem(key, msg.value);
+      if (msg.event === "forget") window.localStorage.removeItem(key);
+    } catch (e) { /* private mode: the participant joins again after a reload */ }
+  });
+  el.style.display = "none";
+}
+export default { render };
+"""
+
+
+class BrowserIdentity(anywidget.AnyWidget):
+    """Keeps a short secret (the participant token) in the browser's ``localStorage``.
+
+    On render the browser sends what it holds; ``on_stored(value)`` is then called with it.
+    The value is only a claim: the store checks it (rejoin) like any other input.
+    """
+
+    _esm = _IDENTITY_ESM
+    storage_key = traitlets.Unicode("participant").tag(sync=True)
+
+    def __init__(self, storage_key: str = "participant", on_stored: Callable[[str], None] | None = None, **kw):
+        super().__init__(storage_key=storage_key, **kw)
+        self.on_stored = on_stored
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("event") == "stored" and self.on_stored:
+            value = content.get("value")
+            if isinstance(value, str) and 0 < len(value) <= 200:
+                self.on_stored(value)
+
+    def save(self, value: str) -> None:
+        """Store ``value`` in the browser."""
+        self.send({"event": "save", "value": value})
+
+    def forget(self) -> None:
+        """Remove the stored value."""
+        self.send({"event": "forget"})
+
 
 # Labels above their fields and nothing wider than the screen: the page is used on phones.
 _STYLE = """<style>
