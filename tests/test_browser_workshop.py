@@ -37,10 +37,9 @@ def _status(url: str) -> int:
         return error.code
 
 
-@pytest.fixture(scope="module")
-def workshop(tmp_path_factory):
-    root = tmp_path_factory.mktemp("workshop")
-    server, facilitator_port = start_workshop(root, ["--db", str(root / "data" / "ws.sqlite"), "--title", "Browser test"])
+def _running_workshop(root, *args: str):
+    """``seci-lab workshop`` with ``args``: yields its server, join code and addresses, then stops it."""
+    server, facilitator_port = start_workshop(root, ["--db", str(root / "data" / "ws.sqlite"), *args])
     try:
         text = server.stdout_path.read_text()
         code = re.search(r"Join code:\s+(\S+)", text).group(1)
@@ -48,6 +47,11 @@ def workshop(tmp_path_factory):
         yield {"server": server, "code": code, "join": server.url, "facilitator": facilitator, "output": text}
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory):
+    yield from _running_workshop(tmp_path_factory.mktemp("workshop"), "--title", "Browser test")
 
 
 def _new_page(browser, viewport=None):
@@ -106,6 +110,31 @@ def _pick_option(select, text: str) -> None:
     select.select_option(index=index)
 
 
+def _facilitator_page(browser, workshop: dict, contexts: list):
+    """The facilitator's dashboard, open with the session's join code and the QR code shown."""
+    ctx, fac, console = _new_page(browser)
+    contexts.append(ctx)
+    fac.goto(workshop["facilitator"])
+    wait_for_voila(fac)
+    fac.get_by_text(workshop["code"]).first.wait_for()
+    assert fac.locator("svg[role=img]").count() >= 1  # the QR code of the join address
+    return fac, console
+
+
+def _group_and_vote(fac, cluster: str, item: str, phones) -> None:
+    """The facilitator makes ``cluster`` and puts the contribution holding ``item`` in it; every phone votes for it."""
+    fac.get_by_label("Cluster name").fill(cluster)
+    fac.get_by_role("button", name="Create cluster").click()
+    fac.get_by_text("created.").first.wait_for()
+    _pick_option(fac.get_by_label("Contribution").nth(1), item)
+    _pick_option(fac.get_by_label("Cluster", exact=True), cluster[:20])
+    fac.get_by_role("button", name="Put in cluster").click()
+    fac.get_by_text("Grouped.").wait_for()
+    for phone, _ in phones:
+        phone.get_by_label(re.compile(re.escape(cluster[:20]))).check()
+        phone.get_by_text("Vote counted.").wait_for()
+
+
 def test_workshop_in_browsers(workshop, browser):
     # The participant server serves the participant page, never the facilitator notebook.
     assert _status(workshop["join"] + "voila/render/workshop_facilitator.ipynb") == 404
@@ -135,12 +164,7 @@ def test_workshop_in_browsers(workshop, browser):
 
     contexts = []
     try:
-        ctx, fac, fac_console = _new_page(browser)
-        contexts.append(ctx)
-        fac.goto(workshop["facilitator"])
-        wait_for_voila(fac)
-        fac.get_by_text(workshop["code"]).first.wait_for()
-        assert fac.locator("svg[role=img]").count() >= 1  # the QR code of the join address
+        fac, fac_console = _facilitator_page(browser, workshop, contexts)
         _open_phase(fac, "Socialization")
 
         phones = []
@@ -182,17 +206,7 @@ def test_workshop_in_browsers(workshop, browser):
 
         # Combination: the facilitator groups, the phones vote.
         _open_phase(fac, "Combination")
-        fac.get_by_label("Cluster name").fill(f"Learning by watching {XSS}")
-        fac.get_by_role("button", name="Create cluster").click()
-        fac.get_by_text("created.").first.wait_for()
-        _pick_option(fac.get_by_label("Contribution").nth(1), "Shadowed the night nurse")
-        _pick_option(fac.get_by_label("Cluster", exact=True), "Learning by watching")
-        fac.get_by_role("button", name="Put in cluster").click()
-        fac.get_by_text("Grouped.").wait_for()
-        for phone, _ in phones:
-            box = phone.get_by_label(re.compile("Learning by watching"))
-            box.check()
-            phone.get_by_text("Vote counted.").wait_for()
+        _group_and_vote(fac, f"Learning by watching {XSS}", "Shadowed the night nurse", phones)
         ana.get_by_text(f"Learning by watching {XSS} (3 votes)").wait_for()
         _board_has(ana, f"in “Learning by watching {XSS}”")
 
@@ -227,19 +241,12 @@ def test_workshop_in_browsers(workshop, browser):
             context.close()
 
 
+STORY_TITLE = f"Harvest of the night shift {XSS}"
+
+
 @pytest.fixture(scope="module")
 def story_workshop(tmp_path_factory):
-    root = tmp_path_factory.mktemp("story")
-    title = f"Harvest of the night shift {XSS}"
-    server, facilitator_port = start_workshop(
-        root, ["--db", str(root / "data" / "ws.sqlite"), "--format", "csh", "--title", title])
-    try:
-        text = server.stdout_path.read_text()
-        code = re.search(r"Join code:\s+(\S+)", text).group(1)
-        facilitator = re.search(rf"http://127\.0\.0\.1:{facilitator_port}/\?token=\S+", text).group(0)
-        yield {"server": server, "code": code, "join": server.url, "facilitator": facilitator, "title": title}
-    finally:
-        server.stop()
+    yield from _running_workshop(tmp_path_factory.mktemp("story"), "--format", "csh", "--title", STORY_TITLE)
 
 
 def _held_polls(page) -> list:
@@ -255,14 +262,8 @@ def test_story_harvest_in_browsers(story_workshop, browser):
     ws = story_workshop
     contexts = []
     try:
-        ctx, fac, fac_console = _new_page(browser)
-        contexts.append(ctx)
-        fac.goto(ws["facilitator"])
-        wait_for_voila(fac)
-        fac.get_by_text(ws["code"]).first.wait_for()
-        # The QR code encodes the join address the facilitator also shows as text.
-        assert fac.locator("svg[role=img]").count() >= 1
-        fac.get_by_text(f"Join address: {ws['join']}").wait_for()
+        fac, fac_console = _facilitator_page(browser, ws, contexts)
+        fac.get_by_text(f"Join address: {ws['join']}").wait_for()  # beside the QR code, as text
         assert [o.replace("\u00a0", " ") for o in fac.get_by_label("Phase").locator("option").all_text_contents()] == [
             "Story", "Harvest", "Gifts back", "Take-aways"]
         for arc in (f"Courage {XSS}", "Turning points"):
@@ -287,7 +288,7 @@ def test_story_harvest_in_browsers(story_workshop, browser):
             phones.append((phone, console))
         (teller, _), (hana, _), (anon, _) = phones
         for phone, _ in phones:  # the title is text, wherever it shows
-            phone.locator("#title").filter(has_text=ws["title"]).wait_for()
+            phone.locator("#title").filter(has_text=STORY_TITLE).wait_for()
 
         # Harvesters listen through arcs the facilitator assigns.
         for person, arc in ((f"Hana {XSS}", f"Courage {XSS}"), ("Anonymous 1", "Turning points")):
@@ -326,16 +327,7 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         _open_phase(fac, "Gifts back")
         _phase_shown(teller, "Gifts back")
         _send(hana, "Gift: your calm gave us permission to be calm")
-        fac.get_by_label("Cluster name").fill(f"Calm is contagious {XSS}")
-        fac.get_by_role("button", name="Create cluster").click()
-        fac.get_by_text("created.").first.wait_for()
-        _pick_option(fac.get_by_label("Contribution").nth(1), "Gift: your calm")
-        _pick_option(fac.get_by_label("Cluster", exact=True), "Calm is contagious")
-        fac.get_by_role("button", name="Put in cluster").click()
-        fac.get_by_text("Grouped.").wait_for()
-        for phone, _ in phones:
-            phone.get_by_label(re.compile("Calm is contagious")).check()
-            phone.get_by_text("Vote counted.").wait_for()
+        _group_and_vote(fac, f"Calm is contagious {XSS}", "Gift: your calm", phones)
         teller.get_by_text(f"Calm is contagious {XSS} (3 votes)").wait_for()
         fac.locator("li", has_text=f"Calm is contagious {XSS}: 1 contribution, 3 votes").wait_for()
 
