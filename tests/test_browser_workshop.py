@@ -185,7 +185,7 @@ def test_workshop_in_browsers(workshop, browser):
         fac.wait_for_function(
             """() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>
                  (gd.data || []).some(t => String(t.hovertext || '').includes('Pair-programmed the billing fix')))""",
-            timeout=20_000)
+            timeout=60_000)  # the spiral is redrawn after the board: slow when the machine is busy
         hover = fac.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd =>
                  (gd.data || []).map(t => String(t.hovertext || ''))).join(' ')""")
         assert "&lt;i&gt;closely" in hover and "<i>closely" not in hover
