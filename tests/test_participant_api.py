@@ -119,10 +119,10 @@ def test_contributions_follow_the_phase_and_keep_the_text(server, session, store
     stale = ana.send("An idea", "k1", phase="E")
     assert stale.status == 409 and "open phase is now Socialization" in stale.error
     sent = ana.send("An idea <script>alert(1)</script>", "k1", phase="S")
-    assert sent.status == 201 and sent.json["me"]["created"] is True
+    assert sent.status == 201 and sent.json["created"] is True
     twice = ana.send("An idea <script>alert(1)</script>", "k1", phase="S")  # a retry: stored once
-    assert twice.status == 200 and twice.json["me"]["created"] is False
-    board = twice.json["state"]["board"]
+    assert twice.status == 200 and twice.json["created"] is False and twice.json["sent"] == sent.json["sent"]
+    board = ana.state().json["state"]["board"]
     assert [item["text"] for item in board] == ["An idea <script>alert(1)</script>"]  # raw; the page uses textContent
     assert len(store.submissions(session.id)) == 1
     empty = ana.send("   ", "k2", phase="S")
@@ -150,7 +150,7 @@ def test_rate_cap_holds_across_leaving_and_joining_again(server, session, store)
 def test_edit_withdraw_and_vote_only_what_one_may(server, session, store):
     store.open_phase(session.id, session.key, "S")
     ana, ben = _joined(server, "Ana"), _joined(server, "Ben")
-    mine = ana.send("Ana's idea", "a1").json["me"]["sent"]
+    mine = ana.send("Ana's idea", "a1").json["sent"]
     assert ben.request("PUT", f"/api/workshop/contributions/{mine}", {"text": "hijacked"}).status == 403
     assert ben.request("DELETE", f"/api/workshop/contributions/{mine}").status == 403
     edited = ana.request("PUT", f"/api/workshop/contributions/{mine}", {"text": "Ana's better idea"})
@@ -168,8 +168,8 @@ def test_edit_withdraw_and_vote_only_what_one_may(server, session, store):
     store.open_phase(session.id, session.key, "I")
     takeaway = ana.send("I will pair weekly", "t1", phase="I", source_cluster_id=cluster.id)
     assert takeaway.status == 201
-    assert takeaway.json["state"]["board"][-1]["source_cluster"] == "Shadowing"
-    withdrawn = ana.request("DELETE", f"/api/workshop/contributions/{takeaway.json['me']['sent']}")
+    assert ana.state().json["state"]["board"][-1]["source_cluster"] == "Shadowing"
+    withdrawn = ana.request("DELETE", f"/api/workshop/contributions/{takeaway.json['sent']}")
     assert withdrawn.status == 200 and [i["text"] for i in withdrawn.json["state"]["board"]] == ["Ana's better idea"]
 
 
@@ -210,7 +210,7 @@ def test_story_harvest_arcs_reach_the_harvester(tmp_path, clock):
         assert state["state"]["arcs"] == [{"id": arc.id, "name": "Courage", "harvesters": [person["id"]]}]
         assert state["state"]["session"]["takes_arc"] is True
         sent = harvester.send("She asked for help early", "h1", phase="harvest")
-        assert sent.status == 201 and sent.json["state"]["board"][0]["arc"] == "Courage"
+        assert sent.status == 201 and harvester.state().json["state"]["board"][0]["arc"] == "Courage"
     finally:
         running.stop()
         store.close()

@@ -26,7 +26,7 @@ POST     ``/api/workshop/join``              ``{code, name}`` (no name: anonymou
 POST     ``/api/workshop/leave``             forget the participant on this device
 POST     ``/api/workshop/contributions``     ``{text, idempotency_key, phase, parent_id,
                                              source_cluster_id}`` (a take-away draws on a
-                                             cluster)
+                                             cluster); answers ``{sent, created, version}``
 PUT      ``/api/workshop/contributions/ID``  ``{text}``: edit one's own
 DELETE   ``/api/workshop/contributions/ID``  withdraw one's own
 PUT      ``/api/workshop/votes/ID``          ``{on}``: vote for a cluster or take it back
@@ -118,6 +118,12 @@ class ParticipantSite:
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    def cached_state(self, session_id: int, known_version: int) -> tuple[int, bytes, bool] | None:
+        """The shared state when the one built last is at least ``known_version`` (what the
+        version watch last read): a room's polls woken together cost no database read."""
+        cached = self._shared.get(session_id)
+        return cached if cached is not None and cached[0] >= known_version else None
 
     def shared_state(self, session_id: int) -> tuple[int, bytes, bool]:
         """``(version, JSON, has clusters)`` of what every participant of the session sees;
@@ -392,8 +398,10 @@ class _ApiHandler(_Base):
         except WorkshopError as error:
             raise _ApiError(400, str(error)) from None
 
-    async def send_state(self, token: str, person, status: int = 200, extra: dict | None = None) -> None:
-        version, shared, has_clusters = await self.site.run(self.site.shared_state, person.session_id)
+    async def send_state(self, token: str, person, status: int = 200, extra: dict | None = None,
+                         known_version: int | None = None) -> None:
+        cached = None if known_version is None else self.site.cached_state(person.session_id, known_version)
+        version, shared, has_clusters = cached or await self.site.run(self.site.shared_state, person.session_id)
         self.site.watch.poke(person.session_id, version)
         votes = await self.site.run(self.site.store.my_votes, token) if has_clusters else ()
         # The harvester's arc is in the state's arcs (it can change while the page is open).
@@ -456,6 +464,8 @@ class StateHandler(_ApiHandler):
             await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
             if self.request.connection.stream.closed():
                 return
+            await self.send_state(token, person, known_version=self.site.watch.versions.get(person.session_id, 0))
+            return
         await self.send_state(token, person)
 
 
@@ -507,14 +517,23 @@ class ContributionsHandler(_ApiHandler):
             if wait is not None:
                 raise _ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
                                      f"limit). Your text is kept: send it again in {wait:.0f} s.", retry_after=wait)
-        submission = await self.call(
-            self.site.store.submit, token, data.get("text"), data.get("idempotency_key"),
-            phase=data.get("phase"), parent_id=data.get("parent_id") or None,
-            source_cluster_id=data.get("source_cluster_id") or None)
+        store = self.site.store
+
+        def submit():
+            sent = store.submit(token, data.get("text"), data.get("idempotency_key"), phase=data.get("phase"),
+                                parent_id=data.get("parent_id") or None,
+                                source_cluster_id=data.get("source_cluster_id") or None)
+            return sent, store.version(person.session_id)
+
+        submission, version = await self.call(submit)
         if submission.created and limit is not None:
             limit.hit(key)
-        await self.send_state(token, person, 201 if submission.created else 200,
-                              {"sent": submission.id, "created": submission.created})
+        self.site.watch.poke(person.session_id, version)
+        # No state in the answer: when a room sends at once, building the board for every
+        # send would cost more than all the rest; the page's long-poll brings it.
+        self.set_status(201 if submission.created else 200)
+        self.set_header("Content-Type", "application/json; charset=UTF-8")
+        self.finish(json.dumps({"sent": submission.id, "created": submission.created, "version": version}))
 
 
 class ContributionHandler(_ApiHandler):

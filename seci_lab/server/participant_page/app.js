@@ -301,8 +301,8 @@
         $("text").value = "";
         draftKey = newKey();
         $("builds-on").value = "0";
-        accept(r.data);
-        say("ok", r.data.me.created === false ? "Already sent." : "Sent: it is on the group board.");
+        render();  // the board itself comes with the next answer of the long-poll
+        say("ok", r.data.created === false ? "Already sent." : "Sent: it is on the group board.");
       } else {
         render();  // the button follows the phase again; the text stays in the field
         say("error", r.data.error || "Could not send; your text is kept.");
