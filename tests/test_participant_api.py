@@ -8,6 +8,7 @@ the message says the text is kept and nothing is stored.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
@@ -385,3 +386,27 @@ def test_state_rejects_a_bad_version(server, session):
     ana = _joined(server)
     bad = ana.request("GET", "/api/workshop/state?since=soon")
     assert bad.status == 400 and json.loads(bad.body)["error"]
+
+
+def test_a_room_asking_at_once_shares_one_build_of_the_state(store, session):
+    # 200 phones woken together must not build the board 200 times; and a phone that wants a
+    # version newer than the build that just ended gets a new build (once, it spun for ever).
+    site = ParticipantSite(store=store, hosts=HostAllowList())
+    builds = []
+    build = site._build_state
+    site._build_state = lambda sid: (builds.append(sid), build(sid))
+    answers = {}
+
+    async def room():
+        answers["first"] = await asyncio.gather(*(site.shared_state(session.id) for _ in range(50)))
+        answers["builds"] = len(builds)
+        store.open_phase(session.id, session.key, "S")  # the version moves
+        answers["newer"] = await site.shared_state(session.id, store.version(session.id))
+
+    runner = threading.Thread(target=asyncio.run, args=(room(),), daemon=True)
+    runner.start()
+    runner.join(30)
+    assert not runner.is_alive(), "asking for a newer state never answered"
+    first, newer = answers["first"], answers["newer"]
+    assert len({body for _, body, _ in first}) == 1 and answers["builds"] == 1
+    assert newer[0] > first[0][0] and json.loads(newer[1])["session"]["phase"] == "S" and len(builds) == 2

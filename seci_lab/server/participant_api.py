@@ -101,6 +101,7 @@ class ParticipantSite:
             self.submissions_per_address = SlidingWindow(self.store.max_per_minute, 60.0)
         self.watch = _VersionWatch(self)
         self._shared: dict[int, tuple[int, bytes, bool]] = {}
+        self._building: dict[int, asyncio.Future] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
 
     def person(self, token: str) -> tuple[Participant, float]:
@@ -119,23 +120,35 @@ class ParticipantSite:
         """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    def cached_state(self, session_id: int, known_version: int) -> tuple[int, bytes, bool] | None:
-        """The shared state when the one built last is at least ``known_version`` (what the
-        version watch last read): a room's polls woken together cost no database read."""
-        cached = self._shared.get(session_id)
-        return cached if cached is not None and cached[0] >= known_version else None
+    async def shared_state(self, session_id: int, at_least: int | None = None) -> tuple[int, bytes, bool]:
+        """``(version, JSON, has clusters)`` of what every participant of the session sees, at
+        version ``at_least`` or newer (``None``: the version the database holds now).
 
-    def shared_state(self, session_id: int) -> tuple[int, bytes, bool]:
-        """``(version, JSON, has clusters)`` of what every participant of the session sees;
-        built once per version (a room polling the same version gets the same bytes)."""
+        Built once per version and at most one build at a time per session: requests that
+        arrive while a build runs wait for it and share its bytes. A room woken together, or
+        joining together, costs one build instead of one per phone (with 200 phones and a
+        board of 600 contributions, building per request took most of the server's time).
+        """
+        if at_least is None:
+            at_least = await self.run(self.store.version, session_id)
+        while True:
+            cached = self._shared.get(session_id)
+            if cached is not None and cached[0] >= at_least:
+                return cached
+            building = self._building.get(session_id)
+            if building is None or building.done():  # a build that ended may be older than wanted
+                building = self._building[session_id] = asyncio.ensure_future(
+                    self.run(self._build_state, session_id))
+            await asyncio.shield(building)
+
+    def _build_state(self, session_id: int) -> None:
+        # The version is read first, so the state holds at least what that version holds.
         version = self.store.version(session_id)
-        cached = self._shared.get(session_id)
-        if cached is not None and cached[0] == version:
-            return cached
         state = _shared_state(self.store, session_id, version)
         body = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._shared[session_id] = (version, body, bool(state["clusters"]))
-        return self._shared[session_id]
+        cached = self._shared.get(session_id)
+        if cached is None or cached[0] < version:
+            self._shared[session_id] = (version, body, bool(state["clusters"]))
 
 
 def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
@@ -343,6 +356,10 @@ class AssetHandler(_Base, tornado.web.StaticFileHandler):
 class _ApiHandler(_Base):
     """JSON in, JSON out, for one participant (the cookie)."""
 
+    def compute_etag(self) -> None:
+        # Answers are never cached (no-store): hashing every state sent to a room is wasted work.
+        return None
+
     def prepare(self) -> None:
         super().prepare()
         if not self.room_ok():
@@ -398,15 +415,13 @@ class _ApiHandler(_Base):
         except WorkshopError as error:
             raise _ApiError(400, str(error)) from None
 
-    async def send_state(self, token: str, person, status: int = 200, extra: dict | None = None,
-                         known_version: int | None = None) -> None:
-        cached = None if known_version is None else self.site.cached_state(person.session_id, known_version)
-        version, shared, has_clusters = cached or await self.site.run(self.site.shared_state, person.session_id)
+    async def send_state(self, token: str, person, status: int = 200, known_version: int | None = None) -> None:
+        version, shared, has_clusters = await self.site.shared_state(person.session_id, known_version)
         self.site.watch.poke(person.session_id, version)
         votes = await self.site.run(self.site.store.my_votes, token) if has_clusters else ()
         # The harvester's arc is in the state's arcs (it can change while the page is open).
         me = {"id": person.id, "name": person.display_name, "anonymous": person.anonymous,
-              "votes": sorted(votes), **(extra or {})}
+              "votes": sorted(votes)}
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
         self.finish(b'{"version":' + str(version).encode() + b',"me":'
@@ -464,7 +479,8 @@ class StateHandler(_ApiHandler):
             await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
             if self.request.connection.stream.closed():
                 return
-            await self.send_state(token, person, known_version=self.site.watch.versions.get(person.session_id, 0))
+            # The version the watch saw: the room's polls woken together share one state.
+            await self.send_state(token, person, known_version=self.site.watch.versions.get(person.session_id))
             return
         await self.send_state(token, person)
 

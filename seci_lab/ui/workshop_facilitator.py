@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -43,6 +44,14 @@ from .workshop_common import (
 )
 
 __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
+
+#: The live refresh redraws the board at every change and leaves the group's spiral (figure
+#: and table) to the next poll that finds nothing new, unless the spiral has been behind this
+#: long (a room that keeps sending). With a room of 200 sending at once, redrawing the spiral
+#: took most of each refresh and held back the next board by as much.
+SPIRAL_EVERY_S = 5.0
+#: How often the page reads the session's version (one indexed read).
+LIVE_INTERVAL_S = 0.25
 
 
 def _origin_html(start) -> str:
@@ -99,6 +108,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.session = None
         self.key = ""
         self._lock = threading.RLock()
+        self._spiral_behind: float | None = None  # time.monotonic() since when the spiral lags the board
         self.message = Message()
         note_widget = Message()
         if note:
@@ -248,7 +258,8 @@ class WorkshopFacilitator(widgets.VBox):
         super().__init__([note_widget, self.message, self.access_box, self.session_box, self.create_box],
                          layout=widgets.Layout(max_width="1100px"))
         self.add_class("seci-workshop-facilitator")
-        self.poller = LivePoller(self._version, self.refresh, interval=0.5, lock=self._lock)
+        self.poller = LivePoller(self._version, self._live_refresh, interval=LIVE_INTERVAL_S, lock=self._lock,
+                                 idle=self._catch_up)
         if env_key and join_code:
             self._try_env_session(join_code, env_key)
         if live:
@@ -432,8 +443,9 @@ class WorkshopFacilitator(widgets.VBox):
 
     # -- views -------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Re-read the session and bring every view up to date."""
+    def refresh(self, spiral: bool = True) -> None:
+        """Re-read the session and bring every view up to date (``spiral=False``: all but the
+        group's spiral, which is then marked to be redrawn)."""
         if self.session is None:
             return
         with self._lock:
@@ -441,6 +453,9 @@ class WorkshopFacilitator(widgets.VBox):
             version = self.store.version(sid)
             session = self.session = self.store.session(sid)
             frame = self.store.contributions_frame(sid, include_hidden=True)
+            # The board first: it is what the room waits to see.
+            current = frame[frame["round"] == session.round]
+            self.board.value = board_html(current, show_hidden=True, empty="No contributions in this round yet.")
             visible = frame[~frame["hidden"] & ~frame["withdrawn"]]
             clusters = self.store.clusters(sid)
             people = self.store.participants(sid)
@@ -467,8 +482,6 @@ class WorkshopFacilitator(widgets.VBox):
                 f"<table class='seci-counts'><caption>Contributions in round {session.round}</caption>"
                 f"<tr>{heads}</tr><tr>{cells}</tr></table>"
                 f"<p>{len(people)} joined; active in the last 2 minutes ({len(active)}): {names}{more}</p>")
-            current = frame[frame["round"] == session.round]
-            self.board.value = board_html(current, show_hidden=True, empty="No contributions in this round yet.")
             options = [(_option(r), int(r.id)) for r in frame.itertuples(index=False)][::-1]
             keep_choice(self.moderate, options)
             keep_choice(self.assign_item, [(_option(r), int(r.id)) for r in visible.itertuples(index=False)][::-1])
@@ -494,12 +507,31 @@ class WorkshopFacilitator(widgets.VBox):
             self.spirals_view.value = "<ul>" + "".join(
                 f"<li>Session {start.session_id} from the cluster “{html_text(start.cluster_name)}” (round "
                 f"{start.seed.round}, {html_text(Level(start.seed.level).label)} level)</li>" for start in starts) + "</ul>"
-            trajectory = session_family(self.store, sid)
-            self.trajectory = trajectory
-            figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
-            self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
+            if spiral:
+                self._refresh_spiral()
+            elif self._spiral_behind is None:
+                self._spiral_behind = time.monotonic()
             if hasattr(self, "poller"):
                 self.poller.seen(version)
+
+    def _refresh_spiral(self) -> None:
+        """Redraw the group's spiral: its figure and its table."""
+        trajectory = session_family(self.store, self.session.id)
+        self.trajectory = trajectory
+        figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
+        self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
+        self._spiral_behind = None
+
+    def _live_refresh(self) -> None:
+        """The live poller's refresh after a change: the board now; the spiral only when it has
+        been behind for ``SPIRAL_EVERY_S`` (otherwise :meth:`_catch_up` draws it)."""
+        behind = self._spiral_behind
+        self.refresh(spiral=behind is not None and time.monotonic() - behind >= SPIRAL_EVERY_S)
+
+    def _catch_up(self) -> None:
+        """At a poll that found no change: draw the spiral if a live refresh left it behind."""
+        if self._spiral_behind is not None and self.session is not None:
+            self._refresh_spiral()
 
     # -- exports -----------------------------------------------------------------------------
 
