@@ -110,19 +110,16 @@ def board_html(frame: pd.DataFrame, *, show_hidden: bool = False, empty: str = "
 
 
 class LivePoller:
-    """Call ``refresh()`` whenever ``version()`` changes, from a daemon thread, and ``idle()``
-    (if given) at the ticks when it did not: a page can leave slow work to a quiet moment.
+    """Call ``refresh()`` whenever ``version()`` changes, from a daemon thread.
 
     Widget updates from a kernel thread reach the page under Voila (ipykernel sends comm
     messages from any thread); a lock keeps a refresh from running alongside another.
     """
 
     def __init__(self, version: Callable[[], object], refresh: Callable[[], None],
-                 interval: float = POLL_INTERVAL_S, lock: threading.RLock | None = None,
-                 idle: Callable[[], None] | None = None):
+                 interval: float = POLL_INTERVAL_S, lock: threading.RLock | None = None):
         self._version = version
         self._refresh = refresh
-        self._idle = idle
         self.interval = interval
         self.lock = lock or threading.RLock()
         self._stop = threading.Event()
@@ -152,9 +149,6 @@ class LivePoller:
                     with self.lock:
                         self._refresh()
                     self._last = current
-                elif self._idle is not None:
-                    with self.lock:
-                        self._idle()
                 failures = 0
             except Exception:  # a database hiccup: log it, back off, keep the page alive
                 failures += 1

@@ -14,9 +14,10 @@ and the exports say whose quality each contribution counts with.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import threading
-import time
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
@@ -45,11 +46,8 @@ from .workshop_common import (
 
 __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
 
-#: The live refresh redraws the board at every change and leaves the group's spiral (figure
-#: and table) to the next poll that finds nothing new, unless the spiral has been behind this
-#: long (a room that keeps sending). With a room of 200 sending at once, redrawing the spiral
-#: took most of each refresh and held back the next board by as much.
-SPIRAL_EVERY_S = 5.0
+log = logging.getLogger(__name__)
+
 #: How often the page reads the session's version (one indexed read).
 LIVE_INTERVAL_S = 0.25
 
@@ -108,7 +106,12 @@ class WorkshopFacilitator(widgets.VBox):
         self.session = None
         self.key = ""
         self._lock = threading.RLock()
-        self._spiral_behind: float | None = None  # time.monotonic() since when the spiral lags the board
+        # The kernel's event loop (None outside a kernel): the live refresh runs there, see _live.
+        try:
+            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self._loop = None
+        self._queued = False
         self.message = Message()
         note_widget = Message()
         if note:
@@ -258,8 +261,7 @@ class WorkshopFacilitator(widgets.VBox):
         super().__init__([note_widget, self.message, self.access_box, self.session_box, self.create_box],
                          layout=widgets.Layout(max_width="1100px"))
         self.add_class("seci-workshop-facilitator")
-        self.poller = LivePoller(self._version, self._live_refresh, interval=LIVE_INTERVAL_S, lock=self._lock,
-                                 idle=self._catch_up)
+        self.poller = LivePoller(self._version, self._live, interval=LIVE_INTERVAL_S, lock=self._lock)
         if env_key and join_code:
             self._try_env_session(join_code, env_key)
         if live:
@@ -443,9 +445,30 @@ class WorkshopFacilitator(widgets.VBox):
 
     # -- views -------------------------------------------------------------------------------
 
-    def refresh(self, spiral: bool = True) -> None:
-        """Re-read the session and bring every view up to date (``spiral=False``: all but the
-        group's spiral, which is then marked to be redrawn)."""
+    def _live(self) -> None:
+        """The live poller's refresh (called from its thread): done on the kernel's event loop.
+
+        The kernel handles the browser's messages about the spiral's FigureWidget on that loop,
+        holding the widget's sync meanwhile; an edit made from another thread at that moment
+        (plotly sends each edit as a value set and reset at once) lost its first value, and
+        the spiral stopped following the board.
+        """
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            self.refresh()
+        elif not self._queued:
+            self._queued = True
+            loop.call_soon_threadsafe(self._queued_refresh)
+
+    def _queued_refresh(self) -> None:
+        self._queued = False
+        try:
+            self.refresh()
+        except Exception:  # a database hiccup: the next change refreshes again
+            log.exception("live update failed")
+
+    def refresh(self) -> None:
+        """Re-read the session and bring every view up to date, the board first."""
         if self.session is None:
             return
         with self._lock:
@@ -507,31 +530,12 @@ class WorkshopFacilitator(widgets.VBox):
             self.spirals_view.value = "<ul>" + "".join(
                 f"<li>Session {start.session_id} from the cluster “{html_text(start.cluster_name)}” (round "
                 f"{start.seed.round}, {html_text(Level(start.seed.level).label)} level)</li>" for start in starts) + "</ul>"
-            if spiral:
-                self._refresh_spiral()
-            elif self._spiral_behind is None:
-                self._spiral_behind = time.monotonic()
+            trajectory = session_family(self.store, sid)
+            self.trajectory = trajectory
+            figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
+            self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
             if hasattr(self, "poller"):
                 self.poller.seen(version)
-
-    def _refresh_spiral(self) -> None:
-        """Redraw the group's spiral: its figure and its table."""
-        trajectory = session_family(self.store, self.session.id)
-        self.trajectory = trajectory
-        figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
-        self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
-        self._spiral_behind = None
-
-    def _live_refresh(self) -> None:
-        """The live poller's refresh after a change: the board now; the spiral only when it has
-        been behind for ``SPIRAL_EVERY_S`` (otherwise :meth:`_catch_up` draws it)."""
-        behind = self._spiral_behind
-        self.refresh(spiral=behind is not None and time.monotonic() - behind >= SPIRAL_EVERY_S)
-
-    def _catch_up(self) -> None:
-        """At a poll that found no change: draw the spiral if a live refresh left it behind."""
-        if self._spiral_behind is not None and self.session is not None:
-            self._refresh_spiral()
 
     # -- exports -----------------------------------------------------------------------------
 
