@@ -190,7 +190,7 @@ def test_links_to_another_session_and_hidden_items_stay_out(server, session, sto
     drawn = ana.send("drawing on another session", "a2", source_cluster_id=foreign_cluster.id)
     assert linked.status == 400 and drawn.status == 400 and "Traceback" not in linked.body.decode()
     assert store.submissions(session.id) == []
-    rude = ana.send("Rude remark to hide", "a3").json["me"]["sent"]
+    rude = ana.send("Rude remark to hide", "a3").json["sent"]
     store.hide(session.id, session.key, rude)
     assert ana.state().json["state"]["board"] == []
     with pytest.raises(WorkshopError):
