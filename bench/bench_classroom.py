@@ -8,11 +8,19 @@ runs, each in a fresh Python process (so peak memory is that step's own):
   contributions into two DataFrames with ``pandas.json_normalize`` (no validation at all);
 - **load**: :func:`seci_lab.classroom.load_folder` (validation, duplicates, migration);
 - **dashboard**: ``instructor_page`` + its Load button + every tab rendered headlessly (the
-  analysis, the tables, the charts and the animated class spiral turned into JSON).
+  analysis, the tables, the charts and the animated class spiral turned into JSON), with an
+  instructor database of its own that holds no rubric scores yet (a first load: every text
+  is scored);
+- **dashboard, kept scores**: the same, with the instructor database a first load filled (the
+  class loaded again: the rubric scores the dashboard computed before are reused).
+
+With ``--before SRC`` (a checkout of an older seci-lab, e.g. ``git worktree add`` or
+``git archive main | tar -x -C SRC``) the two dashboard steps also run with that code, each
+run interleaved with the current code's, so both see the same load on the machine.
 
 Times exclude the imports (reported apart); peak memory is the process's maximum RSS. Usage::
 
-    .venv/bin/python bench/bench_classroom.py [--sizes 30 300 3000] [--repeat 3]
+    .venv/bin/python bench/bench_classroom.py [--sizes 30 300 3000] [--repeat 3] [--before SRC]
 
 It prints a Markdown table (see bench/README.md); it never fails on a timing.
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -82,18 +91,39 @@ def _child(step: str, folder: str) -> dict:
     return {"import_s": imported - started, "seconds": done - imported, "peak_mib": _peak_mib(), **extra}
 
 
-def _run(step: str, folder: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", step, str(folder)], capture_output=True,
-                         text=True, check=False)
+def _run(step: str, folder: Path, db: Path | None = None, code: str | None = None) -> dict:
+    """Run ``step`` in a new process; ``db`` is its instructor database, ``code`` the seci-lab source to import."""
+    env = dict(os.environ)
+    if db is not None:
+        env["SECI_LAB_DB"] = str(db)
+    if code is not None:
+        env["PYTHONPATH"] = code + os.pathsep + env.get("PYTHONPATH", "")
+    out = subprocess.run([sys.executable, __file__, "--child", "dashboard" if step.startswith("dashboard") else step,
+                          str(folder)], capture_output=True, text=True, check=False, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"{step} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _dashboards(folder: Path, tmp: Path, repeat: int, versions: dict[str, str | None]) -> dict[str, list[dict]]:
+    """The dashboard of every version, first load and kept scores, runs interleaved."""
+    runs: dict[str, list[dict]] = {}
+    for name, code in versions.items():  # fill each version's database once (not timed)
+        _run("dashboard", folder, tmp / f"{name}-kept.sqlite", code)
+    for i in range(repeat):
+        for name, code in versions.items():
+            runs.setdefault(f"dashboard {name}", []).append(
+                _run("dashboard", folder, tmp / f"{name}-first-{i}.sqlite", code))
+            runs.setdefault(f"dashboard {name} kept", []).append(
+                _run("dashboard", folder, tmp / f"{name}-kept.sqlite", code))
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[30, 300, 3000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per step (median)")
+    parser.add_argument("--before", metavar="SRC", help="also time the dashboard of the seci-lab source in SRC")
     parser.add_argument("--child", nargs=2, metavar=("STEP", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -110,28 +140,40 @@ def main(argv: list[str] | None = None) -> int:
             write_class(folder, n=n, seed=7, bad_files=False)
             size = sum(p.stat().st_size for p in folder.rglob("*.json"))
             print(f"# {n} learners: wrote {size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
-            runs = {step: [_run(step, folder) for _ in range(args.repeat)] for step in ("baseline", "load", "dashboard")}
+            runs = {step: [_run(step, folder) for _ in range(args.repeat)] for step in ("baseline", "load")}
+            versions = {"now": None} if not args.before else {"before": str(Path(args.before).resolve()), "now": None}
+            (Path(tmp) / f"db-{n}").mkdir()
+            runs.update(_dashboards(folder, Path(tmp) / f"db-{n}", args.repeat, versions))
             med = {step: statistics.median(r["seconds"] for r in rs) for step, rs in runs.items()}
             spread = {step: (min(r["seconds"] for r in rs), max(r["seconds"] for r in rs)) for step, rs in runs.items()}
             peak = {step: max(r["peak_mib"] for r in rs) for step, rs in runs.items()}
             imp = {step: statistics.median(r["import_s"] for r in rs) for step, rs in runs.items()}
-            dash = runs["dashboard"][-1]
+            dash = runs["dashboard now"][-1]
             rows.append((n, size, med, peak, imp, dash))
-            print(f"# {n}: {json.dumps({'median_s': med, 'min_max_s': spread, 'peak_mib': peak, 'import_s': imp})}",
-                  file=sys.stderr)
+            print(f"# {n}: {json.dumps({'median_s': med, 'min_max_s': spread, 'peak_mib': peak, 'import_s': imp})}"
+                  f" load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
 
-    print("| learners | files (MB) | pandas baseline (s) | load_folder (s) | ratio | dashboard (s) | ratio "
-          "| peak MiB baseline / load / dashboard | class spiral JSON |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    def seconds(med: dict, step: str) -> str:
+        return f"{med[step]:.2f}" if step in med else "–"
+
+    def ratio(med: dict, step: str, to: str) -> str:
+        return f"{med[step] / max(med[to], 1e-6):.2f}x" if step in med and to in med else "–"
+
+    print("| learners | files (MB) | pandas baseline (s) | load_folder (s) | ratio | dashboard before (s) "
+          "| before, class loaded again (s) | dashboard now, first load (s) | now / before "
+          "| now, class loaded again (s) | now / before | peak MiB baseline / load / dashboard now | class spiral JSON |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for n, size, med, peak, _imp, dash in rows:
-        base = max(med["baseline"], 1e-6)
-        print(f"| {n:,} | {size / 1e6:.1f} | {med['baseline']:.2f} | {med['load']:.2f} | {med['load'] / base:.1f}x "
-              f"| {med['dashboard']:.2f} | {med['dashboard'] / base:.1f}x "
-              f"| {peak['baseline']:.0f} / {peak['load']:.0f} / {peak['dashboard']:.0f} "
+        print(f"| {n:,} | {size / 1e6:.1f} | {med['baseline']:.2f} | {med['load']:.2f} "
+              f"| {ratio(med, 'load', 'baseline')} | {seconds(med, 'dashboard before')} "
+              f"| {seconds(med, 'dashboard before kept')} | {seconds(med, 'dashboard now')} "
+              f"| {ratio(med, 'dashboard now', 'dashboard before')} | {seconds(med, 'dashboard now kept')} "
+              f"| {ratio(med, 'dashboard now kept', 'dashboard before kept')} "
+              f"| {peak['baseline']:.0f} / {peak['load']:.0f} / {peak['dashboard now']:.0f} "
               f"| {dash['spiral_json'] / 1e3:.0f} kB ({dash['spiral_kind']}) |")
     first = rows[0][4]
     print(f"\nImports (median, not in the times above): baseline {first['baseline']:.2f} s, "
-          f"load {first['load']:.2f} s, dashboard {first['dashboard']:.2f} s.")
+          f"load {first['load']:.2f} s, dashboard {first['dashboard now']:.2f} s.")
     return 0
 
 

@@ -10,7 +10,7 @@ import pytest
 from class_data import hand_in, quiz_answer, synthetic_data, synthetic_submissions, text_answer
 from class_generator import XSS_TEXT, _Bank
 from seci_lab.classroom import ClassData, GradeScheme
-from seci_lab.classroom.analysis import EXERCISES, QUIZ_SET_SIZE, exercise_key
+from seci_lab.classroom.analysis import CHECKED_EXERCISES, EXERCISES, QUIZ_SET_SIZE, exercise_key
 from seci_lab.content import load_questions, questions_for
 from seci_lab.model import Contribution, check, simulate_spiral, suggest_quality
 
@@ -249,6 +249,40 @@ def test_what_a_hand_in_claims_is_checked_again():
     assert quiz.loc["S.story", "quality"] == pytest.approx(rq("ok", "S.story")) and rq("ok", "S.story") < 0.5
     assert math.isnan(quiz.loc["C.board", "quality"])
     assert data.grades().loc[0, "rubric"] == pytest.approx(rq("ok", "S.story"))
+
+
+def test_lesson_7_exercises_belong_to_lesson_7_and_are_checked_again():
+    """A theory lesson's checked exercises (``check:<id>``) are lesson 7's ("KCC") exercises with
+    their section's title, checked again like quiz items (a claimed right answer counts for what
+    it is); the grade and the mode completion, which count the four mode lessons, do not move."""
+    phases, conditions = CHECKED_EXERCISES["kcc-ex-phases"][2], CHECKED_EXERCISES["kcc-ex-conditions"][2]
+    wrong_conditions = dict(conditions.answer_map, vision="chaos", target="intention")  # two of five swapped
+    checks = {
+        "check:kcc-ex-phases": {"lesson": "KCC", "kind": "order", "label": "x", "answer": phases.answer_json(),
+                                "correct": True, "score": 1.0, "attempts": 2, "hints_used": 1},
+        "check:kcc-ex-conditions": {"lesson": "KCC", "kind": "match", "label": "x", "answer": wrong_conditions,
+                                    "correct": True, "score": 1.0, "attempts": 1, "hints_used": 0},
+    }
+    text = {"S.story": text_answer("S", "Our Sourdough Starter story", 0.5)}
+    with_checks = ClassData.from_submissions([hand_in("s1", "Ada", {**text, **checks})])
+    rows = with_checks.answers.set_index("key")
+    assert set(rows["kind"]) == {"exercise"}  # no "other" row
+    phases_row, conditions_row = rows.loc["check:kcc-ex-phases"], rows.loc["check:kcc-ex-conditions"]
+    assert phases_row["mode"] == conditions_row["mode"] == "KCC"
+    assert phases_row["label"] == "Five phases of organizational knowledge creation"
+    assert conditions_row["label"] == "Five enabling conditions"
+    assert phases_row["exercise"] == "check:kcc-ex-phases" and phases_row["item_id"] == "kcc-ex-phases"
+    assert phases_row["correct"] and phases_row["score"] == 1.0 and phases_row["attempts"] == 2
+    assert not conditions_row["correct"] and conditions_row["score"] == pytest.approx(
+        check(conditions, wrong_conditions).score) and conditions_row["score"] < 1
+    assert math.isnan(phases_row["quality"])  # a checked exercise has no rubric score
+    assert exercise_key("check:kcc-ex-phases") == "check:kcc-ex-phases" and "check:kcc-ex-phases" not in EXERCISES
+    shown = with_checks.learner("s1").answers_with_feedback().set_index("label")
+    assert shown.loc["Five enabling conditions", "mode"] == "KCC" and not shown.loc["Five enabling conditions", "correct"]
+    without = ClassData.from_submissions([hand_in("s1", "Ada", text)])
+    pd.testing.assert_frame_equal(with_checks.grades(), without.grades())
+    pd.testing.assert_frame_equal(with_checks.completion(), without.completion())
+    assert with_checks.item_difficulty().empty  # exercises, not quiz items
 
 
 @pytest.mark.parametrize("weights, points", [({"exercises": -1}, 100), ({"essay": 1}, 100),

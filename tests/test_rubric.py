@@ -346,3 +346,25 @@ def test_page_score_follows_the_quality_of_the_clustering_and_names():
     assert lumped.quality < good.quality - 0.3
     assert {c.id: c.status for c in good.criteria}["cohesion"] == "met"
     assert {c.id: c.status for c in mixed.criteria}["cohesion"] != "met"
+
+
+def test_scoring_many_texts_at_once_gives_each_its_own_score():
+    """suggest_qualities (the class analysis's batch) gives exactly suggest_quality's result for
+    every answer: graded answers of every field, copies of the course, another language, text
+    that is no words, an empty and an over-long answer, a repeated one."""
+    import json
+    from pathlib import Path
+
+    from seci_lab.model.rubric import suggest_qualities
+
+    dev = json.loads((Path(__file__).parent / "data" / "rubric_dev.json").read_text(encoding="utf-8"))
+    items = [(a["text"], a["mode"], a["field"]) for a in dev]
+    items += [("", "S", "story"), ("x" * 20_000, "E", "metaphor"), ("!!! ??? ...", "S", None),
+              ("Ich habe gestern mit meiner Kollegin die Maschine eingestellt und viel gelernt.", "I", "plan"),
+              (items[0][0], "S", None)]  # the same text against the mode's own criteria
+    batch = suggest_qualities(items + items[:3])
+    assert len(batch) == len(items)
+    for item in items:
+        assert batch[item] == suggest_quality(*item), item[0][:60]
+    # the edge cases stop early, as with one text
+    assert [batch[i].flags for i in items[-5:-1]] == [("empty",), ("too-long",), ("no-words",), ("other-language",)]

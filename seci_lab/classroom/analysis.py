@@ -10,6 +10,9 @@ Definitions (the instructor dashboard and the exports use exactly these):
   exercises.toml``) plus the card board of Combination (``C.board``) and the self-assessment
   of Internalization (``I.self``). The dated entries of the practice log (``I.log.<date>``)
   count as one exercise, ``I.log``. An exercise is *done* when the learner saved an answer.
+  The checked exercises of lesson 7 (``check:<id>``, written like quiz items) are that lesson's
+  exercises: mode ``"KCC"``, labelled with their section's title, checked again like quiz items
+  (``correct`` and ``score``); completion and grades count the four mode lessons only.
 - **Completion** of a mode is the share of its exercises done; quiz items answered are
   counted beside it. A learner has *completed* a mode with every exercise done and at least a
   full quiz set (:data:`QUIZ_SET_SIZE` items) answered in that lesson.
@@ -35,7 +38,10 @@ instructor's rating.
 A hand-in file is written on the learner's computer and can be edited, so what it claims is
 not trusted where it can be checked: every quiz answer is checked again against the question
 bank (``correct`` and ``score`` come from :func:`seci_lab.model.check`) and every exercise text
-is scored again by the rubric. Only items no longer in the bank keep their recorded score
+is scored again by the rubric; the quality a file claims is never used. (The instructor
+dashboard keeps the scores its own process computed, by rubric fingerprint, field and text
+hash, in the instructor's own database, :class:`seci_lab.store.scores.RubricScores`, so a
+class loaded again is not scored again.) Only items no longer in the bank keep their recorded score
 (clipped to 0..1). Contribution qualities feed the class spiral, which is not graded; a
 file's claim of a rating by anyone but the learner is read as the learner's own
 (:func:`seci_lab.model.contributions.learner_claim`).
@@ -49,20 +55,27 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import pandas as pd
 
 from ..content import load_questions
 from ..content.exercises import load_exercises
-from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral, suggest_quality
+from ..content.theory import load_theory_lesson, theory_lessons
+from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral
 from ..model.contributions import INSTRUCTOR, RUBRIC, decide_quality
+from ..model.rubric import suggest_qualities
+from ..model.rubric_criteria import load_criteria
 from ..model.work import (
     BOARD_KEY,
+    CHECK,
+    CHECK_PREFIX,
     QUIZ,
     REFLECTION_KEY,
     SELF_KEY,
+    AnswerKey,
     answer_key,
+    check_key,
     counted_attempt,
     first_attempt,
     handed_in_key,
@@ -107,6 +120,21 @@ CONTRIBUTION_COLUMNS = ["learner_id", "name", "mode", "text", "round", "quality"
 Ratings = Mapping[str, Mapping[str, float]]
 
 
+def _theory_exercises() -> dict[str, tuple[str, str, Question]]:
+    """Checked exercise id -> (theory lesson key, label, the exercise), in lesson order."""
+    found: dict[str, tuple[str, str, Question]] = {}
+    for lesson_key in theory_lessons():
+        for section in load_theory_lesson(lesson_key).sections:
+            for n, question in enumerate(section.exercises, start=1):
+                label = section.title if len(section.exercises) == 1 else f"{section.title}, exercise {n}"
+                found[question.id] = (lesson_key, label, question)
+    return found
+
+
+#: The checked exercises of the theory lessons (lesson 7, ``KCC``): id -> (lesson, label, exercise).
+CHECKED_EXERCISES: dict[str, tuple[str, str, Question]] = _theory_exercises()
+
+
 def _exercise_catalogue() -> dict[str, tuple[str, str]]:
     """Exercise key -> (mode letter, label), in lesson order."""
     catalogue: dict[str, tuple[str, str]] = {}
@@ -121,17 +149,30 @@ def _exercise_catalogue() -> dict[str, tuple[str, str]]:
 
 
 #: Exercise key -> (mode letter, label), in lesson order; ``I.log`` stands for every log entry.
+#: Completion and grades count these.
 EXERCISES: dict[str, tuple[str, str]] = _exercise_catalogue()
 _EXERCISES_PER_MODE = {m: sum(1 for mode, _ in EXERCISES.values() if mode == m) for m in _MODE_LETTERS}
+#: Every exercise key -> (lesson, label): the mode lessons' exercises, then the theory lessons'
+#: checked exercises (``check:<id>`` -> ``("KCC", section title)``).
+_ALL_EXERCISES: dict[str, tuple[str, str]] = {
+    **EXERCISES, **{check_key(i): (lesson, label) for i, (lesson, label, _) in CHECKED_EXERCISES.items()}}
+
+
+def _exercise_of(parsed: AnswerKey | None) -> str | None:
+    """The catalogue key of a parsed answer key: a mode exercise's, or a checked exercise's own key."""
+    if parsed is None:
+        return None
+    exercise = str(parsed) if parsed.kind == CHECK else parsed.exercise
+    return exercise if exercise in _ALL_EXERCISES else None
 
 
 def exercise_key(key: str) -> str | None:
-    """The exercise an answer key belongs to (``"I.log.2026-11-28"`` -> ``"I.log"``), or ``None``."""
+    """The exercise an answer key belongs to (``"I.log.2026-11-28"`` -> ``"I.log"``,
+    ``"check:kcc-ex-phases"`` -> itself), or ``None``."""
     try:
-        exercise = parse_key(key).exercise
+        return _exercise_of(parse_key(key))
     except ValueError:
         return None
-    return exercise if exercise in EXERCISES else None
 
 
 def _field_of(exercise: str) -> str | None:
@@ -280,9 +321,18 @@ def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Q
                 "", item_id, _answer_json(counted.get("answer")), _whole(record.get("attempts")),
                 _whole(record.get("hints_used")), _whole(record.get("round")),
                 _answer_json(first.get("answer")), _truth(first.get("correct")), _number(first.get("score")))
-    exercise = parsed.exercise if parsed is not None else None
-    if exercise in EXERCISES:
-        mode, label = EXERCISES[exercise]
+    exercise = _exercise_of(parsed)
+    if parsed is not None and exercise is not None and parsed.kind == CHECK:
+        # A theory lesson's exercise is written like a quiz item: checked again in _verify.
+        mode, label = _ALL_EXERCISES[exercise]
+        counted, first = counted_attempt(record), first_attempt(record)
+        return (learner_id, key, mode, "exercise", label, "", math.nan, RUBRIC,
+                _truth(counted.get("correct")), _number(counted.get("score")), exercise, parsed.name,
+                _answer_json(counted.get("answer")), _whole(record.get("attempts")),
+                _whole(record.get("hints_used")), _whole(record.get("round")),
+                _answer_json(first.get("answer")), _truth(first.get("correct")), _number(first.get("score")))
+    if exercise is not None:
+        mode, label = _ALL_EXERCISES[exercise]
         kind = "exercise"
     else:
         found = key_mode(key)
@@ -297,50 +347,88 @@ def _truth(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _answers_frame(rows: list[tuple], bank: Mapping[str, Question]) -> pd.DataFrame:
+def _answers_frame(rows: list[tuple], bank: Mapping[str, Question],
+                   scores: ScoreStore | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
     for column in ("quality", "score", "attempts", "hints_used", "round", "first_score"):
         frame[column] = frame[column].astype(float)
-    _verify(frame, bank)
+    _verify(frame, bank, scores)
     frame["correct"] = frame["correct"].astype("boolean")
     frame["first_correct"] = frame["first_correct"].astype("boolean")
     return frame
 
 
-def _verify(frame: pd.DataFrame, bank: Mapping[str, Question]) -> None:
+def _verify(frame: pd.DataFrame, bank: Mapping[str, Question], scores: ScoreStore | None = None) -> None:
     """Check quiz answers and score exercise texts again (in place); see the module docstring.
 
-    Each distinct (item, answer) and (text, mode) is computed once, so a class of thousands
-    costs a few hundred checks and one rubric call per distinct text.
+    Each distinct (item, answer) and (text, mode, exercise) is computed once, so a class of
+    thousands costs a few hundred checks and one rubric score per distinct text, computed in
+    batches or found in ``scores`` (see :func:`_rubric_qualities`).
     """
-    quiz = frame["kind"].eq("quiz") & frame["item_id"].isin(list(bank))
-    checked: dict[tuple[str, str], tuple[bool, float]] = {}
+    is_check = frame["key"].str.startswith(CHECK_PREFIX)
+    quiz = (frame["kind"].eq("quiz") & frame["item_id"].isin(list(bank))) | (
+        is_check & frame["kind"].eq("exercise") & frame["item_id"].isin(list(CHECKED_EXERCISES)))
+    checked: dict[tuple[bool, str, str], tuple[bool, float]] = {}
     for answer_column, correct_column, score_column in (("answer", "correct", "score"),
                                                         ("first_answer", "first_correct", "first_score")):
-        keys = list(zip(frame.loc[quiz, "item_id"], frame.loc[quiz, answer_column]))
-        for item_id, answer in set(keys) - set(checked):
+        keys = list(zip(is_check[quiz], frame.loc[quiz, "item_id"], frame.loc[quiz, answer_column]))
+        for exercise, item_id, answer in set(keys) - set(checked):
+            question = CHECKED_EXERCISES[item_id][2] if exercise else bank[item_id]
             try:
-                feedback = check(bank[item_id], json.loads(answer) if answer else None)
-                checked[(item_id, answer)] = (feedback.correct, feedback.score)
+                feedback = check(question, json.loads(answer) if answer else None)
+                checked[(exercise, item_id, answer)] = (feedback.correct, feedback.score)
             except (AnswerError, TypeError, ValueError):  # no answer, or one the item does not have
-                checked[(item_id, answer)] = (False, 0.0)
+                checked[(exercise, item_id, answer)] = (False, 0.0)
         frame.loc[quiz, correct_column] = pd.Series([checked[k][0] for k in keys], index=frame.index[quiz],
                                                     dtype=object)
         frame.loc[quiz, score_column] = [checked[k][1] for k in keys]
         frame[score_column] = frame[score_column].clip(0.0, 1.0)
     exercise = frame["kind"].eq("exercise")
     written = exercise & frame["text"].ne("")
-    scored: dict[tuple[str, str, str], float] = {}
     pairs = list(zip(frame.loc[written, "text"], frame.loc[written, "mode"], frame.loc[written, "exercise"]))
-    for text, mode, key in set(pairs):
-        try:
-            # The field's own criteria; None (another language) is no score, as for the learner.
-            quality = suggest_quality(text, mode, _field_of(key)).quality
-        except ValueError:
-            quality = None
-        scored[(text, mode, key)] = math.nan if quality is None else quality
+    scored = _rubric_qualities(set(pairs), scores)
     frame.loc[written, "quality"] = [scored[p] for p in pairs]
     frame.loc[exercise & ~written, "quality"] = math.nan
+
+
+class ScoreStore(Protocol):
+    """Where rubric scores computed before are kept (:class:`seci_lab.store.scores.RubricScores`).
+
+    Keys are ``(text, mode letter, field or None)``; a value is the quality, None when the
+    rubric could not assess the text. Only scores this side computed may be kept: never a
+    quality read from a hand-in.
+    """
+
+    def get_many(self, keys: Iterable[tuple[str, str, str | None]]) -> Mapping[tuple, float | None]: ...
+
+    def put_many(self, scores: Mapping[tuple[str, str, str | None], float | None]) -> None: ...
+
+
+def _rubric_qualities(answers: set[tuple[str, str, str]], scores: ScoreStore | None) -> dict[tuple, float]:
+    """(text, mode, exercise) -> the rubric's quality (NaN: not assessed), each distinct text scored once.
+
+    Scores kept in ``scores`` are used as they are; the others are computed in batches
+    (:func:`seci_lab.model.rubric.suggest_qualities`) and kept there.
+    """
+    keys = {}
+    for text, mode, exercise in answers:
+        field = _field_of(exercise)
+        try:  # a field the rubric has no criteria for gets no score
+            load_criteria().for_answer(Mode.parse(mode), field)
+        except ValueError:
+            continue
+        keys[(text, mode, exercise)] = (text, mode, field)
+    known = dict(scores.get_many(set(keys.values()))) if scores is not None and keys else {}
+    missing = sorted(set(keys.values()) - set(known), key=lambda k: (k[1], k[2] or "", k[0]))
+    fresh = {key: result.quality for key, result in suggest_qualities(missing).items()}
+    if scores is not None and fresh:
+        scores.put_many(fresh)
+    known.update(fresh)
+    out = {}
+    for answer in answers:
+        quality = known.get(keys[answer]) if answer in keys else None
+        out[answer] = math.nan if quality is None else quality
+    return out
 
 
 def _rated_answers(answers: pd.DataFrame, ratings: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
@@ -447,7 +535,8 @@ class ClassData:
         return self._cache[name].copy()
 
     @classmethod
-    def from_submissions(cls, submissions: Iterable["Submission"], ratings: Ratings | None = None) -> "ClassData":
+    def from_submissions(cls, submissions: Iterable["Submission"], ratings: Ratings | None = None,
+                         scores: ScoreStore | None = None) -> "ClassData":
         """Build the class from submissions (one per learner; of repeated ids the latest counts).
 
         Parameters
@@ -458,6 +547,10 @@ class ClassData:
         ratings : mapping, optional
             The instructor's ratings: learner key (casefolded id) -> rating key -> quality
             (:meth:`seci_lab.store.classroom.InstructorRatings.all`).
+        scores : ScoreStore, optional
+            Rubric scores computed before by the instructor's side (e.g.
+            :class:`seci_lab.store.scores.RubricScores`): texts found there are not scored
+            again, and new scores are kept there. The analysis is the same with or without it.
 
         Returns
         -------
@@ -478,7 +571,7 @@ class ClassData:
                 if isinstance(record, Mapping):
                     answer_rows.append(_answer_row(s.learner_id, key, record, bank))
         learners = pd.DataFrame(learner_rows, columns=LEARNER_COLUMNS)
-        return cls(ordered, learners, _answers_frame(answer_rows, bank), ratings)
+        return cls(ordered, learners, _answers_frame(answer_rows, bank, scores), ratings)
 
     def __len__(self) -> int:
         return len(self.learners)

@@ -30,12 +30,13 @@ when the model is imported.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .contributions import TEXT_MAX_CHARS, normalize_text
 from .modes import Mode
@@ -47,7 +48,10 @@ __all__ = [
     "PAGE_SIGNALS",
     "RubricScore",
     "page_quality",
+    "copy_similarities",
     "rubric_field",
+    "rubric_version",
+    "suggest_qualities",
     "suggest_quality",
 ]
 
@@ -300,8 +304,27 @@ def _copy_model():
 def copy_similarity(text: str) -> float:
     """The highest cosine similarity (TF-IDF of character 3-5-grams) between ``text`` and any
     text of the course: near 1 for a copy, even one with a few words changed."""
+    return copy_similarities([text])[0]
+
+
+#: Texts compared with the course in one sparse product (bounds its memory).
+_BATCH = 256
+
+
+def copy_similarities(texts: Sequence[str]) -> list[float]:
+    """:func:`copy_similarity` of each text, in a few sparse products instead of one per text.
+
+    The same product of the same rows, so each value is exactly the one-text value; only the
+    fixed cost of a product (a pass over the course's whole matrix) is paid once per batch.
+    """
+    if not texts:
+        return []  # nothing to compare: the libraries are not even loaded
     vectorizer, matrix = _copy_model()
-    return float((matrix @ vectorizer.transform([text]).T).max())
+    out: list[float] = []
+    for start in range(0, len(texts), _BATCH):
+        products = matrix @ vectorizer.transform(list(texts[start:start + _BATCH])).T
+        out.extend(float(v) for v in products.max(axis=0).toarray().ravel())
+    return out
 
 
 # --- relatedness (scikit-learn TF-IDF) ------------------------------------------------------------
@@ -457,13 +480,26 @@ def suggest_quality(text: str, mode: Mode | str, field: str | None = None) -> Ru
 @functools.lru_cache(maxsize=4096)
 def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     # Cached: a class's analysis and the spiral lab's live feedback ask again for the same text.
-    rubric = load_criteria().for_answer(mode, field)
+    return _assess(mode, field, _prepare(text))
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A text made ready for scoring: ``clean`` and its ``flags``, or why it stops early."""
+
+    clean: str
+    flags: frozenset[str]
+    stop: str | None = None  # "empty", "too-long", "other-language" or "no-words"
+
+
+def _prepare(text: str) -> _Prepared:
+    """Everything of the assessment that does not depend on the exercise field."""
     clean = normalize_text(text)
     if not clean:
-        return _cannot_assess("empty")
+        return _Prepared("", frozenset(), "empty")
     flags: set[str] = set()
     if len(clean) > _ASSESS_MAX_CHARS:
-        return _cannot_assess("too-long", limit=TEXT_MAX_CHARS)
+        return _Prepared(clean, frozenset(), "too-long")
     if len(clean) > TEXT_MAX_CHARS:
         flags.add("too-long")  # assessed all the same: a long answer is not a bad one
     clean, markup = _strip_markup(clean)
@@ -472,11 +508,27 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
     clean = _plain(clean).strip()
     language, no_words = _language(clean)
     if language is not None:
-        return _cannot_assess("other-language")
+        return _Prepared(clean, frozenset(flags), "other-language")
     if no_words or not re.search(r"[^\W\d_]", clean):
-        return _finish(rubric, (), 0.0, flags | {"no-words"})
+        return _Prepared(clean, frozenset(flags), "no-words")
+    return _Prepared(clean, frozenset(flags))
 
-    similarity = copy_similarity(clean)
+
+def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: float | None = None) -> RubricScore:
+    """The score of a prepared text; ``similarity`` is its :func:`copy_similarity` when known."""
+    rubric = load_criteria().for_answer(mode, field)
+    if prepared.stop == "empty":
+        return _cannot_assess("empty")
+    if prepared.stop == "too-long":
+        return _cannot_assess("too-long", limit=TEXT_MAX_CHARS)
+    if prepared.stop == "other-language":
+        return _cannot_assess("other-language")
+    flags = set(prepared.flags)
+    if prepared.stop == "no-words":
+        return _finish(rubric, (), 0.0, flags | {"no-words"})
+    clean = prepared.clean
+    if similarity is None:
+        similarity = copy_similarity(clean)
     own, own_flags = _own_text(clean)
     flags |= own_flags
     doc = ts.analyse(own)
@@ -533,6 +585,84 @@ def _suggest(text: str, mode: Mode, field: str | None) -> RubricScore:
         flags.add("off-topic")
         quality = min(quality, _CAP_OFF_TOPIC)
     return _finish(rubric, results, quality, flags)
+
+
+#: The modules whose code decides a score (besides this one).
+_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "text_signals.py")
+#: The libraries whose data or algorithms decide a score.
+_SCORING_LIBRARIES = ("scikit-learn", "lemminflect", "py3langid", "scipy", "numpy")
+
+
+@functools.cache
+def rubric_version() -> str:
+    """A fingerprint of everything a score depends on (hex SHA-256).
+
+    It covers the rubric's code, the course content (criteria, exercises and every text the
+    copy guard compares with) and the versions of the libraries it uses, so a score kept under
+    one fingerprint is exactly what :func:`suggest_quality` gives today: a store of scores
+    (``seci_lab.store.scores``) never has to guess whether an edit to the content or the code
+    made a kept score stale.
+    """
+    from importlib import metadata, resources
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in ("rubric.py",) + _SCORING_MODULES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    content = resources.files("seci_lab").joinpath("content")
+    for entry in sorted(content.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes() + b"\0")
+    for library in _SCORING_LIBRARIES:
+        try:
+            version = metadata.version(library)
+        except metadata.PackageNotFoundError:
+            version = "absent"
+        digest.update(f"{library}=={version}\0".encode())
+    return digest.hexdigest()
+
+
+def suggest_qualities(answers: Iterable[tuple[str, Mode | str, str | None]]) -> dict[tuple, RubricScore]:
+    """:func:`suggest_quality` of many answers at once, each distinct ``(text, mode, field)`` once.
+
+    The texts are compared with the course in batches (:func:`copy_similarities`), which makes a
+    class of thousands of texts several times quicker; every score is exactly
+    ``suggest_quality(text, mode, field)`` (``tests/test_rubric.py`` checks it).
+
+    Parameters
+    ----------
+    answers : iterable of (text, mode, field)
+        As the arguments of :func:`suggest_quality`.
+
+    Returns
+    -------
+    dict
+        ``(text, mode, field)`` as given -> its :class:`RubricScore`.
+
+    Raises
+    ------
+    ValueError
+        A mode is not a SECI mode, or a field is not one of its exercise fields.
+    """
+    wanted = list(dict.fromkeys(answers))
+    parsed = []
+    for text, mode, field in wanted:
+        mode = Mode.parse(mode)
+        load_criteria().for_answer(mode, field)  # a field the mode does not have is a ValueError
+        parsed.append((text, mode, field))
+    # Each distinct text is prepared once, whatever the fields it answers.
+    prepared = {text: _prepare(text) for text, _, _ in parsed if isinstance(text, str)}
+    to_compare = [p.clean for p in prepared.values() if p.stop is None]
+    similarity = dict(zip(to_compare, copy_similarities(to_compare)))
+    out = {}
+    for given, (text, mode, field) in zip(wanted, parsed):
+        if not isinstance(text, str):
+            out[given] = _cannot_assess("not-text")
+            continue
+        p = prepared[text]
+        out[given] = _assess(mode, field, p, similarity.get(p.clean))
+    return out
 
 
 _FLAG_ORDER = ("too-long", "no-words", "off-topic", "copied", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",

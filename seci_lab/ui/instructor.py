@@ -301,6 +301,7 @@ class InstructorPage(widgets.VBox):
                                                   tooltip="Remove your rating: the rubric's quality counts again")
         self.rating_note = widgets.HTML()
         self._ratings = None  # InstructorRatings, opened when first needed
+        self._scores = None  # RubricScores of the instructor's own database, opened when first needed
         self.ratings_problem = ""
         self.search_text = _labelled(widgets.Text(placeholder="a word or phrase, e.g. apprentice",
                                                   layout=widgets.Layout(width="60%")),
@@ -539,7 +540,7 @@ class InstructorPage(widgets.VBox):
 
         self._require_unlocked()
         self.loaded = loaded
-        self.data = ClassData.from_submissions(loaded.submissions, self._read_ratings())
+        self.data = ClassData.from_submissions(loaded.submissions, self._read_ratings(), self._score_store())
         self.rendered = set()
         self._clear_views()
         self._render_overview()
@@ -753,6 +754,15 @@ class InstructorPage(widgets.VBox):
         if self._ratings is None:
             self._ratings = InstructorRatings(self.store_url or None)
         return self._ratings
+
+    def _score_store(self):
+        """The rubric scores this dashboard computed before, in the instructor's own database
+        (never the class store, which learners write to): a class loaded again is not scored again."""
+        from ..store.scores import RubricScores
+
+        if self._scores is None:
+            self._scores = RubricScores()
+        return self._scores
 
     def _read_ratings(self) -> dict:
         from sqlalchemy.exc import SQLAlchemyError
