@@ -11,12 +11,12 @@ runs, each in a fresh Python process (so peak memory is that step's own):
   analysis, the tables, the charts and the animated class spiral turned into JSON), with an
   instructor database of its own that holds no rubric scores yet (a first load: every text
   is scored);
-- **dashboard, kept scores**: the same, with the instructor database a first load filled (the
-  class loaded again: the rubric scores the dashboard computed before are reused).
+- **dashboard, class loaded again**: the same, with the instructor database a first load
+  filled (the rubric scores the dashboard computed before are reused).
 
-With ``--before SRC`` (a checkout of an older seci-lab, e.g. ``git worktree add`` or
-``git archive main | tar -x -C SRC``) the two dashboard steps also run with that code, each
-run interleaved with the current code's, so both see the same load on the machine.
+With ``--before SRC`` (a checkout of an older seci-lab, e.g. ``git archive main | tar -x -C
+SRC``) the dashboard's first load also runs with that code, each run interleaved with the
+current code's, so both see the same load on the machine.
 
 Times exclude the imports (reported apart); peak memory is the process's maximum RSS. Usage::
 
@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from seci_lab.env import DB_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -95,7 +97,7 @@ def _run(step: str, folder: Path, db: Path | None = None, code: str | None = Non
     """Run ``step`` in a new process; ``db`` is its instructor database, ``code`` the seci-lab source to import."""
     env = dict(os.environ)
     if db is not None:
-        env["SECI_LAB_DB"] = str(db)
+        env[DB_ENV] = str(db)
     if code is not None:
         env["PYTHONPATH"] = code + os.pathsep + env.get("PYTHONPATH", "")
     out = subprocess.run([sys.executable, __file__, "--child", "dashboard" if step.startswith("dashboard") else step,
@@ -105,17 +107,19 @@ def _run(step: str, folder: Path, db: Path | None = None, code: str | None = Non
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _dashboards(folder: Path, tmp: Path, repeat: int, versions: dict[str, str | None]) -> dict[str, list[dict]]:
-    """The dashboard of every version, first load and kept scores, runs interleaved."""
+def _dashboards(folder: Path, tmp: Path, repeat: int, before: str | None) -> dict[str, list[dict]]:
+    """The dashboard now (first load and class loaded again) and before (first load), runs interleaved.
+
+    The older code keeps no rubric scores between processes, so only its first load is timed.
+    """
     runs: dict[str, list[dict]] = {}
-    for name, code in versions.items():  # fill each version's database once (not timed)
-        _run("dashboard", folder, tmp / f"{name}-kept.sqlite", code)
+    _run("dashboard", folder, tmp / "kept.sqlite")  # fill the database once (not timed)
     for i in range(repeat):
-        for name, code in versions.items():
-            runs.setdefault(f"dashboard {name}", []).append(
-                _run("dashboard", folder, tmp / f"{name}-first-{i}.sqlite", code))
-            runs.setdefault(f"dashboard {name} kept", []).append(
-                _run("dashboard", folder, tmp / f"{name}-kept.sqlite", code))
+        if before is not None:
+            runs.setdefault("dashboard before", []).append(
+                _run("dashboard", folder, tmp / f"before-{i}.sqlite", before))
+        runs.setdefault("dashboard now", []).append(_run("dashboard", folder, tmp / f"first-{i}.sqlite"))
+        runs.setdefault("dashboard now kept", []).append(_run("dashboard", folder, tmp / "kept.sqlite"))
     return runs
 
 
@@ -141,9 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             size = sum(p.stat().st_size for p in folder.rglob("*.json"))
             print(f"# {n} learners: wrote {size / 1e6:.1f} MB in {time.perf_counter() - t:.1f} s", file=sys.stderr)
             runs = {step: [_run(step, folder) for _ in range(args.repeat)] for step in ("baseline", "load")}
-            versions = {"now": None} if not args.before else {"before": str(Path(args.before).resolve()), "now": None}
             (Path(tmp) / f"db-{n}").mkdir()
-            runs.update(_dashboards(folder, Path(tmp) / f"db-{n}", args.repeat, versions))
+            before = str(Path(args.before).resolve()) if args.before else None
+            runs.update(_dashboards(folder, Path(tmp) / f"db-{n}", args.repeat, before))
             med = {step: statistics.median(r["seconds"] for r in rs) for step, rs in runs.items()}
             spread = {step: (min(r["seconds"] for r in rs), max(r["seconds"] for r in rs)) for step, rs in runs.items()}
             peak = {step: max(r["peak_mib"] for r in rs) for step, rs in runs.items()}
@@ -160,15 +164,14 @@ def main(argv: list[str] | None = None) -> int:
         return f"{med[step] / max(med[to], 1e-6):.2f}x" if step in med and to in med else "–"
 
     print("| learners | files (MB) | pandas baseline (s) | load_folder (s) | ratio | dashboard before (s) "
-          "| before, class loaded again (s) | dashboard now, first load (s) | now / before "
-          "| now, class loaded again (s) | now / before | peak MiB baseline / load / dashboard now | class spiral JSON |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+          "| dashboard now, first load (s) | now / before | now, class loaded again (s) | again / before "
+          "| peak MiB baseline / load / dashboard now | class spiral JSON |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for n, size, med, peak, _imp, dash in rows:
         print(f"| {n:,} | {size / 1e6:.1f} | {med['baseline']:.2f} | {med['load']:.2f} "
               f"| {ratio(med, 'load', 'baseline')} | {seconds(med, 'dashboard before')} "
-              f"| {seconds(med, 'dashboard before kept')} | {seconds(med, 'dashboard now')} "
-              f"| {ratio(med, 'dashboard now', 'dashboard before')} | {seconds(med, 'dashboard now kept')} "
-              f"| {ratio(med, 'dashboard now kept', 'dashboard before kept')} "
+              f"| {seconds(med, 'dashboard now')} | {ratio(med, 'dashboard now', 'dashboard before')} "
+              f"| {seconds(med, 'dashboard now kept')} | {ratio(med, 'dashboard now kept', 'dashboard before')} "
               f"| {peak['baseline']:.0f} / {peak['load']:.0f} / {peak['dashboard now']:.0f} "
               f"| {dash['spiral_json'] / 1e3:.0f} kB ({dash['spiral_kind']}) |")
     first = rows[0][4]

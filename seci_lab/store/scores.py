@@ -41,10 +41,11 @@ metadata = MetaData()
 
 rubric_scores = Table(
     "rubric_scores", metadata,
+    # The key's order serves the look-up: one fingerprint, many texts.
     Column("version", String(64), primary_key=True),  # rubric_version() when it was scored
+    Column("text_sha256", String(64), primary_key=True),
     Column("mode", String(8), primary_key=True),
     Column("field", String(64), primary_key=True),  # "" for the mode's own criteria
-    Column("text_sha256", String(64), primary_key=True),
     Column("quality", Float, nullable=True),  # None: the rubric could not assess the text
 )
 
