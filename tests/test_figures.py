@@ -6,7 +6,6 @@ import contextlib
 import functools
 import os
 import re
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -432,11 +431,10 @@ def test_a_declared_level_up_is_explained_in_hover_and_table():
 
 
 def test_json_grows_linearly_with_rounds():
+    # Bytes, not seconds: the time to build a figure is bench/bench_spiral.py's to measure.
     small = len(spiral_figure(trajectory(100)).to_json())
-    start = time.perf_counter()
     large = len(spiral_figure(trajectory(1000)).to_json())
     assert large <= 10.5 * small, (small, large)
-    assert time.perf_counter() - start < 20
 
 
 def test_naive_cumulative_baseline_grows_faster():
