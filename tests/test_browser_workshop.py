@@ -263,7 +263,9 @@ def test_story_harvest_in_browsers(story_workshop, browser):
     contexts = []
     try:
         fac, fac_console = _facilitator_page(browser, ws, contexts)
-        fac.get_by_text(f"Join address: {ws['join']}").wait_for()  # beside the QR code, as text
+        # Beside the QR code, its address as text: the join address with the code to fill in.
+        address = fac.locator("code", has_text=ws["join"]).inner_text()
+        assert address == f"{ws['join']}#code={ws['code']}"
         assert [o.replace("\u00a0", " ") for o in fac.get_by_label("Phase").locator("option").all_text_contents()] == [
             "Story", "Harvest", "Gifts back", "Take-aways"]
         for arc in (f"Courage {XSS}", "Turning points"):
@@ -276,14 +278,15 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         for name in ("Teller", f"Hana {XSS}", None):
             ctx, phone, console = _new_page(browser, PHONE)
             contexts.append(ctx)
-            phone.goto(ws["join"])
-            if name is None:
-                phone.get_by_label("Join code").fill(ws["code"].lower())  # typed as it comes
+            if name is None:  # scans the QR code: the code is filled in
+                phone.goto(address)
+                assert phone.get_by_label("Join code").input_value() == ws["code"]
                 phone.get_by_label("Join anonymously").check()
                 assert phone.get_by_label("Name").is_disabled()
                 phone.get_by_role("button", name="Join", exact=True).click()
                 phone.get_by_text("You joined as Anonymous 1").wait_for()
             else:
+                phone.goto(ws["join"])
                 _join(phone, ws["code"], name)
             phones.append((phone, console))
         (teller, _), (hana, _), (anon, _) = phones

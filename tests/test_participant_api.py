@@ -338,6 +338,19 @@ def test_room_token_moves_from_the_address_to_a_cookie(store, clock, session):
         running.stop()
 
 
+def test_a_participant_who_only_reads_counts_as_active(server, session, store, clock):
+    # The facilitator's dashboard lists who was active in the last 2 minutes: the page's polls
+    # count, written at most once a minute per participant.
+    ana = _joined(server)
+    clock.now += 130
+    assert store.active_participants(session.id) == []
+    assert ana.state().status == 200
+    assert [p.display_name for p in store.active_participants(session.id)] == ["Ana"]
+    seen = store.participants(session.id)[0].last_seen
+    clock.now += 30
+    assert ana.state().status == 200 and store.participants(session.id)[0].last_seen == seen
+
+
 def test_the_old_notebook_address_leads_to_the_page(store, clock, session):
     # Links and QR codes to the kernel-per-visitor notebook (removed) still reach the page,
     # with the room token; a foreign host still gets nothing.

@@ -69,6 +69,9 @@ WATCH_INTERVAL_S = 0.25
 #: Changes within this long are sent to the waiting pages in one answer.
 COALESCE_S = 0.2
 DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
+#: A participant's requests mark them active on the facilitator's dashboard ("active in the
+#: last 2 minutes"), with at most one write per participant this often (a room stays cheap).
+HEARTBEAT_S = 60.0
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -103,6 +106,7 @@ class ParticipantSite:
         self._shared: dict[int, tuple[int, bytes, bool]] = {}
         self._building: dict[int, asyncio.Future] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
+        self._heard: dict[str, float] = {}
 
     def person(self, token: str) -> tuple[Participant, float]:
         """The participant of ``token`` and their session's start; kept in memory after the
@@ -115,6 +119,17 @@ class ParticipantSite:
                 self._people.clear()
             self._people[token] = known
         return known
+
+    async def heartbeat(self, token: str) -> None:
+        """Mark the participant of ``token`` active, at most once per ``HEARTBEAT_S`` (their
+        page's polls are the heartbeat: someone who only reads still counts as present)."""
+        now = self.clock()
+        if now - self._heard.get(token, float("-inf")) < HEARTBEAT_S:
+            return
+        if len(self._heard) > 20_000:
+            self._heard.clear()
+        self._heard[token] = now
+        await self.run(self.store.touch, token)
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
@@ -400,6 +415,7 @@ class _ApiHandler(_Base):
         if is_expired(started, self.site.clock(), self.site.session_lifetime_s):
             self.clear_cookie(PARTICIPANT_COOKIE, path="/")
             raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+        await self.site.heartbeat(token)
         return token, person
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

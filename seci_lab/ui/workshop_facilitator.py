@@ -287,7 +287,10 @@ class WorkshopFacilitator(widgets.VBox):
         self.phase.options = [(p.label, p.value) for p in session.phases]
         self.phase.value = (session.phase or session.phases[0]).value
         self.arc_box.layout.display = None if session.format is Format.CSH else "none"
-        self.qr.value = (qr_svg(self.join_url) + f'<p>Join address: <code>{html_text(self.join_url)}</code></p>'
+        # The code rides in the address's fragment (never sent to a server, never logged):
+        # a phone that scans the QR code finds it filled in.
+        address = f"{self.join_url}#code={session.join_code}"
+        self.qr.value = (qr_svg(address) + f'<p>Join address: <code>{html_text(address)}</code></p>'
                          if self.join_url else "<p>Participants open the join address printed by seci-lab workshop and enter the join code.</p>")
         self.refresh()
 

@@ -384,6 +384,9 @@
     $("anonymous").addEventListener("change", function () { $("name").disabled = $("anonymous").checked; });
     setInterval(tick, 1000);
     count();
+    // The QR code's address carries the join code (#code=...): the phone only needs a name.
+    var preset = /(?:^#|&)code=([A-Za-z0-9-]{1,20})(?:&|$)/.exec(window.location.hash);
+    if (preset) { $("code").value = preset[1]; }
     // A reload (or a phone that slept) finds its place again through the HttpOnly cookie.
     call("GET", "me").then(function (r) {
       if (r.status === 200 && r.data.me) {
