@@ -17,7 +17,8 @@ baseline again, and so on, so that the machine's load weighs on both alike. A da
 is its median over the rounds divided by the median of every baseline load of the run.
 
 **Interactive** (times from the navigation start, read in the page with ``performance.now()``,
-polled every 50 ms): on a Voila page, the spinner is gone, the cells are shown, every output is
+polled every 50 ms, at most 180 s; a load that times out counts as infinitely slow in the
+median and is listed): on a Voila page, the spinner is gone, the cells are shown, every output is
 filled, at least as many Plotly figures as the page shows at first are drawn (``.main-svg``)
 and the page's known control (listed below, e.g. "Add to spiral") is visible and enabled. On
 the participant page (no Voila): its Join button is visible and enabled.
@@ -35,6 +36,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import shlex
@@ -47,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -96,6 +99,14 @@ DASHBOARDS = [
 BASELINE_PAGE = Dashboard(BASELINE, "baseline", "voila/render/one_figure.ipynb", ".js-plotly-plot .main-svg",
                           figures=1)
 
+_STALLED_JS = """() => {
+  const cells = document.getElementById('rendered_cells');
+  const outputs = cells ? [...cells.querySelectorAll('.jp-OutputArea-output')] : [];
+  return JSON.stringify({loading: !!document.getElementById('loading'), cells: !!cells,
+    empty_outputs: outputs.filter(o => !(o.childElementCount > 0 || o.textContent.trim() !== '')).length,
+    figures: document.querySelectorAll('.js-plotly-plot .main-svg').length});
+}"""
+
 _READY_JS = """([css, text, figures]) => {
   if (document.body && document.body.dataset.voila !== undefined) {
     if (document.getElementById('loading')) return false;
@@ -116,9 +127,10 @@ _READY_JS = """([css, text, figures]) => {
 
 @dataclass
 class Load:
-    seconds: float
+    seconds: float  # infinite when the page did not become interactive within LOAD_TIMEOUT_MS
     plotly_copies: int
     websocket_mb: float
+    stalled: str = ""  # what was still missing when it timed out
 
 
 @dataclass
@@ -235,10 +247,13 @@ def load_once(browser, url: str, dashboard: Dashboard) -> Load:
     page.on("websocket", on_websocket)
     try:
         page.goto(url, wait_until="commit", timeout=LOAD_TIMEOUT_MS)
-        ready = page.wait_for_function(
-            _READY_JS, arg=[dashboard.control, dashboard.text, dashboard.figures], polling=50,
-            timeout=LOAD_TIMEOUT_MS,
-        ).json_value()
+        try:
+            ready = page.wait_for_function(
+                _READY_JS, arg=[dashboard.control, dashboard.text, dashboard.figures], polling=50,
+                timeout=LOAD_TIMEOUT_MS,
+            ).json_value()
+        except PlaywrightTimeout:
+            return Load(math.inf, len(big), ws_bytes[0] / 1e6, stalled=page.evaluate(_STALLED_JS))
         return Load(ready / 1000, len(big), ws_bytes[0] / 1e6)
     finally:
         page.goto("about:blank")  # unload: Voila stops the page's kernel
@@ -286,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                             load = load_once(browser, servers.urls[d.server] + d.path, d)
                             results[d.name].append(load)
                             print(f"  run {run + 1} {d.name:32} {load.seconds:6.2f} s  plotly.js x{load.plotly_copies}"
-                                  f"  ws {load.websocket_mb:5.2f} MB  load {os.getloadavg()[0]:.1f}",
+                                  f"  ws {load.websocket_mb:5.2f} MB  load {os.getloadavg()[0]:.1f}"
+                                  + (f"  TIMED OUT, still missing: {load.stalled}" if load.stalled else ""),
                                   file=sys.stderr, flush=True)
                             time.sleep(args.pause)
                         uptimes.append(os.getloadavg())
@@ -299,14 +315,14 @@ def main(argv: list[str] | None = None) -> int:
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", "bench/bench_voila.py", *(argv or sys.argv[1:])])
     print(f"\nTime to interactive, median of {args.runs} cold loads in Chromium (`{command}`); "
           f"load average (1 min) {min(u[0] for u in uptimes):.1f}-{max(u[0] for u in uptimes):.1f} during the run\n")
-    print("| page | interactive (s) | min-max (s) | ratio to baseline | plotly.js copies | websocket MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| page | interactive (s) | min-max (s) | ratio to baseline | timed out | plotly.js copies | websocket MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, loads in results.items():
-        secs = [load.seconds for load in loads]
+        secs = [load.seconds for load in loads]  # a load that timed out counts as infinitely slow
         median = statistics.median(secs)
         label = "baseline: one FigureWidget, plain voila" if name == BASELINE else name
         print(f"| {label} | {median:.2f} | {min(secs):.2f}-{max(secs):.2f} | {median / base:.2f} | "
-              f"{statistics.median(load.plotly_copies for load in loads):.0f} | "
+              f"{sum(math.isinf(x) for x in secs)} | {statistics.median(load.plotly_copies for load in loads):.0f} | "
               f"{statistics.median(load.websocket_mb for load in loads):.1f} |")
     print("\nGoal: every ratio at most 1.3 (the spiral lab below 1.0 if possible).")
     return 0
