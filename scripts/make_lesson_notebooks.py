@@ -87,9 +87,10 @@ def sources_cells() -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> None:
     root = output_dir(argv, __doc__)
     for name, mode, title, topic, previous, following in LESSONS:
-        write(str(root / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following))
-    write(str(root / "07_knowledge_creating_company.ipynb"), theory_cells())
-    write(str(root / "08_sources.ipynb"), sources_cells())
+        write(str(root / f"{name}.ipynb"), lesson_cells(mode, title, topic, previous, following),
+              plotly_page_extension=False)
+    write(str(root / "07_knowledge_creating_company.ipynb"), theory_cells(), plotly_page_extension=False)
+    write(str(root / "08_sources.ipynb"), sources_cells(), plotly_page_extension=False)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,17 @@ def output_dir(argv: list[str] | None = None, description: str = "") -> Path:
     return parser.parse_args(argv).out
 
 
-def write(path: str, cells: list[tuple[str, str]]) -> None:
+def write(path: str, cells: list[tuple[str, str]], *, plotly_page_extension: bool = True) -> None:
+    """Write ``cells`` to ``path``. ``plotly_page_extension=False`` records in the metadata that the
+    notebook shows no plain Plotly figure, so ``seci-lab serve`` leaves plotly's JupyterLab
+    extension (and its copy of plotly.js) off its page."""
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
+    if not plotly_page_extension:
+        nb.metadata["seci_lab"] = {"plotly_page_extension": False}
     nb.cells = [
         nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
         for kind, src in cells

@@ -19,6 +19,7 @@ __all__ = [
     "JOIN_URL_ENV",
     "OFF_LOOPBACK_ENV",
     "NAMES",
+    "PLOTLY_BUNDLE_ENV",
     "ROOM_TOKEN_ENV",
     "SERVER_HOSTS_ENV",
 ]
@@ -52,10 +53,16 @@ SERVER_HOSTS_ENV = "SECI_LAB_SERVER_HOSTS"
 #: only with an instructor key.
 OFF_LOOPBACK_ENV = "SECI_LAB_OFF_LOOPBACK"
 
+#: Set by ``seci-lab serve`` (and the workshop's dashboards) for the kernels it starts: the path,
+#: relative to the server's base URL, where the server serves plotly's widget bundle. A
+#: FigureWidget then loads plotly.js from there, once per page, instead of carrying its own
+#: 5 MB copy over the websocket (seci_lab.ui.plotly_widget).
+PLOTLY_BUNDLE_ENV = "SECI_LAB_PLOTLY_BUNDLE"
+
 #: The user JupyterHub signed in, set by the hub in each single-user server's environment (not a
 #: seci-lab name, so not in NAMES): the only learner id a hand-in to the class store may carry.
 HUB_USER_VARIABLE = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
-         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, OFF_LOOPBACK_ENV)
+         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import plotly
 import pytest
 
 from seci_lab import cli
@@ -233,6 +235,40 @@ def test_sources_stripped_and_template_not_overridable(base_url):
     assert "theme-light" in page
 
 
+def _page_config(html: str) -> dict:
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "the page has no page config"
+    return json.loads(found.group(1))
+
+
+def test_one_plotly_js_per_page(base_url):
+    # plotly's JupyterLab extension fetches its own plotly.js on every page it is on; only the
+    # instructor dashboard shows plain figures (the others' are FigureWidgets, which load the
+    # bundle the server serves once per page).
+    for name, wanted in ((SPIRAL, False), ("instructor.ipynb", True)):
+        extensions = [e["name"] for e in _page_config(_get(base_url, f"/voila/render/{name}").body)["federated_extensions"]]
+        assert (server_config.PLOTLY_PAGE_EXTENSION in extensions) is wanted, (name, extensions)
+        assert "@jupyter-widgets/jupyterlab-manager" in extensions or "@voila-dashboards/widgets-manager8" in extensions
+    bundle = _get(base_url, f"/{server_config.PLOTLY_BUNDLE_PATH}?v={plotly.__version__}")
+    assert bundle.status == 200
+    assert bundle.body == (Path(plotly.__file__).parent / "package_data" / "widgetbundle.js").read_text(
+        encoding="utf-8", errors="replace")
+
+
+def test_only_the_instructor_page_needs_plotlys_page_extension(tmp_path):
+    needs = {p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if server_config.needs_plotly_page_extension(p)}
+    assert needs == {"instructor.ipynb"}
+    # A notebook that does not say so (anyone's own, served with --notebooks) keeps it, and so does
+    # one that cannot be read.
+    plain = tmp_path / "mine.ipynb"
+    plain.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    assert server_config.needs_plotly_page_extension(plain)
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{not json")
+    assert server_config.needs_plotly_page_extension(broken)
+    assert server_config.needs_plotly_page_extension(tmp_path / "missing.ipynb")
+
+
 @pytest.fixture(scope="module")
 def token_server(tmp_path_factory):
     """A server with a token, as ``--host 0.0.0.0`` gets one (but listening on loopback only)."""
@@ -288,6 +324,9 @@ def test_welcome_then_spiral(base_url, page, console):
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
     console.assert_no_errors()
     assert console.external_requests() == []
+    # One plotly.js for the page: the bundle the server serves, not the page extension's copy.
+    plotly_requests = [u for u in console.requests if "plotly" in u]
+    assert len(plotly_requests) == 1 and server_config.PLOTLY_BUNDLE_PATH in plotly_requests[0], plotly_requests
 
 
 @pytest.mark.browser

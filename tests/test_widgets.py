@@ -280,3 +280,25 @@ def test_a_learner_starts_a_new_spiral_and_sees_it():
     lab.start_spiral_button.click()
     lab.clear_spirals_button.click()
     assert set(lab.shown["spiral"]) == {"1"} and "removed" in lab.message.text
+
+
+def test_figures_load_plotly_js_from_the_server_when_it_serves_it(monkeypatch):
+    import plotly.graph_objects as go
+
+    from seci_lab.env import PLOTLY_BUNDLE_ENV
+
+    # Under seci-lab serve the figures import the served bundle: the 5 MB module is not sent
+    # with each figure, and the page evaluates it once however many figures it shows.
+    monkeypatch.setenv(PLOTLY_BUNDLE_ENV, "seci-lab/plotly/widgetbundle.js")
+    lab = spiral_lab()
+    for figure in (lab.figure, lab.top_view):
+        assert isinstance(figure, go.FigureWidget)
+        assert len(figure._esm) < 1000 and "seci-lab/plotly/widgetbundle.js?v=" in figure._esm
+        assert "import(" in figure._esm and "export default" in figure._esm
+    add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])  # updates reach the same figures
+    assert any(t.x is not None and len(t.x) == len(lab.trajectory) for t in lab.figure.data)
+
+    # Elsewhere (JupyterLab, another server) a figure carries plotly's own bundle, as plotly made it.
+    monkeypatch.delenv(PLOTLY_BUNDLE_ENV)
+    plain = spiral_lab()
+    assert isinstance(plain.figure, go.FigureWidget) and len(plain.figure._esm) > 1_000_000

@@ -15,9 +15,16 @@ import threading
 import webbrowser
 from typing import Callable
 
-from .config import ServeConfig, package_dir, voila_argv
+from .config import (
+    PLOTLY_BUNDLE_PATH,
+    PLOTLY_PAGE_EXTENSION,
+    ServeConfig,
+    needs_plotly_page_extension,
+    package_dir,
+    voila_argv,
+)
 from .gate import PageGate
-from ..env import OFF_LOOPBACK_ENV
+from ..env import OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV
 from .guard import HostAllowList
 from .network import check_port_free, is_loopback, is_wildcard
 
@@ -53,6 +60,8 @@ def run_voila(config: ServeConfig, *, hosts: HostAllowList | None = None,
         os.environ.pop(OFF_LOOPBACK_ENV, None)
     else:
         os.environ[OFF_LOOPBACK_ENV] = "1"
+    # ...and where plotly's widget bundle is served, so their figures load it once per page.
+    os.environ[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE_PATH
     app_class = _voila_app_class(config, hosts, extra_handlers)
     app_class.launch_instance(argv=voila_argv(config))
 
@@ -97,6 +106,11 @@ def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
         """Voila with ``/`` redirecting to the welcome notebook, kernels shut down when their
         page closes, and a clear start-up banner."""
 
+        def initialize(self, argv=None):
+            super().initialize(argv)
+            self.voila_configuration.page_config_hook = _page_config_hook(
+                config, self.voila_configuration.page_config_hook)
+
         def init_handlers(self):
             handlers = [
                 (rule[0], RenderHandler, *rule[2:]) if len(rule) > 1 and rule[1] is TornadoVoilaHandler else rule
@@ -108,6 +122,7 @@ def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
                 handlers.insert(0, (self.server_url, tornado.web.RedirectHandler, {"url": target}))
             if extra_handlers is not None:
                 handlers[:0] = extra_handlers(self.base_url)
+            handlers.insert(0, _plotly_bundle_rule(self.base_url))
             return handlers
 
         def listen(self):
@@ -124,6 +139,43 @@ def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
 
     SeciVoila.__name__ = "Voila"  # log lines read "[Voila] ...", as in Voila's documentation
     return SeciVoila
+
+
+def _page_config_hook(config: ServeConfig, previous: Callable | None = None) -> Callable:
+    """Voila's ``page_config_hook``: pages whose notebook needs no plotly extension
+    (:func:`needs_plotly_page_extension`) do not load it, and so one copy of plotly.js less."""
+    from pathlib import Path
+
+    def hook(page_config: dict, **kwargs) -> dict:
+        if previous is not None:
+            page_config = previous(page_config, **kwargs)
+        notebook = Path(kwargs.get("notebook_path") or "")
+        if not notebook.is_absolute():
+            notebook = config.notebooks / notebook
+        if not needs_plotly_page_extension(notebook):
+            page_config["federated_extensions"] = [
+                ext for ext in page_config.get("federated_extensions", []) if ext.get("name") != PLOTLY_PAGE_EXTENSION]
+        return page_config
+
+    return hook
+
+
+def _plotly_bundle_rule(base_url: str) -> tuple:
+    """The URL rule serving plotly's widget bundle at ``PLOTLY_BUNDLE_PATH`` (seci_lab.ui.plotly_widget).
+
+    Public code, like Voila's own static files. Figures ask for it with ``?v=<plotly version>``,
+    so tornado lets browsers cache it for long.
+    """
+    from pathlib import Path
+
+    import plotly
+    import tornado.web
+    from jupyter_server.utils import url_path_join
+
+    folder, name = PLOTLY_BUNDLE_PATH.rsplit("/", 1)
+    bundle = Path(plotly.__file__).parent / "package_data" / name
+    pattern = url_path_join(base_url, folder, f"({name.replace('.', '[.]')})")
+    return (pattern, tornado.web.StaticFileHandler, {"path": str(bundle.parent)})
 
 
 def guard_hosts(app, hosts: HostAllowList) -> None:

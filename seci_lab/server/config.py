@@ -6,6 +6,7 @@ says otherwise (and then with a token), and a template that makes no third-party
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -19,8 +20,12 @@ from .tokens import resolve_token
 __all__ = [
     "DEFAULT_CONCURRENT_STARTS",
     "DEFAULT_CULL_IDLE_TIMEOUT",
+    "NOTEBOOK_METADATA_KEY",
+    "PLOTLY_BUNDLE_PATH",
+    "PLOTLY_PAGE_EXTENSION",
     "ServeConfig",
     "check_notebooks_dir",
+    "needs_plotly_page_extension",
     "config_from_args",
     "default_notebooks_dir",
     "package_dir",
@@ -41,6 +46,15 @@ DEFAULT_CULL_IDLE_TIMEOUT = 600
 # many pages are built at once; the others wait in line, their connection kept alive.
 DEFAULT_CONCURRENT_STARTS = max(2, os.cpu_count() or 2)
 IOPUB_TIMEOUT_S = 60
+#: Where the server serves plotly's widget bundle (relative to its base URL), for its kernels'
+#: figures to load it once per page (seci_lab.ui.plotly_widget); the file keeps plotly's name.
+PLOTLY_BUNDLE_PATH = "seci-lab/plotly/widgetbundle.js"
+#: plotly's JupyterLab extension: it renders plain ``go.Figure`` outputs and fetches its own copy
+#: of plotly.js (4.8 MB) on every page it is enabled on, whether the page shows a figure or not.
+PLOTLY_PAGE_EXTENSION = "jupyterlab-plotly"
+#: A notebook's metadata ``{"seci_lab": {"plotly_page_extension": false}}`` says it displays no
+#: plain Plotly figure (its figures are FigureWidgets), so its page can do without that extension.
+NOTEBOOK_METADATA_KEY = "seci_lab"
 # Files that must never sit in a served folder (databases and exports live outside).
 FORBIDDEN_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db-wal", ".db-shm", ".db-journal")
 
@@ -133,6 +147,17 @@ def _jupyter_config_paths() -> list[str]:
     from jupyter_core.paths import jupyter_config_path
 
     return list(jupyter_config_path())
+
+
+def needs_plotly_page_extension(notebook: Path) -> bool:
+    """Whether the page of ``notebook`` needs plotly's JupyterLab extension: yes, unless its
+    metadata says otherwise (:data:`NOTEBOOK_METADATA_KEY`). A file that cannot be read keeps it."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return True
+    ours = metadata.get(NOTEBOOK_METADATA_KEY) if isinstance(metadata, dict) else None
+    return not (isinstance(ours, dict) and ours.get("plotly_page_extension") is False)
 
 
 def check_notebooks_dir(path: Path) -> Path:

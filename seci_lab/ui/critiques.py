@@ -83,11 +83,11 @@ class CritiqueSwitchesPanel(widgets.VBox):
     """
 
     def __init__(self):
-        import plotly.graph_objects as go  # Plotly only when the panel is built
-
-        from .. import figures
+        from .. import figures  # Plotly only when the panel is built
+        from .plotly_widget import figure_widget
 
         self._figures = figures
+        self._figure_widget = figure_widget
         text = load_critiques().switches
         self.switches = CritiqueSwitches()
         self.base_trajectory = simulate_sample()
@@ -102,7 +102,6 @@ class CritiqueSwitchesPanel(widgets.VBox):
         self.summary = widgets.HTML(layout=_FULL)
         self.table = widgets.HTML(layout=_FULL)
         self.message = Message(layout=_FULL)
-        self._go = go
         self.charts = widgets.Box(layout=widgets.Layout(flex_flow="row wrap", width="100%"))
         self.defaults_figure = self.figure = None
         self._draw()
@@ -127,7 +126,7 @@ class CritiqueSwitchesPanel(widgets.VBox):
         # the plot, clear of the title.
         figure.update_layout(width=460, height=470, autosize=False, margin=dict(l=30, r=10, t=60, b=110),
                              legend=dict(orientation="h", x=0.0, xanchor="left", y=-0.14, yanchor="top"))
-        return self._go.FigureWidget(figure)
+        return self._figure_widget(figure)
 
     def _draw(self) -> None:
         """New figures of both spirals, drawn to one scale (the wider spiral's)."""

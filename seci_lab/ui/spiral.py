@@ -20,7 +20,6 @@ from typing import Callable
 
 import ipywidgets as widgets
 import pandas as pd
-import plotly.graph_objects as go
 
 from .. import figures
 from ..escape import html_text, shorten
@@ -44,6 +43,7 @@ from ..model.contributions import RUBRIC, SELF, check_quality
 from .answer import feedback_html
 from .common import Message, safe_callback
 from .download import DownloadButton
+from .plotly_widget import figure_widget
 
 __all__ = ["ALONE_NOTE", "MODE_PROMPTS", "NewSpiral", "ORDER_NOTE", "SpiralLab", "spiral_lab"]
 
@@ -164,8 +164,8 @@ class SpiralLab(widgets.VBox):
             options=_VIEWS, value=_VIEWS[0], description="View",
             tooltips=["Rotatable 3-D spiral", "The spiral seen from above (2-D)", "The same data as a table"],
         )
-        self.figure = go.FigureWidget(figures.spiral_figure(self.trajectory, animated=False))
-        self.top_view = go.FigureWidget(figures.spiral_top_view(self.trajectory))
+        self.figure = figure_widget(figures.spiral_figure(self.trajectory, animated=False))
+        self.top_view = figure_widget(figures.spiral_top_view(self.trajectory))
         self.table = widgets.HTML()
         self.view_box = widgets.Box([self.figure], layout=_FULL)
 

@@ -20,7 +20,6 @@ import os
 import threading
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from .. import figures
 from ..env import FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
@@ -33,6 +32,7 @@ from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
 from .common import Message, keep_choice, safe_callback
 from .download import DownloadButton
+from .plotly_widget import figure_widget
 from .workshop_common import (
     Countdown,
     LivePoller,
@@ -202,7 +202,7 @@ class WorkshopFacilitator(widgets.VBox):
         # -- spiral (2-D live view, with its table equivalent)
         empty = simulate_spiral([], 1)
         self.trajectory = empty
-        self.figure = go.FigureWidget(figures.spiral_top_view(empty, title="The group's spiral"))
+        self.figure = figure_widget(figures.spiral_top_view(empty, title="The group's spiral"))
         self.spiral_table = widgets.HTML()
 
         # -- exports
