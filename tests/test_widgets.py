@@ -159,6 +159,23 @@ def test_remove_and_views_and_replay():
     assert "whole spiral" in lab.replay_label.value
 
 
+def test_the_top_view_opened_during_a_replay_shows_the_replayed_steps():
+    from seci_lab import figures
+
+    def points(figure):
+        return [list(t.x) if t.x is not None else None for t in figure.data]
+
+    lab = spiral_lab()
+    full_round(lab)
+    lab.replay.value = 1  # the 3-D view shows the first step
+    lab.view.value = "Top view"  # opened now: it shows the same step
+    assert points(lab.top_view) == points(figures.spiral_top_view(lab.shown.iloc[:1]))
+    lab.replay.value = lab.replay.max
+    assert points(lab.top_view) == points(figures.spiral_top_view(lab.shown))
+    add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])  # and it follows the spiral from then on
+    assert points(lab.top_view) == points(figures.spiral_top_view(lab.shown))
+
+
 def test_model_parameters_change_the_spiral_and_reset():
     lab = spiral_lab()
     for _ in range(3):

@@ -20,6 +20,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 import pandas as pd
+import plotly.graph_objects as go
 
 from .. import figures
 from ..escape import html_text, shorten
@@ -165,7 +166,8 @@ class SpiralLab(widgets.VBox):
             tooltips=["Rotatable 3-D spiral", "The spiral seen from above (2-D)", "The same data as a table"],
         )
         self.figure = figure_widget(figures.spiral_figure(self.trajectory, animated=False))
-        self.top_view = figure_widget(figures.spiral_top_view(self.trajectory))
+        self._drawn = self.trajectory  # what the figures show (all of it, or a replay's first steps)
+        self._top_view: go.FigureWidget | None = None  # built when first shown (see top_view)
         self.table = widgets.HTML()
         self.view_box = widgets.Box([self.figure], layout=_FULL)
 
@@ -423,15 +425,15 @@ class SpiralLab(widgets.VBox):
     @safe_callback(lambda self: self.message)
     def _on_view(self, change) -> None:
         self.view_box.children = [
-            {"3-D spiral": self.figure, "Top view": self.top_view, "Table": self.table}[change["new"]]
+            {"3-D spiral": lambda: self.figure, "Top view": lambda: self.top_view,
+             "Table": lambda: self.table}[change["new"]]()
         ]
 
     @safe_callback(lambda self: self.message)
     def _on_replay(self, change) -> None:
         steps = change["new"]
         partial = self.shown.iloc[:steps]
-        figures.update_figure_widget(self.figure, partial)
-        figures.update_figure_widget(self.top_view, partial)
+        self._draw(partial)
         if steps >= len(self.shown):
             self.replay_label.value = "Showing the whole spiral."
         else:
@@ -504,8 +506,7 @@ class SpiralLab(widgets.VBox):
         )
         self._notice = ""
         self.shown = self._with_new_spirals()
-        figures.update_figure_widget(self.figure, self.shown)
-        figures.update_figure_widget(self.top_view, self.shown)
+        self._draw(self.shown)
         self.table.value = _table_html(self.shown)
         alone = len({c.participant.casefold() for c in self.contributions + simulated}) < 2
         self.status.value = _status_html(self.trajectory, alone=alone and bool(self.contributions),
@@ -524,6 +525,25 @@ class SpiralLab(widgets.VBox):
             self.replay_step.max = steps
             self.replay.value = steps
         self.replay_label.value = "Press play to watch your spiral grow." if steps else ""
+
+    @property
+    def top_view(self) -> go.FigureWidget:
+        """The spiral seen from above, built the first time it is asked for (when the learner picks
+        "Top view"), from what the 3-D view shows then: most learners never open it, and building
+        it with the page cost the page's start a second figure."""
+        if self._top_view is None:
+            self._top_view = figure_widget(figures.spiral_top_view(self._drawn))
+        return self._top_view
+
+    def _draw(self, frame: pd.DataFrame) -> None:
+        """Show ``frame`` in the 3-D view and, once built, the top view, unless they show it already
+        (a refresh moves the replay to its end, which asks for the same frame again)."""
+        if frame.equals(self._drawn):
+            return
+        figures.update_figure_widget(self.figure, frame)
+        if self._top_view is not None:
+            figures.update_figure_widget(self._top_view, frame)
+        self._drawn = frame
 
     def _with_new_spirals(self) -> pd.DataFrame:
         """The learner's spiral and the new spirals started from it that still have a place.
