@@ -36,7 +36,10 @@ __all__ = [
     "MODE_COLORS",
     "MODE_SYMBOLS",
     "PLOTLY_CONFIG",
+    "describe",
     "figure_html",
+    "figure_label",
+    "page_script",
     "spiral_figure",
     "spiral_table",
     "spiral_top_view",
@@ -63,6 +66,10 @@ _ARC_POINTS = 8  # path segments per quarter turn: smooth enough, and cheap in J
 _FRAME_MS = 700  # one round per 0.7 s: slow enough to follow the four modes of a turn
 _EMPTY_NOTE = "Add contributions to start your spiral"
 _META_KEY = "seci_lab_figure"  # layout.meta tag that tells update_figure_widget the view
+# layout.meta keys read in the browser (voila/templates/seci/seci-a11y.js): the chart's accessible
+# name, and the id of the table whose rows follow the round an animation shows
+_LABEL_KEY = "seci_lab_label"
+_TABLE_KEY = "seci_lab_table"
 _DEFAULT_TITLE = "Your knowledge spiral"
 _TEMPLATE = "plotly_white"
 _X_TITLE = "← to tacit · to explicit →"
@@ -88,6 +95,38 @@ def _title(title: str | None, subtitle: str) -> str:
 def _reach(widest: float) -> float:
     # Radius of the bands and labels: a little beyond the widest point of the spiral.
     return max(1.0, widest) * 1.15
+
+
+def _spiral_label(steps: "_Steps", view: str) -> str:
+    """The accessible name of a spiral chart: what it shows, in words (no markup)."""
+    if not steps.n:
+        return f"{view}: no contributions yet."
+    last = steps.latest()[0]
+    rounds = len(steps.rounds)
+    spirals = f", {len(steps.spirals)} spirals" if len(steps.spirals) > 1 else ""
+    return (f"{view}: {steps.n} step{'s' if steps.n != 1 else ''} in {rounds} round{'s' if rounds != 1 else ''}"
+            f"{spirals}, now at the {steps.level_name[last]} level. Its data is in the table next to it.")
+
+
+def describe(figure: go.Figure, label: str, *, table: str | None = None) -> go.Figure:
+    """Give ``figure`` an accessible name, and optionally the id of the table showing its data.
+
+    The page's script (seci-a11y.js) gives the chart ``role="img"`` and this name, followed by
+    its title as drawn; ``table`` names an HTML table whose rows follow the round an animated
+    figure shows. Returns ``figure`` (changed in place).
+    """
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    meta = {**meta, _LABEL_KEY: str(label)}
+    if table is not None:
+        meta[_TABLE_KEY] = str(table)
+    figure.layout.meta = meta
+    return figure
+
+
+def figure_label(figure: go.Figure) -> str:
+    """The accessible name :func:`describe` (or a spiral view) gave ``figure``; "" if none."""
+    meta = figure.layout.meta
+    return str(meta.get(_LABEL_KEY, "")) if isinstance(meta, dict) else ""
 
 
 def _r(value: float) -> float:
@@ -477,7 +516,7 @@ def _layout_3d(steps: _Steps, title: str | None, kind: str) -> dict:
     return dict(
         template=_TEMPLATE,
         title=dict(text=_title(title, steps.subtitle()), x=0.02, xanchor="left"),
-        meta={_META_KEY: kind},
+        meta={_META_KEY: kind, _LABEL_KEY: _spiral_label(steps, "3-D knowledge spiral")},
         # The camera a learner chose survives updates of the data.
         uirevision="seci-lab-spiral",
         height=620,
@@ -817,7 +856,7 @@ def spiral_top_view(trajectory: pd.DataFrame, *, title: str | None = None,
     layout = dict(
         template=_TEMPLATE,
         title=dict(text=_title(title, steps.subtitle()), x=0.02, xanchor="left"),
-        meta={_META_KEY: "top"},
+        meta={_META_KEY: "top", _LABEL_KEY: _spiral_label(steps, "Knowledge spiral seen from above")},
         uirevision="seci-lab-top",
         margin=dict(l=40, r=10, t=70, b=70),
         xaxis=dict(axis, title=dict(text=_X_TITLE)),
@@ -983,11 +1022,23 @@ def spiral_table(trajectory: pd.DataFrame, *, examples: int | None = None,
     return table
 
 
+def page_script() -> str:
+    """The script that names charts, makes accordions keyboard-operable and honours reduced motion.
+
+    The Voila template includes the same file; a saved page inlines it after its charts.
+    """
+    from importlib.resources import files
+
+    return files("seci_lab").joinpath("voila/templates/seci/seci-a11y.js").read_text(encoding="utf-8")
+
+
 def figure_html(figure: go.Figure, div_id: str, *, plotlyjs: bool, height: str) -> str:
     """``figure`` as a piece of an offline HTML page, with :data:`PLOTLY_CONFIG`.
 
     ``plotlyjs`` inlines plotly.js (about 5 MB): pass ``True`` for the first figure of a page
-    only, the others use it. An animated figure waits for Play.
+    only, the others use it; the page script (:func:`page_script`, which names every chart of the
+    page) comes with it. An animated figure waits for Play: it never plays by itself.
     """
-    return pio.to_html(figure, include_plotlyjs=plotlyjs, full_html=False, div_id=div_id,
+    html = pio.to_html(figure, include_plotlyjs=plotlyjs, full_html=False, div_id=div_id,
                        config=PLOTLY_CONFIG, default_height=height, auto_play=False)
+    return html + f"<script>{page_script()}</script>" if plotlyjs else html

@@ -152,11 +152,14 @@ def test_remove_and_views_and_replay():
     assert lab.view_box.children == (lab.table,)
     assert "<table" in lab.table.value
     lab.view.value = "Top view"
-    assert lab.view_box.children == (lab.top_view,)
+    # each chart has its data beside it: the table under it
+    assert lab.view_box.children == (lab.top_view, lab.table)
     lab.replay.value = 1
     assert "round 1" in lab.replay_label.value.lower()
+    assert lab.table.value.count("<tr") == 1 + 1  # header and the one step replayed: it follows the chart
     lab.replay.value = lab.replay.max
     assert "whole spiral" in lab.replay_label.value
+    assert lab.table.value.count("<tr") == 1 + len(lab.shown)
 
 
 def test_the_top_view_opened_during_a_replay_shows_the_replayed_steps():

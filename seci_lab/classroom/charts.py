@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..escape import plotly_text
-from ..figures import MODE_COLORS
+from ..figures import MODE_COLORS, describe
 
 __all__ = ["completion_figure", "difficulty_figure", "rubric_figure"]
 
@@ -60,7 +60,9 @@ def completion_figure(by_mode: pd.DataFrame) -> go.Figure | None:
                       title=dict(text="Completion per mode", x=0.02),
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"),
                       yaxis=dict(range=[0, 1.15], tickformat=".0%", title=dict(text="share")))
-    return fig
+    return describe(fig, "Bar chart of completion per mode: for each of the four modes, the share of "
+                         "learners who started it, who completed it, and the mean share of exercises done. "
+                         "The table beside it has the same data.")
 
 
 def difficulty_figure(items: pd.DataFrame, show: int = 20) -> go.Figure | None:
@@ -89,7 +91,8 @@ def difficulty_figure(items: pd.DataFrame, show: int = 20) -> go.Figure | None:
     fig.update_layout(title=f"The {len(hardest)} hardest quiz items (share fully right)",
                       xaxis=dict(range=[0, 1.1], tickformat=".0%", title="Share of learners fully right"),
                       height=max(320, 26 * len(hardest) + 120), margin=dict(l=200))
-    return fig
+    return describe(fig, f"Bar chart of the {len(hardest)} hardest quiz items: the share of learners fully "
+                         "right on each. The table beside it has the same data.")
 
 
 def rubric_figure(summary: pd.DataFrame) -> go.Figure | None:
@@ -127,4 +130,5 @@ def rubric_figure(summary: pd.DataFrame) -> go.Figure | None:
                       margin=dict(l=50, r=10, t=50, b=120),
                       title=dict(text="Rubric scores per exercise (min, quartiles, median, mean, max; 0–1)", x=0.02),
                       yaxis=dict(range=[0, 1.05], title=dict(text="rubric score")))
-    return fig
+    return describe(fig, f"Box plots of rubric scores (0 to 1) for {len(summary)} exercises: minimum, "
+                         "quartiles, median, mean and maximum of each. The table beside it has the same data.")

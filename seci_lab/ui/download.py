@@ -31,11 +31,14 @@ function render({ model, el }) {
     button.title = model.get("tooltip") || model.get("description");
     button.setAttribute("aria-label", model.get("tooltip") || model.get("description"));
     status.textContent = model.get("status");
-    button.disabled = model.get("busy") || model.get("disabled");
+    // Busy is aria-disabled, not disabled: a disabled button loses the keyboard focus.
+    button.disabled = model.get("disabled");
+    button.setAttribute("aria-disabled", model.get("busy") ? "true" : "false");
   };
   sync();
   model.on("change", sync);
   button.addEventListener("click", () => {
+    if (model.get("busy")) return;
     status.textContent = "Preparing the file…";
     model.send({ event: "request" });
   });

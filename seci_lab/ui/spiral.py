@@ -169,13 +169,22 @@ class SpiralLab(widgets.VBox):
         self._drawn = self.trajectory  # what the figures show (all of it, or a replay's first steps)
         self._top_view: go.FigureWidget | None = None  # built when first shown (see top_view)
         self.table = widgets.HTML()
-        self.view_box = widgets.Box([self.figure], layout=_FULL)
+        # Each chart has its data beside it: the table under it follows what it draws (replay included).
+        self.view_box = widgets.VBox([self.figure, self.table], layout=_FULL)
 
         self.replay = widgets.Play(value=0, min=0, max=0, step=1, interval=350,
                                    description="Replay the spiral")
         self.replay_step = _labelled(widgets.IntSlider(value=0, min=0, max=0, readout=False), "Step")
         self.replay_label = widgets.Label("")
         widgets.jslink((self.replay, "value"), (self.replay_step, "value"))
+        # The replay never starts on its own; under prefers-reduced-motion the page hides Play
+        # (seci template) and this note says how to step through instead.
+        self.motion_note = widgets.HTML(
+            '<p class="seci-motion-note">Your system asks for reduced motion, so the replay does not '
+            "play: move the Step slider (arrow keys) to go through your spiral one step at a time.</p>")
+        self.replay_box = widgets.HBox([self.replay, self.replay_step, self.replay_label, self.motion_note],
+                                       layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self.replay_box.add_class("seci-replay")
 
         # --- your contributions ---------------------------------------------------------------
         self.entries = widgets.Select(options=[], rows=6, layout=_FULL,
@@ -268,7 +277,7 @@ class SpiralLab(widgets.VBox):
             self.add_button, self.message, self.order_note,
             widgets.HTML("<h3>Your knowledge spiral</h3>"),
             self.status, self.view, self.view_box,
-            widgets.HBox([self.replay, self.replay_step, self.replay_label]),
+            self.replay_box,
             widgets.HTML("<h3>Your contributions</h3>"),
             self.entries,
             widgets.HBox([self.remove_button, self.my_rating, self.rate_button, self.unrate_button],
@@ -424,16 +433,17 @@ class SpiralLab(widgets.VBox):
 
     @safe_callback(lambda self: self.message)
     def _on_view(self, change) -> None:
-        self.view_box.children = [
-            {"3-D spiral": lambda: self.figure, "Top view": lambda: self.top_view,
-             "Table": lambda: self.table}[change["new"]]()
-        ]
+        # each chart with its table under it; the top view is built when first shown
+        self.view_box.children = {"3-D spiral": lambda: [self.figure, self.table],
+                                  "Top view": lambda: [self.top_view, self.table],
+                                  "Table": lambda: [self.table]}[change["new"]]()
 
     @safe_callback(lambda self: self.message)
     def _on_replay(self, change) -> None:
         steps = change["new"]
         partial = self.shown.iloc[:steps]
         self._draw(partial)
+        self.table.value = _table_html(partial)
         if steps >= len(self.shown):
             self.replay_label.value = "Showing the whole spiral."
         else:
@@ -662,5 +672,7 @@ def _table_html(trajectory: pd.DataFrame) -> str:
     table = figures.spiral_table(trajectory)
     if table.empty:
         return "<p>No steps yet: the table fills as you add contributions.</p>"
-    return ('<div class="seci-table" style="max-height:420px;overflow:auto">'
+    # A scrolling region a keyboard can reach (Tab, then the arrow keys), named for screen readers.
+    return ('<div class="seci-table" role="region" tabindex="0" aria-label="Your spiral as a table" '
+            'style="max-height:420px;overflow:auto">'
             + html_table(table, classes="seci-spiral-table") + "</div>")
