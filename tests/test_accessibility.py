@@ -100,3 +100,17 @@ def test_the_lab_replay_never_plays_by_itself():
         lab.text.value = "I watched the baker fold the dough for three days and wrote down each step."
         lab.add_button.click()
     assert lab.replay.playing is False and lab.replay.value == lab.replay.max == 4
+
+
+def test_the_critique_charts_have_their_data_beside_them_and_it_follows_the_switches():
+    from seci_lab.ui.critiques import CritiqueSwitchesPanel
+
+    panel = CritiqueSwitchesPanel()
+    tables = panel.spiral_tables.value
+    assert tables.count("<table") == 2 and "Model defaults, step by step" in tables
+    rows = len(panel.base_trajectory)
+    assert tables.count("<tr") == 2 * (1 + rows)
+    assert figures.figure_label(panel.figure).startswith(f"Knowledge spiral seen from above: {rows} steps")
+    panel.transfer_only.value = True  # socialization only transfers: a different spiral
+    assert panel.spiral_tables.value != tables
+    assert panel.spiral_tables.value.count("<tr") == 2 + rows + len(panel.trajectory)

@@ -15,7 +15,7 @@ import pytest
 
 from class_generator import synthetic_class, write_class
 from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
-from voila_testing import start_server, wait_for_voila
+from voila_testing import start_server, steps_named, table_rows, wait_for_chart_name, wait_for_voila
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,9 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
     assert "migrated" in text and "replaced by a newer hand-in" in text and "skipped" in text
     rows = problems.locator("tbody tr").count()
     assert rows == sum(v for k, v in counts.items() if k != "learners")
+    # each chart is an image with a name saying what it shows, its table beside it
+    wait_for_chart_name(page, "Bar chart of completion per mode")
+    page.locator(".seci-table-wrap[aria-label='Completion per mode']").wait_for()
 
     # One learner's work: the payload is shown as text, never run or rendered as markup.
     learner_id, name = _xss_learner()
@@ -88,6 +91,10 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
         """() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>
              (gd._transitionData && gd._transitionData._frames || []).length > 0)""",
         timeout=60_000)
+    spiral = wait_for_chart_name(page, " steps in ")  # 3-D, or seen from above for a big class
+    page.get_by_text("The class spiral as a table").click()
+    table = page.locator(".seci-table-wrap[aria-label='The class spiral, step by step']")
+    assert table_rows(table) == steps_named(spiral) > 0
 
     assert dialogs == [], f"injected script ran: {dialogs}"
     console.assert_no_errors()

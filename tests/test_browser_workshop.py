@@ -22,7 +22,7 @@ import pytest
 
 from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV
 from seci_lab.server.workshop import PARTICIPANT_FOLDER
-from voila_testing import ConsoleRecord, start_workshop, wait_for_voila
+from voila_testing import ConsoleRecord, start_workshop, steps_named, table_rows, wait_for_chart_name, wait_for_voila
 
 pytestmark = pytest.mark.browser
 
@@ -189,6 +189,11 @@ def test_workshop_in_browsers(workshop, browser):
         hover = fac.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd =>
                  (gd.data || []).map(t => String(t.hovertext || ''))).join(' ')""")
         assert "&lt;i&gt;closely" in hover and "<i>closely" not in hover
+        # the spiral is an image with a name saying what it shows, its table beside it
+        spiral = wait_for_chart_name(fac, "Knowledge spiral seen from above: ")
+        fac.get_by_text("The spiral as a table").click()
+        table = fac.locator(".seci-table-wrap[aria-label=\"The group's spiral, step by step\"]")
+        assert table_rows(table) == steps_named(spiral) > 0
         assert fac.locator("i", has_text="closely").count() == 0  # shown as text, not markup
         for phone, _ in phones:  # the group board is live, and markup stays text
             _board_has(phone, "Shadowed the night nurse <i>closely</i>")

@@ -28,13 +28,18 @@ __all__ = [
     "INTERACTIVE_SELECTOR",
     "KNOWN_HARMLESS_CONSOLE",
     "VoilaServer",
+    "charts",
     "find_chromium",
     "free_port",
     "launch_chromium",
     "page_errors",
     "start_server",
     "start_workshop",
+    "steps_named",
+    "table_rows",
     "wait_for_interactive",
+    "wait_for_chart_name",
+    "wait_for_named_charts",
     "wait_for_voila",
 ]
 
@@ -376,3 +381,48 @@ def page_errors(page) -> list[str]:
 def wait_for_interactive(page, timeout: float = 60.0) -> None:
     """Wait until the first widget control is visible and enabled (the benchmark's "interactive")."""
     page.wait_for_selector(INTERACTIVE_SELECTOR, state="visible", timeout=timeout * 1000)
+
+
+# Each chart shown: its role, its accessible name, and the steps its mode markers draw (traces
+# named "S Socialization" ... "I Internalization"; an animation's legend keys draw none).
+_CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(gd => gd.getClientRects().length > 0)
+  .map(gd => {
+    let steps = 0;
+    for (const t of gd.data || [])
+      if (/^[SECI] [A-Z][a-z]+$/.test(t.name || '') && t.x) steps += [...t.x].filter(v => v !== null).length;
+    return {role: gd.getAttribute('role'), name: gd.getAttribute('aria-label') || '', steps};
+  })"""
+
+
+def charts(page) -> list[dict]:
+    """The charts visible in the page: ``{"role", "name", "steps"}`` each, in page order."""
+    return page.evaluate(_CHARTS_JS)
+
+
+def wait_for_named_charts(page, n: int, timeout: float = 30.0) -> list[dict]:
+    """Wait until ``n`` charts are visible, each with role="img" and a name; returns :func:`charts`."""
+    page.wait_for_function(
+        f"""() => {{ const c = ({_CHARTS_JS})();
+             return c.length === {n} && c.every(x => x.role === 'img' && x.name.length > 0); }}""",
+        timeout=timeout * 1000)
+    return charts(page)
+
+
+def wait_for_chart_name(page, text: str, timeout: float = 30.0) -> dict:
+    """Wait until a visible chart's name contains ``text``; returns that chart (:func:`charts`)."""
+    page.wait_for_function(f"""(text) => ({_CHARTS_JS})().some(c => c.role === 'img' && c.name.includes(text))""",
+                           arg=text, timeout=timeout * 1000)
+    return next(c for c in charts(page) if text in c["name"])
+
+
+def steps_named(chart: dict) -> int:
+    """How many steps a spiral chart's name says it draws ("... 12 steps in 3 rounds ...")."""
+    found = re.search(r"(\d+) steps? in \d+ rounds?", chart["name"])
+    assert found, f"the chart's name does not say its steps: {chart['name']!r}"
+    return int(found.group(1))
+
+
+def table_rows(table) -> int:
+    """The body rows of the HTML table(s) in a locator that are shown (not hidden)."""
+    return table.evaluate("el => [...el.querySelectorAll('tbody tr')].filter(r => !r.hidden).length")

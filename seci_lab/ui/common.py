@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import ipywidgets as widgets
 
 from sqlalchemy.exc import DatabaseError
 
 from ..escape import html_text
+from ..exports import html_table
 
-__all__ = ["Message", "count", "keep_choice", "safe_callback", "uploaded_files"]
+__all__ = ["Message", "count", "frame_html", "keep_choice", "safe_callback", "uploaded_files"]
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("seci_lab.ui")
 
@@ -62,6 +66,26 @@ def keep_choice(dropdown: widgets.Dropdown, options: list[tuple[str, object]]) -
     dropdown.options = options
     if any(value == previous for _, value in options):
         dropdown.value = previous
+
+
+def frame_html(frame: "pd.DataFrame", caption: str, *, empty: str = "Nothing to show.") -> str:
+    """An escaped HTML table with a caption (:func:`seci_lab.exports.html_table`), scrollable
+    and reachable by keyboard.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows to show (all of them: page first with :class:`PagedTable`).
+    caption : str
+        What the table shows (escaped).
+    empty : str
+        Shown instead of a table when ``frame`` has no rows.
+    """
+    if frame is None or frame.empty:
+        return f"<p><strong>{html_text(caption)}:</strong> {html_text(empty)}</p>"
+    table = html_table(frame, caption, classes="seci-table")
+    return (f'<div class="seci-table-wrap" role="region" tabindex="0" '
+            f'aria-label="{html_text(caption)}">{table}</div>')
 
 
 def count(n: int, word: str) -> str:

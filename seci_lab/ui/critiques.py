@@ -23,7 +23,7 @@ from ..model import TEXT_MAX_CHARS, normalize_text
 from ..model.contributions import shorten
 from ..model.critique_switches import CritiqueSwitches, Outcome, describe_change, simulate_sample
 from ..model.debate import MISSING, SUBSTANTIVE, DebateCheck, check_debate
-from .common import Message, safe_callback
+from .common import Message, frame_html, safe_callback
 from .examples import ExampleReveal
 
 __all__ = ["CritiqueSwitchesPanel", "DebateExercise", "debate_record", "page_texts"]
@@ -79,7 +79,7 @@ class CritiqueSwitchesPanel(widgets.VBox):
 
     Attributes a test may use: ``transfer_only`` (Checkbox), ``phi`` (Dropdown), ``reset_button``,
     ``defaults_figure`` and ``figure`` (the FigureWidgets shown now, in ``charts``), ``summary``
-    and ``table`` (HTML), ``switches``, ``trajectory``, ``message``.
+    and ``table`` (HTML), ``spiral_tables`` (the charts' data), ``switches``, ``trajectory``, ``message``.
     """
 
     def __init__(self):
@@ -101,6 +101,8 @@ class CritiqueSwitchesPanel(widgets.VBox):
                                            layout=widgets.Layout(width="auto"))
         self.summary = widgets.HTML(layout=_FULL)
         self.table = widgets.HTML(layout=_FULL)
+        # the data of the two charts, beside them, redrawn with them
+        self.spiral_tables = widgets.HTML(layout=_FULL)
         self.message = Message(layout=_FULL)
         self.charts = widgets.Box(layout=widgets.Layout(flex_flow="row wrap", width="100%"))
         self.defaults_figure = self.figure = None
@@ -110,7 +112,9 @@ class CritiqueSwitchesPanel(widgets.VBox):
                          + "".join(f"<p>{html_text(p)}</p>" for p in text.intro), layout=_FULL),
             self.transfer_only, widgets.HBox([self.phi, self.reset_button],
                                              layout=widgets.Layout(flex_flow="row wrap")),
-            self.summary, self.message, self.charts, self.table,
+            self.summary, self.message, self.charts,
+            widgets.Accordion(children=[self.spiral_tables], titles=("The two spirals as tables",)),
+            self.table,
             widgets.HTML(f'<p style="color:#555"><em>{html_text(text.caveat)}</em></p>', layout=_FULL),
         ], layout=_FULL)
         self.add_class("seci-critique-switches")
@@ -138,6 +142,10 @@ class CritiqueSwitchesPanel(widgets.VBox):
         self.charts.children = [widgets.Box([self.defaults_figure], layout=box), widgets.Box([self.figure], layout=box)]
         for widget in old:
             widget.close()
+        self.spiral_tables.value = "".join(
+            frame_html(self._figures.spiral_table(trajectory, examples=1), caption)
+            for trajectory, caption in ((self.base_trajectory, "Model defaults, step by step"),
+                                        (self.trajectory, "With your switches, step by step")))
 
     def _describe(self) -> None:
         changed = Outcome.of(self.trajectory)

@@ -34,8 +34,8 @@ import pandas as pd
 
 from ..env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV, OFF_LOOPBACK_ENV
 from ..escape import html_text
-from ..exports import html_table, utc_text
-from .common import Message, count, safe_callback, uploaded_files
+from ..exports import utc_text
+from .common import Message, count, frame_html, safe_callback, uploaded_files
 from .download import DownloadButton
 
 __all__ = [
@@ -87,26 +87,6 @@ def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
     widget.description = label
     widget.style = {"description_width": "initial"}
     return widget
-
-
-def frame_html(frame: pd.DataFrame, caption: str, *, empty: str = "Nothing to show.") -> str:
-    """An escaped HTML table with a caption (:func:`seci_lab.exports.html_table`), scrollable
-    and reachable by keyboard.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The rows to show (all of them: page first with :class:`PagedTable`).
-    caption : str
-        What the table shows (escaped).
-    empty : str
-        Shown instead of a table when ``frame`` has no rows.
-    """
-    if frame is None or frame.empty:
-        return f"<p><strong>{html_text(caption)}:</strong> {html_text(empty)}</p>"
-    table = html_table(frame, caption, classes="seci-table")
-    return (f'<div class="seci-table-wrap" role="region" tabindex="0" '
-            f'aria-label="{html_text(caption)}">{table}</div>')
 
 
 class PagedTable(widgets.VBox):

@@ -24,13 +24,12 @@ import ipywidgets as widgets
 from .. import figures
 from ..env import FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from ..escape import html_text
-from ..exports import html_table
 from ..exports.workshop import session_family, workshop_csv, workshop_excel, workshop_json, workshop_report_html
 from ..model import Level, simulate_spiral
 from ..model.contributions import check_quality, rating_note
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
-from .common import Message, keep_choice, safe_callback
+from .common import Message, frame_html, keep_choice, safe_callback
 from .download import DownloadButton
 from .plotly_widget import figure_widget
 from .workshop_common import (
@@ -536,7 +535,7 @@ class WorkshopFacilitator(widgets.VBox):
             trajectory = session_family(self.store, sid)
             self.trajectory = trajectory
             figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
-            self.spiral_table.value = html_table(figures.spiral_table(trajectory), classes="seci-table")
+            self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The group's spiral, step by step")
             if hasattr(self, "poller"):
                 self.poller.seen(version)
 
