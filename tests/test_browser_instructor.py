@@ -67,7 +67,7 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
     rows = problems.locator("tbody tr").count()
     assert rows == sum(v for k, v in counts.items() if k != "learners")
     # each chart is an image with a name saying what it shows, its table beside it
-    wait_for_chart_name(page, "Bar chart of completion per mode")
+    wait_for_chart_name(page, "Bar chart of completion per mode", timeout=90)
     page.locator(".seci-table-wrap[aria-label='Completion per mode']").wait_for()
 
     # One learner's work: the payload is shown as text, never run or rendered as markup.
@@ -91,7 +91,7 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
         """() => [...document.querySelectorAll('.js-plotly-plot')].some(gd =>
              (gd._transitionData && gd._transitionData._frames || []).length > 0)""",
         timeout=60_000)
-    spiral = wait_for_chart_name(page, " steps in ")  # 3-D, or seen from above for a big class
+    spiral = wait_for_chart_name(page, " steps in ", timeout=90)  # 3-D, or seen from above for a big class
     page.get_by_text("The class spiral as a table").click()
     table = page.locator(".seci-table-wrap[aria-label='The class spiral, step by step']")
     assert table_rows(table) == steps_named(spiral) > 0

@@ -9,6 +9,7 @@ and keeps the focus after its action redraws the page.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from voila_testing import wait_for_voila
 
 from seci_lab.classroom import load_files
@@ -89,7 +90,7 @@ def test_exercise_quiz_and_hand_in_by_keyboard_only(base_url, page, console, fre
     form = page.locator(".seci-handin")
     student = form.get_by_label("Your student id")
     student.wait_for()
-    assert section.get_attribute("aria-expanded") == "true"
+    expect(section).to_have_attribute("aria-expanded", "true")
     assert tab_to(page, student) == 1, "the form follows its heading"
     page.keyboard.type("s7654321")
     name = form.get_by_label("Your name")

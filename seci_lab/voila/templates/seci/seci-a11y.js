@@ -35,6 +35,7 @@
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
         el.click();
+        header(el);  // the new state at once, not after the next scan
       }
     });
   }
