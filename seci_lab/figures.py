@@ -66,7 +66,7 @@ _ARC_POINTS = 8  # path segments per quarter turn: smooth enough, and cheap in J
 _FRAME_MS = 700  # one round per 0.7 s: slow enough to follow the four modes of a turn
 _EMPTY_NOTE = "Add contributions to start your spiral"
 _META_KEY = "seci_lab_figure"  # layout.meta tag that tells update_figure_widget the view
-# layout.meta keys read in the browser (voila/templates/seci/seci-a11y.js): the chart's accessible
+# layout.meta keys read in the browser (voila/templates/seci/seci-widgets.js): the chart's accessible
 # name, and the id of the table whose rows follow the round an animation shows
 _LABEL_KEY = "seci_lab_label"
 _TABLE_KEY = "seci_lab_table"
@@ -111,7 +111,7 @@ def _spiral_label(steps: "_Steps", view: str) -> str:
 def describe(figure: go.Figure, label: str, *, table: str | None = None) -> go.Figure:
     """Give ``figure`` an accessible name, and optionally the id of the table showing its data.
 
-    The page's script (seci-a11y.js) gives the chart ``role="img"`` and this name, followed by
+    The page's script (seci-widgets.js) gives the chart ``role="img"`` and this name, followed by
     its title as drawn; ``table`` names an HTML table whose rows follow the round an animated
     figure shows. Returns ``figure`` (changed in place).
     """
@@ -1029,7 +1029,7 @@ def page_script() -> str:
     """
     from importlib.resources import files
 
-    return files("seci_lab").joinpath("voila/templates/seci/seci-a11y.js").read_text(encoding="utf-8")
+    return files("seci_lab").joinpath("voila/templates/seci/seci-widgets.js").read_text(encoding="utf-8")
 
 
 def figure_html(figure: go.Figure, div_id: str, *, plotlyjs: bool, height: str) -> str:

@@ -79,7 +79,7 @@ def test_the_saved_spiral_page_never_plays_by_itself_and_carries_the_page_script
 def test_the_page_script_is_the_one_the_template_includes_and_handles_reduced_motion():
     script = figures.page_script()
     template = TEMPLATE.joinpath("index.html.j2").read_text(encoding="utf-8")
-    assert '{% include "seci-a11y.js" %}' in template
+    assert '{% include "seci-widgets.js" %}' in template
     assert "prefers-reduced-motion: reduce" in script
     # Jinja would read these as its own markup in the included file
     assert not re.search(r"\{[{%#]", script)

@@ -163,7 +163,7 @@ def _figure_output(out: widgets.Output, fig, description: str) -> None:
 
     from ..figures import PLOTLY_CONFIG, describe, figure_label
 
-    if not figure_label(fig):  # the chart's accessible name in the page (seci-a11y.js)
+    if not figure_label(fig):  # the chart's accessible name in the page (seci-widgets.js)
         describe(fig, description)
     spec = json.loads(pio.to_json(fig, validate=False))
     spec["config"] = dict(PLOTLY_CONFIG)

@@ -16,7 +16,7 @@
  */
 (function () {
   "use strict";
-  if (window.seciA11y) return;
+  if (window.seciWidgets) return;
   var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : null;
 
   function reduced() {
@@ -170,7 +170,7 @@
     }, 50);
   }
 
-  window.seciA11y = { scan: scan };
+  window.seciWidgets = { scan: scan };
   if (reduce) {
     var onChange = function () {
       Array.prototype.forEach.call(document.querySelectorAll(".js-plotly-plot"), motion);
