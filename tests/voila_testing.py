@@ -400,7 +400,7 @@ def charts(page) -> list[dict]:
     return page.evaluate(_CHARTS_JS)
 
 
-def wait_for_named_charts(page, n: int, timeout: float = 30.0) -> list[dict]:
+def wait_for_named_charts(page, n: int, timeout: float = 90.0) -> list[dict]:
     """Wait until ``n`` charts are visible, each with role="img" and a name; returns :func:`charts`."""
     page.wait_for_function(
         f"""() => {{ const c = ({_CHARTS_JS})();
@@ -409,7 +409,7 @@ def wait_for_named_charts(page, n: int, timeout: float = 30.0) -> list[dict]:
     return charts(page)
 
 
-def wait_for_chart_name(page, text: str, timeout: float = 30.0) -> dict:
+def wait_for_chart_name(page, text: str, timeout: float = 60.0) -> dict:
     """Wait until a visible chart's name contains ``text``; returns that chart (:func:`charts`)."""
     page.wait_for_function(f"""(text) => ({_CHARTS_JS})().some(c => c.role === 'img' && c.name.includes(text))""",
                            arg=text, timeout=timeout * 1000)
