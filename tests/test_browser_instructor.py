@@ -67,6 +67,7 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
     rows = problems.locator("tbody tr").count()
     assert rows == sum(v for k, v in counts.items() if k != "learners")
     # each chart is an image with a name saying what it shows, its table beside it
+    page.get_by_role("tab", name="Completion").click()
     wait_for_chart_name(page, "Bar chart of completion per mode", timeout=90)
     page.locator(".seci-table-wrap[aria-label='Completion per mode']").wait_for()
 
