@@ -87,6 +87,8 @@ def test_the_page_script_is_the_one_the_template_includes_and_handles_reduced_mo
     rule = re.search(r"@media \(prefers-reduced-motion: reduce\) \{(.*?)\n    \}", template, re.S)
     assert rule and ".seci-replay .widget-play { display: none; }" in rule.group(1)
     assert ".seci-replay .seci-motion-note { display: block; }" in rule.group(1)
+    # the note's default (hidden) comes first, or it would win over the media rule
+    assert template.index(".seci-replay .seci-motion-note { display: none; }") < rule.start()
 
 
 def test_the_lab_replay_never_plays_by_itself():

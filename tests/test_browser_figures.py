@@ -42,9 +42,8 @@ def test_spiral_lab_charts_are_named_and_their_table_follows_the_replay(base_url
 
     # the top view: its own name, the same table under it
     page.get_by_role("button", name="Top view", exact=True).click()
-    (top,) = wait_for_named_charts(page, 1)
-    assert top["name"].startswith("Knowledge spiral seen from above")
-    assert table_rows(table) == 3
+    top = wait_for_chart_name(page, "Knowledge spiral seen from above: 3 steps")
+    assert top["steps"] == table_rows(table) == 3
 
     # reduced motion: no timed replay, a note says how to step instead; the slider stays
     play, note = page.locator(".seci-replay .widget-play"), page.locator(".seci-replay .seci-motion-note")
