@@ -88,6 +88,7 @@ def _add_serve_parser(sub) -> None:
             f"(default: the number of CPU cores, at least 2; here {DEFAULT_CONCURRENT_STARTS})"
         ),
     )
+    _add_allow_host(serve, "the server answers to (e.g. the name a reverse proxy passes on)")
     serve.set_defaults(func=_serve)
 
 
@@ -129,9 +130,7 @@ def _add_workshop_parser(sub) -> None:
                               "the key begins with '-'"))
     parser.add_argument("--token", default=None, metavar="TOKEN",
                         help="token of the participant address when --host is not loopback (default: generated)")
-    parser.add_argument("--allow-host", action="append", default=None, metavar="NAME",
-                        help=("another host name the servers answer to (e.g. a DNS name of this laptop); "
-                              "loopback, the LAN address and this computer's name always work; repeatable"))
+    _add_allow_host(parser, "the servers answer to (e.g. a DNS name of this laptop)")
     parser.add_argument("--session-hours", type=_positive_float, default=12.0, metavar="HOURS",
                         help="participants' places end this many hours after the session began (default 12)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the facilitator dashboard")
@@ -145,6 +144,14 @@ def _add_workshop_parser(sub) -> None:
                               f"have no kernel; default: the number of CPU cores, at least 2; here "
                               f"{DEFAULT_CONCURRENT_STARTS})"))
     parser.set_defaults(func=run_workshop)
+
+
+def _add_allow_host(parser: argparse.ArgumentParser, what: str) -> None:
+    # Requests for any other name are refused: a page elsewhere could point its own name at
+    # this computer (DNS rebinding) and reach the server through the visitor's browser.
+    parser.add_argument("--allow-host", action="append", default=None, metavar="NAME",
+                        help=(f"another host name {what}; loopback, the LAN address and this computer's "
+                              "name always work; repeatable"))
 
 
 def _port(text: str) -> int:

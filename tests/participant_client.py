@@ -74,10 +74,11 @@ class Response:
 class Client:
     """One browser: keeps cookies, sends the XSRF header it read from the ``_xsrf`` cookie."""
 
-    def __init__(self, port: int, host: str | None = None):
+    def __init__(self, port: int, host: str | None = None, headers: dict[str, str] | None = None):
         self.port = port
         self.host = host or f"127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
+        self.headers = dict(headers or {})  # sent with every request (e.g. X-Forwarded-For)
 
     def request(self, method: str, path: str, body=None, *, raw: bytes | None = None,
                 content_type: str | None = "application/json", xsrf: bool = True, headers=None,
@@ -94,6 +95,7 @@ class Client:
                 sent["Content-Type"] = content_type
             if xsrf and "_xsrf" in self.cookies:
                 sent["X-XSRFToken"] = self.cookies["_xsrf"]
+        sent.update(self.headers)
         sent.update(headers or {})
         try:
             conn.request(method, path, body=data, headers=sent)

@@ -16,9 +16,10 @@ import time
 
 import pytest
 
-from seci_lab.server.guard import HostAllowList, SlidingWindow
+from seci_lab.server.guard import HostAllowList, SlidingWindow, TrustedProxies
 from seci_lab.server.participant_api import MAX_BODY_BYTES, PAGE_DIR, ParticipantSite
 from seci_lab.model.workshop import WorkshopError
+from seci_lab.store.attempts import StoredWindow
 from seci_lab.store.workshop import WorkshopStore
 
 from participant_client import SiteServer
@@ -278,8 +279,8 @@ def test_names_are_unique_and_facilitator_is_reserved(server, session):
 
 
 def test_join_code_guessing_and_join_floods_are_limited(store, clock, session):
-    running = _serve(store, clock, joins_per_address=SlidingWindow(4, 600.0),
-                     wrong_codes_per_address=SlidingWindow(3, 600.0))
+    running = _serve(store, clock, joins_per_address=StoredWindow(store.engine, "join-address", 4, 600.0, clock),
+                     wrong_codes_per_address=StoredWindow(store.engine, "wrong-code-address", 3, 600.0, clock))
     try:
         client = running.client()
         for code in ("AAAA", "BBBB", "CCCC"):
@@ -289,7 +290,7 @@ def test_join_code_guessing_and_join_floods_are_limited(store, clock, session):
         assert store.participants(session.id) == []
     finally:
         running.stop()
-    running = _serve(store, clock, joins_per_address=SlidingWindow(2, 600.0))
+    running = _serve(store, clock, joins_per_address=StoredWindow(store.engine, "flood-test", 2, 600.0, clock))
     try:
         client = running.client()
         assert client.join("TEAM42", "P1").status == 201
@@ -305,6 +306,97 @@ def test_join_code_guessing_and_join_floods_are_limited(store, clock, session):
         assert running.client().join("TEAM42", "Q2").status == 429
     finally:
         running.stop()
+
+
+def test_limits_hold_across_two_server_processes_sharing_the_database(tmp_path, clock):
+    # Two sites, each with its own store (engine) on one database file: what two server
+    # processes behind a proxy share. A visitor sent to the other one does not start afresh.
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    stores = [WorkshopStore.open(url, max_per_minute=3, clock=clock) for _ in range(2)]
+    session = stores[0].create_session("Two servers", "seci", join_code="TWXX22")
+    stores[0].open_phase(session.id, session.key, "S")
+    # Behind one proxy (127.0.0.1 here), which names each device in X-Forwarded-For.
+    first, second = (_serve(s, clock, trusted_proxies=TrustedProxies(["127.0.0.1"]),
+                            wrong_codes_per_address=StoredWindow(s.engine, "wrong-code-address", 4, 600.0, clock))
+                     for s in stores)
+    try:
+        # Wrong join codes add up over both servers.
+        guesser = [server.client(headers={"X-Forwarded-For": "10.0.0.66"}) for server in (first, second)]
+        for attempt in range(4):
+            assert guesser[attempt % 2].join(f"ZZZ{'ABCD'[attempt]}", None).status == 404
+        for client in guesser:
+            locked = client.join("TWXX22", "Guesser")
+            assert locked.status == 429 and "wrong join codes" in locked.error
+        # The cap on contributions holds when the device leaves on one and joins on the other.
+        ana = first.client(headers={"X-Forwarded-For": "10.0.0.7"})
+        assert ana.join("TWXX22", "Ana").status == 201
+        for i in range(3):
+            assert ana.send(f"idea {i}", f"k{i}").status == 201
+        assert ana.request("POST", "/api/workshop/leave").status == 200
+        again = second.client(headers={"X-Forwarded-For": "10.0.0.7"})
+        assert again.join("TWXX22", "Ana again").status == 201
+        capped = again.send("idea 3", "k3")
+        assert capped.status == 429 and "Your text is kept" in capped.error
+        assert len(stores[1].submissions(session.id)) == 3
+        # A minute later the device may send again, through either server.
+        clock.now += 61
+        assert again.send("idea 3", "k3").status == 201
+    finally:
+        first.stop()
+        second.stop()
+        for opened in stores:
+            opened.close()
+
+
+def test_forwarded_addresses_count_only_from_a_trusted_proxy(store, clock, session):
+    def guesses(client, count):
+        return [client.join(f"ZZZ{'ABCDEFGH'[i]}", None).status for i in range(count)]
+
+    # No trusted proxy (the default): a visitor who writes X-Forwarded-For or X-Real-IP
+    # himself is still counted by the connection's address, and is locked out all the same.
+    direct = _serve(store, clock, wrong_codes_per_address=StoredWindow(store.engine, "spoof", 3, 600.0, clock))
+    try:
+        assert guesses(direct.client(), 3) == [404] * 3
+        for forged in ({"X-Forwarded-For": "203.0.113.9"}, {"X-Real-IP": "203.0.113.10"},
+                       {"X-Forwarded-For": "203.0.113.11, 10.0.0.12", "X-Real-IP": "10.0.0.12"}):
+            locked = direct.client(headers=forged).join("TEAM42", "Eve")
+            assert locked.status == 429 and "wrong join codes" in locked.error
+        assert store.participants(session.id) == []
+    finally:
+        direct.stop()
+    # Behind a trusted proxy (here 127.0.0.1): each visitor is the address the proxy appended.
+    proxied = _serve(store, clock, trusted_proxies=TrustedProxies(["127.0.0.1"]),
+                     wrong_codes_per_address=StoredWindow(store.engine, "proxied", 3, 600.0, clock))
+    try:
+        guesser = proxied.client(headers={"X-Forwarded-For": "10.0.0.5"})
+        assert guesses(guesser, 3) == [404] * 3
+        # What the visitor wrote stands left of the proxy's entry and changes nothing.
+        for forged in ("198.51.100.1, 10.0.0.5", "198.51.100.2,10.0.0.5", "not-an-address, 10.0.0.5"):
+            guesser.headers["X-Forwarded-For"] = forged
+            assert guesser.join("TEAM42", "Eve").status == 429
+        neighbour = proxied.client(headers={"X-Forwarded-For": "10.0.0.6", "X-Real-IP": "10.0.0.6"})
+        assert neighbour.join("TEAM42", "Ben").status == 201  # another device in the room is not locked
+        assert [p.display_name for p in store.participants(session.id)] == ["Ben"]
+    finally:
+        proxied.stop()
+
+
+@pytest.mark.parametrize("headers, expected", [
+    ({}, "10.1.1.1"),
+    ({"X-Forwarded-For": "192.0.2.4"}, "192.0.2.4"),
+    ({"X-Forwarded-For": "6.6.6.6, 192.0.2.4"}, "192.0.2.4"),
+    ({"X-Forwarded-For": "192.0.2.4, 10.1.1.2"}, "192.0.2.4"),  # a second trusted proxy in the chain
+    ({"X-Forwarded-For": "garbage, 10.1.1.2"}, "10.1.1.1"),
+    ({"X-Real-IP": "192.0.2.5"}, "192.0.2.5"),
+    ({"X-Real-IP": "not an address"}, "10.1.1.1"),
+])
+def test_trusted_proxy_chain_is_read_from_the_right(headers, expected):
+    proxies = TrustedProxies(["10.1.1.0/24"])
+    assert proxies.client_address("10.1.1.1", headers) == expected
+    assert proxies.client_address("192.0.2.99", headers) == "192.0.2.99"  # not a proxy: its headers count for nothing
+    assert TrustedProxies().client_address("10.1.1.1", headers) == "10.1.1.1"  # off by default
+    with pytest.raises(ValueError, match="trusted proxy"):
+        TrustedProxies(["proxy.example"])
 
 
 def test_sessions_expire(store, clock, session):

@@ -20,6 +20,7 @@ from seci_lab.env import DB_ENV
 from seci_lab.server import config as server_config
 from seci_lab.server.errors import UserError
 from seci_lab.server.gate import PageGate
+from seci_lab.server.guard import host_allow_list
 from voila_testing import INTERACTIVE_SELECTOR, start_server, wait_for_interactive, wait_for_voila
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -34,10 +35,10 @@ def _config(*argv: str) -> server_config.ServeConfig:
     return server_config.config_from_args(args)
 
 
-def _get(url: str, path: str) -> http.client.HTTPResponse:
+def _get(url: str, path: str, host: str | None = None) -> http.client.HTTPResponse:
     parsed = urlparse(url)
     conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
-    conn.request("GET", path)
+    conn.request("GET", path, headers={"Host": host} if host else {})
     response = conn.getresponse()
     response.body = response.read().decode("utf-8", errors="replace")
     conn.close()
@@ -53,7 +54,7 @@ def test_help_lists_every_option(capsys):
     assert exit_info.value.code == 0
     text = capsys.readouterr().out
     for option in ("--port", "--host", "--token", "--no-browser", "--notebooks", "--cull-idle-timeout", "--preheat",
-                   "--concurrent-starts"):
+                   "--concurrent-starts", "--allow-host"):
         assert option in text
     assert "127.0.0.1" in text and "token" in text
 
@@ -226,6 +227,29 @@ def test_root_redirects_to_welcome(base_url):
     response = _get(base_url, "/")
     assert response.status in (301, 302)
     assert response.getheader("Location") == "/voila/render/00_welcome.ipynb"
+
+
+def test_only_the_servers_own_host_names_are_answered(voila_server):
+    # A page elsewhere that points its own name at this computer (DNS rebinding) gets nothing.
+    url, port = voila_server.url, voila_server.port
+    for foreign in (f"rebind.attacker.example:{port}", "evil.example", f"192.0.2.7:{port}"):
+        for path in ("/", "/voila/render/00_welcome.ipynb", "/voila/tree"):
+            refused = _get(url, path, host=foreign)
+            assert refused.status == 403, (foreign, path)
+            assert "Welcome to seci-lab" not in refused.body and "host name" in refused.body
+    for own in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert _get(url, "/", host=own).getheader("Location") == "/voila/render/00_welcome.ipynb"
+        assert "Welcome to seci-lab" in _get(url, "/voila/render/00_welcome.ipynb", host=own).body
+    assert "rebind.attacker.example" in voila_server.output()  # the refusal is logged
+
+
+def test_allow_host_names_join_the_allow_list():
+    config = _config("--host", "0.0.0.0", "--allow-host", "seci.example.org", "--allow-host", "lab")
+    assert config.allow_hosts == ("seci.example.org", "lab")
+    hosts = host_allow_list(config.host, config.allow_hosts)
+    assert hosts.allows("seci.example.org") and hosts.allows("LAB:8866") and hosts.allows("127.0.0.1:8866")
+    assert not hosts.allows("other.example.org")
+    assert not host_allow_list(_config().host).allows("seci.example.org")
 
 
 def test_sources_stripped_and_template_not_overridable(base_url):

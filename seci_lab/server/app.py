@@ -25,7 +25,7 @@ from .config import (
 )
 from .gate import PageGate
 from ..env import OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV
-from .guard import HostAllowList
+from .guard import HostAllowList, host_allow_list
 from .network import check_port_free, is_loopback, is_wildcard
 
 __all__ = ["guard_hosts", "log_request_scrubbed", "open_browser", "run_voila", "scrub_uri", "serve", "setup_logging"]
@@ -34,9 +34,10 @@ log = logging.getLogger("seci_lab.server")
 
 
 def serve(config: ServeConfig) -> int:
-    """``seci-lab serve``: check the port, then run Voila until it is stopped."""
+    """``seci-lab serve``: check the port, then run Voila until it is stopped, answering only
+    its own host names (against DNS rebinding, as the workshop servers do)."""
     check_port_free(config.host, config.port)
-    run_voila(config)
+    run_voila(config, hosts=host_allow_list(config.host, config.allow_hosts))
     return 0
 
 

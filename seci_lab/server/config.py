@@ -81,6 +81,9 @@ class ServeConfig:
     cull_idle_timeout: int = DEFAULT_CULL_IDLE_TIMEOUT
     preheat: bool = False
     concurrent_starts: int = DEFAULT_CONCURRENT_STARTS
+    #: Host names the server answers to besides loopback, the LAN address and this computer's
+    #: name (``--allow-host``; e.g. the name a reverse proxy passes on).
+    allow_hosts: tuple[str, ...] = ()
 
     @property
     def front_door(self) -> str:
@@ -201,4 +204,5 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         cull_idle_timeout=args.cull_idle_timeout,
         preheat=args.preheat,
         concurrent_starts=args.concurrent_starts,
+        allow_hosts=tuple(args.allow_host or ()),
     )

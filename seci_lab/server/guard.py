@@ -6,7 +6,12 @@ rebinding) and then talk to a server here as if it were that site: the browser s
 attacker's name in the ``Host`` header. Answering only the names this server really goes by
 (loopback, its LAN address, this computer's name, and names the facilitator configures) stops
 that. :class:`SlidingWindow` counts attempts per key (an address, a session) in the last
-minutes, for the join and join-code limits of the participant page.
+minutes, in this process, for the join limits of the participant page.
+
+Behind a reverse proxy every visitor's connection comes from the proxy, so per-address limits
+would count the whole room as one. :class:`TrustedProxies` believes ``X-Forwarded-For`` /
+``X-Real-IP`` only from the proxies the operator names; from anyone else those headers are
+ignored (a visitor could write any address there and escape every limit).
 """
 
 from __future__ import annotations
@@ -15,11 +20,11 @@ import collections
 import ipaddress
 import socket
 import time
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping, Protocol
 
 from .network import is_wildcard, lan_address
 
-__all__ = ["HostAllowList", "SlidingWindow", "host_allow_list"]
+__all__ = ["HostAllowList", "SlidingWindow", "TrustedProxies", "Window", "host_allow_list"]
 
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain")
 
@@ -66,6 +71,68 @@ def host_allow_list(listen_host: str, extra: Iterable[str] = ()) -> HostAllowLis
     else:
         names.append(listen_host)
     return HostAllowList(names)
+
+
+class TrustedProxies:
+    """The reverse proxies (addresses or networks, e.g. ``127.0.0.1``, ``10.0.0.0/8``) whose
+    word about the visitor's address is believed; none by default."""
+
+    def __init__(self, networks: Iterable[str] = ()):
+        try:
+            self.networks = tuple(ipaddress.ip_network(n.strip(), strict=False) for n in networks if n.strip())
+        except ValueError as error:
+            raise ValueError(f"A trusted proxy must be an address or a network such as 10.0.0.0/8: {error}") from None
+
+    def trusts(self, address: str) -> bool:
+        """Whether ``address`` is one of the trusted proxies."""
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.networks)
+
+    def client_address(self, peer: str, headers: Mapping[str, str]) -> str:
+        """The visitor's address: the connection's ``peer``, unless that is a trusted proxy.
+
+        Then the nearest address in ``X-Forwarded-For`` that is not a trusted proxy (each proxy
+        appends the address it saw, so whatever a visitor wrote there stands left of it), else
+        ``X-Real-IP``, else ``peer``.
+        """
+        if not self.trusts(peer):
+            return peer
+        chain = [hop.strip() for hop in headers.get("X-Forwarded-For", "").split(",")]
+        for hop in reversed([h for h in chain if h]):
+            if not _is_address(hop):
+                break  # not written by a proxy: nothing further left can be believed
+            if not self.trusts(hop):
+                return hop
+        real = headers.get("X-Real-IP", "").strip()
+        return real if _is_address(real) else peer
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+    def __repr__(self) -> str:
+        return f"TrustedProxies({[str(n) for n in self.networks]!r})"
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+class Window(Protocol):
+    """A limit of attempts per key in a time window (:class:`SlidingWindow`, or one counted
+    in the database: :class:`seci_lab.store.attempts.StoredWindow`)."""
+
+    limit: int
+
+    def retry_after(self, key: object) -> float | None: ...
+
+    def hit(self, key: object) -> None: ...
 
 
 class SlidingWindow:

@@ -50,8 +50,9 @@ import tornado.web
 from ..content.workshop import phase_prompt
 from ..model import TEXT_MAX_CHARS
 from ..model.workshop import NotAllowed, Participant, PhaseClosed, RateLimited, WorkshopError, is_expired
+from ..store.attempts import StoredWindow
 from ..store.workshop import WorkshopStore
-from .guard import HostAllowList, SlidingWindow
+from .guard import HostAllowList, SlidingWindow, TrustedProxies, Window
 
 __all__ = ["PAGE_DIR", "ParticipantSite", "participant_handlers"]
 
@@ -85,23 +86,35 @@ class ParticipantSite:
     hosts: HostAllowList
     room_token: str = ""
     session_lifetime_s: float | None = DEFAULT_SESSION_LIFETIME_S
+    #: Whose ``X-Forwarded-For`` / ``X-Real-IP`` is believed (a reverse proxy in front); the
+    #: limits per address below count the connection's address otherwise.
+    trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
+    # The limits per address are counted in the database (StoredWindow), so they hold when
+    # several server processes share it behind a proxy; None means the default below.
     #: A phone joins once; a few more for a reload after leaving, a second person on a laptop.
-    joins_per_address: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 600.0))
-    #: A room of 200 joining within 10 s stays well under this.
-    joins_per_session: SlidingWindow = field(default_factory=lambda: SlidingWindow(600, 60.0))
+    joins_per_address: Window | None = None
+    #: A room of 200 joining within 10 s stays well under this. Counted in this process: it
+    #: spreads a rush over this process's capacity, and each process has its own.
+    joins_per_session: Window = field(default_factory=lambda: SlidingWindow(600, 60.0))
     #: Wrong join codes from one address before it must wait (guessing a 6-character code
     #: of 31 symbols at 10 per 10 minutes takes centuries).
-    wrong_codes_per_address: SlidingWindow = field(default_factory=lambda: SlidingWindow(10, 600.0))
+    wrong_codes_per_address: Window | None = None
     #: Submissions per address: the store caps each participant, this keeps the cap when a
     #: device leaves and joins again as someone new.
-    submissions_per_address: SlidingWindow | None = None
+    submissions_per_address: Window | None = None
     executor: concurrent.futures.Executor = field(
         default_factory=lambda: concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="seci-api"))
     clock: Callable[[], float] = time.time
 
     def __post_init__(self) -> None:
+        engine = self.store.engine
+        if self.joins_per_address is None:
+            self.joins_per_address = StoredWindow(engine, "join-address", 10, 600.0, self.clock)
+        if self.wrong_codes_per_address is None:
+            self.wrong_codes_per_address = StoredWindow(engine, "wrong-code-address", 10, 600.0, self.clock)
         if self.submissions_per_address is None and self.store.max_per_minute is not None:
-            self.submissions_per_address = SlidingWindow(self.store.max_per_minute, 60.0)
+            self.submissions_per_address = StoredWindow(engine, "submit-address", self.store.max_per_minute,
+                                                        60.0, self.clock)
         self.watch = _VersionWatch(self)
         self._shared: dict[int, tuple[int, bytes, bool]] = {}
         self._building: dict[int, asyncio.Future] = {}
@@ -400,7 +413,9 @@ class _ApiHandler(_Base):
         return data
 
     def address(self) -> str:
-        return self.request.remote_ip or "?"
+        """The visitor's address, for the limits per address (through a trusted proxy: the
+        address the proxy saw)."""
+        return self.site.trusted_proxies.client_address(self.request.remote_ip or "?", self.request.headers)
 
     async def me(self):
         """The participant of this device's cookie, whose session has not ended (401/410 otherwise)."""

@@ -1,0 +1,84 @@
+"""Attempts counted in the database, so that a limit holds in every server process at once.
+
+Two workshop servers behind a reverse proxy share one database but no memory: a limit kept in
+one process's memory (wrong join codes per address, contributions per device) would let a
+visitor who reaches the other process start afresh. :class:`StoredWindow` counts the attempts
+in a table of the shared database instead. Keys (an address, a session) are stored only as
+SHA-256 digests, and attempts older than the window are deleted as new ones come in.
+
+Checking and counting are two statements, as with an in-memory count: requests in flight at the
+same moment may pass together, a handful over the limit at most; the exact per-participant cap
+of contributions is the store's (:meth:`~seci_lab.store.workshop.WorkshopStore.submit`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from typing import Callable
+
+from sqlalchemy import Column, Engine, Float, Index, Integer, MetaData, String, Table, and_, delete, insert, select
+
+from .engine import create_tables, read, write
+
+__all__ = ["StoredWindow", "attempts_table"]
+
+metadata = MetaData()
+
+attempts_table = Table(
+    "ws_attempts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("key_hash", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Index("ix_ws_attempts_key", "kind", "key_hash", "at"),
+)
+
+#: Old attempts are deleted once every this many hits (per window object).
+PRUNE_EVERY = 200
+
+
+def _digest(key: object) -> str:
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
+class StoredWindow:
+    """At most ``limit`` hits per key in any ``window_s`` seconds, counted in the database of
+    ``engine`` under ``kind`` (one name per limit): the same count for every process using it.
+
+    The interface of :class:`seci_lab.server.guard.SlidingWindow`.
+    """
+
+    def __init__(self, engine: Engine, kind: str, limit: int, window_s: float,
+                 clock: Callable[[], float] = time.time):
+        self.engine, self.kind, self.limit, self.window_s, self.clock = engine, kind, limit, window_s, clock
+        self._hits = 0
+        create_tables(engine, metadata)
+
+    def retry_after(self, key: object) -> float | None:
+        """Seconds to wait before ``key`` may try again, or ``None`` when it may now."""
+        now = self.clock()
+        with read(self.engine) as conn:
+            recent = conn.execute(
+                select(attempts_table.c.at)
+                .where(and_(attempts_table.c.kind == self.kind, attempts_table.c.key_hash == _digest(key),
+                            attempts_table.c.at > now - self.window_s))
+                .order_by(attempts_table.c.at.desc()).limit(self.limit)
+            ).scalars().all()
+        if len(recent) < self.limit:
+            return None
+        return max(1.0, recent[-1] + self.window_s - now)  # when the oldest of the last ``limit`` expires
+
+    def hit(self, key: object) -> None:
+        """Count one attempt of ``key`` now."""
+        now = self.clock()
+        self._hits += 1
+        prune = self._hits % PRUNE_EVERY == 0
+
+        def work(conn):
+            conn.execute(insert(attempts_table).values(kind=self.kind, key_hash=_digest(key), at=now))
+            if prune:
+                conn.execute(delete(attempts_table).where(and_(
+                    attempts_table.c.kind == self.kind, attempts_table.c.at <= now - self.window_s)))
+
+        write(self.engine, work)
