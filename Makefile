@@ -26,11 +26,12 @@ install-test: $(VENV)/.installed-test
 serve: install
 	$(BIN)/seci-lab serve --port $(PORT)
 
-## test: install the test extras, make sure Chromium, PostgreSQL and JupyterHub's proxy exist,
-## run the whole suite
+## test: install the test extras, make sure Chromium, PostgreSQL, nginx and JupyterHub's proxy
+## exist, run the whole suite
 test: install-test
 	./scripts/ensure-chromium.sh || true
 	./scripts/ensure-postgres.sh || true
+	./scripts/ensure-nginx.sh || true
 	./scripts/ensure-proxy.sh $(VENV)/proxy || true
 	$(BIN)/python -m pytest
 
@@ -41,6 +42,8 @@ bench: install-test
 	$(BIN)/python bench/bench_voila.py
 	$(BIN)/python bench/bench_workshop_store.py
 	$(BIN)/python bench/bench_workshop_pages.py --pages 50 --timeout 600
+	./scripts/ensure-postgres.sh || true
+	$(BIN)/python bench/bench_workshop_scaleout.py
 	$(BIN)/python bench/bench_classroom.py
 	$(BIN)/python bench/bench_rubric.py
 

@@ -17,6 +17,7 @@ from .env import DB_ENV, FACILITATOR_KEY_ENV
 from .server.app import serve, setup_logging
 from .server.config import DEFAULT_CONCURRENT_STARTS, DEFAULT_CULL_IDLE_TIMEOUT, config_from_args
 from .server.errors import UserError
+from .server.guard import TrustedProxies
 from .server.network import DEFAULT_HOST, DEFAULT_PORT
 from .server.workshop import run_workshop
 
@@ -131,6 +132,16 @@ def _add_workshop_parser(sub) -> None:
     parser.add_argument("--token", default=None, metavar="TOKEN",
                         help="token of the participant address when --host is not loopback (default: generated)")
     _add_allow_host(parser, "the servers answer to (e.g. a DNS name of this laptop)")
+    parser.add_argument("--trusted-proxy", action="append", default=None, type=_network, metavar="ADDRESS",
+                        help=("a reverse proxy in front of the participant server (an address or a network such "
+                              "as 10.0.0.0/8) whose X-Forwarded-For / X-Real-IP names the visitor, for the limits "
+                              "per address; repeatable. Default: none (those headers are ignored)"))
+    parser.add_argument("--join-url", default=None, metavar="URL",
+                        help=("the address participants open, printed and drawn as the QR code, when it is not "
+                              "this server's own (e.g. a reverse proxy's https://workshop.example.org/)"))
+    parser.add_argument("--participants-only", action="store_true",
+                        help=("start only another participant server for the sessions in --db (no session, no "
+                              "facilitator dashboard): several of them share one PostgreSQL behind a proxy"))
     parser.add_argument("--session-hours", type=_positive_float, default=12.0, metavar="HOURS",
                         help="participants' places end this many hours after the session began (default 12)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the facilitator dashboard")
@@ -152,6 +163,14 @@ def _add_allow_host(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--allow-host", action="append", default=None, metavar="NAME",
                         help=(f"another host name {what}; loopback, the LAN address and this computer's "
                               "name always work; repeatable"))
+
+
+def _network(text: str) -> str:
+    try:
+        TrustedProxies([text])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an address or network: {text!r} (e.g. 127.0.0.1 or 10.0.0.0/8)") from None
+    return text.strip()
 
 
 def _port(text: str) -> int:

@@ -22,6 +22,7 @@ __all__ = [
     "PLOTLY_BUNDLE_ENV",
     "ROOM_TOKEN_ENV",
     "SERVER_HOSTS_ENV",
+    "TRUSTED_PROXIES_ENV",
 ]
 
 #: Where the learner and workshop database lives: a SQLAlchemy URL or a file path (the store;
@@ -48,6 +49,9 @@ JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
 ROOM_TOKEN_ENV = "SECI_LAB_ROOM_TOKEN"
 #: Extra host names a workshop dashboard server answers to (comma-separated; ``--allow-host``).
 SERVER_HOSTS_ENV = "SECI_LAB_SERVER_HOSTS"
+#: Reverse proxies whose X-Forwarded-For / X-Real-IP a workshop participant server believes
+#: (comma-separated addresses or networks; ``--trusted-proxy``).
+TRUSTED_PROXIES_ENV = "SECI_LAB_TRUSTED_PROXIES"
 #: Set to "1" by ``seci-lab serve`` (and the workshop's dashboards) for the kernels it starts when
 #: the server listens beyond this computer (not loopback): the instructor dashboard then opens
 #: only with an instructor key.
@@ -65,4 +69,4 @@ HUB_USER_VARIABLE = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
-         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)
+         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)

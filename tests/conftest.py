@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,8 @@ from sqlalchemy import delete, update
 from seci_lab.store import write
 from seci_lab.store.progress import DEFAULT_NAME, answers_table, contributions_table, learners, open_progress
 
-from voila_testing import ConsoleRecord, VoilaServer, find_chromium, free_port, launch_chromium, start_server
+from pg_testing import PostgresCluster, PostgresUnavailable, start_postgres
+from voila_testing import ConsoleRecord, VoilaServer, find_chromium, launch_chromium, start_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -122,69 +121,42 @@ def fresh_learner(voila_server):
 # ------------------------------------------------------------------------- PostgreSQL server
 
 
-def _pg_bin(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
-    return str(candidates[0]) if candidates else None
-
-
 def _unavailable(reason: str):
     _missing(reason, "the PostgreSQL store tests")
 
 
 @pytest.fixture(scope="session")
-def pg_url():
-    """URL of a throwaway PostgreSQL cluster on a free port, dropped at the end of the session.
-
-    initdb + pg_ctl in a temp dir, as the ``postgres`` user when run as root. Without the
-    binaries the tests using it are skipped, unless ``CI=true``, where they fail.
-    """
-    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
-    if not initdb or not pg_ctl:
-        _unavailable("PostgreSQL server binaries not found: run scripts/ensure-postgres.sh or apt-get install postgresql")
-    # PostgreSQL refuses to run as root: use the postgres account then (Debian creates it).
-    prefix: list[str] = []
-    as_root = os.geteuid() == 0
-    if as_root:
-        runuser = shutil.which("runuser")
-        try:
-            import pwd
-
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            account = None
-        if not runuser or account is None:
-            _unavailable("running as root without a 'postgres' account or runuser to start PostgreSQL")
-        prefix = [runuser, "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="seci-lab-pg-"))
-    data = base / "data"
-    if as_root:
-        os.chown(base, account.pw_uid, account.pw_gid)
-    port = free_port()
-    log = base / "server.log"
+def pg_cluster() -> PostgresCluster:
+    """A throwaway PostgreSQL cluster on a free port (tests/pg_testing.py), stopped and removed
+    at the end of the session. Without the binaries the tests using it are skipped, unless
+    ``CI=true``, where they fail."""
     try:
-        subprocess.run(
-            prefix + [initdb, "-D", str(data), "-U", "seci", "-A", "trust", "-E", "UTF8", "--no-locale"],
-            check=True, capture_output=True, timeout=120,
-        )
-        subprocess.run(
-            prefix + [pg_ctl, "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-                      f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=on", "start"],
-            check=True, capture_output=True, timeout=90,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
-        detail = getattr(error, "stderr", b"") or b""
-        server_log = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-        shutil.rmtree(base, ignore_errors=True)
-        _unavailable(f"could not start PostgreSQL: {error} {detail.decode(errors='replace')[-1000:]} {server_log}")
+        cluster = start_postgres()
+    except PostgresUnavailable as error:
+        _unavailable(str(error))
     try:
-        yield f"postgresql+psycopg://seci@127.0.0.1:{port}/postgres"
+        yield cluster
     finally:
-        subprocess.run(prefix + [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True, timeout=60)
-        shutil.rmtree(base, ignore_errors=True)
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_cluster) -> str:
+    """URL of the throwaway cluster's ``postgres`` database."""
+    return pg_cluster.url
+
+
+# ------------------------------------------------------------------------------------- nginx
+
+
+@pytest.fixture(scope="session")
+def nginx_path() -> str:
+    """Debian's nginx (on PATH or /usr/sbin, which is not on a user's PATH), for the reverse-proxy
+    test; skipped without it, unless ``CI=true``, where it fails."""
+    found = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+    if found is None:
+        _missing("nginx not found: run scripts/ensure-nginx.sh or apt-get install nginx", "the reverse-proxy test")
+    return found
 
 
 # ------------------------------------------------------------------------- JupyterHub's proxy

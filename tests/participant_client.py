@@ -74,16 +74,19 @@ class Response:
 class Client:
     """One browser: keeps cookies, sends the XSRF header it read from the ``_xsrf`` cookie."""
 
-    def __init__(self, port: int, host: str | None = None, headers: dict[str, str] | None = None):
+    def __init__(self, port: int, host: str | None = None, headers: dict[str, str] | None = None,
+                 source: str | None = None):
         self.port = port
         self.host = host or f"127.0.0.1:{port}"
         self.cookies: dict[str, str] = {}
         self.headers = dict(headers or {})  # sent with every request (e.g. X-Forwarded-For)
+        self.source = source  # the address it connects from (another loopback address: another device)
 
     def request(self, method: str, path: str, body=None, *, raw: bytes | None = None,
                 content_type: str | None = "application/json", xsrf: bool = True, headers=None,
                 timeout: float = 60) -> Response:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout,
+                                          source_address=(self.source, 0) if self.source else None)
         sent = {"Host": self.host}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

@@ -75,6 +75,27 @@ def test_workshop_command_errors_are_clear(tmp_path, capsys):
     assert "must differ" in capsys.readouterr().err
 
 
+def test_another_participant_server_behind_a_proxy(tmp_path, capsys):
+    db = str(tmp_path / "ws.sqlite")
+    plan = _plan("--db", db, "--participants-only", "--trusted-proxy", "127.0.0.1",
+                 "--trusted-proxy", "10.0.0.0/8", "--allow-host", "workshop.example.org")
+    assert plan.participants_only and plan.trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    assert plan.allow_hosts == ("workshop.example.org",)
+    assert _plan("--db", db).trusted_proxies == ()  # no proxy is trusted unless named
+    # The address printed and drawn as the QR code is the proxy's, with the room's token.
+    proxied = _plan("--db", db, "--join-url", "https://workshop.example.org", "--token", "k7m3qx9p2a")
+    assert proxied.join_urls() == ["https://workshop.example.org/?token=k7m3qx9p2a"]
+    for bad in ("workshop.example.org", "ftp://x.example/", "https://x.example/?token=1"):
+        assert cli.main(["workshop", "--db", db, "--join-url", bad]) == 1
+        assert "--join-url must be" in capsys.readouterr().err
+    # It serves the sessions in the database: creating or resuming one is the first server's job.
+    assert cli.main(["workshop", "--db", db, "--participants-only", "--resume", "TEAM42"]) == 1
+    assert "--participants-only" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["workshop", "--db", db, "--trusted-proxy", "proxy.example.org"])
+    assert "not an address or network" in capsys.readouterr().err
+
+
 # --- the facilitator key on its way to --resume -----------------------------------------------
 
 

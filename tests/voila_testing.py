@@ -266,10 +266,10 @@ def start_server(
 
 
 def start_workshop(root: Path, extra_args: Sequence[str] = (), timeout: float = 120.0,
-                   ready=None) -> tuple[VoilaServer, int]:
+                   ready=None, banner: str = "Join code:") -> tuple[VoilaServer, int]:
     """Start ``seci-lab workshop --no-browser`` from an empty working directory under ``root``.
 
-    Waits until the join code is printed (and ``ready(output)`` is true, if given). Returns the
+    Waits until ``banner`` (the join code) is printed (and ``ready(output)`` is true, if given). Returns the
     participant server and the facilitator's port; raises RuntimeError with the output when
     the workshop does not come up.
     """
@@ -285,7 +285,7 @@ def start_workshop(root: Path, extra_args: Sequence[str] = (), timeout: float = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = server.output()
-        if "Join code:" in text and (ready is None or ready(text)):
+        if banner in text and (ready is None or ready(text)):
             return server, facilitator_port
         if process.poll() is not None:
             raise RuntimeError(f"seci-lab workshop exited with {process.returncode}:\n{server.output()}")

@@ -9,7 +9,8 @@ they began (``0``: never).
 
 Secrets come in the environment, never on this command line (which every user of the
 computer can read): the server's access token in ``$SECI_LAB_ROOM_TOKEN``. Extra host names
-the server answers to come in ``$SECI_LAB_SERVER_HOSTS`` (comma-separated).
+the server answers to come in ``$SECI_LAB_SERVER_HOSTS``, the reverse proxies whose
+``X-Forwarded-For`` it believes in ``$SECI_LAB_TRUSTED_PROXIES`` (both comma-separated).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..env import DB_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV
+from ..env import DB_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV
 from .app import run_voila, setup_logging
 from .config import ServeConfig, check_notebooks_dir
-from .guard import host_allow_list
+from .guard import TrustedProxies, host_allow_list
 
 __all__ = ["DashboardConfig", "main"]
 
@@ -49,8 +50,7 @@ def main(argv: list[str], environ=os.environ) -> int:
                              token=token, open_browser=False, cull_idle_timeout=int(cull),
                              preheat=preheat == "1", concurrent_starts=int(starts), notebook=notebook,
                              participant_page=page == "1")
-    extra = [name.strip() for name in environ.get(SERVER_HOSTS_ENV, "").split(",") if name.strip()]
-    hosts = host_allow_list(host, extra)
+    hosts = host_allow_list(host, _names(environ.get(SERVER_HOSTS_ENV, "")))
     setup_logging()
     extra_handlers = None
     if config.participant_page:
@@ -58,13 +58,18 @@ def main(argv: list[str], environ=os.environ) -> int:
         from .participant_api import ParticipantSite, participant_handlers
 
         site = ParticipantSite(store=WorkshopStore.open(environ.get(DB_ENV) or None), hosts=hosts,
-                               room_token=token, session_lifetime_s=float(lifetime) or None)
+                               room_token=token, session_lifetime_s=float(lifetime) or None,
+                               trusted_proxies=TrustedProxies(_names(environ.get(TRUSTED_PROXIES_ENV, ""))))
 
         def extra_handlers(base_url: str) -> list:
             return participant_handlers(site, base_url)
 
     run_voila(config, hosts=hosts, extra_handlers=extra_handlers)
     return 0
+
+
+def _names(value: str) -> list[str]:
+    return [name.strip() for name in value.split(",") if name.strip()]
 
 
 if __name__ == "__main__":  # started by seci_lab.server.workshop.run_workshop

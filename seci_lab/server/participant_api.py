@@ -13,7 +13,9 @@ caps, unique names); what is checked here is what only a web server knows:
   (double-submit: it must match the ``_xsrf`` cookie), is JSON (``Content-Type``) and small;
 - the participant's secret lives in an HttpOnly, ``SameSite=Strict`` cookie, never in script;
 - joins are limited per address and per session, wrong join codes per address, and a
-  participant's submissions per address too, so leaving and joining again keeps the cap;
+  participant's submissions per address too, so leaving and joining again keeps the cap; the
+  limits per address are counted in the database, so they hold over several server processes
+  behind a proxy, and a proxy's ``X-Forwarded-For`` counts only from ``trusted_proxies``;
 - sessions end for participants ``session_lifetime_s`` after they were created.
 
 API (JSON in and out; errors are ``{"error": message}`` with a status that says why):
@@ -90,7 +92,9 @@ class ParticipantSite:
     #: limits per address below count the connection's address otherwise.
     trusted_proxies: TrustedProxies = field(default_factory=TrustedProxies)
     # The limits per address are counted in the database (StoredWindow), so they hold when
-    # several server processes share it behind a proxy; None means the default below.
+    # several server processes share it behind a proxy; None means the default below. The
+    # handlers call them in the executor (a database read or write) and the per-session one,
+    # in memory, on the event loop.
     #: A phone joins once; a few more for a reload after leaving, a second person on a laptop.
     joins_per_address: Window | None = None
     #: A room of 200 joining within 10 s stays well under this. Counted in this process: it
@@ -463,18 +467,18 @@ class JoinHandler(_ApiHandler):
     async def post(self) -> None:
         data = self.body()
         address = self.address()
-        wait = self.site.wrong_codes_per_address.retry_after(address)
+        wait = await self.site.run(self.site.wrong_codes_per_address.retry_after, address)
         if wait is not None:
             raise _ApiError(429, f"Too many wrong join codes from this device: try again in {wait / 60:.0f} "
                                  "min, or ask the facilitator.", retry_after=wait)
-        wait = self.site.joins_per_address.retry_after(address)
+        wait = await self.site.run(self.site.joins_per_address.retry_after, address)
         if wait is not None:
             raise _ApiError(429, f"This device has joined many times in a short while: wait {wait:.0f} s.",
                             retry_after=wait)
         try:
             session = await self.site.run(self.site.store.session_by_code, data.get("code"))
         except WorkshopError as error:
-            self.site.wrong_codes_per_address.hit(address)
+            await self.site.run(self.site.wrong_codes_per_address.hit, address)
             raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
         if is_expired(session.created_at, self.site.clock(), self.site.session_lifetime_s):
             raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
@@ -483,7 +487,7 @@ class JoinHandler(_ApiHandler):
             raise _ApiError(429, f"Many people are joining right now: try again in {wait:.0f} s.", retry_after=wait)
         name = data.get("name")
         person = await self.call(self.site.store.join, session.join_code, name)
-        self.site.joins_per_address.hit(address)
+        await self.site.run(self.site.joins_per_address.hit, address)
         self.site.joins_per_session.hit(session.id)
         self.set_cookie(PARTICIPANT_COOKIE, person.token, httponly=True, samesite="Strict", path="/",
                         expires_days=None if self.site.session_lifetime_s is None
@@ -560,7 +564,7 @@ class ContributionsHandler(_ApiHandler):
         limit = self.site.submissions_per_address
         key = (person.session_id, self.address())
         if limit is not None:
-            wait = limit.retry_after(key)
+            wait = await self.site.run(limit.retry_after, key)
             if wait is not None:
                 raise _ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
                                      f"limit). Your text is kept: send it again in {wait:.0f} s.", retry_after=wait)
@@ -574,7 +578,7 @@ class ContributionsHandler(_ApiHandler):
 
         submission, version = await self.call(submit)
         if submission.created and limit is not None:
-            limit.hit(key)
+            await self.site.run(limit.hit, key)
         self.site.watch.poke(person.session_id, version)
         # No state in the answer: when a room sends at once, building the board for every
         # send would cost more than all the rest; the page's long-poll brings it.

@@ -15,6 +15,11 @@ Both answer only their own host names (loopback, the LAN address, this computer'
 ``--allow-host`` names), against DNS rebinding. Tokens reach the servers in their environment,
 never on a command line.
 
+Beyond one machine's capacity, several participant servers can share one PostgreSQL database
+behind a reverse proxy: ``--participants-only`` starts another participant server (no session,
+no facilitator server), and ``--trusted-proxy`` lets the per-address limits see each visitor's
+own address through the proxy (README: "A room beyond one laptop").
+
 The kernels learn where the database is (:data:`~seci_lab.env.DB_ENV`) from their
 environment. Only the facilitator server's kernels get the facilitator key, the session's join
 code and the join address (for the QR code). The session is created here, at start, so the
@@ -37,7 +42,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..env import DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV
+from ..env import (DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV,
+                   TRUSTED_PROXIES_ENV)
 from .app import open_browser
 from .config import DEFAULT_CONCURRENT_STARTS, default_notebooks_dir
 from .errors import UserError
@@ -81,10 +87,19 @@ class WorkshopPlan:
     facilitator_token: str = ""
     allow_hosts: tuple[str, ...] = ()
     session_hours: float = 12.0
+    #: Reverse proxies whose X-Forwarded-For the participant server believes (``--trusted-proxy``).
+    trusted_proxies: tuple[str, ...] = ()
+    #: Only another participant server for the sessions in ``db_url`` (``--participants-only``):
+    #: no session is created, no facilitator server started.
+    participants_only: bool = False
+    #: The address participants open when it is not this server's own, e.g. a reverse proxy's.
+    join_url: str = ""
 
     def join_urls(self) -> list[str]:
         """Addresses participants open (the LAN address first when listening on every interface)."""
         query = f"?token={self.token}" if self.token else ""
+        if self.join_url:
+            return [self.join_url + query]
         return [f"http://{url_host(h)}:{self.port}/{query}" for h in reachable_hosts(self.host)]
 
     def facilitator_url(self) -> str:
@@ -107,6 +122,9 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
         raise UserError("--facilitator-port must differ from --port.")
     token = resolve_token(args.host, args.token)
     join_code = (args.join_code or "").strip() or None
+    if args.participants_only and (args.resume or args.join_code or args.title):
+        raise UserError("--participants-only serves the participant page of the sessions already in --db: "
+                        "it creates or resumes none (leave out --resume, --join-code and --title).")
     resume_key = facilitator_key(args.key, args.key_file) if args.resume else None
     if args.resume and not resume_key:
         raise UserError("--resume needs the session's facilitator key (printed when it started): set "
@@ -119,7 +137,21 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
         open_browser=not args.no_browser, cull_idle_timeout=args.cull_idle_timeout,
         concurrent_starts=args.concurrent_starts, facilitator_token=generate_token(),
         allow_hosts=tuple(args.allow_host or ()), session_hours=args.session_hours,
+        trusted_proxies=tuple(args.trusted_proxy or ()), participants_only=args.participants_only,
+        join_url=_join_url(args.join_url),
     )
+
+
+def _join_url(value: str | None) -> str:
+    """``--join-url`` checked: an http(s) address of a site, ending in ``/`` (the token follows)."""
+    if not value:
+        return ""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise UserError(f"--join-url must be an address such as https://workshop.example.org/, not {value!r}.")
+    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}".rstrip("/") + "/"
 
 
 def create_session(plan: WorkshopPlan) -> None:
@@ -164,8 +196,9 @@ def run_workshop(args: argparse.Namespace) -> int:
     """``seci-lab workshop``: create the session, run both dashboards until stopped."""
     plan = plan_from_args(args)
     check_port_free(plan.host, plan.port)
-    check_port_free("127.0.0.1", plan.facilitator_port)
-    create_session(plan)
+    if not plan.participants_only:
+        check_port_free("127.0.0.1", plan.facilitator_port)
+        create_session(plan)
     join_code = plan.join_code
 
     with tempfile.TemporaryDirectory(prefix="seci-lab-workshop-") as tmp:
@@ -177,10 +210,11 @@ def run_workshop(args: argparse.Namespace) -> int:
                     if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV)}
         base_env[DB_ENV] = plan.db_url
         base_env[SERVER_HOSTS_ENV] = ",".join(plan.allow_hosts)
-        participant_env = dict(base_env, **{ROOM_TOKEN_ENV: plan.token})
+        participant_env = dict(base_env, **{ROOM_TOKEN_ENV: plan.token,
+                                            TRUSTED_PROXIES_ENV: ",".join(plan.trusted_proxies)})
         facilitator_env = dict(base_env, **{
             FACILITATOR_KEY_ENV: plan.facilitator_key,
-            JOIN_CODE_ENV: join_code,
+            JOIN_CODE_ENV: join_code or "",
             JOIN_URL_ENV: plan.join_urls()[0],
             ROOM_TOKEN_ENV: plan.facilitator_token,
         })
@@ -189,10 +223,12 @@ def run_workshop(args: argparse.Namespace) -> int:
             subprocess.Popen(_serve_command(participant_dir, "", plan.host, plan.port, plan,
                                             False, participant_page=True),
                              env=participant_env, stdout=subprocess.DEVNULL, start_new_session=True),
-            subprocess.Popen(_serve_command(facilitator_dir, FACILITATOR_NOTEBOOK, "127.0.0.1", plan.facilitator_port,
-                                            plan, False),
-                             env=facilitator_env, stdout=subprocess.DEVNULL, start_new_session=True),
         ]
+        if not plan.participants_only:
+            children.append(
+                subprocess.Popen(_serve_command(facilitator_dir, FACILITATOR_NOTEBOOK, "127.0.0.1",
+                                                plan.facilitator_port, plan, False),
+                                 env=facilitator_env, stdout=subprocess.DEVNULL, start_new_session=True))
         stop = threading.Event()
 
         def _on_signal(_signum, _frame):
@@ -215,7 +251,7 @@ def run_workshop(args: argparse.Namespace) -> int:
 
 def _wait_until_up(plan: WorkshopPlan, children: list[subprocess.Popen], stop: threading.Event) -> bool:
     deadline = time.monotonic() + START_TIMEOUT_S
-    pending = {plan.port, plan.facilitator_port}
+    pending = {plan.port} if plan.participants_only else {plan.port, plan.facilitator_port}
     while pending and time.monotonic() < deadline and not stop.is_set():
         for child in children:
             if child.poll() is not None:
@@ -244,6 +280,12 @@ def _stop_children(children: list[subprocess.Popen]) -> None:
 
 
 def _announce(plan: WorkshopPlan) -> None:
+    if plan.participants_only:
+        print("\n".join(["", "seci-lab workshop is serving the participant page only (--participants-only):"]
+                        + [f"    {url}" for url in plan.join_urls()]
+                        + [f"Sessions of the database {_display_db(plan.db_url)} can be joined here.",
+                           "Press Ctrl+C to stop.", ""]), flush=True)
+        return
     lines = ["", "seci-lab workshop is running.", "",
              "Participants open (also shown as a QR code on the facilitator dashboard):"]
     lines += [f"    {url}" for url in plan.join_urls()]

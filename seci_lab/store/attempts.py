@@ -17,7 +17,8 @@ import hashlib
 import time
 from typing import Callable
 
-from sqlalchemy import Column, Engine, Float, Index, Integer, MetaData, String, Table, and_, delete, insert, select
+from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, and_, bindparam, delete, insert,
+                        select)
 
 from .engine import create_tables, read, write
 
@@ -36,6 +37,17 @@ attempts_table = Table(
 
 #: Old attempts are deleted once every this many hits (per window object).
 PRUNE_EVERY = 200
+
+# Built once (as the workshop store's hot statements): building one costs more than running it.
+_SQL_RECENT = (
+    select(attempts_table.c.at)
+    .where(and_(attempts_table.c.kind == bindparam("b_kind"), attempts_table.c.key_hash == bindparam("b_key"),
+                attempts_table.c.at > bindparam("b_since")))
+    .order_by(attempts_table.c.at.desc()).limit(bindparam("b_limit"))
+)
+_SQL_HIT = insert(attempts_table)
+_SQL_PRUNE = delete(attempts_table).where(and_(
+    attempts_table.c.kind == bindparam("b_kind"), attempts_table.c.at <= bindparam("b_before")))
 
 
 def _digest(key: object) -> str:
@@ -59,12 +71,8 @@ class StoredWindow:
         """Seconds to wait before ``key`` may try again, or ``None`` when it may now."""
         now = self.clock()
         with read(self.engine) as conn:
-            recent = conn.execute(
-                select(attempts_table.c.at)
-                .where(and_(attempts_table.c.kind == self.kind, attempts_table.c.key_hash == _digest(key),
-                            attempts_table.c.at > now - self.window_s))
-                .order_by(attempts_table.c.at.desc()).limit(self.limit)
-            ).scalars().all()
+            recent = conn.execute(_SQL_RECENT, {"b_kind": self.kind, "b_key": _digest(key),
+                                                "b_since": now - self.window_s, "b_limit": self.limit}).scalars().all()
         if len(recent) < self.limit:
             return None
         return max(1.0, recent[-1] + self.window_s - now)  # when the oldest of the last ``limit`` expires
@@ -76,9 +84,8 @@ class StoredWindow:
         prune = self._hits % PRUNE_EVERY == 0
 
         def work(conn):
-            conn.execute(insert(attempts_table).values(kind=self.kind, key_hash=_digest(key), at=now))
+            conn.execute(_SQL_HIT, {"kind": self.kind, "key_hash": _digest(key), "at": now})
             if prune:
-                conn.execute(delete(attempts_table).where(and_(
-                    attempts_table.c.kind == self.kind, attempts_table.c.at <= now - self.window_s)))
+                conn.execute(_SQL_PRUNE, {"b_kind": self.kind, "b_before": now - self.window_s})
 
         write(self.engine, work)
