@@ -91,6 +91,10 @@ def test_another_participant_server_behind_a_proxy(tmp_path, capsys):
     # It serves the sessions in the database: creating or resuming one is the first server's job.
     assert cli.main(["workshop", "--db", db, "--participants-only", "--resume", "TEAM42"]) == 1
     assert "--participants-only" in capsys.readouterr().err
+    # Off loopback the servers must share one room token (a proxy sends anyone to any of them).
+    assert cli.main(["workshop", "--db", db, "--participants-only", "--host", "0.0.0.0"]) == 1
+    assert "needs --token" in capsys.readouterr().err
+    assert _plan("--db", db, "--participants-only", "--host", "0.0.0.0", "--token", "k7m3qx9p2a").token == "k7m3qx9p2a"
     with pytest.raises(SystemExit):
         cli.main(["workshop", "--db", db, "--trusted-proxy", "proxy.example.org"])
     assert "not an address or network" in capsys.readouterr().err

@@ -47,7 +47,7 @@ from ..env import (DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROO
 from .app import open_browser
 from .config import DEFAULT_CONCURRENT_STARTS, default_notebooks_dir
 from .errors import UserError
-from .network import check_port_free, is_wildcard, reachable_hosts, url_host
+from .network import check_port_free, is_loopback, is_wildcard, reachable_hosts, url_host
 from .tokens import facilitator_key, generate_token, resolve_token
 
 __all__ = [
@@ -125,6 +125,10 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
     if args.participants_only and (args.resume or args.join_code or args.title):
         raise UserError("--participants-only serves the participant page of the sessions already in --db: "
                         "it creates or resumes none (leave out --resume, --join-code and --title).")
+    if args.participants_only and args.token is None and not is_loopback(args.host):
+        # A token of its own would refuse the room cookie that another server set.
+        raise UserError(f"--participants-only with --host {args.host} needs --token: the same token as the "
+                        "other participant servers, which a proxy may send anyone to.")
     resume_key = facilitator_key(args.key, args.key_file) if args.resume else None
     if args.resume and not resume_key:
         raise UserError("--resume needs the session's facilitator key (printed when it started): set "
