@@ -2,7 +2,7 @@
 contribution sent through the other.
 
 A throwaway PostgreSQL cluster (tests/pg_testing.py) and two ``seci-lab workshop
---participants-only --no-preheat`` servers. An observer keeps a long-poll open on the first
+--participants-only`` servers. An observer keeps a long-poll open on the first
 server; a participant sends a contribution. *Cross*: sent through the second server (the
 first learns of it by reading the session's version from the database); *same* (the baseline,
 interleaved round by round): sent through the first server itself. Reported: time from sending
@@ -86,7 +86,7 @@ def main() -> int:
         store.open_phase(session.id, session.key, "S")
         root = Path(tempfile.mkdtemp(prefix="seci-bench-scaleout-"))
         for name in ("first", "second"):
-            server, _ = start_workshop(root / name, ["--participants-only", "--no-preheat", "--db", url],
+            server, _ = start_workshop(root / name, ["--participants-only", "--db", url],
                                        banner="participant page only")
             servers.append(server)
         first, second = (s.port for s in servers)
