@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
+# axe-core for the accessibility tests, at the version tests/js/package-lock.json pins.
+AXE    := tests/js/node_modules/.installed
 
 .PHONY: serve test install install-test bench clean
 
@@ -22,17 +24,22 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund
+	touch $@
+
 ## serve: start the dashboards with Voila at http://127.0.0.1:$(PORT)
 serve: install
 	$(BIN)/seci-lab serve --port $(PORT)
 
-## test: install the test extras, make sure Chromium, PostgreSQL, nginx and JupyterHub's proxy
+## test: install the test extras, make sure Chromium, PostgreSQL, nginx, JupyterHub's proxy and axe-core
 ## exist, run the whole suite
 test: install-test
 	./scripts/ensure-chromium.sh || true
 	./scripts/ensure-postgres.sh || true
 	./scripts/ensure-nginx.sh || true
 	./scripts/ensure-proxy.sh $(VENV)/proxy || true
+	$(MAKE) --no-print-directory $(AXE) || echo "npm failed: the accessibility tests will skip (fail when CI=true)" >&2
 	$(BIN)/python -m pytest
 
 ## bench: run the benchmarks and print their tables (see bench/README.md)
@@ -48,4 +55,4 @@ bench: install-test
 	$(BIN)/python bench/bench_rubric.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/js/node_modules

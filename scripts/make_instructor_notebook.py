@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_notebook import output_dir, write  # noqa: E402
+from make_notebook import nav, output_dir, write  # noqa: E402
 
 
 CELLS = [
@@ -23,7 +23,7 @@ CELLS = [
            "to your LMS. Load the class below from the class store, from a folder of hand-in files on "
            "this server (`SECI_LAB_CLASS_DIR` fills it in), or from uploaded files or the zip of a "
            "Canvas or Moodle bulk download.\n\n"
-           "[Back to the welcome page](00_welcome.ipynb)"),
+           + nav("[Back to the welcome page](00_welcome.ipynb)")),
     ("code", "from seci_lab.ui.instructor import instructor_page\n\ninstructor_page()"),
     ("md", "## What each tab shows\n\n"
            "* **Overview**: how many learners were loaded, and every file that was skipped, migrated "

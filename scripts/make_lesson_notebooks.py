@@ -13,10 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_notebook import output_dir, write  # noqa: E402
+from make_notebook import nav, output_dir, write  # noqa: E402
 
 #: Every lesson's navigation links to the sources page.
 SOURCES_LINK = "[Sources](08_sources.ipynb)"
+WELCOME_LINK = "[Back to the welcome page](00_welcome.ipynb)"
 
 LESSONS = [
     ("01_socialization", "S", "Lesson 1: Socialization", "sharing tacit knowledge by spending time together",
@@ -40,9 +41,8 @@ def theory_cells() -> list[tuple[str, str]]:
                "follows one shape: the goals, then each idea explained with a short case and an "
                "exercise that tells you why each answer is right or wrong, a quiz, and a recap. Your "
                "answers are saved on this computer and come back when you reopen the page.\n\n"
-               "[Back to the welcome page](00_welcome.ipynb) · "
-               "[Lesson 4: Internalization](04_internalization.ipynb) · "
-               "[Critiques of the SECI model](06_critiques.ipynb) · " + SOURCES_LINK),
+               + nav(WELCOME_LINK, "[Lesson 4: Internalization](04_internalization.ipynb)",
+                     "[Critiques of the SECI model](06_critiques.ipynb)", SOURCES_LINK)),
         ("code", 'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("KCC")'),
         ("md", "## Where next\n\n"
                "See the ideas at work in [your knowledge spiral](05_knowledge_spiral.ipynb): its level-up "
@@ -53,15 +53,14 @@ def theory_cells() -> list[tuple[str, str]]:
 
 
 def lesson_cells(mode: str, title: str, topic: str, previous, following) -> list[tuple[str, str]]:
-    back = f"[{previous[1]}]({previous[0]}.ipynb) · " if previous else ""
+    back = [f"[{previous[1]}]({previous[0]}.ipynb)"] if previous else []
     return [
         ("md", f"# {title}\n\n"
                f"This lesson is about {topic}. It follows one shape: the goals and the mode explained, "
                "exercises, a short quiz, and a recap of what you added to your knowledge spiral. "
                "Your answers are saved on this computer as you enter them, and come back when you "
                "reopen the page.\n\n"
-               f"[Back to the welcome page](00_welcome.ipynb) · {back}"
-               f"[Next: {following[1]}]({following[0]}.ipynb) · {SOURCES_LINK}"),
+               + nav(WELCOME_LINK, *back, f"[Next: {following[1]}]({following[0]}.ipynb)", SOURCES_LINK)),
         ("code", f'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("{mode}")'),
         ("md", "## Where next\n\n"
                "Everything you saved in this lesson is now part of your spiral: open "
@@ -79,7 +78,7 @@ def sources_cells() -> list[tuple[str, str]]:
                "The full reference of every work the lessons, exercises and quizzes cite, grouped by "
                "what the course takes from it. The lessons cite these works by author and year, as in "
                "Nonaka & Takeuchi (1995).\n\n"
-               "[Back to the welcome page](00_welcome.ipynb)"),
+               + nav(WELCOME_LINK)),
         ("code", "from seci_lab.ui.sources import sources_page\n\nsources_page()"),
     ]
 

@@ -24,6 +24,12 @@ def output_dir(argv: list[str] | None = None, description: str = "") -> Path:
     return parser.parse_args(argv).out
 
 
+def nav(*links: str) -> str:
+    """Markdown links as the page's navigation landmark (``<nav>``) for screen readers; the blank
+    lines inside keep the links Markdown in Voila and JupyterLab."""
+    return '<nav aria-label="Course pages">\n\n' + " · ".join(links) + "\n\n</nav>"
+
+
 def write(path: str, cells: list[tuple[str, str]], *, plotly_page_extension: bool = True) -> None:
     """Write ``cells`` to ``path``. ``plotly_page_extension=False`` records in the metadata that the
     notebook shows no plain Plotly figure, so ``seci-lab serve`` leaves plotly's JupyterLab

@@ -18,7 +18,7 @@ from seci_lab.store import write
 from seci_lab.store.progress import DEFAULT_NAME, answers_table, contributions_table, learners, open_progress
 
 from pg_testing import PostgresCluster, PostgresUnavailable, start_postgres
-from voila_testing import ConsoleRecord, VoilaServer, find_chromium, launch_chromium, start_server
+from voila_testing import AXE_PATH, ConsoleRecord, VoilaServer, find_chromium, launch_chromium, start_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -52,6 +52,15 @@ def chromium_path() -> str:
     if path is None:
         _missing("no Chromium found: set CHROMIUM_PATH or install chromium (scripts/ensure-chromium.sh)")
     return path
+
+
+@pytest.fixture(scope="session")
+def axe_path() -> Path:
+    """axe-core's script, installed from npm by `make test` (``npm ci --prefix tests/js``)."""
+    if not AXE_PATH.is_file():
+        _missing("axe-core is not installed: run `npm ci --prefix tests/js` (make test does)",
+                 "the accessibility tests")
+    return AXE_PATH
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,9 @@ N = 60
 SEED = 5
 
 
-@pytest.fixture(scope="module")
-def class_server(tmp_path_factory):
+def start_class_server(tmp_path_factory, class_db: str | None = None):
+    """``seci-lab serve`` whose kernels get ``SECI_LAB_CLASS_DIR`` (a synthetic class plus bad
+    files) and, if given, ``SECI_LAB_CLASS_DB``. Returns the server, the folder and its counts."""
     folder = tmp_path_factory.mktemp("class")
     counts = write_class(folder, n=N, seed=SEED, bad_files=True)
     # start_server passes this process's environment (plus isolated dirs) to seci-lab serve,
@@ -33,7 +34,15 @@ def class_server(tmp_path_factory):
         mp.setenv(CLASS_DIR_ENV, str(folder))
         for name in (CLASS_DB_ENV, INSTRUCTOR_KEY_ENV):
             mp.delenv(name, raising=False)
+        if class_db:
+            mp.setenv(CLASS_DB_ENV, class_db)
         server = start_server(tmp_path_factory.mktemp("serve-instructor"))
+    return server, folder, counts
+
+
+@pytest.fixture(scope="module")
+def class_server(tmp_path_factory):
+    server, folder, counts = start_class_server(tmp_path_factory)
     try:
         yield server, folder, counts
     finally:

@@ -23,12 +23,16 @@ from urllib.parse import urlparse
 from seci_lab.env import DB_ENV
 
 __all__ = [
+    "AXE_BLOCKING",
+    "AXE_PATH",
+    "AXE_TAGS",
     "CHROMIUM_ARGS",
     "ConsoleRecord",
     "INTERACTIVE_SELECTOR",
     "KNOWN_HARMLESS_CONSOLE",
     "VoilaServer",
     "charts",
+    "axe_findings",
     "find_chromium",
     "free_port",
     "launch_chromium",
@@ -40,6 +44,7 @@ __all__ = [
     "wait_for_interactive",
     "wait_for_chart_name",
     "wait_for_named_charts",
+    "wait_for_widgets_shown",
     "wait_for_voila",
 ]
 
@@ -78,6 +83,12 @@ INTERACTIVE_SELECTOR = ", ".join(
 )
 
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+# axe-core from npm (tests/js/package.json pins it; `make test` runs `npm ci --prefix tests/js`).
+AXE_PATH = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2, levels A and AA (axe-core's tags).
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
+AXE_BLOCKING = ("critical", "serious")
 
 
 def find_chromium() -> str | None:
@@ -375,6 +386,46 @@ def page_errors(page) -> list[str]:
             if (text.includes(marker)) found.push(marker);
           return found;
         }"""
+    )
+
+
+def wait_for_widgets_shown(page, timeout: float = 60.0, quiet: float = 1.5) -> None:
+    """Wait until the page's cells stop changing for ``quiet`` seconds: every widget view drawn.
+
+    Widget views render one by one after Voila shows the cells (the first control can be
+    usable while the next ones, or a figure, are still being built), so a check of the whole
+    page waits for the rendered cells to hold the same number of elements for a while.
+    """
+    page.evaluate("() => { window.__seciQuiet = {count: -1, since: 0}; }")
+    page.wait_for_function(
+        """(quietMs) => {
+             const count = document.querySelectorAll('#rendered_cells *').length;
+             const state = window.__seciQuiet, now = performance.now();
+             if (count !== state.count) { state.count = count; state.since = now; return false; }
+             return now - state.since >= quietMs;
+           }""",
+        arg=quiet * 1000, polling=250, timeout=timeout * 1000,
+    )
+
+
+def axe_findings(page, rules: Sequence[str] = (), impacts: Sequence[str] = AXE_BLOCKING) -> list[dict]:
+    """Run axe-core on ``page`` as it is now; one dict per violating element and rule.
+
+    Checks the WCAG A/AA rules (:data:`AXE_TAGS`), or only ``rules`` when given. Keeps the
+    findings whose impact is in ``impacts``: each has ``id``, ``impact``, ``target`` (a CSS
+    selector) and ``help``. axe-core is injected once per page load (``add_script_tag``).
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    run_only = {"type": "rule", "values": list(rules)} if rules else {"type": "tag", "values": list(AXE_TAGS)}
+    return page.evaluate(
+        """async ([runOnly, impacts]) => {
+             const result = await window.axe.run(document, {runOnly, resultTypes: ['violations']});
+             return result.violations.flatMap(v => v.nodes
+               .filter(n => impacts.includes(n.impact || v.impact))
+               .map(n => ({id: v.id, impact: n.impact || v.impact, target: n.target.join(' '), help: v.help})));
+           }""",
+        [run_only, list(impacts)],
     )
 
 

@@ -28,8 +28,8 @@ function render({ model, el }) {
   status.setAttribute("aria-live", "polite");
   const sync = () => {
     button.textContent = model.get("description");
+    // The visible text is the name (WCAG 2.5.3); the tooltip only describes it.
     button.title = model.get("tooltip") || model.get("description");
-    button.setAttribute("aria-label", model.get("tooltip") || model.get("description"));
     status.textContent = model.get("status");
     // Busy is aria-disabled, not disabled: a disabled button loses the keyboard focus.
     button.disabled = model.get("disabled");
