@@ -111,7 +111,7 @@ def _spiral_label(steps: "_Steps", view: str) -> str:
 def describe(figure: go.Figure, label: str, *, table: str | None = None) -> go.Figure:
     """Give ``figure`` an accessible name, and optionally the id of the table showing its data.
 
-    The page's script (seci-widgets.js) gives the chart ``role="img"`` and this name, followed by
+    The page's script (seci-widgets.js) gives the chart ``role="figure"`` and this name, followed by
     its title as drawn; ``table`` names an HTML table whose rows follow the round an animated
     figure shows. Returns ``figure`` (changed in place).
     """

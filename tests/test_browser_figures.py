@@ -1,4 +1,4 @@
-"""Charts in Chromium: each has role="img" and a name saying what it shows, its data as a table
+"""Charts in Chromium: each has role="figure" and a name saying what it shows, its data as a table
 beside it that follows what it draws, and motion only on request (reduced motion: jumps).
 
 The instructor's and the facilitator's charts are checked in their own browser tests.

@@ -452,17 +452,17 @@ def charts(page) -> list[dict]:
 
 
 def wait_for_named_charts(page, n: int, timeout: float = 90.0) -> list[dict]:
-    """Wait until ``n`` charts are visible, each with role="img" and a name; returns :func:`charts`."""
+    """Wait until ``n`` charts are visible, each with role="figure" and a name; returns :func:`charts`."""
     page.wait_for_function(
         f"""() => {{ const c = ({_CHARTS_JS})();
-             return c.length === {n} && c.every(x => x.role === 'img' && x.name.length > 0); }}""",
+             return c.length === {n} && c.every(x => x.role === 'figure' && x.name.length > 0); }}""",
         timeout=timeout * 1000)
     return charts(page)
 
 
 def wait_for_chart_name(page, text: str, timeout: float = 60.0) -> dict:
     """Wait until a visible chart's name contains ``text``; returns that chart (:func:`charts`)."""
-    page.wait_for_function(f"""(text) => ({_CHARTS_JS})().some(c => c.role === 'img' && c.name.includes(text))""",
+    page.wait_for_function(f"""(text) => ({_CHARTS_JS})().some(c => c.role === 'figure' && c.name.includes(text))""",
                            arg=text, timeout=timeout * 1000)
     return next(c for c in charts(page) if text in c["name"])
 

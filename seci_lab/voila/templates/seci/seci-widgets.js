@@ -3,7 +3,7 @@
  * Shared by the Voila pages (the seci template includes it) and the saved spiral page (inlined).
  * 1. Accordion headers of ipywidgets 8 are clickable divs: they become buttons a keyboard can
  *    reach (Tab) and press (Enter, Space), with aria-expanded.
- * 2. Every Plotly chart gets role="img" and a name: the description its figure carries in
+ * 2. Every Plotly chart gets role="figure" and a name: the description its figure carries in
  *    layout.meta.seci_lab_label, then its title as drawn now (it says the round a replay shows);
  *    both are refreshed whenever the chart is redrawn. plotly.js sets neither (plotly.js#6920).
  * 3. An animated chart honours prefers-reduced-motion: Play jumps to the last round and
@@ -83,7 +83,8 @@
     var title = gd.layout && gd.layout.title;
     var text = plain(title && typeof title === "object" ? title.text : title);
     var label = plain(meta(gd).seci_lab_label) || "Chart";
-    gd.setAttribute("role", "img");
+    // "figure", not "img": the chart holds focusable toolbar buttons, and an image may contain none.
+    gd.setAttribute("role", "figure");
     gd.setAttribute("aria-label", text ? label + " Shown now: " + text + "." : label);
   }
 
