@@ -24,12 +24,12 @@ def test_a_learner_hands_in_a_file_from_a_lesson(base_url, page, console, fresh_
     form = page.locator(".seci-handin")
     # a click without an id: refused with the reason, no file
     form.get_by_label("Your student id").fill("")
-    form.get_by_role("button", name="Download your hand-in file").click()
+    form.get_by_role("button", name="Download my hand-in file").click()
     form.get_by_text("learner id is empty").first.wait_for()
     form.get_by_label("Your student id").fill("s7654321")
     form.get_by_label("Your name").fill("Grace Hopper")
     with page.expect_download() as download:
-        form.get_by_role("button", name="Download your hand-in file").click()
+        form.get_by_role("button", name="Download my hand-in file").click()
     name = download.value.suggested_filename
     assert name.startswith("seci-lab-hand-in_s7654321_") and name.endswith(".json")
     data = open(download.value.path(), "rb").read()

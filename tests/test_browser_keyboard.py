@@ -96,7 +96,7 @@ def test_exercise_quiz_and_hand_in_by_keyboard_only(base_url, page, console, fre
     name = form.get_by_label("Your name")
     assert tab_to(page, name) == 1
     page.keyboard.type("Grace Hopper")
-    download = form.get_by_role("button", name="Download your hand-in file")
+    download = form.get_by_role("button", name="Download my hand-in file")
     assert tab_to(page, download) == 2, "past the optional e-mail to the download"
     with page.expect_download() as file:
         page.keyboard.press("Enter")
