@@ -162,7 +162,9 @@ class VoilaServer:
     root: Path
     stdout_path: Path
     stderr_path: Path
-    kernel_pids: set[int] = field(default_factory=set)
+    # psutil.Process objects, not bare pids: a pid is soon reused (pid_max may be 32768), and
+    # ending a reused pid at stop() would end another process, such as the tests' Chromium.
+    kernels_seen: set = field(default_factory=set)
     # What the command printed until it answered: the session-wide server also logs every
     # later test's kernels and closed browser sockets, which say nothing about starting up.
     startup_output: str = ""
@@ -181,7 +183,7 @@ class VoilaServer:
         except psutil.NoSuchProcess:
             return []
         kernels = [c for c in children if _is_kernel(c)]
-        self.kernel_pids.update(k.pid for k in kernels)
+        self.kernels_seen.update(kernels)
         return kernels
 
     def remember_descendants(self) -> None:
@@ -215,13 +217,8 @@ class VoilaServer:
         leftovers = [c for c in children if c.is_running()]
         # psutil.Process.is_running is False for a pid since reused by another process
         leftovers += [p for p in self.descendants.values() if p not in leftovers and p.is_running()]
-        for pid in self.kernel_pids:
-            try:
-                proc = psutil.Process(pid)
-            except psutil.NoSuchProcess:
-                continue
-            if proc not in leftovers:
-                leftovers.append(proc)
+        # is_running() compares the start time too, so a pid since given to another process is skipped
+        leftovers += [p for p in self.kernels_seen if p not in leftovers and p.is_running()]
         for proc in leftovers:
             try:
                 proc.terminate()
