@@ -129,7 +129,7 @@ def _group_and_vote(fac, cluster: str, item: str, phones) -> None:
     _pick_option(fac.get_by_label("Contribution").nth(1), item)
     _pick_option(fac.get_by_label("Cluster", exact=True), cluster[:20])
     fac.get_by_role("button", name="Put in cluster").click()
-    fac.get_by_text("Grouped.").wait_for()
+    fac.get_by_text("Grouped: ").wait_for()
     for phone, _ in phones:
         phone.get_by_label(re.compile(re.escape(cluster[:20]))).check()
         phone.get_by_text("Vote counted.").wait_for()

@@ -10,6 +10,7 @@ update of the facilitator's spiral.
 from __future__ import annotations
 
 import io
+import asyncio
 import json
 import time
 import uuid
@@ -362,6 +363,33 @@ def test_xss_payloads_render_as_text_everywhere(url):
     assert XSS_TEXT in [c["text"] for c in data["contributions"]]  # JSON keeps the raw text
 
 
+def test_a_pick_in_flight_during_a_live_refresh_acts_on_the_item_picked(url):
+    # The page sends a dropdown pick as a position in the list the facilitator saw. If a live
+    # refresh has meanwhile put a new contribution into that list, the position must still
+    # name the same contribution, or Hide (Rate, Put in cluster) acts on another one.
+    fac = _facilitator(url)
+    session = _session(fac)
+    store = _store(url)
+    ana, ben = (store.join(session.join_code, name) for name in ("Ana", "Ben"))
+    _open(fac, "S")
+    for i in range(3):
+        store.submit(ana.token, f"story {i}", f"a{i}", phase="S")
+    fac.refresh()
+    seen = {name: list(getattr(fac, name).options) for name in ("moderate", "assign_item")}
+    picks = {name: next(i for i, (label, _) in enumerate(options) if "story 1" in label)
+             for name, options in seen.items()}
+    store.submit(ben.token, "arrives while the facilitator picks", "b0", phase="S")
+    store.withdraw(ana.token, store.submissions(session.id)[0].id)  # and one leaves
+    fac.refresh()  # the live refresh reaches the kernel before the pick does
+    for name, index in picks.items():
+        getattr(fac, name).index = index  # the page's message: the position picked
+    target = next(s.id for s in store.submissions(session.id) if s.text == "story 1")
+    assert fac.moderate.value == target and fac.assign_item.value == target
+    fac.hide_button.click()
+    assert [s.text for s in store.submissions(session.id, include_hidden=True) if s.hidden] == ["story 1"]
+    assert "story 1" in fac.message.text  # the message names what was hidden
+
+
 def test_live_poller_updates_the_spiral_after_a_submission(url):
     fac = _facilitator(url)
     session = _session(fac)
@@ -382,6 +410,50 @@ def test_live_poller_updates_the_spiral_after_a_submission(url):
             assert "arrives live" in fac.board.value
     finally:
         fac.poller.stop()
+
+
+def test_on_the_kernels_loop_the_board_follows_every_change_and_the_spiral_catches_up(url, monkeypatch):
+    """In a kernel the live refresh runs on the event loop: the board at once, the heavy views
+    (spiral, moderation lists) throttled but never left behind."""
+    from seci_lab.ui import workshop_facilitator as module
+
+    monkeypatch.setattr(module, "LIVE_REST_INTERVAL_S", 0.6)
+
+    def hovers(fac):
+        return " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
+
+    async def scenario():
+        fac = _facilitator(url)  # built on the running loop, as in a kernel
+        assert fac._loop is asyncio.get_running_loop()
+        session = _session(fac)
+        ana = _join(url, session.join_code, "Ana")
+        _open(fac, "S")
+        fac.poller.interval = 0.05
+        fac.poller.start()
+        try:
+            seen_on_board, seen_in_spiral = {}, {}
+            start = time.monotonic()
+            for i in range(4):
+                _store(url).submit(ana.token, f"burst {i}", f"k-{i}", phase="S")
+                deadline = time.monotonic() + 10
+                while f"burst {i}" not in fac.board.value and time.monotonic() < deadline:
+                    await asyncio.sleep(0.02)
+                seen_on_board[i] = time.monotonic() - start
+                if f"burst {i}" in hovers(fac):
+                    seen_in_spiral[i] = seen_on_board[i]
+            assert all(f"burst {i}" in fac.board.value for i in range(4))
+            # the heavy views lag the burst (throttled) ...
+            assert len(seen_in_spiral) < 4
+            # ... and catch up with its end, the lists included
+            deadline = time.monotonic() + 10
+            while "burst 3" not in hovers(fac) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert all(f"burst {i}" in hovers(fac) for i in range(4))
+            assert all(any(f"burst {i}" in label for label, _ in fac.moderate.options) for i in range(4))
+        finally:
+            fac.poller.stop()
+
+    asyncio.run(scenario())
 
 
 def test_countdown_and_qr():

@@ -20,6 +20,7 @@ import os
 import threading
 
 import ipywidgets as widgets
+import pandas as pd
 
 from .. import figures
 from ..env import FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
@@ -48,7 +49,13 @@ __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
 log = logging.getLogger(__name__)
 
 #: How often the page reads the session's version (one indexed read).
-LIVE_INTERVAL_S = 0.25
+LIVE_INTERVAL_S = 0.15
+
+#: While contributions stream in, the board, header and counts follow every change; the
+#: rest (the spiral, its table, the moderation and cluster lists) at most this often. Those
+#: are the page's heavy redraws (a Plotly figure, two lists of hundreds of options): redrawn
+#: on every change, a room of 200 kept the browser busy and the board fell behind.
+LIVE_REST_INTERVAL_S = 1.5
 
 
 def _origin_html(start) -> str:
@@ -111,6 +118,8 @@ class WorkshopFacilitator(widgets.VBox):
         except RuntimeError:
             self._loop = None
         self._queued = False
+        self._rest_handle: asyncio.TimerHandle | None = None
+        self._rest_at = float("-inf")  # when the heavy views were last brought up to date (loop time)
         self.message = Message()
         note_widget = Message()
         if note:
@@ -382,34 +391,42 @@ class WorkshopFacilitator(widgets.VBox):
             raise ValueError(f"Choose a {what} first.")
         return value
 
+    def _label(self, item: int) -> str:
+        """How the lists name contribution ``item`` (messages say what an action touched)."""
+        return next((label for label, value in self.moderate.options if value == item), f"#{item}")
+
     @safe_callback(lambda self: self.message)
     def _on_hide(self, _button=None) -> None:
         self._require()
-        self.store.hide(self.session.id, self.key, self._selected(self.moderate, "contribution"))
+        item = self._selected(self.moderate, "contribution")
+        self.store.hide(self.session.id, self.key, item)
         self.refresh()
-        self.message.show("ok", "Hidden from the board and the spiral (kept in the exports).")
+        self.message.show("ok", f"Hidden from the board and the spiral (kept in the exports): {self._label(item)}")
 
     @safe_callback(lambda self: self.message)
     def _on_restore(self, _button=None) -> None:
         self._require()
-        self.store.restore(self.session.id, self.key, self._selected(self.moderate, "contribution"))
+        item = self._selected(self.moderate, "contribution")
+        self.store.restore(self.session.id, self.key, item)
         self.refresh()
-        self.message.show("ok", "Restored to the board.")
+        self.message.show("ok", f"Restored to the board: {self._label(item)}")
 
     @safe_callback(lambda self: self.message)
     def _on_rate(self, _button=None) -> None:
         self._require()
         quality = check_quality(self.rating.value, "Your rating")  # a forged value gets a message
-        self.store.rate(self.session.id, self.key, self._selected(self.moderate, "contribution"), quality)
+        item = self._selected(self.moderate, "contribution")
+        self.store.rate(self.session.id, self.key, item, quality)
         self.refresh()
-        self.message.show("ok", f"Rated {quality:.2f}: it counts over the votes in the group's spiral.")
+        self.message.show("ok", f"Rated {quality:.2f}: it counts over the votes in the group's spiral. {self._label(item)}")
 
     @safe_callback(lambda self: self.message)
     def _on_unrate(self, _button=None) -> None:
         self._require()
-        self.store.rate(self.session.id, self.key, self._selected(self.moderate, "contribution"), None)
+        item = self._selected(self.moderate, "contribution")
+        self.store.rate(self.session.id, self.key, item, None)
         self.refresh()
-        self.message.show("ok", "Your rating is cleared: the votes (or the default quality) count again.")
+        self.message.show("ok", f"Your rating is cleared: the votes (or the default quality) count again. {self._label(item)}")
 
     @safe_callback(lambda self: self.message)
     def _on_cluster(self, _button=None) -> None:
@@ -427,7 +444,7 @@ class WorkshopFacilitator(widgets.VBox):
         cluster = self.assign_cluster.value or None
         self.store.assign(self.session.id, self.key, item, cluster)
         self.refresh()
-        self.message.show("ok", "Grouped." if cluster else "Taken out of its cluster.")
+        self.message.show("ok", f"{'Grouped' if cluster else 'Taken out of its cluster'}: {self._label(item)}")
 
     @safe_callback(lambda self: self.message)
     def _on_arc(self, _button=None) -> None:
@@ -463,26 +480,41 @@ class WorkshopFacilitator(widgets.VBox):
             loop.call_soon_threadsafe(self._queued_refresh)
 
     def _queued_refresh(self) -> None:
+        """A live change on the kernel's loop: the board now, the heavy views throttled."""
         self._queued = False
         try:
-            self.refresh()
+            self._refresh_board()
+        except Exception:  # a database hiccup: the next change refreshes again
+            log.exception("live update failed")
+            return
+        if self._rest_handle is None and self._loop is not None:
+            delay = max(0.0, self._rest_at + LIVE_REST_INTERVAL_S - self._loop.time())
+            self._rest_handle = self._loop.call_later(delay, self._queued_rest)
+
+    def _queued_rest(self) -> None:
+        self._rest_handle = None
+        try:
+            self._refresh_rest()
         except Exception:  # a database hiccup: the next change refreshes again
             log.exception("live update failed")
 
     def refresh(self) -> None:
         """Re-read the session and bring every view up to date, the board first."""
+        with self._lock:
+            self._refresh_rest(self._refresh_board())
+
+    def _refresh_board(self) -> pd.DataFrame | None:
+        """The board, the header, the timer and the counts: what the room waits to see (returns
+        the contributions read)."""
         if self.session is None:
-            return
+            return None
         with self._lock:
             sid = self.session.id
             version = self.store.version(sid)
             session = self.session = self.store.session(sid)
             frame = self.store.contributions_frame(sid, include_hidden=True)
-            # The board first: it is what the room waits to see.
             current = frame[frame["round"] == session.round]
             self.board.value = board_html(current, show_hidden=True, empty="No contributions in this round yet.")
-            visible = frame[~frame["hidden"] & ~frame["withdrawn"]]
-            clusters = self.store.clusters(sid)
             people = self.store.participants(sid)
             active = self.store.active_participants(sid)
             counts = self.store.phase_counts(sid)
@@ -507,9 +539,29 @@ class WorkshopFacilitator(widgets.VBox):
                 f"<table class='seci-counts'><caption>Contributions in round {session.round}</caption>"
                 f"<tr>{heads}</tr><tr>{cells}</tr></table>"
                 f"<p>{len(people)} joined; active in the last 2 minutes ({len(active)}): {names}{more}</p>")
-            options = [(_option(r), int(r.id)) for r in frame.itertuples(index=False)][::-1]
+            if hasattr(self, "poller"):
+                self.poller.seen(version)
+            return frame
+
+    def _refresh_rest(self, frame: pd.DataFrame | None = None) -> None:
+        """The moderation and cluster lists, the arcs, the spiral and its table (from ``frame``,
+        the contributions just read, or a new read)."""
+        if self.session is None:
+            return
+        with self._lock:
+            if self._loop is not None:
+                self._rest_at = self._loop.time()
+            session = self.session
+            sid = session.id
+            if frame is None:
+                frame = self.store.contributions_frame(sid, include_hidden=True)
+            clusters = self.store.clusters(sid)
+            # Oldest first, hidden and withdrawn ones included (and marked): a contribution
+            # keeps its position as others arrive or leave. The page sends a pick as a
+            # position, so a pick still in flight when a refresh lands names the same one.
+            options = [(_option(r), int(r.id)) for r in frame.itertuples(index=False)]
             keep_choice(self.moderate, options)
-            keep_choice(self.assign_item, [(_option(r), int(r.id)) for r in visible.itertuples(index=False)][::-1])
+            keep_choice(self.assign_item, options)
             round_clusters = [c for c in clusters if c.round == session.round]
             keep_choice(self.assign_cluster, [("(no cluster)", 0)] + [(c.name, c.id) for c in round_clusters])
             self.clusters_view.value = "<ul>" + "".join(
@@ -518,6 +570,7 @@ class WorkshopFacilitator(widgets.VBox):
             in_combination = session.phase is not None and session.phase.takes_votes
             self.cluster_box.layout.border = "2px solid #1e5e2f" if in_combination else ""
             if session.format is Format.CSH:
+                people = self.store.participants(sid)
                 arcs = self.store.arcs(sid)
                 keep_choice(self.arc_person, [(p.display_name, p.id) for p in people])
                 keep_choice(self.arc_choice, [("(none)", 0)] + [(a.name, a.id) for a in arcs])
@@ -536,8 +589,6 @@ class WorkshopFacilitator(widgets.VBox):
             self.trajectory = trajectory
             figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
             self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The group's spiral, step by step")
-            if hasattr(self, "poller"):
-                self.poller.seen(version)
 
     # -- exports -----------------------------------------------------------------------------
 
