@@ -51,7 +51,7 @@ SENDS = 3
 PHONE_SENDS = 2
 PHONE = {"width": 390, "height": 844}
 REQUEST_TIMEOUT_S = 60.0
-_VERSION = re.compile(rb'\{"version":(\d+),')
+_VERSION = re.compile(rb'\{"version":(\d+),"build":"([^"]*)"')
 
 # Runs in the facilitator's page: the first time (Date.now(), ms) each text shows in its board.
 _WATCH_BOARD_JS = """() => {
@@ -113,16 +113,19 @@ async def participant(n: int, base: str, code: str, address: str, start: asyncio
         results["errors"].append(f"join {n}: {page.code} {joined.code} {joined.body[:120]!r}")
         return
     results["join"].append(time.perf_counter() - began)
-    version = json.loads(joined.body)["version"]
+    first = json.loads(joined.body)
+    version, build = first["version"], first["build"]
 
     async def keep_polling():  # a phone's open long-poll, as the page keeps one
-        nonlocal version
+        nonlocal version, build
         while not stop.is_set():
-            response = await phone.request("GET", f"api/workshop/state?since={version}", timeout=40)
+            response = await phone.request("GET", f"api/workshop/state?since={version}&build={build}", timeout=40)
             if response.code == 200:
-                # Only the version: a real phone parses the state on its own processor, not on
-                # the 2 cores this bench shares with the server (the observer parses it all).
-                version = int(_VERSION.match(response.body).group(1))
+                # Only the version and build: a real phone parses the state on its own processor,
+                # not on the 2 cores this bench shares with the server (the observer parses it all).
+                results["polled_bytes"] += len(response.body)
+                found = _VERSION.match(response.body)
+                version, build = int(found.group(1)), found.group(2).decode()
             else:
                 await asyncio.sleep(1)
 
@@ -149,16 +152,17 @@ async def observer(base: str, code: str, sent_at: dict, seen: dict, stop: asynci
     phone = Phone(base, "127.0.0.2")
     await phone.request("GET", "")
     state = json.loads((await phone.request("POST", "api/workshop/join", {"code": code, "name": "Observer"})).body)
-    version = state["version"]
+    version, build = state["version"], state["build"]
     while not stop.is_set():
-        response = await phone.request("GET", f"api/workshop/state?since={version}", timeout=40)
+        response = await phone.request("GET", f"api/workshop/state?since={version}&build={build}", timeout=40)
         now = time.time()
         if response.code != 200:
             await asyncio.sleep(0.5)
             continue
         data = json.loads(response.body)
-        version = data["version"]
-        for item in data["state"]["board"]:
+        version, build = data["version"], data["build"]
+        changes = data["state"].get("board_changes")
+        for item in changes["upsert"] if changes else data["state"]["board"]:
             if item["text"] in sent_at and item["text"] not in seen:
                 seen[item["text"]] = now - sent_at[item["text"]]
     phone.client.close()
@@ -229,7 +233,7 @@ def _cpu(processes) -> float:
 async def room(server, facilitator_url: str, code: str, n: int, phones: int, budget_s: float) -> dict:
     from playwright.async_api import async_playwright
 
-    results = {"join": [], "errors": [], "done": 0, "done_phones": 0, "phones": [], "all_joined": asyncio.Event()}
+    results = {"join": [], "errors": [], "done": 0, "polled_bytes": 0, "done_phones": 0, "phones": [], "all_joined": asyncio.Event()}
     sent_at: dict[str, float] = {}
     seen: dict[str, float] = {}
     start, stop = asyncio.Event(), asyncio.Event()
@@ -281,7 +285,8 @@ async def room(server, facilitator_url: str, code: str, n: int, phones: int, bud
     board = [on_board[text] / 1000 - sent for text, sent in sent_at.items() if text in on_board]
     return {"n": n, "phones": phones, "joined": len(results["join"]), "joined_in": joined_in, "join": results["join"],
             "board": board, "visible": list(seen.values()), "sent": len(sent_at), "errors": results["errors"],
-            "rss0": rss0, "rss1": rss1, "cpu": cpu1 - cpu0, "fac_cpu": fac_cpu1 - fac_cpu0}
+            "rss0": rss0, "rss1": rss1, "cpu": cpu1 - cpu0, "fac_cpu": fac_cpu1 - fac_cpu0,
+            "polled_per_phone": results["polled_bytes"] / max(1, len(results["join"]))}
 
 
 def kernel_pages(pages: int) -> dict:
@@ -354,8 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| participants (+ Chromium phones) | all joined in (s) | join p50 (s) | join p95 (s) "
           "| submit-to-visible on the facilitator's board p50 / p95 (s) | on another phone p95 (s) "
           "| on the board / sent | server RSS before (MiB) | RSS per participant (KiB) | CPU per participant (ms) "
-          "| facilitator server + kernel CPU (s) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| facilitator server + kernel CPU (s) | board updates downloaded per phone (KiB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         people = max(1, r["joined"] + r["phones"])
         per_rss = (r["rss1"] - r["rss0"]) / people / 1024
@@ -363,7 +368,8 @@ def main(argv: list[str] | None = None) -> int:
               f"| {statistics.median(r['join']) if r['join'] else float('nan'):.2f} "
               f"| {_percentile(r['join'], 95):.2f} | {_percentile(r['board'], 50):.2f} / {_percentile(r['board'], 95):.2f} "
               f"| {_percentile(r['visible'], 95):.2f} | {len(r['board'])} / {r['sent']} "
-              f"| {r['rss0'] / 2**20:.0f} | {per_rss:.0f} | {1000 * r['cpu'] / people:.0f} | {r['fac_cpu']:.1f} |")
+              f"| {r['rss0'] / 2**20:.0f} | {per_rss:.0f} | {1000 * r['cpu'] / people:.0f} | {r['fac_cpu']:.1f} "
+              f"| {r['polled_per_phone'] / 1024:.0f} |")
     if kernels:
         print(f"\nKernel per participant, same run: {kernels['pages']} notebook pages opened at once, all interactive "
               f"in {kernels['all']:.1f} s (median {kernels['median']:.1f} s); per page {kernels['rss_per'] / 2**20:.0f} MiB "

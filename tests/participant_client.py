@@ -127,8 +127,9 @@ class Client:
             self.open_page()
         return self.request("POST", "/api/workshop/join", {"code": code, "name": name})
 
-    def state(self, since: int | None = None) -> Response:
-        return self.request("GET", "/api/workshop/state" + ("" if since is None else f"?since={since}"))
+    def state(self, since: int | None = None, build: str | None = None) -> Response:
+        query = "" if since is None else f"?since={since}" + ("" if build is None else f"&build={build}")
+        return self.request("GET", "/api/workshop/state" + query)
 
     def send(self, text: str, key: str, **extra) -> Response:
         return self.request("POST", "/api/workshop/contributions", {"text": text, "idempotency_key": key, **extra})

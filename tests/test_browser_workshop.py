@@ -206,8 +206,13 @@ def test_workshop_in_browsers(workshop, browser):
         _open_phase(fac, "Externalization")
         for phone, _ in phones:
             _phase_shown(phone, "Externalization")
-        _send(ben, "Checklist: ask, log, hand over", ("Builds on", "Sat in on the support calls"))
+        # Cy's page names the board it shows in its long-poll and gets only the changes.
+        with cy.expect_response(lambda r: "/state?since=" in r.url and "&build=" in r.url and r.status == 200,
+                                timeout=30_000) as answer:
+            _send(ben, "Checklist: ask, log, hand over", ("Builds on", "Sat in on the support calls"))
+        assert "board_changes" in answer.value.json()["state"]
         _board_has(cy, "Checklist: ask, log, hand over")
+        _board_has(cy, "Pair-programmed the billing fix")  # what was already there stays
 
         # Combination: the facilitator groups, the phones vote.
         _open_phase(fac, "Combination")

@@ -487,6 +487,58 @@ def test_long_poll_answers_when_someone_else_writes(server, session, store):
     assert answers["poll"].json["state"]["session"]["accepting"] is False
 
 
+def test_a_poll_naming_its_build_gets_only_the_boards_changes(server, session, store):
+    store.open_phase(session.id, session.key, "S")
+    ana, ben = _joined(server, "Ana"), _joined(server, "Ben")
+    for n in range(10):  # a board with some history
+        other = store.join(session.join_code, f"Other {n}")
+        for i in range(3):
+            store.submit(other.token, f"story {i} of {n}", f"o{n}-{i}", phase="S")
+    first = ana.state().json
+    assert len(first["state"]["board"]) == 30 and first["build"]
+    board = {item["id"]: item for item in first["state"]["board"]}
+
+    def poll_after(write, known):
+        answers = {}
+        waiter = threading.Thread(target=lambda: answers.setdefault(
+            "poll", ana.state(since=known["version"], build=known["build"])))
+        waiter.start()
+        time.sleep(0.3)
+        write()
+        waiter.join(20)
+        assert answers["poll"].status == 200, answers["poll"].body
+        changes = answers["poll"].json["state"].get("board_changes")
+        if changes:  # what the page does with them
+            assert changes["since"] == known["build"]
+            board.update({item["id"]: item for item in changes["upsert"]})
+            for item_id in changes["remove"]:
+                del board[item_id]
+        return answers["poll"]
+
+    # a new contribution: only it comes, with the rest of the state
+    poll = poll_after(lambda: ben.send("Ben's story", "b1"), first)
+    state = poll.json["state"]
+    assert "board" not in state and state["session"]["phase"] == "S"
+    assert [item["text"] for item in state["board_changes"]["upsert"]] == ["Ben's story"]
+    assert state["board_changes"]["remove"] == []
+    assert len(poll.body) < len(ana.state().body) / 5
+    # an edit sends the item again; hiding one removes it
+    bens = state["board_changes"]["upsert"][0]["id"]
+    poll = poll_after(lambda: ben.request("PUT", f"/api/workshop/contributions/{bens}",
+                                          {"text": "Ben's story, told better"}), poll.json)
+    assert [item["text"] for item in poll.json["state"]["board_changes"]["upsert"]] == ["Ben's story, told better"]
+    hidden = first["state"]["board"][3]["id"]
+    poll = poll_after(lambda: store.hide(session.id, session.key, hidden), poll.json)
+    assert poll.json["state"]["board_changes"]["upsert"] == []
+    assert poll.json["state"]["board_changes"]["remove"] == [hidden]
+    # applied in turn, the changes give the board a whole answer gives
+    assert sorted(board.values(), key=lambda item: item["id"]) == ana.state().json["state"]["board"]
+    # a build this process does not hold (an old one, another server's): the whole board
+    poll = poll_after(lambda: ben.send("Ben's second", "b2"), {"version": poll.json["version"], "build": "f00.1"})
+    assert "board_changes" not in poll.json["state"]
+    assert poll.json["state"]["board"][-1]["text"] == "Ben's second"
+
+
 def test_state_rejects_a_bad_version(server, session):
     ana = _joined(server)
     bad = ana.request("GET", "/api/workshop/state?since=soon")
@@ -513,5 +565,5 @@ def test_a_room_asking_at_once_shares_one_build_of_the_state(store, session):
     runner.join(30)
     assert not runner.is_alive(), "asking for a newer state never answered"
     first, newer = answers["first"], answers["newer"]
-    assert len({body for _, body, _ in first}) == 1 and answers["builds"] == 1
-    assert newer[0] > first[0][0] and json.loads(newer[1])["session"]["phase"] == "S" and len(builds) == 2
+    assert len({build.body for build in first}) == 1 and answers["builds"] == 1
+    assert newer.version > first[0].version and json.loads(newer.body)["session"]["phase"] == "S" and len(builds) == 2

@@ -23,7 +23,9 @@ API (JSON in and out; errors are ``{"error": message}`` with a status that says 
 =======  ==================================  =================================================
 GET      ``/api/workshop/me``                the state once joined, ``{"me": null}`` before
 GET      ``/api/workshop/state?since=V``     the session (long-poll: waits up to 25 s for a
-                                             version newer than ``V``)
+                                             version newer than ``V``); with ``&build=B``
+                                             (the ``build`` of the answer last shown) only
+                                             the board's changes since then, see below
 POST     ``/api/workshop/join``              ``{code, name}`` (no name: anonymous)
 POST     ``/api/workshop/leave``             forget the participant on this device
 POST     ``/api/workshop/contributions``     ``{text, idempotency_key, phase, parent_id,
@@ -33,6 +35,13 @@ PUT      ``/api/workshop/contributions/ID``  ``{text}``: edit one's own
 DELETE   ``/api/workshop/contributions/ID``  withdraw one's own
 PUT      ``/api/workshop/votes/ID``          ``{on}``: vote for a cluster or take it back
 =======  ==================================  =================================================
+
+A state answer is ``{version, build, me, state}``; ``state.board`` lists every contribution on
+the board. A long-poll that names the ``build`` it shows gets ``state.board_changes``
+(``{since, upsert, remove}``: contributions new or changed, ids gone) instead, when this
+process still holds that build; otherwise (an old or another process's build) the whole board.
+A room of 200 phones with 600 contributions on the board would otherwise download the board
+(about 100 kB) on every change, several times a second, over the room's Wi-Fi.
 """
 
 from __future__ import annotations
@@ -40,9 +49,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hmac
+import itertools
 import json
 import logging
+import secrets
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -75,6 +87,8 @@ DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
 #: A participant's requests mark them active on the facilitator's dashboard ("active in the
 #: last 2 minutes"), with at most one write per participant this often (a room stays cheap).
 HEARTBEAT_S = 60.0
+#: Builds of each session's state kept to answer with the board's changes since one of them.
+KEPT_BUILDS = 8
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -120,7 +134,10 @@ class ParticipantSite:
             self.submissions_per_address = StoredWindow(engine, "submit-address", self.store.max_per_minute,
                                                         60.0, self.clock)
         self.watch = _VersionWatch(self)
-        self._shared: dict[int, tuple[int, bytes, bool]] = {}
+        self._shared: dict[int, _Build] = {}
+        self._builds: dict[int, OrderedDict[str, _Build]] = {}  # the last KEPT_BUILDS per session
+        self._changes: dict[tuple[str, str], bytes] = {}
+        self._build_ids = (f"{secrets.token_hex(3)}.{n}" for n in itertools.count(1))
         self._building: dict[int, asyncio.Future] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
         self._heard: dict[str, float] = {}
@@ -152,9 +169,9 @@ class ParticipantSite:
         """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    async def shared_state(self, session_id: int, at_least: int | None = None) -> tuple[int, bytes, bool]:
-        """``(version, JSON, has clusters)`` of what every participant of the session sees, at
-        version ``at_least`` or newer (``None``: the version the database holds now).
+    async def shared_state(self, session_id: int, at_least: int | None = None) -> _Build:
+        """The build of what every participant of the session sees, at version ``at_least`` or
+        newer (``None``: the version the database holds now).
 
         Built once per version and at most one build at a time per session: requests that
         arrive while a build runs wait for it and share its bytes. A room woken together, or
@@ -165,7 +182,7 @@ class ParticipantSite:
             at_least = await self.run(self.store.version, session_id)
         while True:
             cached = self._shared.get(session_id)
-            if cached is not None and cached[0] >= at_least:
+            if cached is not None and cached.version >= at_least:
                 return cached
             building = self._building.get(session_id)
             if building is None or building.done():  # a build that ended may be older than wanted
@@ -173,14 +190,56 @@ class ParticipantSite:
                     self.run(self._build_state, session_id))
             await asyncio.shield(building)
 
+    def state_bytes(self, session_id: int, build: _Build, since_build: str | None) -> bytes:
+        """The JSON of ``build`` for a page that shows ``since_build``: the board's changes
+        when this process still holds that build, the whole board otherwise."""
+        kept = self._builds.get(session_id, {})
+        old = kept.get(since_build) if since_build else None
+        if old is None or old is build:
+            return build.body
+        key = (old.id, build.id)
+        body = self._changes.get(key)
+        if body is None:  # computed once, shared by every phone that showed the same build
+            upsert = [item for item_id, item in build.board.items() if old.board.get(item_id) != item]
+            remove = [item_id for item_id in old.board if item_id not in build.board]
+            body = _json({**build.rest, "board_changes": {"since": old.id, "upsert": upsert, "remove": remove}})
+            if len(self._changes) > 4 * KEPT_BUILDS:
+                self._changes.clear()
+            self._changes[key] = body
+        return body
+
     def _build_state(self, session_id: int) -> None:
         # The version is read first, so the state holds at least what that version holds.
         version = self.store.version(session_id)
         state = _shared_state(self.store, session_id, version)
-        body = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         cached = self._shared.get(session_id)
-        if cached is None or cached[0] < version:
-            self._shared[session_id] = (version, body, bool(state["clusters"]))
+        if cached is not None and cached.version >= version:
+            return
+        board = state.pop("board")
+        build = _Build(version, next(self._build_ids), _json({**state, "board": board}), bool(state["clusters"]),
+                       {item["id"]: item for item in board}, state)
+        self._shared[session_id] = build
+        kept = self._builds.setdefault(session_id, OrderedDict())
+        kept[build.id] = build
+        while len(kept) > KEPT_BUILDS:
+            kept.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _Build:
+    """One build of a session's shared state: its version, an id pages send back to get only
+    the changes since, the whole state as JSON, and its parts for computing changes."""
+
+    version: int
+    id: str
+    body: bytes
+    has_clusters: bool
+    board: dict[int, dict]
+    rest: dict
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
@@ -450,17 +509,19 @@ class _ApiHandler(_Base):
         except WorkshopError as error:
             raise _ApiError(400, str(error)) from None
 
-    async def send_state(self, token: str, person, status: int = 200, known_version: int | None = None) -> None:
-        version, shared, has_clusters = await self.site.shared_state(person.session_id, known_version)
-        self.site.watch.poke(person.session_id, version)
-        votes = await self.site.run(self.site.store.my_votes, token) if has_clusters else ()
+    async def send_state(self, token: str, person, status: int = 200, known_version: int | None = None,
+                         since_build: str | None = None) -> None:
+        build = await self.site.shared_state(person.session_id, known_version)
+        self.site.watch.poke(person.session_id, build.version)
+        votes = await self.site.run(self.site.store.my_votes, token) if build.has_clusters else ()
         # The harvester's arc is in the state's arcs (it can change while the page is open).
         me = {"id": person.id, "name": person.display_name, "anonymous": person.anonymous,
               "votes": sorted(votes)}
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(b'{"version":' + str(version).encode() + b',"me":'
-                    + json.dumps(me, ensure_ascii=False).encode("utf-8") + b',"state":' + shared + b"}")
+        self.finish(b'{"version":' + str(build.version).encode() + b',"build":' + _json(build.id)
+                    + b',"me":' + _json(me)
+                    + b',"state":' + self.site.state_bytes(person.session_id, build, since_build) + b"}")
 
 
 class JoinHandler(_ApiHandler):
@@ -515,7 +576,8 @@ class StateHandler(_ApiHandler):
             if self.request.connection.stream.closed():
                 return
             # The version the watch saw: the room's polls woken together share one state.
-            await self.send_state(token, person, known_version=self.site.watch.versions.get(person.session_id))
+            await self.send_state(token, person, known_version=self.site.watch.versions.get(person.session_id),
+                                  since_build=self.get_query_argument("build", "")[:40] or None)
             return
         await self.send_state(token, person)
 
@@ -563,22 +625,26 @@ class ContributionsHandler(_ApiHandler):
         token, person = await self.me()
         limit = self.site.submissions_per_address
         key = (person.session_id, self.address())
-        if limit is not None:
-            wait = await self.site.run(limit.retry_after, key)
-            if wait is not None:
-                raise _ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
-                                     f"limit). Your text is kept: send it again in {wait:.0f} s.", retry_after=wait)
         store = self.site.store
 
         def submit():
+            # One trip to the database threads for the check, the write and the count: when a
+            # room sends at once, each trip waits its turn behind the others' work.
+            if limit is not None:
+                wait = limit.retry_after(key)
+                if wait is not None:
+                    return None, None, wait
             sent = store.submit(token, data.get("text"), data.get("idempotency_key"), phase=data.get("phase"),
                                 parent_id=data.get("parent_id") or None,
                                 source_cluster_id=data.get("source_cluster_id") or None)
-            return sent, store.version(person.session_id)
+            if sent.created and limit is not None:
+                limit.hit(key)
+            return sent, store.version(person.session_id), None
 
-        submission, version = await self.call(submit)
-        if submission.created and limit is not None:
-            await self.site.run(limit.hit, key)
+        submission, version, wait = await self.call(submit)
+        if submission is None:
+            raise _ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
+                                 f"limit). Your text is kept: send it again in {wait:.0f} s.", retry_after=wait)
         self.site.watch.poke(person.session_id, version)
         # No state in the answer: when a room sends at once, building the board for every
         # send would cost more than all the rest; the page's long-poll brings it.

@@ -8,6 +8,7 @@
   var state = null;       // the last state from the server
   var me = null;          // this device's participant
   var version = 0;        // the version last shown
+  var build = "";         // the server's name for the state last shown (polls get changes since)
   var clockOffset = 0;    // server time minus this device's time, in seconds
   var polling = 0;        // the poll loop's generation (a new join or leave starts another)
   var draftKey = newKey();
@@ -60,18 +61,41 @@
   }
 
   function showJoin() {
-    me = null; state = null; version = 0; polling += 1;
+    me = null; state = null; version = 0; build = ""; polling += 1;
     $("work").hidden = true;
     $("join-form").hidden = false;
     $("heading").textContent = "Workshop: join in";
   }
 
+  function merged(changes) {
+    // The board from the one shown and its changes ({since, upsert, remove}); null when they
+    // are not changes to what is shown (then the whole state is asked for).
+    if (!state || changes.since !== build) { return null; }
+    var byId = {}, gone = {}, i;
+    for (i = 0; i < state.board.length; i++) { byId[state.board[i].id] = state.board[i]; }
+    for (i = 0; i < changes.upsert.length; i++) { byId[changes.upsert[i].id] = changes.upsert[i]; }
+    for (i = 0; i < changes.remove.length; i++) { gone[changes.remove[i]] = true; }
+    var board = [];
+    for (var id in byId) {
+      if (Object.prototype.hasOwnProperty.call(byId, id) && !gone[id]) { board.push(byId[id]); }
+    }
+    board.sort(function (a, b) { return a.id - b.id; });
+    return board;
+  }
+
   function accept(data) {
-    // A state answer: {version, me, state}.
+    // A state answer: {version, build, me, state}; state.board, or state.board_changes.
     me = data.me;
     if (data.state) {
+      if (data.state.board_changes) {
+        var board = merged(data.state.board_changes);
+        if (!board) { build = ""; return false; }
+        data.state.board = board;
+        delete data.state.board_changes;
+      }
       state = data.state;
       version = data.version;
+      build = data.build || "";
       clockOffset = state.server_time - Date.now() / 1000;
     }
     $("join-form").hidden = true;
@@ -248,10 +272,11 @@
   /* The long-poll loop: ask for a version newer than the one shown; on errors wait and retry. */
   function poll(generation) {
     if (generation !== polling || !me) { return; }
-    call("GET", "state?since=" + version).then(function (r) {
+    var ask = build ? "state?since=" + version + "&build=" + encodeURIComponent(build) : "state?since=" + version;
+    call("GET", ask).then(function (r) {
       if (generation !== polling) { return; }
       if (r.status === 200) {
-        accept(r.data);
+        if (accept(r.data) === false) { version = 0; }  // changes to another board: ask for it whole
         poll(generation);
       } else if (r.status === 401 || r.status === 410) {
         showJoin();
