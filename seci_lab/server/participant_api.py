@@ -154,6 +154,10 @@ class ParticipantSite:
             self._people[token] = known
         return known
 
+    def known(self, token: str) -> tuple[Participant, float] | None:
+        """What :meth:`person` has kept for ``token``, without reading the database (None if nothing)."""
+        return self._people.get(token)
+
     async def heartbeat(self, token: str) -> None:
         """Mark the participant of ``token`` active, at most once per ``HEARTBEAT_S`` (their
         page's polls are the heartbeat: someone who only reads still counts as present)."""
@@ -486,7 +490,8 @@ class _ApiHandler(_Base):
         if not token:
             raise _ApiError(401, "You have not joined yet: enter the join code.")
         try:
-            person, started = await self.site.run(self.site.person, token)
+            # Known already (a page's every poll after the first): no trip to the database threads.
+            person, started = self.site.known(token) or await self.site.run(self.site.person, token)
         except NotAllowed:
             self.clear_cookie(PARTICIPANT_COOKIE, path="/")
             raise _ApiError(401, "This device's place in the session is not known any more: join again.") from None
