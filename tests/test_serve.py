@@ -303,6 +303,51 @@ def token_server(tmp_path_factory):
         server.stop()
 
 
+def _listening_process(server):
+    import psutil
+
+    root = psutil.Process(server.process.pid)
+    for process in [root, *root.children(recursive=True)]:
+        if any(c.status == psutil.CONN_LISTEN and c.laddr.port == server.port for c in process.net_connections("tcp")):
+            return process
+    raise AssertionError("no process of the server listens on its port")
+
+
+def test_a_room_connecting_at_once_is_queued_not_dropped(token_server):
+    # 200 phones answered together connect again together. The system queues connections the
+    # server has not accepted yet only up to the listen backlog (tornado's default: 128) and
+    # drops the rest, which then try again a second later. Stop the server (as a busy one
+    # is, for a moment) and connect 300 at once: all must be queued.
+    import os
+    import selectors
+    import signal
+
+    wanted = min(300, int(Path("/proc/sys/net/core/somaxconn").read_text()))
+    process = _listening_process(token_server)
+    sockets, selector = [], selectors.DefaultSelector()
+    os.kill(process.pid, signal.SIGSTOP)
+    try:
+        for _ in range(wanted):
+            sock = socket.socket()
+            sock.setblocking(False)
+            sock.connect_ex(("127.0.0.1", token_server.port))
+            sockets.append(sock)
+            selector.register(sock, selectors.EVENT_WRITE)
+        connected, deadline = set(), time.monotonic() + 3
+        while len(connected) < wanted and time.monotonic() < deadline:
+            for key, _ in selector.select(timeout=0.1):
+                if key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0:
+                    connected.add(key.fileobj)
+                selector.unregister(key.fileobj)
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+        for sock in sockets:
+            sock.close()
+        selector.close()
+    assert len(connected) == wanted, f"{wanted - len(connected)} of {wanted} connections were dropped"
+    assert _get(token_server.url, f"/voila/render/00_welcome.ipynb?token={TOKEN}").status == 200  # and it goes on
+
+
 def test_token_protects_a_shared_server(token_server):
     url = token_server.url
     assert f"{url}voila/render/00_welcome.ipynb?token={TOKEN}" in token_server.output()
