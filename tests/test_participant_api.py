@@ -539,6 +539,44 @@ def test_a_poll_naming_its_build_gets_only_the_boards_changes(server, session, s
     assert poll.json["state"]["board"][-1]["text"] == "Ben's second"
 
 
+def test_a_poll_that_waited_in_vain_brings_no_board(server, session, store, monkeypatch):
+    # In a quiet phase a phone's poll ends after LONG_POLL_S with nothing new: it must not
+    # download the whole board again each time.
+    from seci_lab.server import participant_api
+
+    monkeypatch.setattr(participant_api, "LONG_POLL_S", 0.3)
+    store.open_phase(session.id, session.key, "S")
+    ana = _joined(server, "Ana")
+    for n in range(5):
+        other = store.join(session.join_code, f"Other {n}")
+        store.submit(other.token, f"story of {n}", f"o{n}", phase="S")
+    first = ana.state().json
+    waited = ana.state(since=first["version"], build=first["build"])
+    assert waited.status == 200 and waited.json["version"] == first["version"]
+    assert waited.json["state"]["board_changes"] == {"since": first["build"], "upsert": [], "remove": []}
+    assert "board" not in waited.json["state"] and len(waited.body) < len(ana.state().body) / 2
+
+
+def test_build_ids_are_unique_across_processes_and_threads(store, session):
+    sites = [ParticipantSite(store=store, hosts=HostAllowList()) for _ in range(2)]  # two processes
+    second = store.create_session("Another", "seci", join_code="TEAM43")
+    ids = []
+
+    def build(site, session_id):
+        for _ in range(20):
+            store.open_phase(session_id, (session if session_id == session.id else second).key, "S")
+            site._build_state(session_id)
+            ids.append(site._shared[session_id].id)
+
+    workers = [threading.Thread(target=build, args=(site, sid)) for site in sites for sid in (session.id, second.id)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert len(ids) == 80 and len(set(ids)) == 80
+    assert len({i.split(".")[0] for i in ids}) == 2 and all(len(i.split(".")[0]) >= 16 for i in ids)
+
+
 def test_state_rejects_a_bad_version(server, session):
     ana = _joined(server)
     bad = ana.request("GET", "/api/workshop/state?since=soon")

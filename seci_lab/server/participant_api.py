@@ -55,7 +55,7 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,6 +89,8 @@ DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
 HEARTBEAT_S = 60.0
 #: Builds of each session's state kept to answer with the board's changes since one of them.
 KEPT_BUILDS = 8
+#: Sessions whose builds are kept (the ones asked about most lately); others build again.
+KEPT_SESSIONS = 16
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -135,9 +137,13 @@ class ParticipantSite:
                                                         60.0, self.clock)
         self.watch = _VersionWatch(self)
         self._shared: dict[int, _Build] = {}
-        self._builds: dict[int, OrderedDict[str, _Build]] = {}  # the last KEPT_BUILDS per session
+        self._builds: OrderedDict[int, OrderedDict[str, _Build]] = OrderedDict()  # the last KEPT_BUILDS per session
         self._changes: dict[tuple[str, str], bytes] = {}
-        self._build_ids = (f"{secrets.token_hex(3)}.{n}" for n in itertools.count(1))
+        # Build ids: one random prefix per process (another process's ids never match ours),
+        # then a counter (next() on itertools.count is atomic under the GIL: the database
+        # threads build states for several sessions at once).
+        self._build_prefix = secrets.token_hex(8)
+        self._build_numbers = itertools.count(1)
         self._building: dict[int, asyncio.Future] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
         self._heard: dict[str, float] = {}
@@ -199,7 +205,7 @@ class ParticipantSite:
         when this process still holds that build, the whole board otherwise."""
         kept = self._builds.get(session_id, {})
         old = kept.get(since_build) if since_build else None
-        if old is None or old is build:
+        if old is None:
             return build.body
         key = (old.id, build.id)
         body = self._changes.get(key)
@@ -220,19 +226,31 @@ class ParticipantSite:
         if cached is not None and cached.version >= version:
             return
         board = state.pop("board")
-        build = _Build(version, next(self._build_ids), _json({**state, "board": board}), bool(state["clusters"]),
-                       {item["id"]: item for item in board}, state)
+        before = cached.board if cached is not None else {}
+        # An item unchanged since the last build is that build's object: the kept builds share
+        # their items instead of each holding a copy of the board.
+        items = {item["id"]: before[item["id"]] if before.get(item["id"]) == item else item for item in board}
+        build = _Build(version, f"{self._build_prefix}.{next(self._build_numbers)}",
+                       _json({**state, "board": board}), bool(state["clusters"]), items, state)
         self._shared[session_id] = build
         kept = self._builds.setdefault(session_id, OrderedDict())
+        if cached is not None and cached.id in kept:  # past builds only answer "what changed since"
+            kept[cached.id] = replace(cached, body=b"", rest={})
         kept[build.id] = build
         while len(kept) > KEPT_BUILDS:
             kept.popitem(last=False)
+        # A server that runs many sessions keeps the builds of the ones asked about lately.
+        self._builds.move_to_end(session_id)
+        while len(self._builds) > KEPT_SESSIONS:
+            gone, _ = self._builds.popitem(last=False)
+            self._shared.pop(gone, None)
 
 
 @dataclass(frozen=True)
 class _Build:
     """One build of a session's shared state: its version, an id pages send back to get only
-    the changes since, the whole state as JSON, and its parts for computing changes."""
+    the changes since, the whole state as JSON, and its parts for computing changes (a past
+    build keeps only its id and board: ``body`` and ``rest`` are emptied)."""
 
     version: int
     id: str
