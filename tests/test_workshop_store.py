@@ -87,6 +87,42 @@ def seci(store):
     return session, ana, ben
 
 
+def test_a_hidden_or_withdrawn_contribution_cannot_go_in_a_cluster(store, seci):
+    session, ana, ben = seci
+    kept, gone, hidden = (store.submit(ana.token, text, f"k-{text}") for text in ("kept", "gone", "hidden"))
+    cluster = store.create_cluster(session.id, session.key, "Patterns")
+    store.assign(session.id, session.key, gone.id, cluster.id)
+    store.withdraw(ana.token, gone.id)
+    store.hide(session.id, session.key, hidden.id)
+    for item, why in ((gone, "withdrawn"), (hidden, "hidden")):
+        with pytest.raises(WorkshopError, match=why):
+            store.assign(session.id, session.key, item.id, cluster.id)
+    store.assign(session.id, session.key, gone.id, None)  # taking one out is fine
+    store.assign(session.id, session.key, kept.id, cluster.id)
+    assert {s.id: s.cluster_id for s in store.submissions(session.id, include_hidden=True)} == {
+        kept.id: cluster.id, gone.id: None, hidden.id: None}
+
+
+def test_the_threads_of_a_process_take_turns_per_database_file(tmp_path):
+    # Writers of one process queue on a lock per file (SQLite's busy handler would make them
+    # sleep and lose to each other); two spellings of a file are one file, other files and
+    # in-memory databases have their own, PostgreSQL needs none.
+    from seci_lab.store.engine import make_engine, writer_turn
+
+    (tmp_path / "a").mkdir()
+    one = make_engine(f"sqlite:///{tmp_path / 'a' / 'ws.sqlite'}")
+    same = make_engine(f"sqlite:///{tmp_path / 'a' / '..' / 'a' / 'ws.sqlite'}")
+    other = make_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    memory, memory2 = make_engine("sqlite://"), make_engine("sqlite:///:memory:")
+    assert writer_turn(one) is writer_turn(same)
+    assert len({id(writer_turn(e)) for e in (one, other, memory, memory2)}) == 4
+    assert not hasattr(writer_turn(make_engine("postgresql+psycopg://nobody@localhost/none")), "acquire")
+    # a write inside a write on the same thread does not wait on itself
+    with writer_turn(one):
+        assert writer_turn(one).acquire(timeout=1)
+        writer_turn(one).release()
+
+
 # ------------------------------------------------------------------------------ sessions
 
 

@@ -11,8 +11,8 @@ reader upgrades to a writer), so (docs/architecture.md):
 - the threads of one process take turns on a lock per SQLite file before they begin a write:
   SQLite's busy handler makes a writer that finds the file locked sleep 1, 2, 5 ... 100 ms
   before it looks again, so under a stream of writes from several threads one of them could
-  lose for seconds (measured: 4 threads, 5 ms writes, worst wait 2.9 s; with the lock 22 ms,
-  ``bench/bench_store_writes.py``); another process's writes still wait in the busy handler;
+  lose for seconds (``bench/bench_store_writes.py``: 4 threads, 4 ms writes, worst wait
+  1.6-2.7 s; with the lock about 20 ms); another process's writes still wait in the busy handler;
 - callers pass an idempotency key where a double click must not store twice.
 
 Use :func:`write` for every change and :func:`read` for queries.
@@ -40,7 +40,7 @@ __all__ = ["create_tables", "database_url", "default_url", "make_engine", "migra
 BUSY_TIMEOUT_S = 30.0
 WRITE_ATTEMPTS = 8
 
-_writer_locks: dict[str, threading.Lock] = {}
+_writer_locks: dict[str, threading.RLock] = {}
 _writer_locks_guard = threading.Lock()
 
 T = TypeVar("T")
@@ -200,11 +200,15 @@ def writer_turn(engine: Engine) -> AbstractContextManager:
     wait for on other databases, whose writers queue on row locks)."""
     if engine.dialect.name != "sqlite":
         return nullcontext()
-    key = engine.url.database or f"memory-{id(engine)}"
+    database = engine.url.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file:")
+    key = f"engine-{id(engine)}" if in_memory else os.path.realpath(database)
     with _writer_locks_guard:
         lock = _writer_locks.get(key)
         if lock is None:
-            lock = _writer_locks[key] = threading.Lock()
+            # Re-entrant: a write begun inside another write on the same thread waits for
+            # SQLite's busy timeout and fails, as it did before this lock, instead of hanging.
+            lock = _writer_locks[key] = threading.RLock()
     return lock
 
 

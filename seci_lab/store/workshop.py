@@ -994,11 +994,17 @@ class WorkshopStore:
         self._write(work)
 
     def assign(self, session_id: int, key: str, contribution_id: int, cluster_id: int | None) -> None:
-        """Put a contribution in a cluster (``None`` takes it out). A contribution is in at most one."""
+        """Put a contribution in a cluster (``None`` takes it out). A contribution is in at most one.
+
+        A hidden or withdrawn contribution is off the board: it can be taken out of its cluster,
+        not put in one (WorkshopError)."""
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
             target = self._contribution_in(conn, row["id"], contribution_id)
+            if cluster_id is not None and (target["hidden"] or target["withdrawn"]):
+                state = "withdrawn by its author" if target["withdrawn"] else "hidden (restore it first)"
+                raise WorkshopError(f"Contribution {target['id']} is {state}: it cannot go in a cluster.")
             cluster = None if cluster_id is None else self._cluster_in(conn, row["id"], cluster_id)["id"]
             conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(cluster_id=cluster))
 

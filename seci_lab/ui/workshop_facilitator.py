@@ -120,6 +120,8 @@ class WorkshopFacilitator(widgets.VBox):
         self._queued = False
         self._rest_handle: asyncio.TimerHandle | None = None
         self._rest_at = float("-inf")  # when the heavy views were last brought up to date (loop time)
+        self._order: list[int] = []  # contribution ids in the order the lists first showed them
+        self._order_session: int | None = None
         self.message = Message()
         note_widget = Message()
         if note:
@@ -556,10 +558,16 @@ class WorkshopFacilitator(widgets.VBox):
             if frame is None:
                 frame = self.store.contributions_frame(sid, include_hidden=True)
             clusters = self.store.clusters(sid)
-            # Oldest first, hidden and withdrawn ones included (and marked): a contribution
-            # keeps its position as others arrive or leave. The page sends a pick as a
-            # position, so a pick still in flight when a refresh lands names the same one.
-            options = [(_option(r), int(r.id)) for r in frame.itertuples(index=False)]
+            # In the order this page first saw them, hidden and withdrawn ones included (and
+            # marked): a contribution keeps its position as others arrive or leave. The page
+            # sends a pick as a position, so a pick still in flight when a refresh lands names
+            # the same one. (Not by id: on PostgreSQL a lower id can commit after a higher one.)
+            if self._order_session != sid:
+                self._order_session, self._order = sid, []
+            rows = {int(r.id): r for r in frame.itertuples(index=False)}
+            known = set(self._order)
+            self._order.extend(i for i in rows if i not in known)
+            options = [(_option(rows[i]), i) for i in self._order if i in rows]
             keep_choice(self.moderate, options)
             keep_choice(self.assign_item, options)
             round_clusters = [c for c in clusters if c.round == session.round]
