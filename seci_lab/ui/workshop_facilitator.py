@@ -18,6 +18,7 @@ import asyncio
 import logging
 import os
 import threading
+from typing import Callable
 
 import ipywidgets as widgets
 import pandas as pd
@@ -481,13 +482,21 @@ class WorkshopFacilitator(widgets.VBox):
             self._queued = True
             loop.call_soon_threadsafe(self._queued_refresh)
 
+    @staticmethod
+    def _live_step(step: Callable[[], object]) -> bool:
+        """Run one live redraw; a failure (a database hiccup) is logged and the next change
+        redraws again. Returns whether it succeeded."""
+        try:
+            step()
+            return True
+        except Exception:
+            log.exception("live update failed")
+            return False
+
     def _queued_refresh(self) -> None:
         """A live change on the kernel's loop: the board now, the heavy views throttled."""
         self._queued = False
-        try:
-            self._refresh_board()
-        except Exception:  # a database hiccup: the next change refreshes again
-            log.exception("live update failed")
+        if not self._live_step(self._refresh_board):
             return
         if self._rest_handle is None and self._loop is not None:
             delay = max(0.0, self._rest_at + LIVE_REST_INTERVAL_S - self._loop.time())
@@ -495,10 +504,7 @@ class WorkshopFacilitator(widgets.VBox):
 
     def _queued_rest(self) -> None:
         self._rest_handle = None
-        try:
-            self._refresh_rest()
-        except Exception:  # a database hiccup: the next change refreshes again
-            log.exception("live update failed")
+        self._live_step(self._refresh_rest)
 
     def refresh(self) -> None:
         """Re-read the session and bring every view up to date, the board first."""
