@@ -76,6 +76,7 @@ from ..model.workshop import (
     anonymous_name,
     check_accepting,
     check_editable,
+    check_vote_round,
     check_id,
     check_idempotency_key,
     check_join_code,
@@ -910,7 +911,8 @@ class WorkshopStore:
         return self._write(work)
 
     def edit(self, token: str, contribution_id: int, text: str) -> Submission:
-        """Change the text of one's own contribution while its phase is open."""
+        """Change the text of one's own contribution while its phase is open in the current round and it is on
+        the board (not hidden by the facilitator, not withdrawn)."""
 
         def work(conn):
             person = self._participant(conn, token)
@@ -926,13 +928,18 @@ class WorkshopStore:
         return self._write(work)
 
     def withdraw(self, token: str, contribution_id: int) -> None:
-        """Take one's own contribution off the board (kept in the database and in exports as withdrawn)."""
+        """Take one's own contribution off the board (kept in the database and in exports as withdrawn),
+        while its phase is open in the current round, as for :meth:`edit`; withdrawing it again changes nothing."""
 
         def work(conn):
             person = self._participant(conn, token)
             row = self._contribution_in(conn, person["session_id"], contribution_id)
             if row["participant_id"] != person["id"]:
                 raise NotAllowed("You can only withdraw your own contributions.")
+            if row["withdrawn"]:
+                return  # a retried request: withdrawn already
+            session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
+            check_editable(session, self._to_submission(row), self.clock(), "withdrawn")
             conn.execute(update(ws_contributions).where(ws_contributions.c.id == row["id"]).values(withdrawn=True))
 
         self._write(work)
@@ -1011,7 +1018,7 @@ class WorkshopStore:
         self._write(work)
 
     def vote(self, token: str, cluster_id: int, on: bool | None = None) -> bool:
-        """Vote for a cluster while the Combination (or gifts) phase is open.
+        """Vote for a cluster of the current round while the Combination (or gifts) phase is open.
 
         One vote per participant per cluster. ``on=None`` toggles; ``True``/``False`` set the vote
         (idempotent, the safer choice for a button that may be clicked twice). Returns whether the
@@ -1023,6 +1030,8 @@ class WorkshopStore:
             session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
             check_voting(session, self.clock())
             cluster = self._cluster_in(conn, session.id, cluster_id)
+            check_vote_round(session, Cluster(id=cluster["id"], session_id=session.id, name=cluster["name"],
+                                              round=cluster["round"]))
             current = conn.execute(select(ws_votes.c.cluster_id).where(and_(
                 ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"]))).first() is not None
             wanted = (not current) if on is None else bool(on)
