@@ -52,7 +52,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from ..model import PARTICIPANT_MAX_CHARS, Contribution, SpiralSeed
 from ..model.contributions import check_quality
@@ -96,7 +96,7 @@ from ..model.workshop import (
     spiral_inputs,
     submission_qualities,
 )
-from .engine import create_tables, make_engine, read, write
+from .engine import create_tables, make_engine, read, unusable_database, write
 
 if TYPE_CHECKING:  # imported by the frame methods only: participant kernels start faster without it
     import pandas as pd
@@ -117,6 +117,7 @@ __all__ = [
     "Submission",
     "WorkshopError",
     "WorkshopStore",
+    "check_database",
     "metadata",
     "new_facilitator_key",
     "start_session",
@@ -1237,17 +1238,29 @@ def start_session(url: str, title: str, format: str = "seci", *, join_code: str 
                   resume: str | None = None, key: str | None = None) -> tuple[Session, str]:
     """Create a session at ``url``, or resume the session ``resume`` (its join code) with its ``key``.
 
-    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on.
+    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on, also
+    for a database that cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
     """
-    store = WorkshopStore.open(url)
+    store = check_database(url)
     try:
         if resume:
             session = store.session_by_code(resume)
             if not key or not store.check_key(session.id, key):
                 raise NotAllowed(f"The facilitator key does not match session {session.join_code}: "
-                                 "give the key printed when it was created (--key).")
+                                 "give the key printed when it was created.")
             return session, key
         session = store.create_session(title, format, join_code)
         return session, session.key
+    except DatabaseError as error:
+        raise WorkshopError(unusable_database(url, error)) from None
     finally:
         store.close()
+
+
+def check_database(url: str) -> WorkshopStore:
+    """The workshop store at ``url``, opened (its tables created or brought up to date); WorkshopError
+    with one line to act on when the database cannot be used (damaged, not a database, unreadable)."""
+    try:
+        return WorkshopStore.open(url)
+    except DatabaseError as error:
+        raise WorkshopError(unusable_database(url, error)) from None
