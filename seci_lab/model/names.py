@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-__all__ = ["name_skeleton", "names_look_alike", "normalize_name"]
+__all__ = ["name_keys", "name_skeleton", "names_look_alike", "normalize_name"]
 
 # Invisible characters that are not format characters (category Cf) but show nothing either:
 # the Hangul fillers, the combining grapheme joiner and the Khmer inherent vowels (all
@@ -85,9 +85,12 @@ def name_skeleton(name: str) -> str:
     return unicodedata.normalize("NFD", "".join(table.get(ch, ch) for ch in text))
 
 
-def _keys(name: str) -> set[str]:
-    # Case is ignored: the skeleton of the name as typed ("Ian" -> "lan") and of its lower case.
-    return {name_skeleton(name), name_skeleton(normalize_name(name).casefold())}
+@functools.lru_cache(maxsize=4096)
+def name_keys(name: str) -> frozenset[str]:
+    """The skeletons two look-alike names share at least one of: of the name as typed ("Ian" ->
+    "lan") and of its lower case (case is ignored). Cached: a join compares against every name
+    of the session, inside the write transaction."""
+    return frozenset({name_skeleton(name), name_skeleton(normalize_name(name).casefold())})
 
 
 def names_look_alike(first: str, second: str) -> bool:
@@ -98,4 +101,4 @@ def names_look_alike(first: str, second: str) -> bool:
     >>> names_look_alike("Ana", "Anna")
     False
     """
-    return not _keys(first).isdisjoint(_keys(second))
+    return not name_keys(first).isdisjoint(name_keys(second))

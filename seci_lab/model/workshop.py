@@ -63,7 +63,7 @@ from .contributions import (
     votes_quality,
 )
 from .modes import Mode
-from .names import name_skeleton, names_look_alike, normalize_name
+from .names import name_keys, name_skeleton, names_look_alike, normalize_name
 from .spiral import SpiralSeed, seed_spiral, simulate_spiral
 
 if TYPE_CHECKING:
@@ -463,8 +463,9 @@ def clean_display_name(value: object) -> str | None:
 def check_name_free(name: str, taken: Iterable[str]) -> None:
     """WorkshopError when ``name`` or a look-alike of it is already used in the session (case,
     spacing, invisible characters and confusable letters ignored: :func:`names_look_alike`)."""
+    keys = name_keys(name)
     for other in taken:
-        if names_look_alike(name, other):
+        if not keys.isdisjoint(name_keys(other)):
             same = normalize_name(other).casefold() == name.casefold()
             raise WorkshopError(f"Someone in this session already uses the name {name!r}"
                                 f"{'' if same else ' or one that looks like it'}: add an initial or choose another name.")
