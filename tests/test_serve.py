@@ -30,6 +30,12 @@ TOKEN = "letmein42"
 LOAD_TIMEOUT = 90  # seconds for one page load; a hang (voila #1428) never finishes
 
 
+@pytest.fixture(autouse=True)
+def _no_token_in_environment(monkeypatch):
+    # A token exported in the tester's shell must not answer for a test that gives none.
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+
+
 def _config(*argv: str) -> server_config.ServeConfig:
     args = cli.build_parser().parse_args(["serve", *argv])
     return server_config.config_from_args(args)
