@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .env import DB_ENV, FACILITATOR_KEY_ENV
+from .env import DB_ENV, FACILITATOR_KEY_ENV, TOKEN_ENV
 from .server.app import serve, setup_logging
 from .server.config import DEFAULT_CONCURRENT_STARTS, DEFAULT_CULL_IDLE_TIMEOUT, config_from_args
 from .server.errors import UserError
@@ -59,13 +59,7 @@ def _add_serve_parser(sub) -> None:
             "other devices on the network join; a token is then required"
         ),
     )
-    serve.add_argument(
-        "--token", default=None, metavar="TOKEN",
-        help=(
-            "token visitors need (part of the printed address). Generated when --host is reachable "
-            "from other computers and none is given; set one to keep the same address across restarts"
-        ),
-    )
+    _add_token(serve, "token visitors need (part of the printed address)")
     serve.add_argument("--no-browser", action="store_true", help="do not open a web browser on start")
     serve.add_argument(
         "--notebooks", type=Path, default=None, metavar="DIR",
@@ -121,16 +115,16 @@ def _add_workshop_parser(sub) -> None:
                         help="join code of the new session (default: a new random code)")
     parser.add_argument("--resume", default=None, metavar="CODE",
                         help=("continue the existing session with this join code (after a restart); needs its "
-                              f"facilitator key, from ${FACILITATOR_KEY_ENV}, --key-file or --key"))
+                              f"facilitator key, from ${FACILITATOR_KEY_ENV} or --key-file"))
     parser.add_argument("--key-file", type=Path, default=None, metavar="FILE",
                         help=("file holding the facilitator key of the session given with --resume, "
                               "readable only by you"))
-    parser.add_argument("--key", default=None, metavar="KEY",
-                        help=("facilitator key of the session given with --resume (other users of this computer "
-                              f"can see it; prefer ${FACILITATOR_KEY_ENV} or --key-file). Write --key=KEY when "
-                              "the key begins with '-'"))
-    parser.add_argument("--token", default=None, metavar="TOKEN",
-                        help="token of the participant address when --host is not loopback (default: generated)")
+    # Removed: every user of the computer can read a command line. Kept as an option only to
+    # say so (and so that argparse does not take "--key" for an abbreviation of "--key-file").
+    parser.add_argument("--key", action=_Removed, nargs="?", help=argparse.SUPPRESS,
+                        replacement=f"set {FACILITATOR_KEY_ENV}=KEY in the environment or give --key-file FILE "
+                                    "(a file only you can read)")
+    _add_token(parser, "token of the participant address when --host is not loopback")
     _add_allow_host(parser, "the servers answer to (e.g. a DNS name of this laptop)")
     parser.add_argument("--trusted-proxy", action="append", default=None, type=_network, metavar="ADDRESS",
                         help=("a reverse proxy in front of the participant server (an address or a network such "
@@ -142,8 +136,9 @@ def _add_workshop_parser(sub) -> None:
     parser.add_argument("--participants-only", action="store_true",
                         help=("start only another participant server for the sessions in --db (no session, no "
                               "facilitator dashboard): several of them share one PostgreSQL behind a proxy"))
-    parser.add_argument("--session-hours", type=_positive_float, default=12.0, metavar="HOURS",
-                        help="participants' places end this many hours after the session began (default 12)")
+    parser.add_argument("--session-hours", type=_session_hours, default=12.0, metavar="HOURS",
+                        help=("participants' places end this many hours after the session began (default 12; "
+                              "at least 0.1, six minutes)"))
     parser.add_argument("--no-browser", action="store_true", help="do not open the facilitator dashboard")
     parser.add_argument("--cull-idle-timeout", type=_positive_int, default=DEFAULT_CULL_IDLE_TIMEOUT,
                         metavar="SECONDS", help="stop kernels of vanished pages after this many idle seconds")
@@ -155,6 +150,27 @@ def _add_workshop_parser(sub) -> None:
                               f"have no kernel; default: the number of CPU cores, at least 2; here "
                               f"{DEFAULT_CONCURRENT_STARTS})"))
     parser.set_defaults(func=run_workshop)
+
+
+def _add_token(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--token-file", type=Path, default=None, metavar="FILE",
+                        help=(f"file holding the {what.split(' (')[0]}, readable only by you; or set ${TOKEN_ENV}. "
+                              "Generated when --host is reachable from other computers and none is given; set one "
+                              "to keep the same address across restarts"))
+    parser.add_argument("--token", default=None, metavar="TOKEN",
+                        help=f"{what}, on the command line (other users of this computer can see it)")
+
+
+class _Removed(argparse.Action):
+    """An option that was removed: using it is a usage error saying what to use instead."""
+
+    def __init__(self, option_strings, dest, replacement: str, **kwargs):
+        self.replacement = replacement
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        raise argparse.ArgumentError(self, f"was removed, because other users of this computer can read a command "
+                                           f"line: {self.replacement}.")
 
 
 def _add_allow_host(parser: argparse.ArgumentParser, what: str) -> None:
@@ -200,6 +216,18 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < value <= 24 * 365:
         raise argparse.ArgumentTypeError(f"must be more than 0 and at most a year of hours, not {text}")
+    return value
+
+
+#: Shortest ``--session-hours``: 0.1 hour. A session must outlast the time a phone needs to join
+#: and send; a shorter one (the lifetime is whole seconds) ended at once or, below a second, never.
+SESSION_HOURS_MIN = 0.1
+
+
+def _session_hours(text: str) -> float:
+    value = _positive_float(text)
+    if value < SESSION_HOURS_MIN:
+        raise argparse.ArgumentTypeError(f"must be at least {SESSION_HOURS_MIN} (six minutes), not {text}")
     return value
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "PLOTLY_BUNDLE_ENV",
     "ROOM_TOKEN_ENV",
     "SERVER_HOSTS_ENV",
+    "TOKEN_ENV",
     "TRUSTED_PROXIES_ENV",
 ]
 
@@ -47,6 +48,9 @@ JOIN_URL_ENV = "SECI_LAB_JOIN_URL"
 #: The access token of one workshop dashboard server, handed to its process in the environment
 #: (a command line can be read by every user of the computer).
 ROOM_TOKEN_ENV = "SECI_LAB_ROOM_TOKEN"
+#: The access token a person gives ``seci-lab serve`` or ``seci-lab workshop`` (instead of
+#: ``--token``, which every user of the computer can read on the command line; or ``--token-file``).
+TOKEN_ENV = "SECI_LAB_TOKEN"
 #: Extra host names a workshop dashboard server answers to (comma-separated; ``--allow-host``).
 SERVER_HOSTS_ENV = "SECI_LAB_SERVER_HOSTS"
 #: Reverse proxies whose X-Forwarded-For / X-Real-IP a workshop participant server believes
@@ -69,4 +73,4 @@ HUB_USER_VARIABLE = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
-         JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)
+         JOIN_URL_ENV, ROOM_TOKEN_ENV, TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)

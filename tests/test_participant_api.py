@@ -278,6 +278,39 @@ def test_names_are_unique_and_facilitator_is_reserved(server, session):
     assert anonymous.status == 201 and anonymous.json["me"]["name"] == "Anonymous 1"
 
 
+def test_look_alike_names_are_refused_with_a_message(server, session):
+    # Issue 21, item 7: a zero-width space, a Cyrillic letter or a full-width letter made a
+    # second "Ana" or a "Facilitator"; a right-to-left override turned a name around.
+    _joined(server, "Ana")
+    for name, words in (("Ana\u200b", "already uses the name 'Ana'"), ("\u0410na", "or one that looks like it"),
+                        ("F\u0430cilitator", "reserved"), ("Facili\u200btator", "reserved")):
+        response = server.client().join("TEAM42", name)
+        assert response.status == 400 and words in response.error, (name, response.body)
+    turned = server.client().join("TEAM42", "\u202erotatilicaF")
+    assert turned.status == 201 and turned.json["me"]["name"] == "rotatilicaF"
+
+
+def test_closed_rounds_hidden_items_and_closed_phases_refuse_changes(server, session, store):
+    # Issue 21, item 8: each of these went through (200) before.
+    store.open_phase(session.id, session.key, "S")
+    ana = _joined(server, "Ana")
+    kept, hidden = (ana.send(text, text).json["sent"] for text in ("kept", "hidden"))
+    store.hide(session.id, session.key, hidden)
+    edit = ana.request("PUT", f"/api/workshop/contributions/{hidden}", {"text": "sneaked back"})
+    assert edit.status == 403 and "hidden" in edit.error
+    store.close_phase(session.id, session.key)
+    late = ana.request("DELETE", f"/api/workshop/contributions/{kept}")
+    assert late.status == 409 and "can no longer be withdrawn" in late.error
+    cluster = store.create_cluster(session.id, session.key, "Round one")
+    store.next_round(session.id, session.key)
+    store.open_phase(session.id, session.key, "C")
+    vote = ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": True})
+    assert vote.status == 409 and "belongs to round 1" in vote.error
+    assert store.clusters(session.id, round=1)[0].votes == 0
+    board = store.contributions_frame(session.id, include_hidden=True).set_index("id")
+    assert board.loc[hidden, "text"] == "hidden" and not board["withdrawn"].any()
+
+
 def test_join_code_guessing_and_join_floods_are_limited(store, clock, session):
     running = _serve(store, clock, joins_per_address=StoredWindow(store.engine, "join-address", 4, 600.0, clock),
                      wrong_codes_per_address=StoredWindow(store.engine, "wrong-code-address", 3, 600.0, clock))

@@ -16,7 +16,7 @@ import plotly
 import pytest
 
 from seci_lab import cli
-from seci_lab.env import DB_ENV
+from seci_lab.env import DB_ENV, TOKEN_ENV
 from seci_lab.server import config as server_config
 from seci_lab.server.errors import UserError
 from seci_lab.server.gate import PageGate
@@ -28,6 +28,12 @@ DASHBOARDS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if p.name != s
 SPIRAL = "05_knowledge_spiral.ipynb"
 TOKEN = "letmein42"
 LOAD_TIMEOUT = 90  # seconds for one page load; a hang (voila #1428) never finishes
+
+
+@pytest.fixture(autouse=True)
+def _no_token_in_environment(monkeypatch):
+    # A token exported in the tester's shell must not answer for a test that gives none.
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
 
 
 def _config(*argv: str) -> server_config.ServeConfig:
@@ -129,6 +135,61 @@ def test_network_host_gets_a_token():
 def test_network_host_refuses_empty_token(capsys):
     assert cli.main(["serve", "--host", "0.0.0.0", "--token", "", "--no-browser"]) == 1
     assert "token is required" in capsys.readouterr().err
+
+
+def test_the_token_comes_from_the_environment_or_a_private_file(tmp_path, monkeypatch, capsys):
+    # Issue 21, item 9: --token (readable by every user of the computer) was the only way.
+    monkeypatch.setenv(TOKEN_ENV, "envtoken7k")
+    assert _config("--host", "0.0.0.0").token == "envtoken7k"
+    monkeypatch.delenv(TOKEN_ENV)
+    token_file = tmp_path / "room.token"
+    token_file.write_text("filetoken9m\n")
+    token_file.chmod(0o600)
+    assert _config("--host", "0.0.0.0", "--token-file", str(token_file)).token == "filetoken9m"
+    token_file.chmod(0o640)
+    assert cli.main(["serve", "--host", "0.0.0.0", "--token-file", str(token_file), "--no-browser"]) == 1
+    err = capsys.readouterr().err
+    assert "can be read by other users" in err and "chmod 600" in err and "filetoken9m" not in err
+
+
+def test_the_browser_opens_a_private_file_not_the_token(monkeypatch):
+    # Issue 21, item 9: the address with its token went on the browser's command line (ps).
+    from seci_lab.server import app
+
+    opened = []
+    monkeypatch.setattr(app.webbrowser, "open", lambda target, new=0: opened.append(target) or True)
+    url = f"http://127.0.0.1:8867/?token={TOKEN}&next=<x>"
+    app._open_browser(url)
+    [target] = opened
+    assert target.startswith("file://") and TOKEN not in target
+    path = Path(urlparse(target).path)
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
+    page = path.read_text(encoding="utf-8")
+    escaped = url.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f'<meta http-equiv="refresh" content="1;url={escaped}">' in page and "<x>" not in page
+    app._open_browser("http://127.0.0.1:8866/voila/render/00_welcome.ipynb")  # nothing secret: as it is
+    assert opened[1] == "http://127.0.0.1:8866/voila/render/00_welcome.ipynb"
+
+
+@pytest.mark.parametrize("logger", ["tornado.general", "tornado.application", "tornado.access", "Voila",
+                                    "ServerApp", "Voila.child"])
+def test_secret_query_arguments_are_scrubbed_from_every_server_logger(logger):
+    import io
+    import logging
+
+    from seci_lab.server.scrub import install_secret_filter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    parent = logging.getLogger(logger.split(".")[0] if logger == "Voila.child" else logger)
+    parent.addHandler(handler)
+    try:
+        install_secret_filter()
+        logging.getLogger(logger).warning("%d %s: %s", 404, f"GET /x.ipynb?a=1&token={TOKEN}&_xsrf=2 (127.0.0.1)",
+                                          "file or directory does not exist")
+    finally:
+        parent.removeHandler(handler)
+    assert stream.getvalue() == "404 GET /x.ipynb?a=1&token=[secret]&_xsrf=[secret] (127.0.0.1): file or directory does not exist\n"
 
 
 def test_missing_notebook_folder_is_a_clear_error(tmp_path, capsys):
@@ -361,6 +422,20 @@ def test_token_protects_a_shared_server(token_server):
 
 
 @pytest.mark.browser
+def test_no_token_in_the_servers_log(token_server):
+    # Issue 21, item 9: the access log was scrubbed, but tornado's warning for a 404 or 403
+    # ("404 GET /voila/render/x.ipynb?token=... (127.0.0.1): file or directory does not exist")
+    # printed the token.
+    for path in ("/voila/render/missing.ipynb", "/voila/static/missing.js", "/voila/files/missing.txt"):
+        assert _get(token_server.url, f"{path}?token={TOKEN}").status in (403, 404)
+    deadline = time.monotonic() + 30
+    while "missing.txt" not in token_server.stderr_path.read_text(errors="replace") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = token_server.stderr_path.read_text(errors="replace")
+    assert "GET /voila/render/missing.ipynb?token=[secret] (127.0.0.1): file or directory does not exist" in log
+    assert TOKEN not in log
+
+
 def test_shared_address_works_for_a_participant(token_server, page, console):
     # The printed address carries the token once; the links of the course then work by cookie.
     page.goto(f"{token_server.url}?token={TOKEN}")

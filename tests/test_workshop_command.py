@@ -9,7 +9,7 @@ import string
 import pytest
 
 from seci_lab import cli
-from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV
+from seci_lab.env import DB_ENV, FACILITATOR_KEY_ENV, TOKEN_ENV
 from seci_lab.server.workshop import _serve_command, create_session, plan_from_args
 from seci_lab.store import workshop as workshop_store
 from seci_lab.store.workshop import WorkshopStore
@@ -17,8 +17,9 @@ from seci_lab.store.workshop import WorkshopStore
 
 @pytest.fixture(autouse=True)
 def _no_key_in_environment(monkeypatch):
-    # A key exported in the tester's shell must not answer for a test that gives none.
+    # A key or token exported in the tester's shell must not answer for a test that gives none.
     monkeypatch.delenv(FACILITATOR_KEY_ENV, raising=False)
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
 
 
 def _plan(*argv):
@@ -51,7 +52,7 @@ def test_no_secret_goes_on_a_dashboard_command_line(tmp_path):
         assert room.token not in argv and room.facilitator_token not in argv
 
 
-def test_workshop_command_creates_and_resumes_a_session(tmp_path):
+def test_workshop_command_creates_and_resumes_a_session(tmp_path, monkeypatch):
     db = str(tmp_path / "ws.sqlite")
     plan = _plan("--db", db, "--title", "Kick-off", "--format", "csh", "--join-code", "TEAM42")
     create_session(plan)
@@ -59,17 +60,20 @@ def test_workshop_command_creates_and_resumes_a_session(tmp_path):
     store = WorkshopStore.open(plan.db_url)
     session = store.session_by_code("TEAM42")
     assert session.format == "csh" and store.check_key(session.id, plan.facilitator_key)
-    again = _plan("--db", db, "--resume", "team42", "--key", plan.facilitator_key)
+    monkeypatch.setenv(FACILITATOR_KEY_ENV, plan.facilitator_key)
+    again = _plan("--db", db, "--resume", "team42")
     create_session(again)
     assert again.join_code == "TEAM42" and again.facilitator_key == plan.facilitator_key
 
 
-def test_workshop_command_errors_are_clear(tmp_path, capsys):
+def test_workshop_command_errors_are_clear(tmp_path, capsys, monkeypatch):
     db = str(tmp_path / "ws.sqlite")
     assert cli.main(["workshop", "--db", db, "--resume", "TEAM42"]) == 1
-    assert "--key" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert FACILITATOR_KEY_ENV in err and "--key-file" in err
     WorkshopStore.open(f"sqlite:///{db}").create_session("Taken", join_code="TEAM42")
-    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key", "wrong"]) == 1
+    monkeypatch.setenv(FACILITATOR_KEY_ENV, "wrong")
+    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42"]) == 1
     assert "does not match" in capsys.readouterr().err
     assert cli.main(["workshop", "--db", db, "--port", "9000", "--facilitator-port", "9000"]) == 1
     assert "must differ" in capsys.readouterr().err
@@ -93,7 +97,7 @@ def test_another_participant_server_behind_a_proxy(tmp_path, capsys):
     assert "--participants-only" in capsys.readouterr().err
     # Off loopback the servers must share one room token (a proxy sends anyone to any of them).
     assert cli.main(["workshop", "--db", db, "--participants-only", "--host", "0.0.0.0"]) == 1
-    assert "needs --token" in capsys.readouterr().err
+    assert "needs a token" in capsys.readouterr().err
     assert _plan("--db", db, "--participants-only", "--host", "0.0.0.0", "--token", "k7m3qx9p2a").token == "k7m3qx9p2a"
     with pytest.raises(SystemExit):
         cli.main(["workshop", "--db", db, "--trusted-proxy", "proxy.example.org"])
@@ -114,15 +118,19 @@ def _session_with_key(tmp_path, monkeypatch, key: str) -> str:
     return db
 
 
-def test_a_key_beginning_with_a_dash_resumes_through_key_equals(tmp_path, monkeypatch):
-    # Keys made before keys were letters and digits only can begin with '-' (1 in 64 did):
-    # `--key -f1HK...` is read as an option, `--key=-f1HK...` is the key.
-    key = "-f1HKq0_x9ZtY3vLm2Rk8sWd4PcN7bJe"
+def test_a_key_on_the_command_line_is_refused_with_the_alternatives(tmp_path, monkeypatch, capsys):
+    # Issue 21, item 9: every user of the computer can read a command line (ps), and --key was
+    # still accepted. It is now a usage error naming the environment variable and --key-file,
+    # also without a value (argparse would otherwise read "--key" as short for "--key-file").
+    key = "KeyOnTheCommandLine0123456789abc"
     db = _session_with_key(tmp_path, monkeypatch, key)
-    again = _plan("--db", db, "--resume", "TEAM42", f"--key={key}")
-    assert again.resume_key == key
-    create_session(again)
-    assert again.join_code == "TEAM42" and again.facilitator_key == key
+    for argv in (["--key", key], [f"--key={key}"], ["--key"]):
+        with pytest.raises(SystemExit) as stopped:
+            cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--no-browser", *argv])
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err
+        assert "--key: was removed" in err and FACILITATOR_KEY_ENV in err and "--key-file" in err
+        assert "Traceback" not in err
 
 
 def test_generated_keys_never_begin_with_a_dash(monkeypatch):
@@ -135,12 +143,8 @@ def test_generated_keys_never_begin_with_a_dash(monkeypatch):
         lowest = workshop_store.new_facilitator_key()
     assert lowest[0] != "-" and set(lowest) <= plain and len(lowest) >= 24
     assert set(workshop_store.FACILITATOR_KEY_ALPHABET) <= plain
-    parser = cli.build_parser()
     for _ in range(200):
-        key = workshop_store.new_facilitator_key()
-        assert key[0] != "-"
-        # ... so the old spelling, with a space, always works too.
-        assert parser.parse_args(["workshop", "--resume", "TEAM42", "--key", key]).key == key
+        assert workshop_store.new_facilitator_key()[0] != "-"
 
 
 def test_resume_reads_the_key_from_the_environment(tmp_path, monkeypatch):
@@ -168,8 +172,62 @@ def test_resume_reads_the_key_from_a_private_file(tmp_path, monkeypatch, capsys)
         err = capsys.readouterr().err
         assert "chmod 600" in err and key not in err and "Traceback" not in err
         key_file.chmod(0o600)
-    assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key-file", str(key_file),
-                     f"--key={key}"]) == 1
-    assert "one way" in capsys.readouterr().err
     assert cli.main(["workshop", "--db", db, "--resume", "TEAM42", "--key-file", str(tmp_path / "none")]) == 1
     assert "Cannot read the key file" in capsys.readouterr().err
+
+
+# --- the room token, a damaged database, a session's length (issue 21, items 9 and 10) ------------
+
+
+def test_the_room_token_comes_from_the_environment_or_a_private_file(tmp_path, monkeypatch, capsys):
+    db = str(tmp_path / "ws.sqlite")
+    monkeypatch.setenv(TOKEN_ENV, "envtoken7k")
+    assert _plan("--db", db, "--host", "0.0.0.0").token == "envtoken7k"
+    # The other participant servers behind a proxy share it without a command line.
+    assert _plan("--db", db, "--participants-only", "--host", "0.0.0.0").token == "envtoken7k"
+    monkeypatch.delenv(TOKEN_ENV)
+    token_file = tmp_path / "room.token"
+    token_file.write_text("filetoken9m\n")
+    token_file.chmod(0o600)
+    assert _plan("--db", db, "--host", "0.0.0.0", "--token-file", str(token_file)).token == "filetoken9m"
+    assert cli.main(["workshop", "--db", db, "--token-file", str(token_file), "--token", "x"]) == 1
+    assert "one way" in capsys.readouterr().err
+    if os.name == "posix":
+        token_file.chmod(0o644)
+        assert cli.main(["workshop", "--db", db, "--host", "0.0.0.0", "--token-file", str(token_file)]) == 1
+        err = capsys.readouterr().err
+        assert "chmod 600" in err and "filetoken9m" not in err
+
+
+def test_a_damaged_database_is_one_line_and_exit_status_1(tmp_path, capsys):
+    # Issue 21, item 10: a file that is not a database gave a 60-line traceback.
+    for name, content in (("random.sqlite", bytes(range(256)) * 20),
+                          ("truncated.sqlite", b"SQLite format 3\x00" + b"\x07" * 2000)):
+        damaged = tmp_path / name
+        damaged.write_bytes(content)
+        for extra in ([], ["--participants-only"]):
+            assert cli.main(["workshop", "--db", str(damaged), "--no-browser", "--port", str(_free_port()),
+                             *extra]) == 1
+            err = capsys.readouterr().err
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+            assert "cannot be used (file is not a database)" in err and name in err
+    assert damaged.read_bytes().startswith(b"SQLite format 3")  # left as it was, for a backup
+
+
+def test_session_hours_below_six_minutes_are_refused(tmp_path, capsys):
+    # Issue 21, item 10: below a second the lifetime was 0, which the server read as "never ends".
+    for short in ("0.0001", "0.01", "0.09"):
+        with pytest.raises(SystemExit) as stopped:
+            _plan("--db", str(tmp_path / "ws.sqlite"), "--session-hours", short)
+        assert stopped.value.code == 2
+        assert "--session-hours: must be at least 0.1 (six minutes)" in capsys.readouterr().err
+    plan = _plan("--db", str(tmp_path / "ws.sqlite"), "--session-hours", "0.1")
+    assert _serve_command(tmp_path, "", plan.host, plan.port, plan, False, participant_page=True)[-1] == "360"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

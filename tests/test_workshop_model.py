@@ -299,3 +299,35 @@ def test_the_workshop_model_is_pure():
             " if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_names_compare_by_their_confusable_skeletons():
+    from seci_lab.model import clean_participant
+    from seci_lab.model.names import name_skeleton, names_look_alike
+
+    # Zero-width and bidi characters go, compatibility forms fold (NFKC); the name stays readable.
+    assert clean_participant("\u202eAna\u200b \u00a0 Lee\u2069") == "Ana Lee"
+    assert clean_participant("\uff21\uff4e\uff41") == "Ana"
+    assert name_skeleton("\u0410n\u0430") == name_skeleton("Ana")  # Cyrillic А and а
+    for same in (("Ana", "ANA"), ("Ian", "lan"), ("Olga", "0lga"), ("Facilitator", "Faci1itator")):
+        assert names_look_alike(*same), same
+    for different in (("Ana", "Anna"), ("José", "Jose"), ("Zoë", "Zoe"), ("张伟", "张三")):
+        assert not names_look_alike(*different), different
+    with pytest.raises(WorkshopError, match="reserved"):
+        clean_display_name("\u0192acilitator".replace("\u0192", "F\u200b"))
+    with pytest.raises(WorkshopError, match="anonymous participants"):
+        clean_display_name("\u0410nonymous 3")
+    assert clean_display_name("\u200b\u200d") is None  # nothing visible: joins anonymously
+
+
+def test_withdrawing_and_editing_follow_the_board():
+    open_e = _session(phase=Phase.E)
+    check_editable(open_e, _submission(1, Phase.E), NOW, "withdrawn")
+    with pytest.raises(PhaseClosed, match="Socialization phase is closed: that contribution can no longer be withdrawn"):
+        check_editable(open_e, _submission(1, Phase.S), NOW, "withdrawn")
+    with pytest.raises(PhaseClosed, match="can no longer be withdrawn"):
+        check_editable(_session(phase=Phase.E, open=False), _submission(1, Phase.E), NOW, "withdrawn")
+    with pytest.raises(WorkshopError, match="hidden that contribution; it can no longer be edited"):
+        check_editable(open_e, _submission(1, Phase.E, hidden=True), NOW)
+    with pytest.raises(WorkshopError, match="You have withdrawn"):
+        check_editable(open_e, _submission(1, Phase.E, withdrawn=True), NOW)

@@ -684,3 +684,97 @@ def test_concurrent_writers_on_postgresql_store_each_submission_once(pg_url, tmp
     assert len(frame) == 8 * 25 and frame["text"].is_unique
     assert store.version(session.id) > 8 * 25 * 1.2  # every submit, duplicates included, bumped it
     store.close()
+
+
+# ------------------------------------------------------- the rules' gaps (issue 21, item 8)
+
+
+def test_votes_go_only_to_the_current_rounds_clusters(store, seci):
+    # A vote in round 2 for a round-1 cluster counted and raised its members' quality in the
+    # spiral; taking an old vote back lowered it. Both are refused, and the spiral is unchanged.
+    session, ana, ben = seci
+    idea = store.submit(ana.token, "Pair on the first week", "s1")
+    old = store.create_cluster(session.id, session.key, "Pairing")
+    store.assign(session.id, session.key, idea.id, old.id)
+    store.open_phase(session.id, session.key, "C")
+    assert store.vote(ana.token, old.id) is True
+    store.next_round(session.id, session.key)
+    store.open_phase(session.id, session.key, "C")
+    before = store.spiral(session.id)
+    for token, on in ((ben.token, True), (ana.token, False), (ana.token, None)):
+        with pytest.raises(PhaseClosed, match="belongs to round 1; its voting is closed"):
+            store.vote(token, old.id, on=on)
+    assert store.clusters(session.id, round=1)[0].votes == 1 and store.my_votes(ben.token) == set()
+    assert store.spiral(session.id).equals(before)
+    new = store.create_cluster(session.id, session.key, "Pairing, again")
+    assert store.vote(ben.token, new.id) is True
+
+
+def test_withdrawing_needs_the_phase_open_as_editing_does(store, seci, clock):
+    # The README says participants withdraw "while their phase is open"; after the phase closed,
+    # or in a later round, a withdrawal went through all the same.
+    session, ana, _ = seci
+    first, second = store.submit(ana.token, "first", "k1"), store.submit(ana.token, "second", "k2")
+    store.close_phase(session.id, session.key)
+    with pytest.raises(PhaseClosed, match="Socialization phase is closed: that contribution can no longer be withdrawn"):
+        store.withdraw(ana.token, first.id)
+    store.open_phase(session.id, session.key, "E")
+    with pytest.raises(PhaseClosed, match="can no longer be withdrawn"):
+        store.withdraw(ana.token, first.id)
+    store.next_round(session.id, session.key)
+    store.open_phase(session.id, session.key, "S")
+    with pytest.raises(PhaseClosed, match="earlier round; it can no longer be withdrawn"):
+        store.withdraw(ana.token, second.id)
+    assert not store.contributions_frame(session.id, include_hidden=True)["withdrawn"].any()
+    third = store.submit(ana.token, "third", "k3")
+    store.withdraw(ana.token, third.id)
+    store.withdraw(ana.token, third.id)  # a retried request changes nothing
+    assert store.contributions_frame(session.id)["text"].tolist() == ["first", "second"]
+
+
+def test_a_hidden_or_withdrawn_contribution_cannot_be_edited(store, seci):
+    session, ana, _ = seci
+    hidden, gone = store.submit(ana.token, "hidden", "k1"), store.submit(ana.token, "gone", "k2")
+    store.hide(session.id, session.key, hidden.id)
+    store.withdraw(ana.token, gone.id)
+    for item, why in ((hidden, "facilitator has hidden that contribution"), (gone, "You have withdrawn")):
+        with pytest.raises(NotAllowed, match=f"{why}.*can no longer be edited"):
+            store.edit(ana.token, item.id, "changed behind the moderator's back")
+    texts = store.contributions_frame(session.id, include_hidden=True).set_index("id")["text"]
+    assert texts[hidden.id] == "hidden" and texts[gone.id] == "gone"
+
+
+# ---------------------------------------------------------- look-alike names (issue 21, item 7)
+
+
+@pytest.mark.parametrize("name", [
+    "Ana\u200b", "\u200bAna", "A\u200dna", "Аna",  # zero-width space / joiner, Cyrillic А
+    "ＡＮＡ", "Ana\u3164", "\u2066Ana\u2069",  # full-width letters, a Hangul filler, a bidi isolate
+])
+def test_a_name_that_looks_like_a_taken_one_is_refused(store, seci, name):
+    session, _, _ = seci
+    with pytest.raises(WorkshopError, match="already uses the name"):
+        store.join(session.join_code, name)
+    assert [p.display_name for p in store.participants(session.id)] == ["Ana", "Ben"]
+
+
+@pytest.mark.parametrize("name", [
+    "F\u0430cilitator", "Facili\u200btator", "FACILITAT\u039eR".replace("\u039e", "\u041e"),  # Cyrillic а, ZWSP, Cyrillic О
+    "Faci1itator", "\uff26acilitator", "Facil\u0456tator",  # digit one, full-width F, Ukrainian і
+])
+def test_a_name_that_looks_like_facilitator_is_reserved(store, seci, name):
+    session, _, _ = seci
+    with pytest.raises(WorkshopError, match="reserved"):
+        store.join(session.join_code, name)
+
+
+def test_names_are_stored_without_invisible_or_reordering_characters(store, seci):
+    # A right-to-left override made "\u202erotatilicaF" show as "Facilitator"; without format
+    # characters the name shows as typed, and nobody else can take it again.
+    session, _, _ = seci
+    joined = store.join(session.join_code, "\u202erotatilicaF")
+    assert joined.display_name == "rotatilicaF"
+    assert store.join(session.join_code, "Zo\u00eb  \u00adM.").display_name == "Zoë M."
+    with pytest.raises(WorkshopError, match="already uses"):
+        store.join(session.join_code, "rotatilicaF\u200e")
+    assert store.join(session.join_code, "Anna").display_name == "Anna"  # a different name is fine

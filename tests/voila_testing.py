@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlparse
 
-from seci_lab.env import DB_ENV
+from seci_lab.env import DB_ENV, TOKEN_ENV
 
 __all__ = [
     "AXE_BLOCKING",
@@ -148,6 +148,7 @@ def isolated_env(root: Path) -> dict[str, str]:
     env["JUPYTER_PLATFORM_DIRS"] = "1"  # silence jupyter_core's path-migration warning
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("JUPYTER_PATH", None)
+    env.pop(TOKEN_ENV, None)  # a token exported in the tester's shell would lock the servers
     env["BROWSER"] = "true"  # belt and braces with --no-browser: never open a desktop browser
     return env
 

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .modes import Mode
+from .names import normalize_name
 
 __all__ = [
     "FACILITATOR",
@@ -148,10 +149,11 @@ def shorten(text: str, limit: int) -> str:
 
 
 def clean_participant(name: object) -> str:
-    """A participant's (or learner's) name, normalised; ValueError with what to change if unusable."""
+    """A participant's (or learner's) name, normalised (:func:`seci_lab.model.names.normalize_name`:
+    NFKC, no format or control characters, one line); ValueError with what to change if unusable."""
     if not isinstance(name, str):
         raise ValueError("The participant must be a name or id (text).")
-    clean = normalize_text(name)
+    clean = normalize_name(check_unicode(name, "The participant name"))
     if not clean:
         raise ValueError("The participant name is empty: enter a name or an id.")
     if len(clean) > PARTICIPANT_MAX_CHARS:

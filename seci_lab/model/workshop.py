@@ -52,16 +52,18 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .contributions import (
     FACILITATOR,
-    PARTICIPANT_MAX_CHARS,
     RUBRIC,
     VOTES,
     Contribution,
+    check_unicode,
+    clean_participant,
     clean_text,
     decide_quality,
     normalize_text,
     votes_quality,
 )
 from .modes import Mode
+from .names import name_keys, name_skeleton, names_look_alike, normalize_name
 from .spiral import SpiralSeed, seed_spiral, simulate_spiral
 
 if TYPE_CHECKING:
@@ -91,6 +93,7 @@ __all__ = [
     "anonymous_name",
     "check_accepting",
     "check_editable",
+    "check_vote_round",
     "check_id",
     "check_idempotency_key",
     "check_join_code",
@@ -432,28 +435,40 @@ def clean_label(value: object, what: str, limit: int) -> str:
 
 
 def clean_display_name(value: object) -> str | None:
-    """A participant's name, normalised, or ``None`` to join anonymously (no name, or only
-    spaces). WorkshopError when too long, not text, reserved ("Facilitator") or shaped like the
-    name of an anonymous participant ("Anonymous 3")."""
-    if value is None or (isinstance(value, str) and not normalize_text(value)):
+    """A participant's name, normalised (:func:`seci_lab.model.clean_participant`), or ``None`` to
+    join anonymously (no name, or nothing visible). WorkshopError when too long, not text, like
+    the reserved "Facilitator" (look-alikes included: :func:`seci_lab.model.names.names_look_alike`)
+    or shaped like the name of an anonymous participant ("Anonymous 3")."""
+    if value is None:
         return None
-    name = clean_label(value, "name", PARTICIPANT_MAX_CHARS)
-    folded = name.casefold()
-    if folded in RESERVED_NAMES:
-        raise WorkshopError(f"The name {name!r} is reserved: choose another name.")
-    words = folded.split()
-    if len(words) == 2 and words[0] == "anonymous" and words[1].isdigit():
+    if not isinstance(value, str):
+        raise WorkshopError("The name must be text.")
+    try:
+        check_unicode(value, "The name")
+        if not normalize_name(value):
+            return None
+        name = clean_participant(value)
+    except ValueError as error:
+        raise WorkshopError(str(error).replace("participant name", "name")) from None
+    if any(names_look_alike(name, reserved) for reserved in RESERVED_NAMES):
+        raise WorkshopError(f"The name {name!r} is reserved (or looks like it): choose another name.")
+    words = name.split()
+    if (len(words) == 2 and names_look_alike(words[0], "anonymous")
+            and (words[1].isdigit() or name_skeleton(words[1]).isdigit())):
         raise WorkshopError("Names like 'Anonymous 3' are given to anonymous participants: choose another "
                             "name, or tick “Join anonymously”.")
     return name
 
 
 def check_name_free(name: str, taken: Iterable[str]) -> None:
-    """WorkshopError when ``name`` is already used in the session (case and spacing ignored)."""
-    folded = " ".join(name.casefold().split())
-    if any(" ".join(other.casefold().split()) == folded for other in taken):
-        raise WorkshopError(f"Someone in this session already uses the name {name!r}: add an initial "
-                            "or choose another name.")
+    """WorkshopError when ``name`` or a look-alike of it is already used in the session (case,
+    spacing, invisible characters and confusable letters ignored: :func:`names_look_alike`)."""
+    keys = name_keys(name)
+    for other in taken:
+        if not keys.isdisjoint(name_keys(other)):
+            same = normalize_name(other).casefold() == name.casefold()
+            raise WorkshopError(f"Someone in this session already uses the name {name!r}"
+                                f"{'' if same else ' or one that looks like it'}: add an initial or choose another name.")
 
 
 def anonymous_name(already: int) -> str:
@@ -557,11 +572,30 @@ def check_accepting(session: Session, now: float, phase: object = None) -> None:
         raise PhaseClosed(f"Time is up for {session.phase.label}: the facilitator's timer has ended. Your text is kept.")
 
 
-def check_editable(session: Session, submission: Submission, now: float) -> None:
-    """PhaseClosed unless ``submission`` may still be edited: its phase open in the current round."""
-    check_accepting(session, now, submission.phase)
+def check_editable(session: Session, submission: Submission, now: float, action: str = "edited") -> None:
+    """Whether ``submission`` may still be edited (or, with ``action="withdrawn"``, withdrawn).
+
+    NotAllowed when the facilitator hid it or its author withdrew it (it is off the board);
+    PhaseClosed unless its phase is open, its time not up, in the current round.
+    """
+    if submission.withdrawn:
+        raise NotAllowed(f"You have withdrawn that contribution; it can no longer be {action}.")
+    if submission.hidden:
+        raise NotAllowed(f"The facilitator has hidden that contribution; it can no longer be {action}.")
+    if action == "edited":
+        check_accepting(session, now, submission.phase)
+    elif session.phase != submission.phase or not is_accepting(session.phase_open, session.deadline, now):
+        raise PhaseClosed(f"The {submission.phase.label} phase is closed: that contribution can no longer be {action}.")
     if submission.round != session.round:
-        raise PhaseClosed("That contribution belongs to an earlier round; it can no longer be edited.")
+        raise PhaseClosed(f"That contribution belongs to an earlier round; it can no longer be {action}.")
+
+
+def check_vote_round(session: Session, cluster: Cluster) -> None:
+    """PhaseClosed when ``cluster`` is not of the session's current round: an earlier round's
+    votes are closed (a vote, or taking one back, would change that round's qualities)."""
+    if cluster.round != session.round:
+        raise PhaseClosed(f"The cluster {cluster.name!r} belongs to round {cluster.round}; its voting is closed. "
+                          f"Votes now go to the clusters of round {session.round}.")
 
 
 def check_voting(session: Session, now: float) -> None:

@@ -8,12 +8,17 @@ server starts, so the command line stays quick.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import html
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import webbrowser
+from pathlib import Path
 from typing import Callable
 
 from .config import (
@@ -25,11 +30,12 @@ from .config import (
     voila_argv,
 )
 from .gate import PageGate
-from ..env import OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV
+from ..env import OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV, TOKEN_ENV
 from .guard import HostAllowList, host_allow_list
 from .network import check_port_free, is_loopback, is_wildcard
+from .scrub import install_secret_filter
 
-__all__ = ["guard_hosts", "log_request_scrubbed", "open_browser", "run_voila", "scrub_uri", "serve", "setup_logging"]
+__all__ = ["browser_open_file", "guard_hosts", "log_request_scrubbed", "open_browser", "run_voila", "scrub_uri", "serve", "setup_logging"]
 
 log = logging.getLogger("seci_lab.server")
 
@@ -57,7 +63,9 @@ def run_voila(config: ServeConfig, *, hosts: HostAllowList | None = None,
     # static files) through the Jupyter data path, so the package directory joins it.
     data_path = [str(package_dir())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(data_path)
-    # The kernels inherit this environment: tell the pages whether others can reach them.
+    # The kernels inherit this environment: not the token a person gave (the server has it now)...
+    os.environ.pop(TOKEN_ENV, None)
+    # ...and tell the pages whether others can reach them.
     if is_loopback(config.host):
         os.environ.pop(OFF_LOOPBACK_ENV, None)
     else:
@@ -131,8 +139,10 @@ def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
             # Every request passes here first, Voila's own and the page's alike.
             if hosts is not None:
                 guard_hosts(self.app, hosts)
-            # tornado's access log would print a token given in a query string.
+            # tornado's access log would print a token given in a query string; its warnings
+            # (a 404's) and the Jupyter server's and Voila's messages would too.
             self.app.settings["log_function"] = log_request_scrubbed
+            install_secret_filter(self.log)
             # A room answered together connects again together: with tornado's queue of 128
             # waiting connections the rest were dropped and each phone's system tried again
             # 1 s later (seen as sends taking 1.1-1.3 s with 200 phones).
@@ -256,15 +266,41 @@ def _announce(config: ServeConfig) -> None:
 
 
 def open_browser(url: str) -> None:
-    """Open ``url`` in the desktop's browser, from a thread (it may block); warn without one."""
+    """Open ``url`` in the desktop's browser, from a thread (it may block); warn without one.
+
+    An address with a token reaches the browser through :func:`browser_open_file`, never on the
+    browser's command line, which every user of the computer can read.
+    """
     threading.Thread(target=_open_browser, args=(url,), daemon=True).start()
+
+
+_REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="1;url={url}">
+<title>Opening seci-lab</title></head>
+<body><p>Opening seci-lab&hellip; If nothing happens, <a href="{url}">open it here</a>.</p></body></html>
+"""
+
+
+def browser_open_file(url: str) -> Path:
+    """An HTML file that sends a browser on to ``url``, readable by its owner only (0600, in a new
+    0700 folder), removed when this process exits: as jupyter_server opens its browser, so that a
+    token in ``url`` stays off the browser's command line."""
+    folder = Path(tempfile.mkdtemp(prefix="seci-lab-open-"))  # created 0700
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "open.html"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(_REDIRECT_PAGE.format(url=html.escape(url, quote=True)))
+    return path
 
 
 def _open_browser(url: str) -> None:
     try:
-        if not webbrowser.open(url, new=2):
+        target = browser_open_file(url).as_uri() if "token=" in url else url
+        if not webbrowser.open(target, new=2):
             log.warning("No web browser found; open %s yourself.", url)
-    except webbrowser.Error as exc:  # pragma: no cover - depends on the desktop
+    except (webbrowser.Error, OSError) as exc:  # depends on the desktop (and on a writable temporary folder)
         log.warning("Could not open a browser (%s); open %s yourself.", exc, url)
 
 

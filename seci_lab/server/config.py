@@ -15,7 +15,7 @@ from pathlib import Path
 from ..env import DB_ENV
 from .errors import UserError
 from .network import DEFAULT_HOST, DEFAULT_PORT, is_wildcard, reachable_hosts, url_host
-from .tokens import resolve_token
+from .tokens import given_token, resolve_token
 
 __all__ = [
     "DEFAULT_CONCURRENT_STARTS",
@@ -194,7 +194,7 @@ def check_notebooks_dir(path: Path) -> Path:
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
     """Validate the parsed ``serve`` options into a :class:`ServeConfig` (raises :class:`UserError`)."""
     notebooks = check_notebooks_dir(args.notebooks or default_notebooks_dir())
-    token = resolve_token(args.host, args.token)
+    token = resolve_token(args.host, given_token(args.token, args.token_file))
     return ServeConfig(
         notebooks=notebooks,
         host=args.host,

@@ -1,9 +1,9 @@
 """Secrets the commands handle: the room token of a shared server, and the facilitator key
 that ``seci-lab workshop --resume`` needs.
 
-A secret on a command line can be read by every user of the computer (``ps``), so the
-facilitator key is best read from the environment or from a file only its owner can read;
-``--key`` stays for compatibility.
+A secret on a command line can be read by every user of the computer (``ps``), so both are
+read from the environment or from a file only its owner can read. ``--token`` still works
+(with a warning); ``--key`` was removed (the command says what to use instead).
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ import stat
 from pathlib import Path
 from typing import Mapping
 
-from ..env import FACILITATOR_KEY_ENV
+from ..env import FACILITATOR_KEY_ENV, TOKEN_ENV
 from .errors import UserError
 from .network import is_loopback
 
-__all__ = ["TOKEN_ALPHABET", "facilitator_key", "generate_token", "read_key_file", "resolve_token"]
+__all__ = ["TOKEN_ALPHABET", "facilitator_key", "generate_token", "given_token", "read_key_file", "read_secret_file",
+           "resolve_token"]
 
 log = logging.getLogger("seci_lab.server")
 
@@ -48,24 +49,36 @@ def resolve_token(host: str, token: str | None) -> str:
     return token or ""
 
 
-def facilitator_key(key: str | None, key_file: Path | None,
-                    environ: Mapping[str, str] = os.environ) -> str | None:
-    """The facilitator key given to ``--resume``: ``--key-file``, else ``--key``, else
-    ``$SECI_LAB_FACILITATOR_KEY``; None when there is none. Raises :class:`UserError` when
-    both options are given or the file cannot be used."""
-    if key is not None and key_file is not None:
-        raise UserError("Give the facilitator key one way: --key-file FILE or --key=KEY, not both.")
+def given_token(token: str | None, token_file: Path | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The access token a person gave: ``--token-file``, else ``--token`` (with a warning: others
+    can read it), else ``$SECI_LAB_TOKEN``; None when there is none (:func:`resolve_token` then
+    decides). Raises :class:`UserError` when both options are given or the file cannot be used."""
+    if token is not None and token_file is not None:
+        raise UserError("Give the token one way: --token-file FILE or --token TOKEN, not both.")
+    if token_file is not None:
+        return read_secret_file(token_file, "token file", "the token")
+    if token is not None:
+        log.warning("A token given with --token can be seen by other users of this computer; "
+                    "prefer %s=TOKEN or --token-file FILE.", TOKEN_ENV)
+        return token
+    return environ.get(TOKEN_ENV) or None
+
+
+def facilitator_key(key_file: Path | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The facilitator key given to ``--resume``: ``--key-file``, else ``$SECI_LAB_FACILITATOR_KEY``;
+    None when there is none. Raises :class:`UserError` when the file cannot be used."""
     if key_file is not None:
         return read_key_file(key_file)
-    if key is not None:
-        log.warning("A key given with --key can be seen by other users of this computer; "
-                    "prefer %s=KEY or --key-file FILE.", FACILITATOR_KEY_ENV)
-        return key.strip() or None
     return environ.get(FACILITATOR_KEY_ENV, "").strip() or None
 
 
 def read_key_file(path: Path) -> str:
-    """The key held in ``path``, a file that only its owner may read (as ssh asks of its keys)."""
+    """The facilitator key held in ``path``, a file that only its owner may read (:func:`read_secret_file`)."""
+    return read_secret_file(path, "key file", "the facilitator key")
+
+
+def read_secret_file(path: Path, what: str = "key file", holding: str = "the facilitator key") -> str:
+    """The secret held in ``path``, a file that only its owner may read (as ssh asks of its keys)."""
     path = Path(path).expanduser()
     try:
         with open(path, encoding="utf-8") as file:
@@ -73,11 +86,11 @@ def read_key_file(path: Path) -> str:
             text = file.read(4096)
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else "not a text file"
-        raise UserError(f"Cannot read the key file {path}: {reason}.") from None
+        raise UserError(f"Cannot read the {what} {path}: {reason}.") from None
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise UserError(f"The key file {path} can be read by other users of this computer "
+        raise UserError(f"The {what} {path} can be read by other users of this computer "
                         f"(permissions {stat.filemode(mode)}). Make it private: chmod 600 {path}")
-    key = text.strip()
-    if not key or any(ch.isspace() for ch in key):
-        raise UserError(f"The key file {path} must hold the facilitator key alone, on one line.")
-    return key
+    secret = text.strip()
+    if not secret or any(ch.isspace() for ch in secret):
+        raise UserError(f"The {what} {path} must hold {holding} alone, on one line.")
+    return secret

@@ -43,12 +43,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..env import (DB_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV,
-                   TRUSTED_PROXIES_ENV)
+                   TOKEN_ENV, TRUSTED_PROXIES_ENV)
 from .app import open_browser
 from .config import DEFAULT_CONCURRENT_STARTS, default_notebooks_dir
 from .errors import UserError
 from .network import check_port_free, is_loopback, is_wildcard, reachable_hosts, url_host
-from .tokens import facilitator_key, generate_token, resolve_token
+from .tokens import facilitator_key, generate_token, given_token, resolve_token
 
 __all__ = [
     "FACILITATOR_NOTEBOOK",
@@ -120,19 +120,21 @@ def plan_from_args(args: argparse.Namespace) -> WorkshopPlan:
     facilitator_port = args.facilitator_port or (args.port + 1 if args.port < 65535 else args.port - 1)
     if facilitator_port == args.port:
         raise UserError("--facilitator-port must differ from --port.")
-    token = resolve_token(args.host, args.token)
+    given = given_token(args.token, args.token_file)
+    token = resolve_token(args.host, given)
     join_code = (args.join_code or "").strip() or None
     if args.participants_only and (args.resume or args.join_code or args.title):
         raise UserError("--participants-only serves the participant page of the sessions already in --db: "
                         "it creates or resumes none (leave out --resume, --join-code and --title).")
-    if args.participants_only and args.token is None and not is_loopback(args.host):
+    if args.participants_only and given is None and not is_loopback(args.host):
         # A token of its own would refuse the room cookie that another server set.
-        raise UserError(f"--participants-only with --host {args.host} needs --token: the same token as the "
+        raise UserError(f"--participants-only with --host {args.host} needs a token (${TOKEN_ENV}, --token-file or "
+                        "--token): the same token as the "
                         "other participant servers, which a proxy may send anyone to.")
-    resume_key = facilitator_key(args.key, args.key_file) if args.resume else None
+    resume_key = facilitator_key(args.key_file) if args.resume else None
     if args.resume and not resume_key:
         raise UserError("--resume needs the session's facilitator key (printed when it started): set "
-                        f"{FACILITATOR_KEY_ENV}, or give --key-file FILE (a file only you can read) or --key=KEY.")
+                        f"{FACILITATOR_KEY_ENV}=KEY, or give --key-file FILE (a file only you can read).")
     title = (args.title or "").strip() or f"Workshop {time.strftime('%Y-%m-%d %H:%M')}"
     return WorkshopPlan(
         host=args.host, port=args.port, facilitator_port=facilitator_port,
@@ -170,6 +172,16 @@ def create_session(plan: WorkshopPlan) -> None:
     plan.join_code, plan.facilitator_key, plan.title = session.join_code, key, session.title
 
 
+def _check_database(url: str) -> None:
+    """UserError with one line when the database cannot be used (before any server starts on it)."""
+    from ..store.workshop import check_database
+
+    try:
+        check_database(url).close()
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
 def _private_folder(root: Path, notebook: str) -> Path:
     """A folder holding only ``notebook`` (a copy from the shipped notebooks)."""
     folder = root / notebook.removesuffix(".ipynb")
@@ -183,7 +195,7 @@ def _serve_command(folder: Path, notebook: str, host: str, port: int, plan: Work
     # No secret here: a command line can be read by every user of the computer.
     return [sys.executable, "-m", "seci_lab.server.dashboard", str(folder), notebook, host, str(port),
             str(plan.cull_idle_timeout), "1" if preheat else "0", str(plan.concurrent_starts),
-            "1" if participant_page else "0", str(int(plan.session_hours * 3600))]
+            "1" if participant_page else "0", str(max(1, round(plan.session_hours * 3600)))]
 
 
 def _answers(port: int) -> bool:
@@ -203,6 +215,8 @@ def run_workshop(args: argparse.Namespace) -> int:
     if not plan.participants_only:
         check_port_free("127.0.0.1", plan.facilitator_port)
         create_session(plan)
+    else:
+        _check_database(plan.db_url)
     join_code = plan.join_code
 
     with tempfile.TemporaryDirectory(prefix="seci-lab-workshop-") as tmp:
@@ -211,7 +225,7 @@ def run_workshop(args: argparse.Namespace) -> int:
         participant_dir.mkdir()
         facilitator_dir = _private_folder(root, FACILITATOR_NOTEBOOK)
         base_env = {k: v for k, v in os.environ.items()
-                    if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV)}
+                    if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, TOKEN_ENV)}
         base_env[DB_ENV] = plan.db_url
         base_env[SERVER_HOSTS_ENV] = ",".join(plan.allow_hosts)
         participant_env = dict(base_env, **{ROOM_TOKEN_ENV: plan.token,

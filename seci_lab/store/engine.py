@@ -34,8 +34,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from ..env import DB_ENV
 
-__all__ = ["create_tables", "database_url", "default_url", "make_engine", "migrate_columns", "read", "write",
-           "data_dir"]
+__all__ = ["create_tables", "database_url", "default_url", "make_engine", "migrate_columns", "read", "unusable_database",
+           "write", "data_dir"]
 
 BUSY_TIMEOUT_S = 30.0
 WRITE_ATTEMPTS = 8
@@ -97,6 +97,20 @@ def migrate_columns(engine: Engine, metadata: MetaData) -> list[str]:
                     raise
             added.append(f"{table.name}.{column.name}")
     return added
+
+
+def unusable_database(url: str, error: Exception) -> str:
+    """One line saying that the database at ``url`` cannot be used and why (``error``: SQLAlchemy's
+    DatabaseError, e.g. "file is not a database" for a damaged SQLite file), without a password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL after all: show where it points, never what precedes an "@"
+        shown = url.split("@")[-1]
+    reason = (str(getattr(error, "orig", None) or error).strip().splitlines() or ["unknown error"])[0][:200]
+    return (f"The database {shown} cannot be used ({reason}): it may be damaged, or not a seci-lab database. "
+            "Use another database file (a new one is created), or restore a backup of this one.")
 
 
 def create_tables(engine: Engine, metadata: MetaData) -> None:

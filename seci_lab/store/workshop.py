@@ -52,7 +52,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from ..model import PARTICIPANT_MAX_CHARS, Contribution, SpiralSeed
 from ..model.contributions import check_quality
@@ -76,6 +76,7 @@ from ..model.workshop import (
     anonymous_name,
     check_accepting,
     check_editable,
+    check_vote_round,
     check_id,
     check_idempotency_key,
     check_join_code,
@@ -95,7 +96,7 @@ from ..model.workshop import (
     spiral_inputs,
     submission_qualities,
 )
-from .engine import create_tables, make_engine, read, write
+from .engine import create_tables, make_engine, read, unusable_database, write
 
 if TYPE_CHECKING:  # imported by the frame methods only: participant kernels start faster without it
     import pandas as pd
@@ -116,6 +117,7 @@ __all__ = [
     "Submission",
     "WorkshopError",
     "WorkshopStore",
+    "check_database",
     "metadata",
     "new_facilitator_key",
     "start_session",
@@ -910,7 +912,8 @@ class WorkshopStore:
         return self._write(work)
 
     def edit(self, token: str, contribution_id: int, text: str) -> Submission:
-        """Change the text of one's own contribution while its phase is open."""
+        """Change the text of one's own contribution while its phase is open in the current round and it is on
+        the board (not hidden by the facilitator, not withdrawn)."""
 
         def work(conn):
             person = self._participant(conn, token)
@@ -926,13 +929,18 @@ class WorkshopStore:
         return self._write(work)
 
     def withdraw(self, token: str, contribution_id: int) -> None:
-        """Take one's own contribution off the board (kept in the database and in exports as withdrawn)."""
+        """Take one's own contribution off the board (kept in the database and in exports as withdrawn),
+        while its phase is open in the current round, as for :meth:`edit`; withdrawing it again changes nothing."""
 
         def work(conn):
             person = self._participant(conn, token)
             row = self._contribution_in(conn, person["session_id"], contribution_id)
             if row["participant_id"] != person["id"]:
                 raise NotAllowed("You can only withdraw your own contributions.")
+            if row["withdrawn"]:
+                return  # a retried request: withdrawn already
+            session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
+            check_editable(session, self._to_submission(row), self.clock(), "withdrawn")
             conn.execute(update(ws_contributions).where(ws_contributions.c.id == row["id"]).values(withdrawn=True))
 
         self._write(work)
@@ -1011,7 +1019,7 @@ class WorkshopStore:
         self._write(work)
 
     def vote(self, token: str, cluster_id: int, on: bool | None = None) -> bool:
-        """Vote for a cluster while the Combination (or gifts) phase is open.
+        """Vote for a cluster of the current round while the Combination (or gifts) phase is open.
 
         One vote per participant per cluster. ``on=None`` toggles; ``True``/``False`` set the vote
         (idempotent, the safer choice for a button that may be clicked twice). Returns whether the
@@ -1023,6 +1031,8 @@ class WorkshopStore:
             session = self._to_session(conn.execute(_SQL_SESSION, {"b_session": person["session_id"]}).mappings().one())
             check_voting(session, self.clock())
             cluster = self._cluster_in(conn, session.id, cluster_id)
+            check_vote_round(session, Cluster(id=cluster["id"], session_id=session.id, name=cluster["name"],
+                                              round=cluster["round"]))
             current = conn.execute(select(ws_votes.c.cluster_id).where(and_(
                 ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"]))).first() is not None
             wanted = (not current) if on is None else bool(on)
@@ -1228,17 +1238,29 @@ def start_session(url: str, title: str, format: str = "seci", *, join_code: str 
                   resume: str | None = None, key: str | None = None) -> tuple[Session, str]:
     """Create a session at ``url``, or resume the session ``resume`` (its join code) with its ``key``.
 
-    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on.
+    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on, also
+    for a database that cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
     """
-    store = WorkshopStore.open(url)
+    store = check_database(url)
     try:
         if resume:
             session = store.session_by_code(resume)
             if not key or not store.check_key(session.id, key):
                 raise NotAllowed(f"The facilitator key does not match session {session.join_code}: "
-                                 "give the key printed when it was created (--key).")
+                                 "give the key printed when it was created.")
             return session, key
         session = store.create_session(title, format, join_code)
         return session, session.key
+    except DatabaseError as error:
+        raise WorkshopError(unusable_database(url, error)) from None
     finally:
         store.close()
+
+
+def check_database(url: str) -> WorkshopStore:
+    """The workshop store at ``url``, opened (its tables created or brought up to date); WorkshopError
+    with one line to act on when the database cannot be used (damaged, not a database, unreadable)."""
+    try:
+        return WorkshopStore.open(url)
+    except DatabaseError as error:
+        raise WorkshopError(unusable_database(url, error)) from None
