@@ -40,6 +40,7 @@ from ..model.work import (
     quiz_answers,
     quiz_key,
 )
+from ..store.engine import default_url
 from ..store.progress import Progress, open_progress
 from .common import Message
 from .handin import hand_in_panel
@@ -78,13 +79,21 @@ def exercises_for(mode: Mode | str, progress: Progress) -> widgets.Widget:
     return EXERCISES[Mode.parse(mode)](progress)
 
 
+#: The learner's store opened by this kernel, by database URL: the course frame and the page below
+#: it share one, so what the page saves updates the frame's marks at once (listeners are per object).
+_OPENED: dict[str, Progress] = {}
+
+
 def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | None, Message | None]:
-    """``progress`` when given, else the default learner's progress opened; on failure, no
-    progress and a message saying what went wrong."""
+    """``progress`` when given, else the default learner's progress (one per kernel and database);
+    on failure, no progress and a message saying what went wrong."""
     if progress is not None:
         return progress, None
     try:
-        return open_progress(), None
+        url = default_url()
+        if url not in _OPENED:
+            _OPENED[url] = open_progress(url=url)
+        return _OPENED[url], None
     except (ValueError, SQLAlchemyError, OSError) as error:
         log.exception("cannot open the progress store")
         message = Message()
@@ -149,8 +158,9 @@ def work_panel(progress: Progress, *, my_work_too: bool = True) -> tuple[widgets
     return accordion, handin
 
 
-def _heading(text: str) -> widgets.HTML:
-    return widgets.HTML(f"<h2>{html_text(text)}</h2>")
+def _heading(text: str, anchor: str) -> widgets.HTML:
+    """A section heading the course frame's contents list links to (``id="seci-<anchor>"``)."""
+    return widgets.HTML(f'<h2 id="seci-{anchor}">{html_text(text)}</h2>')
 
 
 class LessonRecap(widgets.VBox):
@@ -209,7 +219,7 @@ class LessonPage(widgets.VBox):
         self.progress = progress
         if progress is None:
             self.quiz = quiz_widget(mode.value)
-            super().__init__([problem, intro, _heading("Quiz"), self.quiz])
+            super().__init__([problem, intro, _heading("Quiz", "quiz"), self.quiz])
             return
         instructor_ratings_in(progress)
         save_quiz_answer, answered = quiz_persistence(progress)
@@ -219,9 +229,9 @@ class LessonPage(widgets.VBox):
         work, self.handin = work_panel(progress)
         super().__init__([
             intro,
-            _heading("Exercises"), self.exercises,
-            _heading("Quiz"), self.quiz,
-            _heading("Recap"), lesson_recap(mode), self.recap,
+            _heading("Exercises", "exercises"), self.exercises,
+            _heading("Quiz", "quiz"), self.quiz,
+            _heading("Recap", "recap"), lesson_recap(mode), self.recap,
             work,
         ], layout=widgets.Layout(width="100%"))
         self.add_class(f"seci-lesson-{mode.value}")
@@ -257,8 +267,8 @@ class TheoryPage(widgets.VBox):
         self.tally = ExerciseTally(self.exercises)
         self.quiz = quiz_widget(key, on_answer=save_quiz_answer, answered=answered)
         parts = [problem] if problem is not None else []
-        parts += [theory_intro(lesson), *sections, _heading("Quiz"), self.quiz,
-                  _heading("Recap"), theory_recap(lesson), self.tally]
+        parts += [theory_intro(lesson), *sections, _heading("Quiz", "quiz"), self.quiz,
+                  _heading("Recap", "recap"), theory_recap(lesson), self.tally]
         if progress is not None:
             work, self.handin = work_panel(progress)
             parts.append(work)
@@ -316,7 +326,8 @@ class SpiralPage(widgets.VBox):
         self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round)
         self.lab.participant.value = progress.name
         work, self.handin = work_panel(progress)
-        super().__init__([self.lab, work], layout=widgets.Layout(width="100%"))
+        super().__init__([widgets.HTML('<span id="seci-lab"></span>'), self.lab, work],
+                         layout=widgets.Layout(width="100%"))
 
     def _save(self, contributions: list[Contribution]) -> None:
         progress = self.progress
@@ -367,7 +378,8 @@ class CritiquesLesson(widgets.VBox):
         handin_box, self.handin = work_panel(progress, my_work_too=False)
         super().__init__([
             self.page,
-            widgets.HTML("<h2>Course review</h2><p>Before you go: a quiz across the whole course "
+            widgets.HTML('<h2 id="seci-review">Course review</h2>'
+                         "<p>Before you go: a quiz across the whole course "
                          "(the spiral, the levels, ba, the five phases and the enabling conditions).</p>"),
             self.review,
             handin_box,

@@ -15,11 +15,11 @@ from ..content import questions_for
 from ..escape import html_text
 from ..model import LESSONS, TOPICS, AnswerError, Feedback, Mode, Question, QuizSession
 from ..model.work import quiz_record
-from .common import Message, safe_callback
+from .common import Message, full_width, safe_callback
 
 __all__ = ["QuizItem", "QuizWidget", "quiz_widget"]
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 _TITLES = {
     "S": "Quiz: Socialization",
     "E": "Quiz: Externalization",

@@ -38,7 +38,7 @@ def sources_html(query: str = "") -> str:
             for s in entries
         )
         parts.append(f"<h2>{html_text(heading)}</h2><ul class='seci-sources'>{items}</ul>")
-    return f'<div class="seci-sources-page" style="max-width:48em">{"".join(parts)}</div>'
+    return f'<div class="seci-sources-page" id="seci-sources" style="max-width:48em">{"".join(parts)}</div>'
 
 
 class SourcesPage(widgets.VBox):
