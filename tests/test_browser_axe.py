@@ -87,6 +87,16 @@ def test_course_page_has_no_serious_accessibility_findings(name, base_url, page,
     assert not findings, report(findings)
 
 
+@pytest.mark.parametrize("name", COURSE)
+def test_course_page_at_phone_width_has_no_serious_accessibility_findings(name, base_url, page, axe_path):
+    # 390x844: the stylesheet stacks labels, wraps buttons and hides Plotly's toolbar there (issue 20)
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_dashboard(page, f"{base_url}voila/render/{name}.ipynb", SHOWN.get(name))
+    findings: dict[str, list[dict]] = {}
+    check_with_sections_unfolded(page, findings, f"{name} at 390 px")
+    assert not findings, report(findings)
+
+
 def test_template_gives_landmarks_a_skip_link_underlined_links_and_a_visible_focus(base_url, page, axe_path):
     open_dashboard(page, f"{base_url}voila/render/01_socialization.ipynb")
     assert page.get_by_role("main").count() == 1

@@ -239,3 +239,15 @@ def test_a_mode_has_one_lesson_page():
     with pytest.raises(ValueError, match="not a page of the course"):
         course_page("99_nothing")
     assert Mode.parse(PAGES[0].key) is Mode.SOCIALIZATION
+
+
+def test_the_frame_counts_exercises_as_the_instructor_does():
+    # the frame keeps its own copy to spare every page the classroom package; they must agree
+    from seci_lab.classroom.analysis import CHECKED_EXERCISES
+    from seci_lab.classroom.analysis import EXERCISES as COUNTED
+    from seci_lab.classroom.analysis import QUIZ_SET_SIZE as SET
+    from seci_lab.ui import frame
+
+    assert frame.EXERCISES == COUNTED and frame.QUIZ_SET_SIZE == SET
+    assert {k for keys in frame.CHECKED.values() for k in keys} == {f"check:{i}" for i in CHECKED_EXERCISES}
+    assert frame.exercise_key("I.log.2026-11-28") == "I.log" and frame.exercise_key("nonsense") is None

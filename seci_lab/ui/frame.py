@@ -3,13 +3,14 @@ work, Previous/Next in the course's order, and the page's contents with the quiz
 
 The order and the titles come from :data:`seci_lab.content.course.PAGES` only. A notebook shows
 the frame in its first cell (``course_frame("01_socialization")``); the frame and the page below
-share the learner's store (:func:`seci_lab.ui.lessons.open_learner_progress` gives one per
+share the learner's store (:func:`seci_lab.ui.learner.open_learner_progress` gives one per
 kernel), so a saved answer updates the marks and the quiz score at once. The welcome page's frame
 adds "Start" or "Continue where you left off" and the course map.
 
 What counts as done is what the instructor's dashboard counts (:mod:`seci_lab.classroom.analysis`):
-a lesson with every exercise saved and a full quiz set answered; the critiques with the debate
-saved and the quiz set answered; the spiral with all four modes in one round.
+a lesson with every exercise saved and a full quiz set answered (the theory lesson: its checked
+exercises); the critiques with the debate saved and the quiz set answered; the spiral with all
+four modes in one round. A page without work of its own (the sources) has no mark.
 """
 
 from __future__ import annotations
@@ -19,18 +20,55 @@ from typing import Mapping, Sequence
 
 import ipywidgets as widgets
 
-from ..classroom.analysis import CHECKED_EXERCISES, EXERCISES, QUIZ_SET_SIZE, exercise_key
 from ..content import questions_for
 from ..content.course import PAGES, WELCOME, CoursePage, course_page, neighbours
-from ..content.theory import load_theory_lesson
-from ..model import MODES
-from ..model.work import QUIZ_PREFIX, REFLECTION_KEY, check_key
+from ..content.exercises import load_exercises
+from ..content.theory import load_theory_lesson, theory_lessons
+from ..model import MODES, Mode
+from ..model.work import (BOARD_KEY, CHECK, QUIZ_PREFIX, REFLECTION_KEY, SELF_KEY, answer_key,
+                          check_key, parse_key)
 from ..store.progress import Progress
 from .common import full_width
+from .learner import open_learner_progress
 from .templates import render
 
 __all__ = ["DONE", "STARTED", "CourseFrame", "anchor", "continue_page", "course_frame", "page_contents", "page_status",
            "quiz_score", "seci_matrix"]
+
+#: Items in one quiz set of a lesson: the default of :func:`seci_lab.ui.quiz.quiz_widget` and
+#: ``seci_lab.classroom.analysis.QUIZ_SET_SIZE`` (a test checks they agree).
+QUIZ_SET_SIZE = 6
+
+
+def _exercise_catalogue() -> dict[str, tuple[str, str]]:
+    """Exercise key -> (mode letter, label) in page order, as the instructor's dashboard counts them
+    (``seci_lab.classroom.analysis.EXERCISES``, without importing the classroom package on every
+    page; a test checks they agree)."""
+    catalogue: dict[str, tuple[str, str]] = {}
+    for mode in MODES:
+        if mode is Mode.COMBINATION:
+            catalogue[BOARD_KEY] = (mode.value, "Card board")  # the board comes first on its page
+        for f in load_exercises(mode).fields:
+            catalogue[answer_key(mode, f.key)] = (mode.value, f.label)
+        if mode is Mode.INTERNALIZATION:
+            catalogue[SELF_KEY] = (mode.value, "Self-assessment")
+    return catalogue
+
+
+EXERCISES = _exercise_catalogue()
+#: The checked exercises of each theory lesson, as answer keys (``check:<id>``).
+CHECKED = {key: [check_key(q.id) for s in load_theory_lesson(key).sections for q in s.exercises]
+           for key in theory_lessons()}
+
+
+def exercise_key(key: str) -> str | None:
+    """The exercise an answer key counts for (a log entry counts for the log), or None."""
+    try:
+        parsed = parse_key(key)
+    except ValueError:
+        return None
+    return key if parsed.kind == CHECK else parsed.exercise
+
 
 DONE = "done"
 STARTED = "started"
@@ -72,21 +110,11 @@ def _mode_exercises(mode: str) -> list[str]:
     return [key for key, (m, _) in EXERCISES.items() if m == mode]
 
 
-def _in_page_order(mode: str) -> list[str]:
-    """The exercises of a mode lesson in the order its page shows them (Combination's board
-    comes before the text that sums it up)."""
-    return sorted(_mode_exercises(mode), key=lambda key: key != "C.board")
-
-
-def _checked_exercises(lesson: str) -> list[str]:
-    return [check_key(i) for i, (key, _, _) in CHECKED_EXERCISES.items() if key == lesson]
-
-
 def page_status(page: CoursePage, answers: Mapping[str, dict], contributions: Sequence = ()) -> str | None:
     """``"done"``, ``"started"`` or ``""`` (not started) for ``page`` from the learner's saved work;
     ``None`` for a page without work of its own (the welcome page, the sources)."""
     if page.kind in ("lesson", "theory"):
-        wanted = _mode_exercises(page.key) if page.kind == "lesson" else _checked_exercises(page.key)
+        wanted = _mode_exercises(page.key) if page.kind == "lesson" else CHECKED[page.key]
         saved = {exercise_key(k) for k in answers}
         done = [e for e in wanted if e in saved]
         quiz = len(_quiz_records(answers, page.key))
@@ -130,7 +158,7 @@ def page_contents(page: CoursePage, answers: Mapping[str, dict]) -> list[_Entry]
         saved = {exercise_key(k) for k in answers}
         return [_Entry(anchor("goals"), "Goals"), _Entry(anchor("exercises"), "Exercises"),
                 *[_Entry(anchor("ex", key), EXERCISES[key][1], "saved" if key in saved else "", sub=True)
-                  for key in _in_page_order(page.key)],
+                  for key in _mode_exercises(page.key)],
                 _quiz_entry(answers, page.key), _Entry(anchor("recap"), "Recap")]
     if page.kind == "theory":
         lesson = load_theory_lesson(page.key)
@@ -150,7 +178,10 @@ def page_contents(page: CoursePage, answers: Mapping[str, dict]) -> list[_Entry]
         return [_Entry(anchor("start"), "Start"), _Entry(anchor("matrix"), "The SECI matrix"),
                 _Entry("The-spiral", "The spiral"), _Entry("How-the-course-works", "How the course works"),
                 _Entry("Workshops", "Workshops"), _Entry("Teaching-a-class", "Teaching a class")]
-    return [_Entry(anchor("sources"), "Find a source")]
+    from ..content.sources import GROUPS
+
+    return [_Entry(anchor("sources"), "Find a source"),
+            *[_Entry(anchor("sources", group), heading) for group, heading in GROUPS.items()]]
 
 
 def continue_page(statuses: Mapping[CoursePage, str | None]) -> tuple[CoursePage, bool]:
@@ -203,8 +234,6 @@ def course_frame(notebook: str, progress: Progress | None = None) -> CourseFrame
     ``progress`` defaults to the learner's store shared by every widget of this kernel; when it
     cannot be opened, the frame shows the course without marks (the page below says why).
     """
-    from .lessons import open_learner_progress
-
     page = course_page(notebook)
     progress, _problem = open_learner_progress(progress)
     return CourseFrame(page, progress)

@@ -25,7 +25,6 @@ from typing import Callable
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..env import DB_ENV
 from ..escape import html_text, shorten
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Contribution, Mode
@@ -40,9 +39,8 @@ from ..model.work import (
     quiz_answers,
     quiz_key,
 )
-from ..store.engine import default_url
-from ..store.progress import Progress, open_progress
-from .common import Message
+from ..store.progress import Progress
+from .learner import open_learner_progress
 from .handin import hand_in_panel
 from .lesson import critiques_page, lesson_intro, lesson_recap
 from .mywork import my_work
@@ -77,29 +75,6 @@ EXERCISES = _factories()
 def exercises_for(mode: Mode | str, progress: Progress) -> widgets.Widget:
     """The exercises widget of ``mode`` bound to ``progress``."""
     return EXERCISES[Mode.parse(mode)](progress)
-
-
-#: The learner's store opened by this kernel, by database URL: the course frame and the page below
-#: it share one, so what the page saves updates the frame's marks at once (listeners are per object).
-_OPENED: dict[str, Progress] = {}
-
-
-def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | None, Message | None]:
-    """``progress`` when given, else the default learner's progress (one per kernel and database);
-    on failure, no progress and a message saying what went wrong."""
-    if progress is not None:
-        return progress, None
-    try:
-        url = default_url()
-        if url not in _OPENED:
-            _OPENED[url] = open_progress(url=url)
-        return _OPENED[url], None
-    except (ValueError, SQLAlchemyError, OSError) as error:
-        log.exception("cannot open the progress store")
-        message = Message()
-        message.show("error", f"Your work cannot be saved on this computer right now ({shorten(str(error), 200)}). "
-                     f"Set {DB_ENV} to a writable file and reopen the page.")
-        return None, message
 
 
 def instructor_ratings_in(progress: Progress, store_url: str | None = None) -> int:

@@ -1,5 +1,6 @@
 // seci-lab's course frame in the browser (issue 20): the contents list is open beside the text on
-// wide screens and a button at the bottom right on narrow ones, and it marks the section in view.
+// wide screens and a button at the bottom right on narrow ones, and it marks the section in view;
+// the step list starts at the current page, and a wide table is reachable by keyboard.
 (function () {
   "use strict";
   var wide = window.matchMedia("(min-width: 1200px)");
@@ -14,6 +15,11 @@
       details.dataset.seciSet = wide.matches ? "wide" : "narrow";
       details.open = wide.matches;
     });
+    // a table wider than a phone scrolls in its own box: the keyboard can reach and scroll it
+    Array.prototype.forEach.call(document.querySelectorAll("#rendered_cells .jp-RenderedHTMLCommon table"),
+      function (table) {
+        if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute("tabindex")) table.tabIndex = 0;
+      });
     // a step list that scrolls sideways (phones) starts with the current page in view
     Array.prototype.forEach.call(document.querySelectorAll(".seci-steps ol"), function (list) {
       var here = list.querySelector(".seci-current");
