@@ -43,7 +43,7 @@ def test_lessons_save_restore_and_feed_the_spiral(base_url, page, console, fresh
         assert len(items) >= 3 and all(any(w in i for w in ("Met", "Partly", "Missing")) for i in items), items
         feedback = page.locator(".seci-rubric", has=checklist)
         assert feedback.get_by_text("To improve:").count() == 1
-        assert "Suggested quality" in feedback.inner_text()
+        assert feedback.locator(".seci-chip").count() == 1 and "what is this?" in feedback.inner_text()
         # the recap shows it, escaped (markup appears as text)
         page.locator(".seci-recap").get_by_text(text[:30]).wait_for()
 

@@ -63,7 +63,7 @@ def test_socialization_saves_restores_and_adds_to_the_spiral(progress):
     ex.kind.value = "Job shadowing"
     ex.timing.value = ex.timing.options[1]
     answer = save(ex.answers["experience"], GOOD)
-    assert answer.message.kind == "ok" and "Suggested quality" in answer.feedback.value
+    assert answer.message.kind == "saved" and "Suggested quality" in answer.feedback.value
     assert "To improve" in answer.feedback.value
     record = progress.answer("S.experience")
     assert record["text"] == GOOD and record["kind"] == "Job shadowing" and 0 <= record["quality"] <= 1
@@ -97,7 +97,7 @@ def test_feedback_is_a_checklist_with_the_words_that_met_each_criterion_then_one
     met = next(c for c in record["criteria"] if c["id"] == "unsaid")
     assert met["status"] == "met" and met["excerpt"] and f"“{met['excerpt']}”" in html
     assert html.count("To improve:") == 1 and record["hint"] in html
-    assert html.index("Checklist") < html.index("To improve:") < html.index("Suggested quality")
+    assert html.index("seci-chip") < html.index("Checklist") < html.index("To improve:") < html.index("what is this?")
     assert "<script" not in html and "<img" not in html  # the answer's words are shown escaped
 
 
@@ -105,7 +105,7 @@ def test_an_answer_in_another_language_is_saved_unrated_with_a_message(progress)
     ex = socialization_exercises(progress)
     text = "Beim zweiten Besuch ist mir aufgefallen, dass die Bäckerin das Brot immer zweimal abklopft."
     answer = save(ex.answers["journal"], text)
-    assert answer.message.kind == "ok" and "not assessed" in answer.message.text
+    assert answer.message.kind == "saved" and "not assessed" in answer.message.text
     assert "Not assessed" in answer.feedback.value and html.escape(MESSAGES["other-language"]) in answer.feedback.value
     assert progress.answer("S.journal")["text"] == text and progress.answer("S.journal")["quality"] is None
     assert progress.contributions()[0].quality is None  # unrated: the spiral uses the default quality
@@ -148,7 +148,7 @@ def test_bad_input_gets_a_message_and_the_text_is_kept(progress, text, expected)
 @pytest.mark.parametrize("text", [PAYLOAD, RTL, EMOJI])
 def test_odd_and_hostile_text_is_kept_raw_and_shown_escaped(progress, text):
     answer = save(socialization_exercises(progress).answers["journal"], text)
-    assert answer.message.kind == "ok"
+    assert answer.message.kind == "saved"
     assert progress.answer("S.journal")["text"] == text
     assert progress.contributions()[0].text == text
     assert answer.text.value == text
@@ -166,7 +166,7 @@ def test_externalization_ladder_and_skill(progress):
                       ("model", "Three steps: fold, turn, rest 2 minutes, because gluten needs time."),
                       ("instructions", "1. Fold the dough. 2. Turn it 90 degrees. 3. Repeat 10 times."),
                       ("uncaptured", "When the dough feels ready: only the hands know it after practice.")]:
-        assert save(ex.answers[key], text).message.kind == "ok", key
+        assert save(ex.answers[key], text).message.kind == "saved", key
     assert {r["skill"] for r in progress.answers(prefix="E.").values()} == {"kneading dough"}
     assert [c.mode for c in progress.contributions()] == [Mode.EXTERNALIZATION] * 5
     ex.skill.value = "s" * 500
@@ -283,7 +283,7 @@ def test_internalization_plan_log_aar_and_self_assessment(progress):
     assert ex.answers["log"].text.value.startswith("Day 1")
 
     for key in ("aar_intended", "aar_actual", "aar_why", "aar_sustain"):
-        assert save(ex.answers[key], f"My answer to {key} after practising on 3 days.").message.kind == "ok"
+        assert save(ex.answers[key], f"My answer to {key} after practising on 3 days.").message.kind == "saved"
     item = ex.items[0]
     ex.self_button.click()
     assert ex.message.kind == "error"  # nothing rated yet
@@ -365,7 +365,7 @@ def test_lesson_page_saves_quiz_answers_and_recaps_the_spiral(progress, mode):
     assert mode.label in page.recap.summary.value and "05_knowledge_spiral.ipynb" in page.recap.summary.value
     first = next(iter(page.exercises.answers.values()))
     save(first, "I practised this 3 times with a colleague because it helps <b>me</b>.")
-    assert first.message.kind == "ok", first.message.text
+    assert first.message.kind == "saved", first.message.text
     assert "You added <strong>1</strong>" in page.recap.summary.value
     assert "&lt;b&gt;me&lt;/b&gt;" in page.recap.summary.value
 

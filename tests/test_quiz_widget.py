@@ -284,3 +284,20 @@ def test_critiques_lesson_saves_and_restores_through_the_progress_store(tmp_path
     assert item.question.id in again.review.session.results
     assert again.review.session.results[item.question.id].correct
     assert not again.page.quiz.session.results[critique_item.question.id].correct
+
+
+def test_a_checked_choice_marks_the_right_option_in_the_list_and_keeps_the_learners_choice():
+    # issue 20: the answer was said three times in the feedback and never marked in the list
+    from seci_lab.ui.quiz import RIGHT_MARK, QuizItem
+
+    quiz = quiz_widget("S", n=6, seed=3)
+    item = next(i for i in quiz.items if isinstance(i, QuizItem) and i.question.kind == "choice")
+    wrong = next(o.key for o in item.question.options if o.key != item.question.answer)
+    item.choice.value = wrong
+    item.check_button.click()
+    labels = dict((value, label) for label, value in item.choice.options)
+    assert labels[item.question.answer].endswith(RIGHT_MARK)
+    assert sum(label.endswith(RIGHT_MARK) for label in labels.values()) == 1
+    assert item.choice.value == wrong  # what the learner chose stays chosen
+    summary = item.feedback.value.split("</p>")[0]
+    assert "The answer is" not in summary

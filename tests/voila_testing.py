@@ -36,6 +36,7 @@ __all__ = [
     "find_chromium",
     "free_port",
     "launch_chromium",
+    "layout_problems",
     "page_errors",
     "start_server",
     "start_workshop",
@@ -475,3 +476,31 @@ def steps_named(chart: dict) -> int:
 def table_rows(table) -> int:
     """The body rows of the HTML table(s) in a locator that are shown (not hidden)."""
     return table.evaluate("el => [...el.querySelectorAll('tbody tr')].filter(r => !r.hidden).length")
+
+
+# What a phone shows cut: Voila's page scrolls inside a container,
+# so "the page does not scroll sideways" alone misses clipped widgets. A box is cut when it ends
+# right of the viewport (outside a box made to scroll: the course steps, a table's wrapper, the
+# chart) or when it hides its own overflow while its content is wider.
+_LAYOUT_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const SCROLL_BOXES = '.seci-steps ol, .seci-table-wrap, .jp-RenderedHTMLCommon table, pre, .js-plotly-plot, .seci-sr';
+  const bad = [];
+  const name = e => `${e.tagName.toLowerCase()}.${String(e.className).trim().split(/\\s+/).slice(-2).join('.')}`;
+  if (document.scrollingElement.scrollWidth > vw + 1) bad.push(`the page scrolls sideways to ${document.scrollingElement.scrollWidth}px`);
+  for (const e of document.querySelectorAll('#rendered_cells *')) {
+    if (e.closest(SCROLL_BOXES)) continue;
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    if (r.right > vw + 1) bad.push(`${name(e)} ends at ${Math.round(r.right)}px of ${vw}`);
+    const s = getComputedStyle(e);
+    if ((s.overflowX === 'hidden' || s.overflowX === 'clip') && e.scrollWidth > e.clientWidth + 1)
+      bad.push(`${name(e)} cuts ${e.scrollWidth - e.clientWidth}px of its content`);
+  }
+  return bad;
+}"""
+
+
+def layout_problems(page) -> list[str]:
+    """Boxes of the page cut at its current width (empty when nothing is cut)."""
+    return page.evaluate(_LAYOUT_JS)

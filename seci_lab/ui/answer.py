@@ -17,25 +17,69 @@ from ..content.examples import example_for
 from ..content.exercises import ExerciseField
 from ..escape import html_text, shorten
 from ..model import TEXT_MAX_CHARS, Mode
+from ..model.quality_scale import ADEQUATE, STRONG, Band, band
 from ..model.work import answer_key, contribution_key, score_answer
 from ..store.progress import Progress
-from .common import Message, safe_callback
+from .common import Message, full_width, safe_callback
 from .examples import ExampleReveal
 
-__all__ = ["TextAnswer", "feedback_html", "section_html"]
+__all__ = ["TextAnswer", "feedback_html", "judgement", "section_html"]
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 
 
-def section_html(title: str, text: str = "", level: int = 3) -> widgets.HTML:
-    """A heading and a paragraph (our own content, escaped all the same)."""
+def section_html(title: str, text: str = "", level: int = 3, *, anchor: str = "") -> widgets.HTML:
+    """A heading and a paragraph (our own content, escaped all the same); ``anchor`` is the
+    heading's id, for the course frame's contents list."""
     body = f"<p>{html_text(text)}</p>" if text else ""
-    return widgets.HTML(f"<h{level}>{html_text(title)}</h{level}>{body}", layout=_FULL)
+    ident = f' id="{html_text(anchor)}"' if anchor else ""
+    return widgets.HTML(f"<h{level}{ident}>{html_text(title)}</h{level}>{body}", layout=_FULL)
 
 
 #: How each criterion's status is shown: a symbol and a word (never colour alone).
 _STATUS = {"met": ("✓", "Met", "#1b5e20"), "partly": ("◐", "Partly", "#8a5a00"),
            "missing": ("✗", "Missing", "#b00020")}
+
+
+#: The word a learner reads for each band of the quality scale.
+_BAND_WORDS = {Band.NOT_YET: "Not yet", Band.ADEQUATE: "Good", Band.STRONG: "Strong"}
+_SAVE = "Save answer"
+_CHECKING = "Checking..."
+
+
+def judgement(quality: float | None, met: int, total: int) -> tuple[Band, str] | None:
+    """The one judgement an answer gets: its band on the quality scale, kept in agreement with
+    the checklist, and the chip's words ("Not yet: 0 of 4", "Good: 3 of 4", "Strong").
+
+    An answer that meets no criterion is "not yet" whatever its number; "strong" needs every
+    criterion met. ``None`` when there is no quality (the rubric could not assess the answer).
+    """
+    level = band(quality)
+    if level is None:
+        return None
+    if total and met == 0:
+        level = Band.NOT_YET
+    elif level is Band.STRONG and met < total:
+        level = Band.ADEQUATE
+    word = _BAND_WORDS[level]
+    return level, (word if level is Band.STRONG or not total else f"{word}: {met} of {total}")
+
+
+def _chip(quality: float, criteria: list[dict]) -> str:
+    met = sum(1 for c in criteria if c.get("status") == "met")
+    found = judgement(quality, met, len(criteria))
+    if found is None:
+        return ""
+    level, words = found
+    return (f'<p class="seci-judgement"><span class="seci-chip seci-chip-{level.value.replace(" ", "-")}">'
+            f"{html_text(words)}</span> <span class=\"seci-sr\">criteria met</span></p>")
+
+
+def _quality_note(quality: float) -> str:
+    return (f'<details class="seci-quality-note"><summary>Suggested quality {quality:.2f} of 1: what is this?</summary>'
+            f"<p>The checklist's estimate of how well the answer does the exercise's work. It feeds your "
+            f"spiral: from {ADEQUATE:.2f} an answer counts as good and fully, from {STRONG:.2f} as strong. "
+            "It is a teaching aid, not a grade.</p></details>")
 
 
 def feedback_html(record: dict) -> str:
@@ -70,10 +114,11 @@ def feedback_html(record: dict) -> str:
                                 if isinstance(r, str)) + "</ul>"
     hint = html_text(record.get("hint", ""))
     return (
-        '<div class="seci-rubric" role="status" aria-live="polite"><strong>Checklist</strong>'
+        '<div class="seci-rubric" role="status" aria-live="polite">' + _chip(quality, criteria)
+        + "<strong>Checklist</strong>"
         + (f" <span>{html_text(message)}</span>" if message else "") + body
-        + f"<p><em>To improve:</em> {hint}</p>"
-        + f"<p>Suggested quality {quality:.2f} of 1 (this feeds your spiral)</p></div>"
+        + (f"<p><em>To improve:</em> {hint}</p>" if hint else "")
+        + _quality_note(quality) + "</div>"
     )
 
 
@@ -109,7 +154,9 @@ class TextAnswer(widgets.VBox):
         self.hints_shown = 0
         self.record: dict | None = None
 
-        self.prompt = widgets.HTML(f"<strong>{html_text(field.label)}</strong><br>{html_text(field.prompt)}",
+        # The id is what the course frame's contents list links to (one per exercise field).
+        ident = html_text(f"seci-ex-{self.mode.value}-{field.key}")
+        self.prompt = widgets.HTML(f'<strong id="{ident}">{html_text(field.label)}</strong><br>{html_text(field.prompt)}',
                                    layout=_FULL)
         self.text = widgets.Textarea(
             placeholder=field.placeholder, rows=4, layout=_FULL,
@@ -117,12 +164,12 @@ class TextAnswer(widgets.VBox):
         )
         self.text.add_class(f"seci-answer-{key.replace('.', '-')}")
         self.counter = widgets.Label(f"0 / {TEXT_MAX_CHARS} characters")
-        self.save_button = widgets.Button(layout=widgets.Layout(width="auto"), 
-            description="Save answer", button_style="primary", icon="save",
+        self.save_button = widgets.Button(layout=widgets.Layout(width="auto"),
+            description=_SAVE, button_style="primary", icon="save",
             tooltip=f"Save your answer to “{field.label}” and add it to your spiral",
         )
         self.save_button.add_class(f"seci-save-{key.replace('.', '-')}")
-        self.hint_button = widgets.Button(layout=widgets.Layout(width="auto"), 
+        self.hint_button = widgets.Button(layout=widgets.Layout(width="auto"),
             description="Show a hint", icon="lightbulb-o",
             tooltip=f"A hint for “{field.label}”: a nudge first, more on each press",
         )
@@ -181,8 +228,24 @@ class TextAnswer(widgets.VBox):
     def _on_hint(self, _button=None) -> None:
         self._show_hints(self.hints_shown + 1)
 
-    @safe_callback(lambda self: self.message)
     def _on_save(self, _button=None) -> None:
+        if self.save_button.disabled:  # a forged or repeated click while the last one is scored
+            return
+        # While the rubric scores (a second or two), say so and show no old checklist; the page
+        # receives these changes at once, before the callback ends.
+        self.save_button.disabled = True
+        self.save_button.description = _CHECKING
+        self.feedback.value = '<p class="seci-checking" role="status" aria-live="polite">Checking your answer...</p>'
+        try:
+            self._save_pressed()
+        finally:
+            self.save_button.disabled = False
+            self.save_button.description = _SAVE
+            if self.feedback.value.startswith('<p class="seci-checking"'):  # refused: the saved one's again
+                self.feedback.value = feedback_html(self.record) if self.record else ""
+
+    @safe_callback(lambda self: self.message)
+    def _save_pressed(self) -> None:
         self.example.mark_tried()  # pressing Save is trying, even when the box is refused
         self.save()
 
@@ -215,11 +278,10 @@ class TextAnswer(widgets.VBox):
         note = (" It contains '<' or '>': it is kept exactly and shown as plain text, never run as code."
                 if "<" in contribution.text or ">" in contribution.text else "")
         self.message.show(
-            "ok",
-            f"Saved “{shorten(' '.join(contribution.text.split()), 80)}” "
-            + (f"with quality {answer.quality:.2f}; " if answer.quality is not None
-               else f"(not assessed: {answer.message}) ")
-            + f"it is in your spiral (round {answer.round}, {self.mode.label}).{note}",
+            "saved",
+            f"“{shorten(' '.join(contribution.text.split()), 80)}” "
+            + ("" if answer.quality is not None else f"(not assessed: {answer.message}) ")
+            + f"– it is in your spiral (round {answer.round}, {self.mode.label}).{note}",
         )
         if self.on_saved is not None:
             self.on_saved(record)

@@ -31,7 +31,7 @@ from ..model.work import (
 )
 from ..store.progress import Progress
 from .answer import TextAnswer, feedback_html, section_html
-from .common import Message, safe_callback
+from .common import Message, full_width, safe_callback
 from .download import DownloadButton
 
 __all__ = ["CARD_MAX_CHARS", "MAX_CLUSTERS", "CombinationExercises", "combination_exercises", "my_cards"]
@@ -40,7 +40,7 @@ MODE = Mode.COMBINATION
 CARD_MAX_CHARS = 300
 MAX_CLUSTERS = 8
 MAX_OWN_CARDS = 30
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 
 
 def my_cards(progress: Progress) -> list[tuple[str, str]]:
@@ -117,7 +117,7 @@ class CombinationExercises(widgets.VBox):
 
         super().__init__([
             section_html(content.title, content.intro),
-            section_html("1. Your cards and the sample cards", level=4),
+            section_html("1. Your cards and the sample cards", level=4, anchor="seci-ex-C-board"),
             widgets.HBox([self.reload_button]),
             widgets.HBox([self.new_card, self.add_card_button]),
             section_html("2. Name your clusters", level=4),

@@ -13,12 +13,27 @@ from sqlalchemy.exc import DatabaseError
 from ..escape import html_text
 from ..exports import html_table
 
-__all__ = ["Message", "count", "frame_html", "keep_choice", "safe_callback", "uploaded_files"]
+__all__ = ["Message", "count", "frame_html", "full_width", "keep_choice", "labelled", "safe_callback", "uploaded_files"]
 
 if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger("seci_lab.ui")
+
+
+def full_width(**layout) -> widgets.Layout:
+    """The one full-width layout: the column's whole width and no side margin (ipywidgets' own
+    2 px margin would push a 100 % wide box past its column and get it clipped on a phone).
+    ``layout`` adds to it (e.g. ``margin="0 0 1em 0"``)."""
+    return widgets.Layout(**{"width": "100%", "margin": "0", **layout})
+
+
+def labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
+    """``widget`` with ``label`` as its visible description, at full length (ipywidgets cuts a
+    description at a fixed width; the stylesheet puts it above the field on a phone)."""
+    widget.description = label
+    widget.style = {"description_width": "initial"}
+    return widget
 
 
 class Message(widgets.HTML):
@@ -28,6 +43,8 @@ class Message(widgets.HTML):
         "error": ("Check this:", "#8a1c1c", "#fdecea"),
         "ok": ("Done:", "#1e5e2f", "#e8f5ea"),
         "info": ("Note:", "#1f3f6b", "#e8eef8"),
+        # neutral: that an answer was stored says nothing about how good it is (the chip does)
+        "saved": ("Saved:", "#3d4450", "#f4f6f8"),
     }
 
     def __init__(self, **kwargs):
@@ -35,7 +52,7 @@ class Message(widgets.HTML):
         self.clear()
 
     def show(self, kind: str, text: str) -> None:
-        """Show ``text`` (escaped) as ``kind``: "error", "ok" or "info"."""
+        """Show ``text`` (escaped) as ``kind``: "error", "ok", "info" or "saved"."""
         prefix, fg, bg = self._STYLES[kind]
         role = "alert" if kind == "error" else "status"
         self.value = (

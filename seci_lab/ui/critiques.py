@@ -23,12 +23,12 @@ from ..model import TEXT_MAX_CHARS, normalize_text
 from ..model.contributions import shorten
 from ..model.critique_switches import CritiqueSwitches, Outcome, describe_change, simulate_sample
 from ..model.debate import MISSING, SUBSTANTIVE, DebateCheck, check_debate
-from .common import Message, frame_html, safe_callback
+from .common import Message, frame_html, full_width, safe_callback
 from .examples import ExampleReveal
 
 __all__ = ["CritiqueSwitchesPanel", "DebateExercise", "debate_record", "page_texts"]
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 _WIDE = {"description_width": "initial"}
 #: The codifiable share φ the learner can choose, with what each means.
 PHI_CHOICES = (

@@ -32,7 +32,7 @@ from ..model.progress_file import DEFAULT_NAME
 from ..model.work import IDENTITY_KEY
 from ..store.classroom import ClassStore, class_store_url
 from ..store.progress import Progress
-from .common import Message, count, safe_callback
+from .common import Message, count, full_width, safe_callback
 from .download import DownloadButton
 
 __all__ = ["HandIn", "IDENTITY_KEY", "hand_in_panel"]
@@ -40,7 +40,7 @@ __all__ = ["HandIn", "IDENTITY_KEY", "hand_in_panel"]
 log = logging.getLogger("seci_lab.ui")
 
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 _STYLE = {"description_width": "initial"}
 
 

@@ -30,13 +30,13 @@ from ..model.work import (
 from ..model.work import plan_sources as board_plan_sources
 from ..store.progress import Progress
 from .answer import TextAnswer, section_html
-from .common import Message, safe_callback
+from .common import Message, full_width, safe_callback
 
 __all__ = ["InternalizationExercises", "internalization_exercises", "plan_sources"]
 
 MODE = Mode.INTERNALIZATION
 _NOT_RATED = ("not rated", 0)
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 _AAR = ("aar_intended", "aar_actual", "aar_why", "aar_sustain")
 _OWN_IDEA = "My own idea (not from the page)"
 
@@ -122,7 +122,7 @@ class InternalizationExercises(widgets.VBox):
             section_html("3. After Action Review", "Four questions after you have practised.", level=4),
             *(self.answers[k] for k in _AAR),
             section_html("4. Before and after", "Rate yourself before you started practising and now "
-                         "(1 = not at all, 5 = fully).", level=4),
+                         "(1 = not at all, 5 = fully).", level=4, anchor="seci-ex-I-self"),
             *rows, self.self_button, self.message, self.self_result,
         ], layout=_FULL)
         self.add_class("seci-exercises")

@@ -16,10 +16,11 @@ from ..content import Lesson, load_critiques, load_lesson
 from ..content.sources import references
 from ..escape import html_text
 from ..model import Mode
+from .common import full_width
 
 __all__ = ["CritiquesPage", "critiques_page", "lesson_intro", "lesson_recap"]
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 
 
 def _paragraphs(texts) -> str:
@@ -52,8 +53,8 @@ def _intro_html(lesson: Lesson) -> str:
     case = lesson.case
     return (
         f'<div class="seci-lesson-intro" style="max-width:48em">'
-        f"<h1>{html_text(lesson.title)}</h1>"
-        f"<h2>What you will learn</h2>{_list(lesson.goals)}"
+        f'<p class="seci-lead">{html_text(lesson.title)}</p>'
+        f'<h2 id="seci-goals">What you will learn</h2>{_list(lesson.goals)}'
         f"<h2>The mode explained</h2>{_facts_table(lesson.mode)}{_paragraphs(lesson.explanation)}"
         f"<h2>A classic case: {html_text(case.title)}</h2>{_paragraphs(case.paragraphs)}"
         f'<p style="color:#555"><em>Told in our own words after {html_text(case.source)}.</em></p>'
@@ -118,9 +119,9 @@ class CritiquesPage(widgets.VBox):
             for s in content.sections
         )
         text = widgets.HTML(
-            f'<div class="seci-critiques" style="max-width:48em"><h1>{html_text(content.title)}</h1>'
-            f"<h2>What you will learn</h2>{_list(content.goals)}{_paragraphs(content.intro)}"
-            f"<h2>The critiques</h2>{sections}"
+            f'<div class="seci-critiques" style="max-width:48em"><p class="seci-lead">{html_text(content.title)}</p>'
+            f'<h2 id="seci-goals">What you will learn</h2>{_list(content.goals)}{_paragraphs(content.intro)}'
+            f'<h2 id="seci-critiques">The critiques</h2>{sections}'
             f"<h3>{html_text(content.reply_title)}</h3>{_paragraphs(content.reply)}</div>",
             layout=_FULL,
         )
@@ -132,9 +133,9 @@ class CritiquesPage(widgets.VBox):
         self._show_recap(saved if isinstance(saved, Mapping) and "parts" in saved else None)
         super().__init__([
             text, self.switches,
-            widgets.HTML("<h2>Exercise</h2>", layout=_FULL), self.debate,
-            widgets.HTML("<h2>Quiz</h2>", layout=_FULL), self.quiz,
-            widgets.HTML("<h2>Recap</h2>", layout=_FULL), self.recap,
+            widgets.HTML('<h2 id="seci-exercises">Exercise</h2>', layout=_FULL), self.debate,
+            widgets.HTML('<h2 id="seci-quiz">Quiz</h2>', layout=_FULL), self.quiz,
+            widgets.HTML('<h2 id="seci-recap">Recap</h2>', layout=_FULL), self.recap,
             widgets.HTML(f"<h2>Sources</h2>{_list(references(content.sources))}"
                          '<p>Every work the course cites: <a href="08_sources.ipynb">the sources page</a>.</p>',
                          layout=_FULL),

@@ -25,7 +25,6 @@ from typing import Callable
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..env import DB_ENV
 from ..escape import html_text, shorten
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Contribution, Mode
@@ -40,8 +39,8 @@ from ..model.work import (
     quiz_answers,
     quiz_key,
 )
-from ..store.progress import Progress, open_progress
-from .common import Message
+from ..store.progress import Progress
+from .learner import open_learner_progress
 from .handin import hand_in_panel
 from .lesson import critiques_page, lesson_intro, lesson_recap
 from .mywork import my_work
@@ -76,21 +75,6 @@ EXERCISES = _factories()
 def exercises_for(mode: Mode | str, progress: Progress) -> widgets.Widget:
     """The exercises widget of ``mode`` bound to ``progress``."""
     return EXERCISES[Mode.parse(mode)](progress)
-
-
-def open_learner_progress(progress: Progress | None = None) -> tuple[Progress | None, Message | None]:
-    """``progress`` when given, else the default learner's progress opened; on failure, no
-    progress and a message saying what went wrong."""
-    if progress is not None:
-        return progress, None
-    try:
-        return open_progress(), None
-    except (ValueError, SQLAlchemyError, OSError) as error:
-        log.exception("cannot open the progress store")
-        message = Message()
-        message.show("error", f"Your work cannot be saved on this computer right now ({shorten(str(error), 200)}). "
-                     f"Set {DB_ENV} to a writable file and reopen the page.")
-        return None, message
 
 
 def instructor_ratings_in(progress: Progress, store_url: str | None = None) -> int:
@@ -149,8 +133,9 @@ def work_panel(progress: Progress, *, my_work_too: bool = True) -> tuple[widgets
     return accordion, handin
 
 
-def _heading(text: str) -> widgets.HTML:
-    return widgets.HTML(f"<h2>{html_text(text)}</h2>")
+def _heading(text: str, anchor: str) -> widgets.HTML:
+    """A section heading the course frame's contents list links to (``id="seci-<anchor>"``)."""
+    return widgets.HTML(f'<h2 id="seci-{anchor}">{html_text(text)}</h2>')
 
 
 class LessonRecap(widgets.VBox):
@@ -209,7 +194,7 @@ class LessonPage(widgets.VBox):
         self.progress = progress
         if progress is None:
             self.quiz = quiz_widget(mode.value)
-            super().__init__([problem, intro, _heading("Quiz"), self.quiz])
+            super().__init__([problem, intro, _heading("Quiz", "quiz"), self.quiz])
             return
         instructor_ratings_in(progress)
         save_quiz_answer, answered = quiz_persistence(progress)
@@ -219,9 +204,9 @@ class LessonPage(widgets.VBox):
         work, self.handin = work_panel(progress)
         super().__init__([
             intro,
-            _heading("Exercises"), self.exercises,
-            _heading("Quiz"), self.quiz,
-            _heading("Recap"), lesson_recap(mode), self.recap,
+            _heading("Exercises", "exercises"), self.exercises,
+            _heading("Quiz", "quiz"), self.quiz,
+            _heading("Recap", "recap"), lesson_recap(mode), self.recap,
             work,
         ], layout=widgets.Layout(width="100%"))
         self.add_class(f"seci-lesson-{mode.value}")
@@ -257,8 +242,8 @@ class TheoryPage(widgets.VBox):
         self.tally = ExerciseTally(self.exercises)
         self.quiz = quiz_widget(key, on_answer=save_quiz_answer, answered=answered)
         parts = [problem] if problem is not None else []
-        parts += [theory_intro(lesson), *sections, _heading("Quiz"), self.quiz,
-                  _heading("Recap"), theory_recap(lesson), self.tally]
+        parts += [theory_intro(lesson), *sections, _heading("Quiz", "quiz"), self.quiz,
+                  _heading("Recap", "recap"), theory_recap(lesson), self.tally]
         if progress is not None:
             work, self.handin = work_panel(progress)
             parts.append(work)
@@ -316,7 +301,8 @@ class SpiralPage(widgets.VBox):
         self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round)
         self.lab.participant.value = progress.name
         work, self.handin = work_panel(progress)
-        super().__init__([self.lab, work], layout=widgets.Layout(width="100%"))
+        super().__init__([widgets.HTML('<span id="seci-lab"></span>'), self.lab, work],
+                         layout=widgets.Layout(width="100%"))
 
     def _save(self, contributions: list[Contribution]) -> None:
         progress = self.progress
@@ -367,7 +353,8 @@ class CritiquesLesson(widgets.VBox):
         handin_box, self.handin = work_panel(progress, my_work_too=False)
         super().__init__([
             self.page,
-            widgets.HTML("<h2>Course review</h2><p>Before you go: a quiz across the whole course "
+            widgets.HTML('<h2 id="seci-review">Course review</h2>'
+                         "<p>Before you go: a quiz across the whole course "
                          "(the spiral, the levels, ba, the five phases and the enabling conditions).</p>"),
             self.review,
             handin_box,

@@ -15,11 +15,11 @@ from ..content import questions_for
 from ..escape import html_text
 from ..model import LESSONS, TOPICS, AnswerError, Feedback, Mode, Question, QuizSession
 from ..model.work import quiz_record
-from .common import Message, safe_callback
+from .common import Message, full_width, keep_choice, safe_callback
 
 __all__ = ["QuizItem", "QuizWidget", "quiz_widget"]
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 _TITLES = {
     "S": "Quiz: Socialization",
     "E": "Quiz: Externalization",
@@ -59,7 +59,13 @@ _RECHECK_NOTE = ("This re-check is for practice: your first answer in this set c
                  "since the explanation was already shown.")
 
 
-def _feedback_html(feedback: Feedback, *, counts: bool = True) -> str:
+#: How the right option is marked in the list once an answer was checked (words, not only a symbol).
+RIGHT_MARK = "  ✓ the answer"
+
+
+def _feedback_html(feedback: Feedback, *, counts: bool = True, listed: bool = False) -> str:
+    """The feedback of a checked answer. ``listed``: the options are a list that now marks the
+    right one, so the summary line that names it again is left out (the explanations follow)."""
     verdict = "Correct" if feedback.correct else ("Partly right" if feedback.score > 0 else "Not quite")
     icon = "✔" if feedback.correct else "✘"
     colour = "#1e5e2f" if feedback.correct else "#8a1c1c"
@@ -71,7 +77,8 @@ def _feedback_html(feedback: Feedback, *, counts: bool = True) -> str:
         f'<div class="seci-feedback" role="status" aria-live="polite" '
         f'style="border-left:4px solid {colour};padding:0.3em 0.7em;margin:0.3em 0">'
         f'<p style="margin:0.2em 0"><strong style="color:{colour}">{icon} {verdict}</strong> '
-        f"(score {round(feedback.score * 100)}%). {html_text(feedback.message)}</p>"
+        f"(score {round(feedback.score * 100)}%)."
+        + ("" if listed and feedback.explanations else f" {html_text(feedback.message)}") + "</p>"
         f'<ul style="margin:0.2em 0;padding-left:1.2em">{items}</ul>'
         + ("" if counts else f'<p class="seci-recheck" style="margin:0.2em 0"><em>{html_text(_RECHECK_NOTE)}</em></p>')
         + "</div>"
@@ -219,7 +226,7 @@ class QuizItem(widgets.VBox):
         """Show a saved answer (already checked into ``feedback``), its feedback and the hints it
         used; ``counts`` is False for a re-check that did not count towards mastery."""
         self.show_answer(record.get("answer"))
-        self.feedback.value = _feedback_html(feedback, counts=counts)
+        self.feedback.value = _feedback_html(feedback, counts=counts, listed=self._mark_the_answer())
         hints = record.get("hints_used", 0)
         if isinstance(hints, int) and hints > 0:
             self.hints_shown = min(hints, len(self.question.hints))
@@ -235,8 +242,21 @@ class QuizItem(widgets.VBox):
         self.message.clear()
         counts = self.quiz.session.counts(self.question.id)
         feedback = self.quiz.session.answer(self.question.id, answer)  # AnswerError -> message
-        self.feedback.value = _feedback_html(feedback, counts=counts or not self.mastery)
+        self.feedback.value = _feedback_html(feedback, counts=counts or not self.mastery,
+                                             listed=self._mark_the_answer())
         self.quiz._answered(self, answer, feedback)
+
+    def _mark_answer_options(self) -> list[tuple[str, str]]:
+        return [(o.text + (RIGHT_MARK if o.key == self.question.answer else ""), o.key)
+                for o in self.question.options]
+
+    def _mark_the_answer(self) -> bool:
+        """Once an answer was checked, the right option says so in the list (radio items only);
+        True when it did."""
+        if self.choice is None:
+            return False
+        keep_choice(self.choice, self._mark_answer_options())
+        return True
 
     def _on_hint(self, _button=None) -> None:
         self.next_hint()

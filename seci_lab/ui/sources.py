@@ -37,8 +37,9 @@ def sources_html(query: str = "") -> str:
             + "</li>"
             for s in entries
         )
-        parts.append(f"<h2>{html_text(heading)}</h2><ul class='seci-sources'>{items}</ul>")
-    return f'<div class="seci-sources-page" style="max-width:48em">{"".join(parts)}</div>'
+        parts.append(f'<h2 id="seci-sources-{html_text(group)}">{html_text(heading)}</h2>'
+                     f"<ul class='seci-sources'>{items}</ul>")
+    return f'<div class="seci-sources-page" id="seci-sources" style="max-width:48em">{"".join(parts)}</div>'
 
 
 class SourcesPage(widgets.VBox):

@@ -18,10 +18,11 @@ from ..content.theory import TheoryLesson, TheorySection
 from ..escape import html_text
 from ..model import Feedback, Question, QuizSession
 from .quiz import QuizItem
+from .common import full_width
 
 __all__ = ["CheckExercise", "ExerciseTally", "section_widget", "theory_intro", "theory_recap"]
 
-_FULL = widgets.Layout(width="100%")
+_FULL = full_width()
 
 
 def _paragraphs(texts) -> str:
@@ -106,8 +107,8 @@ class ExerciseTally(widgets.HTML):
 def theory_intro(lesson: TheoryLesson) -> widgets.HTML:
     """The start of a theory lesson: title, goals and the introduction."""
     widget = widgets.HTML(
-        f'<div class="seci-lesson-intro" style="max-width:48em"><h1>{html_text(lesson.title)}</h1>'
-        f"<h2>What you will learn</h2>{_list(lesson.goals)}{_paragraphs(lesson.intro)}</div>",
+        f'<div class="seci-lesson-intro" style="max-width:48em"><p class="seci-lead">{html_text(lesson.title)}</p>'
+        f'<h2 id="seci-goals">What you will learn</h2>{_list(lesson.goals)}{_paragraphs(lesson.intro)}</div>',
         layout=_FULL,
     )
     widget.add_class("seci-lesson-intro")
@@ -119,7 +120,8 @@ def section_widget(section: TheorySection, number: int, exercises: list[CheckExe
     case = section.case
     text = widgets.HTML(
         f'<div class="seci-theory-section" style="max-width:48em">'
-        f"<h2>{number}. {html_text(section.title)}</h2>{_paragraphs(section.paragraphs)}"
+        f'<h2 id="seci-section-{number}">{number}. {html_text(section.title)}</h2>'
+        f"{_paragraphs(section.paragraphs)}"
         f"<h3>A case: {html_text(case.title)}</h3>{_paragraphs(case.paragraphs)}"
         f'<p style="color:#555"><em>Told in our own words after {html_text(case.source)}.</em></p>'
         f"<h3>{'Exercise' if len(exercises) == 1 else 'Exercises'}</h3></div>",

@@ -1,0 +1,89 @@
+"""The course's pages in their order: the one list the frame, the welcome page, the notebook
+generators and the tests read (issue 20).
+
+Reorder the course by reordering :data:`PAGES`; every "Previous", "Next", step number and course
+map follows. A page is a notebook in ``notebooks/`` (``<notebook>.ipynb``) and ``kind`` says what
+its learner's saved work is (see :mod:`seci_lab.ui.frame`): a mode lesson (``key`` is the mode's
+letter), the theory lesson (``key`` is its theory.toml key), the spiral lab, the critiques, the
+sources (no work of its own).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PAGES", "WELCOME", "CoursePage", "course_page", "neighbours"]
+
+
+@dataclass(frozen=True)
+class CoursePage:
+    """One page of the course.
+
+    ``notebook`` is the file name without ``.ipynb``; ``title`` the full title; ``short`` the
+    label in the course header; ``summary`` one line for the course map on the welcome page.
+    """
+
+    notebook: str
+    kind: str  # "welcome", "lesson", "theory", "spiral", "critiques" or "sources"
+    key: str
+    title: str
+    short: str
+    summary: str
+
+    @property
+    def href(self) -> str:
+        """The page's address relative to any other page (works in Voila and JupyterLab)."""
+        return f"{self.notebook}.ipynb"
+
+    @property
+    def label(self) -> str:
+        """The title with the step number, as links to the page read: "3. Combination"."""
+        return self.title if self.kind == "welcome" else f"{self.step}. {self.title}"
+
+    @property
+    def step(self) -> int:
+        """The page's step number in the course (1 for the first page after the welcome page)."""
+        return PAGES.index(self) + 1
+
+
+WELCOME = CoursePage("00_welcome", "welcome", "", "Welcome to seci-lab", "Welcome",
+                     "what the SECI model is and how the course works")
+
+#: The course in order. The step numbers, "Previous"/"Next" and the course map come from here.
+PAGES: tuple[CoursePage, ...] = (
+    CoursePage("01_socialization", "lesson", "S", "Socialization", "Socialization",
+               "share experience, tacit to tacit"),
+    CoursePage("02_externalization", "lesson", "E", "Externalization", "Externalization",
+               "put what you know into words, tacit to explicit"),
+    CoursePage("03_combination", "lesson", "C", "Combination", "Combination",
+               "build a system from explicit pieces, explicit to explicit"),
+    CoursePage("04_internalization", "lesson", "I", "Internalization", "Internalization",
+               "learn by doing, explicit to tacit"),
+    CoursePage("05_knowledge_spiral", "spiral", "", "Your knowledge spiral", "Spiral",
+               "build a spiral from your own contributions, round by round, and see what each mode adds"),
+    CoursePage("06_critiques", "critiques", "critiques", "Critiques of the SECI model", "Critiques",
+               "Polanyi and Tsoukas, Gourlay, the cultural critique and Bratianu, Nonaka's replies, "
+               "and a debate of your own"),
+    CoursePage("07_knowledge_creating_company", "theory", "KCC", "The knowledge-creating company", "Theory",
+               "the theory around the four modes: enabling conditions, five phases, middle-up-down "
+               "management, knowledge assets and ba"),
+    CoursePage("08_sources", "sources", "", "Sources", "Sources",
+               "the full reference of every work the course cites"),
+)
+
+
+def course_page(notebook: str) -> CoursePage:
+    """The page of ``notebook`` (a name such as ``"01_socialization"``, ``.ipynb`` optional)."""
+    name = notebook.removesuffix(".ipynb")
+    for page in (WELCOME, *PAGES):
+        if page.notebook == name:
+            return page
+    raise ValueError(f"{notebook!r} is not a page of the course: use one of "
+                     f"{', '.join(p.notebook for p in (WELCOME, *PAGES))}.")
+
+
+def neighbours(page: CoursePage) -> tuple[CoursePage | None, CoursePage | None]:
+    """The pages before and after ``page`` in the course (the welcome page comes first)."""
+    order = (WELCOME, *PAGES)
+    i = order.index(page)
+    return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
