@@ -548,12 +548,14 @@ def _check_size(size: object, what: str) -> int:
 
 
 def simulated_group(contributions: Sequence[Contribution], size: int, quality: float,
-                    rounds: int | None = None) -> list[Contribution]:
+                    rounds: int | None = None, *, follow: bool = False) -> list[Contribution]:
     """Contributions of a simulated group around a learner: what would lift a spiral alone.
 
     The other ``size - 1`` people ("Simulated peer 2", ...) each make one contribution per
     mode per round at ``quality``, in every round up to ``rounds`` (default: the last round of
-    ``contributions``). Their texts say they are simulated.
+    ``contributions``). With ``follow`` they work only in the rounds and modes the learner
+    worked in (the lab's practice group: the learner's own turn still decides). Their texts say
+    they are simulated.
 
     Raises
     ------
@@ -562,7 +564,11 @@ def simulated_group(contributions: Sequence[Contribution], size: int, quality: f
     """
     size = _check_size(size, "The simulated group")
     last = max((c.round for c in contributions), default=0) if rounds is None else rounds
-    return _simulated([f"Simulated peer {i}" for i in range(2, size + 1)], quality, last)
+    made = _simulated([f"Simulated peer {i}" for i in range(2, size + 1)], quality, last)
+    if follow:
+        worked = {(c.round, c.mode) for c in contributions}
+        made = [c for c in made if (c.round, c.mode) in worked]
+    return made
 
 
 def simulated_team(size: int, quality: float, rounds: int) -> list[Contribution]:
