@@ -72,8 +72,9 @@ SHARED = [
 
 V2_ONLY = [
     Scenario("unrated (quality None)", session(q=None)),
-    Scenario("q=0.59", session(q=0.59)),
-    Scenario("q=0.60", session(q=0.60)),
+    Scenario("q=0.39", session(q=0.39)),
+    Scenario("q=0.40 (adequate)", session(q=0.40)),
+    Scenario("q=0.3 (not yet adequate)", session(q=0.3)),
     Scenario("a learner alone, q=0.8", _alone(), people=1),
     Scenario("... with a simulated group of 6 at q=0.7", _alone() + simulated_group(_alone(), 6, 0.7), people=6),
     Scenario("one person posts 12 times per mode (N=12)", _one_poster()),

@@ -31,6 +31,7 @@ from .escape import plotly_text, shorten
 from .model.contributions import rating_note
 from .model.modes import LEVELS, MODES, Mode
 from .model.spiral import ROOT_SPIRAL
+from .model.spiral_levels import level_progress
 
 __all__ = [
     "MODE_COLORS",
@@ -203,6 +204,7 @@ class _Steps:
         self.reach = _reach(max((math.hypot(x, y) for x, y in zip(self.x, self.y)
                                  if math.isfinite(x) and math.isfinite(y)), default=0.0))
         self.top = max([float(len(LEVELS))] + [z + 0.2 for z in self.z if math.isfinite(z)])
+        self.fill = _band_fill(trajectory, self.root)
 
         # Each (spiral, round) is one group of consecutive steps, shown at its global round.
         self.groups: list[tuple[str, int, int, int, int]] = []  # spiral, round, global, first, last
@@ -388,18 +390,44 @@ def _empty_annotation() -> dict:
 # --------------------------------------------------------------------------- 3-D traces
 
 
-def _band_traces(reach: float) -> list[go.Surface]:
-    """Translucent cylinders: level L occupies heights [L, L+1]."""
+def _band_fill(trajectory: pd.DataFrame, root: str) -> dict[int, float]:
+    """How full each level's band is drawn: levels below the root spiral's level are full, its
+    own level fills with the share of the next level's conditions met (v2,
+    :func:`seci_lab.model.level_progress`), the levels above are empty."""
+    rows = trajectory[trajectory["spiral"] == root] if "spiral" in trajectory.columns else trajectory
+    if rows.empty:
+        return {int(level): 0.0 for level in LEVELS}
+    level = int(rows["level"].iloc[-1])
+    try:
+        fill = level_progress(rows).fill
+    except (ValueError, KeyError, TypeError):  # v1, or a trajectory without v2's parameters
+        fill = max(0.0, min(1.0, float(rows["height"].iloc[-1]) - level))
+    return {int(lv): 1.0 if lv < level else (fill if lv == level else 0.0) for lv in LEVELS}
+
+
+def _pale(color: str) -> str:
+    """``color`` (#rrggbb) mixed with three parts white: a band's part not yet filled."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*((c + 3 * 255) // 4 for c in (r, g, b)))
+
+
+def _band_traces(reach: float, fill: dict[int, float] | None = None) -> list[go.Surface]:
+    """Translucent cylinders: level L occupies heights [L, L+1], its lower part ``fill[L]``
+    in the level's colour and the rest pale, so a band fills as its conditions are met."""
     n = 49
     thetas = [2 * math.pi * i / (n - 1) for i in range(n)]
     xs = [_r(reach * math.cos(t)) for t in thetas]
     ys = [_r(reach * math.sin(t)) for t in thetas]
+    fill = fill or {}
     bands = []
     for level, color in zip(LEVELS, _LEVEL_COLORS):
+        top = level + _r(max(0.0, min(1.0, fill.get(int(level), 0.0))))
         bands.append(go.Surface(
-            x=[xs, xs], y=[ys, ys], z=[[level] * n, [level + 1] * n],
-            surfacecolor=[[0] * n, [0] * n], colorscale=[[0, color], [1, color]],
-            cmin=0, cmax=1, showscale=False, opacity=0.12, hoverinfo="skip",
+            # Two rows at the fill line give it a sharp edge: strong below, pale above.
+            x=[xs] * 4, y=[ys] * 4, z=[[level] * n, [top] * n, [top] * n, [level + 1] * n],
+            surfacecolor=[[1] * n, [1] * n, [0] * n, [0] * n],
+            colorscale=[[0, _pale(color)], [1, color]],
+            cmin=0, cmax=1, showscale=False, opacity=0.18, hoverinfo="skip",
             name=f"{level.label} level", showlegend=False,
             lighting=dict(ambient=1.0, diffuse=0.0, specular=0.0, fresnel=0.0),
         ))
@@ -538,8 +566,8 @@ def _layout_3d(steps: _Steps, title: str | None, kind: str) -> dict:
     )
 
 
-def _fixed_3d(reach: float) -> list:
-    return [*_band_traces(reach), _ring_trace(reach), _level_label_trace(reach),
+def _fixed_3d(reach: float, fill: dict[int, float] | None = None) -> list:
+    return [*_band_traces(reach, fill), _ring_trace(reach), _level_label_trace(reach),
             _quadrant_label_trace(reach)]
 
 
@@ -548,7 +576,7 @@ def _fixed_3d(reach: float) -> list:
 
 def _static_spiral(steps: _Steps, title: str | None) -> go.Figure:
     data = [
-        *_fixed_3d(steps.reach),
+        *_fixed_3d(steps.reach, steps.fill),
         _path_trace_3d(steps),
         *(_mode_trace_3d(steps, mode) for mode in MODES),
         _levelup_trace_3d(steps),
@@ -653,7 +681,7 @@ def _animated_spiral(steps: _Steps, title: str | None) -> go.Figure:
     layout = _layout_3d(steps, title, "spiral3d-animated")
     rounds = steps.rounds
     if not rounds:
-        data = [*_fixed_3d(steps.reach), *legend, _latest_trace_3d(steps)]
+        data = [*_fixed_3d(steps.reach, steps.fill), *legend, _latest_trace_3d(steps)]
         return go.Figure(data=data, layout=layout)
 
     # The figure opens at round 1 with the slider at its start, not at the finished spiral:
@@ -664,7 +692,7 @@ def _animated_spiral(steps: _Steps, title: str | None) -> go.Figure:
     shown_at = [group[2] for group in steps.groups]
     round_traces = [_round_trace_3d(steps, group, visible=(g == rounds[0]))
                     for group, g in zip(steps.groups, shown_at)]
-    data = [*_fixed_3d(steps.reach), *legend, _latest_trace_3d(steps, rounds[0]), *round_traces]
+    data = [*_fixed_3d(steps.reach, steps.fill), *legend, _latest_trace_3d(steps, rounds[0]), *round_traces]
     layout["title"]["text"] = _title(title, steps.subtitle(rounds[0]))
     layout.update(_play_controls(rounds))
     layout["margin"] = dict(l=0, r=0, t=70, b=110)

@@ -76,7 +76,7 @@ def test_learner_switches_critiques_and_debates(base_url, page, console, fresh_l
     # Bratianu on top: the sentence names it, the table gives the numbers
     page.get_by_label(SIGMA, exact=True).check()
     page.get_by_text("With Bratianu's view").wait_for()
-    page.get_by_text("2.74 explicit knowledge per person instead of 7.56").wait_for()
+    page.get_by_text("4.53 explicit knowledge per person instead of 12.98").wait_for()
     assert page.get_by_role("table").filter(has_text="Level reached").count() == 1
 
     # the debate: the example waits until the learner has tried

@@ -179,13 +179,13 @@ def test_the_switches_redraw_the_spiral_and_say_what_changed():
     before, defaults = _markers(panel.figure), _markers(panel.defaults_figure)
     assert before == defaults
     panel.phi.value = 0.3
-    assert "φ = 0.30" in panel.summary.value and "Group level instead of Organization" in panel.summary.value
+    assert "φ = 0.30" in panel.summary.value and "4.87 explicit" in panel.summary.value
     assert _markers(panel.figure) != before and _markers(panel.defaults_figure) == defaults
     # one scale for both views, so the smaller spiral looks smaller
     assert panel.figure.layout.xaxis.range == panel.defaults_figure.layout.xaxis.range
-    assert "2.95" in panel.table.value and "7.56" in panel.table.value and "5, 9" in panel.table.value
+    assert "4.87" in panel.table.value and "12.98" in panel.table.value and "1, 3" in panel.table.value
     panel.transfer_only.value = True
-    assert "Bratianu" in panel.summary.value and "2.74 explicit" in panel.summary.value
+    assert "Bratianu" in panel.summary.value and "4.53 explicit" in panel.summary.value
     assert panel.switches.transfer_only and panel.trajectory.attrs["params"]["sigma"] == 0
     panel.reset_button.click()
     assert not panel.transfer_only.value and panel.phi.value == 0.6

@@ -324,6 +324,19 @@ def test_spiral_page_starts_from_the_store_and_saves_changes(progress):
     assert spiral_page(reopen(progress)).lab.round == 2
 
 
+def test_the_practice_group_is_kept_across_reloads(progress):
+    page = spiral_page(progress)
+    assert page.lab.practice.on and page.lab.practice.size == 5  # on by default
+    page.lab.group_size.value = 8
+    page.lab.peer_quality.value = 0.6
+    again = spiral_page(reopen(progress)).lab
+    assert (again.practice.on, again.practice.size, again.practice.quality) == (True, 8, 0.6)
+    assert (again.group_size.value, again.peer_quality.value, again.simulate_group.value) == (8, 0.6, True)
+    again.simulate_group.value = False
+    assert not spiral_page(reopen(progress)).lab.simulate_group.value
+    assert progress.contributions() == []  # settings, never contributions
+
+
 def test_my_work_import_refuses_a_bad_file_and_accepts_a_good_one(tmp_path, progress):
     save(socialization_exercises(progress).answers["journal"], GOOD)
     exported = progress.export_bytes()

@@ -182,9 +182,24 @@ def test_level_bands_and_quadrants_are_labelled(animated):
         assert quadrant in texts
     bands = [tr for tr in fig.data if tr.type == "surface"]
     assert len(bands) == len(LEVELS)
-    # Band L spans heights L..L+1.
+    # Band L spans heights L..L+1; its lower part, up to the fill line, is in the strong colour.
     for level, band in zip(LEVELS, bands):
-        assert min(band.z[0]) == level and max(band.z[1]) == level + 1
+        assert min(band.z[0]) == level and max(band.z[-1]) == level + 1
+        assert level <= band.z[1][0] == band.z[2][0] <= level + 1
+
+
+def test_the_current_band_fills_as_the_next_levels_conditions_are_met():
+    def bands_of(contributions, people):
+        fig = spiral_figure(simulate_spiral(contributions, people), animated=False)
+        return {tr.name: tr.z[1][0] for tr in fig.data if tr.type == "surface"}
+
+    alone = [Contribution("me", m, "x", 1, 0.6) for m in MODES[:2]]
+    # Alone, two modes done well: 2 of the 5 conditions of Group, so 40 % of the band.
+    assert bands_of(alone, 1)["Individual level"] == pytest.approx(0.4)
+    team = [Contribution(f"p{i}", m, "x", 1, 0.6) for m in MODES for i in range(5)]
+    filled = bands_of(team, 5)
+    assert filled["Individual level"] == 1.0  # passed: full
+    assert 1.0 < filled["Group level"] < 2.0 and filled["Organization level"] == 2.0
 
 
 def test_top_view_quadrants_and_level_hint():

@@ -10,6 +10,9 @@ import pytest
 
 from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode
 from seci_lab.ui import spiral_lab
+from seci_lab.ui.spiral import PracticeGroup
+
+ALONE = PracticeGroup(on=False)  # the practice group off: a learner really alone
 
 GOOD = {
     Mode.SOCIALIZATION: "I shadowed the head nurse for 3 days and watched how she calms patients, because the manual says nothing about it.",
@@ -62,17 +65,18 @@ def test_adding_contributions_grows_the_spiral():
 
 
 def test_rounds_are_reported_and_a_learner_alone_stays_individual():
-    lab = spiral_lab()
+    lab = spiral_lab(practice=ALONE)
     for _ in range(8):
         full_round(lab, quality=0.9)
         lab.next_round_button.click()
     assert lab.round == 9
     assert len(lab.entries.options) == 32
     # SECI-Spiral v2: knowledge rises above the individual level only when different people
-    # share it; the status says so.
+    # share it; the page says so, and shows the progress within the level.
     assert lab.trajectory["level"].max() == 0
-    assert "Still needed to reach Group" in lab.status.value
-    assert "different people share it" in lab.status.value
+    assert "Group: 4 of 5 conditions met" in lab.progress_view.value
+    assert "To do:</strong> Share with 1 more person" in lab.progress_view.value
+    assert "different people share it" in lab.progress_view.value
 
 
 def test_next_round_needs_a_contribution():
@@ -83,10 +87,13 @@ def test_next_round_needs_a_contribution():
 
 
 def test_unmet_conditions_are_shown_in_words():
-    lab = spiral_lab()
-    add(lab, Mode.SOCIALIZATION, "short", quality=0.3)
-    assert "Still needed to reach Group" in lab.status.value
-    assert "Externalization" in lab.status.value  # a missing mode is named
+    lab = spiral_lab(practice=ALONE)
+    add(lab, Mode.SOCIALIZATION, "short", quality=0.1)
+    shown = lab.progress_view.value
+    assert "Group: 0 of 5 conditions met" in shown and "Share with 1 more person" in shown
+    assert "One more Externalization of adequate quality" in shown  # a missing mode is named
+    assert "adequate is 0.40" in shown  # and a weak one, with the scale's number
+    assert "archetype" not in shown.lower() and "x*" not in shown  # no model jargon
 
 
 @pytest.mark.parametrize(
@@ -112,7 +119,7 @@ def test_forged_widget_values_cannot_break_the_rules():
     lab.add_button.click()
     assert len(lab.contributions) == 1 and 0.0 <= lab.contributions[0].quality <= 1.0
     lab.group_size.set_state({"value": 10_000})
-    assert lab.trajectory["participants"].iloc[-1] <= 500
+    assert lab.trajectory["participants"].iloc[-1] <= 50 and lab.practice.size <= 50
     lab.round = 1
     lab.text.value = "x" * (TEXT_MAX_CHARS + 1)
     lab.add_button.click()
@@ -190,7 +197,7 @@ def test_model_parameters_change_the_spiral_and_reset():
     lab.group_size.value = 10
     assert lab.trajectory["participants"].iloc[-1] == 10
     lab.reset_button.click()
-    lab.group_size.value = 1
+    lab.group_size.value = 5
     assert lab.trajectory["X"].iloc[-1] == pytest.approx(base_x)
 
 
@@ -229,16 +236,16 @@ def test_on_change_receives_every_change():
 
 
 def test_the_lab_says_what_would_lift_a_learner_alone():
-    lab = spiral_lab()
+    lab = spiral_lab(practice=ALONE)
     assert "workshop" not in lab.status.value  # nothing to say before there is a spiral
     full_round(lab, quality=0.9)
     for words in ("stays at the individual level", "different people share it", "class",
-                  "workshop", "Simulate a group around me"):
-        assert words in lab.status.value
+                  "workshop", "practise with the simulated group"):
+        assert words in lab.status.value + lab.progress_view.value
 
 
 def test_a_simulated_group_lifts_the_spiral():
-    lab = spiral_lab()
+    lab = spiral_lab(practice=ALONE)
     for _ in range(6):
         full_round(lab, quality=0.9)
         lab.next_round_button.click()
@@ -265,7 +272,7 @@ def test_the_page_says_order_within_a_round_does_not_matter():
 
 
 def test_a_learner_starts_a_new_spiral_and_sees_it():
-    lab = spiral_lab()
+    lab = spiral_lab(practice=ALONE)
     full_round(lab, quality=0.9)
     assert lab.start_spiral_button.disabled and not lab.seed_step.options
     lab.start_spiral_button.click()  # a forged click on the disabled button
@@ -322,3 +329,49 @@ def test_figures_load_plotly_js_from_the_server_when_it_serves_it(monkeypatch):
     monkeypatch.delenv(PLOTLY_BUNDLE_ENV)
     plain = spiral_lab()
     assert isinstance(plain.figure, go.FigureWidget) and len(plain.figure._esm) > 1_000_000
+
+
+# --------------------------------------------------------------------------- issue 19: the rise is visible
+
+
+def test_the_practice_group_is_on_by_default_labelled_and_lifts_the_learner():
+    saved = []
+    lab = spiral_lab(on_practice=saved.append)
+    assert lab.simulate_group.value and lab.practice == PracticeGroup()
+    assert "simulated" in lab.simulate_group.description and "not real" in lab.simulate_group.description
+    assert "not real people" in lab.practice_note.value
+    band = [next(t for t in lab.figure.data if t.name == "Group level")]
+    full_round(lab, quality=0.5)
+    # One round with four simulated people: the Group level, and the page says what they added.
+    assert int(lab.trajectory["level"].iloc[-1]) == 1
+    assert "Round 1: 16 contributions, to Socialization, Externalization, Combination, Internalization" \
+        in lab.practice_note.value
+    assert len(lab.contributions) == 4 and {c.participant for c in lab.contributions} == {"Me"}
+    assert "Organization:" in lab.progress_view.value and "Bring in" in lab.progress_view.value
+    # the Group band is drawn full now that the spiral stands in it... its own band fills
+    assert band[0].z[1][0] > 1.0 or next(t for t in lab.figure.data if t.name == "Individual level").z[1][0] == 1.0
+    lab.peer_quality.value = 0.7
+    assert saved[-1] == PracticeGroup(on=True, size=5, quality=0.7)
+
+
+def test_the_meter_fills_as_the_learner_adds_each_mode():
+    lab = spiral_lab()
+    meters = []
+    for mode in MODES:
+        add(lab, mode, GOOD[mode], 0.6)
+        meters.append(lab.progress_view.value)
+    assert "Group: 2 of 5" in meters[0] and "Group: 3 of 5" in meters[1] and "Group: 4 of 5" in meters[2]
+    assert "Organization: " in meters[3]  # the round is complete: the spiral stands at the Group level
+    individual = next(t for t in lab.figure.data if t.name == "Individual level")
+    assert individual.z[1][0] == pytest.approx(1.0)  # the level below is drawn full
+
+
+def test_the_practice_group_follows_the_learner_and_never_works_alone():
+    lab = spiral_lab()
+    assert lab.trajectory.empty and "will work beside you" in lab.practice_note.value
+    add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION], 0.6)
+    assert int(lab.trajectory["level"].iloc[-1]) == 0  # only Socialization so far
+    assert set(lab.trajectory["contributions"]) == {0, 5}
+    lab.simulate_group.value = False
+    assert "practice group is off" in lab.practice_note.value
+    assert set(lab.trajectory["people"]) <= {0, 1}

@@ -249,7 +249,8 @@ def test_a_declared_round_is_simulated_and_a_cluster_seeds_only_from_the_group_l
     cluster = Cluster(id=3, session_id=7, name="Rituals", round=1)
     seed = cluster_seed(trajectory, cluster)
     assert (seed.parent, seed.step, seed.level) == ("7", 3, 1)  # the end of round 1
-    undeclared = session_trajectory(first, people, [], session_id=7)
+    # Only Socialization, nothing declared: the spiral stays at the individual level.
+    undeclared = session_trajectory(first[:4], people, [], session_id=7)
     with pytest.raises(WorkshopError, match="“Rituals” yet.*Group level or above"):
         cluster_seed(undeclared, cluster)
     with pytest.raises(WorkshopError, match="Round 5 of the spiral has no steps yet"):

@@ -417,10 +417,10 @@ def test_rounds_level_ups_and_the_spiral(store, seci, clock):
     assert store.phase_counts(session.id, round=1) == {"S": 2, "E": 2, "C": 2, "I": 2}
 
 
-def _full_round(store, session, people, clock, round_, cluster_name):
+def _full_round(store, session, people, clock, round_, cluster_name, phases="SECI"):
     """Everyone contributes in every phase; a cluster of the round's concepts in Combination."""
     cluster = None
-    for phase in "SECI":
+    for phase in phases:
         clock.advance(61)  # stay under the rate cap of 5 a minute
         store.open_phase(session.id, session.key, phase)
         for person in people:
@@ -438,10 +438,11 @@ def test_a_new_spiral_starts_from_a_cluster_at_the_group_level(store, seci, cloc
     from seci_lab.exports.workshop import session_family
 
     session, ana, ben = seci
-    first = _full_round(store, session, (ana, ben), clock, 1, "Listening")
-    # The facilitator declares a level-up after one round of two people: the spiral refuses it
-    # (almost nothing written down yet), and no new spiral can start from knowledge that stayed
-    # with individuals; the refusal says why.
+    # A round of two people without Internalization: the spiral stays at the individual level.
+    first = _full_round(store, session, (ana, ben), clock, 1, "Listening", phases="SEC")
+    # The facilitator declares a level-up: the spiral refuses it (almost nothing written down
+    # yet), and no new spiral can start from knowledge that stayed with individuals; the
+    # refusal says why.
     store.declare_level_up(session.id, session.key)
     note = store.spiral(session.id).iloc[-1]["note"]
     assert note.startswith("Declared level-up refused") and "explicit" in note

@@ -47,6 +47,7 @@ from .spiral import (
     simulated_group,
     simulated_team,
 )
+from .spiral_levels import Condition, LevelProgress, level_progress
 
 __all__ = [
     "ROUND_MAX",
@@ -93,4 +94,7 @@ __all__ = [
     "simulate_spiral",
     "simulated_group",
     "simulated_team",
+    "Condition",
+    "LevelProgress",
+    "level_progress",
 ]

@@ -4,9 +4,11 @@ Two versions share the stocks, the mode flows and the geometry of the domain bri
 (section 3.5, a didactic synthesis, not a model estimated from data):
 
 * **v2** (the default, ``SpiralParams()``): knowledge rises above the individual level only when
-  distinct people share it; every mode's quality counts and acts smoothly; an unrated
-  contribution counts below the level-up threshold; a declared level-up needs explicit
-  knowledge; knowledge that reached the group level can seed new spirals.
+  distinct people share it; every mode's quality counts and acts smoothly, against the course's
+  quality scale (adequate work counts fully); each level's conditions are read from the round
+  (``spiral_levels``), so a team doing adequate work rises in one round; Inter-organization
+  needs a declared boundary crossing, and a declared level-up needs explicit knowledge;
+  knowledge that reached the group level can seed new spirals.
 * **v1** (``SpiralParams(version=1)``): the brief's equations exactly, kept so its results table
   stays reproducible.
 
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .contributions import DEFAULT_QUALITY, Contribution
+from .contributions import Contribution
 from .modes import MODES, Level, Mode
+from .spiral_levels import advance, conditions, level_of, readiness
+from .spiral_params import V1_UNRATED_QUALITY, SpiralParams
 
 if TYPE_CHECKING:  # pandas is imported when a spiral is simulated: a participant's kernel never needs it
     import pandas as pd
@@ -51,91 +55,8 @@ TRAJECTORY_COLUMNS = (
 
 #: The id of a spiral that no other spiral seeded.
 ROOT_SPIRAL = "1"
-#: Quality v1 gives an unrated contribution (brief, section 3.5: "default 0.6 if unrated").
-V1_UNRATED_QUALITY = 0.6
 _SPIRAL_ID_MAX = 40
 _TOP = Level.INTER_ORGANIZATION
-
-
-@dataclass(frozen=True)
-class SpiralParams:
-    """Parameters of SECI-Spiral, with the defaults of docs/spiral-model.md.
-
-    ``version=2`` (default) runs SECI-Spiral v2; ``version=1`` runs the brief's v1 and ignores
-    the fields marked "v2". Intensity of mode m in a round: ``k = sum(w) / N**nu_m`` and
-    ``e = 1 - (1 - p_m)**k``, where v1 sums every contribution's quality and v2 each person's
-    combined quality ``w = 1 - prod(1 - q)``.
-    """
-
-    version: int = 2
-    p_S: float = 0.35  # base intensity per quality-weighted contribution (March 1991, p1 form)
-    p_E: float = 0.25  # lowest: externalization is the hardest mode (N&T 1995; Dalkir)
-    p_C: float = 0.30
-    p_I: float = 0.30
-    nu_S: float = 1.0  # socialization needs per-person coverage
-    nu_E: float = 0.5  # mild returns to group size ("requisite variety")
-    nu_C: float = 0.5
-    nu_I: float = 0.5
-    sigma: float = 0.05  # tacit knowledge created by socialization; 0 = Bratianu's transfer-only view
-    phi: float = 0.6  # codifiable share of tacit knowledge; 1 - phi never articulates (Polanyi, Tsoukas)
-    gamma: float = 0.5  # recombination rate
-    K0: float = 1.5  # explicit capacity per participant at the individual level
-    b: float = 3.0  # capacity multiplier per level
-    mu: float = 0.8  # tacit yield of internalization
-    delta_T: float = 0.01  # turnover per round (March p3)
-    delta_X: float = 0.005  # obsolescence per round (March p4)
-    s_star: float = 0.6  # level-up: shared fraction needed
-    x_star: float = 0.4  # level-up: explicit stock needed, as a share of capacity
-    q_star: float = 0.6  # level-up: quality needed (v1: E and C; v2: all four modes)
-    e_min: float = 0.05  # level-up: minimum intensity of every mode
-    rho: float = 0.5  # dilution of the shared fraction per level risen
-    t0: float = 1.0  # initial tacit stock per participant
-    x0: float = 0.0  # seed explicit stock per participant (pre-existing material)
-    # --- v2 only ---------------------------------------------------------------------------
-    sharers: int = 2  # distinct people who must share (Socialization) in a round to rise
-    width: float = 0.5  # smooth zone below the s*, x* thresholds, as a share of each
-    q_low: float = 0.3  # quality at which the rise stops; full speed from q* up
-    rise: float = 0.5  # levels risen per round when every condition is met
-    unrated: float = DEFAULT_QUALITY  # quality of an unrated contribution: below q*
-    x_declare: float = 0.05  # a declared level-up needs this share of the archetype x*·K
-    tau: float = 0.5  # share of the explicit knowledge per person a new spiral starts from
-
-    def __post_init__(self) -> None:
-        if self.version not in (1, 2) or isinstance(self.version, bool):
-            raise ValueError(f"Spiral version must be 1 or 2; got {self.version!r}.")
-        unit = ("p_S", "p_E", "p_C", "p_I", "phi", "delta_T", "delta_X", "s_star", "x_star",
-                "q_star", "e_min", "rho", "width", "q_low", "unrated", "x_declare", "tau")
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
-                raise ValueError(f"Spiral parameter {f.name} must be a number, not {value!r}.")
-            if value < 0:
-                raise ValueError(f"Spiral parameter {f.name} must not be negative; got {value}.")
-            if f.name in unit and value > 1:
-                raise ValueError(f"Spiral parameter {f.name} must be between 0 and 1; got {value}.")
-        for name in ("p_S", "p_E", "p_C", "p_I", "K0", "b", "t0", "width", "rise"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"Spiral parameter {name} must be greater than 0.")
-        if self.p_S >= 1 or self.p_E >= 1 or self.p_C >= 1 or self.p_I >= 1:
-            raise ValueError("Spiral parameters p_S, p_E, p_C and p_I must be below 1.")
-        if not isinstance(self.sharers, int) or self.sharers < 1:
-            raise ValueError(f"Spiral parameter sharers must be a whole number of people, at least 1; got {self.sharers!r}.")
-        if self.q_low >= self.q_star:
-            raise ValueError(f"Spiral parameter q_low ({self.q_low}) must be below q_star ({self.q_star}).")
-
-    def p(self, mode: Mode) -> float:
-        return getattr(self, f"p_{mode.value}")
-
-    def nu(self, mode: Mode) -> float:
-        return getattr(self, f"nu_{mode.value}")
-
-    @property
-    def unrated_quality(self) -> float:
-        """The quality an unrated contribution counts with in this version."""
-        return V1_UNRATED_QUALITY if self.version == 1 else self.unrated
-
-    def to_dict(self) -> dict[str, float]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -167,19 +88,6 @@ class SpiralSeed:
 
 
 # --------------------------------------------------------------------------------- helpers
-
-
-def _smooth(x: float) -> float:
-    """Hermite smoothstep on [0, 1]: 0 below, 1 above, continuous slope in between."""
-    x = min(1.0, max(0.0, x))
-    return x * x * (3.0 - 2.0 * x)
-
-
-def _ramp(value: float, threshold: float, low: float) -> float:
-    """0 at or below ``low``, 1 at or above ``threshold``, smooth in between."""
-    if threshold <= low:
-        return 1.0 if value >= threshold else 0.0
-    return _smooth((value - low) / (threshold - low))
 
 
 def _person(name: str) -> str:
@@ -454,45 +362,6 @@ def _person_weights(items: list[Contribution], params: SpiralParams) -> dict[str
     return {who: 1.0 - left for who, left in missing.items()}
 
 
-def _unmet_v2(e: dict[Mode, float], sharers: int, s: float, X: float, capacity: float, q_bar: float,
-              level: int, params: SpiralParams) -> list[str]:
-    """The level-up conditions not fully met, in words a learner can act on."""
-    if level >= _TOP:
-        return []
-    unmet = []
-    weak = [m.label for m in MODES if e[m] < params.e_min]
-    if weak:
-        unmet.append("Not every mode happened this round: add contributions to " + ", ".join(weak))
-    if sharers < params.sharers:
-        who = "Nobody" if sharers == 0 else ("Only 1 person" if sharers == 1 else f"Only {sharers} people")
-        unmet.append(
-            f"{who} shared experience (Socialization) this round: knowledge rises above the "
-            f"individual level only when at least {params.sharers} different people share it"
-        )
-    if s < params.s_star - 1e-12:
-        unmet.append(
-            f"The tacit base is not shared enough: {s:.0%} shared, {params.s_star:.0%} needed "
-            "(more Socialization helps)"
-        )
-    if X < params.x_star * capacity - 1e-12:
-        unmet.append(
-            f"No archetype yet: explicit knowledge is {X:.2f} of the {params.x_star * capacity:.2f} "
-            "needed (more Externalization and Combination help)"
-        )
-    if q_bar < params.q_star - 1e-9:
-        unmet.append(
-            f"The concept is not fully justified: this round's quality averages {q_bar:.2f} over "
-            f"the four modes; below {params.q_star:.2f} the spiral rises more slowly, and not at "
-            f"all at {params.q_low:.2f} (improve the weakest mode)"
-        )
-    return unmet
-
-
-def _level(lam: float) -> int:
-    # The small tolerance keeps a rise of exactly one level from landing a hair below it.
-    return min(int(_TOP), int(math.floor(lam + 1e-9)))
-
-
 def _simulate_v2(contributions: list[Contribution], participants: int, params: SpiralParams,
                  n_rounds: int, cross_level: set[int], seed: SpiralSeed | None,
                  spiral: str) -> pd.DataFrame:
@@ -511,7 +380,10 @@ def _simulate_v2(contributions: list[Contribution], participants: int, params: S
     X = N * (params.x0 + (seed.explicit if seed is not None else 0.0))
     U = 0.0  # internalized part of X
     lam = 0.0  # ontological height: the level is its whole part
-    top = float(_TOP) + 0.9  # the spiral keeps rising a little inside the top band
+    if seed is not None and params.x_org:
+        # The knowledge handed on is an archetype in the making for the new team: it starts
+        # part way up its individual band (at most half), never above it (NTK 2000).
+        lam = min(0.5, 0.5 * seed.explicit / params.x_org)
     rows: list[dict] = []
     step = 0
 
@@ -521,33 +393,27 @@ def _simulate_v2(contributions: list[Contribution], participants: int, params: S
         # Saturating intensity, March (1991) footnote 1, over people rather than posts.
         e = {m: 1.0 - (1.0 - params.p(m)) ** (sum(weights[m].values()) / N ** params.nu(m))
              for m in MODES}
-        sharers = len(weights[Mode.SOCIALIZATION])
-        # Justification (five-phase model, phase 3) weighs every mode's quality, S and I
-        # included: the geometric mean of the four modes' mean qualities, so a weak mode
-        # pulls it down more than its share and a missing one to 0.
-        q_bar = math.prod((sum(q) / len(q)) if q else 0.0 for q in qualities.values()) ** (1 / len(MODES))
+        people = {m: len(weights[m]) for m in MODES}
+        # Justification (five-phase model, phase 3) checks every mode's quality, S and I
+        # included: the weakest mode's mean quality sets the pace.
+        means = {m: (sum(q) / len(q)) if q else None for m, q in qualities.items()}
 
         for m in MODES:
-            L = _level(lam)
-            capacity = params.K0 * N * params.b**lam
+            L = level_of(lam)
+            capacity = params.K0 * N * params.b**lam  # the domain at this height
             leveled_up = False
             note = ""
-            s, T, A, X, U = _convert(m, e[m], s, T, A, X, U, capacity, params)
-
-            # Readiness: how fully the five-phase conditions hold, each through a smooth ramp
-            # (no cliff at a threshold), and zero unless distinct people shared.
-            w = params.width
-            readiness = (
-                math.prod(_ramp(e[k], params.e_min, 0.0) for k in MODES)
-                * (1.0 if sharers >= params.sharers else 0.0)
-                * _ramp(s, params.s_star, (1 - w) * params.s_star)
-                * _ramp(X, params.x_star * capacity, (1 - w) * params.x_star * capacity)
-                * _ramp(q_bar, params.q_star, params.q_low)
-            )
+            # The stocks grow in the widest domain (b**3): the height does not feed back into
+            # them, so a weak contribution that slows the rise never shrinks what was created.
+            s, T, A, X, U = _convert(m, e[m], s, T, A, X, U, params.K0 * N * params.b**int(_TOP), params)
+            ready = readiness(e, people, means, X / N, L, params)
             if m is Mode.INTERNALIZATION:
                 # Cross-leveling (five-phase model, phases 3-5) at the end of a turn: the spiral
-                # rises by `rise` levels per round at full readiness, less when it is partial.
-                target = min(top, lam + params.rise * readiness)
+                # climbs at `rise` levels per round to Group and `rise / carry` above it at full
+                # readiness, less when it is partial; Inter-organization needs a boundary.
+                speed = {k: params.rise * readiness(e, people, means, X / N, k, params) / params.carry**k
+                         for k in range(L, int(_TOP) + 1)}
+                target = advance(lam, speed)
                 if r in cross_level and L < _TOP:
                     # A facilitator may declare a level-up before the conditions hold, but not
                     # without an archetype in the making (phase 4 comes before phase 5).
@@ -557,24 +423,19 @@ def _simulate_v2(contributions: list[Contribution], participants: int, params: S
                                 f"wider circle yet (explicit {X / N:.3f} per person, {needed / N:.3f} "
                                 "needed). Externalize and combine first.")
                     else:
+                        unmet_now = [c.text for c in conditions(e, people, means, X / N, N, L, params) if not c.met]
                         target = max(target, float(L + 1))
-                        unmet_now = _unmet_v2(e, sharers, s, X, capacity, q_bar, L, params)
-                        note = ("Declared level-up accepted" + (
-                            " although: " + "; ".join(unmet_now) + "." if unmet_now else "."))
-                risen = target - lam
-                if risen > 0:
+                        note = (f"Declared level-up accepted: the spiral is at the {Level(L + 1).label} "
+                                "level now" + (", although: " + "; ".join(unmet_now) + "." if unmet_now else "."))
+                if target > lam:
                     lam = target
-                    # The community of interaction widened: the shared fraction dilutes by rho
-                    # per level risen and socialization must start again (NTK 2000).
-                    s *= params.rho**risen
-                    leveled_up = _level(lam) > L
-                    L = _level(lam)
-                    capacity = params.K0 * N * params.b**lam
+                    leveled_up = level_of(lam) > L
+                    L = level_of(lam)
 
-            unmet = _unmet_v2(e, sharers, s, X, capacity, q_bar, L, params)
+            unmet = [c.text for c in conditions(e, people, means, X / N, N, L, params) if not c.met]
             items = by_step[(r, m)]
-            rows.append(_row(step, r, m, N, items, qualities[m], len(weights[m]), e[m], T, X, A, U,
-                             s, L, leveled_up, readiness, lam, unmet, note, spiral, seed))
+            rows.append(_row(step, r, m, N, items, qualities[m], people[m], e[m], T, X, A, U,
+                             s, L, leveled_up, ready, lam, unmet, note, spiral, seed))
             step += 1
     return _frame(rows, params, spiral, seed)
 
@@ -687,12 +548,14 @@ def _check_size(size: object, what: str) -> int:
 
 
 def simulated_group(contributions: Sequence[Contribution], size: int, quality: float,
-                    rounds: int | None = None) -> list[Contribution]:
+                    rounds: int | None = None, *, follow: bool = False) -> list[Contribution]:
     """Contributions of a simulated group around a learner: what would lift a spiral alone.
 
     The other ``size - 1`` people ("Simulated peer 2", ...) each make one contribution per
     mode per round at ``quality``, in every round up to ``rounds`` (default: the last round of
-    ``contributions``). Their texts say they are simulated.
+    ``contributions``). With ``follow`` they work only in the rounds and modes the learner
+    worked in (the lab's practice group: the learner's own turn still decides). Their texts say
+    they are simulated.
 
     Raises
     ------
@@ -701,7 +564,11 @@ def simulated_group(contributions: Sequence[Contribution], size: int, quality: f
     """
     size = _check_size(size, "The simulated group")
     last = max((c.round for c in contributions), default=0) if rounds is None else rounds
-    return _simulated([f"Simulated peer {i}" for i in range(2, size + 1)], quality, last)
+    made = _simulated([f"Simulated peer {i}" for i in range(2, size + 1)], quality, last)
+    if follow:
+        worked = {(c.round, c.mode) for c in contributions}
+        made = [c for c in made if (c.round, c.mode) in worked]
+    return made
 
 
 def simulated_team(size: int, quality: float, rounds: int) -> list[Contribution]:

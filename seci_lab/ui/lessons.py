@@ -298,7 +298,11 @@ class SpiralPage(widgets.VBox):
         instructor_ratings_in(progress)
         self._saved = progress.contributions()
         self.lab = None  # _save reads it; the lab calls on_change only after it is built
-        self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round)
+        from .spiral import PRACTICE_KEY, PracticeGroup
+
+        self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round,
+                              practice=PracticeGroup.from_record(progress.answer(PRACTICE_KEY)),
+                              on_practice=lambda p: progress.save_answer(PRACTICE_KEY, p.record()))
         self.lab.participant.value = progress.name
         work, self.handin = work_panel(progress)
         super().__init__([widgets.HTML('<span id="seci-lab"></span>'), self.lab, work],

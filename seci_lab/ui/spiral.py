@@ -2,8 +2,12 @@
 
 The widgets only wire the learner's input to the model (``simulate_spiral``, the rubric) and
 show what comes back; every rule (caps, quality range, round order) is checked in Python.
-Under "Explore the model" a learner can simulate a group around them (alone, a spiral stays
-at the individual level: SECI-Spiral v2) and start new spirals from a step at the group level.
+Alone, a spiral stays at the individual level (SECI-Spiral v2), so the lab starts with a
+practice group: simulated people, labelled as such, who work in the modes the learner works in;
+it is kept with the learner's progress. The learner's own contributions stay theirs. The page
+shows the next level's conditions as actions with a meter (:func:`seci_lab.model.level_progress`).
+Under "Explore the model" a learner can change the model and start new spirals from a step at
+the group level.
 
 A contribution's quality is the rubric's suggestion until the learner rates it: by unticking
 "Let the rubric suggest the quality" when adding it, or later with "Rate it myself" on any of
@@ -33,6 +37,7 @@ from ..model import (
     Level,
     Mode,
     SpiralParams,
+    level_progress,
     join_spirals,
     seed_spiral,
     simulate_spiral,
@@ -45,8 +50,9 @@ from .answer import feedback_html
 from .common import Message, safe_callback
 from .download import DownloadButton
 from .plotly_widget import figure_widget
+from .spiral_progress import progress_html
 
-__all__ = ["ALONE_NOTE", "MODE_PROMPTS", "NewSpiral", "ORDER_NOTE", "SpiralLab", "spiral_lab"]
+__all__ = ["ALONE_NOTE", "MODE_PROMPTS", "NewSpiral", "ORDER_NOTE", "PracticeGroup", "SpiralLab", "spiral_lab"]
 
 #: What to write for each mode, in the learner's terms (after Nonaka & Takeuchi 1995, ch. 3).
 MODE_PROMPTS = {
@@ -60,10 +66,7 @@ MODE_PROMPTS = {
 _EXPLORABLE = (
     ("phi", "Codifiable share φ (Polanyi/Tsoukas: below 1, some know-how never gets into words)", 0.1, 1.0, 0.05),
     ("sigma", "Socialization creates σ (0 = Bratianu: it only transfers)", 0.0, 0.3, 0.01),
-    ("q_star", "Quality needed to justify a concept q*", 0.3, 0.9, 0.05),
-    ("s_star", "Shared fraction needed to level up s*", 0.2, 0.9, 0.05),
-    ("x_star", "Explicit stock needed, share of capacity x*", 0.1, 0.9, 0.05),
-    ("rho", "Shared fraction kept after a level-up ρ", 0.1, 1.0, 0.05),
+    ("q_star", "Quality that counts fully toward a level-up q* (the course's “adequate”: 0.40)", 0.2, 0.9, 0.05),
     ("p_E", "Base intensity of Externalization p_E", 0.05, 0.6, 0.05),
 )
 
@@ -75,9 +78,42 @@ ORDER_NOTE = ("Within a round, the order you add contributions in does not chang
               "Internalization.")
 #: What would lift a spiral that stays at the individual level because one person made it.
 ALONE_NOTE = ("Alone, your spiral widens but stays at the individual level: knowledge rises to a "
-              "group only when different people share it. To see it rise, hand in your work to "
-              "your class (your instructor's class spiral joins everyone's), take part in a "
-              "workshop, or tick “Simulate a group around me” under Explore the model.")
+              "group only when different people share it. To see it rise, practise with the "
+              "simulated group above, hand in your work to your class (your instructor's class "
+              "spiral joins everyone's), or take part in a workshop.")
+#: The key the practice group's settings are saved under with the learner's progress.
+PRACTICE_KEY = "spiral:practice-group"
+
+
+@dataclass(frozen=True)
+class PracticeGroup:
+    """The lab's practice group: ``size`` people in all, the learner and ``size - 1`` simulated
+    people who add one contribution at ``quality`` to every mode the learner works in, per round.
+    On by default (issue 19)."""
+
+    on: bool = True
+    size: int = 5
+    quality: float = 0.5
+
+    def record(self) -> dict:
+        """What is saved with the learner's progress (listed with their other work as a setting)."""
+        state = (f"on: {self.size - 1} simulated people at quality {self.quality:.2f}" if self.on else "off")
+        return {"on": self.on, "size": self.size, "quality": self.quality,
+                "label": "Spiral lab: practice group (simulated people)", "text": f"Practice group {state}."}
+
+    @classmethod
+    def from_record(cls, record: object) -> PracticeGroup:
+        """The saved settings, or the defaults for anything missing or out of range."""
+        default = cls()
+        if not isinstance(record, dict):
+            return default
+        on, size, quality = record.get("on"), record.get("size"), record.get("quality")
+        return cls(
+            on=on if isinstance(on, bool) else default.on,
+            size=size if isinstance(size, int) and not isinstance(size, bool) and 2 <= size <= 50 else default.size,
+            quality=(float(quality) if isinstance(quality, (int, float)) and not isinstance(quality, bool)
+                     and 0.0 <= quality <= 1.0 else default.quality),
+        )
 _MAX_NEW_SPIRALS = 5
 
 
@@ -108,18 +144,24 @@ class SpiralLab(widgets.VBox):
     views draw: it and the new spirals started from it), ``new_spirals`` (list of
     :class:`NewSpiral`), ``round`` (the round being entered), and the controls ``mode``,
     ``text``, ``participant``, ``quality``, ``use_rubric``, ``add_button``,
-    ``next_round_button``, ``group_size``, ``simulate_group``, ``peer_quality``,
+    ``next_round_button``, ``group_size``, ``simulate_group``, ``peer_quality`` (the practice
+    group: ``practice`` holds its settings), ``progress_view`` (the next level's conditions),
     ``seed_step``, ``team_size``, ``team_quality``, ``team_rounds``, ``start_spiral_button``,
     ``clear_spirals_button``, ``view``, ``replay``, ``figure``, ``entries``, ``remove_button``,
     ``my_rating``, ``rate_button`` and ``unrate_button``.
     """
 
     def __init__(self, participants: int = 1, contributions: list[Contribution] | None = None,
-                 on_change: Callable[[list[Contribution]], None] | None = None, round: int = 1):
+                 on_change: Callable[[list[Contribution]], None] | None = None, round: int = 1,
+                 practice: PracticeGroup | None = None,
+                 on_practice: Callable[[PracticeGroup], None] | None = None):
         self.contributions: list[Contribution] = list(contributions or [])
         self.round = max(max((c.round for c in self.contributions), default=1), max(1, int(round)))
         self.params = SpiralParams()
         self.on_change = on_change
+        self.on_practice = on_practice
+        self.practice = practice if isinstance(practice, PracticeGroup) else PracticeGroup()
+        self._participants = max(1, int(participants))
         self.new_spirals: list[NewSpiral] = []
         # Built from the starting contributions: a FigureWidget shows its data at construction;
         # updates sent before the page displays it are lost.
@@ -200,17 +242,29 @@ class SpiralLab(widgets.VBox):
         self.unrate_button = widgets.Button(description="Use the rubric's suggestion", icon="undo",
                                             tooltip="Drop your own rating of the selected contribution")
 
-        # --- explore the model -------------------------------------------------------------
-        self.group_size = _labelled(widgets.BoundedIntText(value=participants, min=1, max=500),
-                                    "Group size N (people contributing)")
+        # --- practice group (simulated people) and progress --------------------------------
         self.simulate_group = widgets.Checkbox(
-            value=False, indent=False, layout=_FULL,
-            description="Simulate a group around me: the other N − 1 people each add one contribution "
-                        "per mode in every round",
+            value=self.practice.on, indent=False, layout=_FULL,
+            description="Practise with a simulated group: the other people are simulated, not real; "
+                        "each adds one contribution to every mode you work in, per round",
         )
+        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50),
+                                    "People in the practice group, you included")
         self.peer_quality = _labelled(widgets.FloatSlider(
-            value=0.7, min=0.0, max=1.0, step=0.05, readout_format=".2f", continuous_update=False,
+            value=self.practice.quality, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+            continuous_update=False,
         ), "Quality of the simulated people's work")
+        self.practice_note = widgets.HTML()
+        self.practice_box = widgets.VBox([
+            widgets.HTML("<h4>Practice group (simulated)</h4>"),
+            self.simulate_group,
+            widgets.HBox([self.group_size, self.peer_quality], layout=widgets.Layout(flex_flow="row wrap")),
+            self.practice_note,
+        ], layout=_FULL)
+        self.practice_box.add_class("seci-practice")
+        self.progress_view = widgets.HTML()
+
+        # --- explore the model -------------------------------------------------------------
         self.param_sliders = {
             name: _labelled(widgets.FloatSlider(
                 value=getattr(self.params, name), min=lo, max=hi, step=step,
@@ -222,7 +276,6 @@ class SpiralLab(widgets.VBox):
         explore = widgets.VBox([
             widgets.Label("Change the model to see how its assumptions shape the spiral (SECI-Spiral v2, "
                           "docs/spiral-model.md)."),
-            self.group_size, self.simulate_group, self.peer_quality,
             *self.param_sliders.values(), self.reset_button,
         ])
 
@@ -276,7 +329,7 @@ class SpiralLab(widgets.VBox):
             widgets.HBox([self.use_rubric, self.quality]), self.rubric,
             self.add_button, self.message, self.order_note,
             widgets.HTML("<h3>Your knowledge spiral</h3>"),
-            self.status, self.view, self.view_box,
+            self.progress_view, self.practice_box, self.status, self.view, self.view_box,
             self.replay_box,
             widgets.HTML("<h3>Your contributions</h3>"),
             self.entries,
@@ -455,15 +508,19 @@ class SpiralLab(widgets.VBox):
 
     @safe_callback(lambda self: self.message)
     def _on_model_change(self, _change) -> None:
-        size = self.group_size.value
-        if not 1 <= size <= 500:  # BoundedIntText clamps in the page; a forged value is refused here
-            raise ValueError("The group size must be between 1 and 500.")
+        size, quality = self.group_size.value, self.peer_quality.value
+        # BoundedIntText and the slider clamp in the page; a forged value is refused here.
+        if isinstance(size, bool) or not isinstance(size, int) or not 2 <= size <= 50:
+            raise ValueError("A practice group has 2 to 50 people, you included.")
+        check_quality(quality, "The simulated people's quality")
+        practice = PracticeGroup(on=bool(self.simulate_group.value), size=size, quality=float(quality))
         values = {name: slider.value for name, slider in self.param_sliders.items()}
         self.params = dataclasses.replace(SpiralParams(), **values)
+        changed = practice != self.practice
+        self.practice = practice
         self._refresh()
-        if self.simulate_group.value and size == 1:
-            self.message.show("info", "Set the group size N above 1: the simulated group is the other "
-                                      "N − 1 people.")
+        if changed and self.on_practice is not None:
+            self.on_practice(practice)
 
     @safe_callback(lambda self: self.message)
     def _on_start_spiral(self, _button=None) -> None:
@@ -508,9 +565,10 @@ class SpiralLab(widgets.VBox):
 
     def _refresh(self) -> None:
         """Re-run the model on the current contributions and update every view."""
-        group = self.group_size.value
-        simulated = (simulated_group(self.contributions, group, float(self.peer_quality.value))
-                     if self.simulate_group.value and self.contributions else [])
+        practice = self.practice
+        group = practice.size if practice.on else self._participants
+        simulated = (simulated_group(self.contributions, practice.size, practice.quality, follow=True)
+                     if practice.on and self.contributions else [])
         self.trajectory = simulate_spiral(
             self.contributions + simulated, group, self.params, rounds=self._rounds(),
         )
@@ -519,6 +577,8 @@ class SpiralLab(widgets.VBox):
         self._draw(self.shown)
         self.table.value = _table_html(self.shown)
         alone = len({c.participant.casefold() for c in self.contributions + simulated}) < 2
+        self.progress_view.value = progress_html(level_progress(self.trajectory, self.params))
+        self.practice_note.value = _practice_html(practice, simulated, bool(self.contributions))
         self.status.value = _status_html(self.trajectory, alone=alone and bool(self.contributions),
                                          notice=self._notice)
         self.round_label.value = f"<strong>Round {self.round}</strong>"
@@ -607,7 +667,8 @@ class SpiralLab(widgets.VBox):
 
 def spiral_lab(participants: int = 1, contributions: list[Contribution] | None = None,
                on_change: Callable[[list[Contribution]], None] | None = None,
-               round: int = 1) -> SpiralLab:
+               round: int = 1, practice: PracticeGroup | None = None,
+               on_practice: Callable[[PracticeGroup], None] | None = None) -> SpiralLab:
     """Build the knowledge-spiral lab widget (it does not display itself).
 
     Parameters
@@ -620,9 +681,13 @@ def spiral_lab(participants: int = 1, contributions: list[Contribution] | None =
         Called with the contributions after every change, e.g. to save them.
     round : int
         The round being entered (at least the last round of ``contributions``), e.g. restored.
+    practice : PracticeGroup, optional
+        The practice group's settings (restored); on, 5 people at quality 0.5 by default.
+    on_practice : callable, optional
+        Called with the new settings when the learner changes the practice group, to save them.
     """
     return SpiralLab(participants=participants, contributions=contributions, on_change=on_change,
-                     round=round)
+                     round=round, practice=practice, on_practice=on_practice)
 
 
 def _effect(before: pd.DataFrame, after: pd.DataFrame) -> str:
@@ -647,25 +712,42 @@ def _status_html(trajectory: pd.DataFrame, *, alone: bool = False, notice: str =
     ups = trajectory[trajectory["leveled_up"]]
     history = (", ".join(f"{r['level_name']} in round {r['round']}" for _, r in ups.iterrows())
                if not ups.empty else "none yet")
-    if level is Level.INTER_ORGANIZATION:
-        todo = "<p>Your spiral has reached the top level. It can keep growing wider.</p>"
-    else:
-        nxt = Level(level + 1).label
-        items = [u for u in str(last["unmet"]).split("; ") if u]
-        todo = (f"<p><strong>Still needed to reach {html_text(nxt)}:</strong></p><ul>"
-                + "".join(f"<li>{html_text(u)}</li>" for u in items) + "</ul>") if items else (
-            f"<p>All conditions to reach {html_text(nxt)} were met this round.</p>")
     return (
         f'<div class="seci-status" role="status" aria-live="polite">'
         f"<p><strong>Level:</strong> {html_text(level.label)} · <strong>Round:</strong> {last['round']} · "
         f"<strong>Tacit per person:</strong> {last['T'] / last['participants']:.2f} · "
         f"<strong>Explicit per person:</strong> {last['X'] / last['participants']:.2f} · "
         f"<strong>Shared:</strong> {last['shared']:.0%}</p>"
-        f"<p><strong>Level-ups:</strong> {html_text(history)}</p>{todo}"
+        f"<p><strong>Level-ups:</strong> {html_text(history)}</p>"
         + (f'<p class="seci-alone"><strong>{html_text(ALONE_NOTE)}</strong></p>' if alone else "")
         + (f"<p>{html_text(notice)}</p>" if notice else "")
         + "</div>"
     )
+
+
+def _practice_html(practice: PracticeGroup, simulated: list[Contribution], started: bool) -> str:
+    """What the practice group's simulated people added, in words (they are never the learner's)."""
+    if not practice.on:
+        return ("<p>The practice group is off: only your own contributions count. Tick the box to "
+                "practise with simulated people.</p>")
+    others = practice.size - 1
+    who = f"{others} simulated {'person' if others == 1 else 'people'}"
+    if not started:
+        return (f"<p>{who.capitalize()} (not real people) will work beside you: in each round, one "
+                f"contribution each, at quality {practice.quality:.2f}, to every mode you work in. "
+                "Your own contributions stay yours.</p>")
+    by_round: dict[int, list[Mode]] = {}
+    for c in simulated:
+        modes = by_round.setdefault(c.round, [])
+        if c.mode not in modes:
+            modes.append(c.mode)
+    lines = "".join(
+        f"<li>Round {r}: {len(modes) * others} contributions, to "
+        f"{', '.join(m.label for m in sorted(modes, key=MODES.index))}</li>"
+        for r, modes in sorted(by_round.items()))
+    return (f"<p><strong>What the simulated people added</strong> ({who}, not real people, at quality "
+            f"{practice.quality:.2f}; your own contributions stay yours and are the only ones saved):</p>"
+            f"<ul>{lines}</ul>")
 
 
 def _table_html(trajectory: pd.DataFrame) -> str:
