@@ -34,6 +34,7 @@ from seci_lab.model.workshop import (
     check_minutes,
     check_voting,
     cluster_seed,
+    check_name_free,
     clean_display_name,
     clean_label,
     clean_submission_text,
@@ -332,3 +333,31 @@ def test_withdrawing_and_editing_follow_the_board():
         check_editable(open_e, _submission(1, Phase.E, hidden=True), NOW)
     with pytest.raises(WorkshopError, match="You have withdrawn"):
         check_editable(open_e, _submission(1, Phase.E, withdrawn=True), NOW)
+
+
+@pytest.mark.parametrize("hidden", ["\ufe0f", "\ufe00", "\u180b", "\u180f", "\U000e0100", "\u2065", "\ufff0",
+                                    "\U000e0000", "\u2800"])
+def test_no_invisible_character_makes_a_name_new(hidden):
+    # Review of issue 21, item 7: the variation selectors (combining marks, not format
+    # characters), the unassigned default-ignorable code points and the blank Braille pattern
+    # show nothing, so "Ana" with one of them looked like "Ana" and was accepted beside it.
+    from seci_lab.model import clean_participant
+
+    assert clean_participant(f"{hidden}Ana{hidden}") == "Ana"
+    assert clean_participant(f"A{hidden}na") == ("A na" if hidden == "\u2800" else "Ana")  # a blank is a space
+    with pytest.raises(WorkshopError, match="already uses the name"):
+        check_name_free(clean_display_name(f"Ana{hidden}"), ["Ana"])
+    with pytest.raises(WorkshopError, match="reserved"):
+        clean_display_name(f"Facilitator{hidden}")
+
+
+@pytest.mark.parametrize("blank", ["\ufe0f", "\u2800\u2800", "\u0301", "\u0300\u0316", "\U000e0100 \u2065"])
+def test_a_name_that_shows_nothing_is_no_name(blank):
+    # A name made only of marks with nothing to sit on, or of invisible characters, is shown to
+    # the room as a blank: the participant joins anonymously, a learner is asked for a name.
+    from seci_lab.model import clean_participant
+
+    assert clean_display_name(blank) is None
+    with pytest.raises(ValueError, match="name is empty"):
+        clean_participant(blank)
+    assert clean_participant("Ana\u0301") == "An\u00e1"  # a mark on a letter stays

@@ -21,10 +21,22 @@ import unicodedata
 
 __all__ = ["name_keys", "name_skeleton", "names_look_alike", "normalize_name"]
 
-# Invisible characters that are not format characters (category Cf) but show nothing either:
-# the Hangul fillers, the combining grapheme joiner and the Khmer inherent vowels (all
-# Default_Ignorable_Code_Point in Unicode's DerivedCoreProperties).
-_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+# Characters that show nothing: Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties,
+# Unicode 15.1), which also holds characters that are not format characters (Cf): the Hangul
+# fillers, the combining grapheme joiner, the Khmer inherent vowels, the variation selectors
+# (combining marks) and code points kept unassigned for future invisible characters.
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+_INVISIBLE = frozenset(chr(code) for low, high in _IGNORABLE_RANGES for code in range(low, high + 1))
+# Shown as a blank though it is a symbol (So): read as a space.
+_BLANKS = str.maketrans({"\u2800": " "})
+# What a name needs at least one of to show anything: a letter, digit, punctuation or symbol
+# (a mark alone has nothing to sit on; separators and the rest show nothing).
+_SHOWN = ("L", "N", "P", "S")
 # The package wraps right-to-left characters in left-to-right marks for display.
 _MARKS = "\u200e\u200f"
 
@@ -35,15 +47,17 @@ def _visible(text: str) -> str:
 
 def normalize_name(text: str) -> str:
     """``text`` as a name is stored: NFKC, without format (Cf), control (Cc) or other invisible
-    characters, whitespace runs as one space, stripped.
+    (default-ignorable) characters, whitespace runs as one space, stripped.
 
     NFKC folds compatibility forms (full-width "Ａｎａ", ligatures, superscripts) into their plain
     letters. Dropping format characters removes zero-width spaces and joiners, bidi overrides
     and isolates, and soft hyphens; an emoji sequence joined by U+200D falls apart into its
-    emoji (a name stays readable).
+    emoji (a name stays readable). A name that would show nothing (only marks, blanks or
+    invisible characters) is the empty string.
     """
-    text = unicodedata.normalize("NFKC", _visible(text))
-    return " ".join(_visible(text).split())
+    text = unicodedata.normalize("NFKC", _visible(text)).translate(_BLANKS)
+    name = " ".join(_visible(text).split())
+    return name if any(unicodedata.category(ch)[0] in _SHOWN for ch in name) else ""
 
 
 @functools.cache
