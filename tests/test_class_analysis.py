@@ -10,7 +10,7 @@ import pytest
 from class_data import hand_in, quiz_answer, synthetic_data, synthetic_submissions, text_answer
 from class_generator import XSS_TEXT, _Bank
 from seci_lab.classroom import ClassData, GradeScheme
-from seci_lab.classroom.analysis import CHECKED_EXERCISES, EXERCISES, QUIZ_SET_SIZE, exercise_key
+from seci_lab.classroom.analysis import CHECKED_EXERCISES, EXERCISES, QUIZ_SET_SIZE, UNKNOWN_QUIZ_ITEM, exercise_key
 from seci_lab.content import load_questions, questions_for
 from seci_lab.model import Contribution, check, simulate_spiral, suggest_quality
 
@@ -244,7 +244,10 @@ def test_what_a_hand_in_claims_is_checked_again():
     quiz = data.answers.set_index("key")
     assert not quiz.loc[f"quiz:{nurse.id}", "correct"] and quiz.loc[f"quiz:{nurse.id}", "score"] == 0
     assert not quiz.loc[f"quiz:{match.id}", "correct"] and quiz.loc[f"quiz:{match.id}", "score"] == 0.75
-    assert quiz.loc["quiz:not-in-the-bank", "score"] == 1.0  # unknown item: recorded score, clipped
+    # an item the bank does not have: nothing to check it against, so the file's score never counts
+    unknown = quiz.loc["quiz:not-in-the-bank"]
+    assert unknown["kind"] == UNKNOWN_QUIZ_ITEM and math.isnan(unknown["score"]) and unknown["mode"] == ""
+    assert pd.isna(unknown["correct"])
     assert not quiz.loc["quiz:s-tanaka-baker", "correct"] and quiz.loc["quiz:s-tanaka-baker", "score"] == 0
     assert quiz.loc["S.story", "quality"] == pytest.approx(rq("ok", "S.story")) and rq("ok", "S.story") < 0.5
     assert math.isnan(quiz.loc["C.board", "quality"])

@@ -41,9 +41,12 @@ bank (``correct`` and ``score`` come from :func:`seci_lab.model.check`) and ever
 is scored again by the rubric; the quality a file claims is never used. (The instructor
 dashboard keeps the scores its own process computed, by rubric fingerprint, field and text
 hash, in the instructor's own database, :class:`seci_lab.store.scores.RubricScores`, so a
-class loaded again is not scored again.) Only items no longer in the bank keep their recorded score
-(clipped to 0..1). Contribution qualities feed the class spiral, which is not graded; a
-file's claim of a rating by anyone but the learner is read as the learner's own
+class loaded again is not scored again.) A quiz item the bank does not have (an item of
+another seci-lab version, or one a file invented) is never graded or counted, whatever score the
+file gives it: its kind is :data:`UNKNOWN_QUIZ_ITEM`, and loading lists its id as a problem. An
+item counts in the lesson the bank gives it, not the one the file names. Contribution
+qualities feed the class spiral, which is not graded; a file's claim of a rating by anyone
+but the learner is read as the learner's own
 (:func:`seci_lab.model.contributions.learner_claim`).
 
 Pure data: pandas and the standard library, no widgets.
@@ -96,6 +99,7 @@ __all__ = [
     "LEARNER_COLUMNS",
     "QUIZ_SET_SIZE",
     "SEARCH_MAX_CHARS",
+    "UNKNOWN_QUIZ_ITEM",
     "ClassData",
     "GradeScheme",
     "LearnerView",
@@ -107,6 +111,9 @@ QUIZ_SET_SIZE = 6
 #: Longest search query (a phrase, not a document).
 SEARCH_MAX_CHARS = 200
 _MODE_LETTERS = tuple(m.value for m in MODES)
+#: The kind of an answer to a quiz item the question bank does not have: never checked, graded
+#: or counted (the instructor sees it listed in the load's problems and in the learner's answers).
+UNKNOWN_QUIZ_ITEM = "quiz item not in the bank"
 #: Labels of answers that belong to no mode exercise (keys the lessons save besides them).
 _OTHER_LABELS = {REFLECTION_KEY: "Reflection on the critiques"}
 
@@ -311,12 +318,15 @@ def _answer_row(learner_id: str, key: str, record: Mapping, bank: Mapping[str, Q
     if parsed is not None and parsed.kind == QUIZ:
         item_id = parsed.name
         question = bank.get(item_id)
-        lesson = record.get("lesson")
-        if not isinstance(lesson, str) or not lesson:
-            lesson = question.lesson if question is not None else ""
+        if question is None:
+            # not in the bank: nothing to check it against, so nothing the file says counts
+            return (learner_id, key, "", UNKNOWN_QUIZ_ITEM, item_id, "", math.nan, RUBRIC, None, math.nan, "",
+                    item_id, _answer_json(counted_attempt(record).get("answer")), _whole(record.get("attempts")),
+                    _whole(record.get("hints_used")), _whole(record.get("round")), "", None, math.nan)
         counted, first = counted_attempt(record), first_attempt(record)
-        return (learner_id, key, lesson if lesson in _MODE_LETTERS else "", "quiz",
-                question.topic if question is not None else item_id, text, quality, RUBRIC,
+        # the item's lesson is the bank's, never the file's (a file could move items into a graded lesson)
+        return (learner_id, key, question.lesson if question.lesson in _MODE_LETTERS else "", "quiz",
+                question.topic, text, quality, RUBRIC,
                 _truth(counted.get("correct")), _number(counted.get("score")),
                 "", item_id, _answer_json(counted.get("answer")), _whole(record.get("attempts")),
                 _whole(record.get("hints_used")), _whole(record.get("round")),
@@ -661,8 +671,7 @@ class ClassData:
             ``item_id``, ``mode`` (the lesson: S, E, C, I, critiques or general), ``kind``,
             ``prompt``, ``answered`` (learners), ``share_correct`` (fully right at the first
             attempt, 0..1), ``mean_score`` (of the first attempts, with partial credit) and
-            ``mean_attempts``. Items no longer in the question bank keep their id, with a
-            prompt saying so.
+            ``mean_attempts``. Only items of the question bank (see :data:`UNKNOWN_QUIZ_ITEM`).
         """
         columns = ["item_id", "mode", "kind", "prompt", "answered", "share_correct", "mean_score", "mean_attempts"]
         quiz = self._quiz_items()

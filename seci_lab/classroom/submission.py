@@ -32,6 +32,7 @@ from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
+from ..content import load_questions
 from ..model.submission import (
     LEARNER_ID_MAX_CHARS,
     MAX_SUBMISSION_BYTES,
@@ -268,7 +269,12 @@ def _load(files: Iterable[tuple[str, bytes | Path]], total: int, problems: list[
             _parse_into(raw, name, parsed, problems)
         if progress is not None:
             progress(done, total)
-    return assemble_load(check_identities(parsed, problems, roster), problems, read)
+    return assemble_load(check_identities(parsed, problems, roster), problems, read, quiz_items=quiz_item_ids())
+
+
+def quiz_item_ids() -> frozenset[str]:
+    """The ids of the question bank's items: only these are graded (see :func:`assemble_load`)."""
+    return frozenset(q.id for q in load_questions())
 
 
 def _letters(text: str) -> list[str]:
@@ -320,6 +326,7 @@ def check_identities(parsed: list[Submission], problems: list[dict], roster: Ros
             (roster is not None and _roster_person(s, roster) is not None) or _same_person(s))}
         owner = next(iter(owners)) if len(owners) == 1 else None
         for s in subs:
+            # with an owner, a hand-in nobody vouches for is listed by assemble_load beside the owner's
             if (s.uploader_lms, s.uploader_id) == owner or not s.uploader_lms and owner is not None:
                 continue
             refused.add(id(s))
@@ -429,12 +436,6 @@ def load_folder(path: str | Path, progress: Callable[[int, int], None] | None = 
                                     ignore_index=True)
         result.files += len(unread)
     return result
-
-
-def _shown_name(name: str) -> str:
-    """A file name as text every export can hold: bytes that are not UTF-8 (kept by the file
-    system as surrogate escapes) become U+FFFD."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _shown_name(name: str) -> str:

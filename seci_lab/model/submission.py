@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import pandas as pd
 
@@ -30,7 +30,8 @@ from .contributions import Contribution, check_unicode, clean_participant, norma
 from .progress_file import SCHEMA as PROGRESS_SCHEMA
 from .progress_file import SCHEMA_VERSION as PROGRESS_VERSION
 from .progress_file import check_json_unicode, validate_progress_data
-from .work import handed_in_key, is_handin_memory
+from .uploader import lms_name, lms_uploader
+from .work import QUIZ_PREFIX, handed_in_key, is_handin_memory
 
 __all__ = [
     "FUTURE_SKEW",
@@ -38,7 +39,9 @@ __all__ = [
     "lms_uploader",
     "LEARNER_ID_MAX_CHARS",
     "MAX_SUBMISSION_BYTES",
+    "CONFLICT",
     "MIGRATED",
+    "PARTLY",
     "PROBLEM_COLUMNS",
     "REPLACED",
     "SKIPPED",
@@ -58,6 +61,7 @@ __all__ = [
     "submission_data",
     "submission_filename",
     "too_large_reason",
+    "unknown_quiz_items",
 ]
 
 SUBMISSION_SCHEMA = "seci-lab/submission"
@@ -73,6 +77,10 @@ PROBLEM_COLUMNS = ["source", "learner_id", "problem", "action"]
 SKIPPED = "skipped"
 MIGRATED = "migrated"
 REPLACED = "replaced by a newer hand-in"
+#: The hand-in that counts for a learner whom another file, with no uploader, also claims.
+CONFLICT = "counted (in conflict: check)"
+#: A hand-in that counts without its answers to quiz items the question bank does not have.
+PARTLY = "counted without the unknown quiz items"
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
@@ -308,27 +316,11 @@ def _decode(data: bytes | str | dict) -> Any:
     return data
 
 
-# Canvas names each file of a bulk download "<lastfirst>[_late]_<user id>_<submission id>_<original name>"
-# (older downloads put "late_" first); Moodle puts each learner's files in a folder "<Full Name>_<participant
-# id>_assignsubmission_file_", or names the file "<Full Name>_<participant id>_assignsubmission_file_<name>".
-_CANVAS_FILE = re.compile(r"^(?:late_)?(?P<name>[^_/]+?)(?:_late)?_(?P<uid>\d+)_\d+_(?P<original>.+)$", re.I)
-_MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<uid>\d+)_assignsubmission_file_?$")
-_MOODLE_FILE = re.compile(r"^(?P<name>.+)_(?P<uid>\d+)_assignsubmission_file_(?P<original>.+)$")
 #: A hand-in may be stamped a little ahead of the server's clock (a learner's clock runs fast);
 #: further ahead is a forged time, which would otherwise outrank every later hand-in.
 FUTURE_SKEW = timedelta(minutes=10)
 
 
-def lms_uploader(source: str) -> tuple[str, str, str] | None:
-    """``(lms, uploader id, uploader name)`` that an LMS bulk download's file or folder name
-    gives (the LMS writes these names, not the learner), or None."""
-    path = PurePosixPath(source.replace("\\", "/"))
-    if (moodle := _MOODLE_FILE.match(path.name)) or (
-            len(path.parts) > 1 and (moodle := _MOODLE_FOLDER.match(path.parts[-2]))):
-        return "moodle", moodle["uid"], moodle["name"]
-    if canvas := _CANVAS_FILE.match(path.name):
-        return "canvas", canvas["uid"], canvas["name"]
-    return None
 # Names a learner's browser gives the "My work" download (seci-lab-my-work.json, "... (1).json", "...-2.json")
 _DEFAULT_EXPORT = re.compile(r"^seci-lab-my-work(?:[ _-]*\(?\d+\)?)?$", re.I)
 
@@ -336,14 +328,11 @@ _DEFAULT_EXPORT = re.compile(r"^seci-lab-my-work(?:[ _-]*\(?\d+\)?)?$", re.I)
 def _learner_id_from_source(source: str) -> str:
     """The learner id an older "My work" file's name gives: the file's own name (stem), or, when
     that is the default export name, the id the LMS put into the download's file or folder name."""
-    path = PurePosixPath(source.replace("\\", "/"))
-    stem = path.stem
-    lms_id = None
-    canvas = _CANVAS_FILE.match(path.name)
-    if canvas:
-        lms_id, stem = canvas["uid"], PurePosixPath(canvas["original"]).stem
-    elif len(path.parts) > 1 and (moodle := _MOODLE_FOLDER.match(path.parts[-2])):
-        lms_id = moodle["uid"]
+    stem = PurePosixPath(source.replace("\\", "/")).stem
+    found = lms_name(source)
+    lms_id = None if found is None else found.uploader_id
+    if found is not None and found.original is not None:
+        stem = PurePosixPath(found.original).stem
     if _DEFAULT_EXPORT.match(stem):
         if lms_id is None:
             raise SubmissionError("An older 'My work' file holds no learner id and its name is the default "
@@ -511,15 +500,21 @@ def problem_row(source: str, learner_id: str, problem: str, action: str = SKIPPE
     return {"source": source, "learner_id": learner_id, "problem": problem, "action": action}
 
 
-def assemble_load(parsed: list[Submission], problems: list[dict], files: int) -> ClassLoad:
+def assemble_load(parsed: list[Submission], problems: list[dict], files: int, *,
+                  quiz_items: Collection[str] | None = None) -> ClassLoad:
     """A :class:`ClassLoad` from parsed hand-ins: repeated submission ids dropped, each learner's
     latest hand-in kept (of two at the same time, the later in ``parsed``), and the others added
-    to ``problems`` (rows of :func:`problem_row`)."""
+    to ``problems`` (rows of :func:`problem_row`).
+
+    A hand-in nobody vouches for (no uploader) never replaces one an LMS or the class store
+    vouches for, whatever its time: both are listed (:func:`_unvouched_left_out`). With
+    ``quiz_items`` (the question bank's item ids), a hand-in answering items not among them is
+    listed with those ids: they are never graded (see :mod:`seci_lab.classroom.analysis`)."""
     position = {id(sub): n for n, sub in enumerate(parsed)}  # same time: the one read later counts
     by_id: dict[str, Submission] = {}
-    # of identical copies, the one nearest the top of the folder with the shortest name (no " (1)",
-    # no "-copy") counts as the original
-    for sub in sorted(parsed, key=lambda s: (s.source.count("/"), len(s.source), s.source)):
+    # of identical copies, one an uploader vouches for first, then the one nearest the top of the
+    # folder with the shortest name (no " (1)", no "-copy") counts as the original
+    for sub in sorted(parsed, key=lambda s: (not s.uploader_lms, s.source.count("/"), len(s.source), s.source)):
         first = by_id.get(sub.submission_id)
         if first is not None:
             problems.append(problem_row(sub.source, sub.learner_id,
@@ -533,6 +528,7 @@ def assemble_load(parsed: list[Submission], problems: list[dict], files: int) ->
     kept = []
     for subs in by_learner.values():
         subs.sort(key=lambda s: (s.handed_in_at, position[id(s)]), reverse=True)
+        subs, unvouched = _unvouched_left_out(subs)
         latest = subs[0]
         kept.append(latest)
         for older in subs[1:]:
@@ -540,10 +536,55 @@ def assemble_load(parsed: list[Submission], problems: list[dict], files: int) ->
                                         f"Handed in at {older.handed_in_at:%Y-%m-%d %H:%M} UTC; the same learner "
                                         f"handed in again at {latest.handed_in_at:%Y-%m-%d %H:%M} UTC "
                                         f"({latest.source}), which counts.", REPLACED))
+        problems.extend(_conflict_rows(latest, unvouched))
     for sub in kept:
         if sub.migrated_from:
             problems.append(problem_row(sub.source, sub.learner_id,
                                         f"An older 'My work' file ({sub.migrated_from}), not a hand-in: read as one, "
                                         "with the learner id taken from the file name.", MIGRATED))
+        if quiz_items is not None and (unknown := unknown_quiz_items(sub, quiz_items)):
+            problems.append(_unknown_items_row(sub, unknown))
     kept.sort(key=lambda s: (learner_key(s.learner_id), s.learner_id))
     return ClassLoad(submissions=kept, problems=pd.DataFrame(problems, columns=PROBLEM_COLUMNS), files=files)
+
+
+def _unvouched_left_out(subs: list[Submission]) -> tuple[list[Submission], list[Submission]]:
+    """One learner's hand-ins split into those that may count and those left out: when an
+    uploader vouches for any of them, the ones nobody vouches for are left out."""
+    vouched = [s for s in subs if s.uploader_lms]
+    if not vouched or len(vouched) == len(subs):
+        return subs, []
+    return vouched, [s for s in subs if not s.uploader_lms]
+
+
+def _conflict_rows(counted: Submission, unvouched: list[Submission]) -> list[dict]:
+    """The rows that list both sides of a conflict, so the instructor can decide."""
+    if not unvouched:
+        return []
+    rows = [problem_row(s.source, s.learner_id, (
+        f"Claims learner {s.learner_id} (handed in at {s.handed_in_at:%Y-%m-%d %H:%M} UTC), whose hand-in "
+        f"{counted.source} was uploaded by {counted.uploader}. Nobody vouches for who uploaded this file (no LMS "
+        "file or folder name, no signed-in user), so it never replaces that one, whatever its time. Not counted: "
+        "if it is the learner's, ask them to hand it in again through the LMS.")) for s in unvouched]
+    others = ", ".join(s.source for s in unvouched[:5]) + (" …" if len(unvouched) > 5 else "")
+    rows.append(problem_row(counted.source, counted.learner_id, (
+        f"Counts for learner {counted.learner_id} (uploaded by {counted.uploader}), but {len(unvouched)} other "
+        f"file{'s' if len(unvouched) != 1 else ''} with no uploader claim{'s' if len(unvouched) == 1 else ''} the "
+        f"same learner: {others}. Check which is the learner's work."), CONFLICT))
+    return rows
+
+
+def unknown_quiz_items(sub: Submission, quiz_items: Collection[str]) -> list[str]:
+    """The ids of the quiz items ``sub`` answers that are not in ``quiz_items``, sorted."""
+    return sorted(key[len(QUIZ_PREFIX):] for key in sub.answers
+                  if key.startswith(QUIZ_PREFIX) and key[len(QUIZ_PREFIX):] not in quiz_items)
+
+
+def _unknown_items_row(sub: Submission, unknown: list[str]) -> dict:
+    shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
+    many = len(unknown) != 1
+    return problem_row(sub.source, sub.learner_id, (
+        f"Answers {len(unknown)} quiz item{'s' if many else ''} that {'are' if many else 'is'} not in this "
+        f"seci-lab's question bank ({shown}): {'they are' if many else 'it is'} not graded or counted, whatever "
+        "the file says (a hand-in from another seci-lab version, or an edited file). The rest of the hand-in "
+        "counts."), PARTLY)

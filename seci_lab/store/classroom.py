@@ -50,6 +50,7 @@ from ..model.submission import (
     parse_submission,
     problem_row,
 )
+from ..content import load_questions
 from ..env import CLASS_DB_ENV
 from ..model.contributions import check_quality
 from .engine import create_tables, database_url, default_url, make_engine, read, write
@@ -174,7 +175,10 @@ class ClassStore:
                              handed_in_at=submission.handed_in_at, stored_again=again)
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
-        """Every hand-in: each learner's latest, the earlier ones listed as replaced (see :class:`ClassLoad`)."""
+        """Every hand-in: each learner's latest, the earlier ones listed as replaced (see :class:`ClassLoad`).
+
+        A hand-in stored under a signed-in user is never replaced by one stored without; answers
+        to quiz items the question bank does not have are listed (``assemble_load``)."""
         query = select(class_submissions.c.submission_id, class_submissions.c.learner_id,
                        class_submissions.c.data, class_submissions.c.uploader,
                        class_submissions.c.stored_at).order_by(class_submissions.c.id)
@@ -199,7 +203,7 @@ class ClassStore:
                                             f"Could not be read ({type(error).__name__}: {str(error)[:200]})."))
             if progress is not None:
                 progress(done, len(rows))
-        return assemble_load(parsed, problems, len(rows))
+        return assemble_load(parsed, problems, len(rows), quiz_items={q.id for q in load_questions()})
 
     def count(self) -> int:
         """How many learners handed in at least once."""

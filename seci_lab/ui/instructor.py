@@ -256,7 +256,7 @@ class InstructorPage(widgets.VBox):
 
         # -- views -------------------------------------------------------------------------
         self.overview = widgets.HTML()
-        self.problems = PagedTable("Files skipped, migrated or replaced, with the reason",
+        self.problems = PagedTable("Files skipped, migrated, replaced or in conflict, with the reason",
                                    empty="every file was read as it is.")
         self.completion_modes = widgets.HTML()
         self.completion_chart = widgets.Output()
