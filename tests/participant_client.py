@@ -14,12 +14,11 @@ import json
 import threading
 from dataclasses import dataclass, field
 
-import tornado.httpserver
 import tornado.ioloop
-import tornado.netutil
 import tornado.web
 
-from seci_lab.server.participant_api import ParticipantSite, participant_handlers
+from seci_lab.server.connections import listen
+from seci_lab.server.participant_api import SERVER_MAX_BODY_BYTES, ParticipantSite, participant_handlers
 
 
 class SiteServer:
@@ -38,10 +37,11 @@ class SiteServer:
         asyncio.set_event_loop(asyncio.new_event_loop())
         # Voila's settings: xsrf_cookies off (the handlers check XSRF themselves).
         app = tornado.web.Application(participant_handlers(self.site))
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        server = tornado.httpserver.HTTPServer(app)
-        server.add_sockets(sockets)
+        # The participant server's listener: its timeouts, body size and caps per address.
+        server = listen(app, 0, "127.0.0.1", backlog=128, max_body_size=SERVER_MAX_BODY_BYTES,
+                        trusted_proxies=self.site.trusted_proxies)
+        self.port = next(iter(server._sockets.values())).getsockname()[1]
+        self.server = server
         self.loop = tornado.ioloop.IOLoop.current()
         self._ready.set()
         self.loop.start()

@@ -77,6 +77,13 @@ PARTICIPANT_COOKIE = "seci_participant"
 ROOM_COOKIE = "seci_room"
 #: Larger bodies are refused before parsing (a contribution is at most a few kilobytes).
 MAX_BODY_BYTES = 16 * 1024
+#: The participant server refuses larger bodies on their Content-Length, before reading them
+#: (:mod:`.connections`); between this and ``MAX_BODY_BYTES`` the API answers 413 itself.
+SERVER_MAX_BODY_BYTES = 64 * 1024
+#: Ids in a request are database row ids: 64-bit integers.
+MAX_ID = 2**63 - 1
+#: Long-polls one participant may have waiting at once (a page each: a few tabs or devices).
+MAX_POLLS_PER_PARTICIPANT = 4
 #: A long-poll answers after this long even when nothing changed (proxies cut idle requests).
 LONG_POLL_S = 25.0
 #: How often the process reads each watched session's version (one indexed read).
@@ -147,6 +154,8 @@ class ParticipantSite:
         self._building: dict[int, asyncio.Future] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
         self._heard: dict[str, float] = {}
+        #: Long-polls waiting now, per participant token.
+        self.polls: dict[str, int] = {}
 
     def person(self, token: str) -> tuple[Participant, float]:
         """The participant of ``token`` and their session's start; kept in memory after the
@@ -493,9 +502,29 @@ class _ApiHandler(_Base):
             data = json.loads(self.request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
             raise _ApiError(400, "The request is not valid JSON.") from None
+        except RecursionError:
+            raise _ApiError(400, "The request is nested too deeply.") from None
         if not isinstance(data, dict):
             raise _ApiError(400, "The request must be a JSON object.")
+        try:
+            # Every string a visitor sends, checked at once: JSON may hold a lone surrogate
+            # (\ud800), which is no character and which the database cannot store.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _ApiError(400, "The request holds text that is not valid Unicode (a lone surrogate).") from None
+        except RecursionError:
+            raise _ApiError(400, "The request is nested too deeply.") from None
         return data
+
+    @staticmethod
+    def optional_id(data: dict, name: str) -> int | None:
+        """``data[name]``: the id of a row (a whole number from 1 to 2**63 - 1), or None when absent."""
+        value = data.get(name)
+        if value is None or value == 0 and not isinstance(value, bool):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+            raise _ApiError(400, f"{name} must be the number of an item on the board.")
+        return value
 
     def address(self) -> str:
         """The visitor's address, for the limits per address (through a trusted proxy: the
@@ -548,31 +577,39 @@ class _ApiHandler(_Base):
 
 
 class JoinHandler(_ApiHandler):
+    """A join. Each limit is checked and counted in one step (:meth:`Window.take`), so that
+    requests in flight at once cannot all pass a check made before any of them was counted;
+    an attempt is given back when it turns out not to count (the right code, a refused join)."""
+
     async def post(self) -> None:
-        data = self.body()
-        address = self.address()
-        wait = await self.site.run(self.site.wrong_codes_per_address.retry_after, address)
+        site, address = self.site, self.address()
+        # Counted as a wrong code until the code proves right (also a request that is no code).
+        wait = await site.run(site.wrong_codes_per_address.take, address)
         if wait is not None:
             raise _ApiError(429, f"Too many wrong join codes from this device: try again in {wait / 60:.0f} "
                                  "min, or ask the facilitator.", retry_after=wait)
-        wait = await self.site.run(self.site.joins_per_address.retry_after, address)
+        data = self.body()
+        try:
+            session = await site.run(site.store.session_by_code, data.get("code"))
+        except WorkshopError as error:
+            raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
+        await site.run(site.wrong_codes_per_address.give_back, address)
+        if is_expired(session.created_at, site.clock(), site.session_lifetime_s):
+            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+        wait = await site.run(site.joins_per_address.take, address)
         if wait is not None:
             raise _ApiError(429, f"This device has joined many times in a short while: wait {wait:.0f} s.",
                             retry_after=wait)
-        try:
-            session = await self.site.run(self.site.store.session_by_code, data.get("code"))
-        except WorkshopError as error:
-            await self.site.run(self.site.wrong_codes_per_address.hit, address)
-            raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
-        if is_expired(session.created_at, self.site.clock(), self.site.session_lifetime_s):
-            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
-        wait = self.site.joins_per_session.retry_after(session.id)
+        wait = site.joins_per_session.take(session.id)
         if wait is not None:
+            await site.run(site.joins_per_address.give_back, address)
             raise _ApiError(429, f"Many people are joining right now: try again in {wait:.0f} s.", retry_after=wait)
-        name = data.get("name")
-        person = await self.call(self.site.store.join, session.join_code, name)
-        await self.site.run(self.site.joins_per_address.hit, address)
-        self.site.joins_per_session.hit(session.id)
+        try:
+            person = await self.call(site.store.join, session.join_code, data.get("name"))
+        except BaseException:
+            site.joins_per_session.give_back(session.id)
+            await site.run(site.joins_per_address.give_back, address)
+            raise
         self.set_cookie(PARTICIPANT_COOKIE, person.token, httponly=True, samesite="Strict", path="/",
                         expires_days=None if self.site.session_lifetime_s is None
                         else self.site.session_lifetime_s / 86400)
@@ -595,7 +632,18 @@ class StateHandler(_ApiHandler):
                 since_version = int(since)
             except ValueError:
                 raise _ApiError(400, "since must be a whole number (the version last seen).") from None
-            await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
+            polls = self.site.polls
+            if polls.get(token, 0) >= MAX_POLLS_PER_PARTICIPANT:
+                raise _ApiError(429, f"This session is open on more than {MAX_POLLS_PER_PARTICIPANT} pages at once "
+                                     "for you: close one.", retry_after=LONG_POLL_S)
+            polls[token] = polls.get(token, 0) + 1
+            try:
+                await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
+            finally:
+                if polls[token] > 1:
+                    polls[token] -= 1
+                else:
+                    del polls[token]
             if self.request.connection.stream.closed():
                 return
             # The version the watch saw: the room's polls woken together share one state.
@@ -645,6 +693,7 @@ class IconHandler(_Base):
 class ContributionsHandler(_ApiHandler):
     async def post(self) -> None:
         data = self.body()
+        parent_id, source_cluster_id = self.optional_id(data, "parent_id"), self.optional_id(data, "source_cluster_id")
         token, person = await self.me()
         limit = self.site.submissions_per_address
         key = (person.session_id, self.address())
@@ -652,16 +701,21 @@ class ContributionsHandler(_ApiHandler):
 
         def submit():
             # One trip to the database threads for the check, the write and the count: when a
-            # room sends at once, each trip waits its turn behind the others' work.
+            # room sends at once, each trip waits its turn behind the others' work. The check
+            # counts at once (take); a send that stores nothing gives its count back.
             if limit is not None:
-                wait = limit.retry_after(key)
+                wait = limit.take(key)
                 if wait is not None:
                     return None, None, wait
-            sent = store.submit(token, data.get("text"), data.get("idempotency_key"), phase=data.get("phase"),
-                                parent_id=data.get("parent_id") or None,
-                                source_cluster_id=data.get("source_cluster_id") or None)
-            if sent.created and limit is not None:
-                limit.hit(key)
+            try:
+                sent = store.submit(token, data.get("text"), data.get("idempotency_key"), phase=data.get("phase"),
+                                    parent_id=parent_id, source_cluster_id=source_cluster_id)
+            except BaseException:
+                if limit is not None:
+                    limit.give_back(key)
+                raise
+            if not sent.created and limit is not None:
+                limit.give_back(key)
             return sent, store.version(person.session_id), None
 
         submission, version, wait = await self.call(submit)
