@@ -149,3 +149,13 @@ def test_one_address_with_a_thousand_slow_connections_does_not_stop_the_room(tmp
     log = err.read_text()
     assert "Traceback" not in log, log[-3000:]
     assert log.count("Out of open files") == 1, log[-3000:]  # reached, and said once
+
+
+def test_the_server_raises_its_open_files_limit_to_the_hard_limit():
+    # In a child process: the soft limit of the usual 1,024 (here 256) is no room for a class.
+    script = ("import resource\n"
+              "resource.setrlimit(resource.RLIMIT_NOFILE, (256, 512))\n"
+              "from seci_lab.server.connections import raise_open_files_limit\n"
+              "print(raise_open_files_limit(), resource.getrlimit(resource.RLIMIT_NOFILE)[0])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["512", "512"], done.stderr
