@@ -8,9 +8,11 @@ SQLite WorkshopStore; the client speaks HTTP as a browser would (cookies, the XS
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import http.cookies
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 
@@ -133,3 +135,25 @@ class Client:
 
     def send(self, text: str, key: str, **extra) -> Response:
         return self.request("POST", "/api/workshop/contributions", {"text": text, "idempotency_key": key, **extra})
+
+
+def slow_connections(port: int, source: str, count: int) -> list[socket.socket]:
+    """``count`` connections from ``source`` that send part of a request's headers, then wait."""
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+        with contextlib.suppress(OSError):  # a connection the server closed at once
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        opened.append(sock)
+    return opened
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Whether the server closed ``sock`` (it becomes non-blocking)."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True

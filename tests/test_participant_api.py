@@ -22,7 +22,7 @@ from seci_lab.model.workshop import WorkshopError
 from seci_lab.store.attempts import StoredWindow
 from seci_lab.store.workshop import WorkshopStore
 
-from participant_client import SiteServer
+from participant_client import SiteServer, closed_by_server, slow_connections
 
 
 class Clock:
@@ -799,5 +799,20 @@ def test_a_connection_that_never_finishes_its_headers_is_closed(store, clock, mo
         started = time.monotonic()
         answer = _raw_exchange(running.port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", timeout=30)
         assert answer == b"" and time.monotonic() - started < 25  # closed by the server, not by our timeout
+    finally:
+        running.stop()
+
+
+def test_one_address_holds_only_its_cap_of_connections_but_a_trusted_proxy_all(store, clock):
+    running = _serve(store, clock, trusted_proxies=TrustedProxies(["127.0.0.3"]))
+    running.server.per_address = 5
+    try:
+        device = slow_connections(running.port, "127.0.0.2", 20)
+        proxy = slow_connections(running.port, "127.0.0.3", 20)  # nginx carries a whole room
+        assert running.client(source="127.0.0.4").open_page().status == 200
+        assert sum(not closed_by_server(s) for s in device) == 5
+        assert sum(not closed_by_server(s) for s in proxy) == 20
+        for sock in device + proxy:
+            sock.close()
     finally:
         running.stop()

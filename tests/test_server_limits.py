@@ -11,7 +11,6 @@ its cap, and running out of files makes the server wait, not write a traceback o
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from seci_lab.env import DB_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXI
 from seci_lab.server.connections import per_address_cap
 from seci_lab.store.workshop import WorkshopStore
 
-from participant_client import Client
+from participant_client import Client, closed_by_server, slow_connections
 from voila_testing import free_port, isolated_env
 
 resource = pytest.importorskip("resource")
@@ -83,27 +82,6 @@ def _participant_server(tmp_path: Path):
             process.wait(10)
 
 
-def _slow_connections(port: int, source: str, count: int) -> list[socket.socket]:
-    """``count`` connections from ``source`` that send part of a request's headers, then wait."""
-    opened = []
-    for _ in range(count):
-        sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
-        with contextlib.suppress(OSError):  # a connection the server closed at once
-            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-        opened.append(sock)
-    return opened
-
-
-def _closed_by_server(sock: socket.socket) -> bool:
-    sock.setblocking(False)
-    try:
-        return sock.recv(1, socket.MSG_PEEK) == b""
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True
-
-
 def _waiting_connections(port: int, source: str, count: int) -> list[socket.socket]:
     """``count`` connections from ``source`` that send nothing, not waiting to be accepted."""
     opened = []
@@ -129,12 +107,12 @@ def _others_are_answered(port: int, name: str, source: str) -> None:
 def test_one_address_with_a_thousand_slow_connections_does_not_stop_the_room(tmp_path):
     _enough_files_here(3 * SLOW)
     with _participant_server(tmp_path) as (port, session, err):
-        attacker = _slow_connections(port, "127.0.0.2", SLOW)
+        attacker = slow_connections(port, "127.0.0.2", SLOW)
         try:
             _others_are_answered(port, "Ana", "127.0.0.3")
             _others_are_answered(port, "Ben", "127.0.0.4")
             # The device keeps at most its cap; every connection past it was closed at once.
-            held = sum(not _closed_by_server(sock) for sock in attacker)
+            held = sum(not closed_by_server(sock) for sock in attacker)
             assert held <= per_address_cap(FILES), held
         finally:
             for sock in attacker:
