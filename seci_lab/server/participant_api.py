@@ -15,7 +15,12 @@ caps, unique names); what is checked here is what only a web server knows:
 - joins are limited per address and per session, wrong join codes per address, and a
   participant's submissions per address too, so leaving and joining again keeps the cap; the
   limits per address are counted in the database, so they hold over several server processes
-  behind a proxy, and a proxy's ``X-Forwarded-For`` counts only from ``trusted_proxies``;
+  behind a proxy, and a proxy's ``X-Forwarded-For`` counts only from ``trusted_proxies``; each
+  attempt is checked and counted in one step (``Window.take``), so requests sent at once
+  cannot pass a check together;
+- request JSON is checked before use: nesting, lone surrogates anywhere, ids within 64 bits
+  (400 with a message); a participant holds at most ``MAX_POLLS_PER_PARTICIPANT`` long-polls;
+  the server's listener (:mod:`.connections`) bounds connections, time and body size;
 - sessions end for participants ``session_lifetime_s`` after they were created.
 
 API (JSON in and out; errors are ``{"error": message}`` with a status that says why):
@@ -67,6 +72,7 @@ from ..model.workshop import NotAllowed, Participant, PhaseClosed, RateLimited, 
 from ..store.attempts import StoredWindow
 from ..store.workshop import WorkshopStore
 from .guard import HostAllowList, SlidingWindow, TrustedProxies, Window
+from .version_watch import VersionWatch
 
 __all__ = ["PAGE_DIR", "ParticipantSite", "participant_handlers"]
 
@@ -86,10 +92,6 @@ MAX_ID = 2**63 - 1
 MAX_POLLS_PER_PARTICIPANT = 4
 #: A long-poll answers after this long even when nothing changed (proxies cut idle requests).
 LONG_POLL_S = 25.0
-#: How often the process reads each watched session's version (one indexed read).
-WATCH_INTERVAL_S = 0.25
-#: Changes within this long are sent to the waiting pages in one answer.
-COALESCE_S = 0.2
 DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
 #: A participant's requests mark them active on the facilitator's dashboard ("active in the
 #: last 2 minutes"), with at most one write per participant this often (a room stays cheap).
@@ -142,7 +144,7 @@ class ParticipantSite:
         if self.submissions_per_address is None and self.store.max_per_minute is not None:
             self.submissions_per_address = StoredWindow(engine, "submit-address", self.store.max_per_minute,
                                                         60.0, self.clock)
-        self.watch = _VersionWatch(self)
+        self.watch = VersionWatch(self.store.version, self.run)
         self._shared: dict[int, _Build] = {}
         self._builds: OrderedDict[int, OrderedDict[str, _Build]] = OrderedDict()  # the last KEPT_BUILDS per session
         self._changes: dict[tuple[str, str], bytes] = {}
@@ -307,73 +309,6 @@ def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
                      for c in clusters if c.round == session.round],
         "arcs": [{"id": a.id, "name": a.name, "harvesters": list(a.harvesters)} for a in arcs],
     }
-
-
-class _VersionWatch:
-    """Wakes long-polls when a session's version moves: one reader per process, not per phone.
-
-    It polls the database (so a write from another process, e.g. the facilitator's kernel,
-    is seen too) while anyone waits, and is poked right after a write made here.
-    """
-
-    def __init__(self, site: ParticipantSite):
-        self.site = site
-        self.versions: dict[int, int] = {}
-        self.changed: dict[int, asyncio.Event] = {}
-        self.waiting: dict[int, int] = {}
-        self._pending: set[int] = set()
-        self._task: asyncio.Task | None = None
-
-    async def wait_newer(self, session_id: int, since: int, timeout: float) -> None:
-        """Return once the session's version exceeds ``since`` or ``timeout`` passed."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        self.waiting[session_id] = self.waiting.get(session_id, 0) + 1
-        try:
-            if self._task is None or self._task.done():
-                self._task = asyncio.ensure_future(self._poll())
-            while self.versions.get(session_id, 0) <= since:
-                left = deadline - asyncio.get_running_loop().time()
-                if left <= 0:
-                    return
-                event = self.changed.setdefault(session_id, asyncio.Event())
-                try:
-                    await asyncio.wait_for(event.wait(), left)
-                except asyncio.TimeoutError:
-                    return
-        finally:
-            self.waiting[session_id] -= 1
-
-    def poke(self, session_id: int, version: int) -> None:
-        """The session is at ``version`` (read here, e.g. after a write): when that is news,
-        wake the waiters soon instead of at the next poll.
-
-        Changes close together are answered together (within ``COALESCE_S``): a room sending
-        at once would otherwise wake every phone's poll once per contribution.
-        """
-        if version <= self.versions.get(session_id, 0):
-            return
-        self.versions[session_id] = version
-        if session_id not in self._pending:
-            self._pending.add(session_id)
-            asyncio.get_running_loop().call_later(COALESCE_S, self._wake, session_id)
-
-    def _wake(self, session_id: int) -> None:
-        self._pending.discard(session_id)
-        event = self.changed.pop(session_id, None)
-        if event is not None:
-            event.set()
-
-    async def _poll(self) -> None:
-        while any(self.waiting.values()):
-            for session_id in [s for s, n in self.waiting.items() if n]:
-                try:
-                    version = await self.site.run(self.site.store.version, session_id)
-                except Exception:  # noqa: BLE001 - a failed read: try again at the next tick
-                    log.exception("Reading the version of session %s failed", session_id)
-                    continue
-                if version > self.versions.get(session_id, 0):
-                    self.poke(session_id, version)
-            await asyncio.sleep(WATCH_INTERVAL_S)
 
 
 # ------------------------------------------------------------------------------------ handlers
