@@ -816,3 +816,22 @@ def test_one_address_holds_only_its_cap_of_connections_but_a_trusted_proxy_all(s
             sock.close()
     finally:
         running.stop()
+
+
+def test_concurrent_sends_from_one_address_stop_at_its_cap(tmp_path, clock):
+    # Several participants on one device (leaving and joining again): the cap per address.
+    roomy = WorkshopStore.open(f"sqlite:///{tmp_path / 'roomy.sqlite'}", max_per_minute=100, clock=clock)
+    session = roomy.create_session("Sends at once", "seci", join_code="TEAM42")
+    roomy.open_phase(session.id, session.key, "S")
+    running = _serve(roomy, clock, submissions_per_address=StoredWindow(roomy.engine, "submit-address", 3, 60.0,
+                                                                         clock))
+    try:
+        people = [_joined(running, f"P{i}") for i in range(4)]
+        sends = [lambda p=p, i=i, j=j: p.send(f"idea {i}.{j}", f"k{i}.{j}") for i, p in enumerate(people)
+                 for j in range(6)]
+        answers = _at_once(sends)
+        assert sorted(a.status for a in answers).count(201) == 3
+        assert len(roomy.submissions(session.id)) == 3
+    finally:
+        running.stop()
+        roomy.close()
