@@ -8,18 +8,19 @@ SQLite WorkshopStore; the client speaks HTTP as a browser would (cookies, the XS
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import http.cookies
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 
-import tornado.httpserver
 import tornado.ioloop
-import tornado.netutil
 import tornado.web
 
-from seci_lab.server.participant_api import ParticipantSite, participant_handlers
+from seci_lab.server.connections import listen
+from seci_lab.server.participant_api import SERVER_MAX_BODY_BYTES, ParticipantSite, participant_handlers
 
 
 class SiteServer:
@@ -38,10 +39,11 @@ class SiteServer:
         asyncio.set_event_loop(asyncio.new_event_loop())
         # Voila's settings: xsrf_cookies off (the handlers check XSRF themselves).
         app = tornado.web.Application(participant_handlers(self.site))
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        self.port = sockets[0].getsockname()[1]
-        server = tornado.httpserver.HTTPServer(app)
-        server.add_sockets(sockets)
+        # The participant server's listener: its timeouts, body size and caps per address.
+        server = listen(app, 0, "127.0.0.1", backlog=128, max_body_size=SERVER_MAX_BODY_BYTES,
+                        trusted_proxies=self.site.trusted_proxies)
+        self.port = next(iter(server._sockets.values())).getsockname()[1]
+        self.server = server
         self.loop = tornado.ioloop.IOLoop.current()
         self._ready.set()
         self.loop.start()
@@ -133,3 +135,25 @@ class Client:
 
     def send(self, text: str, key: str, **extra) -> Response:
         return self.request("POST", "/api/workshop/contributions", {"text": text, "idempotency_key": key, **extra})
+
+
+def slow_connections(port: int, source: str, count: int) -> list[socket.socket]:
+    """``count`` connections from ``source`` that send part of a request's headers, then wait."""
+    opened = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+        with contextlib.suppress(OSError):  # a connection the server closed at once
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        opened.append(sock)
+    return opened
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Whether the server closed ``sock`` (it becomes non-blocking)."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(1, socket.MSG_PEEK) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True

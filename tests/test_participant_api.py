@@ -22,7 +22,7 @@ from seci_lab.model.workshop import WorkshopError
 from seci_lab.store.attempts import StoredWindow
 from seci_lab.store.workshop import WorkshopStore
 
-from participant_client import SiteServer
+from participant_client import SiteServer, closed_by_server, slow_connections
 
 
 class Clock:
@@ -638,3 +638,233 @@ def test_a_room_asking_at_once_shares_one_build_of_the_state(store, session):
     first, newer = answers["first"], answers["newer"]
     assert len({build.body for build in first}) == 1 and answers["builds"] == 1
     assert newer.version > first[0].version and json.loads(newer.body)["session"]["phase"] == "S" and len(builds) == 2
+
+
+# ------------------------------------------------------------- hostile clients (issue 21, items 3-6)
+
+
+def _at_once(calls):
+    """Run ``calls`` (functions of no argument) together from threads; their results in order."""
+    results = [None] * len(calls)
+    start = threading.Barrier(len(calls))
+
+    def run(i):
+        start.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results
+
+
+def _clients_with_xsrf(server, count, **kwargs):
+    clients = [server.client(**kwargs) for _ in range(count)]
+    for client in clients:
+        client.open_page()
+    return clients
+
+
+def test_concurrent_wrong_codes_are_all_counted_before_any_is_evaluated(store, clock, session):
+    running = _serve(store, clock, wrong_codes_per_address=StoredWindow(store.engine, "wrong-code-address", 3, 600.0,
+                                                                        clock))
+    try:
+        guessers = _clients_with_xsrf(running, 40)
+        answers = _at_once([lambda c=c, i=i: c.join(f"GUESS{i:02d}", None) for i, c in enumerate(guessers)])
+        statuses = sorted(a.status for a in answers)
+        assert statuses.count(404) == 3 and statuses.count(429) == 37, statuses
+    finally:
+        running.stop()
+
+
+def test_concurrent_joins_with_the_right_code_stop_at_the_limit(store, clock, session):
+    running = _serve(store, clock, joins_per_address=StoredWindow(store.engine, "join-address", 4, 600.0, clock))
+    try:
+        devices = _clients_with_xsrf(running, 30)
+        answers = _at_once([lambda c=c, i=i: c.join("TEAM42", f"P{i}") for i, c in enumerate(devices)])
+        assert sorted(a.status for a in answers).count(201) == 4
+        assert len(store.participants(session.id)) == 4
+        taken = store.participants(session.id)[0].display_name
+    finally:
+        running.stop()
+    # A join refused by the store (a taken name) does not use up the device's joins.
+    running = _serve(store, clock, joins_per_address=StoredWindow(store.engine, "join-again", 1, 600.0, clock))
+    try:
+        client = running.client()
+        assert client.join("TEAM42", taken).status == 400
+        assert client.join("TEAM42", "Someone new").status == 201
+    finally:
+        running.stop()
+
+
+def _two_servers_one_database(url, clock):
+    stores = [WorkshopStore.open(url, max_per_minute=3, clock=clock) for _ in range(2)]
+    servers = [_serve(s, clock, trusted_proxies=TrustedProxies(["127.0.0.1"]),
+                      wrong_codes_per_address=StoredWindow(s.engine, "wrong-code-address", 3, 600.0, clock),
+                      joins_per_address=StoredWindow(s.engine, "join-address", 2, 600.0, clock))
+               for s in stores]
+    return stores, servers
+
+
+def _concurrent_limits_hold_over_two_servers(url, clock):
+    stores, servers = _two_servers_one_database(url, clock)
+    try:
+        session = stores[0].create_session("Two servers", "seci", join_code="TWXX22")
+        forwarded = {"headers": {"X-Forwarded-For": "10.0.0.66"}}
+        guessers = [c for server in servers for c in _clients_with_xsrf(server, 15, **forwarded)]
+        answers = _at_once([lambda c=c, i=i: c.join(f"ZZZ{i:02d}", None) for i, c in enumerate(guessers)])
+        assert sorted(a.status for a in answers).count(404) == 3
+        forwarded = {"headers": {"X-Forwarded-For": "10.0.0.7"}}
+        devices = [c for server in servers for c in _clients_with_xsrf(server, 10, **forwarded)]
+        answers = _at_once([lambda c=c, i=i: c.join("TWXX22", f"P{i}") for i, c in enumerate(devices)])
+        assert sorted(a.status for a in answers).count(201) == 2
+        assert len(stores[0].participants(session.id)) == 2
+    finally:
+        for server in servers:
+            server.stop()
+        for opened in stores:
+            opened.close()
+
+
+def test_concurrent_limits_hold_over_two_servers_sharing_sqlite(tmp_path, clock):
+    _concurrent_limits_hold_over_two_servers(f"sqlite:///{tmp_path / 'shared.sqlite'}", clock)
+
+
+def test_concurrent_limits_hold_over_two_servers_sharing_postgresql(pg_cluster, clock):
+    _concurrent_limits_hold_over_two_servers(pg_cluster.database("limits_at_once"), clock)
+
+
+DEEP = b'{"text": ' + b"[" * 5000 + b"]" * 5000 + b', "idempotency_key": "k", "phase": "S"}'
+
+
+@pytest.mark.parametrize("raw, words", [
+    (DEEP, "nested too deeply"),
+    (b'{"text": "x", "idempotency_key": "k", "phase": "S", "parent_id": 123456789012345678901234567890}',
+     "parent_id must be"),
+    (b'{"text": "x", "idempotency_key": "k", "phase": "S", "source_cluster_id": -1}', "source_cluster_id must be"),
+    (b'{"text": "x", "idempotency_key": "k\\ud800", "phase": "S"}', "not valid unicode"),
+], ids=["5000 deep", "30-digit id", "negative id", "surrogate key"])
+def test_hostile_json_gets_a_clear_400_and_stores_nothing(server, session, store, raw, words, caplog):
+    store.open_phase(session.id, session.key, "S")
+    ana = _joined(server)
+    response = ana.request("POST", "/api/workshop/contributions", raw=raw)
+    assert response.status == 400, response.body
+    assert words in response.error.lower()
+    assert store.submissions(session.id) == []
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_a_join_code_that_is_not_text_counts_as_a_wrong_code(store, clock, session):
+    running = _serve(store, clock, wrong_codes_per_address=StoredWindow(store.engine, "wrong-code-address", 2, 600.0,
+                                                                        clock))
+    try:
+        client = running.client()
+        client.open_page()
+        for code in (b'"TEAM42\\ud800"', b'"\\udc00"'):
+            refused = client.request("POST", "/api/workshop/join", raw=b'{"code": ' + code + b', "name": "Ana"}')
+            assert refused.status == 400 and "not valid unicode" in refused.error.lower(), refused.body
+        locked = client.join("TEAM42", "Ana")
+        assert locked.status == 429 and "wrong join codes" in locked.error
+        assert store.participants(session.id) == []
+    finally:
+        running.stop()
+
+
+def test_one_participant_holds_only_a_few_long_polls(server, session, store):
+    from seci_lab.server.participant_api import MAX_POLLS_PER_PARTICIPANT
+
+    ana = _joined(server)
+    version = ana.state().json["version"]
+    answers = {}
+    waiters = [threading.Thread(target=lambda i=i: answers.__setitem__(i, ana.state(since=version)))
+               for i in range(MAX_POLLS_PER_PARTICIPANT)]
+    for waiter in waiters:
+        waiter.start()
+    deadline = time.monotonic() + 20
+    while sum(server.site.polls.values()) < MAX_POLLS_PER_PARTICIPANT and time.monotonic() < deadline:
+        time.sleep(0.05)
+    one_more = ana.state(since=version)
+    assert one_more.status == 429 and "close one" in one_more.error and one_more.headers["Retry-After"]
+    # Another participant still waits as usual; a change answers every poll that waited.
+    ben = _joined(server, "Ben")
+    store.open_phase(session.id, session.key, "S")
+    for waiter in waiters:
+        waiter.join(30)
+    assert sorted(a.status for a in answers.values()) == [200] * MAX_POLLS_PER_PARTICIPANT
+    assert ben.state(since=version).status == 200
+    assert server.site.polls == {}
+
+
+def _raw_exchange(port, request: bytes, source: str = "127.0.0.1", timeout: float = 20) -> bytes:
+    """Send ``request`` and read until the server answers and closes (or ``timeout`` passes)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0)) as sock:
+        sock.sendall(request)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except TimeoutError:
+            pass
+        return received
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "rebind.attacker.example"])
+def test_a_huge_body_is_refused_on_its_length_before_it_is_read(server, session, host):
+    ana = _joined(server)
+    head = (f"POST /api/workshop/contributions HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Cookie: _xsrf={ana.cookies['_xsrf']}\r\nX-XSRFToken: {ana.cookies['_xsrf']}\r\n"
+            "Content-Length: 100000000\r\n\r\n").encode()
+    # Only the headers and a few bytes are sent: an answer now means nothing more was awaited.
+    answer = _raw_exchange(server.port, head + b'{"text": "', timeout=20)
+    assert answer.startswith(b"HTTP/1.1 4"), answer[:200]
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(store, clock, monkeypatch):
+    from seci_lab.server import connections
+
+    monkeypatch.setattr(connections, "IDLE_CONNECTION_TIMEOUT_S", 0.5)
+    running = _serve(store, clock)
+    try:
+        started = time.monotonic()
+        answer = _raw_exchange(running.port, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ", timeout=30)
+        assert answer == b"" and time.monotonic() - started < 25  # closed by the server, not by our timeout
+    finally:
+        running.stop()
+
+
+def test_one_address_holds_only_its_cap_of_connections_but_a_trusted_proxy_all(store, clock):
+    running = _serve(store, clock, trusted_proxies=TrustedProxies(["127.0.0.3"]))
+    running.server.per_address = 5
+    try:
+        device = slow_connections(running.port, "127.0.0.2", 20)
+        proxy = slow_connections(running.port, "127.0.0.3", 20)  # nginx carries a whole room
+        assert running.client(source="127.0.0.4").open_page().status == 200
+        assert sum(not closed_by_server(s) for s in device) == 5
+        assert sum(not closed_by_server(s) for s in proxy) == 20
+        for sock in device + proxy:
+            sock.close()
+    finally:
+        running.stop()
+
+
+def test_concurrent_sends_from_one_address_stop_at_its_cap(tmp_path, clock):
+    # Several participants on one device (leaving and joining again): the cap per address.
+    roomy = WorkshopStore.open(f"sqlite:///{tmp_path / 'roomy.sqlite'}", max_per_minute=100, clock=clock)
+    session = roomy.create_session("Sends at once", "seci", join_code="TEAM42")
+    roomy.open_phase(session.id, session.key, "S")
+    running = _serve(roomy, clock, submissions_per_address=StoredWindow(roomy.engine, "submit-address", 3, 60.0,
+                                                                         clock))
+    try:
+        people = [_joined(running, f"P{i}") for i in range(4)]
+        sends = [lambda p=p, i=i, j=j: p.send(f"idea {i}.{j}", f"k{i}.{j}") for i, p in enumerate(people)
+                 for j in range(6)]
+        answers = _at_once(sends)
+        assert sorted(a.status for a in answers).count(201) == 3
+        assert len(roomy.submissions(session.id)) == 3
+    finally:
+        running.stop()
+        roomy.close()

@@ -646,3 +646,14 @@ def test_encoded_and_header_tokens_are_scrubbed(line):
     logged = stream.getvalue()
     assert TOKEN not in logged and "[secret]" in logged
     assert logged.startswith(line.split(TOKEN)[0])  # the rest of the line is kept
+
+
+def test_a_huge_body_is_refused_on_its_length_before_it_is_read(token_server):
+    # tornado's default holds up to 100 MB of a body in memory before a handler sees it; the
+    # server refuses more than 1 MiB on the Content-Length alone (seci_lab.server.connections).
+    request = (f"POST /voila/api/shutdown/x HTTP/1.1\r\nHost: 127.0.0.1:{token_server.port}\r\n"
+               "Content-Length: 100000000\r\n\r\nabc").encode()
+    with socket.create_connection(("127.0.0.1", token_server.port), timeout=20) as sock:
+        sock.sendall(request)
+        answer = sock.recv(4096)  # a timeout here: the server waits for the 100 MB
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]

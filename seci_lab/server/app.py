@@ -31,13 +31,17 @@ from .config import (
 )
 from .gate import PageGate
 from ..env import OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV, TOKEN_ENV
-from .guard import HostAllowList, host_allow_list
+from .guard import HostAllowList, TrustedProxies, host_allow_list
 from .network import check_port_free, is_loopback, is_wildcard
 from .scrub import install_secret_filter
 
 __all__ = ["browser_open_file", "guard_hosts", "log_request_scrubbed", "open_browser", "run_voila", "scrub_uri", "serve", "setup_logging"]
 
 log = logging.getLogger("seci_lab.server")
+
+#: Request bodies of ``seci-lab serve`` (Voila's pages post little: a kernel's shutdown; the
+#: widgets talk over a websocket).
+SERVE_MAX_BODY_BYTES = 1024 * 1024
 
 
 def serve(config: ServeConfig) -> int:
@@ -53,12 +57,18 @@ ExtraHandlers = Callable[[str], list]
 
 
 def run_voila(config: ServeConfig, *, hosts: HostAllowList | None = None,
-              extra_handlers: ExtraHandlers | None = None) -> None:
+              extra_handlers: ExtraHandlers | None = None, max_body_size: int = SERVE_MAX_BODY_BYTES,
+              trusted_proxies: TrustedProxies | None = None) -> None:
     """Run Voila in this process until it is stopped (Ctrl+C or SIGTERM).
 
     ``hosts``: answer only requests whose ``Host`` header it allows (403 otherwise), against
-    DNS rebinding. ``extra_handlers``: more URL rules, matched before Voila's.
+    DNS rebinding. ``extra_handlers``: more URL rules, matched before Voila's. The server
+    listens with :mod:`.connections`' limits: ``max_body_size`` bytes per request body, and no
+    cap of connections per address for ``trusted_proxies``.
     """
+    from .connections import raise_open_files_limit
+
+    raise_open_files_limit()
     # Our template lives in seci_lab/voila/templates/seci; Voila finds templates (and their
     # static files) through the Jupyter data path, so the package directory joins it.
     data_path = [str(package_dir())] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
@@ -72,12 +82,13 @@ def run_voila(config: ServeConfig, *, hosts: HostAllowList | None = None,
         os.environ[OFF_LOOPBACK_ENV] = "1"
     # ...and where plotly's widget bundle is served, so their figures load it once per page.
     os.environ[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE_PATH
-    app_class = _voila_app_class(config, hosts, extra_handlers)
+    app_class = _voila_app_class(config, hosts, extra_handlers, max_body_size, trusted_proxies)
     app_class.launch_instance(argv=voila_argv(config))
 
 
 def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
-                     extra_handlers: ExtraHandlers | None = None):
+                     extra_handlers: ExtraHandlers | None = None, max_body_size: int = SERVE_MAX_BODY_BYTES,
+                     trusted_proxies: TrustedProxies | None = None):
     import tornado.ioloop
     import tornado.web
     from jupyter_server.utils import url_path_join
@@ -145,9 +156,13 @@ def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
             install_secret_filter(self.log)
             # A room answered together connects again together: with tornado's queue of 128
             # waiting connections the rest were dropped and each phone's system tried again
-            # 1 s later (seen as sends taking 1.1-1.3 s with 200 phones).
+            # 1 s later (seen as sends taking 1.1-1.3 s with 200 phones). The server gets the
+            # limits of .connections (timeouts, body size, connections per address).
+            from .connections import listen as guarded_listen
+
             listen = self.app.listen
-            self.app.listen = functools.partial(listen, backlog=LISTEN_BACKLOG)
+            self.app.listen = functools.partial(guarded_listen, self.app, backlog=LISTEN_BACKLOG,
+                                                max_body_size=max_body_size, trusted_proxies=trusted_proxies)
             try:
                 super().listen()
             finally:

@@ -52,19 +52,20 @@ def main(argv: list[str], environ=os.environ) -> int:
                              participant_page=page == "1")
     hosts = host_allow_list(host, _names(environ.get(SERVER_HOSTS_ENV, "")))
     setup_logging()
-    extra_handlers = None
+    extra_handlers, limits = None, {}
     if config.participant_page:
         from ..store.workshop import WorkshopStore
-        from .participant_api import ParticipantSite, participant_handlers
+        from .participant_api import SERVER_MAX_BODY_BYTES, ParticipantSite, participant_handlers
 
         site = ParticipantSite(store=WorkshopStore.open(environ.get(DB_ENV) or None), hosts=hosts,
                                room_token=token, session_lifetime_s=float(lifetime) or None,
                                trusted_proxies=TrustedProxies(_names(environ.get(TRUSTED_PROXIES_ENV, ""))))
+        limits = {"max_body_size": SERVER_MAX_BODY_BYTES, "trusted_proxies": site.trusted_proxies}
 
         def extra_handlers(base_url: str) -> list:
             return participant_handlers(site, base_url)
 
-    run_voila(config, hosts=hosts, extra_handlers=extra_handlers)
+    run_voila(config, hosts=hosts, extra_handlers=extra_handlers, **limits)
     return 0
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import ipaddress
 import socket
+import threading
 import time
 from typing import Callable, Iterable, Mapping, Protocol
 
@@ -134,6 +135,13 @@ class Window(Protocol):
 
     def hit(self, key: object) -> None: ...
 
+    def take(self, key: object) -> float | None:
+        """Check and count one attempt in one step: seconds to wait (nothing counted), or
+        ``None`` (counted). Requests in flight at once cannot all pass a check together."""
+
+    def give_back(self, key: object) -> None:
+        """Undo one counted attempt of ``key`` (it turned out not to count)."""
+
 
 class SlidingWindow:
     """At most ``limit`` hits per key in any ``window_s`` seconds (kept in this process)."""
@@ -141,6 +149,7 @@ class SlidingWindow:
     def __init__(self, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic):
         self.limit, self.window_s, self.clock = limit, window_s, clock
         self._hits: dict[object, collections.deque[float]] = {}
+        self._lock = threading.Lock()  # take() runs in the database threads too
 
     def _recent(self, key: object) -> collections.deque[float]:
         hits = self._hits.setdefault(key, collections.deque())
@@ -155,6 +164,21 @@ class SlidingWindow:
         if len(hits) < self.limit:
             return None
         return max(1.0, hits[0] + self.window_s - self.clock())
+
+    def take(self, key: object) -> float | None:
+        """Seconds to wait (nothing counted), or ``None`` after counting one attempt of ``key``."""
+        with self._lock:
+            wait = self.retry_after(key)
+            if wait is None:
+                self.hit(key)
+            return wait
+
+    def give_back(self, key: object) -> None:
+        """Forget the latest attempt of ``key``."""
+        with self._lock:
+            hits = self._recent(key)
+            if hits:
+                hits.pop()
 
     def hit(self, key: object) -> None:
         """Count one attempt of ``key``."""

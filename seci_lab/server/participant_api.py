@@ -15,7 +15,12 @@ caps, unique names); what is checked here is what only a web server knows:
 - joins are limited per address and per session, wrong join codes per address, and a
   participant's submissions per address too, so leaving and joining again keeps the cap; the
   limits per address are counted in the database, so they hold over several server processes
-  behind a proxy, and a proxy's ``X-Forwarded-For`` counts only from ``trusted_proxies``;
+  behind a proxy, and a proxy's ``X-Forwarded-For`` counts only from ``trusted_proxies``; each
+  attempt is checked and counted in one step (``Window.take``), so requests sent at once
+  cannot pass a check together;
+- request JSON is checked before use: nesting, lone surrogates anywhere, ids within 64 bits
+  (400 with a message); a participant holds at most ``MAX_POLLS_PER_PARTICIPANT`` long-polls;
+  the server's listener (:mod:`.connections`) bounds connections, time and body size;
 - sessions end for participants ``session_lifetime_s`` after they were created.
 
 API (JSON in and out; errors are ``{"error": message}`` with a status that says why):
@@ -67,6 +72,7 @@ from ..model.workshop import NotAllowed, Participant, PhaseClosed, RateLimited, 
 from ..store.attempts import StoredWindow
 from ..store.workshop import WorkshopStore
 from .guard import HostAllowList, SlidingWindow, TrustedProxies, Window
+from .version_watch import VersionWatch
 
 __all__ = ["PAGE_DIR", "ParticipantSite", "participant_handlers"]
 
@@ -77,12 +83,15 @@ PARTICIPANT_COOKIE = "seci_participant"
 ROOM_COOKIE = "seci_room"
 #: Larger bodies are refused before parsing (a contribution is at most a few kilobytes).
 MAX_BODY_BYTES = 16 * 1024
+#: The participant server refuses larger bodies on their Content-Length, before reading them
+#: (:mod:`.connections`); between this and ``MAX_BODY_BYTES`` the API answers 413 itself.
+SERVER_MAX_BODY_BYTES = 64 * 1024
+#: Ids in a request are database row ids: 64-bit integers.
+MAX_ID = 2**63 - 1
+#: Long-polls one participant may have waiting at once (a page each: a few tabs or devices).
+MAX_POLLS_PER_PARTICIPANT = 4
 #: A long-poll answers after this long even when nothing changed (proxies cut idle requests).
 LONG_POLL_S = 25.0
-#: How often the process reads each watched session's version (one indexed read).
-WATCH_INTERVAL_S = 0.25
-#: Changes within this long are sent to the waiting pages in one answer.
-COALESCE_S = 0.2
 DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
 #: A participant's requests mark them active on the facilitator's dashboard ("active in the
 #: last 2 minutes"), with at most one write per participant this often (a room stays cheap).
@@ -135,7 +144,7 @@ class ParticipantSite:
         if self.submissions_per_address is None and self.store.max_per_minute is not None:
             self.submissions_per_address = StoredWindow(engine, "submit-address", self.store.max_per_minute,
                                                         60.0, self.clock)
-        self.watch = _VersionWatch(self)
+        self.watch = VersionWatch(self.store.version, self.run)
         self._shared: dict[int, _Build] = {}
         self._builds: OrderedDict[int, OrderedDict[str, _Build]] = OrderedDict()  # the last KEPT_BUILDS per session
         self._changes: dict[tuple[str, str], bytes] = {}
@@ -147,6 +156,8 @@ class ParticipantSite:
         self._building: dict[int, asyncio.Future] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
         self._heard: dict[str, float] = {}
+        #: Long-polls waiting now, per participant token.
+        self.polls: dict[str, int] = {}
 
     def person(self, token: str) -> tuple[Participant, float]:
         """The participant of ``token`` and their session's start; kept in memory after the
@@ -300,73 +311,6 @@ def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
     }
 
 
-class _VersionWatch:
-    """Wakes long-polls when a session's version moves: one reader per process, not per phone.
-
-    It polls the database (so a write from another process, e.g. the facilitator's kernel,
-    is seen too) while anyone waits, and is poked right after a write made here.
-    """
-
-    def __init__(self, site: ParticipantSite):
-        self.site = site
-        self.versions: dict[int, int] = {}
-        self.changed: dict[int, asyncio.Event] = {}
-        self.waiting: dict[int, int] = {}
-        self._pending: set[int] = set()
-        self._task: asyncio.Task | None = None
-
-    async def wait_newer(self, session_id: int, since: int, timeout: float) -> None:
-        """Return once the session's version exceeds ``since`` or ``timeout`` passed."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        self.waiting[session_id] = self.waiting.get(session_id, 0) + 1
-        try:
-            if self._task is None or self._task.done():
-                self._task = asyncio.ensure_future(self._poll())
-            while self.versions.get(session_id, 0) <= since:
-                left = deadline - asyncio.get_running_loop().time()
-                if left <= 0:
-                    return
-                event = self.changed.setdefault(session_id, asyncio.Event())
-                try:
-                    await asyncio.wait_for(event.wait(), left)
-                except asyncio.TimeoutError:
-                    return
-        finally:
-            self.waiting[session_id] -= 1
-
-    def poke(self, session_id: int, version: int) -> None:
-        """The session is at ``version`` (read here, e.g. after a write): when that is news,
-        wake the waiters soon instead of at the next poll.
-
-        Changes close together are answered together (within ``COALESCE_S``): a room sending
-        at once would otherwise wake every phone's poll once per contribution.
-        """
-        if version <= self.versions.get(session_id, 0):
-            return
-        self.versions[session_id] = version
-        if session_id not in self._pending:
-            self._pending.add(session_id)
-            asyncio.get_running_loop().call_later(COALESCE_S, self._wake, session_id)
-
-    def _wake(self, session_id: int) -> None:
-        self._pending.discard(session_id)
-        event = self.changed.pop(session_id, None)
-        if event is not None:
-            event.set()
-
-    async def _poll(self) -> None:
-        while any(self.waiting.values()):
-            for session_id in [s for s, n in self.waiting.items() if n]:
-                try:
-                    version = await self.site.run(self.site.store.version, session_id)
-                except Exception:  # noqa: BLE001 - a failed read: try again at the next tick
-                    log.exception("Reading the version of session %s failed", session_id)
-                    continue
-                if version > self.versions.get(session_id, 0):
-                    self.poke(session_id, version)
-            await asyncio.sleep(WATCH_INTERVAL_S)
-
-
 # ------------------------------------------------------------------------------------ handlers
 
 
@@ -493,9 +437,29 @@ class _ApiHandler(_Base):
             data = json.loads(self.request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
             raise _ApiError(400, "The request is not valid JSON.") from None
+        except RecursionError:
+            raise _ApiError(400, "The request is nested too deeply.") from None
         if not isinstance(data, dict):
             raise _ApiError(400, "The request must be a JSON object.")
+        try:
+            # Every string a visitor sends, checked at once: JSON may hold a lone surrogate
+            # (\ud800), which is no character and which the database cannot store.
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise _ApiError(400, "The request holds text that is not valid Unicode (a lone surrogate).") from None
+        except RecursionError:
+            raise _ApiError(400, "The request is nested too deeply.") from None
         return data
+
+    @staticmethod
+    def optional_id(data: dict, name: str) -> int | None:
+        """``data[name]``: the id of a row (a whole number from 1 to 2**63 - 1), or None when absent."""
+        value = data.get(name)
+        if value is None or value == 0 and not isinstance(value, bool):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+            raise _ApiError(400, f"{name} must be the number of an item on the board.")
+        return value
 
     def address(self) -> str:
         """The visitor's address, for the limits per address (through a trusted proxy: the
@@ -548,31 +512,39 @@ class _ApiHandler(_Base):
 
 
 class JoinHandler(_ApiHandler):
+    """A join. Each limit is checked and counted in one step (:meth:`Window.take`), so that
+    requests in flight at once cannot all pass a check made before any of them was counted;
+    an attempt is given back when it turns out not to count (the right code, a refused join)."""
+
     async def post(self) -> None:
-        data = self.body()
-        address = self.address()
-        wait = await self.site.run(self.site.wrong_codes_per_address.retry_after, address)
+        site, address = self.site, self.address()
+        # Counted as a wrong code until the code proves right (also a request that is no code).
+        wait = await site.run(site.wrong_codes_per_address.take, address)
         if wait is not None:
             raise _ApiError(429, f"Too many wrong join codes from this device: try again in {wait / 60:.0f} "
                                  "min, or ask the facilitator.", retry_after=wait)
-        wait = await self.site.run(self.site.joins_per_address.retry_after, address)
+        data = self.body()
+        try:
+            session = await site.run(site.store.session_by_code, data.get("code"))
+        except WorkshopError as error:
+            raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
+        await site.run(site.wrong_codes_per_address.give_back, address)
+        if is_expired(session.created_at, site.clock(), site.session_lifetime_s):
+            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+        wait = await site.run(site.joins_per_address.take, address)
         if wait is not None:
             raise _ApiError(429, f"This device has joined many times in a short while: wait {wait:.0f} s.",
                             retry_after=wait)
-        try:
-            session = await self.site.run(self.site.store.session_by_code, data.get("code"))
-        except WorkshopError as error:
-            await self.site.run(self.site.wrong_codes_per_address.hit, address)
-            raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
-        if is_expired(session.created_at, self.site.clock(), self.site.session_lifetime_s):
-            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
-        wait = self.site.joins_per_session.retry_after(session.id)
+        wait = site.joins_per_session.take(session.id)
         if wait is not None:
+            await site.run(site.joins_per_address.give_back, address)
             raise _ApiError(429, f"Many people are joining right now: try again in {wait:.0f} s.", retry_after=wait)
-        name = data.get("name")
-        person = await self.call(self.site.store.join, session.join_code, name)
-        await self.site.run(self.site.joins_per_address.hit, address)
-        self.site.joins_per_session.hit(session.id)
+        try:
+            person = await self.call(site.store.join, session.join_code, data.get("name"))
+        except BaseException:
+            site.joins_per_session.give_back(session.id)
+            await site.run(site.joins_per_address.give_back, address)
+            raise
         self.set_cookie(PARTICIPANT_COOKIE, person.token, httponly=True, samesite="Strict", path="/",
                         expires_days=None if self.site.session_lifetime_s is None
                         else self.site.session_lifetime_s / 86400)
@@ -595,7 +567,18 @@ class StateHandler(_ApiHandler):
                 since_version = int(since)
             except ValueError:
                 raise _ApiError(400, "since must be a whole number (the version last seen).") from None
-            await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
+            polls = self.site.polls
+            if polls.get(token, 0) >= MAX_POLLS_PER_PARTICIPANT:
+                raise _ApiError(429, f"This session is open on more than {MAX_POLLS_PER_PARTICIPANT} pages at once "
+                                     "for you: close one.", retry_after=LONG_POLL_S)
+            polls[token] = polls.get(token, 0) + 1
+            try:
+                await self.site.watch.wait_newer(person.session_id, since_version, LONG_POLL_S)
+            finally:
+                if polls[token] > 1:
+                    polls[token] -= 1
+                else:
+                    del polls[token]
             if self.request.connection.stream.closed():
                 return
             # The version the watch saw: the room's polls woken together share one state.
@@ -645,6 +628,7 @@ class IconHandler(_Base):
 class ContributionsHandler(_ApiHandler):
     async def post(self) -> None:
         data = self.body()
+        parent_id, source_cluster_id = self.optional_id(data, "parent_id"), self.optional_id(data, "source_cluster_id")
         token, person = await self.me()
         limit = self.site.submissions_per_address
         key = (person.session_id, self.address())
@@ -652,16 +636,21 @@ class ContributionsHandler(_ApiHandler):
 
         def submit():
             # One trip to the database threads for the check, the write and the count: when a
-            # room sends at once, each trip waits its turn behind the others' work.
+            # room sends at once, each trip waits its turn behind the others' work. The check
+            # counts at once (take); a send that stores nothing gives its count back.
             if limit is not None:
-                wait = limit.retry_after(key)
+                wait = limit.take(key)
                 if wait is not None:
                     return None, None, wait
-            sent = store.submit(token, data.get("text"), data.get("idempotency_key"), phase=data.get("phase"),
-                                parent_id=data.get("parent_id") or None,
-                                source_cluster_id=data.get("source_cluster_id") or None)
-            if sent.created and limit is not None:
-                limit.hit(key)
+            try:
+                sent = store.submit(token, data.get("text"), data.get("idempotency_key"), phase=data.get("phase"),
+                                    parent_id=parent_id, source_cluster_id=source_cluster_id)
+            except BaseException:
+                if limit is not None:
+                    limit.give_back(key)
+                raise
+            if not sent.created and limit is not None:
+                limit.give_back(key)
             return sent, store.version(person.session_id), None
 
         submission, version, wait = await self.call(submit)

@@ -6,9 +6,11 @@ visitor who reaches the other process start afresh. :class:`StoredWindow` counts
 in a table of the shared database instead. Keys (an address, a session) are stored only as
 SHA-256 digests, and attempts older than the window are deleted as new ones come in.
 
-Checking and counting are two statements, as with an in-memory count: requests in flight at the
-same moment may pass together, a handful over the limit at most; the exact per-participant cap
-of contributions is the store's (:meth:`~seci_lab.store.workshop.WorkshopStore.submit`).
+:meth:`StoredWindow.take` checks and counts in one write transaction, under a lock held until it
+commits (SQLite: ``BEGIN IMMEDIATE``, one writer at a time; PostgreSQL: a transaction-scoped
+advisory lock per limit and key, as a row lock cannot guard rows that do not exist yet). So
+requests in flight at the same moment, in one process or several, pass one after the other and
+never more than the limit: 300 concurrent wrong join codes are not all evaluated.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import time
 from typing import Callable
 
 from sqlalchemy import (Column, Engine, Float, Index, Integer, MetaData, String, Table, and_, bindparam, delete, insert,
-                        select)
+                        select, text)
 
 from .engine import create_tables, read, write
 
@@ -51,7 +53,12 @@ _SQL_PRUNE = delete(attempts_table).where(and_(
 
 
 def _digest(key: object) -> str:
-    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    return hashlib.sha256(repr(key).encode("utf-8", "backslashreplace")).hexdigest()
+
+
+def _hash_kind(kind: str) -> int:
+    """A 64-bit number for ``kind``, mixed into the advisory lock of each key."""
+    return int.from_bytes(hashlib.sha256(kind.encode()).digest()[:8], "big", signed=True)
 
 
 class StoredWindow:
@@ -76,6 +83,39 @@ class StoredWindow:
         if len(recent) < self.limit:
             return None
         return max(1.0, recent[-1] + self.window_s - now)  # when the oldest of the last ``limit`` expires
+
+    def take(self, key: object) -> float | None:
+        """Seconds to wait (nothing counted), or ``None`` after counting one attempt of ``key``:
+        the check and the count in one transaction, under a lock per key."""
+        digest = _digest(key)
+
+        def work(conn):
+            now = self.clock()
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:lock)"),
+                             {"lock": int.from_bytes(bytes.fromhex(digest)[:8], "big", signed=True)
+                              ^ _hash_kind(self.kind)})
+            recent = conn.execute(_SQL_RECENT, {"b_kind": self.kind, "b_key": digest, "b_since": now - self.window_s,
+                                                "b_limit": self.limit}).scalars().all()
+            if len(recent) >= self.limit:
+                return max(1.0, recent[-1] + self.window_s - now)
+            conn.execute(_SQL_HIT, {"kind": self.kind, "key_hash": digest, "at": now})
+            return None
+
+        return write(self.engine, work)
+
+    def give_back(self, key: object) -> None:
+        """Forget the latest attempt of ``key`` (it turned out not to count: the right code)."""
+        digest = _digest(key)
+
+        def work(conn):
+            latest = conn.execute(select(attempts_table.c.id).where(and_(
+                attempts_table.c.kind == self.kind, attempts_table.c.key_hash == digest))
+                .order_by(attempts_table.c.at.desc(), attempts_table.c.id.desc()).limit(1)).scalar()
+            if latest is not None:
+                conn.execute(delete(attempts_table).where(attempts_table.c.id == latest))
+
+        write(self.engine, work)
 
     def hit(self, key: object) -> None:
         """Count one attempt of ``key`` now."""
