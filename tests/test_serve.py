@@ -16,6 +16,7 @@ import plotly
 import pytest
 
 from seci_lab import cli
+from seci_lab.content.course import course_page
 from seci_lab.env import DB_ENV, TOKEN_ENV
 from seci_lab.server import config as server_config
 from seci_lab.server.errors import UserError
@@ -26,6 +27,7 @@ from voila_testing import INTERACTIVE_SELECTOR, start_server, wait_for_interacti
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 DASHBOARDS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if p.name != server_config.WELCOME)
 SPIRAL = "05_knowledge_spiral.ipynb"
+SPIRAL_LINK = course_page("05_knowledge_spiral").label  # as the welcome page's course map names it
 TOKEN = "letmein42"
 LOAD_TIMEOUT = 90  # seconds for one page load; a hang (voila #1428) never finishes
 
@@ -436,11 +438,12 @@ def test_no_token_in_the_servers_log(token_server):
     assert TOKEN not in log
 
 
+@pytest.mark.browser
 def test_shared_address_works_for_a_participant(token_server, page, console):
     # The printed address carries the token once; the links of the course then work by cookie.
     page.goto(f"{token_server.url}?token={TOKEN}")
     wait_for_voila(page)
-    page.get_by_role("link", name="The knowledge spiral").click()
+    page.get_by_role("link", name=SPIRAL_LINK, exact=True).click()
     page.wait_for_url(f"**/voila/render/{SPIRAL}")
     wait_for_voila(page)
     wait_for_interactive(page)
@@ -458,8 +461,8 @@ def test_welcome_then_spiral(base_url, page, console):
     assert page.get_by_role("heading", name="Welcome to seci-lab").is_visible()
     assert page.locator("#rendered_cells table").count() >= 2  # the Markdown table and the modes table
 
-    # The relative Markdown link works under Voila: /voila/render/<name>.
-    link = page.get_by_role("link", name="The knowledge spiral")
+    # The course map's relative link works under Voila: /voila/render/<name>.
+    link = page.get_by_role("link", name=SPIRAL_LINK, exact=True)
     assert link.get_attribute("href") == SPIRAL
     link.click()
     page.wait_for_url(f"**/voila/render/{SPIRAL}")
