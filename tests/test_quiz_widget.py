@@ -208,8 +208,8 @@ def test_restore_ignores_forged_or_stale_records():
 
 def test_forged_answers_are_refused_with_a_message():
     records = []
-    quiz = quiz_widget("general", n=20, seed=3, on_answer=lambda i, r: records.append(r))
-    choice, match, order = _item(quiz, "choice"), _item(quiz, "match"), _item(quiz, "order")
+    quiz, order = _quiz_with("order", on_answer=lambda i, r: records.append(r))
+    choice, match = _item(quiz, "choice"), _item(quiz, "match")
     choice.check_button.click()
     assert "Choose one option first" in choice.message.text
     choice.submit("<script>alert(1)</script>")
