@@ -142,25 +142,16 @@ def test_lesson_7_exercises_do_not_come_back_as_quiz_items():
 
 
 # -- a retry meets new items -------------------------------------------------------------------
-#: Lessons whose pool holds fewer than three full sets (issue 23, item 2, open): the number of
-#: families (one set holds one item per family) when this list was last cut; it may only grow.
-OPEN_POOLS: dict[str, int] = {}
-
-
 @pytest.mark.parametrize("lesson", LESSONS)
 def test_every_pool_holds_three_fresh_sets(lesson):
     pool = questions_for(lesson)
     families = family_count(pool)
-    if lesson in OPEN_POOLS:
-        assert families < 3 * SET_SIZE, f"lesson {lesson} holds three sets now: take it out of OPEN_POOLS"
-        assert families >= OPEN_POOLS[lesson], f"lesson {lesson}: {families} families, fewer than before"
-    else:
-        assert families >= 3 * SET_SIZE, f"lesson {lesson}: {families} families, not three sets of {SET_SIZE}"
-    # A retry meets items not seen yet, for as many full sets as the pool holds.
+    assert families >= 3 * SET_SIZE, f"lesson {lesson}: {families} families, not three sets of {SET_SIZE}"
+    # The first set and two retries meet only items not seen before.
     for seed in range(20):
         session = QuizSession(pool, n=SET_SIZE, seed=seed)
         seen: set[str] = set()
-        for round_ in range(max(1, families // SET_SIZE)):
+        for round_ in range(3):
             ids = {q.id for q in session.current}
             assert len(ids) == SET_SIZE and not ids & seen, (lesson, seed, round_, sorted(ids & seen))
             seen |= ids
