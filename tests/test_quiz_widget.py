@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import ipywidgets as widgets
@@ -53,7 +54,7 @@ def test_a_right_answer_is_explained_and_reported():
     item.choice.value = q.answer
     item.check_button.click()
     assert "Correct" in item.feedback.value and "score 100%" in item.feedback.value
-    assert q.option(q.answer).explanation.replace("'", "&#x27;") in item.feedback.value
+    assert html.escape(q.option(q.answer).explanation) in item.feedback.value
     (item_id, record), = records
     assert item_id == q.id
     attempt = {"answer": q.answer, "correct": True, "score": 1.0, "round": 0}
@@ -187,7 +188,9 @@ def test_restore_from_answered_shows_answers_and_feedback():
     never_shown = [q for q in restored.session.pool if q.id not in ids]
     restored.retry()
     drawn = {i.question.family_key for i in restored.items}
-    assert never_shown and all(q.family_key in drawn for q in never_shown)
+    unseen = {q.family_key for q in never_shown}
+    # the new set is all new items when the pool has enough, else it holds every unseen one
+    assert unseen and (drawn <= unseen if len(unseen) >= len(restored.items) else unseen <= drawn)
     assert len(drawn) == len(restored.items)
 
 
@@ -205,8 +208,8 @@ def test_restore_ignores_forged_or_stale_records():
 
 def test_forged_answers_are_refused_with_a_message():
     records = []
-    quiz = quiz_widget("general", n=20, seed=3, on_answer=lambda i, r: records.append(r))
-    choice, match, order = _item(quiz, "choice"), _item(quiz, "match"), _item(quiz, "order")
+    quiz, order = _quiz_with("order", on_answer=lambda i, r: records.append(r))
+    choice, match = _item(quiz, "choice"), _item(quiz, "match")
     choice.check_button.click()
     assert "Choose one option first" in choice.message.text
     choice.submit("<script>alert(1)</script>")
