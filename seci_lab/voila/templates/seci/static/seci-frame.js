@@ -67,6 +67,22 @@
   }
 
   new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
+
+  // A button disabled while its work runs ("Checking...") drops the keyboard focus to the page;
+  // when it is enabled again and nothing else took the focus, it gets the focus back.
+  var busy = null;
+  new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      var button = r.target;
+      if (button.tagName !== "BUTTON") return;
+      if (button.disabled && (document.activeElement === button || document.activeElement === document.body)) {
+        busy = button;
+      } else if (!button.disabled && busy === button) {
+        busy = null;
+        if (document.activeElement === document.body || !document.activeElement) button.focus();
+      }
+    });
+  }).observe(document.body, { attributes: true, attributeFilter: ["disabled"], subtree: true });
   document.addEventListener("scroll", scrolled, true);
   if (wide.addEventListener) wide.addEventListener("change", function () { soon(); });
   // a link of the list closes it again on a narrow screen, so the section is not covered
