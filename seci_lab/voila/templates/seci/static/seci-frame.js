@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var wide = window.matchMedia("(min-width: 1200px)");
-  var current = null;
+  var current;  // the contents link of the section in view (undefined: not looked yet)
 
   function tocs() { return document.querySelectorAll(".seci-toc"); }
 
@@ -12,6 +12,7 @@
     Array.prototype.forEach.call(tocs(), function (nav) {
       var details = nav.querySelector("details");
       if (!details || details.dataset.seciSet === (wide.matches ? "wide" : "narrow")) return;
+      current = undefined;  // a redrawn list: mark its section again
       details.dataset.seciSet = wide.matches ? "wide" : "narrow";
       details.open = wide.matches;
     });
@@ -47,15 +48,42 @@
     });
   }
 
-  var pending = false;
+  // Widgets and charts add thousands of nodes while a page builds: look again at most every
+  // 300 ms, and measure positions only when the page scrolls (or once the contents appear).
+  var timer = null;
   function soon() {
-    if (pending) return;
-    pending = true;
-    window.requestAnimationFrame(function () { pending = false; layout(); current = null; mark(); });
+    if (timer) return;
+    timer = window.setTimeout(function () {
+      timer = null;
+      layout();
+      if (current === undefined) mark();
+    }, 300);
+  }
+  var scrolling = false;
+  function scrolled() {
+    if (scrolling) return;
+    scrolling = true;
+    window.requestAnimationFrame(function () { scrolling = false; mark(); });
   }
 
-  new MutationObserver(soon).observe(document.documentElement, { childList: true, subtree: true });
-  document.addEventListener("scroll", function () { window.requestAnimationFrame(mark); }, true);
+  new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
+
+  // A button disabled while its work runs ("Checking...") drops the keyboard focus to the page;
+  // when it is enabled again and nothing else took the focus, it gets the focus back.
+  var busy = null;
+  new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      var button = r.target;
+      if (button.tagName !== "BUTTON") return;
+      if (button.disabled && (document.activeElement === button || document.activeElement === document.body)) {
+        busy = button;
+      } else if (!button.disabled && busy === button) {
+        busy = null;
+        if (document.activeElement === document.body || !document.activeElement) button.focus();
+      }
+    });
+  }).observe(document.body, { attributes: true, attributeFilter: ["disabled"], subtree: true });
+  document.addEventListener("scroll", scrolled, true);
   if (wide.addEventListener) wide.addEventListener("change", function () { soon(); });
   // a link of the list closes it again on a narrow screen, so the section is not covered
   document.addEventListener("click", function (event) {
