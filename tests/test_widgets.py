@@ -338,7 +338,7 @@ def test_the_practice_group_is_on_by_default_labelled_and_lifts_the_learner():
     saved = []
     lab = spiral_lab(on_practice=saved.append)
     assert lab.simulate_group.value and lab.practice == PracticeGroup()
-    assert "simulated" in lab.simulate_group.description and "not real" in lab.simulate_group.description
+    assert "simulated" in lab.simulate_group.description and "not real" in lab.simulate_group.tooltip
     assert "not real people" in lab.practice_note.value
     band = [next(t for t in lab.figure.data if t.name == "Group level")]
     full_round(lab, quality=0.5)

@@ -115,8 +115,8 @@ def conditions(e: dict[Mode, float], people: dict[Mode, int], means: dict[Mode, 
             sharers >= params.org_people, *(("", "") if sharers >= params.org_people else (
                 f"Bring in {_people(params.org_people - sharers)}",
                 f"{sharers} shared this round; the {Level(level + 1).label} level needs knowledge "
-                f"carried across several groups ({params.org_people} people at full speed, fewer "
-                "rise more slowly)")),
+                f"carried across several groups: {params.org_people} people at full speed, fewer "
+                "rise more slowly")),
         ))
         written = explicit >= params.x_org - 1e-12
         found.append(Condition(
@@ -244,16 +244,15 @@ class LevelProgress:
 
     @property
     def summary(self) -> str:
-        """A sentence for the page: the meter, and what the last round achieved."""
+        """A sentence for the page: where the spiral stands and how far it has climbed."""
         if self.next_level is None:
             return f"{self.meter}."
         if self.rounds == 0:
-            return f"{self.meter}: nothing contributed yet."
+            return "Nothing contributed yet: the conditions fill as you work."
+        where = f"At the {self.level.label} level, {self.climb:.0%} of the way to {self.next_level.label}"
         if self.met == self.total:
-            more = ("this round lifts the spiral there" if self.level == Level.INDIVIDUAL else
-                    f"{self.climb:.0%} of the way there; keep every condition for more rounds to arrive")
-            return f"{self.meter}: {more}."
-        return f"{self.meter} in round {self.rounds}."
+            return f"{where}: every condition was met in round {self.rounds}; more rounds like it climb further."
+        return f"{where}. Round {self.rounds} met {self.met} of the {self.total} conditions."
 
 
 def level_progress(trajectory: pd.DataFrame, params: SpiralParams | None = None) -> LevelProgress:

@@ -245,21 +245,23 @@ class SpiralLab(widgets.VBox):
         # --- practice group (simulated people) and progress --------------------------------
         self.simulate_group = widgets.Checkbox(
             value=self.practice.on, indent=False, layout=_FULL,
-            description="Practise with a simulated group: the other people are simulated, not real; "
-                        "each adds one contribution to every mode you work in, per round",
+            description="Practise with a simulated group",
+            tooltip="The other people are simulated, not real: each adds one contribution to every "
+                    "mode you work in, per round",
         )
-        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50),
-                                    "People in the practice group, you included")
+        narrow = widgets.Layout(width="100%", max_width="28em")
+        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50, layout=narrow),
+                                    "People in the group, you included")
         self.peer_quality = _labelled(widgets.FloatSlider(
             value=self.practice.quality, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-            continuous_update=False,
+            continuous_update=False, layout=narrow,
         ), "Quality of the simulated people's work")
         self.practice_note = widgets.HTML()
         self.practice_box = widgets.VBox([
-            widgets.HTML("<h4>Practice group (simulated)</h4>"),
-            self.simulate_group,
-            widgets.HBox([self.group_size, self.peer_quality], layout=widgets.Layout(flex_flow="row wrap")),
-            self.practice_note,
+            widgets.HTML("<h4>Practice group (simulated)</h4><p>The other people in it are simulated, "
+                         "not real: each adds one contribution to every mode you work in, per round. "
+                         "Alone, a spiral never rises above the individual level.</p>"),
+            self.simulate_group, self.group_size, self.peer_quality, self.practice_note,
         ], layout=_FULL)
         self.practice_box.add_class("seci-practice")
         self.progress_view = widgets.HTML()
@@ -329,7 +331,7 @@ class SpiralLab(widgets.VBox):
             widgets.HBox([self.use_rubric, self.quality]), self.rubric,
             self.add_button, self.message, self.order_note,
             widgets.HTML("<h3>Your knowledge spiral</h3>"),
-            self.progress_view, self.practice_box, self.status, self.view, self.view_box,
+            self.status, self.progress_view, self.practice_box, self.view, self.view_box,
             self.replay_box,
             widgets.HTML("<h3>Your contributions</h3>"),
             self.entries,
