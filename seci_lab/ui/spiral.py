@@ -529,7 +529,7 @@ class SpiralLab(widgets.VBox):
         step = self.seed_step.value
         if not isinstance(step, int) or isinstance(step, bool):
             raise ValueError("Your spiral has no step at the Group level yet: a new spiral starts from "
-                             "knowledge a group holds. Simulate a group under Explore the model to try it.")
+                             "knowledge a group holds. Practise with the simulated group above to try it.")
         if len(self.new_spirals) >= _MAX_NEW_SPIRALS:
             raise ValueError(f"At most {_MAX_NEW_SPIRALS} new spirals: remove them to start others.")
         size, rounds, quality = self.team_size.value, self.team_rounds.value, self.team_quality.value
