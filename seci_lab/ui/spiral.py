@@ -165,8 +165,7 @@ class SpiralLab(widgets.VBox):
         self.new_spirals: list[NewSpiral] = []
         # Built from the starting contributions: a FigureWidget shows its data at construction;
         # updates sent before the page displays it are lost.
-        self.trajectory = simulate_spiral(self.contributions, participants, self.params,
-                                          rounds=self._rounds()) if self.contributions else simulate_spiral([], 1)
+        self.trajectory = self._simulate()[0]
         self.shown = self.trajectory
 
         # --- entry form -------------------------------------------------------------------
@@ -249,12 +248,12 @@ class SpiralLab(widgets.VBox):
             tooltip="The other people are simulated, not real: each adds one contribution to every "
                     "mode you work in, per round",
         )
-        narrow = widgets.Layout(width="100%", max_width="28em")
-        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50, layout=narrow),
+        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50,
+                                                           layout=widgets.Layout(width="auto")),
                                     "People in the group, you included")
         self.peer_quality = _labelled(widgets.FloatSlider(
             value=self.practice.quality, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-            continuous_update=False, layout=narrow,
+            continuous_update=False,
         ), "Quality of the simulated people's work")
         self.practice_note = widgets.HTML()
         self.practice_box = widgets.VBox([
@@ -568,12 +567,7 @@ class SpiralLab(widgets.VBox):
     def _refresh(self) -> None:
         """Re-run the model on the current contributions and update every view."""
         practice = self.practice
-        group = practice.size if practice.on else self._participants
-        simulated = (simulated_group(self.contributions, practice.size, practice.quality, follow=True)
-                     if practice.on and self.contributions else [])
-        self.trajectory = simulate_spiral(
-            self.contributions + simulated, group, self.params, rounds=self._rounds(),
-        )
+        self.trajectory, simulated = self._simulate()
         self._notice = ""
         self.shown = self._with_new_spirals()
         self._draw(self.shown)
@@ -654,6 +648,17 @@ class SpiralLab(widgets.VBox):
             (f"<ul>{started}</ul>" if started else "")
             + ("" if options else "<p>No step of your spiral is at the Group level yet: a new spiral "
                                   "starts from knowledge a group holds.</p>"))
+
+    def _simulate(self) -> tuple[pd.DataFrame, list[Contribution]]:
+        """The learner's spiral with the practice group when it is on, and what the simulated
+        people added (never part of ``contributions``)."""
+        practice = self.practice
+        if not self.contributions:
+            return simulate_spiral([], 1), []
+        simulated = (simulated_group(self.contributions, practice.size, practice.quality, follow=True)
+                     if practice.on else [])
+        group = practice.size if practice.on else self._participants
+        return simulate_spiral(self.contributions + simulated, group, self.params, rounds=self._rounds()), simulated
 
     def _rounds(self) -> int:
         """Simulate up to the last round with a contribution (the round being entered may be empty)."""
