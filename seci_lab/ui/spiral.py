@@ -248,19 +248,22 @@ class SpiralLab(widgets.VBox):
             tooltip="The other people are simulated, not real: each adds one contribution to every "
                     "mode you work in, per round",
         )
-        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50,
-                                                           layout=widgets.Layout(width="auto")),
+        self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50),
                                     "People in the group, you included")
         self.peer_quality = _labelled(widgets.FloatSlider(
             value=self.practice.quality, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-            continuous_update=False,
-        ), "Quality of the simulated people's work")
+            continuous_update=False, layout=widgets.Layout(width="21em", max_width="100%"),
+        ), "Simulated people's quality")
         self.practice_note = widgets.HTML()
         self.practice_box = widgets.VBox([
             widgets.HTML("<h4>Practice group (simulated)</h4><p>The other people in it are simulated, "
                          "not real: each adds one contribution to every mode you work in, per round. "
                          "Alone, a spiral never rises above the individual level.</p>"),
-            self.simulate_group, self.group_size, self.peer_quality, self.practice_note,
+            self.simulate_group,
+            # in rows of their own, as the entry form's slider: a slider in a column loses its track
+            widgets.HBox([self.group_size], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.peer_quality], layout=widgets.Layout(flex_flow="row wrap")),
+            self.practice_note,
         ], layout=_FULL)
         self.practice_box.add_class("seci-practice")
         self.progress_view = widgets.HTML()
