@@ -57,16 +57,45 @@ def test_learner_builds_a_spiral(base_url, page, console, fresh_learner):
     wait_for_voila(page)
     assert spiral_points(page) == 0
 
+    # The practice group is on by default, labelled as simulated (issue 19).
+    practice = page.get_by_label("Practise with a simulated group", exact=False)
+    assert practice.is_checked()
+    page.locator(".seci-practice", has_text="not real people").wait_for()
+    page.locator(".seci-progress", has_text="Group: 0 of 5 conditions met").wait_for()
+
     add(page, *ROUND[0])
     page.get_by_text("Added to round 1").wait_for()
     wait_for_points(page, 4)  # one round = four mode steps
+    # the meter fills as the learner works: sharing with the practice group, one mode done
+    page.locator(".seci-progress", has_text="Group: 2 of 5 conditions met").wait_for()
+    meter = page.locator(".seci-progress progress")
+    assert meter.get_attribute("value") == "2" and meter.get_attribute("max") == "5"
+    page.locator(".seci-practice", has_text="Round 1: 4 contributions, to Socialization").wait_for()
 
     for mode_label, text in ROUND[1:]:
         add(page, mode_label, text)
-    # SECI-Spiral v2: alone, the spiral stays individual, and the page says what would lift it;
+        name = mode_label.split(" · ")[1]
+        page.wait_for_function(f"() => document.body.innerText.includes('Added to round 1, {name}')")
+    # the round is complete: the spiral rises to the Group level, and the meter now counts
+    # toward Organization, with what to do next
+    page.locator(".seci-status", has_text="Level: Group").wait_for()
+    page.locator(".seci-progress", has_text="Organization:").wait_for()
+    page.locator(".seci-progress", has_text="Bring in").wait_for()
+    page.locator(".seci-practice", has_text="Round 1: 16 contributions").wait_for()
+    # without the practice group, alone, it stays individual and the page says what would lift it;
     # it also says that the order within a round does not matter
+    practice.uncheck()
     page.locator(".seci-alone", has_text="stays at the individual level").wait_for()
+    page.locator(".seci-progress", has_text="Share with 1 more person").wait_for()
     page.get_by_text("the order you add contributions in does not change the spiral").wait_for()
+    # the choice is kept with the learner's progress: off after a reload, until ticked again
+    page.locator(".seci-practice", has_text="practice group is off").wait_for()
+    page.reload()
+    wait_for_voila(page)
+    practice = page.get_by_label("Practise with a simulated group", exact=False)
+    assert not practice.is_checked()
+    practice.check()
+    page.locator(".seci-status", has_text="Level: Group").wait_for()
     page.get_by_role("button", name="Start next round").click()
     page.get_by_text("Round 2 started").wait_for()
     add(page, *ROUND[0])

@@ -251,6 +251,61 @@ def test_workshop_in_browsers(workshop, browser):
             context.close()
 
 
+@pytest.fixture(scope="module")
+def good_round_workshop(tmp_path_factory):
+    # Six phones on one test machine: each names its own address through the trusted local
+    # proxy header, as six phones in a room would have six, so the limits per address hold.
+    yield from _running_workshop(tmp_path_factory.mktemp("good-round"), "--title", "One good round",
+                                 "--trusted-proxy", "127.0.0.1")
+
+
+GOOD_ROUND = {
+    "Socialization": "I worked beside {} on the night shift and watched how the handover really goes.",
+    "Externalization": "{}'s rule of thumb: say the biggest risk first, then the open tasks, in that order.",
+    "Combination": "{} merged our handover notes into one checklist of five steps, sorted by risk.",
+    "Internalization": "{} will try the five-step checklist on the next three shifts and keep what works.",
+}
+
+
+def test_six_phones_doing_one_good_round_lift_the_facilitators_spiral_to_group(good_round_workshop, browser):
+    """Issue 19: a team that shares, conceptualizes, combines and internalizes in one session
+    holds knowledge at the group level; the facilitator's spiral says so, in the room's words,
+    with the next level's conditions as a meter."""
+    workshop = good_round_workshop
+    contexts = []
+    try:
+        fac, fac_console = _facilitator_page(browser, workshop, contexts)
+        fac.locator(".seci-progress", has_text="Group: 0 of 5 conditions met").wait_for()
+        phones = []
+        for i, name in enumerate(("Ana", "Ben", "Cy", "Dee", "Eli", "Fay")):
+            ctx = browser.new_context(viewport=PHONE, extra_http_headers={"X-Forwarded-For": f"203.0.113.{10 + i}"})
+            contexts.append(ctx)
+            phone = ctx.new_page()
+            phone.set_default_timeout(60_000)
+            console = ConsoleRecord.attach(phone)
+            phone.goto(workshop["join"])
+            _join(phone, workshop["code"], name)
+            phones.append((name, phone, console))
+        for phase, text in GOOD_ROUND.items():
+            _open_phase(fac, phase)
+            for name, phone, _ in phones:
+                _phase_shown(phone, phase)
+                _send(phone, text.format(name))
+        _board_has(fac, GOOD_ROUND["Internalization"].format("Fay"))
+        # The header and the spiral speak of one ladder: the spiral's level, in the room's words.
+        fac.locator("p", has_text="level: Group (the table groups").first.wait_for(timeout=90_000)
+        fac.locator(".seci-progress", has_text="Next level · Organization:").wait_for()
+        fac.locator(".seci-progress", has_text="Bring in 9 more people").wait_for()
+        level = fac.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(gd =>
+                 (gd.data || []).map(t => String(t.hovertext || ''))).join(' ')""")
+        assert "Level: Group" in level
+        for record in (fac_console, *(console for _, _, console in phones)):
+            record.assert_no_errors()
+    finally:
+        for context in contexts:
+            context.close()
+
+
 STORY_TITLE = f"Harvest of the night shift {XSS}"
 
 

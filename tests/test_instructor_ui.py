@@ -307,3 +307,30 @@ def test_loading_another_class_replaces_every_view(class_folder, tmp_path):
     assert page.completion.frame.empty and page.search_results.frame.empty
     assert page.spiral_out.outputs == () and page.completion_chart.outputs == ()
     assert page.learner.options == () and page.learner_summary.value == ""
+
+
+def test_a_class_of_adequate_work_rises_above_individual_in_the_class_spiral(tmp_path):
+    # Issue 19: a class of 40 doing every lesson, every answer graded adequate by the teacher
+    # (0.55, inside the quality scale's adequate band), rises as docs/spiral-model.md's table
+    # says: one pass of 40 people through the four lessons is the Group level.
+    folder = tmp_path / "adequate"
+    folder.mkdir()
+    for data in synthetic_class(40, seed=5, adequate=True):
+        (folder / submission_filename(data)).write_bytes(submission_bytes(data))
+    page = instructor_page(str(folder))
+    page.load_button.click()
+    assert page.message.kind == "ok", page.message.text
+    ratings = page._ratings_store()
+    for learner_id in page.data.learners["learner_id"].astype(str):
+        for key in page.data.rateable(learner_id)["key"]:
+            ratings.rate(learner_id, key, 0.55)
+    page.load_button.click()
+    page.render_all()
+    trajectory = page.class_trajectory
+    assert int(trajectory[trajectory["round"] == 1]["level"].iloc[-1]) >= 1  # Group after round 1
+    assert trajectory["height"].iloc[-1] > 1.0 and int(trajectory["level"].iloc[-1]) >= 1
+    note = page.spiral_note.value
+    assert "SECI-Spiral v2" in note and "v1" not in note
+    assert "A round is one pass through the four mode lessons" in note
+    progress = page.spiral_progress.value
+    assert "next level · Organization:" in progress and "To do:" in progress

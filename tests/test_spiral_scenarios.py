@@ -154,3 +154,22 @@ def test_unrated_counts_like_adequate_work():
     unrated = simulate_spiral([Contribution(f"p{i}", m, "x", 1) for m in MODES for i in range(5)], 5)
     assert int(unrated.iloc[-1]["level"]) == Level.GROUP
     assert SpiralParams().q_star == ADEQUATE
+
+
+# ------------------------------------------------------------------------------ one ladder
+
+
+def test_one_ladder_one_message_for_a_declared_level_up():
+    from seci_lab.model.spiral_levels import CIRCLES, circle, declaration_message
+
+    assert set(CIRCLES) == set(Level)
+    assert circle(Level.GROUP) == "the table groups" and "story circle" in circle(Level.GROUP, story_harvest=True)
+    refused = simulate_spiral([Contribution(f"p{i}", "S", "x", 1, 0.5) for i in range(4)], 4, cross_level_rounds=[1])
+    ok, said = declaration_message(refused["note"].iloc[-1], int(refused["level"].iloc[-1]))
+    assert not ok and said.startswith("Not yet: the spiral stays at the Individual level (each person on their own), "
+                                      "because there is almost no explicit knowledge")
+    assert "refused" not in said and "accepted" not in said
+    weak = simulate_spiral(work(12, 2, 0.25, "everyone"), 12, cross_level_rounds=[2])
+    ok, said = declaration_message(weak["note"].iloc[-1], int(weak["level"].iloc[-1]), story_harvest=True)
+    assert ok and said.startswith("Level-up accepted: the spiral is at the Group level (the story circle")
+    assert "Skipped: Better Socialization" in said and "refused" not in said

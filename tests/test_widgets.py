@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode
+from seci_lab.model import MODES, TEXT_MAX_CHARS, Contribution, Mode
 from seci_lab.ui import spiral_lab
 from seci_lab.ui.spiral import PracticeGroup
 
@@ -338,7 +338,7 @@ def test_the_practice_group_is_on_by_default_labelled_and_lifts_the_learner():
     saved = []
     lab = spiral_lab(on_practice=saved.append)
     assert lab.simulate_group.value and lab.practice == PracticeGroup()
-    assert "simulated" in lab.simulate_group.description and "not real" in lab.simulate_group.description
+    assert "simulated" in lab.simulate_group.description and "not real" in lab.simulate_group.tooltip
     assert "not real people" in lab.practice_note.value
     band = [next(t for t in lab.figure.data if t.name == "Group level")]
     full_round(lab, quality=0.5)
@@ -375,3 +375,14 @@ def test_the_practice_group_follows_the_learner_and_never_works_alone():
     lab.simulate_group.value = False
     assert "practice group is off" in lab.practice_note.value
     assert set(lab.trajectory["people"]) <= {0, 1}
+
+
+def test_a_lab_restored_from_saved_work_draws_the_practice_group_from_the_start():
+    # The figure shows what it was built with (updates before display are lost): it must be
+    # built with the practice group, or a reloaded page would draw "Individual" under "Group".
+    saved = [Contribution("Me", m, GOOD[m], 1, 0.6) for m in MODES]
+    lab = spiral_lab(contributions=saved)
+    assert int(lab.trajectory["level"].iloc[-1]) == 1
+    assert "level: Group" in lab.figure.layout.title.text
+    alone = spiral_lab(contributions=saved, practice=ALONE)
+    assert "level: Individual" in alone.figure.layout.title.text

@@ -148,8 +148,10 @@ def test_a_refused_level_up_is_explained_and_a_cluster_starts_a_new_spiral(url):
 
     phase("S", 1)
     fac.level_up_button.click()  # nothing written down yet: the spiral refuses, and says why
-    assert fac.message.kind == "error" and "does not rise yet" in fac.message.text
-    assert "Declared level-up refused: almost no explicit knowledge" in fac.message.text
+    # One message: not yet, because ... (never "declared" and "refused" together)
+    assert fac.message.kind == "error" and fac.message.text.startswith("Not yet: the spiral stays at the Individual level")
+    assert "because there is almost no explicit knowledge" in fac.message.text and "declared" not in fac.message.text.lower()
+    assert "level: <strong>Individual</strong>" in fac.header.value  # one ladder: the spiral's
     assert "Declared level-up refused" in fac.spiral_table.value
     for name in "EC":  # no Internalization: round 1 stays at the individual level
         phase(name, 1, cluster="Rituals" if name == "C" else None)
@@ -160,7 +162,10 @@ def test_a_refused_level_up_is_explained_and_a_cluster_starts_a_new_spiral(url):
     for name in "SECI":
         phase(name, 2, cluster="Handover" if name == "C" else None)
     fac.level_up_button.click()
-    assert fac.message.kind == "ok" and "Declared level-up accepted" in fac.message.text
+    assert fac.message.kind == "ok" and fac.message.text.startswith("Level-up accepted: the spiral is at the Group level")
+    assert "refused" not in fac.message.text.lower()
+    assert "level: <strong>Group</strong> (the table groups" in fac.header.value
+    assert "Next level · Organization:" in fac.progress_view.value
     handover = next(v for label, v in fac.spiral_cluster.options if label.startswith("Handover"))
     fac.spiral_cluster.value = handover
     fac.spiral_title.value = "Night shift team"

@@ -790,10 +790,13 @@ class ClassData:
                 for i, s in enumerate(self.submissions.values(), start=1) for c in self._rated[s.learner_id]]
 
     def class_trajectory(self) -> pd.DataFrame:
-        """The class spiral: :func:`seci_lab.model.simulate_spiral` of every learner's contributions.
+        """The class spiral: :func:`seci_lab.model.simulate_spiral` (SECI-Spiral v2, the model of
+        the learners' pages) of every learner's contributions.
 
         The group size N is the number of learners with at least one contribution, so the
-        spiral shows knowledge per learner. Computed once and cached.
+        spiral shows knowledge per learner. A round is one pass through the four mode lessons
+        (each contribution's own round): round 1 holds every learner's first pass, round 2 the
+        second pass of those who went round again. Computed once and cached.
 
         Returns
         -------

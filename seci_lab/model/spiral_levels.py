@@ -19,7 +19,7 @@ from .spiral_params import SpiralParams
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Condition", "LevelProgress", "ORGANIZATION_CAP", "level_progress"]
+__all__ = ["CIRCLES", "Condition", "LevelProgress", "ORGANIZATION_CAP", "circle", "declaration_message", "level_progress"]
 
 TOP = Level.INTER_ORGANIZATION
 #: The height a spiral reaches by itself: Inter-organization needs a boundary crossed (a
@@ -115,8 +115,8 @@ def conditions(e: dict[Mode, float], people: dict[Mode, int], means: dict[Mode, 
             sharers >= params.org_people, *(("", "") if sharers >= params.org_people else (
                 f"Bring in {_people(params.org_people - sharers)}",
                 f"{sharers} shared this round; the {Level(level + 1).label} level needs knowledge "
-                f"carried across several groups ({params.org_people} people at full speed, fewer "
-                "rise more slowly)")),
+                f"carried across several groups: {params.org_people} people at full speed, fewer "
+                "rise more slowly")),
         ))
         written = explicit >= params.x_org - 1e-12
         found.append(Condition(
@@ -244,16 +244,15 @@ class LevelProgress:
 
     @property
     def summary(self) -> str:
-        """A sentence for the page: the meter, and what the last round achieved."""
+        """A sentence for the page: where the spiral stands and how far it has climbed."""
         if self.next_level is None:
             return f"{self.meter}."
         if self.rounds == 0:
-            return f"{self.meter}: nothing contributed yet."
+            return "Nothing contributed yet: the conditions fill as you work."
+        where = f"At the {self.level.label} level, {self.climb:.0%} of the way to {self.next_level.label}"
         if self.met == self.total:
-            more = ("this round lifts the spiral there" if self.level == Level.INDIVIDUAL else
-                    f"{self.climb:.0%} of the way there; keep every condition for more rounds to arrive")
-            return f"{self.meter}: {more}."
-        return f"{self.meter} in round {self.rounds}."
+            return f"{where}: every condition was met in round {self.rounds}; more rounds like it climb further."
+        return f"{where}. Round {self.rounds} met {self.met} of the {self.total} conditions."
 
 
 def level_progress(trajectory: pd.DataFrame, params: SpiralParams | None = None) -> LevelProgress:
@@ -297,3 +296,43 @@ def level_progress(trajectory: pd.DataFrame, params: SpiralParams | None = None)
     found = conditions(e, people, means, float(last["X"]) / N, N, int(level), params)
     return LevelProgress(level, float(last["height"]), None if level >= TOP else Level(level + 1),
                          tuple(found), last_round)
+
+
+# ----------------------------------------------------------------- one ladder for workshops
+
+#: Who holds the knowledge at each spiral level, in a workshop's words: a SECI round's and a
+#: Collective Story Harvest's (docs/spiral-model.md, "One ladder"). The workshop's declared
+#: scales (table, plenary, organization) are the circles a facilitator carries the knowledge
+#: to: table = Group, plenary = Organization, organization = Inter-organization.
+CIRCLES: dict[Level, tuple[str, str]] = {
+    Level.INDIVIDUAL: ("each person on their own", "each listener on their own"),
+    Level.GROUP: ("the table groups", "the story circle: teller and harvesters"),
+    Level.ORGANIZATION: ("the plenary: the whole room", "the whole room: harvests given back"),
+    Level.INTER_ORGANIZATION: ("beyond the room: other teams, workshops or partners",
+                               "beyond the room: other circles or partners"),
+}
+
+
+def circle(level: int, *, story_harvest: bool = False) -> str:
+    """Who holds the knowledge at ``level``, in a SECI round's or a Story Harvest's words."""
+    return CIRCLES[Level(max(0, min(int(TOP), int(level))))][1 if story_harvest else 0]
+
+
+def declaration_message(note: str, level: int, *, story_harvest: bool = False) -> tuple[bool, str]:
+    """One message for a facilitator's declared level-up: accepted, or "not yet, because ...".
+
+    ``note`` is the model's note on the round (:func:`~seci_lab.model.simulate_spiral`) and
+    ``level`` the spiral's level after it. Returns (accepted, message).
+    """
+    where = f"{Level(level).label} level ({circle(level, story_harvest=story_harvest)})"
+    if note.startswith("Declared level-up refused"):
+        reason = note.split(":", 1)[1].strip() if ":" in note else note
+        reason = ("there is " + reason) if reason.startswith("almost") else reason
+        return False, (f"Not yet: the spiral stays at the {where}, because {reason} The declaration "
+                       "stays on record for this round: if the group writes enough down before the "
+                       "round ends, the spiral rises then.")
+    if note.startswith("Declared level-up accepted"):
+        rest = note.split(", although:", 1)
+        skipped = f" Skipped: {rest[1].strip()}" if len(rest) > 1 else ""
+        return True, f"Level-up accepted: the spiral is at the {where} now.{skipped}"
+    return True, f"Level-up accepted: the spiral is at the {where}."

@@ -266,6 +266,7 @@ class InstructorPage(widgets.VBox):
         self.rubric_chart = widgets.Output()
         self.rubric_summary = widgets.HTML()
         self.spiral_note = widgets.HTML()
+        self.spiral_progress = widgets.HTML()  # the next level's conditions, as on the learners' pages
         self.spiral_out = widgets.Output()
         self.spiral_table = widgets.HTML()
         self.learner = _labelled(widgets.Dropdown(options=[], layout=_full()), "Learner")
@@ -327,7 +328,7 @@ class InstructorPage(widgets.VBox):
             "Completion": widgets.VBox([self.completion_modes, self.completion_chart, self.completion]),
             "Quiz": widgets.VBox([self.items, self.wrong]),
             "Rubric": widgets.VBox([self.rubric_chart, self.rubric_summary]),
-            "Class spiral": widgets.VBox([self.spiral_note, self.spiral_out, spiral_accordion]),
+            "Class spiral": widgets.VBox([self.spiral_note, self.spiral_progress, self.spiral_out, spiral_accordion]),
             "Learner": widgets.VBox([self.learner, self.learner_summary,
                                      widgets.HTML("<h4>Rate this learner's work</h4>"), self.rate_item,
                                      widgets.HBox([self.rate_value, self.rate_button, self.clear_rating_button],
@@ -543,7 +544,7 @@ class InstructorPage(widgets.VBox):
         """Empty every view, so nothing of a previously loaded class stays on screen."""
         for out in (self.completion_chart, self.rubric_chart, self.spiral_out, self.learner_spiral):
             out.outputs = ()
-        for html in (self.completion_modes, self.rubric_summary, self.spiral_note, self.spiral_table,
+        for html in (self.completion_modes, self.rubric_summary, self.spiral_note, self.spiral_progress, self.spiral_table,
                      self.learner_summary, self.learner_spiral_table):
             html.value = ""
         for table in (self.completion, self.items, self.wrong, self.learner_answers, self.learner_contributions,
@@ -636,6 +637,8 @@ class InstructorPage(widgets.VBox):
 
     def _render_spiral(self) -> None:
         from .. import figures
+        from ..model import level_progress
+        from .spiral_progress import progress_html
 
         trajectory = self.data.class_trajectory()
         self.class_trajectory = trajectory
@@ -651,11 +654,14 @@ class InstructorPage(widgets.VBox):
         learners = len(self.data.learners)
         self.spiral_note.value = (
             f"<p>All {n} contributions of the {learners} learners, simulated as one group of {learners} "
-            "people (the SECI-Spiral v1 model). "
+            "people with the same model as the learners' pages (SECI-Spiral v2). A round is one pass "
+            "through the four mode lessons: round 1 holds every learner's first pass, round 2 the "
+            "second pass of those who went round again. "
             + ("Press Play to watch it grow round by round; hover a point to read contributions."
                if kind == "animated" else
                "The class is large, so the spiral is shown from above (2-D) to keep this page quick.")
             + " The table below has the same data.</p>")
+        self.spiral_progress.value = progress_html(level_progress(trajectory), heading="The class's next level")
         _figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
         self.spiral_table.value = frame_html(self.data.class_spiral_table(), "The class spiral, step by step",
                                              empty="no contributions yet.")

@@ -165,8 +165,7 @@ class SpiralLab(widgets.VBox):
         self.new_spirals: list[NewSpiral] = []
         # Built from the starting contributions: a FigureWidget shows its data at construction;
         # updates sent before the page displays it are lost.
-        self.trajectory = simulate_spiral(self.contributions, participants, self.params,
-                                          rounds=self._rounds()) if self.contributions else simulate_spiral([], 1)
+        self.trajectory = self._simulate()[0]
         self.shown = self.trajectory
 
         # --- entry form -------------------------------------------------------------------
@@ -245,20 +244,25 @@ class SpiralLab(widgets.VBox):
         # --- practice group (simulated people) and progress --------------------------------
         self.simulate_group = widgets.Checkbox(
             value=self.practice.on, indent=False, layout=_FULL,
-            description="Practise with a simulated group: the other people are simulated, not real; "
-                        "each adds one contribution to every mode you work in, per round",
+            description="Practise with a simulated group",
+            tooltip="The other people are simulated, not real: each adds one contribution to every "
+                    "mode you work in, per round",
         )
         self.group_size = _labelled(widgets.BoundedIntText(value=self.practice.size, min=2, max=50),
-                                    "People in the practice group, you included")
+                                    "People in the group, you included")
         self.peer_quality = _labelled(widgets.FloatSlider(
             value=self.practice.quality, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-            continuous_update=False,
-        ), "Quality of the simulated people's work")
+            continuous_update=False, layout=widgets.Layout(width="21em", max_width="100%"),
+        ), "Simulated people's quality")
         self.practice_note = widgets.HTML()
         self.practice_box = widgets.VBox([
-            widgets.HTML("<h4>Practice group (simulated)</h4>"),
+            widgets.HTML("<h4>Practice group (simulated)</h4><p>The other people in it are simulated, "
+                         "not real: each adds one contribution to every mode you work in, per round. "
+                         "Alone, a spiral never rises above the individual level.</p>"),
             self.simulate_group,
-            widgets.HBox([self.group_size, self.peer_quality], layout=widgets.Layout(flex_flow="row wrap")),
+            # in rows of their own, as the entry form's slider: a slider in a column loses its track
+            widgets.HBox([self.group_size], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.peer_quality], layout=widgets.Layout(flex_flow="row wrap")),
             self.practice_note,
         ], layout=_FULL)
         self.practice_box.add_class("seci-practice")
@@ -329,7 +333,7 @@ class SpiralLab(widgets.VBox):
             widgets.HBox([self.use_rubric, self.quality]), self.rubric,
             self.add_button, self.message, self.order_note,
             widgets.HTML("<h3>Your knowledge spiral</h3>"),
-            self.progress_view, self.practice_box, self.status, self.view, self.view_box,
+            self.status, self.progress_view, self.practice_box, self.view, self.view_box,
             self.replay_box,
             widgets.HTML("<h3>Your contributions</h3>"),
             self.entries,
@@ -527,7 +531,7 @@ class SpiralLab(widgets.VBox):
         step = self.seed_step.value
         if not isinstance(step, int) or isinstance(step, bool):
             raise ValueError("Your spiral has no step at the Group level yet: a new spiral starts from "
-                             "knowledge a group holds. Simulate a group under Explore the model to try it.")
+                             "knowledge a group holds. Practise with the simulated group above to try it.")
         if len(self.new_spirals) >= _MAX_NEW_SPIRALS:
             raise ValueError(f"At most {_MAX_NEW_SPIRALS} new spirals: remove them to start others.")
         size, rounds, quality = self.team_size.value, self.team_rounds.value, self.team_quality.value
@@ -566,12 +570,7 @@ class SpiralLab(widgets.VBox):
     def _refresh(self) -> None:
         """Re-run the model on the current contributions and update every view."""
         practice = self.practice
-        group = practice.size if practice.on else self._participants
-        simulated = (simulated_group(self.contributions, practice.size, practice.quality, follow=True)
-                     if practice.on and self.contributions else [])
-        self.trajectory = simulate_spiral(
-            self.contributions + simulated, group, self.params, rounds=self._rounds(),
-        )
+        self.trajectory, simulated = self._simulate()
         self._notice = ""
         self.shown = self._with_new_spirals()
         self._draw(self.shown)
@@ -652,6 +651,17 @@ class SpiralLab(widgets.VBox):
             (f"<ul>{started}</ul>" if started else "")
             + ("" if options else "<p>No step of your spiral is at the Group level yet: a new spiral "
                                   "starts from knowledge a group holds.</p>"))
+
+    def _simulate(self) -> tuple[pd.DataFrame, list[Contribution]]:
+        """The learner's spiral with the practice group when it is on, and what the simulated
+        people added (never part of ``contributions``)."""
+        practice = self.practice
+        if not self.contributions:
+            return simulate_spiral([], 1), []
+        simulated = (simulated_group(self.contributions, practice.size, practice.quality, follow=True)
+                     if practice.on else [])
+        group = practice.size if practice.on else self._participants
+        return simulate_spiral(self.contributions + simulated, group, self.params, rounds=self._rounds()), simulated
 
     def _rounds(self) -> int:
         """Simulate up to the last round with a contribution (the round being entered may be empty)."""

@@ -27,13 +27,15 @@ from .. import figures
 from ..env import FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV
 from ..escape import html_text
 from ..exports.workshop import session_family, workshop_csv, workshop_excel, workshop_json, workshop_report_html
-from ..model import Level, simulate_spiral
+from ..model import Level, level_progress, simulate_spiral
+from ..model.spiral_levels import circle, declaration_message
 from ..model.contributions import check_quality, rating_note
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
 from .common import Message, frame_html, keep_choice, safe_callback
 from .download import DownloadButton
 from .plotly_widget import figure_widget
+from .spiral_progress import progress_html
 from .workshop_common import (
     Countdown,
     LivePoller,
@@ -213,6 +215,8 @@ class WorkshopFacilitator(widgets.VBox):
         # -- spiral (2-D live view, with its table equivalent)
         empty = simulate_spiral([], 1)
         self.trajectory = empty
+        self.level = Level.INDIVIDUAL  # this session's spiral's level: the one ladder the page shows
+        self.progress_view = widgets.HTML()
         self.figure = figure_widget(figures.spiral_top_view(empty, title="The group's spiral"))
         self.spiral_table = widgets.HTML()
 
@@ -238,6 +242,7 @@ class WorkshopFacilitator(widgets.VBox):
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.counts,
             widgets.HTML("<h3>The group's spiral</h3>"),
+            self.progress_view,
             self.figure,
             widgets.Accordion(children=[self.spiral_table], titles=("The spiral as a table",)),
             widgets.HTML("<h3>Board</h3>"),
@@ -367,14 +372,11 @@ class WorkshopFacilitator(widgets.VBox):
         self._require()
         self.store.declare_level_up(self.session.id, self.key)
         self.refresh()
-        said = f"Level-up declared: the knowledge now reaches the {self.session.scale_label}."
-        # The spiral model judges the declaration at the end of the round: without explicit
-        # knowledge it refuses it, with a reason (docs/spiral-model.md).
+        # The spiral model judges the declaration at the end of the round: accepted, or "not
+        # yet, because ..." when almost nothing is written down (docs/spiral-model.md).
         note = _declared_note(self.trajectory, self.session.id, self.session.round)
-        if note.startswith("Declared level-up refused"):
-            self.message.show("error", f"{said} The group's spiral does not rise yet. {note}")
-        else:
-            self.message.show("ok", f"{said} {note}".strip())
+        accepted, said = declaration_message(note, self.level, story_harvest=self.session.format is Format.CSH)
+        self.message.show("ok" if accepted else "error", said)
 
     @safe_callback(lambda self: self.message)
     def _on_new_spiral(self, _button=None) -> None:
@@ -511,6 +513,18 @@ class WorkshopFacilitator(widgets.VBox):
         with self._lock:
             self._refresh_rest(self._refresh_board())
 
+    def _header_html(self, session, phase: str, state: str) -> str:
+        """Title, join code, round, phase and the spiral's level: the one ladder (its level,
+        in the room's words of this format)."""
+        return (
+            f'<h2>{html_text(session.title)}</h2>'
+            f'<p style="font-size:1.6em;margin:0.2em 0">Join code: <strong '
+            f'style="letter-spacing:0.15em">{html_text(session.join_code)}</strong></p>'
+            f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
+            f"level: <strong>{html_text(self.level.label)}</strong> "
+            f"({html_text(circle(self.level, story_harvest=session.format is Format.CSH))}; "
+            f"{int(self.level) + 1} of {len(Level)})</p>" + _origin_html(self.store.spiral_start(session.id)))
+
     def _refresh_board(self) -> pd.DataFrame | None:
         """The board, the header, the timer and the counts: what the room waits to see (returns
         the contributions read)."""
@@ -528,13 +542,7 @@ class WorkshopFacilitator(widgets.VBox):
             counts = self.store.phase_counts(sid)
             phase = html_text(session.phase_label)
             state = "open" if session.accepting else ("closed" if session.phase else "not started")
-            self.header.value = (
-                f'<h2>{html_text(session.title)}</h2>'
-                f'<p style="font-size:1.6em;margin:0.2em 0">Join code: <strong '
-                f'style="letter-spacing:0.15em">{html_text(session.join_code)}</strong></p>'
-                f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
-                f"level: <strong>{html_text(session.scale_label)}</strong> "
-                f"({session.scale + 1} of {len(Scale)})</p>" + _origin_html(self.store.spiral_start(sid)))
+            self.header.value = self._header_html(session, phase, state)
             self.countdown.set(session.deadline if session.phase_open else None,
                                f"{session.phase_label} ({state}):" if session.phase else "No phase open")
             self.close_button.disabled = not session.phase_open
@@ -601,6 +609,13 @@ class WorkshopFacilitator(widgets.VBox):
                 f"{start.seed.round}, {html_text(Level(start.seed.level).label)} level)</li>" for start in starts) + "</ul>"
             trajectory = session_family(self.store, sid)
             self.trajectory = trajectory
+            own = trajectory[trajectory["spiral"] == str(sid)] if len(trajectory) else trajectory
+            level = Level(int(own["level"].iloc[-1])) if len(own) else Level.INDIVIDUAL
+            if level != self.level:  # the header names the level: keep it in step
+                self.level = level
+                state = "open" if session.accepting else ("closed" if session.phase else "not started")
+                self.header.value = self._header_html(session, html_text(session.phase_label), state)
+            self.progress_view.value = progress_html(level_progress(own), heading="Next level")
             figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
             self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The group's spiral, step by step")
 
