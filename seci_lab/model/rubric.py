@@ -166,11 +166,20 @@ class RubricScore:
     hint: str = ""
     message: str = ""
     flags: tuple[str, ...] = ()
-    #: Whether the answer counts as an attempt at the exercise (for completion and grades):
-    #: assessable or substantive in another language, on topic, not copied, not a template.
-    counts: bool = False
-    #: Why it does not count yet, in plain words ("" when it counts): see ``NOT_COUNTING``.
-    reason: str = ""
+    #: "" when the answer counts as an attempt at the exercise (for completion and grades:
+    #: assessable or substantive in another language, on topic, not copied, not a template),
+    #: else the key of why not in ``NOT_COUNTING`` ("copied", "off-topic", "few-words" ...).
+    uncounted: str = "empty"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the answer counts as an attempt at the exercise (completion and grades)."""
+        return not self.uncounted
+
+    @property
+    def reason(self) -> str:
+        """Why it does not count yet, in plain words ("" when it counts)."""
+        return NOT_COUNTING.get(self.uncounted, "") if self.uncounted else ""
 
     @property
     def assessed(self) -> bool:
@@ -257,9 +266,9 @@ def _repeated_phrases(doc: ts.Doc) -> float:
     return 1 - len(set(grams)) / len(grams)
 
 
-def _cannot_assess(flag: str, counts: bool = False, **fmt) -> RubricScore:
-    return RubricScore(quality=None, message=MESSAGES[flag].format(**fmt), flags=(flag,), counts=counts,
-                       reason="" if counts else NOT_COUNTING.get(flag, NOT_COUNTING["empty"]))
+def _cannot_assess(flag: str, uncounted: str | None = None, **fmt) -> RubricScore:
+    return RubricScore(quality=None, message=MESSAGES[flag].format(**fmt), flags=(flag,),
+                       uncounted=flag if uncounted is None else uncounted)
 
 
 def _hint(results: Sequence[CriterionResult]) -> str:
@@ -356,11 +365,7 @@ def _other_language(clean: str, similarity: float | None) -> RubricScore:
     dense = sum(bool(_DENSE_SCRIPT_RE.match(ch)) for ch in letters) > len(letters) / 2
     enough = len(letters) >= (_OTHER_LANGUAGE_MIN_LETTERS_DENSE if dense else _OTHER_LANGUAGE_MIN_LETTERS)
     copied = (similarity if similarity is not None else copy_similarity(clean)) >= _COPY_SIMILAR
-    score = _cannot_assess("other-language", counts=enough and not copied)
-    if not score.counts:
-        return RubricScore(quality=None, message=score.message, flags=score.flags, counts=False,
-                           reason=NOT_COUNTING["copied" if copied else "other-language-short"])
-    return score
+    return _cannot_assess("other-language", uncounted="copied" if copied else "" if enough else "other-language-short")
 
 
 def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: float | None = None) -> RubricScore:
@@ -592,8 +597,7 @@ def _finish(rubric: FieldRubric, results: tuple[CriterionResult, ...], quality: 
     if blocking is None and not any(r.score > 0 for r in results):
         blocking = "nothing-met"
     return RubricScore(quality=quality, criteria=results, hint=_hint(results), message=message,
-                       flags=ordered, counts=blocking is None,
-                       reason=NOT_COUNTING[blocking] if blocking else "")
+                       flags=ordered, uncounted=blocking or "")
 
 
 # --- the Combination page -------------------------------------------------------------------------
