@@ -81,6 +81,7 @@ MESSAGES = {
     "few-words": "Too few words of your own to assess: write a sentence or two about your own case.",
     "off-topic": "This does not seem to be about the exercise: reread the prompt above the box.",
     "filler": "Most sentences say nothing of the exercise's points: the quality comes from those that do.",
+    "off-field": "This reads as an answer to another exercise of this lesson: check you wrote it in the right box.",
 }
 
 #: Why an answer does not (yet) count as an attempt at the exercise, in plain words for the
@@ -93,6 +94,7 @@ NOT_COUNTING = {
     "copied": "it follows the exercise's text or the worked example very closely; write it from your own case, in your own words",
     "template": "it still has blanks or placeholders (X, Y, ___) to fill in",
     "off-topic": "it seems to be about something other than this exercise; the prompt above the box says what is asked",
+    "off-field": "it reads as an answer to another exercise of this lesson; check it is in the right box",
     "few-words": "it is too short to show the exercise's work yet; a sentence or two about your own case will do",
     "word-list": "it reads as a list of words; write what happened in sentences",
     "stuffed": "it is mostly cue words; say what actually happened, in your own words",
@@ -101,7 +103,7 @@ NOT_COUNTING = {
     "other-language-short": "it is too short to count yet, in any language",
 }
 #: The guards whose flag means an answer is no attempt at the exercise (docs/rubric.md).
-_BLOCKING = ("no-words", "copied", "template", "off-topic", "few-words", "word-list", "stuffed", "question")
+_BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-words", "word-list", "stuffed", "question")
 
 # Quality multipliers of the guards (docs/rubric.md explains each).
 _CAP_FEW_WORDS = 0.1
@@ -121,10 +123,15 @@ _ASSESS_MAX_CHARS = 4 * TEXT_MAX_CHARS
 #: Share of content words taken from the exercise's own text or the course's terms above which
 #: an answer only echoes the exercise.
 _ECHO_SHARE = 0.55
-#: Template slots: single capital letters used as words (X, Y, Z), blanks, bracketed slots.
-_SLOT_RE = re.compile(r"(?<![\w'’])[WXYZ](?![\w'’.])|_{3,}|\[[^\]]{0,20}\]|<[^<>]{0,20}>|\.\.\.(?=\s|$)")
+#: Template slots: single capital letters used as words (X, Y, Z), blanks, bracketed slots, and an
+#: ellipsis standing alone ("When I tried ..., because ...", not a trailing "now... slower").
+_SLOT_RE = re.compile(r"(?<![\w'’])[WXYZ](?![\w'’.])|_{3,}|\[[^\]]{0,20}\]|<[^<>]{0,20}>|(?<=\s)(?:\.\.\.|…)(?=[\s,.;:]|$)")
 #: Signals of one's own experience (Socialization and Internalization are about one's own).
 _OWN_EXPERIENCE = ("narrative", "observation", "future_plan", "specifics", "dated_entries", "imperative")
+#: Distinct content words per square root of content words (Guiraud's index) below which a text of
+#: 20 or more content words repeats itself; unlike a plain type-token ratio it does not fall with
+#: length, so long instructions that name the same parts again are not repetition.
+_GUIRAUD_MIN = 2.7
 #: Share of repeated three-word phrases above which a text counts as repetitive.
 _REPEATED_SHARE = 0.09
 #: Share of cue words among content words above which a text counts as stuffed with cues.
@@ -400,10 +407,13 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
         flags.add("filler")
     quality = base * (_SUBSTANCE_FLOOR + (1 - _SUBSTANCE_FLOOR) * substance(reading, working)) * dilution
     content = {min(ts.lemmas(t.lower)) for t in ts.content_words(doc)} - ts.COURSE_TERMS
+    other = _other_field(rubric, base, doc, cache)
+    if other is not None:
+        flags.add("off-field")
     # The work done, on the shared scale; then the guards, which no calibration softens.
     quality = _calibrate(min(quality, _core_cap(rubric, results, own, content, flags)))
     flags |= _text_guards(mode, rubric, doc, own, cache)
-    if similarity >= _COPY_SIMILAR or example_copy(own) >= _EXAMPLE_COPY:
+    if similarity >= _COPY_SIMILAR or max(example_copy(own), example_copy(clean)) >= _EXAMPLE_COPY:
         flags.add("copied")
     for flag, factor in _FACTOR.items():
         if flag in flags:
@@ -427,6 +437,30 @@ _FEW_WORDS = 4
 #: otherwise its raw quality stays at most _NO_CORE_CAP (below ADEQUATE once calibrated).
 _CORE_OTHER_SHARE = 0.5
 _NO_CORE_CAP = 0.18
+
+
+#: An answer whose criteria-met share under another field of the same lesson exceeds its own by at
+#: least this much, while it meets under half of its own, answers that other exercise.
+_OFF_FIELD_MARGIN = 0.4
+_OFF_FIELD_OWN_MAX = 0.5
+
+
+def _other_field(rubric: FieldRubric, base: float, doc: ts.Doc, cache: dict) -> str | None:
+    """The label of another exercise of the same lesson this answer does much better, or None
+    (a good metaphor handed in as the instructions, an After Action Review handed in as a story)."""
+    if rubric.field is None or base >= _OFF_FIELD_OWN_MAX:
+        return None
+    best, label = base + _OFF_FIELD_MARGIN, None
+    for (mode, field), other in load_criteria().fields.items():
+        if mode is not rubric.mode or field == rubric.field:
+            continue
+        reading = read_sentences(doc, _echo_words(other))
+        working = working_sentences(other.criteria, reading, cache)
+        scores = [_score_criterion(c, reading, cache, working).score for c in other.criteria]
+        share = sum(c.weight * x for c, x in zip(other.criteria, scores)) / sum(c.weight for c in other.criteria)
+        if share >= best:
+            best, label = share, field
+    return label
 
 
 def _core_cap(rubric: FieldRubric, results: Sequence[CriterionResult], own: str, content: set[str],
@@ -465,8 +499,8 @@ def _text_guards(mode: Mode, rubric: FieldRubric, doc: ts.Doc, own: str, cache: 
             len(content) / len(tokens) < 0.75 or _repeated_phrases(doc) > 0.04):
         # Many cue words said over and over; a rich journal is full of sensory words too, but varied.
         flags.add("stuffed")
-    if len(tokens) >= 20 and len(content) / len(tokens) < 0.6:
-        flags.add("repetition")
+    if len(tokens) >= 20 and len(content) / math.sqrt(len(tokens)) < _GUIRAUD_MIN:
+        flags.add("repetition")  # few distinct words for the length (Guiraud's index: types / sqrt(tokens))
     if len(own) >= 200 and len(zlib.compress(own.encode())) / len(own.encode()) < 0.3:
         flags.add("repetition")
     if _repeated_phrases(doc) > _REPEATED_SHARE:
@@ -578,7 +612,7 @@ def suggest_qualities(answers: Iterable[tuple[str, Mode | str, str | None]]) -> 
     return out
 
 
-_FLAG_ORDER = ("too-long", "no-words", "off-topic", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
+_FLAG_ORDER = ("too-long", "no-words", "off-topic", "off-field", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
                "repetition", "few-words", "markup")
 
 

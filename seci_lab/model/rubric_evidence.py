@@ -59,9 +59,17 @@ GENERIC_WORDS = (ts.STOCK_WORDS | ts.COURSE_TERMS | ts.JUDGEMENT | ts.HEDGES | t
 #: Evidence of a word or a short phrase (at most this many words) must come with a specific word
 #: of its sentence besides its own words: "change" or "next time" does not vouch for itself.
 SHORT_EVIDENCE = 3
+#: Generic words that are no cue of any criterion: stock phrases, judgements, hedges, course terms.
+FLUFF_WORDS = ts.STOCK_WORDS | ts.COURSE_TERMS | ts.JUDGEMENT | ts.HEDGES
+#: A sentence made mostly of fluff (this share of its content words or more) is filler, whatever
+#: cue it holds ("this experience confirmed how much experts know"): fluent padding.
+GENERIC_SHARE = 0.6
+#: Signals whose evidence qualifies what the sentence before it said ("I still cannot explain how
+#: she knew"): it counts in a sentence of no specific words of its own when the one before works.
+LEANS_ON_CONTEXT = frozenset({"unsayable"})
 #: A sentence works when it has at most this many content words per piece of evidence it gives:
 #: a cue word or two in a long fluent sentence is filler, which dilutes instead of feeding.
-WORDS_PER_EVIDENCE = 7
+WORDS_PER_EVIDENCE = 10
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class SentenceEvidence:
     doc: ts.Doc
     specific: tuple[frozenset[str], ...]   # per sentence: its specific words (lemmas)
     content: tuple[int, ...]               # per sentence: how many content words it has
+    generic: tuple[int, ...]               # per sentence: how many of them are generic words
     starts: tuple[int, ...]                # per sentence: where it starts (for look-ups)
 
     def sentence_at(self, pos: int) -> int:
@@ -96,8 +105,8 @@ def _lemma(word: str) -> str:
 
 def specific_words(tokens: list[ts.Token], echo: frozenset[str], names: set[int]) -> frozenset[str]:
     """The specific words of a sentence: numbers, names, and content words that are not generic
-    (:data:`GENERIC_WORDS`) and not negated. ``echo`` (the exercise's own words) is kept for
-    callers that weigh them; it does not decide specificity."""
+    (:data:`GENERIC_WORDS`) nor the exercise's own words (``echo``: "steps", "cues"), and not
+    negated."""
     out = set()
     for t in tokens:
         if t.negated:
@@ -108,7 +117,7 @@ def specific_words(tokens: list[ts.Token], echo: frozenset[str], names: set[int]
         if not ts.is_content_word(t.lower):
             continue
         forms = ts.lemmas(t.lower)
-        if forms & GENERIC_WORDS or not ts.is_known_word(t.lower) and len(t.lower) > 14:
+        if forms & GENERIC_WORDS or forms & echo or not ts.is_known_word(t.lower) and len(t.lower) > 14:
             continue
         out.add(_lemma(t.lower))
     return frozenset(out)
@@ -122,7 +131,9 @@ def read_sentences(doc: ts.Doc, echo: frozenset[str]) -> SentenceEvidence:
         by_sentence[t.sentence].append(t)
     specific = tuple(specific_words(toks, echo, names) for toks in by_sentence)
     content = tuple(sum(ts.is_content_word(t.lower) for t in toks) for toks in by_sentence)
-    return SentenceEvidence(doc, specific, content, tuple(s for s, _ in doc.sentences))
+    generic = tuple(sum(ts.is_content_word(t.lower) and bool(ts.lemmas(t.lower) & FLUFF_WORDS) for t in toks)
+                    for toks in by_sentence)
+    return SentenceEvidence(doc, specific, content, generic, tuple(s for s, _ in doc.sentences))
 
 
 def working_sentences(criteria, reading: SentenceEvidence, cache: dict) -> set[int]:
@@ -135,9 +146,12 @@ def working_sentences(criteria, reading: SentenceEvidence, cache: dict) -> set[i
                 cache[name] = ts.SIGNALS[name](reading.doc)
             for key, span in cache[name].found.items():
                 i = reading.sentence_at(span[0])
-                if reading.counts(i, span):
+                if reading.counts(i, span) or name in LEANS_ON_CONTEXT and i > 0 and reading.counts(i - 1):
                     pieces.setdefault(i, set()).add(f"{name}:{key}")
-    return {i for i, found in pieces.items() if reading.content[i] <= WORDS_PER_EVIDENCE * len(found)}
+    best = max(pieces, key=lambda i: (len(pieces[i]), -i), default=None)  # the best sentence always works
+    return {i for i, found in pieces.items() if i == best or (
+        reading.content[i] <= WORDS_PER_EVIDENCE * len(found)
+        and reading.generic[i] < GENERIC_SHARE * max(1, reading.content[i]))}
 
 
 def criterion_evidence(criterion: Criterion, reading: SentenceEvidence, cache: dict,
@@ -149,7 +163,7 @@ def criterion_evidence(criterion: Criterion, reading: SentenceEvidence, cache: d
             cache[name] = ts.SIGNALS[name](reading.doc)
         for key, span in cache[name].found.items():
             i = reading.sentence_at(span[0]) if reading.doc.sentences else -1
-            if i in working and reading.counts(i, span):
+            if i in working and (reading.counts(i, span) or name in LEANS_ON_CONTEXT and i - 1 in working):
                 evidence.add(f"{name}:{key}", *span)
     return evidence
 

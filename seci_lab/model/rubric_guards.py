@@ -21,6 +21,9 @@ from .rubric_criteria import FieldRubric, course_texts, field_texts, load_criter
 LANG_MIN_LETTERS = 20
 LANG_MIN_CONFIDENCE = 0.9
 LANG_MAX_ENGLISH_WORDS = 0.6
+#: A short text (under LANG_MIN_LETTERS letters or three words) is another language only with at
+#: most this share of English words and a letter English does not use.
+LANG_SHORT_MAX_ENGLISH_WORDS = 0.34
 #: A copied run of at least this many words (matching the course's texts) is taken out.
 COPY_NGRAM = 6
 #: Share of the text copied from the course above which the answer is flagged as a copy.
@@ -73,9 +76,15 @@ def language(text: str) -> tuple[str | None, bool]:
         lang, _ = _identifier().classify(text)
         return (lang if lang not in ("en", "zxx") else "another script"), False
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    known = sum(ts.is_known_word(w) for w in words) / len(words) if words else 1.0
     if len(letters) < LANG_MIN_LETTERS or len(words) < 3:
-        return None, False  # too short to tell: English is assumed
-    known = sum(ts.is_known_word(w) for w in words) / len(words)
+        # Too short for the identifier alone: another language only when almost no word is English
+        # and the text has letters English does not use ("não sei", "così"); else English is assumed.
+        accented = any(not ch.isascii() for ch in letters)
+        if len(words) >= 2 and known <= LANG_SHORT_MAX_ENGLISH_WORDS and accented:
+            lang, _ = _identifier().classify(text)
+            return (lang if lang not in ("en", "zxx") else "another language"), False
+        return None, False
     if known >= LANG_MAX_ENGLISH_WORDS:
         return None, False
     lang, confidence = _identifier().classify(text)

@@ -138,6 +138,7 @@ JUDGEMENT = _words_of("judgement")
 SURPRISE = _words_of("surprise")
 CHANGE = _words_of("change")
 CHANGE_PHRASES = _phrases_of("change_phrases")
+LEARNING_PATH_PHRASES = _phrases_of("learning_path_phrases")
 ARTEFACT = _words_of("artefact")
 RELATION = _words_of("relation")
 GAP = _words_of("gap")
@@ -218,11 +219,13 @@ _TAKEAWAY_RE = re.compile(
     r"now\s+\w+|still\s+\w+|have\s+\w+\s+since|caught|picked\s+up)\b|\bwhat\s+i\s+(?:took\s+away|learned|"
     r"learnt)\b|\btaught\s+me\b|\bsince\s+then\b|\bthe\s+lesson\b|\bthe\s+point\b|\bif\s+you\b[^.\n]{0,60}\b"
     r"(?:try|start|remember|watch)\b|\bmoral\b|\bfrom\s+then\s+on\b|\bever\s+since\b|\bto\s+this\s+day\b|"
-    r"\b(?:i|we)\s+(?:have|'ve)\s+(?:\w+\s+){1,5}since\b|\bnow\s+i\s+(?:always|never|know)\b", re.I)
+    r"\b(?:i|we)\s+(?:have|'ve)\s+(?:\w+\s+){1,5}since\b|\bnow\s+i\s+(?:always|never|know)\b|"
+    r"\bi(?:['’]d|\s+would)\s+tell\b|\bmy\s+advice\b|\bwhat\s+stayed\s+with\s+me\b", re.I)
 _COMPARISON_RE = re.compile(
     r"\b(?:is|are|was|were|be|feels?|felt|seems?|looks?)\s+(?:just\s+|a\s+bit\s+|a\s+lot\s+|much\s+|"
     r"exactly\s+)?like\b|\blike\s+(?:a|an|the|being|when|someone|\w+ing)\b|\bas\s+if\b|\bas\s+though\b|\bis\s+(?:a|an)\s+kind\s+of\b|"
-    r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b", re.I)
+    r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b|"
+    r"\b(?:is|are)\s+(?!being\b|going\b|doing\b|getting\b|trying\b)\w{3,}ing\s+(?:a|an|the)\s+\w+", re.I)
 _MAPPING_RE = re.compile(
     r"(?:\b(?:is|are)\s+(?:like\s+)?(?:the|my|your|a|an|their|its|his|her)\b|\bcorresponds?\s+to\b|"
     r"\bmaps?\s+(?:on)?to\b|\bstands?\s+for\b|\bplays?\s+the\s+role\s+of\b|\bbecomes?\s+the\b|"
@@ -526,7 +529,8 @@ def _course_names() -> frozenset[str]:
     names = set()
     for text in course_texts():
         for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text):
-            if not is_known_word(m.group(1).lower()):  # "Home Bakery" is a title, not a name
+            if not is_known_word(m.group(1).lower()) and m.group(1).lower() not in WEEKDAYS + MONTHS:
+                # "Home Bakery" is a title, not a name; a weekday is nobody's case
                 names.add(m.group(1).lower())
     return frozenset(names)
 
@@ -593,7 +597,8 @@ def causal(doc: Doc) -> Evidence:
     """Causal connectives: because, so that, therefore, which is why, due to ..."""
     found = _lexicon(doc, CAUSAL_WORDS, CAUSAL_PHRASES)
     # "so" as a conjunction: ", so I ..." or "so I ..." at a clause start
-    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the)\b", doc.text, re.I | re.M):
+    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the|nobody|no\s+one|everyone|someone|"
+                         r"that|my|your|our|their|his|her)\b", doc.text, re.I | re.M):
         found.add("so", m.start(), m.end())
     for m in re.finditer(r"\b(?:it|this|that)\s+(?:fits|works)\s+(?:because|since|as)\b", doc.text, re.I):
         found.add("fits because", m.start(), m.end())
@@ -720,9 +725,7 @@ def learning_path(doc: Doc) -> Evidence:
     """How the rest could be learned: practice, repetition, feedback, working side by side."""
     found = _lexicon(doc, LEARNING_PATH - {"over", "time", "until", "week", "weeks", "month", "months",
                                            "side", "together", "experience"},
-                     ("side by side", "over time", "with someone", "by doing", "by watching",
-                      "by practising", "by practicing", "on the job", "hands-on", "trial and error",
-                      "over and over", "again and again", "until the", "until you"))
+                     LEARNING_PATH_PHRASES)
     return found
 
 
@@ -853,8 +856,18 @@ def gap(doc: Doc) -> Evidence:
 
 
 def takeaway(doc: Doc) -> Evidence:
-    """What the writer took away: I learned, since then, what I took away, advice to a listener."""
-    return _regex(doc, _TAKEAWAY_RE)
+    """What the writer took away: I learned, since then, what I took away, advice to a listener,
+    or a story's closing moral: a last sentence in the present tense, with no number, after a
+    past told with someone in it."""
+    found = _regex(doc, _TAKEAWAY_RE)
+    if len(doc.sentences) >= 3 and narrative(doc).count + observation(doc).count >= 2 and person(doc).count:
+        last = len(doc.sentences) - 1
+        toks = doc.sentence_tokens(last)
+        if len(toks) >= 4 and not _has_past(toks) and not any(_number_at(doc, doc.tokens.index(t)) for t in toks) and any(is_present_third(t.lower) or t.lower in ("is", "are")
+                                                          or lemmas(t.lower) & {"arrive", "come", "learn", "need"}
+                                                          for t in toks):
+            found.add("moral", *doc.sentences[last])
+    return found
 
 
 def quoted_detail(doc: Doc) -> Evidence:
