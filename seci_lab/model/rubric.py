@@ -42,8 +42,8 @@ from .modes import Mode
 from .quality_scale import ADEQUATE, STRONG
 from .rubric_criteria import PAGE_SIGNALS, Criterion, FieldRubric, field_texts, load_criteria
 from .rubric_evidence import criterion_evidence, working_sentences, filler_factor, read_sentences, substance
-from .rubric_guards import (copy_similarities, copy_similarity, example_copy, language, own_text, plain,
-                            relatedness, strip_markup)
+from .rubric_guards import (EXAMPLE_COPY, copy_similarities, copy_similarity, example_copy, language, own_text,
+                            plain, relatedness, strip_markup)
 from . import text_signals as ts
 
 __all__ = [
@@ -113,8 +113,7 @@ _FACTOR = {"template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "w
 #: Character-n-gram similarity to a course text from which an answer counts as a (reworded) copy.
 #: Genuine answers on the development set peak near 0.5; reworded copies start near 0.54.
 _COPY_SIMILAR = 0.6
-#: :func:`example_copy` score from which an answer counts as a reworded worked example.
-_EXAMPLE_COPY = 0.48
+
 #: Below this TF-IDF cosine with the field's description, an answer that meets no criterion
 #: is flagged as not about the exercise.
 _RELATED_MIN = 0.2
@@ -413,7 +412,7 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
     # The work done, on the shared scale; then the guards, which no calibration softens.
     quality = _calibrate(min(quality, _core_cap(rubric, results, own, content, flags)))
     flags |= _text_guards(mode, rubric, doc, own, cache)
-    if similarity >= _COPY_SIMILAR or max(example_copy(own), example_copy(clean)) >= _EXAMPLE_COPY:
+    if similarity >= _COPY_SIMILAR or max(example_copy(own), example_copy(clean)) >= EXAMPLE_COPY:
         flags.add("copied")
     for flag, factor in _FACTOR.items():
         if flag in flags:
@@ -521,7 +520,7 @@ def _text_guards(mode: Mode, rubric: FieldRubric, doc: ts.Doc, own: str, cache: 
 #: scale (``quality_scale``): (raw, quality) knots of a monotone piecewise-linear map, chosen on
 #: the development answers so that a teacher's adequate answers land in [ADEQUATE, STRONG) and
 #: excellent ones at STRONG or above (docs/rubric.md reports the check).
-_CALIBRATION = ((0.0, 0.0), (0.2, ADEQUATE), (0.6, STRONG), (1.0, 1.0))
+_CALIBRATION = ((0.0, 0.0), (0.2, ADEQUATE), (0.75, STRONG), (1.0, 1.0))
 
 
 def _calibrate(raw: float) -> float:
