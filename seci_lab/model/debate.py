@@ -242,7 +242,7 @@ def _cue_words(part: DebatePart, critics: tuple[str, ...], terms: tuple[str, ...
 def _guard(clean: str, words: list[str], critics: tuple[str, ...], examples: bool = True,
            cue_words: set[str] = frozenset()) -> str:
     """The rubric guard a part trips ("copied", "word-list", "names", "filler"), or ""."""
-    from .rubric_evidence import FLUFF_WORDS, GENERIC_SHARE
+    from .rubric_evidence import GENERIC_SHARE
     from .rubric_guards import example_copy
     from . import text_signals as ts
 

@@ -602,6 +602,13 @@ def causal(doc: Doc) -> Evidence:
         found.add("so", m.start(), m.end())
     for m in re.finditer(r"\b(?:it|this|that)\s+(?:fits|works)\s+(?:because|since|as)\b", doc.text, re.I):
         found.add("fits because", m.start(), m.end())
+    for m in re.finditer(r",\s*so\s+(?!much\b|many\b|far\b|long\b|to\b|on\b|i\b|we\b|you\b)[^\W\d_]{3,}\s+\w+",
+                         doc.text, re.I):
+        found.add("so", m.start(), m.end())  # ", so numbers need ...": a consequence
+    if _COMPARISON_RE.search(doc.text):
+        # "X is like Y: you stop following the words ...": the clause after the colon says why it fits
+        for m in re.finditer(r":\s+(?:you|we|i|it|they|he|she|the|a|an|both|each)\s+\w+(?:\s+\w+){2,}", doc.text, re.I):
+            found.add("explains", m.start(), m.end())
     return found
 
 
