@@ -425,6 +425,7 @@ def test_recap_says_how_many_exercises_count_and_why_one_does_not_yet(progress):
     assert f"<strong>0 of {total}</strong>" in page.recap.summary.value
     recap = page.recap.summary.value
     assert "does not count yet" in recap and "copied" not in recap and "cheat" not in recap.lower()
+    assert "This does not count as done yet: " in page.exercises.answers["journal"].feedback.value
     save(page.exercises.answers["journal"],
          "On Tuesday Ana kneaded the dough at the bakery; she pressed it with her palm and paused when it "
          "felt springy. I cannot explain how she knew it was ready.")
