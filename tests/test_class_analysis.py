@@ -25,9 +25,19 @@ def rq(text: str, key: str) -> float:
     return suggest_quality(text, mode, field).quality
 
 
-ADA_TEXTS = {"S.experience": "I watched my mentor calm a family", "S.journal": "Journal of the night shift",
-             "S.story": "Our Sourdough Starter story", "E.metaphor": "Debugging is like a detective story",
-             "I.log.2026-11-01": "Tried the checklist", "I.log.2026-11-02": "Tried it again"}
+# Short real attempts: since rubric v3 (issue 22) a saved fragment ("Journal of the night shift")
+# no longer counts as an exercise done, so Ada's answers each do a little of the exercise's work.
+ADA_TEXTS = {
+    "S.experience": "Last March I spent two night shifts beside my mentor Ama on the children's ward, "
+                    "to learn how she calms a frightened family before a procedure.",
+    "S.journal": "At 2 am Ama knelt beside the bed, lowered her voice and waited until the mother's "
+                 "breathing slowed; I cannot explain how she knew when to start talking.",
+    "S.story": "In my first week at the bakery, Jo stopped my hand before I fed our sourdough starter cold "
+               "water, and it stayed lively. I have checked the water at 26 degrees ever since.",
+    "E.metaphor": "Debugging is like a detective story, because every clue in the log narrows the suspects "
+                  "until one remains.",
+    "I.log.2026-11-01": "Day 1: tried the checklist on 5 calls; it took 4 minutes each and I forgot step 2 twice.",
+    "I.log.2026-11-02": "Day 2: tried it again on 6 calls; easier than yesterday, 3 minutes each, no step missed."}
 
 
 def _quiz(q, answer) -> dict:
@@ -48,7 +58,7 @@ def small() -> ClassData:
         ada_answers[f"quiz:{q.id}"] = _quiz(q, q.answer_json() if n < 4 else
                                             (_wrong_choice(q) if q.kind in ("classify", "choice") else None))
     ada_contributions = [
-        {"mode": "S", "text": "Our Sourdough Starter story", "round": 1, "quality": 0.4},
+        {"mode": "S", "text": ADA_TEXTS["S.story"], "round": 1, "quality": 0.4},
         {"mode": "C", "text": "I merged the cards into a page of three clusters", "round": 1, "quality": 0.7},
     ]
     nurse, match, order = BANK["s-nurse-shadowing"], BANK["s-match-activities"], BANK["e-honda-city-ladder"]
@@ -393,3 +403,33 @@ def test_the_order_of_the_files_does_not_matter():
     again = ClassData.from_submissions(shuffled)
     pd.testing.assert_frame_equal(again.grades(), synthetic_data(300, 7).grades())
     pd.testing.assert_frame_equal(again.wrong_answers(), synthetic_data(300, 7).wrong_answers())
+
+
+JUNK = {"S.experience": "asdf", "S.journal": "asdf asdf", "S.story": "x", "E.metaphor": "lorem ipsum",
+        "E.instructions": "When I tried it, because X.", "I.log.2026-11-01": "....",
+        "I.plan": "I will keep trying to improve next time."}
+
+
+def test_a_forged_hand_in_of_junk_earns_no_exercise_credit_and_its_grade_row_says_why():
+    """Issue 22: any saved text used to count as done (40 of 100 points for 'asdf' everywhere)."""
+    forged = hand_in("s9", "Mallory", {k: text_answer(k[0], t, 1.0) for k, t in JUNK.items()})
+    data = ClassData.from_submissions([forged])
+    row = data.grades().iloc[0]
+    assert row["exercises"] == 0.0 and data.completion().iloc[0]["exercises"] == 0.0
+    assert "Journal" in row["not_counted"] or "journal" in row["not_counted"].lower()
+    missing = data.not_counted()
+    assert set(missing["exercise"]) == {exercise_key(k) for k in JUNK}
+    assert missing["reason"].str.len().gt(10).all()
+    feedback = data.learner("s9").answers_with_feedback()
+    assert feedback.loc[feedback["kind"] == "exercise", "counts"].str.startswith("no: ").all()
+
+
+def test_the_instructors_rating_overrides_whether_an_answer_counts():
+    forged = hand_in("s9", "Mallory", {"S.journal": text_answer("S", "asdf asdf", 1.0),
+                                       "S.story": text_answer("S", ADA_TEXTS["S.story"], 1.0)})
+    data = ClassData.from_submissions([forged])
+    assert data.completion().iloc[0]["S_exercises"] == pytest.approx(1 / 3)
+    rated = data.with_ratings({"s9": {"S.journal": 0.5, "S.story": 0.0}})
+    assert rated.completion().iloc[0]["S_exercises"] == pytest.approx(1 / 3)
+    assert list(rated.not_counted()["reason"]) == ["the instructor rated it 0"]
+    assert data.with_ratings({"s9": {"S.journal": 0.5}}).completion().iloc[0]["S_exercises"] == pytest.approx(2 / 3)

@@ -54,8 +54,13 @@ def test_each_part_says_what_it_shows_and_what_is_missing():
     assert claim.status == "substantive" and claim.shows == ("names the critic", "says what in the model is attacked")
     assert evidence.status == "thin" and "Give the evidence itself" in evidence.advice[0]
     assert any("at least 15" in a for a in evidence.advice)
-    assert reply.status == "thin" and reply.shows == ("names who replied",)
-    assert "continuum" in reply.advice[0]
+    # Waffle around a name: since rubric v3 (issue 22) the rubric's filler guard says so, and the
+    # name alone no longer counts.
+    assert reply.status == "thin" and reply.guard == "filler" and reply.score == 0.0
+    assert "specific" in reply.advice[0]
+    named = _check({**texts, "reply": "Nonaka would reply that the two kinds of knowledge sit on a continuum, "
+                                      "and that this answers Bratianu."}).parts[2]
+    assert named.status == "substantive" and named.score == 1.0
     assert judgement.status == "missing"
     assert checked.substantive == 1 and checked.next_step().startswith("2. The evidence: Give the evidence")
     assert checked.as_dict()["claim"]["status"] == "substantive"

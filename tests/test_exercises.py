@@ -425,3 +425,22 @@ def test_cluster_model_and_exercise_content_stay_pure():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_recap_says_how_many_exercises_count_and_why_one_does_not_yet(progress):
+    """Issue 22: "done" means attempted; the learner reads why a saved answer does not count yet."""
+    from seci_lab.ui.lessons import lesson_page
+
+    page = lesson_page(Mode.SOCIALIZATION, progress)
+    total = len(load_exercises(Mode.SOCIALIZATION).fields)
+    assert f"<strong>0 of {total}</strong>" in page.recap.summary.value
+    save(page.exercises.answers["journal"], "asdf")
+    assert f"<strong>0 of {total}</strong>" in page.recap.summary.value
+    recap = page.recap.summary.value
+    assert "does not count yet" in recap and "copied" not in recap and "cheat" not in recap.lower()
+    assert "This does not count as done yet: " in page.exercises.answers["journal"].feedback.value
+    save(page.exercises.answers["journal"],
+         "On Tuesday Ana kneaded the dough at the bakery; she pressed it with her palm and paused when it "
+         "felt springy. I cannot explain how she knew it was ready.")
+    assert f"<strong>1 of {total}</strong> exercises count" in page.recap.summary.value
+    assert "does not count yet" not in page.recap.summary.value

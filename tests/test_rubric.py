@@ -14,6 +14,7 @@ import pytest
 from seci_lab.content.exercises import load_exercises
 from seci_lab.model import MODES, TEXT_MAX_CHARS, Mode, page_quality, rubric_field, suggest_quality
 from seci_lab.model import text_signals as ts
+from seci_lab.model.quality_scale import ADEQUATE, STRONG
 from seci_lab.model.rubric import MESSAGES
 from seci_lab.model.rubric_criteria import PAGE_SIGNALS, CriteriaError, load_criteria, parse_criteria
 
@@ -368,3 +369,93 @@ def test_scoring_many_texts_at_once_gives_each_its_own_score():
         assert batch[item] == suggest_quality(*item), item[0][:60]
     # the edge cases stop early, as with one text
     assert [batch[i].flags for i in items[-5:-1]] == [("empty",), ("too-long",), ("no-words",), ("other-language",)]
+
+
+# --- rubric v3 (issue 22) ---------------------------------------------------------------------------
+
+def test_a_refusal_meets_nothing_negation_has_a_scope():
+    refusal = suggest_quality("I didn't watch anyone and can't describe any gesture.", "S", "journal")
+    assert all(c.status == "missing" for c in refusal.criteria) and not refusal.counts
+    assert refusal.reason and "cheat" not in refusal.reason and "copied" not in refusal.reason
+    # a negation ends with its clause: what follows "what" was heard
+    said = ts.analyse("I cannot explain what she hears.")
+    assert [t.negated for t in said.tokens] == [False, False, True, False, False, False]
+
+
+def test_stock_phrases_that_fit_every_field_meet_no_criterion():
+    stock = "Next time I will keep doing what worked and continue to improve. Keep going, keep learning."
+    score = suggest_quality(stock, "I", "aar_sustain")
+    assert all(c.status == "missing" for c in score.criteria) and not score.counts
+    concrete = "Keep the 2-minute burr check after each side; change to a wedge guide on Saturday's session."
+    assert suggest_quality(concrete, "I", "aar_sustain").quality >= STRONG
+
+
+def test_filler_dilutes_and_a_good_sentence_does_not_make_a_padded_answer_strong():
+    good = "On Tuesday I watched Ana knead dough; her palm pressed and she paused when it felt springy."
+    padded = ("Reflecting on this experience, I think it is very important to recognise how much we can learn "
+              "from the people around us in everyday working life. In many organisations knowledge is shared "
+              "informally and this is often overlooked by managers and staff alike. " + good + " Overall I believe "
+              "that such reflection helps everyone to grow both personally and professionally, because growth "
+              "matters and every person has something to offer.")
+    assert q(padded, "S", "journal") < STRONG and q(padded, "S", "journal") <= q(good, "S", "journal")
+    all_filler = ("Overall I believe that such reflection helps everyone to grow, because growth matters. Learning "
+                  "is a journey and every experience is valuable in its own way. It is important to stay positive "
+                  "and keep an open mind at all times. ")
+    assert "filler" in suggest_quality(all_filler + good, "S", "journal").flags
+
+
+def test_quality_saturates_a_terse_excellent_answer_is_not_penalised_for_length():
+    terse = ("1. Weigh 18 g of beans. 2. Grind at setting 7. 3. Pour 250 ml of water at 94 °C in three pours. "
+             "4. Stop when the bed is flat, about 3:30.")
+    assert q(terse, "E", "instructions") >= STRONG
+    metaphor = ("Proofreading a contract is like sweeping a minefield: you move slowly and test every clause, "
+                "because one missed word blows up months later.")
+    assert q(metaphor, "E", "metaphor") >= STRONG
+
+
+def test_a_reworded_worked_example_is_caught_and_a_genuine_answer_in_the_same_domain_is_not():
+    reworded = ("My left side went slowly since my wrist rises while I push the knife away, so the angle gets "
+                "bigger and just the tip of the edge meets the stone. Why does the wrist rise? Step 3 of mine fixes "
+                "the angle a single time at the beginning and offers no way of checking it mid-stroke, which is a "
+                "hole in my instructions. The additional minutes are something else: I pause to reread the burr "
+                "test each time, which is practice not yet second nature, not a missing step.")
+    copy = suggest_quality(reworded, "I", "aar_why")
+    assert "copied" in copy.flags and copy.quality < ADEQUATE and not copy.counts
+    assert "own words" in copy.reason and "cheat" not in copy.reason
+    genuine = ("The bread came out flat because I shaped it too early: the dough had risen for only 40 minutes, "
+               "so it had no strength left after shaping. Behind that, my recipe card says 'let rise until doubled' "
+               "but our kitchen is cold in December, and I went by the clock instead of the dough.")
+    assert "copied" not in suggest_quality(genuine, "I", "aar_why").flags
+
+
+def test_an_unusual_takeaway_is_no_reason_to_call_an_excellent_story_off_topic():
+    story = ("My first week at the bakery, Jo slapped my hand off the oven door at minute 12 without a word; the "
+             "loaves collapsed for the new guy who opened it. I have checked through the glass ever since.")
+    score = suggest_quality(story, "S", "story")
+    assert "off-topic" not in score.flags and score.quality >= STRONG
+
+
+def test_a_good_answer_to_another_field_does_not_count_here():
+    metaphor = ("Giving feedback to a junior colleague is like pruning a young tree: you cut a little, at the right "
+                "place, so it grows in the direction you want, and you never cut so much that it stops growing.")
+    score = suggest_quality(metaphor, "E", "instructions")
+    assert "off-field" in score.flags and not score.counts and "another exercise" in score.reason
+
+
+@pytest.mark.parametrize("text, counts", [
+    ("Drei Wochen lang stand ich jeden Dienstagvormittag neben meiner Kollegin an der Auskunft der "
+     "Stadtbibliothek und lernte, wie sie merkt, was ein Besucher eigentlich sucht.", True),
+    ("毎週火曜日の朝、図書館の案内係の先輩の隣に立ち、利用者が本当に探しているものを二言で見抜く方法を学びました。", True),
+    ("não sei, desculpa", False),
+])
+def test_another_language_is_saved_unscored_and_counts_when_substantive(text, counts):
+    score = suggest_quality(text, "S", "experience")
+    assert score.quality is None and "language" in score.message and score.counts is counts
+
+
+def test_the_calibration_is_monotone_and_meets_the_shared_scale():
+    from seci_lab.model.rubric import _CALIBRATION, _calibrate
+
+    assert [_calibrate(x / 100) for x in range(101)] == sorted(_calibrate(x / 100) for x in range(101))
+    assert ADEQUATE in [y for _, y in _CALIBRATION] and STRONG in [y for _, y in _CALIBRATION]
+    assert _calibrate(0.0) == 0.0 and _calibrate(1.0) == 1.0

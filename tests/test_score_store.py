@@ -66,19 +66,21 @@ def test_a_score_a_hand_in_claims_is_never_trusted_nor_kept(tmp_path):
         data = ClassData.from_submissions([forged], scores=RubricScores(url))
         assert data.answers.set_index("key").loc["S.story", "quality"] == pytest.approx(honest)
         assert data.grades().loc[0, "rubric"] == pytest.approx(honest)
-    assert RubricScores(url).get_many([(WEAK, "S", "story")]) == {(WEAK, "S", "story"): honest}
+    verdict = suggest_quality(WEAK, "S", "story")
+    assert RubricScores(url).get_many([(WEAK, "S", "story")]) == {(WEAK, "S", "story"): (honest, verdict.uncounted)}
 
 
 def test_a_changed_rubric_reuses_no_score(tmp_path):
     url = f"sqlite:///{tmp_path / 'own.sqlite'}"
     key = (WEAK, "S", "story")
-    RubricScores(url, version="a" * 64).put_many({key: 0.9})
-    assert RubricScores(url, version="a" * 64).get_many([key]) == {key: 0.9}
+    RubricScores(url, version="a" * 64).put_many({key: (0.9, "")})
+    assert RubricScores(url, version="a" * 64).get_many([key]) == {key: (0.9, "")}
     newer = RubricScores(url, version="b" * 64)
     assert newer.get_many([key]) == {}
-    newer.put_many({key: 0.1, ("", "E", None): None})  # the older fingerprint's scores go
+    newer.put_many({key: (0.1, "copied"), ("", "E", None): (None, "empty")})  # the older fingerprint's scores go
     assert RubricScores(url, version="a" * 64).get_many([key]) == {}
-    assert newer.get_many([key, ("", "E", None), (WEAK, "S", None)]) == {key: 0.1, ("", "E", None): None}
+    assert newer.get_many([key, ("", "E", None), (WEAK, "S", None)]) == {key: (0.1, "copied"),
+                                                                         ("", "E", None): (None, "empty")}
 
 
 def test_a_store_that_cannot_be_opened_scores_every_text(tmp_path):

@@ -134,7 +134,8 @@ def test_a_fields_text_becomes_a_scored_contribution_and_record():
                                 "quality": score.quality, "quality_source": "rubric", "reasons": list(score.reasons),
                                 "hint": score.hint,
                                 "criteria": [c.as_dict() for c in score.criteria], "message": score.message,
-                                "flags": list(score.flags), "round": 2, "hints_used": 1}
+                                "flags": list(score.flags), "counts": score.counts, "reason": score.reason,
+                                "round": 2, "hints_used": 1}
     assert [c["id"] for c in record.to_dict()["criteria"]] == ["moment", "sensory", "attention", "unsaid"]
     # Another language: saved, unrated (the spiral uses the default quality), and it says why.
     other, unrated = score_answer("Ich habe drei Tage neben dem Bäcker gearbeitet und seine Hände beobachtet.",

@@ -96,10 +96,16 @@ def test_the_debate_examples_pass_and_fail_the_debate_check_as_they_should():
     parts = critiques.debate.parts
     strong = {p.key: EXAMPLES[f"debate.{p.key}"].strong for p in parts}
     weak = {p.key: EXAMPLES[f"debate.{p.key}"].weak for p in parts}
-    checked = check_debate(strong, parts, critics=tacit.critics, terms=tacit.terms, sources=_page_texts())
+    # The examples checked as examples (guard_examples=False): a learner's copy of one is thin (below).
+    checked = check_debate(strong, parts, critics=tacit.critics, terms=tacit.terms, sources=_page_texts(),
+                           guard_examples=False)
     assert [p.status for p in checked.parts] == ["substantive"] * 4
-    checked = check_debate(weak, parts, critics=tacit.critics, terms=tacit.terms, sources=_page_texts())
+    checked = check_debate(weak, parts, critics=tacit.critics, terms=tacit.terms, sources=_page_texts(),
+                           guard_examples=False)
     assert all(p.status == "thin" and p.advice for p in checked.parts)
+    # since rubric v3 the checker knows the worked examples itself: a copy of one is thin
+    assert [p.status for p in check_debate(strong, parts, critics=tacit.critics, terms=tacit.terms).parts] == \
+        ["thin"] * 4
     # pasting the revealed strong example earns nothing: it repeats a text of the page
     pasted = check_debate(strong, parts, critics=tacit.critics, terms=tacit.terms,
                           sources=[*_page_texts(), *example_texts()])

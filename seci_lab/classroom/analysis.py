@@ -9,7 +9,13 @@ Definitions (the instructor dashboard and the exports use exactly these):
 - **Exercises** of a mode are the free-text fields of its lesson (``seci_lab/content/
   exercises.toml``) plus the card board of Combination (``C.board``) and the self-assessment
   of Internalization (``I.self``). The dated entries of the practice log (``I.log.<date>``)
-  count as one exercise, ``I.log``. An exercise is *done* when the learner saved an answer.
+  count as one exercise, ``I.log``. An exercise is *done* when the learner saved an answer that
+  counts as an attempt at it: for a written field, the rubric found one (assessable or
+  substantive in another language, on topic, not copied, not a template: ``RubricScore.counts``);
+  the board and the self-assessment count when saved. The answers frame says why an answer does
+  not count (``uncounted``, a key of :data:`seci_lab.model.rubric.NOT_COUNTING`, or
+  ``"rated-zero"``); :meth:`ClassData.not_counted` lists them in words. The instructor's rating
+  of an answer overrides: an answer rated above 0 counts, one rated 0 does not.
   The checked exercises of lesson 7 (``check:<id>``, written like quiz items) are that lesson's
   exercises: mode ``"KCC"``, labelled with their section's title, checked again like quiz items
   (``correct`` and ``score``); completion and grades count the four mode lessons only.
@@ -67,7 +73,7 @@ from ..content.exercises import load_exercises
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, AnswerError, Contribution, Mode, Question, check, simulate_spiral
 from ..model.contributions import INSTRUCTOR, RUBRIC, decide_quality
-from ..model.rubric import suggest_qualities
+from ..model.rubric import NOT_COUNTING, suggest_qualities
 from ..model.rubric_criteria import load_criteria
 from ..model.work import (
     BOARD_KEY,
@@ -119,6 +125,10 @@ _OTHER_LABELS = {REFLECTION_KEY: "Reflection on the critiques"}
 
 LEARNER_COLUMNS = ["learner_id", "name", "email", "course", "handed_in_at", "round", "answers",
                    "contributions", "source", "migrated_from"]
+#: ``uncounted`` of an exercise answer the instructor rated 0 (their rating overrides the rubric's).
+RATED_ZERO = "rated-zero"
+#: Why an exercise answer does not count as done, in plain words, by ``uncounted`` key.
+NOT_COUNTED_REASONS = {**NOT_COUNTING, RATED_ZERO: "the instructor rated it 0"}
 ANSWER_COLUMNS = ["learner_id", "key", "mode", "kind", "label", "text", "quality", "quality_source", "correct",
                   "score", "exercise", "item_id", "answer", "attempts", "hints_used", "round", "first_answer",
                   "first_correct", "first_score"]
@@ -192,8 +202,10 @@ def _field_of(exercise: str) -> str | None:
 class GradeScheme:
     """How a grade out of ``points`` is made from three components, each between 0 and 1.
 
-    - ``exercises``: the share of all the lessons' exercises the learner did (see the module
-      docstring for what counts as an exercise);
+    - ``exercises``: the share of all the lessons' exercises the learner did, counting only
+      answers that are attempts at the exercise (see the module docstring: a saved answer that
+      is copied, off topic, a template or too short to show the work does not count, and the
+      grade row says which and why);
     - ``quiz``: for each of the four mode quizzes, the mean score of the items answered times
       the share of a full set answered (at most one set counts), averaged over the four modes:
       answering a whole set fully right gives 1, half the set fully right gives 0.5;
@@ -240,20 +252,24 @@ class LearnerView:
         pandas.DataFrame
             ``mode``, ``kind``, ``label``, ``answer`` (the text, or the quiz choice that counted
             towards mastery), ``quality`` (0-1: the rubric's, or the instructor's rating),
-            ``rated`` ("rated by the instructor", else empty), ``correct`` (quiz), ``attempts``
-            and ``feedback`` (the rubric's reasons and hint, in words); texts raw.
+            ``rated`` ("rated by the instructor", else empty), ``counts`` (for an exercise:
+            "yes" or "no: " and why, see :data:`NOT_COUNTED_REASONS`; the instructor's rating
+            overrides), ``correct`` (quiz), ``attempts`` and ``feedback`` (the rubric's reasons and
+            hint, in words); texts raw.
         """
         answers = self.answers
         records = self.submission.answers
         if answers.empty:
-            return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "rated", "correct", "attempts",
-                                         "feedback"])
+            return pd.DataFrame(columns=["mode", "kind", "label", "answer", "quality", "rated", "counts", "correct",
+                                         "attempts", "feedback"])
         shown = answers.sort_values(["kind", "mode", "key"], kind="stable")
         text = shown["text"].where(shown["text"].astype(str) != "", shown["answer"])
         return pd.DataFrame({
             "mode": shown["mode"], "kind": shown["kind"], "label": shown["label"], "answer": text,
             "quality": shown["quality"],
             "rated": [("rated by the instructor" if s == INSTRUCTOR else "") for s in shown["quality_source"]],
+            "counts": [("" if k != "exercise" else "yes" if not u else "no: " + NOT_COUNTED_REASONS.get(u, u))
+                       for k, u in zip(shown["kind"], shown["uncounted"])],
             "correct": shown["correct"], "attempts": shown["attempts"],
             "feedback": [_feedback(records.get(k)) for k in shown["key"]],
         }).reset_index(drop=True)
@@ -360,6 +376,7 @@ def _truth(value: object) -> bool | None:
 def _answers_frame(rows: list[tuple], bank: Mapping[str, Question],
                    scores: ScoreStore | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+    frame["uncounted"] = ""  # why an exercise answer does not count as done ("" when it does)
     for column in ("quality", "score", "attempts", "hints_used", "round", "first_score"):
         frame[column] = frame[column].astype(float)
     _verify(frame, bank, scores)
@@ -397,7 +414,12 @@ def _verify(frame: pd.DataFrame, bank: Mapping[str, Question], scores: ScoreStor
     written = exercise & frame["text"].ne("")
     pairs = list(zip(frame.loc[written, "text"], frame.loc[written, "mode"], frame.loc[written, "exercise"]))
     scored = _rubric_qualities(set(pairs), scores)
-    frame.loc[written, "quality"] = [scored[p] for p in pairs]
+    frame.loc[written, "quality"] = [scored[p][0] for p in pairs]
+    # Only a written field with its own criteria is judged an attempt or not (issue 22): the
+    # board and the self-assessment count when saved.
+    judged = exercise & frame["exercise"].map(lambda e: _field_of(e) is not None if isinstance(e, str) else False)
+    frame.loc[written & judged, "uncounted"] = [scored[p][1] for p, j in zip(pairs, judged[written]) if j]
+    frame.loc[judged & ~written, "uncounted"] = "empty"
     frame.loc[exercise & ~written, "quality"] = math.nan
 
 
@@ -409,13 +431,14 @@ class ScoreStore(Protocol):
     quality read from a hand-in.
     """
 
-    def get_many(self, keys: Iterable[tuple[str, str, str | None]]) -> Mapping[tuple, float | None]: ...
+    def get_many(self, keys: Iterable[tuple[str, str, str | None]]) -> Mapping[tuple, tuple[float | None, str]]: ...
 
-    def put_many(self, scores: Mapping[tuple[str, str, str | None], float | None]) -> None: ...
+    def put_many(self, scores: Mapping[tuple[str, str, str | None], tuple[float | None, str]]) -> None: ...
 
 
-def _rubric_qualities(answers: set[tuple[str, str, str]], scores: ScoreStore | None) -> dict[tuple, float]:
-    """(text, mode, exercise) -> the rubric's quality (NaN: not assessed), each distinct text scored once.
+def _rubric_qualities(answers: set[tuple[str, str, str]], scores: ScoreStore | None) -> dict[tuple, tuple[float, str]]:
+    """(text, mode, exercise) -> (the rubric's quality, NaN: not assessed; "" when the answer counts
+    as an attempt, else why not), each distinct text scored once.
 
     Scores kept in ``scores`` are used as they are; the others are computed in batches
     (:func:`seci_lab.model.rubric.suggest_qualities`) and kept there.
@@ -430,14 +453,14 @@ def _rubric_qualities(answers: set[tuple[str, str, str]], scores: ScoreStore | N
         keys[(text, mode, exercise)] = (text, mode, field)
     known = dict(scores.get_many(set(keys.values()))) if scores is not None and keys else {}
     missing = sorted(set(keys.values()) - set(known), key=lambda k: (k[1], k[2] or "", k[0]))
-    fresh = {key: result.quality for key, result in suggest_qualities(missing).items()}
+    fresh = {key: (result.quality, result.uncounted) for key, result in suggest_qualities(missing).items()}
     if scores is not None and fresh:
         scores.put_many(fresh)
     known.update(fresh)
     out = {}
     for answer in answers:
-        quality = known.get(keys[answer]) if answer in keys else None
-        out[answer] = math.nan if quality is None else quality
+        quality, uncounted = known.get(keys[answer], (None, "")) if answer in keys else (None, "")
+        out[answer] = (math.nan if quality is None else quality, uncounted)
     return out
 
 
@@ -452,6 +475,8 @@ def _rated_answers(answers: pd.DataFrame, ratings: Mapping[str, Mapping[str, flo
         if rating is not None and kind != "quiz":
             out.at[index, "quality"], out.at[index, "quality_source"] = decide_quality(
                 {INSTRUCTOR: rating, RUBRIC: None if math.isnan(quality) else quality})
+            if kind == "exercise":  # the instructor's rating overrides whether it counts as done
+                out.at[index, "uncounted"] = "" if rating > 0 else RATED_ZERO
     return out
 
 
@@ -588,9 +613,42 @@ class ClassData:
 
     # -- completion ------------------------------------------------------------------------
     def _exercise_done(self) -> pd.DataFrame:
-        """(learner_id, exercise, mode) of every exercise done, once each."""
-        done = self.answers.loc[self.answers["kind"] == "exercise", ["learner_id", "exercise", "mode"]]
+        """(learner_id, exercise, mode) of every exercise done, once each: an answer that counts
+        as an attempt (a practice log counts when one of its entries does)."""
+        a = self.answers
+        done = a.loc[(a["kind"] == "exercise") & (a["uncounted"] == ""), ["learner_id", "exercise", "mode"]]
         return done.drop_duplicates(["learner_id", "exercise"])
+
+    def not_counted(self) -> pd.DataFrame:
+        """The exercise answers saved but not counted as done, and why, in plain words.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``learner_id``, ``name``, ``key``, ``exercise``, ``label``, ``mode``, ``reason``
+            (an exercise another answer of which counts, such as another log entry, is left out).
+        """
+        return self._cached("not_counted", self._not_counted)
+
+    def _not_counted(self) -> pd.DataFrame:
+        a = self.answers
+        out = a.loc[(a["kind"] == "exercise") & (a["uncounted"] != ""),
+                    ["learner_id", "key", "exercise", "label", "mode", "uncounted"]]
+        done = set(zip(*[self._exercise_done()[c] for c in ("learner_id", "exercise")]))
+        out = out[pd.Series([pair not in done for pair in zip(out["learner_id"], out["exercise"])],
+                            index=out.index, dtype=bool)]
+        names = dict(zip(self.learners["learner_id"], self.learners["name"]))
+        out = out.assign(name=out["learner_id"].map(names),
+                         reason=out["uncounted"].map(lambda k: NOT_COUNTED_REASONS.get(k, k)))
+        return out[["learner_id", "name", "key", "exercise", "label", "mode", "reason"]].reset_index(drop=True)
+
+    def _not_counted_summary(self) -> pd.Series:
+        """learner_id -> "Label: reason; ..." of the exercises saved but not counted ("" for none)."""
+        missing = self.not_counted()
+        text = missing.groupby("learner_id").apply(
+            lambda g: "; ".join(f"{label}: {reason}" for label, reason in zip(g["label"], g["reason"])),
+            include_groups=False) if len(missing) else pd.Series(dtype=str)
+        return text.reindex(self.learners["learner_id"], fill_value="").fillna("")
 
     def _quiz_items(self) -> pd.DataFrame:
         """The latest record of every quiz item each learner answered."""
@@ -611,8 +669,9 @@ class ClassData:
             ``learner_id``, ``name``, then per mode ``S_exercises`` (share 0..1) and ``S_quiz``
             (items answered in that lesson's quiz), ..., then ``exercises`` (share of all
             exercises), ``quiz`` (all quiz items answered, the critiques and review quizzes
-            included), ``modes_completed`` (0-4) and ``overall``: the mean over the modes of
-            (exercises done + quiz items answered, at most one set) / (exercises + one set).
+            included), ``modes_completed`` (0-4), ``overall``: the mean over the modes of
+            (exercises done + quiz items answered, at most one set) / (exercises + one set), and
+            ``not_counted``: the exercises saved but not counted as done, with why ("" for none).
         """
         return self._cached("completion", self._completion)
 
@@ -633,6 +692,7 @@ class ClassData:
         out["modes_completed"] = complete.sum(axis=1).to_numpy().astype(int)
         share = (done + quiz.clip(upper=QUIZ_SET_SIZE)) / (per_mode + QUIZ_SET_SIZE)
         out["overall"] = share.mean(axis=1).to_numpy() if len(out) else pd.Series(dtype=float)
+        out["not_counted"] = self._not_counted_summary().to_numpy()
         return out
 
     def completion_by_mode(self) -> pd.DataFrame:
@@ -900,8 +960,9 @@ class ClassData:
         -------
         pandas.DataFrame
             ``learner_id``, ``name``, ``email``, ``exercises``, ``quiz``, ``rubric`` (each
-            0..1), ``grade`` (0..100, two decimals) and ``points`` (the grade scaled to
-            ``scheme.points``, two decimals).
+            0..1), ``grade`` (0..100, two decimals), ``points`` (the grade scaled to
+            ``scheme.points``, two decimals) and ``not_counted`` (the exercises saved but not
+            counted as done, with why; "" for none).
         """
         per = self.completion()
         exercises = per["exercises"].to_numpy(dtype=float)
@@ -923,6 +984,7 @@ class ClassData:
             "exercises": exercises, "quiz": quiz, "rubric": rubric,
             "grade": grade.round(2),
             "points": (grade / 100 * scheme.points).round(2),
+            "not_counted": per["not_counted"].to_numpy(),
         })
 
 

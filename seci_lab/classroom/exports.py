@@ -107,9 +107,10 @@ def canvas_assignment_id(assignment: str) -> str | None:
 
 
 def _feedback(grades: pd.DataFrame) -> pd.Series:
+    not_counted = grades["not_counted"].map(lambda t: f". Not counted yet: {t}" if t else "")
     return ("Exercises done " + (grades["exercises"] * 100).round().astype(int).astype(str) + "%, quiz "
             + (grades["quiz"] * 100).round().astype(int).astype(str) + "%, rubric quality "
-            + grades["rubric"].round(2).map("{:.2f}".format) + " (seci-lab)")
+            + grades["rubric"].round(2).map("{:.2f}".format) + not_counted + " (seci-lab)")
 
 
 def _display(values: pd.Series) -> pd.Series:
@@ -229,7 +230,9 @@ def _about(data: ClassData) -> pd.DataFrame:
         ("Answers", len(data.answers)),
         ("Spiral contributions", len(data.contributions)),
         ("Made", utc_text(datetime.now(timezone.utc))),
-        ("Completion", "Share of each mode's exercises with a saved answer; quiz items answered beside it. "
+        ("Completion", "Share of each mode's exercises done: saved with an answer that counts as an attempt "
+                       "(not copied, off topic, a template or too short; not_counted says which did not count "
+                       "and why; the instructor's rating overrides). Quiz items answered beside it. "
                        f"A mode is completed with every exercise and a full quiz set ({QUIZ_SET_SIZE} items)."),
         ("Quiz items", "share_correct: learners fully right at their first attempt among those who answered "
                        "(hardest first)."),
@@ -238,7 +241,8 @@ def _about(data: ClassData) -> pd.DataFrame:
                    "a teaching aid, not a grade on its own."),
         ("Ratings", f"{sum(len(v) for v in data.ratings.values())} instructor rating(s) applied. quality_source says "
                     "whose quality counts: rubric, self (the learner's own; never graded) or instructor."),
-        ("Grades", "Weighted mean of exercises done, quiz credit and rubric quality: see GradeScheme."),
+        ("Grades", "Weighted mean of exercises done (answers that count as attempts only; not_counted says "
+                   "which did not and why), quiz credit and rubric quality: see GradeScheme."),
     ]
     return pd.DataFrame(rows, columns=["What", "Value"])
 
@@ -365,12 +369,15 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
         **{f"{m.value}_exercises": f"{m.value} exercises %" for m in MODES},
         **{f"{m.value}_quiz": f"{m.value} quiz items" for m in MODES},
         "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
-        "modes_completed": "Modes completed", "overall": "Overall %"})
+        "modes_completed": "Modes completed", "overall": "Overall %",
+        "not_counted": "Exercises not counted, and why"})
     parts.append(f"<details><summary>Completion per learner ({n})</summary>"
                  f"{html_table(learner_table, 'Completion per learner')}</details>")
     sections.append(_section(
-        "Completion", f"{n} learner{'s' if n != 1 else ''} handed in. A mode is completed with every exercise "
-        f"saved and a full quiz set ({QUIZ_SET_SIZE} items) answered.", *parts))
+        "Completion", f"{n} learner{'s' if n != 1 else ''} handed in. An exercise is done when its answer counts "
+        "as an attempt (not copied, off topic, a template or too short: the last column says which did not "
+        "count and why; the instructor's rating overrides). A mode is completed with every exercise "
+        f"done and a full quiz set ({QUIZ_SET_SIZE} items) answered.", *parts))
 
     parts = chart(difficulty_figure(items), "seci-class-difficulty")
     shown = items.assign(share_correct=(items["share_correct"] * 100).round().astype("Int64")).rename(columns={
@@ -411,7 +418,8 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
 
     grade_table = grades.rename(columns={"learner_id": "Learner id", "name": "Name", "email": "Email",
                                          "exercises": "Exercises", "quiz": "Quiz", "rubric": "Rubric",
-                                         "grade": "Grade (0-100)", "points": "Points"})
+                                         "grade": "Grade (0-100)", "points": "Points",
+                                         "not_counted": "Exercises not counted, and why"})
     sections.append(_section("Grades", "Weighted mean of exercises done (0.4), quiz credit (0.4) and rubric "
                              "quality (0.2) by default; the gradebook CSV carries the same points.",
                              f"<details><summary>Grades ({n})</summary>{html_table(grade_table, 'Grades')}</details>"))

@@ -34,7 +34,8 @@ from .exercises import (
     mode_options,
     validate_bank,
 )
-from .rubric import CriterionResult, RubricScore, page_quality, rubric_field, suggest_quality
+from .rubric import CriterionResult, RubricScore, rubric_field, suggest_quality
+from .rubric_page import page_quality
 from .modes import LEVELS, MODES, Knowledge, Level, Mode, ModeFacts
 from .spiral import (
     ROOT_SPIRAL,

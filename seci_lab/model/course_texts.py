@@ -12,7 +12,10 @@ import tomllib
 from importlib import resources
 from typing import Any
 
-__all__ = ["course_texts", "strings"]
+__all__ = ["NOT_COURSE_TEXT", "course_texts", "strings"]
+
+#: Data files of the content folder that are no course text a learner reads (the rubric's lexicons).
+NOT_COURSE_TEXT = frozenset({"lexicons.toml"})
 
 
 def strings(value: Any) -> list[str]:
@@ -31,7 +34,7 @@ def course_texts() -> tuple[str, ...]:
     """Every text of the course's content files (lessons, exercises, quiz, critiques, rubric)."""
     texts: list[str] = []
     for entry in resources.files("seci_lab").joinpath("content").iterdir():
-        if entry.name.endswith(".toml"):
+        if entry.name.endswith(".toml") and entry.name not in NOT_COURSE_TEXT:
             try:
                 texts.extend(strings(tomllib.loads(entry.read_text(encoding="utf-8"))))
             except (OSError, tomllib.TOMLDecodeError):

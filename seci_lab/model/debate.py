@@ -8,7 +8,13 @@ by part, whether it is there and substantive, and what is missing. What a part n
 need are whole words or phrases, matched without regard to case; a cue ending in ``*`` is a
 word start, so ``convinc*`` finds "convincing" and "convinced".
 
-Pure: standard library only.
+Since rubric v3 (issue 22) the checker has the rubric's guards (docs/rubric.md): a part of
+:data:`GUARD_MIN_WORDS` words or more that reworded a worked example, lists names or cue words
+instead of sentences, or is made of fluff is not substantive, and a need is met only by a cue in
+a sentence that says something specific besides the cue (``rubric_evidence``). Each part and the
+whole debate get a ``score`` in [0, 1] (substantive 1, thin a share of its needs, missing 0).
+
+Pure: the standard library and the rubric's own modules (their libraries load on first use).
 """
 
 from __future__ import annotations
@@ -45,7 +51,31 @@ _WORD = re.compile(r"\w+(?:['’]\w+)?")
 #: A copied run is at least this many words long; copying most of a part makes it not count.
 _RUN = 5
 _COPIED_SHARE = 0.5
-
+#: The rubric's guards judge a part of at least this many words (a shorter part is thin by its
+#: part's ``min_words`` anyway).
+GUARD_MIN_WORDS = 6
+#: Below this share of grammar words (articles, prepositions, pronouns) a part is a list, not prose.
+_GRAMMAR_MIN = 0.12
+#: At or above this share of its words being the part's cue words, a part strings cues together.
+_CUE_MAX = 0.5
+#: At or above this share of its words being names (capitalised words inside a sentence) and years,
+#: a part is a list of names.
+_NAMES_MAX = 0.4
+#: The example-copy score (rubric_guards.example_copy) from which a part is a reworded worked example.
+#: Higher than the rubric's (0.48): a debate summarises the same few sources as the examples, so a
+#: genuine claim shares their words and pairs ("tacit knowing is ineffable"); only a near-copy counts.
+EXAMPLE_COPY = 1.0
+#: A thin part's score: this share of the needs it meets (a substantive part scores 1).
+_THIN_SCORE = 0.5
+#: A part of at least this many content words, most of them fluff (rubric_evidence.FLUFF_WORDS; the
+#: course's terms are a debate's subject, not fluff), is filler.
+_FILLER_MIN_WORDS = 5
+GUARD_ADVICE = {
+    "copied": "This follows a worked example closely: say it in your own words, about the critique you chose.",
+    "word-list": "This reads as a list of words: write the point in full sentences.",
+    "names": "A list of names is not yet an argument: say what the critic claims, and why.",
+    "filler": "These sentences could stand in any essay: say something specific about this critique.",
+}
 MISSING, THIN, SUBSTANTIVE = "missing", "thin", "substantive"
 
 
@@ -83,6 +113,17 @@ class PartCheck:
     words: int
     shows: tuple[str, ...]
     advice: tuple[str, ...]
+    needs: int = 1      # how many needs the part has
+    guard: str = ""     # the rubric guard that fired ("copied", "word-list", "names", "filler"), or ""
+
+    @property
+    def score(self) -> float:
+        """1 for a substantive part, a share of its needs for a thin one (0 if a guard fired), 0 if missing."""
+        if self.status == SUBSTANTIVE:
+            return 1.0
+        if self.status == MISSING or self.guard:
+            return 0.0
+        return _THIN_SCORE * len(self.shows) / max(1, self.needs)
 
     def as_dict(self) -> dict:
         return {"status": self.status, "words": self.words, "shows": list(self.shows),
@@ -103,6 +144,11 @@ class DebateCheck:
     @property
     def complete(self) -> bool:
         return self.substantive == len(self.parts)
+
+    @property
+    def score(self) -> float:
+        """The mean score of the parts (0..1)."""
+        return sum(p.score for p in self.parts) / len(self.parts) if self.parts else 0.0
 
     def next_step(self) -> str:
         """The one thing to do next: the first advice of the first part that is not substantive."""
@@ -156,7 +202,7 @@ def _met(lower: str, need: Need, critics: tuple[str, ...], terms: tuple[str, ...
 
 
 def check_part(text: str, part: DebatePart, *, critics: tuple[str, ...] = (), terms: tuple[str, ...] = (),
-               sources: Iterable[str] = ()) -> PartCheck:
+               sources: Iterable[str] = (), guard_examples: bool = True) -> PartCheck:
     """Check one part of a debate (see :func:`check_debate`)."""
     clean = normalize_text(text if isinstance(text, str) else "")
     words = _words(clean)
@@ -164,17 +210,84 @@ def check_part(text: str, part: DebatePart, *, critics: tuple[str, ...] = (), te
         return PartCheck(part.key, part.label, MISSING, 0, (), (f"Write this part: {part.prompt}",))
     if copied_share(clean, sources) >= _COPIED_SHARE:
         return PartCheck(part.key, part.label, THIN, len(words), (),
-                         ("Most of this repeats the page or an example: say it in your own words.",))
-    lower = clean.lower()
-    shows = tuple(n.what for n in part.needs if _met(lower, n, critics, terms))
+                         ("Most of this repeats the page or an example: say it in your own words.",),
+                         len(part.needs), "copied")
+    guard = (_guard(clean, words, critics, guard_examples, _cue_words(part, (), ()))
+             if len(words) >= GUARD_MIN_WORDS else "")
+    if guard:
+        return PartCheck(part.key, part.label, THIN, len(words), (), (GUARD_ADVICE[guard],), len(part.needs), guard)
+    places = _working_text(clean, part, critics, terms) if len(words) >= GUARD_MIN_WORDS else clean.lower()
+    shows = tuple(n.what for n in part.needs if _met(places, n, critics, terms))
     advice = [n.missing for n in part.needs if n.what not in shows]
     if len(words) < part.min_words:
         advice.append(f"Develop it: {len(words)} words so far, at least {part.min_words} make a point someone can weigh.")
-    return PartCheck(part.key, part.label, THIN if advice else SUBSTANTIVE, len(words), shows, tuple(advice))
+    return PartCheck(part.key, part.label, THIN if advice else SUBSTANTIVE, len(words), shows, tuple(advice),
+                     len(part.needs))
+
+
+def _debate_fluff() -> frozenset[str]:
+    from . import text_signals as ts
+
+    return ts.STOCK_WORDS | ts.JUDGEMENT | ts.HEDGES
+
+
+def _cue_words(part: DebatePart, critics: tuple[str, ...], terms: tuple[str, ...]) -> set[str]:
+    """The words of a part's cues, lower case (a stem cue without its ``*``); the critics' names and
+    the critique's terms only when given (they are a debate's subject, not stuffing)."""
+    return {w.lower() for n in part.needs for c in _resolve(n.cues, critics, terms)
+            if c not in SPECIAL_CUES
+            for w in _WORD.findall(c.rstrip("*"))}
+
+
+def _guard(clean: str, words: list[str], critics: tuple[str, ...], examples: bool = True,
+           cue_words: set[str] = frozenset()) -> str:
+    """The rubric guard a part trips ("copied", "word-list", "names", "filler"), or ""."""
+    from .rubric_evidence import GENERIC_SHARE
+    from .rubric_guards import example_copy
+    from . import text_signals as ts
+
+    if examples and example_copy(clean) >= EXAMPLE_COPY:  # a debate's own threshold: see its comment
+        return "copied"
+    if len(words) >= 8 and sum(w in ts.GRAMMAR for w in words) / len(words) < _GRAMMAR_MIN:
+        return "word-list"
+    if cue_words and sum(any(w == c or len(c) >= 4 and w.startswith(c) for c in cue_words) for w in words) \
+            >= _CUE_MAX * len(words):
+        return "word-list"  # the part's cue words strung together
+    doc = ts.analyse(clean)
+    critic_words = {w.lower() for c in critics for w in _WORD.findall(c)}
+    names = [t for t in doc.tokens if _YEAR.fullmatch(t.text) or t.lower in critic_words
+             or (not t.first and t.text[:1].isupper() and t.text != "I")]
+    if len(names) / max(1, len(doc.tokens)) >= _NAMES_MAX:
+        return "names"
+    content = [t for t in doc.tokens if ts.is_content_word(t.lower)]
+    fluff = sum(bool(ts.lemmas(t.lower) & _debate_fluff()) for t in content)
+    if len(content) >= _FILLER_MIN_WORDS and fluff >= GENERIC_SHARE * len(content):
+        return "filler"
+    return ""
+
+
+def _working_text(clean: str, part: DebatePart, critics: tuple[str, ...], terms: tuple[str, ...]) -> str:
+    """The sentences of a part that say something specific besides its cues, lower case: a need is
+    met only there (stuffed cue words and stock sentences meet nothing)."""
+    from .rubric_evidence import FLUFF_WORDS, GENERIC_SHARE
+    from . import text_signals as ts
+
+    cue_words = _cue_words(part, critics, terms)
+    doc = ts.analyse(clean)
+    kept = []
+    for i, (start, end) in enumerate(doc.sentences):
+        toks = doc.sentence_tokens(i)
+        content = [t for t in toks if ts.is_content_word(t.lower) or _YEAR.fullmatch(t.text)]
+        fluff = sum(bool(ts.lemmas(t.lower) & _debate_fluff()) for t in content)
+        specific = [t for t in content if t.lower not in cue_words and not ts.lemmas(t.lower) & FLUFF_WORDS
+                    and not any(t.lower.startswith(c) for c in cue_words if len(c) >= 4)]
+        if specific and fluff < GENERIC_SHARE * max(1, len(content)):
+            kept.append(doc.text[start:end])
+    return " \n ".join(kept).lower()
 
 
 def check_debate(texts: Mapping[str, str], parts: Iterable[DebatePart], *, critics: Iterable[str] = (),
-                 terms: Iterable[str] = (), sources: Iterable[str] = ()) -> DebateCheck:
+                 terms: Iterable[str] = (), sources: Iterable[str] = (), guard_examples: bool = True) -> DebateCheck:
     """Check a debate: which parts are there and substantive, and what each one is missing.
 
     Parameters
@@ -188,6 +301,8 @@ def check_debate(texts: Mapping[str, str], parts: Iterable[DebatePart], *, criti
         :data:`TERMS`.
     sources
         Texts a part must not mostly repeat (the page, the prompts, the worked examples).
+    guard_examples
+        Whether a part that rewords a worked example is thin (True); False checks an example itself.
 
     Raises
     ------
@@ -201,5 +316,5 @@ def check_debate(texts: Mapping[str, str], parts: Iterable[DebatePart], *, criti
             raise ValueError(f"{part.label} has {len(normalize_text(text))} characters; the limit is "
                              f"{TEXT_MAX_CHARS}. Shorten it and check again (your text is still in the box).")
     critics, terms, sources = tuple(critics), tuple(terms), tuple(sources)
-    return DebateCheck(tuple(check_part(texts.get(p.key, ""), p, critics=critics, terms=terms, sources=sources)
-                             for p in parts))
+    return DebateCheck(tuple(check_part(texts.get(p.key, ""), p, critics=critics, terms=terms, sources=sources,
+                                        guard_examples=guard_examples) for p in parts))

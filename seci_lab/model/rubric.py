@@ -33,22 +33,26 @@ import functools
 import hashlib
 import math
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .contributions import TEXT_MAX_CHARS, normalize_text
 from .modes import Mode
-from .rubric_criteria import PAGE_SIGNALS, Criterion, FieldRubric, course_texts, field_texts, load_criteria
+from .quality_scale import ADEQUATE, STRONG
+from .rubric_criteria import PAGE_SIGNALS, Criterion, FieldRubric, field_texts, load_criteria
+from .rubric_evidence import criterion_evidence, working_sentences, filler_factor, read_sentences, substance
+from .rubric_guards import (EXAMPLE_COPY, copy_similarities, copy_similarity, example_copy, language, own_text,
+                            plain, relatedness, strip_markup)
 from . import text_signals as ts
 
 __all__ = [
     "CriterionResult",
     "PAGE_SIGNALS",
     "RubricScore",
-    "page_quality",
     "copy_similarities",
+    "copy_similarity",
+    "example_copy",
     "rubric_field",
     "rubric_version",
     "suggest_qualities",
@@ -75,18 +79,40 @@ MESSAGES = {
     "question": "This asks a question instead of answering it: the hints below the box show what is asked.",
     "few-words": "Too few words of your own to assess: write a sentence or two about your own case.",
     "off-topic": "This does not seem to be about the exercise: reread the prompt above the box.",
+    "filler": "Most sentences say nothing of the exercise's points: the quality comes from those that do.",
+    "off-field": "This reads as an answer to another exercise of this lesson: check you wrote it in the right box.",
 }
+
+#: Why an answer does not (yet) count as an attempt at the exercise, in plain words for the
+#: learner's recap and the instructor's tables: never an accusation, always what to do.
+NOT_COUNTING = {
+    "empty": "there is no answer yet",
+    "not-text": "the answer is not text",
+    "too-long": "it is longer than the box allows; shorten it and save again",
+    "no-words": "it does not read as words yet; write it in sentences",
+    "copied": "it follows the exercise's text or the worked example very closely; write it from your own case, in your own words",
+    "template": "it still has blanks or placeholders (X, Y, ___) to fill in",
+    "off-topic": "it seems to be about something other than this exercise; the prompt above the box says what is asked",
+    "off-field": "it reads as an answer to another exercise of this lesson; check it is in the right box",
+    "few-words": "it is too short to show the exercise's work yet; a sentence or two about your own case will do",
+    "word-list": "it reads as a list of words; write what happened in sentences",
+    "stuffed": "it is mostly cue words; say what actually happened, in your own words",
+    "question": "it asks a question instead of answering; the hints below the box show what is asked",
+    "nothing-met": "none of the checklist's points shows yet; the hint says where to start",
+    "other-language-short": "it is too short to count yet, in any language",
+}
+#: The guards whose flag means an answer is no attempt at the exercise (docs/rubric.md).
+_BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-words", "word-list", "stuffed", "question")
 
 # Quality multipliers of the guards (docs/rubric.md explains each).
 _CAP_FEW_WORDS = 0.1
-_CAP_OFF_TOPIC = 0.1
+#: The highest quality of an answer that does not count as an attempt (off topic, copied ...).
+_CAP_NOT_COUNTING = 0.1
 _FACTOR = {"template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
-#: A copied run of at least this many words (matching the course's texts) is taken out.
-_COPY_NGRAM = 6
-#: Share of the text copied from the course above which the answer is flagged as a copy.
-_COPIED_SHARE = 0.5
 #: Character-n-gram similarity to a course text from which an answer counts as a (reworded) copy.
-_COPY_SIMILAR = 0.7
+#: Genuine answers on the development set peak near 0.5; reworded copies start near 0.54.
+_COPY_SIMILAR = 0.6
+
 #: Below this TF-IDF cosine with the field's description, an answer that meets no criterion
 #: is flagged as not about the exercise.
 _RELATED_MIN = 0.2
@@ -95,18 +121,19 @@ _ASSESS_MAX_CHARS = 4 * TEXT_MAX_CHARS
 #: Share of content words taken from the exercise's own text or the course's terms above which
 #: an answer only echoes the exercise.
 _ECHO_SHARE = 0.55
-#: Template slots: single capital letters used as words (X, Y, Z), blanks, bracketed slots.
-_SLOT_RE = re.compile(r"(?<![\w'’])[WXYZ](?![\w'’.])|_{3,}|\[[^\]]{0,20}\]|<[^<>]{0,20}>|\.\.\.(?=\s|$)")
+#: Template slots: single capital letters used as words (X, Y, Z), blanks, bracketed slots, and an
+#: ellipsis standing alone ("When I tried ..., because ...", not a trailing "now... slower").
+_SLOT_RE = re.compile(r"(?<![\w'’])[WXYZ](?![\w'’.])|_{3,}|\[[^\]]{0,20}\]|<[^<>]{0,20}>|(?<=\s)(?:\.\.\.|…)(?=[\s,.;:]|$)")
 #: Signals of one's own experience (Socialization and Internalization are about one's own).
 _OWN_EXPERIENCE = ("narrative", "observation", "future_plan", "specifics", "dated_entries", "imperative")
+#: Distinct content words per square root of content words (Guiraud's index) below which a text of
+#: 20 or more content words repeats itself; unlike a plain type-token ratio it does not fall with
+#: length, so long instructions that name the same parts again are not repetition.
+_GUIRAUD_MIN = 2.7
 #: Share of repeated three-word phrases above which a text counts as repetitive.
 _REPEATED_SHARE = 0.09
 #: Share of cue words among content words above which a text counts as stuffed with cues.
 _STUFFED_SHARE = 0.6
-#: The minimum length (letters) and confidence for calling a Latin-script text another language.
-_LANG_MIN_LETTERS = 20
-_LANG_MIN_CONFIDENCE = 0.9
-_LANG_MAX_ENGLISH_WORDS = 0.6
 
 
 @dataclass(frozen=True)
@@ -144,6 +171,20 @@ class RubricScore:
     hint: str = ""
     message: str = ""
     flags: tuple[str, ...] = ()
+    #: "" when the answer counts as an attempt at the exercise (for completion and grades:
+    #: assessable or substantive in another language, on topic, not copied, not a template),
+    #: else the key of why not in ``NOT_COUNTING`` ("copied", "off-topic", "few-words" ...).
+    uncounted: str = "empty"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the answer counts as an attempt at the exercise (completion and grades)."""
+        return not self.uncounted
+
+    @property
+    def reason(self) -> str:
+        """Why it does not count yet, in plain words ("" when it counts)."""
+        return NOT_COUNTING.get(self.uncounted, "") if self.uncounted else ""
 
     @property
     def assessed(self) -> bool:
@@ -164,205 +205,7 @@ class RubricScore:
         """The JSON-ready fields saved with an answer."""
         return {"quality": self.quality, "criteria": [c.as_dict() for c in self.criteria],
                 "reasons": list(self.reasons), "hint": self.hint, "message": self.message,
-                "flags": list(self.flags)}
-
-
-# --- cleaning ------------------------------------------------------------------------------------
-
-_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
-
-
-def _strip_markup(text: str) -> tuple[str, bool]:
-    stripped = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
-    return stripped, stripped != text
-
-
-def _plain(text: str) -> str:
-    """Letters, digits and punctuation only: emoji, symbols and bidi or zero-width marks go."""
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Cf", "So", "Sk", "Cs", "Co", "Cn") or ch in "\ufe0f":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return re.sub(r"[ \t]+", " ", "".join(out))
-
-
-# --- language ------------------------------------------------------------------------------------
-
-@functools.cache
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def _is_latin(ch: str) -> bool:
-    return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"
-
-
-def _language(text: str) -> tuple[str | None, bool]:
-    """(a language code when the text is confidently not English, whether it reads as no words)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None, False
-    non_latin = sum(not _is_latin(ch) for ch in letters) / len(letters)
-    if non_latin > 0.5:
-        lang, _ = _identifier().classify(text)
-        return (lang if lang not in ("en", "zxx") else "another script"), False
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
-    if len(letters) < _LANG_MIN_LETTERS or len(words) < 3:
-        return None, False  # too short to tell: English is assumed
-    known = sum(ts.is_known_word(w) for w in words) / len(words)
-    if known >= _LANG_MAX_ENGLISH_WORDS:
-        return None, False
-    lang, confidence = _identifier().classify(text)
-    if lang == "zxx" or "lorem ipsum" in text.lower():
-        return None, True
-    if lang != "en" and confidence >= _LANG_MIN_CONFIDENCE:
-        return lang, False
-    return None, known < 0.35
-
-
-# --- what is the learner's own --------------------------------------------------------------------
-
-@functools.cache
-def _course_ngrams() -> frozenset[tuple[str, ...]]:
-    grams = set()
-    for text in course_texts():
-        # A quoted sentence starter ending in an ellipsis ('It is like …') is offered for reuse.
-        text = re.sub(r"['‘“\"][^'’”\"]{0,120}(?:…|\.\.\.)['’”\"]", " | ", text)
-        words = re.findall(r"[^\W_]+|\|", text.lower())
-        grams.update(tuple(words[i:i + _COPY_NGRAM]) for i in range(len(words) - _COPY_NGRAM + 1))
-    return frozenset(grams)
-
-
-def _remove_copies(text: str) -> tuple[str, float]:
-    """The text without runs copied from the course, and the share of words that were copied."""
-    matches = list(re.finditer(r"[^\W_]+", text))
-    words = [m.group().lower() for m in matches]
-    if not words:
-        return text, 0.0
-    grams = _course_ngrams()
-    covered = [False] * len(words)
-    for i in range(len(words) - _COPY_NGRAM + 1):
-        if tuple(words[i:i + _COPY_NGRAM]) in grams:
-            for k in range(i, i + _COPY_NGRAM):
-                covered[k] = True
-    if not any(covered):
-        return text, 0.0
-    pieces, last = [], 0
-    for i, m in enumerate(matches):
-        if covered[i]:
-            pieces.append(text[last:m.start()])
-            last = m.end()
-    pieces.append(text[last:])
-    return "".join(pieces), sum(covered) / len(words)
-
-
-def _own_text(text: str) -> tuple[str, set[str]]:
-    """Sentences of the learner's own: no copies of the course, no definitions, no repeats."""
-    flags: set[str] = set()
-    text, copied = _remove_copies(text)
-    if copied >= _COPIED_SHARE:
-        flags.add("copied")
-    doc = ts.analyse(text)
-    kept, seen = [], set()
-    for i, (start, end) in enumerate(doc.sentences):
-        sentence = doc.text[start:end]
-        key = " ".join(t.lower for t in doc.sentence_tokens(i))
-        if ts.DEFINITION_RE.match(sentence):
-            flags.add("theory")
-            continue
-        if key in seen:
-            flags.add("repetition")
-            continue
-        seen.add(key)
-        kept.append((start, end))
-    if len(kept) == len(doc.sentences):
-        return doc.text.strip(), flags
-    parts, prev_end = [], None
-    for start, end in kept:
-        if prev_end is not None:
-            parts.append("\n" if "\n" in doc.text[prev_end:start] else " ")
-        parts.append(doc.text[start:end])
-        prev_end = end
-    return "".join(parts).strip(), flags
-
-
-@functools.cache
-def _copy_model():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    texts = [t for t in course_texts() if len(t) >= 40]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    return vectorizer, vectorizer.fit_transform(texts)
-
-
-def copy_similarity(text: str) -> float:
-    """The highest cosine similarity (TF-IDF of character 3-5-grams) between ``text`` and any
-    text of the course: near 1 for a copy, even one with a few words changed."""
-    return copy_similarities([text])[0]
-
-
-#: Texts compared with the course in one sparse product (bounds its memory).
-_BATCH = 256
-
-
-def copy_similarities(texts: Sequence[str]) -> list[float]:
-    """:func:`copy_similarity` of each text, in a few sparse products instead of one per text.
-
-    The same product of the same rows, so each value is exactly the one-text value; only the
-    fixed cost of a product (a pass over the course's whole matrix) is paid once per batch.
-    """
-    if not texts:
-        return []  # nothing to compare: the libraries are not even loaded
-    vectorizer, matrix = _copy_model()
-    out: list[float] = []
-    for start in range(0, len(texts), _BATCH):
-        products = matrix @ vectorizer.transform(list(texts[start:start + _BATCH])).T
-        out.extend(float(v) for v in products.max(axis=0).toarray().ravel())
-    return out
-
-
-# --- relatedness (scikit-learn TF-IDF) ------------------------------------------------------------
-
-def _lemma_analyzer(text: str) -> list[str]:
-    out = []
-    for word in re.findall(r"[^\W\d_]+", text.lower()):
-        if len(word) > 2 and word not in ts.stop_words():
-            forms = sorted(ts.lemmas(word) - {word}) or [word]
-            out.append(forms[0])
-    return out
-
-
-def _field_document(rubric: FieldRubric) -> str:
-    own = field_texts().get((rubric.mode, rubric.field), "") if rubric.field else ""
-    return " ".join([rubric.about, own] + [f"{c.label}. {c.looks_for}" for c in rubric.criteria])
-
-
-@functools.cache
-def _relatedness_model():
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    data = load_criteria()
-    rubrics = list(data.modes.values()) + list(data.fields.values())
-    docs = [_field_document(r) for r in rubrics]
-    vectorizer = TfidfVectorizer(analyzer=_lemma_analyzer, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(docs)
-    index = {(r.mode, r.field): k for k, r in enumerate(rubrics)}
-    return vectorizer, matrix, index
-
-
-def relatedness(text: str, rubric: FieldRubric) -> float:
-    """Cosine similarity (TF-IDF of lemmas) between ``text`` and the field's description."""
-    vectorizer, matrix, index = _relatedness_model()
-    vec = vectorizer.transform([text])
-    row = matrix[index[(rubric.mode, rubric.field)]]
-    mode_row = matrix[index[(rubric.mode, None)]]
-    return float(max((vec @ row.T).toarray()[0, 0], (vec @ mode_row.T).toarray()[0, 0]))
+                "flags": list(self.flags), "counts": self.counts, "reason": self.reason}
 
 
 # --- scoring -------------------------------------------------------------------------------------
@@ -382,13 +225,10 @@ def _excerpt(doc: ts.Doc, span: tuple[int, int], limit: int = 90) -> str:
     return words if len(words) <= limit else words[:limit - 1].rstrip() + "…"
 
 
-def _score_criterion(criterion: Criterion, doc: ts.Doc, cache: dict) -> CriterionResult:
-    evidence = ts.Evidence()
-    for name in criterion.signals:
-        if name not in cache:
-            cache[name] = ts.SIGNALS[name](doc)
-        for key, span in cache[name].found.items():
-            evidence.add(f"{name}:{key}", *span)
+def _score_criterion(criterion: Criterion, reading, cache: dict, working: set[int]) -> CriterionResult:
+    """A criterion's result from the evidence of the working sentences."""
+    doc = reading.doc
+    evidence = criterion_evidence(criterion, reading, cache, working)
     score = min(1.0, evidence.count / criterion.need)
     spans = evidence.spans
     if len(spans) >= 2 and all(end - start < 25 for start, end in spans[:4]):
@@ -431,8 +271,9 @@ def _repeated_phrases(doc: ts.Doc) -> float:
     return 1 - len(set(grams)) / len(grams)
 
 
-def _cannot_assess(flag: str, **fmt) -> RubricScore:
-    return RubricScore(quality=None, message=MESSAGES[flag].format(**fmt), flags=(flag,))
+def _cannot_assess(flag: str, uncounted: str | None = None, **fmt) -> RubricScore:
+    return RubricScore(quality=None, message=MESSAGES[flag].format(**fmt), flags=(flag,),
+                       uncounted=flag if uncounted is None else uncounted)
 
 
 def _hint(results: Sequence[CriterionResult]) -> str:
@@ -502,16 +343,34 @@ def _prepare(text: str) -> _Prepared:
         return _Prepared(clean, frozenset(), "too-long")
     if len(clean) > TEXT_MAX_CHARS:
         flags.add("too-long")  # assessed all the same: a long answer is not a bad one
-    clean, markup = _strip_markup(clean)
+    clean, markup = strip_markup(clean)
     if markup:
         flags.add("markup")
-    clean = _plain(clean).strip()
-    language, no_words = _language(clean)
-    if language is not None:
+    clean = plain(clean).strip()
+    lang, no_words = language(clean)
+    if lang is not None:
         return _Prepared(clean, frozenset(flags), "other-language")
     if no_words or not re.search(r"[^\W\d_]", clean):
         return _Prepared(clean, frozenset(flags), "no-words")
     return _Prepared(clean, frozenset(flags))
+
+
+#: An answer in another language counts as done when it has at least this many letters of its
+#: own script (a language-neutral check: scripts differ in letters per word, so the floor is low
+#: for the scripts that write a word in one or two characters).
+_OTHER_LANGUAGE_MIN_LETTERS = 60
+_OTHER_LANGUAGE_MIN_LETTERS_DENSE = 20
+#: Scripts that write a word in one or two characters (Han, Kana, Hangul).
+_DENSE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _other_language(clean: str, similarity: float | None) -> RubricScore:
+    """Not scored (quality None), counted as done when substantive in its own script and no copy."""
+    letters = [ch for ch in clean if ch.isalpha()]
+    dense = sum(bool(_DENSE_SCRIPT_RE.match(ch)) for ch in letters) > len(letters) / 2
+    enough = len(letters) >= (_OTHER_LANGUAGE_MIN_LETTERS_DENSE if dense else _OTHER_LANGUAGE_MIN_LETTERS)
+    copied = (similarity if similarity is not None else copy_similarity(clean)) >= _COPY_SIMILAR
+    return _cannot_assess("other-language", uncounted="copied" if copied else "" if enough else "other-language-short")
 
 
 def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: float | None = None) -> RubricScore:
@@ -522,42 +381,124 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
     if prepared.stop == "too-long":
         return _cannot_assess("too-long", limit=TEXT_MAX_CHARS)
     if prepared.stop == "other-language":
-        return _cannot_assess("other-language")
+        return _other_language(prepared.clean, similarity)
     flags = set(prepared.flags)
     if prepared.stop == "no-words":
         return _finish(rubric, (), 0.0, flags | {"no-words"})
     clean = prepared.clean
     if similarity is None:
         similarity = copy_similarity(clean)
-    own, own_flags = _own_text(clean)
+    own, own_flags = own_text(clean)
     flags |= own_flags
     doc = ts.analyse(own)
+    echo = _echo_words(rubric)
+    reading = read_sentences(doc, echo)
     cache: dict = {}
-    results = tuple(_score_criterion(c, doc, cache) for c in rubric.criteria)
+    working = working_sentences(rubric.criteria, reading, cache)
+    results = tuple(_score_criterion(c, reading, cache, working) for c in rubric.criteria)
     total = sum(c.weight for c in rubric.criteria)
     base = sum(r.weight * r.score for r in results) / total
+    # Substance saturates: once the criteria are met, more words add nothing (issue 22, 3);
+    # filler sentences dilute the quality instead of feeding it (issue 22, 2).
+    dilution, filler = filler_factor(reading, working)
+    if dilution < _FILLER_FLAG:
+        flags.add("filler")
+    quality = base * (_SUBSTANCE_FLOOR + (1 - _SUBSTANCE_FLOOR) * substance(reading, working)) * dilution
+    content = {min(ts.lemmas(t.lower)) for t in ts.content_words(doc)} - ts.COURSE_TERMS
+    other = _other_field(rubric, base, doc, cache)
+    if other is not None:
+        flags.add("off-field")
+    # The work done, on the shared scale; then the guards, which no calibration softens.
+    quality = _calibrate(min(quality, _core_cap(rubric, results, own, content, flags)))
+    flags |= _text_guards(mode, rubric, doc, own, cache)
+    if similarity >= _COPY_SIMILAR or max(example_copy(own), example_copy(clean)) >= EXAMPLE_COPY:
+        flags.add("copied")
+    for flag, factor in _FACTOR.items():
+        if flag in flags:
+            quality *= factor
+    if len(content) < _FEW_WORDS:
+        flags.add("few-words")
+        quality = min(quality, _CAP_FEW_WORDS * len(content) / _FEW_WORDS)
+    if any(f in flags for f in _BLOCKING):
+        quality = min(quality, _CAP_NOT_COUNTING)  # no attempt at the exercise: "not yet", at most
+    return _finish(rubric, results, quality, flags)
 
-    # Substance: distinct content words, not the course's terms; the words of the exercise's own
-    # prompt and hints count half (echoing "steps", "cues" or "clusters" says little new).
+
+#: Below this factor the learner is told that most sentences say nothing of the exercise's points.
+_FILLER_FLAG = 0.75
+#: Share of the quality an answer keeps however few specific words it has (the criteria decide).
+_SUBSTANCE_FLOOR = 0.5
+#: An answer with fewer distinct content words of its own than this is too short to assess.
+_FEW_WORDS = 4
+#: Without evidence for a core criterion, an answer has not shown the exercise's work unless it
+#: meets at least this share of the other criteria's weight and shares the field's vocabulary;
+#: otherwise its raw quality stays at most _NO_CORE_CAP (below ADEQUATE once calibrated).
+_CORE_OTHER_SHARE = 0.5
+_NO_CORE_CAP = 0.18
+
+
+#: An answer whose criteria-met share under another field of the same lesson exceeds its own by at
+#: least this much, while it meets under half of its own, answers that other exercise.
+_OFF_FIELD_MARGIN = 0.4
+_OFF_FIELD_OWN_MAX = 0.5
+
+
+def _other_field(rubric: FieldRubric, base: float, doc: ts.Doc, cache: dict) -> str | None:
+    """The label of another exercise of the same lesson this answer does much better, or None
+    (a good metaphor handed in as the instructions, an After Action Review handed in as a story)."""
+    if rubric.field is None or base >= _OFF_FIELD_OWN_MAX:
+        return None
+    best, label = base + _OFF_FIELD_MARGIN, None
+    for (mode, field), other in load_criteria().fields.items():
+        if mode is not rubric.mode or field == rubric.field:
+            continue
+        reading = read_sentences(doc, _echo_words(other))
+        working = working_sentences(other.criteria, reading, cache)
+        scores = [_score_criterion(c, reading, cache, working).score for c in other.criteria]
+        share = sum(c.weight * x for c, x in zip(other.criteria, scores)) / sum(c.weight for c in other.criteria)
+        if share >= best:
+            best, label = share, field
+    return label
+
+
+def _core_cap(rubric: FieldRubric, results: Sequence[CriterionResult], own: str, content: set[str],
+              flags: set[str]) -> float:
+    """The highest raw quality an answer may have given its core criteria (1 when one is met).
+
+    Off topic takes three independent signs, never one pattern: no evidence for a core criterion,
+    little vocabulary shared with the field (TF-IDF), and less than half of the other criteria met.
+    Two of them keep the answer below ADEQUATE; an answer whose core is phrased in words no signal
+    knows ("I have used it ever since") but which meets the rest in the field's terms is not capped.
+    """
+    if any(r.score > 0 for r in results if r.id in rubric.core):
+        return 1.0
+    others = [r for r in results if r.id not in rubric.core]
+    weight = sum(r.weight for r in others)
+    share = sum(r.weight * r.score for r in others) / weight if weight else 0.0
+    unrelated = len(content) >= 6 and relatedness(own, rubric) < _RELATED_MIN
+    if unrelated and share < _CORE_OTHER_SHARE:
+        flags.add("off-topic")
+    return _NO_CORE_CAP if unrelated or share < _CORE_OTHER_SHARE else 1.0
+
+
+def _text_guards(mode: Mode, rubric: FieldRubric, doc: ts.Doc, own: str, cache: dict) -> set[str]:
+    """The guards that read the text as a whole: word lists, echoes, stuffing, repetition ..."""
+    flags: set[str] = set()
     echo = _echo_words(rubric)
-    content = {min(ts.lemmas(t.lower)) for t in ts.content_words(doc)}
-    substance = min(1.0, (len(content - echo - ts.COURSE_TERMS) + 0.5 * len(content & echo - ts.COURSE_TERMS))
-                    / rubric.full_words)
-    quality = base * (0.35 + 0.65 * substance)
-
+    tokens = ts.content_words(doc)
+    content = {min(ts.lemmas(t.lower)) for t in tokens}
     words = doc.words
     if len(words) >= 8 and (sum(t.lower in ts.stop_words() for t in words) / len(words) < 0.2
                             or len(words) >= 12 and sum(t.lower in ts.GRAMMAR for t in words) / len(words) < 0.1):
         flags.add("word-list")
     elif len(content) >= 10 and len(content & (echo | ts.COURSE_TERMS)) / len(content) > _ECHO_SHARE:
         flags.add("echo")
-    elif len(ts.content_words(doc)) >= 12 and _cue_share(doc) > _STUFFED_SHARE and (
-            len(content) / len(ts.content_words(doc)) < 0.75 or _repeated_phrases(doc) > 0.04):
+    elif len(tokens) >= 12 and _cue_share(doc) > _STUFFED_SHARE and (
+            len(content) / len(tokens) < 0.75 or _repeated_phrases(doc) > 0.04):
         # Many cue words said over and over; a rich journal is full of sensory words too, but varied.
         flags.add("stuffed")
-    content_tokens = [t for t in ts.content_words(doc)]
-    if len(content_tokens) >= 20 and len(content) / len(content_tokens) < 0.6:
-        flags.add("repetition")
+    if len(tokens) >= 20 and len(content) / math.sqrt(len(tokens)) < _GUIRAUD_MIN:
+        flags.add("repetition")  # few distinct words for the length (Guiraud's index: types / sqrt(tokens))
     if len(own) >= 200 and len(zlib.compress(own.encode())) / len(own.encode()) < 0.3:
         flags.add("repetition")
     if _repeated_phrases(doc) > _REPEATED_SHARE:
@@ -568,27 +509,32 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
         flags.add("lesson-case")
     if len(_SLOT_RE.findall(own)) >= 2:
         flags.add("template")
-    if mode in (Mode.SOCIALIZATION, Mode.INTERNALIZATION) and not any(
+    if mode in (Mode.SOCIALIZATION, Mode.INTERNALIZATION) and not ts.own_negated_event(doc) and not any(
             (cache[name] if name in cache else ts.SIGNALS[name](doc)).count for name in _OWN_EXPERIENCE):
         flags.add("generic")
-    if similarity >= _COPY_SIMILAR:
-        flags.add("copied")
-        quality *= max(0.0, (0.9 - similarity) / (0.9 - _COPY_SIMILAR))
-    for flag, factor in _FACTOR.items():
-        if flag in flags:
-            quality *= factor
-    if len(content - ts.COURSE_TERMS) < 4:
-        flags.add("few-words")
-        quality = min(quality, _CAP_FEW_WORDS * len(content - ts.COURSE_TERMS) / 4)
-    core_met = any(r.score > 0 for r in results if r.id in rubric.core)
-    if not core_met and len(content) >= 6 and relatedness(own, rubric) < _RELATED_MIN:
-        flags.add("off-topic")
-        quality = min(quality, _CAP_OFF_TOPIC)
-    return _finish(rubric, results, quality, flags)
+    return flags
+
+
+#: The rubric's raw quality (criteria met x substance x guards) mapped onto the shared quality
+#: scale (``quality_scale``): (raw, quality) knots of a monotone piecewise-linear map, chosen on
+#: the development answers so that a teacher's adequate answers land in [ADEQUATE, STRONG) and
+#: excellent ones at STRONG or above (docs/rubric.md reports the check).
+_CALIBRATION = ((0.0, 0.0), (0.2, ADEQUATE), (0.75, STRONG), (1.0, 1.0))
+
+
+def _calibrate(raw: float) -> float:
+    if math.isnan(raw):
+        return 0.0
+    raw = min(1.0, max(0.0, raw))
+    for (x0, y0), (x1, y1) in zip(_CALIBRATION, _CALIBRATION[1:]):
+        if raw <= x1:
+            return y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
+    return 1.0
 
 
 #: The modules whose code decides a score (besides this one).
-_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "text_signals.py")
+_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "rubric_evidence.py",
+                    "rubric_guards.py", "text_signals.py")
 #: The libraries whose data or algorithms decide a score.
 _SCORING_LIBRARIES = ("scikit-learn", "lemminflect", "py3langid", "scipy", "numpy")
 
@@ -665,7 +611,7 @@ def suggest_qualities(answers: Iterable[tuple[str, Mode | str, str | None]]) -> 
     return out
 
 
-_FLAG_ORDER = ("too-long", "no-words", "off-topic", "copied", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
+_FLAG_ORDER = ("too-long", "no-words", "off-topic", "off-field", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
                "repetition", "few-words", "markup")
 
 
@@ -680,83 +626,8 @@ def _finish(rubric: FieldRubric, results: tuple[CriterionResult, ...], quality: 
     headline = f"{met} of {len(results)} criteria met."
     message = " ".join([headline] + messages)
     quality = 0.0 if math.isnan(quality) else round(min(1.0, max(0.0, quality)), 2)
+    blocking = next((f for f in ordered if f in _BLOCKING), None)
+    if blocking is None and not any(r.score > 0 for r in results):
+        blocking = "nothing-met"
     return RubricScore(quality=quality, criteria=results, hint=_hint(results), message=message,
-                       flags=ordered)
-
-
-# --- the Combination page -------------------------------------------------------------------------
-
-def page_quality(cards: Sequence[str], assignment: Sequence[int], names: Sequence[str],
-                 own: Sequence[bool]) -> RubricScore:
-    """Assess a merged Combination page: how well the cards are clustered and named.
-
-    Parameters
-    ----------
-    cards : sequence of str
-        The cards' texts.
-    assignment : sequence of int
-        Each card's cluster (an index into ``names``).
-    names : sequence of str
-        The names the learner gave the clusters ("" when unnamed).
-    own : sequence of bool
-        Whether each card is the learner's own (not a sample card).
-
-    Returns
-    -------
-    RubricScore
-        The page's checklist; ``quality`` follows how coherent and well named the clusters are.
-    """
-    from .combination import cosine_matrix, tokens
-
-    rubric = load_criteria().page
-    n = len(cards)
-    if n == 0 or len(assignment) != n:
-        return _cannot_assess("empty")
-    used = sorted(set(assignment))
-    members = {k: [i for i in range(n) if assignment[i] == k] for k in used}
-    sim = cosine_matrix(list(cards))
-    signals: dict[str, tuple[float, str]] = {}
-
-    # Cohesion: mean silhouette of the cards (cosine similarity of TF-IDF), 0.25 or more is full.
-    silhouettes = []
-    for i in range(n):
-        mine = [j for j in members[assignment[i]] if j != i]
-        if not mine:
-            continue
-        a = sum(sim[i][j] for j in mine) / len(mine)
-        others = [sum(sim[i][j] for j in members[k]) / len(members[k]) for k in used if k != assignment[i]]
-        b = max(others) if others else 0.0
-        silhouettes.append((a - b) / max(a, b) if max(a, b) > 0 else 0.0)
-    mean_sil = sum(silhouettes) / len(silhouettes) if silhouettes else 0.0
-    signals["cohesion"] = (min(1.0, max(0.0, mean_sil / 0.25)), f"mean silhouette {mean_sil:.2f}")
-
-    labels = [" ".join((names[k] if k < len(names) else "").split()) for k in used]
-    default = re.compile(r"^(cluster|group)?\s*\d*$", re.I)
-    proper = [lab for lab in labels if lab and not default.match(lab)]
-    distinct = len({lab.lower() for lab in proper})
-    signals["named"] = (distinct / len(used), ", ".join(proper[:4]))
-
-    fits, fitting = 0, []
-    for k, label in zip(used, labels):
-        words = set(tokens(label))
-        card_words = set(t for i in members[k] for t in tokens(cards[i]))
-        if words & card_words:
-            fits += 1
-            fitting.append(label)
-    signals["names_fit"] = (fits / len(used), ", ".join(fitting[:4]))
-
-    biggest = max(len(m) for m in members.values()) / n
-    singles = sum(len(m) == 1 for m in members.values()) / len(used)
-    balance = (1.0 if len(used) >= 2 else 0.0) * (1.0 if biggest <= 0.7 else 0.3) * (1.0 if singles <= 0.5 else 0.5)
-    signals["balance"] = (balance, f"{len(used)} clusters, the largest holds {round(biggest * 100)} % of the cards")
-    own_count = sum(bool(o) for o in own)
-    signals["own_cards"] = (1.0 if own_count else 0.0, f"{own_count} of your own cards" if own_count else "")
-
-    results = []
-    for c in rubric.criteria:
-        score = sum(signals[s][0] for s in c.signals) / len(c.signals)
-        excerpt = "; ".join(signals[s][1] for s in c.signals if signals[s][1] and score > 0)
-        results.append(CriterionResult(c.id, c.label, c.looks_for, c.hint, c.weight, score, excerpt))
-    total = sum(c.weight for c in rubric.criteria)
-    quality = sum(r.weight * r.score for r in results) / total
-    return _finish(rubric, tuple(results), quality, set())
+                       flags=ordered, uncounted=blocking or "")

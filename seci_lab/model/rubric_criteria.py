@@ -30,6 +30,7 @@ __all__ = [
     "field_texts",
     "load_criteria",
     "parse_criteria",
+    "worked_examples",
 ]
 
 RUBRIC_FILE = "rubric.toml"
@@ -222,3 +223,15 @@ def field_texts() -> dict[tuple[Mode, str], str]:
                 out[(mode, entry["key"])] = " ".join(_strings({k: v for k, v in entry.items() if k != "key"}))
     return out
 
+
+
+@functools.cache
+def worked_examples() -> tuple[str, ...]:
+    """The worked examples' answers (``strong`` and ``weak`` of ``examples.toml``): a learner can
+    reveal them beside every field, so a reworded copy of one is no answer of one's own."""
+    out = []
+    for section in _read_toml("examples.toml").values():
+        for table in section.values() if isinstance(section, dict) else ():
+            if isinstance(table, dict):
+                out.extend(" ".join(table[k].split()) for k in ("strong", "weak") if isinstance(table.get(k), str))
+    return tuple(out)

@@ -38,12 +38,7 @@ def stop_words() -> frozenset[str]:
     """English function words (scikit-learn's list, plus contractions and a few fillers)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | {
-        "i'm", "i've", "i'll", "i'd", "it's", "don't", "didn't", "can't", "couldn't", "won't",
-        "wasn't", "isn't", "doesn't", "that's", "there's", "you'll", "you're", "we're", "let",
-        "got", "get", "just", "really", "lot", "like", "also", "things", "thing", "way", "did",
-        "does", "doing", "done", "make", "made", "went", "go", "going", "know", "good", "able",
-    }
+    return frozenset(ENGLISH_STOP_WORDS) | _words_of("extra_stop_words")
 
 
 @functools.lru_cache(maxsize=20000)
@@ -98,131 +93,77 @@ def is_base_verb(word: str) -> bool:
     return word in _all_lemmas(word).get("VERB", ())
 
 
-# Words the lexicon lacks that answers use (spelling variants and common forms).
-_EXTRA_WORDS = frozenset("""
-practise practised practising realise realised colour centre okay ok vs etc email online
-""".split())
 
-# --- closed word classes, in lemma form ----------------------------------------------------------
-# Perception and sensation (Winter 2019, Sensory Linguistics, ch. 2: the five senses' vocabulary).
-SENSORY = frozenset("""
-see look watch glance stare gaze peer notice spot observe hear listen sound noise hum buzz click hiss
-rustle ring ping thud bang crackle sizzle whisper murmur loud quiet silent silence echo smell sniff
-scent odour odor aroma stink fragrance taste sour bitter sweet salty savoury savory spicy bland
-flavour flavor touch feel texture rough smooth soft hard bumpy grainy gritty sticky tacky slippery
-greasy oily creamy silky springy elastic stiff rigid limp wet damp moist dry warm cold hot cool icy
-heavy light bright dim dark shadow colour color shade shine shiny glow gleam sharp dull blunt tight
-loose firm grip squeeze press push pull stroke tap vibration vibrate wobble shake tremble pressure
-weight rhythm tempo beat pitch tone creak crunch squeak rattle blur flicker
-""".split())
-# Body, gesture and timing: the non-verbal cues an observer picks up.
-BODY_CUE = frozenset("""
-hand finger thumb palm wrist elbow arm shoulder hip knee foot feet leg back head face eye eyebrow
-mouth lip voice breath breathe posture gesture nod shrug lean pause hesitate frown smile wink
-stance step body glance tone
-""".split())
-# Causal connectives and verbs of cause (Halliday & Hasan 1976, cohesion: causal conjunction).
-CAUSAL_WORDS = frozenset("because therefore thus hence consequently cause caused causes".split())
-CAUSAL_PHRASES = ("so that", "which is why", "that is why", "that's why", "due to", "as a result",
-                  "led to", "leads to", "the reason", "made me", "makes me", "in order to", "since then")
-# Contrast and concession (adversative conjunction).
-CONTRAST_WORDS = frozenset("but however although though whereas unlike except yet instead "
-                           "nevertheless otherwise differ differs differed difference breaks".split())
-CONTRAST_PHRASES = ("breaks down", "does not fit", "doesn't fit", "stops working", "no longer fits",
-                    "on the other hand", "not quite", "falls apart", "where it fails")
-# Saying, telling and knowing: what an observer may be unable to do with words.
-SAYING = frozenset("say tell explain describe articulate express word words name put write "
-                   "know understand see judge pinpoint define".split())
-NEGATION = frozenset("not no never cannot can't couldn't don't didn't won't wouldn't isn't "
-                     "hardly barely".split())
-DIFFICULTY = frozenset("hard difficult impossible unable struggle".split())
-HEDGES = frozenset("maybe perhaps somehow something seems seemed sort kind".split())
-# Units and counted things (SI units, time, money, everyday counts).
-UNITS = frozenset("""
-g kg mg ml l cl cm mm m km s sec secs second seconds min mins minute minutes h hr hrs hour hours
-day days week weeks month months year years time times percent % degrees °c °f euro euros dollar
-dollars pound pounds km/h mph rpm notch notches turn turns rep reps set sets page pages call calls
-step steps trial trials attempt attempts try tries shot shots round rounds lap laps
-""".split())
-NUMBER_WORDS = frozenset("""
-one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
-hundred half quarter dozen couple few several once twice
-""".split())
-TIME_UNITS = frozenset("""
-second seconds minute minutes min mins hour hours day days week weeks month months year years
-morning mornings afternoon afternoons evening evenings night nights shift shifts session sessions
-visit visits weekend weekends lesson lessons class classes
-""".split())
+# --- closed word classes and stock phrases: data (content/lexicons.toml) -------------------------
+
+def _read_lexicons() -> dict:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("seci_lab").joinpath("content", "lexicons.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+_LEXICONS = _read_lexicons()
+
+
+def _words_of(name: str) -> frozenset[str]:
+    return frozenset(_LEXICONS[name])
+
+
+def _phrases_of(name: str) -> tuple[str, ...]:
+    return tuple(_LEXICONS[name])
+
+
+SENSORY = _words_of("sensory")
+BODY_CUE = _words_of("body_cue")
+CAUSAL_WORDS = _words_of("causal_words")
+CAUSAL_PHRASES = _phrases_of("causal_phrases")
+CONTRAST_WORDS = _words_of("contrast_words")
+CONTRAST_PHRASES = _phrases_of("contrast_phrases")
+SAYING = _words_of("saying")
+NEGATION = _words_of("negation")
+DIFFICULTY = _words_of("difficulty")
+HEDGES = _words_of("hedges")
+UNITS = _words_of("units")
+NUMBER_WORDS = _words_of("number_words")
+TIME_UNITS = _words_of("time_units")
+THIRD_PERSON = _words_of("third_person")
+FIRST_PERSON = _words_of("first_person")
+CO_PRESENCE = _phrases_of("co_presence")
+PLACE_PREPS = _words_of("place_preps")
+LEARNING_PATH = _words_of("learning_path")
+LEARNING_VERBS = _words_of("learning_verbs")
+JUDGEMENT = _words_of("judgement")
+SURPRISE = _words_of("surprise")
+CHANGE = _words_of("change")
+CHANGE_PHRASES = _phrases_of("change_phrases")
+LEARNING_PATH_PHRASES = _phrases_of("learning_path_phrases")
+ARTEFACT = _words_of("artefact")
+RELATION = _words_of("relation")
+GAP = _words_of("gap")
+EXPECT = _words_of("expect")
+KEEP = _words_of("keep")
+CHANGE_ACTION = _words_of("change_action")
+GRAMMAR = _words_of("grammar")
+COURSE_TERMS = _words_of("course_terms")
+_EXTRA_WORDS = _words_of("extra_words")
+NEGATORS = _words_of("negators")
+SCOPE_BREAKERS = _words_of("scope_breakers")
+STOCK_WORDS = _words_of("stock_words")
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december")
-# Third-person pronouns: someone other than the writer, observed.
-THIRD_PERSON = frozenset("he she him her his hers they them their".split())
-FIRST_PERSON = frozenset("i me my mine myself we us our ours".split())
-# Verbs and prepositions of co-presence (socialization happens beside someone).
-CO_PRESENCE = ("beside", "next to", "alongside", "shadow", "shadowed", "shadowing", "with",
-               "watched", "watching", "observed", "observing", "followed", "joined", "under")
-PLACE_PREPS = frozenset("at in on inside near behind around".split())
-# Learning by doing, and learning from someone (Nonaka & Takeuchi 1995; Schön 1983).
-LEARNING_PATH = frozenset("""
-practice practise rehearse repeat repetition train training drill try trial imitate copy mimic
-shadow watch observe feedback coach mentor together side week weeks month months time experience
-habit routine apprentice apprenticeship exercise simulate role-play until over
-""".split())
-LEARNING_VERBS = frozenset("learn understand master grasp pick figure get see find discover "
-                           "improve acquire".split())
-# Evaluative adjectives: a judgement rather than a fact.
-JUDGEMENT = frozenset("""
-good bad great terrible awful horrible fine okay ok nice amazing awesome poor perfect wonderful
-excellent stupid useless hopeless
-""".split())
-SURPRISE = frozenset("surprise surprised surprising surprisingly unexpected unexpectedly "
-                     "actually turned".split())
-# Comparatives of change over time (a practice log's "easier than last time").
-CHANGE = frozenset("""
-easy easier hard harder fast faster slow slower better worse quick quicker smooth smoother more
-less fewer longer shorter still anymore longer improve improved improving automatic automatically
-natural naturally confident obvious
-""".split())
-CHANGE_PHRASES = ("than last time", "than yesterday", "than before", "no longer", "without looking",
-                  "without thinking", "without the notes", "for the first time", "started to",
-                  "began to", "second nature", "by itself", "on its own", "any more")
-# Written artefacts: where explicit knowledge lives.
-ARTEFACT = frozenset("""
-instruction instructions step steps note notes model rule rules checklist playbook guide page card
-cards document table list manual diagram map plan framework template sequence procedure recipe
-handbook faq wiki chart sheet summary notebook log script
-""".split())
-# Relations between ideas (a synthesis says how parts connect).
-RELATION = frozenset("""
-together sequence order bridge connect connects link links linked relate relates depend depends
-between before after then both whole combined overlap overlaps complement cycle loop leads
-""".split())
-GAP = frozenset("missing gap gaps lack lacks lacking absent nothing none only incomplete".split())
-EXPECT = frozenset("expect expected expecting plan planned intended intend aim aimed goal target "
-                   "hope hoped hoping supposed wanted predict predicted estimate estimated should".split())
-KEEP = frozenset("keep continue sustain maintain stick retain".split())
-CHANGE_ACTION = frozenset("change improve add replace switch swap drop stop start instead adjust "
-                          "rewrite move try fix".split())
-# Grammar words: articles, prepositions, pronouns, auxiliaries. Sentences have them; keyword
-# lists do not (Biber et al. 1999: function words are about half of running English text).
-GRAMMAR = frozenset("""
-the a an this that these those my your his her its our their of in on at to with for from by into
-onto over under about after before i you he she it we they me him us them is are was were be been
-being have has had do does did will would can could should and or am
-""".split())
-# The course's own vocabulary: restating it is not doing the exercise.
-COURSE_TERMS = frozenset("""
-tacit explicit knowledge socialization socialisation externalization externalisation combination
-internalization internalisation seci spiral metaphor analogy model concept ba nonaka takeuchi
-polanyi conversion
-""".split())
+
 DEFINITION_RE = re.compile(
     r"^\s*(?:(?:a|an|the)\s+)?(?:tacit\s+|explicit\s+)?(?:" + "|".join(sorted(COURSE_TERMS)) +
     r")\w*\s+(?:is|are|means|refers)\b", re.I)
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,:]\d+)*", re.UNICODE)
 _NUMBER_RE = re.compile(r"^\d+(?:[.,:]\d+)*$")
+#: Punctuation that ends a clause, and with it a negation's scope.
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
 _STEP_MARK_RE = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[-*•–]|step\s+\d+[.:]?|[a-e][.)])\s*", re.I)
 _INLINE_STEP_RE = re.compile(r"(?<=\S)\s+(?=\(?\d{1,2}[.)]\s+[^\W\d_])")
 _SENT_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -277,11 +218,14 @@ _TAKEAWAY_RE = re.compile(
     r"\b(?:i|we)\s+(?:learned|learnt|realised|realized|understood|took\s+away|discovered|saw\s+that|"
     r"now\s+\w+|still\s+\w+|have\s+\w+\s+since|caught|picked\s+up)\b|\bwhat\s+i\s+(?:took\s+away|learned|"
     r"learnt)\b|\btaught\s+me\b|\bsince\s+then\b|\bthe\s+lesson\b|\bthe\s+point\b|\bif\s+you\b[^.\n]{0,60}\b"
-    r"(?:try|start|remember|watch)\b|\bmoral\b|\bfrom\s+then\s+on\b", re.I)
+    r"(?:try|start|remember|watch)\b|\bmoral\b|\bfrom\s+then\s+on\b|\bever\s+since\b|\bto\s+this\s+day\b|"
+    r"\b(?:i|we)\s+(?:have|'ve)\s+(?:\w+\s+){1,5}since\b|\bnow\s+i\s+(?:always|never|know)\b|"
+    r"\bi(?:['’]d|\s+would)\s+tell\b|\bmy\s+advice\b|\bwhat\s+stayed\s+with\s+me\b", re.I)
 _COMPARISON_RE = re.compile(
     r"\b(?:is|are|was|were|be|feels?|felt|seems?|looks?)\s+(?:just\s+|a\s+bit\s+|a\s+lot\s+|much\s+|"
     r"exactly\s+)?like\b|\blike\s+(?:a|an|the|being|when|someone|\w+ing)\b|\bas\s+if\b|\bas\s+though\b|\bis\s+(?:a|an)\s+kind\s+of\b|"
-    r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b", re.I)
+    r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b|"
+    r"\b(?:is|are)\s+(?!being\b|going\b|doing\b|getting\b|trying\b)\w{3,}ing\s+(?:a|an|the)\s+\w+", re.I)
 _MAPPING_RE = re.compile(
     r"(?:\b(?:is|are)\s+(?:like\s+)?(?:the|my|your|a|an|their|its|his|her)\b|\bcorresponds?\s+to\b|"
     r"\bmaps?\s+(?:on)?to\b|\bstands?\s+for\b|\bplays?\s+the\s+role\s+of\b|\bbecomes?\s+the\b|"
@@ -311,6 +255,7 @@ class Token:
     end: int
     sentence: int
     first: bool  # first word of its sentence or line
+    negated: bool = False  # inside a negation's scope: "gesture" in "I can't describe any gesture"
 
 
 @dataclass
@@ -375,10 +320,16 @@ def analyse(text: str) -> Doc:
                 sentences.append((line_start + piece.start(), line_start + piece.end()))
     tokens: list[Token] = []
     for i, (start, end) in enumerate(sentences):
-        first = True
+        first, negated, last = True, False, start
         for m in _WORD_RE.finditer(text, start, end):
             word = m.group().replace("’", "'")
-            tokens.append(Token(word, word.lower(), m.start(), m.end(), i, first))
+            lower = word.lower()
+            if _CLAUSE_BREAK_RE.search(text, last, m.start()) or lower in SCOPE_BREAKERS:
+                negated = False
+            tokens.append(Token(word, lower, m.start(), m.end(), i, first, negated and lower not in NEGATORS))
+            if lower in NEGATORS:
+                negated = True
+            last = m.end()
             if not _NUMBER_RE.match(word):
                 first = False
     # A step written as sentences in sequence ("First ..., then ...") counts as steps too.
@@ -424,6 +375,8 @@ class Evidence:
 def _lexicon(doc: Doc, words: frozenset[str], phrases: tuple[str, ...] = ()) -> Evidence:
     found = Evidence()
     for t in doc.tokens:
+        if t.negated:
+            continue  # "no smell", "I didn't hear anything": not evidence of what was perceived
         hit = lemmas(t.lower) & words
         if hit:
             found.add(min(hit), t.start, t.end)
@@ -465,7 +418,11 @@ _DETERMINERS = frozenset("a an the this that these those my your his her its our
 def _has_past(toks: list[Token]) -> bool:
     # After a determiner or a preposition a past form is an adjective ("a shared experience",
     # "during shared work"), not an event.
-    return any(is_past_tense(t.lower) and (k == 0 or toks[k - 1].lower not in _DETERMINERS)
+    # A negated verb did not happen ("I didn't watch anyone"); a past negative ("couldn't") tells
+    # an event only when something in the sentence stands outside the negation ("why he stopped").
+    affirmed = any(not t.negated and t.lower not in NEGATORS and _is_content(t.lower) for t in toks)
+    return any(is_past_tense(t.lower) and not t.negated and (k == 0 or toks[k - 1].lower not in _DETERMINERS)
+               and (t.lower not in _PAST_NEGATIVES or affirmed)
                for k, t in enumerate(toks))
 
 
@@ -489,7 +446,7 @@ def observation(doc: Doc) -> Evidence:
     names = {t.start for t in _proper_names(doc)}
 
     def observed(toks: list[Token]) -> bool:
-        if _has_past(toks) or any(t.lower in ("was", "were", "had") for t in toks):
+        if _has_past(toks) or any(t.lower in ("was", "were", "had") and not t.negated for t in toks):
             return True
         someone = any(t.lower in ("he", "she", "they") or t.start in names for t in toks)
         return someone and any(is_present_third(t.lower) for t in toks)
@@ -572,7 +529,8 @@ def _course_names() -> frozenset[str]:
     names = set()
     for text in course_texts():
         for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]{2,})\b", text):
-            if not is_known_word(m.group(1).lower()):  # "Home Bakery" is a title, not a name
+            if not is_known_word(m.group(1).lower()) and m.group(1).lower() not in WEEKDAYS + MONTHS:
+                # "Home Bakery" is a title, not a name; a weekday is nobody's case
                 names.add(m.group(1).lower())
     return frozenset(names)
 
@@ -639,10 +597,18 @@ def causal(doc: Doc) -> Evidence:
     """Causal connectives: because, so that, therefore, which is why, due to ..."""
     found = _lexicon(doc, CAUSAL_WORDS, CAUSAL_PHRASES)
     # "so" as a conjunction: ", so I ..." or "so I ..." at a clause start
-    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the)\b", doc.text, re.I | re.M):
+    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the|nobody|no\s+one|everyone|someone|"
+                         r"that|my|your|our|their|his|her)\b", doc.text, re.I | re.M):
         found.add("so", m.start(), m.end())
     for m in re.finditer(r"\b(?:it|this|that)\s+(?:fits|works)\s+(?:because|since|as)\b", doc.text, re.I):
         found.add("fits because", m.start(), m.end())
+    for m in re.finditer(r",\s*so\s+(?!much\b|many\b|far\b|long\b|to\b|on\b|i\b|we\b|you\b)[^\W\d_]{3,}\s+\w+",
+                         doc.text, re.I):
+        found.add("so", m.start(), m.end())  # ", so numbers need ...": a consequence
+    if _COMPARISON_RE.search(doc.text):
+        # "X is like Y: you stop following the words ...": the clause after the colon says why it fits
+        for m in re.finditer(r":\s+(?:you|we|i|it|they|he|she|the|a|an|both|each)\s+\w+(?:\s+\w+){2,}", doc.text, re.I):
+            found.add("explains", m.start(), m.end())
     return found
 
 
@@ -766,9 +732,7 @@ def learning_path(doc: Doc) -> Evidence:
     """How the rest could be learned: practice, repetition, feedback, working side by side."""
     found = _lexicon(doc, LEARNING_PATH - {"over", "time", "until", "week", "weeks", "month", "months",
                                            "side", "together", "experience"},
-                     ("side by side", "over time", "with someone", "by doing", "by watching",
-                      "by practising", "by practicing", "on the job", "hands-on", "trial and error",
-                      "over and over", "again and again", "until the", "until you"))
+                     LEARNING_PATH_PHRASES)
     return found
 
 
@@ -899,8 +863,18 @@ def gap(doc: Doc) -> Evidence:
 
 
 def takeaway(doc: Doc) -> Evidence:
-    """What the writer took away: I learned, since then, what I took away, advice to a listener."""
-    return _regex(doc, _TAKEAWAY_RE)
+    """What the writer took away: I learned, since then, what I took away, advice to a listener,
+    or a story's closing moral: a last sentence in the present tense, with no number, after a
+    past told with someone in it."""
+    found = _regex(doc, _TAKEAWAY_RE)
+    if len(doc.sentences) >= 3 and narrative(doc).count + observation(doc).count >= 2 and person(doc).count:
+        last = len(doc.sentences) - 1
+        toks = doc.sentence_tokens(last)
+        if len(toks) >= 4 and not _has_past(toks) and not any(_number_at(doc, doc.tokens.index(t)) for t in toks) and any(is_present_third(t.lower) or t.lower in ("is", "are")
+                                                          or lemmas(t.lower) & {"arrive", "come", "learn", "need"}
+                                                          for t in toks):
+            found.add("moral", *doc.sentences[last])
+    return found
 
 
 def quoted_detail(doc: Doc) -> Evidence:
@@ -933,3 +907,25 @@ SIGNALS: dict[str, Callable[[Doc], Evidence]] = {
         next_occasion, artefact, cluster_names, relation, gap, takeaway, quoted_detail, specifics,
     )
 }
+
+
+def is_number(text: str) -> bool:
+    """``18``, ``2.5``, ``9:30``: a number written in digits."""
+    return bool(_NUMBER_RE.match(text))
+
+
+def is_content_word(lower: str) -> bool:
+    """A word that carries content: not a function word, not a number, three letters or more."""
+    return _is_content(lower)
+
+
+def proper_names(doc: Doc) -> list[Token]:
+    """Capitalised words inside a sentence that are no course name, weekday or month."""
+    return _proper_names(doc)
+
+
+def own_negated_event(doc: Doc) -> bool:
+    """Whether the writer tells something that did not happen to them ("I didn't practise enough"):
+    one's own experience, though no evidence of what was done or perceived."""
+    return any(t.lower in _PAST_NEGATIVES and any(u.sentence == t.sentence and u.lower in FIRST_PERSON
+                                                  for u in doc.tokens) for t in doc.tokens)

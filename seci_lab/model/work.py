@@ -373,6 +373,8 @@ class AnswerRecord:
     message: str = ""
     flags: tuple[str, ...] = ()
     quality_source: str = RUBRIC
+    counts: bool | None = None  # whether it counts as an attempt at the exercise (RubricScore.counts)
+    reason: str = ""            # why it does not count yet, in plain words (RubricScore.reason)
 
     def to_dict(self) -> dict:
         """The record as saved (plain JSON data)."""
@@ -387,6 +389,8 @@ class AnswerRecord:
             "criteria": [dict(c) for c in self.criteria],
             "message": self.message,
             "flags": list(self.flags),
+            "counts": self.counts,
+            "reason": self.reason,
             "round": self.round,
             "hints_used": self.hints_used,
         }
@@ -419,7 +423,7 @@ def score_answer(text: object, mode: Mode | str, *, participant: str, round: int
     record = AnswerRecord(mode=mode, label=label, text=contribution.text, quality=score.quality,
                           reasons=tuple(score.reasons), hint=score.hint, round=round, hints_used=hints_used,
                           criteria=tuple(c.as_dict() for c in score.criteria), message=score.message,
-                          flags=score.flags)
+                          flags=score.flags, counts=score.counts, reason=score.reason)
     return contribution, record
 
 

@@ -11,6 +11,11 @@ arrive. This store keeps each score the instructor's own process computed, under
 - the exercise's mode and field (one text can answer two fields, with different criteria);
 - the SHA-256 of the text, so the store holds no learner's words.
 
+Each score is the quality and, since rubric v3, whether the answer counts as an attempt at the
+exercise (``uncounted``: "" when it counts, else the guard's key in
+:data:`seci_lab.model.rubric.NOT_COUNTING`, e.g. "copied"), so completion and grades read it
+without scoring again.
+
 Only the instructor's process writes here: it lives in the instructor's own database
 (``$SECI_LAB_DB``), never in the class store, which learners' kernels write to. A score read
 back is exactly the one computed (``quality`` None for a text the rubric cannot assess).
@@ -33,20 +38,23 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..model.rubric import rubric_version
 from .engine import create_tables, make_engine, read, write
 
-__all__ = ["RubricScores", "text_digest"]
+__all__ = ["RubricScores", "Verdict", "text_digest"]
 
 log = logging.getLogger(__name__)
 
 metadata = MetaData()
 
 rubric_scores = Table(
-    "rubric_scores", metadata,
+    # v3: a table of its own (the older "rubric_scores" had no ``uncounted``; its rows are stale
+    # under any newer fingerprint anyway and are never read).
+    "rubric_verdicts", metadata,
     # The key's order serves the look-up: one fingerprint, many texts.
     Column("version", String(64), primary_key=True),  # rubric_version() when it was scored
     Column("text_sha256", String(64), primary_key=True),
     Column("mode", String(8), primary_key=True),
     Column("field", String(64), primary_key=True),  # "" for the mode's own criteria
     Column("quality", Float, nullable=True),  # None: the rubric could not assess the text
+    Column("uncounted", String(32), nullable=False, default=""),  # "" counts; else why not
 )
 
 #: Digests looked up per query (well under SQLite's limit of bound parameters).
@@ -54,6 +62,8 @@ _CHUNK = 500
 
 #: A score's key: (text, mode letter, field or None), as ``suggest_quality`` takes them.
 Key = tuple[str, str, "str | None"]
+#: A score: (quality or None, "" when the answer counts as an attempt or the key of why not).
+Verdict = tuple["float | None", str]
 
 
 def text_digest(text: str) -> str:
@@ -87,7 +97,7 @@ class RubricScores:
             self._engine = engine
         return self._engine
 
-    def get_many(self, keys: Iterable[Key]) -> dict[Key, float | None]:
+    def get_many(self, keys: Iterable[Key]) -> dict[Key, Verdict]:
         """The kept scores of ``keys`` (those never kept are left out)."""
         wanted: dict[tuple[str, str, str], Key] = {}
         for key in keys:
@@ -95,32 +105,34 @@ class RubricScores:
             wanted[(str(mode), field or "", text_digest(text))] = key
         if not wanted:
             return {}
-        found: dict[Key, float | None] = {}
+        found: dict[Key, Verdict] = {}
         digests = sorted({d for _, _, d in wanted})
         try:
             engine = self._ready()
             with read(engine) as conn:
                 for start in range(0, len(digests), _CHUNK):
                     rows = conn.execute(select(rubric_scores.c.mode, rubric_scores.c.field,
-                                               rubric_scores.c.text_sha256, rubric_scores.c.quality)
+                                               rubric_scores.c.text_sha256, rubric_scores.c.quality,
+                                               rubric_scores.c.uncounted)
                                         .where(and_(rubric_scores.c.version == self.version,
                                                     rubric_scores.c.text_sha256.in_(digests[start:start + _CHUNK]))))
-                    for mode, field, digest, quality in rows:
+                    for mode, field, digest, quality, uncounted in rows:
                         key = wanted.get((mode, field, digest))
                         if key is not None:
-                            found[key] = quality
+                            found[key] = (quality, uncounted or "")
         except (SQLAlchemyError, ValueError, OSError) as error:
             log.warning("kept rubric scores unreadable, scoring every text: %s", error)
             return {}
         return found
 
-    def put_many(self, scores: Mapping[Key, float | None]) -> None:
-        """Keep ``scores`` (key -> quality or None) under this fingerprint; older fingerprints go."""
-        rows = {(str(mode), field or "", text_digest(text)): quality for (text, mode, field), quality in scores.items()}
+    def put_many(self, scores: Mapping[Key, Verdict]) -> None:
+        """Keep ``scores`` (key -> (quality or None, uncounted)) under this fingerprint; older
+        fingerprints go."""
+        rows = {(str(mode), field or "", text_digest(text)): verdict for (text, mode, field), verdict in scores.items()}
         if not rows:
             return
-        values = [{"version": self.version, "mode": m, "field": f, "text_sha256": d, "quality": q}
-                  for (m, f, d), q in rows.items()]
+        values = [{"version": self.version, "mode": m, "field": f, "text_sha256": d, "quality": q,
+                   "uncounted": u} for (m, f, d), (q, u) in rows.items()]
 
         def work(conn) -> None:
             conn.execute(delete(rubric_scores).where(rubric_scores.c.version != self.version))

@@ -92,9 +92,11 @@ def feedback_html(record: dict) -> str:
     """
     quality = record.get("quality")
     message = record.get("message") if isinstance(record.get("message"), str) else ""
+    reason = record.get("reason") if record.get("counts") is False and isinstance(record.get("reason"), str) else ""
+    counts = f"<p>This does not count as done yet: {html_text(reason)}.</p>" if reason else ""  # issue 22
     if quality is None and message:
         return (f'<div class="seci-rubric" role="status" aria-live="polite"><strong>Not assessed</strong>: '
-                f'{html_text(message)}</div>')
+                f'{html_text(message)}{counts}</div>')
     if not isinstance(quality, (int, float)) or isinstance(quality, bool):
         return ""
     criteria = [c for c in record.get("criteria", []) if isinstance(c, dict)] \
@@ -117,7 +119,7 @@ def feedback_html(record: dict) -> str:
         '<div class="seci-rubric" role="status" aria-live="polite">' + _chip(quality, criteria)
         + "<strong>Checklist</strong>"
         + (f" <span>{html_text(message)}</span>" if message else "") + body
-        + (f"<p><em>To improve:</em> {hint}</p>" if hint else "")
+        + (f"<p><em>To improve:</em> {hint}</p>" if hint else "") + counts
         + _quality_note(quality) + "</div>"
     )
 

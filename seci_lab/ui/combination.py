@@ -266,7 +266,7 @@ class CombinationExercises(widgets.VBox):
         rows = merge_page(self.cards, self.assignment(), names)
         self.merged = rows
         self.page.value = merged_table_html(rows)
-        # The page's quality follows its clustering and names (model.rubric.page_quality).
+        # The page's quality follows its clustering and names (model.rubric_page.page_quality).
         page = page_quality([text for text, _ in self.cards], self.assignment(), names,
                             [is_mine(source) for _, source in self.cards])
         self.page_feedback.value = feedback_html(page.as_record())

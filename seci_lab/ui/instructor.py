@@ -279,7 +279,8 @@ class InstructorPage(widgets.VBox):
         self.rate_value = _labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
                                                         continuous_update=False), "Your rating (0–1)")
         self.rate_button = widgets.Button(description="Save rating", button_style="primary", icon="check",
-                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality")
+                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality, "
+                                                  "and whether an exercise counts as done (above 0 counts)")
         self.clear_rating_button = widgets.Button(description="Clear my rating", icon="undo",
                                                   tooltip="Remove your rating: the rubric's quality counts again")
         self.rating_note = widgets.HTML()

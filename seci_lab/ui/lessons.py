@@ -29,13 +29,17 @@ from ..escape import html_text, shorten
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Contribution, Mode
 from ..model.contributions import INSTRUCTOR
+from ..content.exercises import load_exercises
+from ..model.rubric import suggest_quality
 from ..model.work import (
     CHECK_PREFIX,
     IDENTITY_KEY,
     QUIZ_PREFIX,
     REFLECTION_KEY,
     check_answers,
+    answer_key,
     check_key,
+    mode_prefix,
     quiz_answers,
     quiz_key,
 )
@@ -138,6 +142,38 @@ def _heading(text: str, anchor: str) -> widgets.HTML:
     return widgets.HTML(f'<h2 id="seci-{anchor}">{html_text(text)}</h2>')
 
 
+def exercise_tally(mode: Mode, progress: Progress) -> str:
+    """How many of ``mode``'s written exercises count as done, and why a saved one does not yet,
+    in plain words (HTML): "3 of 5 exercises count as done. Journal does not count yet: ...".
+
+    An exercise counts when one of its saved answers is an attempt at it (the rubric's
+    ``RubricScore.counts``; an answer the instructor rated above 0 counts, rated 0 does not), as
+    in the instructor's completion and grades (``seci_lab.classroom.analysis``).
+    """
+    fields = load_exercises(mode).fields
+    saved = progress.answers(prefix=mode_prefix(mode))
+    ratings = progress.ratings(INSTRUCTOR)
+    counted, notes = 0, []
+    for f in fields:
+        key = answer_key(mode, f.key)
+        verdicts = []
+        for k, record in saved.items():
+            text = record.get("text") if isinstance(record, dict) else None
+            if (k == key or k.startswith(key + ".")) and isinstance(text, str) and text.strip():
+                rating = ratings.get(k)
+                score = suggest_quality(text, mode, f.key)
+                verdicts.append((score.counts if rating is None else rating > 0,
+                                 score.reason if rating is None else "your instructor rated it 0"))
+        if any(ok for ok, _ in verdicts):
+            counted += 1
+        elif verdicts:
+            notes.append(f"<li>{html_text(f.label)} does not count yet: {html_text(verdicts[-1][1])}.</li>")
+    total = len(fields)
+    head = (f"<p><strong>{counted} of {total}</strong> exercise{'s' if total != 1 else ''} "
+            f"{'count' if counted != 1 else 'counts'} as done in this lesson.</p>")
+    return head + (f"<ul>{''.join(notes)}</ul>" if notes else "")
+
+
 class LessonRecap(widgets.VBox):
     """What the learner added to their spiral in this lesson's mode, kept up to date."""
 
@@ -171,7 +207,7 @@ class LessonRecap(widgets.VBox):
             body = (f"<p>Nothing from this lesson is in your spiral yet: save an answer above and it is "
                     f"added to round {round_} as {html_text(self.mode.label)}.</p>")
         self.summary.value = (
-            f'<div class="seci-recap" role="status" aria-live="polite">{body}'
+            f'<div class="seci-recap" role="status" aria-live="polite">{exercise_tally(self.mode, self.progress)}{body}'
             f"<p>Round {round_} so far: {html_text(per_mode)}. The spiral rises only when every mode "
             'is there. <a href="05_knowledge_spiral.ipynb">See your knowledge spiral (notebook 05)</a>.</p></div>'
         )

@@ -1,0 +1,291 @@
+"""The rubric's guards that do not depend on the exercise field's criteria (rubric v3).
+
+Cleaning (markup, symbols), the language check, what is the learner's own (copies of the
+course's texts taken out, definitions, repeated sentences), the copy measures (character
+n-gram TF-IDF against every course text; content-word pairs against each worked example) and
+relatedness to a field (TF-IDF of lemmas). Split from :mod:`.rubric` so each module stays small;
+docs/rubric.md explains every threshold.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import Sequence
+
+from . import text_signals as ts
+from .rubric_criteria import FieldRubric, course_texts, field_texts, load_criteria, worked_examples
+
+#: The minimum length (letters) and confidence for calling a Latin-script text another language.
+LANG_MIN_LETTERS = 20
+LANG_MIN_CONFIDENCE = 0.9
+LANG_MAX_ENGLISH_WORDS = 0.6
+#: A short text (under LANG_MIN_LETTERS letters or three words) is another language only with at
+#: most this share of English words and a letter English does not use.
+LANG_SHORT_MAX_ENGLISH_WORDS = 0.34
+#: A copied run of at least this many words (matching the course's texts) is taken out.
+COPY_NGRAM = 6
+#: Share of the text copied from the course above which the answer is flagged as a copy.
+COPIED_SHARE = 0.5
+
+
+# --- cleaning ------------------------------------------------------------------------------------
+
+_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
+
+
+def strip_markup(text: str) -> tuple[str, bool]:
+    stripped = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
+    return stripped, stripped != text
+
+
+def plain(text: str) -> str:
+    """Letters, digits and punctuation only: emoji, symbols and bidi or zero-width marks go."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat in ("Cf", "So", "Sk", "Cs", "Co", "Cn") or ch in "\ufe0f":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return re.sub(r"[ \t]+", " ", "".join(out))
+
+
+# --- language ------------------------------------------------------------------------------------
+
+@functools.cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _is_latin(ch: str) -> bool:
+    return ch < "\u0250" or "\u1e00" <= ch <= "\u1eff"
+
+
+def language(text: str) -> tuple[str | None, bool]:
+    """(a language code when the text is confidently not English, whether it reads as no words)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return None, False
+    non_latin = sum(not _is_latin(ch) for ch in letters) / len(letters)
+    if non_latin > 0.5:
+        lang, _ = _identifier().classify(text)
+        return (lang if lang not in ("en", "zxx") else "another script"), False
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    known = sum(ts.is_known_word(w) for w in words) / len(words) if words else 1.0
+    if len(letters) < LANG_MIN_LETTERS or len(words) < 3:
+        # Too short for the identifier alone: another language only when almost no word is English
+        # and the text has letters English does not use ("não sei", "così"); else English is assumed.
+        accented = any(not ch.isascii() for ch in letters)
+        if len(words) >= 2 and known <= LANG_SHORT_MAX_ENGLISH_WORDS and accented:
+            lang, _ = _identifier().classify(text)
+            return (lang if lang not in ("en", "zxx") else "another language"), False
+        return None, False
+    if known >= LANG_MAX_ENGLISH_WORDS:
+        return None, False
+    lang, confidence = _identifier().classify(text)
+    if lang == "zxx" or "lorem ipsum" in text.lower():
+        return None, True
+    if lang != "en" and confidence >= LANG_MIN_CONFIDENCE:
+        return lang, False
+    return None, known < 0.35
+
+
+# --- what is the learner's own --------------------------------------------------------------------
+
+@functools.cache
+def _course_ngrams() -> frozenset[tuple[str, ...]]:
+    grams = set()
+    for text in course_texts():
+        # A quoted sentence starter ending in an ellipsis ('It is like …') is offered for reuse.
+        text = re.sub(r"['‘“\"][^'’”\"]{0,120}(?:…|\.\.\.)['’”\"]", " | ", text)
+        words = re.findall(r"[^\W_]+|\|", text.lower())
+        grams.update(tuple(words[i:i + COPY_NGRAM]) for i in range(len(words) - COPY_NGRAM + 1))
+    return frozenset(grams)
+
+
+def _remove_copies(text: str) -> tuple[str, float]:
+    """The text without runs copied from the course, and the share of words that were copied."""
+    matches = list(re.finditer(r"[^\W_]+", text))
+    words = [m.group().lower() for m in matches]
+    if not words:
+        return text, 0.0
+    grams = _course_ngrams()
+    covered = [False] * len(words)
+    for i in range(len(words) - COPY_NGRAM + 1):
+        if tuple(words[i:i + COPY_NGRAM]) in grams:
+            for k in range(i, i + COPY_NGRAM):
+                covered[k] = True
+    if not any(covered):
+        return text, 0.0
+    pieces, last = [], 0
+    for i, m in enumerate(matches):
+        if covered[i]:
+            pieces.append(text[last:m.start()])
+            last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces), sum(covered) / len(words)
+
+
+def own_text(text: str) -> tuple[str, set[str]]:
+    """Sentences of the learner's own: no copies of the course, no definitions, no repeats."""
+    flags: set[str] = set()
+    text, copied = _remove_copies(text)
+    if copied >= COPIED_SHARE:
+        flags.add("copied")
+    doc = ts.analyse(text)
+    kept, seen = [], set()
+    for i, (start, end) in enumerate(doc.sentences):
+        sentence = doc.text[start:end]
+        key = " ".join(t.lower for t in doc.sentence_tokens(i))
+        if ts.DEFINITION_RE.match(sentence):
+            flags.add("theory")
+            continue
+        if key in seen:
+            flags.add("repetition")
+            continue
+        seen.add(key)
+        kept.append((start, end))
+    if len(kept) == len(doc.sentences):
+        return doc.text.strip(), flags
+    parts, prev_end = [], None
+    for start, end in kept:
+        if prev_end is not None:
+            parts.append("\n" if "\n" in doc.text[prev_end:start] else " ")
+        parts.append(doc.text[start:end])
+        prev_end = end
+    return "".join(parts).strip(), flags
+
+
+@functools.cache
+def _copy_model():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [t for t in course_texts() if len(t) >= 40]
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    return vectorizer, vectorizer.fit_transform(texts)
+
+
+def copy_similarity(text: str) -> float:
+    """The highest cosine similarity (TF-IDF of character 3-5-grams) between ``text`` and any
+    text of the course: near 1 for a copy, even one with a few words changed."""
+    return copy_similarities([text])[0]
+
+
+#: Texts compared with the course in one sparse product (bounds its memory).
+_BATCH = 256
+
+
+def copy_similarities(texts: Sequence[str]) -> list[float]:
+    """:func:`copy_similarity` of each text, in a few sparse products instead of one per text.
+
+    The same product of the same rows, so each value is exactly the one-text value; only the
+    fixed cost of a product (a pass over the course's whole matrix) is paid once per batch.
+    """
+    if not texts:
+        return []  # nothing to compare: the libraries are not even loaded
+    vectorizer, matrix = _copy_model()
+    out: list[float] = []
+    for start in range(0, len(texts), _BATCH):
+        products = matrix @ vectorizer.transform(list(texts[start:start + _BATCH])).T
+        out.extend(float(v) for v in products.max(axis=0).toarray().ravel())
+    return out
+
+
+# --- relatedness (scikit-learn TF-IDF) ------------------------------------------------------------
+
+def _lemma_analyzer(text: str) -> list[str]:
+    out = []
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        if len(word) > 2 and word not in ts.stop_words():
+            forms = sorted(ts.lemmas(word) - {word}) or [word]
+            out.append(forms[0])
+    return out
+
+
+def _field_document(rubric: FieldRubric) -> str:
+    own = field_texts().get((rubric.mode, rubric.field), "") if rubric.field else ""
+    return " ".join([rubric.about, own] + [f"{c.label}. {c.looks_for}" for c in rubric.criteria])
+
+
+@functools.cache
+def _relatedness_model():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    data = load_criteria()
+    rubrics = list(data.modes.values()) + list(data.fields.values())
+    docs = [_field_document(r) for r in rubrics]
+    vectorizer = TfidfVectorizer(analyzer=_lemma_analyzer, sublinear_tf=True)
+    matrix = vectorizer.fit_transform(docs)
+    index = {(r.mode, r.field): k for k, r in enumerate(rubrics)}
+    return vectorizer, matrix, index
+
+
+def relatedness(text: str, rubric: FieldRubric) -> float:
+    """Cosine similarity (TF-IDF of lemmas) between ``text`` and the field's description."""
+    vectorizer, matrix, index = _relatedness_model()
+    vec = vectorizer.transform([text])
+    row = matrix[index[(rubric.mode, rubric.field)]]
+    mode_row = matrix[index[(rubric.mode, None)]]
+    return float(max((vec @ row.T).toarray()[0, 0], (vec @ mode_row.T).toarray()[0, 0]))
+
+
+
+
+# --- reworded copies of the worked examples -------------------------------------------------------
+
+#: A text needs this many distinct content words before its word pairs are compared with an example.
+EXAMPLE_MIN_WORDS = 8
+#: Weight of the shared content words beside the shared word pairs in the example-copy score.
+EXAMPLE_WORDS_WEIGHT = 0.5
+#: Example-copy score from which an answer counts as a reworded copy of a worked example. On the
+#: development probes, paraphrases scored 0.52-0.90 and genuine answers at most 0.43.
+EXAMPLE_COPY = 0.48
+
+
+def _content_sequence(text: str) -> list[str]:
+    """The content words of ``text`` in order, as lemmas (numbers kept as written)."""
+    out = []
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        if word.isdigit():
+            out.append(word)
+        elif ts.is_content_word(word):
+            out.append(min(ts.lemmas(word)))
+    return out
+
+
+def _pairs(words: list[str]) -> set[tuple[str, str]]:
+    """Ordered pairs of content words next to each other or one apart: what rewording keeps."""
+    return {(words[i], words[i + k]) for k in (1, 2) for i in range(len(words) - k)}
+
+
+@functools.cache
+def _example_profiles() -> tuple[tuple[frozenset, frozenset], ...]:
+    out = []
+    for text in worked_examples():
+        words = _content_sequence(text)
+        out.append((frozenset(_pairs(words)), frozenset(words)))
+    return tuple(out)
+
+
+def example_copy(text: str) -> float:
+    """How much ``text`` is a reworded worked example: the share of its content-word pairs found in
+    one example, plus :data:`EXAMPLE_WORDS_WEIGHT` times the share of its content words found there
+    (the highest over the examples; 0 for a text of fewer than :data:`EXAMPLE_MIN_WORDS` words).
+
+    Synonyms change single words; a paraphrase keeps most of the example's content words and many
+    of their pairs, in order, while a genuine answer in the same domain shares words, not pairs."""
+    words = _content_sequence(text)
+    distinct = set(words)
+    if len(distinct) < EXAMPLE_MIN_WORDS:
+        return 0.0
+    pairs = _pairs(words)
+    best = 0.0
+    for example_pairs, example_words in _example_profiles():
+        score = len(pairs & example_pairs) / len(pairs) + EXAMPLE_WORDS_WEIGHT * len(distinct & example_words) / len(distinct)
+        best = max(best, score)
+    return best
