@@ -62,7 +62,7 @@ def test_learner_switches_critiques_and_debates(base_url, page, console, fresh_l
     # Polanyi and Tsoukas, switched at once (plotly.js may still be loading): a smaller codifiable
     # share shrinks the spiral, drawn to the scale of the defaults, and the page says so in words
     page.get_by_label(PHI, exact=True).select_option(index=4)  # 0.30
-    page.get_by_text("the sample group reaches the Group level instead of Organization").wait_for()
+    page.get_by_text("4.87 explicit knowledge per person instead of 12.98").wait_for()
     page.wait_for_function(f"""() => {{ const w = ({_WIDEST_JS}); const d = w('Model defaults');
         return d > 0 && w('With your switches') > 0 && w('With your switches') < d * 0.8; }}""")
     assert y_ranges(page) == ["Model defaults", "With your switches"] and len(set(y_ranges(page, values=True))) == 1
