@@ -19,6 +19,7 @@ from seci_lab.store.classroom import ClassStore, InstructorRatings
 from seci_lab.store.progress import open_progress
 from seci_lab.store.workshop import WorkshopStore
 from seci_lab.ui import spiral_lab
+from seci_lab.ui.spiral import PracticeGroup
 from seci_lab.ui.instructor import instructor_page
 from seci_lab.ui.lessons import LessonPage, SpiralPage
 from seci_lab.ui.workshop_facilitator import workshop_facilitator
@@ -41,7 +42,8 @@ def _hover_texts(figure) -> str:
 
 def test_self_rating_in_the_spiral_lab_marks_the_point_the_table_and_the_list():
     changes = []
-    lab = spiral_lab(on_change=changes.append)
+    # Without the practice group, the first step's quality is the learner's own contribution's.
+    lab = spiral_lab(on_change=changes.append, practice=PracticeGroup(on=False))
     lab.mode.value = Mode.SOCIALIZATION
     lab.text.value = TEXT
     lab.add_button.click()

@@ -326,15 +326,15 @@ class SpiralLab(widgets.VBox):
             lambda: contributions_csv(self.contributions),
         )
 
+        # The spiral first (issue 20): its status and figure on the first screen, the form below.
         super().__init__([
+            widgets.HTML("<h3>Your knowledge spiral</h3>"),
+            self.status, self.view, self.view_box, self.replay_box, self.progress_view,
             widgets.HTML("<h3>Add to your spiral</h3>"),
             widgets.HBox([self.round_label, self.next_round_button]),
             self.mode, self.prompt, self.text, self.counter, self.participant,
             widgets.HBox([self.use_rubric, self.quality]), self.rubric,
-            self.add_button, self.message, self.order_note,
-            widgets.HTML("<h3>Your knowledge spiral</h3>"),
-            self.status, self.progress_view, self.practice_box, self.view, self.view_box,
-            self.replay_box,
+            self.add_button, self.message, self.order_note, self.practice_box,
             widgets.HTML("<h3>Your contributions</h3>"),
             self.entries,
             widgets.HBox([self.remove_button, self.my_rating, self.rate_button, self.unrate_button],
