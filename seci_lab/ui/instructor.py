@@ -36,6 +36,7 @@ from ..env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV, OFF_LOOPBACK_
 from ..escape import html_text
 from ..exports import utc_text
 from .common import Message, count, frame_html, safe_callback, uploaded_files
+from .common import labelled as _labelled
 from .download import DownloadButton
 
 __all__ = [
@@ -81,12 +82,6 @@ _CSS = """
 
 def _full() -> widgets.Layout:
     return widgets.Layout(width="100%")
-
-
-def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
-    widget.description = label
-    widget.style = {"description_width": "initial"}
-    return widget
 
 
 class PagedTable(widgets.VBox):

@@ -48,6 +48,7 @@ from ..model import (
 from ..model.contributions import RUBRIC, SELF, check_quality
 from .answer import feedback_html
 from .common import Message, safe_callback
+from .common import labelled as _labelled
 from .download import DownloadButton
 from .plotly_widget import figure_widget
 from .spiral_progress import progress_html
@@ -127,13 +128,6 @@ class NewSpiral:
     quality: float
     rounds: int
 _FULL = widgets.Layout(width="100%")
-
-
-def _labelled(widget: widgets.Widget, label: str) -> widgets.Widget:
-    """Give a control a visible label that wraps (descriptions are truncated on phones)."""
-    widget.description = label
-    widget.style = {"description_width": "initial"}
-    return widget
 
 
 class SpiralLab(widgets.VBox):
