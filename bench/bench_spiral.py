@@ -24,13 +24,10 @@ import plotly  # noqa: E402
 
 from plotly.io.json import to_json_plotly  # noqa: E402
 
-from seci_lab.figures import (  # noqa: E402
-    _check,
-    _naive_cumulative_figure,
-    _naive_cumulative_frames,
-    _Steps,
-    spiral_figure,
-)
+from bench.naive_spiral import _naive_cumulative_figure, _naive_cumulative_frames  # noqa: E402
+from seci_lab.figures import spiral_figure  # noqa: E402
+from seci_lab.figures.base import _check  # noqa: E402
+from seci_lab.figures.steps import _Steps  # noqa: E402
 from seci_lab.model import MODES, Contribution, simulate_spiral  # noqa: E402
 
 

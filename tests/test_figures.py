@@ -14,13 +14,13 @@ import pytest
 
 from seci_lab.figures import (
     MODE_SYMBOLS,
-    _naive_cumulative_figure,
     spiral_figure,
     spiral_table,
     spiral_top_view,
     update_figure_widget,
 )
 from seci_lab.exports.spiral import spiral_html
+from bench.naive_spiral import _naive_cumulative_figure
 from seci_lab.model import LEVELS, MODES, Contribution, join_spirals, seed_spiral, simulate_spiral
 
 HOSTILE = (
