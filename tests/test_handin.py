@@ -126,6 +126,19 @@ def test_a_bad_learner_id_gets_a_message_and_nothing_is_lost(progress, class_db,
     assert ClassStore().count() == 0
 
 
+def test_an_e_mail_without_a_host_is_refused_before_anything_is_sent(progress, class_db):
+    form = HandIn(progress, store_url=class_db)
+    form.learner_id.value, form.name.value = "s1", "Robin"
+    for bad in ("robin@", "robin@uni", "robin smith@uni.edu", "@uni.edu"):
+        form.email.value = bad
+        form.hand_in_button.click()
+        assert form.message.kind == "error" and "does not look like an e-mail address" in form.message.text, bad
+    assert ClassStore(class_db).count() == 0
+    form.email.value = "robin@uni.edu"
+    form.hand_in_button.click()
+    assert form.message.kind == "ok" and ClassStore(class_db).count() == 1
+
+
 def test_a_forged_click_with_an_empty_id_is_refused(progress, class_db):
     form = HandIn(progress, store_url=class_db)
     form.name.value = "Ada"
@@ -137,8 +150,9 @@ def test_a_forged_click_with_an_empty_id_is_refused(progress, class_db):
     file_form.name.value = "Ada"
     sent = _sent(file_form.download)
     assert file_form.download.request() is None
-    assert sent == [] and "learner id is empty" in file_form.download.status
-    assert file_form.message.kind == "error"
+    assert file_form.message.kind == "error" and "learner id is empty" in file_form.message.text
+    # said once, in the panel's message, not again beside the button
+    assert sent == [] and file_form.download.status == ""
     # an empty name is refused the same way
     file_form.learner_id.value, file_form.name.value = "s1", "  "
     assert file_form.download.request() is None and "name" in file_form.message.text

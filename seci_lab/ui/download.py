@@ -81,6 +81,9 @@ class DownloadButton(anywidget.AnyWidget):
         The file's media type, e.g. ``"text/csv"``.
     build : callable returning bytes
         Makes the file. Called on every press, so the file reflects the current work.
+    reports_errors : bool
+        ``True`` (default): a ``ValueError`` from ``build`` is shown beside the button. ``False``:
+        ``build`` shows it itself (say, in its panel's message), so the page does not say it twice.
     """
 
     _esm = _ESM
@@ -93,9 +96,11 @@ class DownloadButton(anywidget.AnyWidget):
     filename = traitlets.Unicode("download").tag(sync=True)
     mime = traitlets.Unicode("application/octet-stream").tag(sync=True)
 
-    def __init__(self, description: str, filename: str, mime: str, build: Callable[[], bytes], **kw):
+    def __init__(self, description: str, filename: str, mime: str, build: Callable[[], bytes], *,
+                 reports_errors: bool = True, **kw):
         super().__init__(description=description, filename=filename, mime=mime, **kw)
         self._build = build
+        self._reports_errors = reports_errors
         self.on_msg(self._on_message)
 
     def _on_message(self, _widget, content, _buffers) -> None:
@@ -111,7 +116,7 @@ class DownloadButton(anywidget.AnyWidget):
         try:
             data = self._build()
         except ValueError as error:  # as in safe_callback: a ValueError's message is for the person
-            self.status = f"No file: {error}"
+            self.status = f"No file: {error}" if self._reports_errors else ""
             return None
         except Exception:  # the page gets a short message; the log gets the traceback
             log.exception("building %s failed", self.filename)

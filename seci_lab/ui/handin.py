@@ -96,7 +96,7 @@ class HandIn(widgets.VBox):
             description="Hand in", button_style="primary", icon="paper-plane", layout=widgets.Layout(width="auto"),
             tooltip="Hand in all your saved work to your instructor (you can hand in again later)")
         self.download = DownloadButton(
-            "Download my hand-in file", "seci-lab-hand-in.json", "application/json", self._file_bytes,
+            "Download my hand-in file", "seci-lab-hand-in.json", "application/json", self._file_bytes, reports_errors=False,
             tooltip="Download your hand-in file, then upload it to the assignment in your course's LMS")
         self.hand_in_button.on_click(self._on_hand_in)
         if self.store_url:
