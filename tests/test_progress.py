@@ -135,7 +135,9 @@ def _valid(progress) -> dict:
 
 
 BAD_FILES = [
-    ("wrong schema", lambda d: {**d, "schema": "something-else"}, "not a seci-lab progress file"),
+    ("wrong schema", lambda d: {**d, "schema": "something-else"}, "not work saved by seci-lab"),
+    ("no schema", lambda d: {k: v for k, v in d.items() if k != "schema"}, "not work saved by seci-lab"),
+    ("a hand-in file", lambda d: {**d, "schema": "seci-lab/submission"}, "it is a hand-in file"),
     ("newer version", lambda d: {**d, "version": 99}, "newer seci-lab"),
     ("version as text", lambda d: {**d, "version": "1"}, "version"),
     ("not an object", lambda d: [d], "JSON object"),

@@ -155,6 +155,18 @@ def check_json_unicode(data: Any) -> None:
         return  # not JSON data: the field checks say what is wrong
 
 
+def _not_progress(schema: Any) -> str:
+    """Why a JSON file with another (or no) ``schema`` is not a "My work" file, in plain words."""
+    start = "This file is not a seci-lab \"My work\" file"
+    if schema == "seci-lab/submission":
+        return (f"{start}: it is a hand-in file, made for your instructor. Import the file that "
+                "\"Saved work (JSON)\" downloaded (seci-lab-my-work.json).")
+    if isinstance(schema, str) and schema.startswith("seci-lab/"):
+        return f"{start}: it holds other seci-lab data ({schema[:40]}), not a learner's saved work."
+    return (f"{start}: it holds JSON data, but not work saved by seci-lab. Import the file that "
+            "\"Saved work (JSON)\" downloaded (seci-lab-my-work.json).")
+
+
 def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[str, Contribution]]]:
     """Check a "My work" export (or data of the same shape) completely, as an import does.
 
@@ -172,8 +184,7 @@ def validate_progress_data(data: Any) -> tuple[dict, dict[str, str], list[tuple[
         raise ValueError("This is not a seci-lab export: the file must hold a JSON object.")
     check_json_unicode(data)
     if data.get("schema") != SCHEMA:
-        raise ValueError(f"This is not a seci-lab progress file (schema {data.get('schema')!r}, "
-                         f"expected {SCHEMA!r}).")
+        raise ValueError(_not_progress(data.get("schema")))
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise ValueError("The file has no valid version number.")
