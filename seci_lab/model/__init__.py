@@ -26,14 +26,12 @@ from .exercises import (
     Feedback,
     Option,
     Question,
-    QuizSession,
     TOPICS,
     check,
-    draw_questions,
-    family_count,
     mode_options,
     validate_bank,
 )
+from .quiz_session import QuizSession, draw_questions, family_count
 from .rubric import CriterionResult, RubricScore, rubric_field, suggest_quality
 from .rubric_page import page_quality
 from .modes import LEVELS, MODES, Knowledge, Level, Mode, ModeFacts
