@@ -392,6 +392,8 @@ def test_lesson_page_saves_quiz_answers_and_recaps_the_spiral(progress, mode):
     again = lesson_page(mode, reopen(progress))  # reload: answers and quiz come back
     assert next(iter(again.exercises.answers.values())).text.value == first.text.value
     assert again.quiz.items[0].question.id == item.question.id
+    # the whole set comes back, its unanswered questions too (not a new random draw)
+    assert [i.question.id for i in again.quiz.items] == [i.question.id for i in page.quiz.items]
 
 
 def test_spiral_page_keeps_work_saved_from_another_tab(progress):

@@ -194,6 +194,41 @@ def test_restore_from_answered_shows_answers_and_feedback():
     assert len(drawn) == len(restored.items)
 
 
+def _reloaded(lesson: str, answers: dict, sets: dict):
+    """A quiz as a reload builds it from what the page saved (no seed: draws are random)."""
+    return quiz_widget(lesson, answered=json.loads(json.dumps(answers)), shown=sets.get("set"),
+                       on_answer=answers.__setitem__, on_set=lambda r: sets.__setitem__("set", json.loads(json.dumps(r))))
+
+
+def test_a_reload_shows_the_same_questions_answered_or_not():
+    answers, sets = {}, {}
+    first = _reloaded("S", answers, sets)
+    shown = [i.question.id for i in first.items]
+    assert sets["set"] == {"round": first.session.round, "items": shown}
+    for _ in range(3):  # nothing answered: a random draw each time would almost surely differ
+        assert [i.question.id for i in _reloaded("S", answers, sets).items] == shown
+    # one answered, the rest not: still the same set, with the answer back
+    again = _reloaded("S", answers, sets)
+    again.items[2].submit(again.items[2].question.answer_json())
+    after = _reloaded("S", answers, sets)
+    assert [i.question.id for i in after.items] == shown and after.items[2].feedback.value
+    # a new set, not answered yet, is the one a reload shows
+    after.retry()
+    new = [i.question.id for i in after.items]
+    assert new != shown
+    reloaded = _reloaded("S", answers, sets)
+    assert [i.question.id for i in reloaded.items] == new and "0 of 6 answered" in reloaded.status.value
+
+
+@pytest.mark.parametrize("shown", [
+    "not a record", {"round": -1, "items": ["x"]}, {"round": True, "items": []}, {"round": 2, "items": "abc"},
+    {"round": 0, "items": ["no-such-item", 7, None]},
+])
+def test_a_forged_shown_set_is_ignored(shown):
+    quiz = quiz_widget("S", seed=0, shown=shown)
+    assert len(quiz.items) == 6 and all(i.question.id != "no-such-item" for i in quiz.items)
+
+
 def test_restore_ignores_forged_or_stale_records():
     q_ids = [q.id for q in quiz_widget("S", n=12, seed=0).session.pool]
     stored = {

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..escape import html_text
 from . import contributions_csv, contributions_frame, frame_csv, standalone_page
 from ..model import MODES, Contribution, simulate_spiral
-from ..model.work import QUIZ, key_kind, key_mode
+from ..model.work import QUIZ, QUIZ_SET_PREFIX, key_kind, key_mode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,6 +122,8 @@ def _report_html(name: str, answers: Mapping[str, dict], contributions: Sequence
     by_mode: dict[str, list[tuple[str, dict]]] = {m.value: [] for m in MODES}
     other = []
     for key, record in answers.items():
+        if key.startswith(QUIZ_SET_PREFIX):  # which questions a quiz showed: the page's state, not work
+            continue
         mode = key_mode(key)
         (by_mode[mode.value] if mode is not None else other).append((key, record))
     for mode in MODES:

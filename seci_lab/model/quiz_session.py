@@ -76,6 +76,19 @@ def _valid_records(pool: Sequence[Question], answered: object) -> dict[str, tupl
     return valid
 
 
+def _shown_set(shown: object, pool: Sequence[Question]) -> tuple[int, list[str]]:
+    """A saved :meth:`QuizSession.shown_record` checked against ``pool``: ``(round, item ids)``;
+    ``(0, [])`` for none or a record that is not one (ids no longer in the pool are left out)."""
+    if not isinstance(shown, Mapping):
+        return 0, []
+    round_, items = shown.get("round"), shown.get("items")
+    if isinstance(round_, bool) or not isinstance(round_, int) or round_ < 0 or not isinstance(items, list):
+        return 0, []
+    known = {q.id for q in pool}
+    ids = list(dict.fromkeys(i for i in items if isinstance(i, str) and i in known))
+    return round_, ids
+
+
 def _counted_feedback(question: Question, record: Mapping, latest: Feedback) -> Feedback:
     """The feedback of the attempt that counted in a saved record's set (its ``counted``
     answer, when it is of the record's round and still checks), else the latest's."""
@@ -133,7 +146,8 @@ class QuizSession:
 
     @classmethod
     def resume(cls, pool: Sequence[Question], answered: Mapping[str, object], *, n: int = 6,
-               seed: int | str | None = None) -> tuple["QuizSession", dict[str, tuple[dict, Feedback]]]:
+               seed: int | str | None = None,
+               shown: object = None) -> tuple["QuizSession", dict[str, tuple[dict, Feedback]]]:
         """A session that goes on from saved answers, as after a reload of the page.
 
         Parameters
@@ -147,33 +161,48 @@ class QuizSession:
             whose answer no longer checks against it (a forged or stale record), are ignored.
         n, seed
             As for a new session.
+        shown
+            The set shown last (:meth:`shown_record`, saved when it was drawn), or ``None``. When
+            it is at least as recent as the answers, the same set comes back, answered or not, so
+            a reload never swaps unanswered questions for new ones. Anything else is ignored.
 
         Returns
         -------
         tuple
-            The session, showing the latest round's answered items with their results, then
-            filled up as a draw would; and the records it used, by item id, each with its
-            feedback.
+            The session, showing the last shown set (else the latest round's answered items),
+            with its results, filled up as a draw would; and the records it used, by item id,
+            each with its feedback.
         """
         restored = _valid_records(pool, answered)
-        if not restored:
+        shown_round, shown_ids = _shown_set(shown, pool)
+        if not restored and not shown_ids:
             return cls(pool, n=n, seed=seed), restored
-        latest = max(_round_of(r) for r, _ in restored.values())
+        latest = max((_round_of(r) for r, _ in restored.values()), default=0)
         last_seen = {item_id: _round_of(r) for item_id, (r, _) in restored.items()}
+        if shown_ids and shown_round >= latest:
+            latest = shown_round
+            last_seen.update({item_id: max(last_seen.get(item_id, 0), shown_round) for item_id in shown_ids})
         session = cls(pool, n=n, seed=seed, round=latest, last_seen=dict(last_seen))
-        # The set to show: the latest round's answered items, then fill up as a draw would
-        # (one item per family, so a set saved before two items became a family shows one).
-        kept = [q for q in session.pool if q.id in restored and _round_of(restored[q.id][0]) == latest]
+        # The set to show: the set shown last (or the latest round's answered items), then fill up
+        # as a draw would (one item per family, so a set saved before two items became a family shows one).
+        by_id = {q.id: q for q in session.pool}
+        kept = [by_id[i] for i in shown_ids] if shown_ids and shown_round == latest else []
+        kept += [q for q in session.pool if q.id in restored and _round_of(restored[q.id][0]) == latest
+                 and q not in kept]
         session.current = draw_questions(session.pool, session.n, seed=seed, round_=latest, last_seen=last_seen,
                                          keep=kept)
         session.last_seen = {**last_seen, **{q.id: latest for q in session.current}}
         session.results = {}
-        for q in (q for q in session.current if q in kept):
+        for q in (q for q in session.current if q.id in restored and _round_of(restored[q.id][0]) == latest):
             record, feedback = restored[q.id]
             attempts = record.get("attempts", 1)
             session.restore(q.id, feedback, attempts if isinstance(attempts, int) and attempts > 0 else 1,
                             counted=_counted_feedback(q, record, feedback))
         return session, restored
+
+    def shown_record(self) -> dict:
+        """The set shown now, as a JSON object to save and give back to :meth:`resume` as ``shown``."""
+        return {"round": self.round, "items": [q.id for q in self.current]}
 
     def _draw(self) -> None:
         self.current = draw_questions(self.pool, self.n, seed=self.seed, round_=self.round, last_seen=self.last_seen)

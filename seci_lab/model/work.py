@@ -127,6 +127,8 @@ REFLECTION = "reflection"
 HANDIN = "handin"
 
 QUIZ_PREFIX = "quiz:"
+#: The quiz set a lesson showed last (``quizset:<lesson>``: its round and item ids), so a reload shows it again.
+QUIZ_SET_PREFIX = "quizset:"
 CHECK_PREFIX = "check:"
 REFLECTION_PREFIX = "reflection:"
 HANDIN_PREFIX = "handin:"

@@ -99,16 +99,16 @@ class CritiquesPage(widgets.VBox):
     saved
         A saved debate record, put back in the boxes (an older reflection record, with only a
         text, comes back as the judgement).
-    on_answer, answered
-        As in :func:`seci_lab.ui.quiz.quiz_widget`, for the critiques quiz.
+    quiz
+        The critiques quiz to show (:func:`seci_lab.ui.lessons.persisted_quiz` saves it); by default
+        one that saves nothing.
 
     Attributes a test may use: ``switches`` (:class:`~seci_lab.ui.critiques.CritiqueSwitchesPanel`),
     ``debate`` (:class:`~seci_lab.ui.critiques.DebateExercise`), ``quiz`` and ``recap`` (HTML).
     """
 
     def __init__(self, *, on_save: Callable[[dict], None] | None = None, saved: Mapping | None = None,
-                 on_answer: Callable[[str, dict], None] | None = None,
-                 answered: dict[str, dict] | None = None):
+                 quiz: widgets.Widget | None = None):
         from .critiques import CritiqueSwitchesPanel, DebateExercise
         from .quiz import quiz_widget
 
@@ -127,7 +127,7 @@ class CritiquesPage(widgets.VBox):
         )
         self.switches = CritiqueSwitchesPanel()
         self.debate = DebateExercise(on_save=on_save, saved=saved, on_checked=self._show_recap)
-        self.quiz = quiz_widget("critiques", on_answer=on_answer, answered=answered)
+        self.quiz = quiz if quiz is not None else quiz_widget("critiques")
         self.recap = widgets.HTML(layout=_FULL)
         self._recap_text = f'<div class="seci-lesson-recap" style="max-width:48em">{_list(content.recap)}</div>'
         self._show_recap(saved if isinstance(saved, Mapping) and "parts" in saved else None)
@@ -162,7 +162,6 @@ class CritiquesPage(widgets.VBox):
 
 
 def critiques_page(*, on_save: Callable[[dict], None] | None = None, saved: Mapping | None = None,
-                   on_answer: Callable[[str, dict], None] | None = None,
-                   answered: dict[str, dict] | None = None) -> CritiquesPage:
-    """Lesson 06, the critiques, as one widget (see :class:`CritiquesPage` for the parameters)."""
-    return CritiquesPage(on_save=on_save, saved=saved, on_answer=on_answer, answered=answered)
+                   quiz: widgets.Widget | None = None) -> CritiquesPage:
+    """The critiques lesson as one widget (see :class:`CritiquesPage` for the parameters)."""
+    return CritiquesPage(on_save=on_save, saved=saved, quiz=quiz)

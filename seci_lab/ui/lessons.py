@@ -32,6 +32,7 @@ from ..model.contributions import INSTRUCTOR
 from ..content.exercises import load_exercises
 from ..model.rubric import suggest_quality
 from ..model.work import (
+    QUIZ_SET_PREFIX,
     CHECK_PREFIX,
     IDENTITY_KEY,
     QUIZ_PREFIX,
@@ -119,6 +120,18 @@ def quiz_persistence(progress: Progress) -> tuple[Callable[[str, dict], None], d
     """What a quiz widget needs to save its answers in ``progress`` and restore them:
     ``(on_answer, answered)`` (quiz answers are saved under ``quiz:<item id>``)."""
     return _persistence(progress, quiz_key, QUIZ_PREFIX, quiz_answers)
+
+
+def persisted_quiz(lesson: str, progress: Progress | None) -> widgets.Widget:
+    """The quiz of ``lesson`` with its answers and its shown set saved in ``progress`` (saved under
+    ``quiz:<item id>`` and ``quizset:<lesson>``), so a reload shows the same questions; without
+    ``progress``, a quiz that saves nothing."""
+    if progress is None:
+        return quiz_widget(lesson)
+    save, answered = quiz_persistence(progress)
+    key = QUIZ_SET_PREFIX + str(lesson)
+    return quiz_widget(lesson, on_answer=save, answered=answered, shown=progress.answer(key),
+                       on_set=lambda record: progress.save_answer(key, record))
 
 
 def check_persistence(progress: Progress) -> tuple[Callable[[str, dict], None], dict[str, dict]]:
@@ -229,13 +242,12 @@ class LessonPage(widgets.VBox):
         progress, problem = open_learner_progress(progress)
         self.progress = progress
         if progress is None:
-            self.quiz = quiz_widget(mode.value)
+            self.quiz = persisted_quiz(mode.value, None)
             super().__init__([problem, intro, _heading("Quiz", "quiz"), self.quiz])
             return
         instructor_ratings_in(progress)
-        save_quiz_answer, answered = quiz_persistence(progress)
         self.exercises = exercises_for(mode, progress)
-        self.quiz = quiz_widget(mode.value, on_answer=save_quiz_answer, answered=answered)
+        self.quiz = persisted_quiz(mode.value, progress)
         self.recap = LessonRecap(mode, progress)
         work, self.handin = work_panel(progress)
         super().__init__([
@@ -266,7 +278,6 @@ class TheoryPage(widgets.VBox):
         progress, problem = open_learner_progress(progress)
         self.progress = progress
         self._save_check, answered_checks = check_persistence(progress) if progress else (None, {})
-        save_quiz_answer, answered = quiz_persistence(progress) if progress else (None, None)
         self.exercises: list[CheckExercise] = []
         sections = []
         for number, section in enumerate(lesson.sections, start=1):
@@ -276,7 +287,7 @@ class TheoryPage(widgets.VBox):
             self.exercises += mine
             sections.append(section_widget(section, number, mine))
         self.tally = ExerciseTally(self.exercises)
-        self.quiz = quiz_widget(key, on_answer=save_quiz_answer, answered=answered)
+        self.quiz = persisted_quiz(key, progress)
         parts = [problem] if problem is not None else []
         parts += [theory_intro(lesson), *sections, _heading("Quiz", "quiz"), self.quiz,
                   _heading("Recap", "recap"), theory_recap(lesson), self.tally]
@@ -382,14 +393,13 @@ class CritiquesLesson(widgets.VBox):
         self.progress = progress
         if progress is None:
             self.page = critiques_page()
-            self.review = quiz_widget("general")
+            self.review = persisted_quiz("general", None)
             super().__init__([problem, self.page, self.review])
             return
-        save_quiz_answer, answered = quiz_persistence(progress)
         # The debate is saved where the page's reflection was: an older reflection comes back as the judgement.
         self.page = critiques_page(on_save=self._save_debate, saved=progress.answer(REFLECTION_KEY),
-                                   on_answer=save_quiz_answer, answered=answered)
-        self.review = quiz_widget("general", on_answer=save_quiz_answer, answered=answered)
+                                   quiz=persisted_quiz("critiques", progress))
+        self.review = persisted_quiz("general", progress)
         handin_box, self.handin = work_panel(progress, my_work_too=False)
         super().__init__([
             self.page,

@@ -293,11 +293,14 @@ class QuizWidget(widgets.VBox):
 
     def __init__(self, lesson: str, *, n: int = 6, seed: int | None = None,
                  on_answer: Callable[[str, dict], None] | None = None,
-                 answered: dict[str, dict] | None = None):
+                 answered: dict[str, dict] | None = None,
+                 shown: dict | None = None, on_set: Callable[[dict], None] | None = None):
         self.lesson = _lesson_key(lesson)
         self.on_answer = on_answer
+        self.on_set = on_set
         self.records: dict[str, dict] = {}
-        self.session, restored = QuizSession.resume(questions_for(self.lesson), answered or {}, n=n, seed=seed)
+        self.session, restored = QuizSession.resume(questions_for(self.lesson), answered or {}, n=n, seed=seed,
+                                                    shown=shown)
         self.message = Message()
         self.status = widgets.HTML(layout=_FULL)
         self.retry_button = widgets.Button(
@@ -315,6 +318,8 @@ class QuizWidget(widgets.VBox):
             layout=_FULL,
         )
         self._build_items(restored)
+        if self.session.shown_record() != shown:
+            self._remember_set()
         super().__init__([title, self.items_box, self.status, self.retry_button, self.message],
                          layout=widgets.Layout(max_width="960px", width="100%"))
         self.add_class("seci-quiz")
@@ -352,7 +357,13 @@ class QuizWidget(widgets.VBox):
         self.message.clear()
         self.session.retry()
         self._build_items({})
+        self._remember_set()
         self.message.show("info", "Here is a new set. Questions you have not seen come first.")
+
+    def _remember_set(self) -> None:
+        """Save the set now shown, so a reload shows the same questions (answered or not)."""
+        if self.on_set is not None:
+            self.on_set(self.session.shown_record())
 
     def _update_status(self) -> None:
         s = self.session
@@ -374,7 +385,8 @@ class QuizWidget(widgets.VBox):
 
 def quiz_widget(lesson: str, *, n: int = 6, seed: int | None = None,
                 on_answer: Callable[[str, dict], None] | None = None,
-                answered: dict[str, dict] | None = None) -> widgets.Widget:
+                answered: dict[str, dict] | None = None, shown: dict | None = None,
+                on_set: Callable[[dict], None] | None = None) -> widgets.Widget:
     """Build the quiz of one lesson.
 
     Parameters
@@ -395,10 +407,14 @@ def quiz_widget(lesson: str, *, n: int = 6, seed: int | None = None,
         Records previously passed to ``on_answer`` (``{item_id: record}``): the latest set is
         shown again with those answers and their feedback. Unknown or invalid records are
         ignored.
+    shown, on_set
+        ``on_set(record)`` is called with the set shown each time a set is drawn (JSON-able:
+        ``round`` and ``items``); give the latest such record back as ``shown`` and a reload shows
+        the same questions, answered or not, instead of drawing new ones.
 
     Returns
     -------
     QuizWidget
         Not displayed; the notebook displays it.
     """
-    return QuizWidget(lesson, n=n, seed=seed, on_answer=on_answer, answered=answered)
+    return QuizWidget(lesson, n=n, seed=seed, on_answer=on_answer, answered=answered, shown=shown, on_set=on_set)
