@@ -124,3 +124,25 @@ def test_learner_builds_a_spiral(base_url, page, console, fresh_learner):
     assert content.startswith("step,round,mode") and "shadowed the head baker" in content
 
     console.assert_no_errors()
+
+
+def _spiral_lab_href() -> str:
+    from seci_lab.content.course import PAGES
+
+    return "voila/render/" + next(p for p in PAGES if p.kind == "spiral").href
+
+
+@pytest.mark.parametrize("view", ["3-D spiral", "Top view", "Table"])
+def test_replay_runs_in_every_view_without_console_errors(base_url, page, console, fresh_learner, view):
+    page.goto(base_url + _spiral_lab_href())
+    wait_for_voila(page)
+    add(page, *ROUND[0])  # with the practice group: one round of four steps
+    page.get_by_text("Added to round 1").wait_for()
+    page.get_by_role("button", name=view, exact=True).click()
+    page.locator(".seci-replay .widget-play button").first.click()  # Play
+    page.locator(".seci-replay", has_text="Replay: round 1").wait_for(timeout=20_000)
+    page.locator(".seci-replay", has_text="Showing the whole spiral.").wait_for(timeout=20_000)
+    # the table follows the replay in every view, and the chart shows the whole spiral again after
+    page.get_by_role("button", name="3-D spiral", exact=True).click()
+    wait_for_points(page, 4)
+    console.assert_no_errors()

@@ -203,6 +203,8 @@ class SpiralLab(widgets.VBox):
         self.figure = figure_widget(figures.spiral_figure(self.trajectory, animated=False))
         self._drawn = self.trajectory  # what the figures show (all of it, or a replay's first steps)
         self._top_view: go.FigureWidget | None = None  # built when first shown (see top_view)
+        # What each chart was last drawn with: only the chart on screen is updated (see _draw).
+        self._charted: dict[str, pd.DataFrame] = {"3-D spiral": self.trajectory}
         self.table = widgets.HTML()
         # Each chart has its data beside it: the table under it follows what it draws (replay included).
         self.view_box = widgets.VBox([self.figure, self.table], layout=_FULL)
@@ -488,6 +490,7 @@ class SpiralLab(widgets.VBox):
         self.view_box.children = {"3-D spiral": lambda: [self.figure, self.table],
                                   "Top view": lambda: [self.top_view, self.table],
                                   "Table": lambda: [self.table]}[change["new"]]()
+        self._draw(self._drawn)  # the chart now shown catches up with what the others showed
 
     @safe_callback(lambda self: self.message)
     def _on_replay(self, change) -> None:
@@ -596,17 +599,24 @@ class SpiralLab(widgets.VBox):
         it with the page cost the page's start a second figure."""
         if self._top_view is None:
             self._top_view = figure_widget(figures.spiral_top_view(self._drawn))
+            self._charted["Top view"] = self._drawn
         return self._top_view
 
     def _draw(self, frame: pd.DataFrame) -> None:
-        """Show ``frame`` in the 3-D view and, once built, the top view, unless they show it already
-        (a refresh moves the replay to its end, which asks for the same frame again)."""
-        if frame.equals(self._drawn):
-            return
-        figures.update_figure_widget(self.figure, frame)
-        if self._top_view is not None:
-            figures.update_figure_widget(self._top_view, frame)
+        """Show ``frame`` in the chart on screen; a hidden chart catches up when it is shown again.
+
+        Updating a chart that is not on the page makes plotly.js fail in the browser ("Error setting
+        state") at every step of a replay, so only the chart in view is drawn, and only when it does
+        not show ``frame`` already (a refresh moves the replay to its end, asking for the same frame).
+        """
         self._drawn = frame
+        view = self.view.value
+        chart = {"3-D spiral": self.figure, "Top view": self._top_view}.get(view)
+        shown = self._charted.get(view)
+        if chart is None or (shown is not None and shown.equals(frame)):
+            return
+        figures.update_figure_widget(chart, frame)
+        self._charted[view] = frame
 
     def _with_new_spirals(self) -> pd.DataFrame:
         """The learner's spiral and the new spirals started from it that still have a place.
