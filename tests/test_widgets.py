@@ -46,6 +46,13 @@ def test_adding_contributions_grows_the_spiral():
     add(lab, Mode.SOCIALIZATION, GOOD[Mode.SOCIALIZATION])
     assert len(lab.contributions) == 1 and lab.text.value == ""
     assert lab.message.kind == "ok" and "Effect on the spiral" in lab.message.text
+    # while adding the button says "Adding…" and takes no click; after, it is back
+    assert lab.add_button.description == "Add to spiral" and not lab.add_button.disabled
+    lab.add_button.disabled = True
+    lab.text.value = "A second click while the first is added."
+    lab.add_button.click()
+    assert len(lab.contributions) == 1
+    lab.add_button.disabled, lab.text.value = False, ""
     assert len(lab.trajectory) == 4  # one round simulated
     radius_after_one = lab.trajectory["radius"].iloc[-1]
     for mode in MODES[1:]:

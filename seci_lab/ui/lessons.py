@@ -345,7 +345,7 @@ class SpiralPage(widgets.VBox):
         instructor_ratings_in(progress)
         self._saved = progress.contributions()
         self.lab = None  # _save reads it; the lab calls on_change only after it is built
-        from .spiral import PRACTICE_KEY, PracticeGroup
+        from .spiral_parts import PRACTICE_KEY, PracticeGroup
 
         self.lab = spiral_lab(contributions=self._saved, on_change=self._save, round=progress.round,
                               practice=PracticeGroup.from_record(progress.answer(PRACTICE_KEY)),

@@ -28,7 +28,7 @@ import plotly.graph_objects as go
 
 from .. import figures
 from ..escape import html_text, shorten
-from ..exports import contributions_csv, html_table, trajectory_csv
+from ..exports import contributions_csv, trajectory_csv
 from ..exports.spiral import spiral_html
 from ..model import (
     MODES,
@@ -46,12 +46,14 @@ from ..model import (
     suggest_quality,
 )
 from ..model.contributions import RUBRIC, SELF, check_quality
+from ..model.spiral_effect import contribution_effect
 from .answer import feedback_html
 from .common import Message, safe_callback
 from .common import labelled as _labelled
 from .download import DownloadButton
 from .plotly_widget import figure_widget
 from .spiral_progress import progress_html
+from .spiral_parts import ALONE_NOTE, ORDER_NOTE, PracticeGroup, practice_html, status_html, table_html
 
 __all__ = ["ALONE_NOTE", "MODE_PROMPTS", "NewSpiral", "ORDER_NOTE", "PracticeGroup", "SpiralLab", "spiral_lab"]
 
@@ -73,48 +75,6 @@ _EXPLORABLE = (
 
 _VIEWS = ("3-D spiral", "Top view", "Table")
 
-#: Said on the page: the model reads each round as one turn, so entry order changes nothing.
-ORDER_NOTE = ("Within a round, the order you add contributions in does not change the spiral: "
-              "each round is read as one turn, Socialization → Externalization → Combination → "
-              "Internalization.")
-#: What would lift a spiral that stays at the individual level because one person made it.
-ALONE_NOTE = ("Alone, your spiral widens but stays at the individual level: knowledge rises to a "
-              "group only when different people share it. To see it rise, practise with the "
-              "simulated group above, hand in your work to your class (your instructor's class "
-              "spiral joins everyone's), or take part in a workshop.")
-#: The key the practice group's settings are saved under with the learner's progress.
-PRACTICE_KEY = "spiral:practice-group"
-
-
-@dataclass(frozen=True)
-class PracticeGroup:
-    """The lab's practice group: ``size`` people in all, the learner and ``size - 1`` simulated
-    people who add one contribution at ``quality`` to every mode the learner works in, per round.
-    On by default (issue 19)."""
-
-    on: bool = True
-    size: int = 5
-    quality: float = 0.5
-
-    def record(self) -> dict:
-        """What is saved with the learner's progress (listed with their other work as a setting)."""
-        state = (f"on: {self.size - 1} simulated people at quality {self.quality:.2f}" if self.on else "off")
-        return {"on": self.on, "size": self.size, "quality": self.quality,
-                "label": "Spiral lab: practice group (simulated people)", "text": f"Practice group {state}."}
-
-    @classmethod
-    def from_record(cls, record: object) -> PracticeGroup:
-        """The saved settings, or the defaults for anything missing or out of range."""
-        default = cls()
-        if not isinstance(record, dict):
-            return default
-        on, size, quality = record.get("on"), record.get("size"), record.get("quality")
-        return cls(
-            on=on if isinstance(on, bool) else default.on,
-            size=size if isinstance(size, int) and not isinstance(size, bool) and 2 <= size <= 50 else default.size,
-            quality=(float(quality) if isinstance(quality, (int, float)) and not isinstance(quality, bool)
-                     and 0.0 <= quality <= 1.0 else default.quality),
-        )
 _MAX_NEW_SPIRALS = 5
 
 
@@ -391,8 +351,17 @@ class SpiralLab(widgets.VBox):
 
     @safe_callback(lambda self: self.message)
     def _on_add(self, _button=None) -> None:
-        if self.add_button.disabled:
+        if self.add_button.disabled:  # a second click while the first is being added
             return
+        # Scoring and redrawing take a moment: say so, and take no second click meanwhile.
+        self.add_button.disabled, self.add_button.description = True, "Adding…"
+        self.message.show("info", "Adding your contribution and redrawing the spiral…")
+        try:
+            self._add()
+        finally:
+            self.add_button.disabled, self.add_button.description = False, "Add to spiral"
+
+    def _add(self) -> None:
         text = self.text.value
         by_rubric = bool(self.use_rubric.value)
         quality = (suggest_quality(text, self.mode.value).quality
@@ -408,7 +377,7 @@ class SpiralLab(widgets.VBox):
         self._refresh()
         self.text.value = ""
         self.message.show("ok", f"Added to round {self.round}, {contribution.mode.label}. "
-                                + _effect(before, self.trajectory))
+                                + contribution_effect(before, self.trajectory, contribution))
         self._changed()
 
     @safe_callback(lambda self: self.message)
@@ -497,7 +466,7 @@ class SpiralLab(widgets.VBox):
         steps = change["new"]
         partial = self.shown.iloc[:steps]
         self._draw(partial)
-        self.table.value = _table_html(partial)
+        self.table.value = table_html(partial)
         if steps >= len(self.shown):
             self.replay_label.value = "Showing the whole spiral."
         else:
@@ -571,11 +540,11 @@ class SpiralLab(widgets.VBox):
         self._notice = ""
         self.shown = self._with_new_spirals()
         self._draw(self.shown)
-        self.table.value = _table_html(self.shown)
+        self.table.value = table_html(self.shown)
         alone = len({c.participant.casefold() for c in self.contributions + simulated}) < 2
         self.progress_view.value = progress_html(level_progress(self.trajectory, self.params))
-        self.practice_note.value = _practice_html(practice, simulated, bool(self.contributions))
-        self.status.value = _status_html(self.trajectory, alone=alone and bool(self.contributions),
+        self.practice_note.value = practice_html(practice, simulated, bool(self.contributions))
+        self.status.value = status_html(self.trajectory, alone=alone and bool(self.contributions),
                                          notice=self._notice)
         self.round_label.value = f"<strong>Round {self.round}</strong>"
         self.entries.options = [
@@ -702,73 +671,3 @@ def spiral_lab(participants: int = 1, contributions: list[Contribution] | None =
     """
     return SpiralLab(participants=participants, contributions=contributions, on_change=on_change,
                      round=round, practice=practice, on_practice=on_practice)
-
-
-def _effect(before: pd.DataFrame, after: pd.DataFrame) -> str:
-    """The contribution's marginal effect on the spiral, in words (brief 4.1, in-app feedback)."""
-    if after.empty:
-        return ""
-    new = after.iloc[-1]
-    old = before.iloc[-1] if not before.empty else None
-    d_t = new["T"] - (old["T"] if old is not None else new["participants"])
-    d_x = new["X"] - (old["X"] if old is not None else 0.0)
-    d_s = new["shared"] - (old["shared"] if old is not None else 0.0)
-    return f"Effect on the spiral: tacit {d_t:+.2f}, explicit {d_x:+.2f}, shared {d_s:+.0%}."
-
-
-def _status_html(trajectory: pd.DataFrame, *, alone: bool = False, notice: str = "") -> str:
-    if trajectory.empty:
-        return ("<p><strong>Level:</strong> Individual. Add a contribution to each of the four "
-                "modes, then start the next round: your spiral grows with every turn.</p>"
-                + (f"<p>{html_text(notice)}</p>" if notice else ""))
-    last = trajectory.iloc[-1]
-    level = Level(int(last["level"]))
-    ups = trajectory[trajectory["leveled_up"]]
-    history = (", ".join(f"{r['level_name']} in round {r['round']}" for _, r in ups.iterrows())
-               if not ups.empty else "none yet")
-    return (
-        f'<div class="seci-status" role="status" aria-live="polite">'
-        f"<p><strong>Level:</strong> {html_text(level.label)} · <strong>Round:</strong> {last['round']} · "
-        f"<strong>Tacit per person:</strong> {last['T'] / last['participants']:.2f} · "
-        f"<strong>Explicit per person:</strong> {last['X'] / last['participants']:.2f} · "
-        f"<strong>Shared:</strong> {last['shared']:.0%}</p>"
-        f"<p><strong>Level-ups:</strong> {html_text(history)}</p>"
-        + (f'<p class="seci-alone"><strong>{html_text(ALONE_NOTE)}</strong></p>' if alone else "")
-        + (f"<p>{html_text(notice)}</p>" if notice else "")
-        + "</div>"
-    )
-
-
-def _practice_html(practice: PracticeGroup, simulated: list[Contribution], started: bool) -> str:
-    """What the practice group's simulated people added, in words (they are never the learner's)."""
-    if not practice.on:
-        return ("<p>The practice group is off: only your own contributions count. Tick the box to "
-                "practise with simulated people.</p>")
-    others = practice.size - 1
-    who = f"{others} simulated {'person' if others == 1 else 'people'}"
-    if not started:
-        return (f"<p>{who.capitalize()} (not real people) will work beside you: in each round, one "
-                f"contribution each, at quality {practice.quality:.2f}, to every mode you work in. "
-                "Your own contributions stay yours.</p>")
-    by_round: dict[int, list[Mode]] = {}
-    for c in simulated:
-        modes = by_round.setdefault(c.round, [])
-        if c.mode not in modes:
-            modes.append(c.mode)
-    lines = "".join(
-        f"<li>Round {r}: {len(modes) * others} contributions, to "
-        f"{', '.join(m.label for m in sorted(modes, key=MODES.index))}</li>"
-        for r, modes in sorted(by_round.items()))
-    return (f"<p><strong>What the simulated people added</strong> ({who}, not real people, at quality "
-            f"{practice.quality:.2f}; your own contributions stay yours and are the only ones saved):</p>"
-            f"<ul>{lines}</ul>")
-
-
-def _table_html(trajectory: pd.DataFrame) -> str:
-    table = figures.spiral_table(trajectory)
-    if table.empty:
-        return "<p>No steps yet: the table fills as you add contributions.</p>"
-    # A scrolling region a keyboard can reach (Tab, then the arrow keys), named for screen readers.
-    return ('<div class="seci-table" role="region" tabindex="0" aria-label="Your spiral as a table" '
-            'style="max-height:420px;overflow:auto">'
-            + html_table(table, classes="seci-spiral-table") + "</div>")
