@@ -116,3 +116,15 @@ def test_the_critique_charts_have_their_data_beside_them_and_it_follows_the_swit
     panel.transfer_only.value = True  # socialization only transfers: a different spiral
     assert panel.spiral_tables.value != tables
     assert panel.spiral_tables.value.count("<tr") == 2 + rows + len(panel.trajectory)
+
+
+def test_every_table_cell_names_its_column_so_a_phone_can_show_rows_as_cards():
+    import pandas as pd
+
+    from seci_lab.exports import html_table
+
+    table = html_table(pd.DataFrame({"mean_quality": [0.5], 'x"><script>': ["<b>t</b>\nline 2"]}),
+                       classes="seci-cards")
+    assert table.count('data-label="mean quality"') == 1 and "<script>" not in table
+    assert 'data-label="x&#34;&gt;&lt;script&gt;"' in table and "&lt;b&gt;t&lt;/b&gt;<br>line 2" in table
+    assert 'class="dataframe seci-cards"' in table

@@ -32,7 +32,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _EXCEL_CELL_MAX = 32_767
 # Characters openpyxl refuses (control characters other than tab, newline, carriage return).
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_BREAK = "\ue000"  # stands for a line break inside table cells (see html_table)
 _CELL_JSON_CHARS = 300  # a record shown in a table cell is cut to this length
 
 
@@ -211,12 +210,62 @@ def _cell_text(value: object) -> object:
     return value
 
 
+_TABLE = """\
+<table border="0" class="dataframe{% if classes %} {{ classes }}{% endif %}">
+{%- if caption is not none %}<caption>{{ caption }}</caption>{% endif %}
+  <thead>
+    <tr style="text-align: right;">
+{%- for column in columns %}
+      <th>{{ column }}</th>
+{%- endfor %}
+    </tr>
+  </thead>
+  <tbody>
+{%- for row in rows %}
+    <tr>
+{%- for column, lines in row %}
+      <td data-label="{{ column }}">{% for line in lines %}{{ line }}{% if not loop.last %}<br>{% endif %}{% endfor %}</td>
+{%- endfor %}
+    </tr>
+{%- endfor %}
+  </tbody>
+</table>"""
+
+
+def _table_template():
+    global _TABLE_TEMPLATE
+    if _TABLE_TEMPLATE is None:
+        from jinja2 import Environment
+
+        _TABLE_TEMPLATE = Environment(autoescape=True).from_string(_TABLE)
+    return _TABLE_TEMPLATE
+
+
+_TABLE_TEMPLATE = None
+
+
+def _cell_lines(value: object, *, floats: bool) -> list[str]:
+    """A cell's text as lines (escaped by the template): yes/no, "–" for missing, two decimals."""
+    import pandas as pd
+
+    if isinstance(value, (list, tuple, dict)):
+        value = _cell_text(value)
+    if value is None or (not isinstance(value, (str, list, tuple, dict)) and pd.isna(value)):
+        return ["–"]
+    if isinstance(value, (bool,)) or type(value).__name__ == "bool_":
+        return ["yes" if value else "no"]
+    if floats and isinstance(value, float):
+        return [f"{value:.2f}"]
+    return str(value).splitlines() or [""]
+
+
 def html_table(frame: pd.DataFrame, caption: str | None = None, *, classes: str | None = None) -> str:
     """``frame`` as an HTML table in which every cell and the caption are escaped.
 
     Used by every table seci-lab shows, in a widget or in a saved page, so they all read the
     same: underscores in column names become spaces, yes/no for booleans, "–" for a missing
-    value, two decimals, a line break in a text as a line break, lists one item a line.
+    value, two decimals, a line break in a text as a line break, lists one item a line. Each
+    cell names its column (``data-label``), so a narrow screen can show a row as a card.
 
     Parameters
     ----------
@@ -225,28 +274,15 @@ def html_table(frame: pd.DataFrame, caption: str | None = None, *, classes: str 
     caption : str, optional
         What the table shows (escaped), as its ``<caption>``.
     classes : str, optional
-        CSS classes of the ``<table>``, besides pandas' own.
+        CSS classes of the ``<table>``, besides ``dataframe``.
     """
     import pandas as pd
 
-    shown = frame.copy()
-    for column in shown.columns:
-        series = shown[column]
-        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
-            shown[column] = ["–" if pd.isna(v) else ("yes" if v else "no") for v in series]
-        elif _is_text(series):
-            shown[column] = [_BREAK.join(str(_cell_text(v)).splitlines()) if isinstance(v, (str, list, tuple, dict))
-                             else v for v in series]
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]  # "share correct", not "share_correct"
-    table = shown.to_html(index=False, escape=True, border=0, classes=classes, na_rep="–",
-                          float_format=lambda v: f"{v:.2f}")
-    # pandas shows a newline in a cell as the two characters "\n"; a private-use character
-    # carries line breaks through it instead, and becomes <br> after escaping.
-    table = table.replace(_BREAK, "<br>")
-    if caption is not None:
-        # pandas writes no caption; the first ">" closes the <table ...> tag.
-        table = table.replace(">", f"><caption>{html_text(caption)}</caption>", 1)
-    return table
+    columns = [str(c).replace("_", " ") for c in frame.columns]  # "share correct", not "share_correct"
+    floats = [pd.api.types.is_float_dtype(frame[c]) for c in frame.columns]
+    rows = [[(columns[i], _cell_lines(value, floats=floats[i])) for i, value in enumerate(values)]
+            for values in frame.itertuples(index=False, name=None)]
+    return _table_template().render(columns=columns, rows=rows, caption=caption, classes=classes or "")
 
 
 def utc_text(moment: object) -> str:

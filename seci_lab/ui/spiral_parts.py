@@ -107,11 +107,15 @@ def practice_html(practice: PracticeGroup, simulated: list[Contribution], starte
             f"<ul>{lines}</ul>")
 
 
+#: Texts per step in the lab's table: enough to recognise a step (its hover lists five, the CSV all).
+TABLE_EXAMPLES = 3
+
+
 def table_html(trajectory: pd.DataFrame) -> str:
-    table = figures.spiral_table(trajectory)
+    table = figures.spiral_table(trajectory, examples=TABLE_EXAMPLES)
     if table.empty:
         return "<p>No steps yet: the table fills as you add contributions.</p>"
     # A scrolling region a keyboard can reach (Tab, then the arrow keys), named for screen readers.
     return ('<div class="seci-table" role="region" tabindex="0" aria-label="Your spiral as a table" '
             'style="max-height:420px;overflow:auto">'
-            + html_table(table, classes="seci-spiral-table") + "</div>")
+            + html_table(table, classes="seci-spiral-table seci-cards") + "</div>")
