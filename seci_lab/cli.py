@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_parser(sub)
     _add_workshop_parser(sub)
     _add_slides_parser(sub)
+    _add_handout_parser(sub)
     return parser
 
 
@@ -184,6 +185,37 @@ def _slides(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def _add_handout_parser(sub) -> None:
+    parser = sub.add_parser(
+        "handout",
+        help="write a handout to print: the lessons' summaries, the SECI matrix and your spiral",
+        description=(
+            "Write a print-ready HTML page: each lesson's summary (what it converts, the recap, the goals, "
+            "the sources), the SECI matrix and the spiral of your saved work, laid out for A4 or Letter. "
+            "Open it in a browser and print it, or save it as PDF."
+        ),
+    )
+    parser.add_argument("--lesson", type=_positive_int, action="append", default=None, metavar="N",
+                        help="only the lesson at course step N; repeatable (default: every lesson)")
+    parser.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size (default A4)")
+    parser.add_argument("--db", default=None, metavar="PATH",
+                        help=f"the learner database whose spiral to draw (default: ${DB_ENV}, else your own)")
+    parser.add_argument("--out", type=Path, default=Path("seci-lab-handout.html"), metavar="FILE",
+                        help="file to write, or a folder (default: seci-lab-handout.html here)")
+    parser.set_defaults(func=_handout)
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from .exports.handout import write_handout
+
+    try:
+        path = write_handout(args.out, args.lesson, paper=args.paper, db=args.db)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    print(f"wrote {path}: open it in a browser and print it ({args.paper})")
     return 0
 
 

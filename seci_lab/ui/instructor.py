@@ -306,7 +306,7 @@ class InstructorPage(widgets.VBox):
         # Only what can be used is in the page: a hidden control first in the page would be the
         # first thing a keyboard or a test reaches.
         self._style = widgets.HTML(_CSS)
-        self.kit = teacher_kit(self)  # slides (seci_lab/ui/teacher_kit.py)
+        self.kit = teacher_kit(self)  # a sample class, slides (seci_lab/ui/teacher_kit.py)
         super().__init__(self._children(), layout=widgets.Layout(max_width="1200px"))
         self.add_class("seci-instructor")
         self._show_source()
@@ -325,7 +325,7 @@ class InstructorPage(widgets.VBox):
                 "<code>seci-lab serve</code>, then restarts it.</p>")]
         if not self.unlocked:
             return [self._style, self.message, self.access_box]
-        return [self._style, self.message, self.source_box, self.kit, self.tabs]
+        return [self._style, self.message, self.source_box, self.kit, self.kit.sample.banner, self.tabs]
 
     def _require_unlocked(self) -> None:
         if not self.unlocked:
@@ -433,6 +433,7 @@ class InstructorPage(widgets.VBox):
             if self.progress_label.value == "Reading…":  # the source reported no progress
                 self.progress.value = self.progress.max
                 self.progress_label.value = "done"
+            self.kit.sample.leave()  # a real class never shows on the sample's stores
             self.show_class(loaded)
             n = len(loaded.submissions)
             problems = 0 if loaded.problems is None else len(loaded.problems)
@@ -725,8 +726,9 @@ class InstructorPage(widgets.VBox):
             return
         items = data.rateable(learner_id).set_index("key")
         quality, source = items.at[key, "quality"], items.at[key, "quality_source"]
-        where = ("in the class store: the learner sees it the next time they open a lesson or the spiral"
-                 if self.store_url else "in your own seci-lab database on this computer")
+        where = getattr(self._ratings, "where", "") or (
+            "in the class store: the learner sees it the next time they open a lesson or the spiral"
+            if self.store_url else "in your own seci-lab database on this computer")
         if source == "instructor":
             now = f"Your rating {quality:.2f} counts"
         elif pd.isna(quality):

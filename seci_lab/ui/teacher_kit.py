@@ -1,21 +1,24 @@
-"""The instructor dashboard's teacher's kit: slides to edit (more parts follow in this module's
-:func:`teacher_kit`).
+"""The instructor dashboard's teacher's kit: slides to edit, and a sample class to try the dashboard with.
 
-Each panel only wires widgets to functions below the ui floor (:mod:`seci_lab.exports.slides`);
+Each panel only wires widgets to functions below the ui floor (:mod:`seci_lab.exports.slides`,
+:mod:`seci_lab.classroom.sample`);
 every action checks again that the dashboard is open (``page._require_unlocked()``), because a
 visitor can forge a click on a widget that is not shown (docs/architecture.md, "Security").
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from .common import Message, count, full_width, labelled, safe_callback
 from .download import DownloadButton
+from .templates import render
 
-__all__ = ["SlidesPanel", "teacher_kit"]
+__all__ = ["SamplePanel", "SlidesPanel", "teacher_kit"]
 
 _PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 _COURSE, _EVERY = "course", "every"
@@ -129,11 +132,108 @@ class SlidesPanel(widgets.VBox):
         return deck_bytes(course_plan(), "seci-lab: the SECI model")
 
 
+class SamplePanel(widgets.VBox):
+    """"Try it with a sample class": 30 generated learners shown in every tab, clearly labelled.
+
+    The sample's ratings and rubric scores live in a database of their own (a temporary SQLite
+    file), never in the class store or the instructor's database; the exports are named
+    ``SAMPLE-...`` and say so inside. Loading a real class leaves the sample (:meth:`leave`).
+
+    Attributes tests use: ``button``, ``banner`` (shown above the tabs while the sample is on),
+    ``active``, ``message``.
+    """
+
+    def __init__(self, page):
+        self._page = page
+        self.active = False
+        self._folder: str | None = None
+        self._downloads: dict = {}
+        self.message = Message()
+        self.button = widgets.Button(description="Try it with a sample class", icon="users",
+                                     tooltip="Load 30 generated learners to see every tab and export; "
+                                             "nothing of it enters your class")
+        self.banner = widgets.HTML(render("sample_banner.html.j2", learners=30), layout=full_width())
+        self.banner.layout.display = "none"
+        self.button.on_click(self._on_try)
+        super().__init__([
+            widgets.HTML("<h4>Sample class</h4><p>See every tab and export before any learner has handed in: "
+                         "30 generated learners with answers of every quality, quiz attempts, spiral "
+                         "contributions and a few ratings. It is marked as sample data everywhere and "
+                         "kept apart from your class, your ratings and the class store.</p>"),
+            self.button, self.message], layout=full_width())
+
+    @safe_callback(lambda self: self.message)
+    def _on_try(self, _button=None) -> None:
+        self.load()
+
+    def load(self) -> None:
+        """Show the sample class in every tab of the dashboard."""
+        from ..classroom.sample import load_sample_class
+        from ..store.classroom import InstructorRatings
+        from ..store.scores import RubricScores
+
+        page = self._page
+        page._require_unlocked()
+        if not page._lock.acquire(blocking=False):
+            raise ValueError("A class is being loaded already; wait for it to finish.")
+        try:
+            self.button.disabled = True
+            sample = load_sample_class()
+            self.leave()
+            self._folder = tempfile.mkdtemp(prefix="seci-lab-sample-")
+            url = f"sqlite:///{Path(self._folder) / 'sample.sqlite'}"
+            ratings = InstructorRatings(url)
+            ratings.where = "with the sample class only (a database of its own, removed when you load a class)"
+            for learner_id, keys in sample.ratings.items():
+                for key, quality in keys.items():
+                    ratings.rate(learner_id, key, quality)
+            scores = RubricScores(url)
+            scores.put_many(sample.scores)
+            page._ratings, page._scores = ratings, scores
+            self.active = True
+            self._label_downloads()
+            page.show_class(sample.load)
+            self.banner.layout.display = None
+            page.source_box.selected_index = None
+            page.message.show("ok", f"Loaded the sample class: {count(len(sample.load.submissions), 'generated learner')}. "
+                                    "It is sample data, kept apart from your class; load a class to leave it.")
+        finally:
+            self.button.disabled = False
+            page._lock.release()
+
+    def _label_downloads(self) -> None:
+        from ..classroom.sample import label_report, label_workbook, sample_filename
+
+        labels = {"excel": label_workbook, "report": lambda data: label_report(data.decode("utf-8")).encode("utf-8")}
+        for name, button in self._page.downloads.items():
+            self._downloads[name] = (button.filename, button._build)
+            button.filename = sample_filename(button.filename)
+            if name in labels:
+                button._build = (lambda build, label: lambda: label(build()))(button._build, labels[name])
+
+    def leave(self) -> None:
+        """Put the dashboard back on the instructor's own stores and exports (before a real class is shown)."""
+        page = self._page
+        for name, (filename, build) in self._downloads.items():
+            page.downloads[name].filename, page.downloads[name]._build = filename, build
+        self._downloads = {}
+        if self.active:
+            for store in (page._ratings, page._scores):
+                if store is not None:
+                    store.close()
+            page._ratings = page._scores = None
+        self.active = False
+        self.banner.layout.display = "none"
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+
+
 def teacher_kit(page) -> widgets.Accordion:
     """The teacher's kit of the instructor dashboard ``page``, folded under one heading."""
-    slides = SlidesPanel(page)
-    kit = widgets.Accordion(children=[widgets.VBox([slides], layout=full_width())],
-                            titles=("Teacher's kit: slides",))
+    slides, sample = SlidesPanel(page), SamplePanel(page)
+    kit = widgets.Accordion(children=[widgets.VBox([sample, slides], layout=full_width())],
+                            titles=("Teacher's kit: a sample class, slides",))
     kit.selected_index = None
-    kit.slides = slides
+    kit.slides, kit.sample = slides, sample
     return kit
