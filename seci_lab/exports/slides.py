@@ -32,6 +32,7 @@ SLIDE_KINDS = ("lesson", "spiral", "critiques", "theory")
 _WIDE = (12_192_000, 6_858_000)  # 16:9 in EMU (13.333 x 7.5 in)
 _MARGIN = 457_200  # 0.5 in
 _FIGURE_TOP = 1_371_600  # 1.5 in: below the title
+_TITLE_TOP = 182_880  # 0.2 in
 
 
 @dataclass(frozen=True)
@@ -214,9 +215,10 @@ def _draw(presentation, plan: SlidePlan) -> None:
             paragraph.font.size = Pt(size)
     title = slide.shapes.title
     title.text = plan.title
-    title.left, title.top, title.width = Emu(_MARGIN), title.top, Emu(_WIDE[0] - 2 * _MARGIN)
-    if not plan.subtitle:
-        title.text_frame.paragraphs[0].font.size = Pt(32 if len(plan.title) < 50 else 26)
+    if not plan.subtitle:  # above the figure or text, two lines at most
+        title.left, title.top, title.width, title.height = Emu(_MARGIN), Emu(_TITLE_TOP), \
+            Emu(_WIDE[0] - 2 * _MARGIN), Emu(_FIGURE_TOP - _TITLE_TOP - 45_720)
+        title.text_frame.paragraphs[0].font.size = Pt(32 if len(plan.title) < 50 else 26 if len(plan.title) < 70 else 22)
     slide.notes_slide.notes_text_frame.text = plan.notes
 
 
