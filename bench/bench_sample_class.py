@@ -55,8 +55,10 @@ print(json.dumps({"press": pressed, "spiral": time.perf_counter() - start}))
 
 
 def _run(kind: str, folder: Path, db: Path) -> dict:
-    env = dict(os.environ, SECI_LAB_DB=str(db))
-    for name in ("SECI_LAB_CLASS_DB", "SECI_LAB_CLASS_DIR", "SECI_LAB_INSTRUCTOR_KEY"):
+    from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, DB_ENV, INSTRUCTOR_KEY_ENV
+
+    env = {**os.environ, DB_ENV: str(db)}
+    for name in (CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV):
         env.pop(name, None)
     out = subprocess.run([sys.executable, "-c", _CHILD, kind, str(folder)], env=env, check=True,
                          capture_output=True, text=True, timeout=600)

@@ -136,13 +136,14 @@ def _learner_work(db: str | None) -> tuple[str, list[Contribution]]:
     learner's own). A given database that does not exist is an error; the default one may be missing."""
     from pathlib import Path
 
+    from ..env import DB_ENV
     from ..store.engine import database_url, default_url
     from ..store.progress import open_progress
 
     url = database_url(db) if db else default_url()
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         if db:
-            raise ValueError(f"There is no saved work at {db}: give the learner database (the file of SECI_LAB_DB).")
+            raise ValueError(f"There is no saved work at {db}: give the learner database (the file of {DB_ENV}).")
         return "", []
     progress = open_progress(url=url)
     try:
