@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_serve_parser(sub)
     _add_workshop_parser(sub)
+    _add_slides_parser(sub)
+    _add_handout_parser(sub)
     return parser
 
 
@@ -150,6 +152,71 @@ def _add_workshop_parser(sub) -> None:
                               f"have no kernel; default: the number of CPU cores, at least 2; here "
                               f"{DEFAULT_CONCURRENT_STARTS})"))
     parser.set_defaults(func=run_workshop)
+
+
+def _add_slides_parser(sub) -> None:
+    parser = sub.add_parser(
+        "slides",
+        help="write PowerPoint slides of a lesson or of the whole course, for a teacher to edit",
+        description=(
+            "Write PowerPoint (.pptx) decks: the lessons' titles, goals, cases and recaps, the SECI matrix, "
+            "ba's two axes, the spiral, the five phases and the hypertext organization drawn as shapes you can "
+            "edit, and speaker notes from the lesson text with its sources. Without --lesson or --all, one "
+            "deck for the whole course. Opens in PowerPoint, Keynote, LibreOffice Impress and Google Slides."
+        ),
+    )
+    parser.add_argument("--lesson", type=_positive_int, action="append", default=None, metavar="N",
+                        help="the lesson at course step N (as numbered on the welcome page); repeatable")
+    parser.add_argument("--all", action="store_true",
+                        help="one deck per lesson, and the whole course's deck")
+    parser.add_argument("--out", type=Path, default=Path("."), metavar="DIR",
+                        help="folder to write into (default: the current folder; created if missing)")
+    parser.set_defaults(func=_slides)
+
+
+def _slides(args: argparse.Namespace) -> int:
+    from .exports.slides import lesson_steps, write_decks
+
+    steps = lesson_steps() if args.all else (args.lesson or [])
+    try:
+        written = write_decks(args.out, steps, course=args.all or not steps,
+                              progress=lambda done, total, name: name and print(f"[{done + 1}/{total}] {name}"))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _add_handout_parser(sub) -> None:
+    parser = sub.add_parser(
+        "handout",
+        help="write a handout to print: the lessons' summaries, the SECI matrix and your spiral",
+        description=(
+            "Write a print-ready HTML page: each lesson's summary (what it converts, the recap, the goals, "
+            "the sources), the SECI matrix and the spiral of your saved work, laid out for A4 or Letter. "
+            "Open it in a browser and print it, or save it as PDF."
+        ),
+    )
+    parser.add_argument("--lesson", type=_positive_int, action="append", default=None, metavar="N",
+                        help="only the lesson at course step N; repeatable (default: every lesson)")
+    parser.add_argument("--paper", choices=("A4", "Letter"), default="A4", help="paper size (default A4)")
+    parser.add_argument("--db", default=None, metavar="PATH",
+                        help=f"the learner database whose spiral to draw (default: ${DB_ENV}, else your own)")
+    parser.add_argument("--out", type=Path, default=Path("seci-lab-handout.html"), metavar="FILE",
+                        help="file to write, or a folder (default: seci-lab-handout.html here)")
+    parser.set_defaults(func=_handout)
+
+
+def _handout(args: argparse.Namespace) -> int:
+    from .exports.handout import write_handout
+
+    try:
+        path = write_handout(args.out, args.lesson, paper=args.paper, db=args.db)
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    print(f"wrote {path}: open it in a browser and print it ({args.paper})")
+    return 0
 
 
 def _add_token(parser: argparse.ArgumentParser, what: str) -> None:

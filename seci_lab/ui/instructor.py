@@ -38,8 +38,11 @@ from ..exports import utc_text
 from .common import Message, count, frame_html, safe_callback, uploaded_files
 from .common import labelled as _labelled
 from .download import DownloadButton
+from .paged_table import PAGE_ROWS, PagedTable
+from .teacher_kit import teacher_kit
 
 __all__ = [
+    "PAGE_ROWS",
     "InstructorPage",
     "PagedTable",
     "frame_html",
@@ -49,7 +52,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 ASSIGNMENT_MAX_CHARS = 100
 POINTS_MIN, POINTS_MAX = 0.5, 10_000
 UPLOAD_MAX_BYTES = 100 * 1024 * 1024  # all uploaded files together; the loader caps each file
@@ -82,70 +84,6 @@ _CSS = """
 
 def _full() -> widgets.Layout:
     return widgets.Layout(width="100%")
-
-
-class PagedTable(widgets.VBox):
-    """A DataFrame shown :data:`PAGE_ROWS` rows at a time, with Previous/Next buttons.
-
-    Attributes: ``frame`` (all rows), ``page`` (0-based), ``html`` (the table shown), ``info``,
-    ``previous_button``, ``next_button``.
-    """
-
-    def __init__(self, caption: str, empty: str = "Nothing to show.", rows: int = PAGE_ROWS):
-        self.caption = caption
-        self.empty = empty
-        self.rows = rows
-        self.frame = pd.DataFrame()
-        self.page = 0
-        self.html = widgets.HTML()
-        self.info = widgets.Label("")
-        self.previous_button = widgets.Button(description="Previous rows", icon="arrow-left",
-                                              tooltip=f"Previous {rows} rows of: {caption}")
-        self.next_button = widgets.Button(description="Next rows", icon="arrow-right",
-                                          tooltip=f"Next {rows} rows of: {caption}")
-        self.message = Message()
-        self.pager = widgets.HBox([self.previous_button, self.next_button, self.info],
-                                  layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.previous_button.on_click(self._on_previous)
-        self.next_button.on_click(self._on_next)
-        super().__init__([self.html, self.pager, self.message], layout=_full())
-        self.set(self.frame)
-
-    @property
-    def pages(self) -> int:
-        """How many pages the frame fills (at least 1)."""
-        return max(1, -(-len(self.frame) // self.rows))
-
-    def set(self, frame: pd.DataFrame | None, caption: str | None = None) -> None:
-        """Show ``frame`` from its first page."""
-        self.frame = frame if frame is not None else pd.DataFrame()
-        if caption is not None:
-            self.caption = caption
-        self.page = 0
-        self._render()
-
-    def _render(self) -> None:
-        n = len(self.frame)
-        start = self.page * self.rows
-        part = self.frame.iloc[start:start + self.rows]
-        caption = self.caption
-        if n > self.rows:
-            caption += f" (rows {start + 1}–{start + len(part)} of {n})"
-        self.html.value = frame_html(part, caption, empty=self.empty)
-        self.pager.layout.display = None if n > self.rows else "none"
-        self.info.value = f"Page {self.page + 1} of {self.pages}" if n > self.rows else ""
-        self.previous_button.disabled = self.page == 0
-        self.next_button.disabled = self.page + 1 >= self.pages
-
-    @safe_callback(lambda self: self.message)
-    def _on_previous(self, _button=None) -> None:
-        self.page = max(0, self.page - 1)  # also when a forged click reaches a disabled button
-        self._render()
-
-    @safe_callback(lambda self: self.message)
-    def _on_next(self, _button=None) -> None:
-        self.page = min(self.pages - 1, self.page + 1)
-        self._render()
 
 
 def _figure_output(out: widgets.Output, fig, description: str) -> None:
@@ -368,6 +306,7 @@ class InstructorPage(widgets.VBox):
         # Only what can be used is in the page: a hidden control first in the page would be the
         # first thing a keyboard or a test reaches.
         self._style = widgets.HTML(_CSS)
+        self.kit = teacher_kit(self)  # a sample class, slides (seci_lab/ui/teacher_kit.py)
         super().__init__(self._children(), layout=widgets.Layout(max_width="1200px"))
         self.add_class("seci-instructor")
         self._show_source()
@@ -386,7 +325,7 @@ class InstructorPage(widgets.VBox):
                 "<code>seci-lab serve</code>, then restarts it.</p>")]
         if not self.unlocked:
             return [self._style, self.message, self.access_box]
-        return [self._style, self.message, self.source_box, self.tabs]
+        return [self._style, self.message, self.source_box, self.kit, self.kit.sample.banner, self.tabs]
 
     def _require_unlocked(self) -> None:
         if not self.unlocked:
@@ -494,6 +433,7 @@ class InstructorPage(widgets.VBox):
             if self.progress_label.value == "Reading…":  # the source reported no progress
                 self.progress.value = self.progress.max
                 self.progress_label.value = "done"
+            self.kit.sample.leave()  # a real class never shows on the sample's stores
             self.show_class(loaded)
             n = len(loaded.submissions)
             problems = 0 if loaded.problems is None else len(loaded.problems)
@@ -786,8 +726,9 @@ class InstructorPage(widgets.VBox):
             return
         items = data.rateable(learner_id).set_index("key")
         quality, source = items.at[key, "quality"], items.at[key, "quality_source"]
-        where = ("in the class store: the learner sees it the next time they open a lesson or the spiral"
-                 if self.store_url else "in your own seci-lab database on this computer")
+        where = getattr(self._ratings, "where", "") or (
+            "in the class store: the learner sees it the next time they open a lesson or the spiral"
+            if self.store_url else "in your own seci-lab database on this computer")
         if source == "instructor":
             now = f"Your rating {quality:.2f} counts"
         elif pd.isna(quality):

@@ -37,7 +37,7 @@ class MyWork(widgets.VBox):
     """Name, downloads (ZIP with everything, HTML report, JSON, CSV) and JSON import.
 
     Attributes for tests: ``name``, ``name_button``, ``download_all``, ``download_report``,
-    ``download_json``, ``download_csv``, ``upload``, ``import_button``, ``message``.
+    ``download_json``, ``download_csv``, ``download_handout`` and its ``paper``, ``upload``, ``import_button``, ``message``.
     """
 
     def __init__(self, progress: Progress, on_import=None):
@@ -57,6 +57,11 @@ class MyWork(widgets.VBox):
         self.download_json = DownloadButton(
             "Saved work (JSON)", "seci-lab-my-work.json", "application/json", progress.export_bytes,
             tooltip="Import this file on another machine to continue there")
+        self.paper = widgets.Dropdown(options=["A4", "Letter"], value="A4", description="Paper",
+                                      layout=widgets.Layout(width="auto"))
+        self.download_handout = DownloadButton(
+            "Handout to print (HTML)", "seci-lab-handout.html", "text/html", self._handout,
+            tooltip="Each lesson's summary, the SECI matrix and your spiral on pages ready to print")
         self.download_csv = DownloadButton(
             "Answers (CSV)", "seci-lab-answers.csv", "text/csv", lambda: answers_csv(progress),
             tooltip="Your answers and feedback as a table")
@@ -75,11 +80,18 @@ class MyWork(widgets.VBox):
             widgets.HBox([self.name, self.name_button]),
             self.download_all,
             widgets.HBox([self.download_report, self.download_json, self.download_csv]),
+            widgets.HBox([self.download_handout, self.paper], layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HTML("<p>Continue work saved elsewhere: choose the JSON file you downloaded, then "
                          "press Import. Imported answers replace the ones with the same name here.</p>"),
             widgets.HBox([self.upload, self.import_button]),
             self.message,
         ], layout=widgets.Layout(width="100%"))
+
+    def _handout(self) -> bytes:
+        from ..exports.handout import handout_html
+
+        return handout_html(paper=self.paper.value, contributions=self.progress.contributions(),
+                            learner=self.progress.name).encode("utf-8")
 
     def _follow_name(self) -> None:
         saved = self.progress.name
