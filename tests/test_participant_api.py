@@ -22,15 +22,7 @@ from seci_lab.model.workshop import WorkshopError
 from seci_lab.store.attempts import StoredWindow
 from seci_lab.store.workshop import WorkshopStore
 
-from participant_client import SiteServer, closed_by_server, slow_connections
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
+from participant_client import Clock, SiteServer, closed_by_server, slow_connections
 
 
 @pytest.fixture

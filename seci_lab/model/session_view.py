@@ -44,6 +44,7 @@ __all__ = [
     "board",
     "participant_state",
     "qualities",
+    "room_screen_address",
     "room_view",
     "session_spiral",
 ]
@@ -260,3 +261,10 @@ def room_view(snapshot: SessionSnapshot, *, prompt: str, lifetime_s: float | Non
             "next": str(last["unmet"]) if last is not None else "",
         },
     }
+
+
+def room_screen_address(join_url: str, token: str) -> str:
+    """The room screen's address on the participant server of ``join_url`` (whose query, the
+    join token, it leaves out): ``.../room?screen=TOKEN``."""
+    base = join_url.split("#", 1)[0].split("?", 1)[0]
+    return f"{base if base.endswith('/') else base + '/'}room?screen={token}"

@@ -1081,11 +1081,12 @@ class WorkshopStore:
 
 
 def start_session(url: str, title: str, format: str = "seci", *, join_code: str | None = None,
-                  resume: str | None = None, key: str | None = None) -> tuple[Session, str]:
+                  resume: str | None = None, key: str | None = None, room_screen: bool = False):
     """Create a session at ``url``, or resume the session ``resume`` (its join code) with its ``key``.
 
-    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on, also
-    for a database that cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
+    Returns ``(session, key)``, and with ``room_screen`` ``(session, key, room screen token)``.
+    Raises WorkshopError (a ValueError) with a message to act on, also for a database that
+    cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
     """
     store = check_database(url)
     try:
@@ -1094,9 +1095,12 @@ def start_session(url: str, title: str, format: str = "seci", *, join_code: str 
             if not key or not store.check_key(session.id, key):
                 raise NotAllowed(f"The facilitator key does not match session {session.join_code}: "
                                  "give the key printed when it was created.")
-            return session, key
-        session = store.create_session(title, format, join_code)
-        return session, session.key
+        else:
+            session = store.create_session(title, format, join_code)
+            key = session.key
+        if room_screen:
+            return session, key, store.room_screen_token(session.id, key)
+        return session, key
     except DatabaseError as error:
         raise WorkshopError(unusable_database(url, error)) from None
     finally:

@@ -28,6 +28,7 @@ import traitlets
 from ..env import DB_ENV
 from ..escape import html_text, shorten
 from ..exports.qr import qr_svg
+from ..model import Level
 
 if TYPE_CHECKING:  # the participant page draws its first board after joining: pandas loads then
     import pandas as pd
@@ -40,7 +41,10 @@ __all__ = [
     "labelled",
     "one_line",
     "open_workshop_store",
+    "declared_note",
+    "origin_html",
     "qr_svg",
+    "room_link_html",
 ]
 
 log = logging.getLogger(__name__)
@@ -211,3 +215,30 @@ class Countdown(anywidget.AnyWidget):
     def seconds_left(self) -> float | None:
         """Seconds until the deadline by the kernel's clock (None without a deadline)."""
         return None if not self.deadline else max(0.0, self.deadline - time.time())
+
+
+def origin_html(start) -> str:
+    """Where a session that is a new spiral started (nothing for a first spiral)."""
+    if start is None:
+        return ""
+    return (f"<p>A new spiral, started from session {start.parent_session_id}'s cluster "
+            f"“{html_text(start.cluster_name)}” (round {start.seed.round}, "
+            f"{html_text(Level(start.seed.level).label)} level): it starts from that spiral's explicit "
+            "knowledge.</p>")
+
+
+def declared_note(trajectory, session_id: int, round_: int) -> str:
+    """What the spiral model made of the level-up declared in ``round_`` (its ``note``)."""
+    rows = trajectory[(trajectory["spiral"] == str(session_id)) & (trajectory["round"] == round_)
+                      & (trajectory["mode"] == "I")] if len(trajectory) else trajectory
+    return str(rows["note"].iloc[0]) if len(rows) else ""
+
+
+def room_link_html(store, session, key: str, join_url: str) -> str:
+    """The facilitator's link to the session's room screen (read-only, its own token: never the
+    facilitator's key or token), or where to find it when no join address is known."""
+    from ..model.session_view import room_screen_address
+    from .templates import render
+
+    token = store.room_screen_token(session.id, key)
+    return render("room_link.html.j2", href=room_screen_address(join_url, token) if join_url else "", token=token)
