@@ -4,7 +4,7 @@ Run from the repository root: ``python scripts/room_screenshots.py`` (``--out DI
 elsewhere). It serves the participant server's handlers (the room screen among them) in this
 process over a temporary SQLite store, plays a SECI round with a dozen participants through the
 store, and drives the system Chromium (``CHROMIUM_PATH`` or /usr/bin/chromium) with Playwright:
-``room-screen-<stage>-<width>x<height>.png`` for the board (Socialization), clusters and votes
+``room-screen-<stage>-<width>x<height>.png`` for the joining (before the first phase), the board (Socialization), clusters and votes
 (Combination) and the take-aways with their lineage (Internalization), at 1920x1080 and 1280x720.
 """
 
@@ -78,9 +78,12 @@ def main(argv: list[str] | None = None) -> int:
         port = _serve(site)
         address = room_screen_address(f"http://127.0.0.1:{port}/", store.room_screen_token(session.id, session.key))
         people = [store.join("NGHT42", name) for name in NAMES]
-        store.open_phase(session.id, session.key, "S", minutes=8)
-        sent = [store.submit(people[i % len(people)].token, text, f"s{i}") for i, text in enumerate(NOTES)]
-        stages = {"board": None}
+        sent: list = []
+        stages: dict = {}
+
+        def socialization() -> None:
+            store.open_phase(session.id, session.key, "S", minutes=8)
+            sent.extend(store.submit(people[i % len(people)].token, text, f"s{i}") for i, text in enumerate(NOTES))
 
         def combination() -> None:
             store.open_phase(session.id, session.key, "C", minutes=5)
@@ -99,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
                                       "Ask Hiro to run one shadowing night a month"]):
                 store.submit(people[i].token, text, f"t{i}", source_cluster_id=stages["clusters"][i % 2].id)
 
-        plan = [("board", None), ("votes", combination), ("end", internalization)]
+        plan = [("join", None), ("board", socialization), ("votes", combination), ("end", internalization)]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                                                  args=ARGS)
@@ -113,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
                 if step is not None:
                     step()
                 for page, width, height in pages:
-                    wanted = {"board": "#board li", "votes": "#clusters li", "end": "#takeaways li"}[stage]
+                    wanted = {"join": "#qr", "board": "#board li", "votes": "#clusters li",
+                              "end": "#takeaways li"}[stage]
                     page.locator(wanted).first.wait_for()
                     page.wait_for_timeout(1500)
                     target = args.out / f"room-screen-{stage}-{width}x{height}.png"

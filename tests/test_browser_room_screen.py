@@ -73,8 +73,10 @@ def test_room_screen_follows_the_room_and_drops_what_the_facilitator_hides(brows
         page.goto(address)
         assert page.url == f"http://127.0.0.1:{server.port}/room"  # the token left the address bar
         page.locator("#join-code").filter(has_text="NGHT42").wait_for()
-        assert page.locator("#qr").evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function("() => { const img = document.getElementById('qr'); "
+                               "return img.complete && img.naturalWidth > 0; }")  # the QR code drew
         assert page.get_by_role("img", name="QR code of the join address").count() == 1
+        assert not axe_findings(page)  # the first screen: joining, the large code
         store.open_phase(session.id, session.key, "S", minutes=5)
         page.locator("#phase").filter(has_text="Socialization (open)").wait_for()
         page.locator("#timer").filter(has_text="left").wait_for()
@@ -96,6 +98,8 @@ def test_room_screen_follows_the_room_and_drops_what_the_facilitator_hides(brows
         store.withdraw(ana.token, withdrawn.id)
         _visible_within(page, "Second thoughts", False, 1.0)
         _no_controls_nor_hidden(page, ["Rude remark", "Second thoughts", session.key, ana.token])
+        findings = axe_findings(page)  # the board, with markup in a name and a text
+        assert not findings, findings
         assert shown_after < 2.0 and gone_after < 1.0
 
         # Large type for the back of the room, and it all fits the projector's screen.

@@ -187,6 +187,8 @@
   function draw(answer) {
     var v = answer.view;
     clockOffset = answer.now - Date.now() / 1000;
+    // Before anything happens the room is joining: the code and the QR code fill the screen.
+    document.body.className = !v.session.phase && v.board_total === 0 && v.joining ? "joining" : "";
     drawHeader(v);
     drawJoin(v, answer.join_url);
     drawBoard(v);
