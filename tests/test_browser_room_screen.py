@@ -55,7 +55,7 @@ def _visible_within(page, text: str, present: bool, seconds: float) -> float:
 
 def _no_controls_nor_hidden(page, hidden_texts) -> None:
     assert page.locator(CONTROLS).count() == 0, "the room screen holds a control"
-    body = page.locator("body").inner_text()
+    body = page.evaluate("() => document.body.textContent")  # hidden panels included
     for text in hidden_texts:
         assert text not in body
 

@@ -64,7 +64,7 @@
   function drawBoard(v) {
     var first = version === 0;
     var now = {};
-    fill($("board"), v.board.map(function (item) {
+    fill($("board"), v.show_clusters || v.show_end ? [] : v.board.map(function (item) {
       now[item.id] = true;
       return card(item, !first && !shown[item.id]);
     }));
@@ -80,7 +80,8 @@
   function drawClusters(v) {
     $("clusters-panel").hidden = !v.show_clusters;
     $("board-panel").hidden = v.show_clusters || v.show_end;
-    if (!v.show_clusters) { return; }
+    // A panel not shown holds nothing: no stale text (e.g. a member hidden since) in the page.
+    if (!v.show_clusters) { fill($("clusters"), []); return; }
     var most = Math.max.apply(null, [1].concat(v.clusters.map(function (c) { return c.votes; })));
     fill($("clusters"), v.clusters.length ? v.clusters.map(function (c) {
       var li = el("li");
@@ -105,7 +106,7 @@
 
   function drawEnd(v) {
     $("end-panel").hidden = !v.show_end;
-    if (!v.show_end) { return; }
+    if (!v.show_end) { fill($("takeaways"), []); fill($("lineage"), []); return; }
     fill($("takeaways"), v.takeaways.length ? v.takeaways.map(function (item) { return card(item, false); })
       : [el("li", "No take-aways yet.")]);
     fill($("lineage"), v.lineage.map(function (chain) {
