@@ -353,6 +353,10 @@ def test_story_harvest_in_browsers(story_workshop, browser):
     contexts = []
     try:
         fac, fac_console = _facilitator_page(browser, ws, contexts)
+        ctx, screen, screen_console = _new_page(browser, {"width": 1280, "height": 720})  # the room screen
+        contexts.append(ctx)
+        screen.goto(fac.get_by_role("link", name="Open the room screen").get_attribute("href"))
+        screen.locator("#join-code").filter(has_text=ws["code"]).wait_for()
         # Beside the QR code, its address as text: the join address with the code to fill in.
         address = fac.locator("code", has_text=ws["join"]).inner_text()
         assert address == f"{ws['join']}#code={ws['code']}"
@@ -422,6 +426,9 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         _send(hana, "Gift: your calm gave us permission to be calm")
         _group_and_vote(fac, f"Calm is contagious {XSS}", "Gift: your calm", phones)
         teller.get_by_text(f"Calm is contagious {XSS} (3 votes)").wait_for()
+        # The room screen shows the gifts' clusters and their votes, in the harvest's words.
+        screen.locator("#phase").filter(has_text="Gifts back (open)").wait_for()
+        screen.locator("#clusters li").filter(has_text=f"Calm is contagious {XSS}").filter(has_text="3 votes").wait_for()
         fac.locator("li", has_text=f"Calm is contagious {XSS}: 1 contribution, 3 votes").wait_for()
 
         # A phone whose connection lags still shows Gifts back when Take-aways opens: the server
@@ -454,6 +461,10 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         for page in (fac, hana, anon):
             _board_has(page, f"I will ask for help sooner <u>and say so</u> {XSS}")
         _board_has(hana, "drawn from “Calm is contagious")
+        _screen_has(screen, f"I will ask for help sooner <u>and say so</u> {XSS}")  # the take-aways wall
+        screen.locator("#lineage").filter(has_text=f"Calm is contagious {XSS}").filter(has_text="Led to:").wait_for()
+        assert screen.locator("main u, main b, main img:not(#qr), button, input, a[href]").count() == 0
+        assert "Socialization" not in screen.locator("body").inner_text()  # a harvest, not a SECI round
 
         # A reload keeps the anonymous harvester's place; nothing typed ran as markup anywhere.
         anon.reload()
@@ -468,7 +479,7 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         # The late gift's refusal is the only error any console shows (the browser logs a 409).
         late_console = phones[2][1]
         assert late_console.errors() == ["Failed to load resource: the server responded with a status of 409 (Conflict)"]
-        for record in (fac_console, *(console for _, console in phones)):
+        for record in (fac_console, screen_console, *(console for _, console in phones)):
             if record is not late_console:
                 record.assert_no_errors()
             assert record.external_requests() == []

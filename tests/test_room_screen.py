@@ -292,3 +292,20 @@ def test_participant_text_is_data_everywhere_on_the_room_screen(server, store, s
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page) and not re.search(r"\son[a-z]+=", page)
     # Nothing on the page to act with: no form, button, input or link.
     assert not re.search(r"<(form|button|input|select|textarea|a)\b", page)
+
+
+def test_a_story_harvest_speaks_its_own_words_on_the_room_screen(store):
+    session = store.create_session("Harvest", "csh", join_code="HRVST7")
+    store.open_phase(session.id, session.key, "story")
+    teller = store.join("HRVST7", "Teller")
+    store.submit(teller.token, "The night the ward lost power", "t1")
+    store.open_phase(session.id, session.key, "gifts")
+    gift = store.submit(teller.token, "Your calm gave us permission", "t2")
+    cluster = store.create_cluster(session.id, session.key, "Calm is contagious")
+    store.assign(session.id, session.key, gift.id, cluster.id)
+    view = room_view(store.snapshot(session.id), prompt="Give back")
+    assert view["session"]["phase_label"] == "Gifts back" and view["show_clusters"]
+    assert view["clusters"][0]["name"] == "Calm is contagious"
+    phases = {row["phase"] for row in view["spiral"]["rows"]}
+    assert phases == {"Story", "Harvest", "Gifts back", "Take-aways"}
+    assert "Socialization" not in json.dumps(view)

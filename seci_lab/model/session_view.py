@@ -166,13 +166,16 @@ def _room_item(s: Submission, people: Mapping[int, Participant], clusters: Mappi
             "cluster": clusters.get(s.cluster_id), "source_cluster": clusters.get(s.source_cluster_id)}
 
 
-def _spiral_rows(trajectory: pd.DataFrame) -> list[dict]:
+def _spiral_rows(trajectory: pd.DataFrame, session: Session) -> list[dict]:
     """The spiral as plain numbers for the room screen's drawing and its table (a top view: the
-    angle is the mode, the radius the knowledge held)."""
+    angle is the mode, the radius the knowledge held); each step named by the session's phase
+    that feeds its mode (a Story Harvest's "Story", not "Socialization")."""
+    phases = {phase.mode.value: phase.label for phase in session.phases}
     rows = []
     for r in trajectory.itertuples(index=False):
         radius, angle = float(r.radius), math.radians(float(r.angle))
-        rows.append({"step": int(r.step), "round": int(r.round), "mode": str(r.mode), "mode_name": str(r.mode_name),
+        rows.append({"step": int(r.step), "round": int(r.round), "mode": str(r.mode),
+                     "phase": phases.get(str(r.mode), str(r.mode_name)),
                      "contributions": int(r.contributions), "level": int(r.level), "level_name": str(r.level_name),
                      "leveled_up": bool(r.leveled_up),
                      "x": round(radius * math.cos(angle), 4), "y": round(radius * math.sin(angle), 4)})
@@ -238,7 +241,7 @@ def room_view(snapshot: SessionSnapshot, *, prompt: str, lifetime_s: float | Non
     round_clusters.sort(key=lambda c: -c["votes"])
     takeaways = [_room_item(s, people, clusters) for s in reversed(snapshot.visible) if s.phase.takes_takeaways]
     trajectory = session_spiral(snapshot) if spiral is None else spiral
-    rows = _spiral_rows(trajectory)
+    rows = _spiral_rows(trajectory, session)
     last = trajectory.iloc[-1] if len(trajectory) else None
     return {
         "version": snapshot.version,
@@ -258,7 +261,6 @@ def room_view(snapshot: SessionSnapshot, *, prompt: str, lifetime_s: float | Non
         "spiral": {
             "rows": rows,
             "level": str(last["level_name"]) if last is not None else "",
-            "next": str(last["unmet"]) if last is not None else "",
         },
     }
 

@@ -6,7 +6,6 @@
   "use strict";
   var API = "room/api/state";
   var SVG = "http://www.w3.org/2000/svg";
-  var MODES = { S: "Socialization", E: "Externalization", C: "Combination", I: "Internalization" };
   var $ = function (id) { return document.getElementById(id); };
   var version = 0;
   var view = null;
@@ -169,7 +168,7 @@
     var body = $("spiral-table").tBodies[0];
     fill(body, rows.map(function (r) {
       var tr = el("tr");
-      [String(r.round), r.mode + " " + (MODES[r.mode] || r.mode_name), String(r.contributions),
+      [String(r.round), r.phase + " (" + r.mode + ")", String(r.contributions),
         r.level_name + (r.leveled_up ? " (up)" : "")].forEach(function (t) { tr.appendChild(el("td", t)); });
       return tr;
     }));
