@@ -41,6 +41,10 @@ DELETE   ``/api/workshop/contributions/ID``  withdraw one's own
 PUT      ``/api/workshop/votes/ID``          ``{on}``: vote for a cluster or take it back
 =======  ==================================  =================================================
 
+The same server serves the session's read-only room screen for the projector under ``/room``
+(:mod:`.room_screen`); a write carrying its token gets 403 here too. The state is built once per
+version from one read of the session (:mod:`.session_builds`, :mod:`seci_lab.model.session_view`).
+
 A state answer is ``{version, build, me, state}``; ``state.board`` lists every contribution on
 the board. A long-poll that names the ``build`` it shows gets ``state.board_changes``
 (``{since, upsert, remove}``: contributions new or changed, ids gone) instead, when this
