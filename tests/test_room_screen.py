@@ -309,3 +309,18 @@ def test_a_story_harvest_speaks_its_own_words_on_the_room_screen(store):
     phases = {row["phase"] for row in view["spiral"]["rows"]}
     assert phases == {"Story", "Harvest", "Gifts back", "Take-aways"}
     assert "Socialization" not in json.dumps(view)
+
+
+def test_the_pages_files_ship_with_the_package():
+    # An installed seci-lab (a wheel, not this checkout) must carry the page, its script and style.
+    import tomllib
+    from pathlib import Path
+
+    import seci_lab
+    from seci_lab.server.participant_api import PAGE_DIR
+
+    root = Path(seci_lab.__file__).parent
+    shipped = tomllib.loads((root.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["seci_lab"]
+    for folder in (PAGE_DIR, ROOM_PAGE_DIR):
+        assert f"{folder.relative_to(root).as_posix()}/*" in shipped
+        assert {"index.html"} <= {p.name for p in folder.iterdir()}
