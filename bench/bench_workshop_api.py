@@ -18,6 +18,11 @@ Reported:
   (a MutationObserver in that page notes when each text first shows; the page and the bench
   share this computer's clock), p50 and p95;
 * submit-to-visible on another phone: the text arriving in another participant's long-poll;
+* submit-to-visible on the room screen (``/room``, the projector's read-only page) open in
+  Chromium at 1920x1080: from sending to the text first showing on its board (a
+  MutationObserver, as on the facilitator's page). The room screen shows the newest 40 of the
+  phase, so a text with 40 newer ones sent within the same update never shows there: the
+  count shown says how many did; the phone's long-poll in the same run is its baseline;
 * the participant server's memory (RSS) and CPU time per participant, from the process itself
   (psutil) before the room joins and after everyone sent; the facilitator's server and kernel
   CPU in the same interval;
@@ -147,6 +152,32 @@ async def participant(n: int, base: str, code: str, address: str, start: asyncio
         phone.client.close()
 
 
+# Runs in the room screen: the first time each text shows on its board (a card's first text node).
+_WATCH_ROOM_JS = """() => {
+  window.__seen = {};
+  const note = () => {
+    const now = Date.now();
+    for (const node of document.querySelectorAll('#board li')) {
+      const text = node.firstChild ? node.firstChild.nodeValue : '';
+      if (!(text in window.__seen)) window.__seen[text] = now;
+    }
+  };
+  new MutationObserver(note).observe(document.getElementById('board'), {childList: true, subtree: true});
+  note();
+}"""
+
+
+async def open_room_screen(browser, url: str, code: str):
+    """The room screen at a projector's size, with its board watcher installed."""
+    context = await browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = await context.new_page()
+    page.set_default_timeout(60_000)
+    await page.goto(url)
+    await page.locator("#join-code").filter(has_text=code).wait_for()
+    await page.evaluate(_WATCH_ROOM_JS)
+    return page
+
+
 async def observer(base: str, code: str, sent_at: dict, seen: dict, stop: asyncio.Event) -> None:
     """Another page's long-poll: when each sent text became visible there."""
     phone = Phone(base, "127.0.0.2")
@@ -230,7 +261,8 @@ def _cpu(processes) -> float:
     return total
 
 
-async def room(server, facilitator_url: str, code: str, n: int, phones: int, budget_s: float) -> dict:
+async def room(server, facilitator_url: str, code: str, n: int, phones: int, budget_s: float,
+               room_url: str = "") -> dict:
     from playwright.async_api import async_playwright
 
     results = {"join": [], "errors": [], "done": 0, "polled_bytes": 0, "done_phones": 0, "phones": [], "all_joined": asyncio.Event()}
@@ -242,6 +274,7 @@ async def room(server, facilitator_url: str, code: str, n: int, phones: int, bud
         browser = await playwright.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         try:
             fac = await open_facilitator(browser, facilitator_url, code)
+            screen = await open_room_screen(browser, room_url, code) if room_url else None
             process, facilitator = _processes(server)  # the facilitator's kernel runs now
             phone_tasks = [asyncio.ensure_future(chromium_phone(browser, server.url, code, i, results, sent_at))
                            for i in range(phones)]
@@ -276,6 +309,7 @@ async def room(server, facilitator_url: str, code: str, n: int, phones: int, bud
                 if all(text in on_board for text in sent_at) and len(seen) >= len(sent_at):
                     break
                 await asyncio.sleep(0.25)
+            on_screen = await screen.evaluate("() => window.__seen") if screen is not None else {}
             cpu1, fac_cpu1 = _cpu([process]), _cpu(facilitator)
             rss1 = process.memory_info().rss
             stop.set()
@@ -283,8 +317,9 @@ async def room(server, facilitator_url: str, code: str, n: int, phones: int, bud
         finally:
             await browser.close()
     board = [on_board[text] / 1000 - sent for text, sent in sent_at.items() if text in on_board]
+    screen_seen = [on_screen[text] / 1000 - sent for text, sent in sent_at.items() if text in on_screen]
     return {"n": n, "phones": phones, "joined": len(results["join"]), "joined_in": joined_in, "join": results["join"],
-            "board": board, "visible": list(seen.values()), "sent": len(sent_at), "errors": results["errors"],
+            "board": board, "screen": screen_seen, "visible": list(seen.values()), "sent": len(sent_at), "errors": results["errors"],
             "rss0": rss0, "rss1": rss1, "cpu": cpu1 - cpu0, "fac_cpu": fac_cpu1 - fac_cpu0,
             "polled_per_phone": results["polled_bytes"] / max(1, len(results["join"]))}
 
@@ -346,11 +381,12 @@ def main(argv: list[str] | None = None) -> int:
                 code = re.search(r"Join code:\s+(\S+)", output).group(1)
                 key = re.search(r"Facilitator key:\s+(\S+)", output).group(1)
                 facilitator_url = re.search(rf"http://127\.0\.0\.1:{fac_port}/\?token=\S+", output).group(0)
+                room_url = re.search(r"http://\S+/room\?screen=\S+", output).group(0)
                 store = WorkshopStore.open(f"sqlite:///{db}")
                 session = store.session_by_code(code)
                 store.open_phase(session.id, key, "S")
                 store.close()
-                result = asyncio.run(room(server, facilitator_url, code, n, args.phones, args.budget))
+                result = asyncio.run(room(server, facilitator_url, code, n, args.phones, args.budget, room_url))
             finally:
                 server.stop()
             rows.append(result)
@@ -358,16 +394,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{len(result['errors'])} errors with {n} participants, e.g. {result['errors'][:3]}")
     print("| participants (+ Chromium phones) | all joined in (s) | join p50 (s) | join p95 (s) "
           "| submit-to-visible on the facilitator's board p50 / p95 (s) | on another phone p95 (s) "
+          "| on the room screen p50 / p95 (s), shown / sent "
           "| on the board / sent | server RSS before (MiB) | RSS per participant (KiB) | CPU per participant (ms) "
           "| facilitator server + kernel CPU (s) | board updates downloaded per phone (KiB) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         people = max(1, r["joined"] + r["phones"])
         per_rss = (r["rss1"] - r["rss0"]) / people / 1024
         print(f"| {r['n']} (+ {r['phones']}) | {r['joined_in']:.1f} "
               f"| {statistics.median(r['join']) if r['join'] else float('nan'):.2f} "
               f"| {_percentile(r['join'], 95):.2f} | {_percentile(r['board'], 50):.2f} / {_percentile(r['board'], 95):.2f} "
-              f"| {_percentile(r['visible'], 95):.2f} | {len(r['board'])} / {r['sent']} "
+              f"| {_percentile(r['visible'], 95):.2f} "
+              f"| {_percentile(r['screen'], 50):.2f} / {_percentile(r['screen'], 95):.2f}, {len(r['screen'])} / {r['sent']} "
+              f"| {len(r['board'])} / {r['sent']} "
               f"| {r['rss0'] / 2**20:.0f} | {per_rss:.0f} | {1000 * r['cpu'] / people:.0f} | {r['fac_cpu']:.1f} "
               f"| {r['polled_per_phone'] / 1024:.0f} |")
     if kernels:

@@ -14,6 +14,7 @@ import http.cookies
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 import tornado.ioloop
@@ -21,6 +22,16 @@ import tornado.web
 
 from seci_lab.server.connections import listen
 from seci_lab.server.participant_api import SERVER_MAX_BODY_BYTES, ParticipantSite, participant_handlers
+
+
+class Clock:
+    """A clock the test moves by hand (``clock.now += 60``)."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
 
 
 class SiteServer:

@@ -44,7 +44,9 @@ def _running_workshop(root, *args: str):
         text = server.stdout_path.read_text()
         code = re.search(r"Join code:\s+(\S+)", text).group(1)
         facilitator = re.search(rf"http://127\.0\.0\.1:{facilitator_port}/\?token=\S+", text).group(0)
-        yield {"server": server, "code": code, "join": server.url, "facilitator": facilitator, "output": text}
+        room = re.search(r"http://\S+/room\?screen=\S+", text).group(0)
+        yield {"server": server, "code": code, "join": server.url, "facilitator": facilitator, "room": room,
+               "output": text}
     finally:
         server.stop()
 
@@ -87,6 +89,12 @@ def _board_has(page, text: str, present: bool = True, timeout: float = 20_000) -
              const found = boards.some(b => b.textContent.includes(text));
              return found === present;
            }""", arg=[text, present], timeout=timeout)
+
+
+def _screen_has(screen, text: str, present: bool = True, timeout: float = 20_000) -> None:
+    """Whether ``text`` is (or is no longer) anywhere on the room screen's main area."""
+    screen.wait_for_function("([text, present]) => document.querySelector('main').textContent.includes(text) === present",
+                             arg=[text, present], timeout=timeout)
 
 
 def _open_phase(fac, label: str) -> None:
@@ -165,6 +173,15 @@ def test_workshop_in_browsers(workshop, browser):
     contexts = []
     try:
         fac, fac_console = _facilitator_page(browser, workshop, contexts)
+        # The room screen for the projector: the printed address is the dashboard's link, and it
+        # carries the room screen's own token, not the facilitator's.
+        assert fac.get_by_role("link", name="Open the room screen").get_attribute("href") == workshop["room"]
+        assert facilitator_token not in workshop["room"] and workshop["room"].startswith(workshop["join"])
+        ctx, screen, screen_console = _new_page(browser, {"width": 1920, "height": 1080})
+        contexts.append(ctx)
+        screen.goto(workshop["room"])
+        screen.locator("#join-code").filter(has_text=workshop["code"]).wait_for()
+        assert "screen=" not in screen.url  # the token left the address bar the projector shows
         _open_phase(fac, "Socialization")
 
         phones = []
@@ -201,6 +218,9 @@ def test_workshop_in_browsers(workshop, browser):
             assert phone.locator("#board i, #board img, #mine img").count() == 0
             assert phone.title() == "Workshop: join in"  # the payload's script never ran
         ana.get_by_text(f"You are Ana {XSS}").wait_for()
+        _screen_has(screen, "Shadowed the night nurse <i>closely</i>")  # on the room screen, as text
+        assert screen.locator("#board li", has_text="Shadowed").locator(".by").inner_text() == f"Ana {XSS}"
+        assert screen.locator("main i, main img:not(#qr)").count() == 0 and "owned" not in screen.title()
 
         # Externalization: Ben's model builds on Cy's story.
         _open_phase(fac, "Externalization")
@@ -234,6 +254,11 @@ def test_workshop_in_browsers(workshop, browser):
         for phone, _ in phones:
             _board_has(phone, "Shadowed the night nurse", present=False)
             _board_has(phone, "Pair-programmed the billing fix")
+        # ... and the room screen (its take-aways and lineage now), where no control ever shows.
+        _screen_has(screen, "I will shadow a colleague each month")
+        _screen_has(screen, "Shadowed the night nurse", present=False)
+        assert screen.locator("button, input, select, textarea, form, a[href]").count() == 0
+        assert facilitator_token not in screen.content() and facilitator_token not in screen.url
 
         # The phones fit their screens, and a reload keeps a participant's identity.
         for phone, _ in phones:
@@ -243,7 +268,7 @@ def test_workshop_in_browsers(workshop, browser):
         ben.get_by_text("Welcome back, Ben").wait_for()
         _board_has(ben, "Pair-programmed the billing fix")
 
-        for record in (fac_console, *(console for _, console in phones)):
+        for record in (fac_console, screen_console, *(console for _, console in phones)):
             record.assert_no_errors()
             assert record.external_requests() == []
     finally:
@@ -328,6 +353,10 @@ def test_story_harvest_in_browsers(story_workshop, browser):
     contexts = []
     try:
         fac, fac_console = _facilitator_page(browser, ws, contexts)
+        ctx, screen, screen_console = _new_page(browser, {"width": 1280, "height": 720})  # the room screen
+        contexts.append(ctx)
+        screen.goto(fac.get_by_role("link", name="Open the room screen").get_attribute("href"))
+        screen.locator("#join-code").filter(has_text=ws["code"]).wait_for()
         # Beside the QR code, its address as text: the join address with the code to fill in.
         address = fac.locator("code", has_text=ws["join"]).inner_text()
         assert address == f"{ws['join']}#code={ws['code']}"
@@ -397,6 +426,9 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         _send(hana, "Gift: your calm gave us permission to be calm")
         _group_and_vote(fac, f"Calm is contagious {XSS}", "Gift: your calm", phones)
         teller.get_by_text(f"Calm is contagious {XSS} (3 votes)").wait_for()
+        # The room screen shows the gifts' clusters and their votes, in the harvest's words.
+        screen.locator("#phase").filter(has_text="Gifts back (open)").wait_for()
+        screen.locator("#clusters li").filter(has_text=f"Calm is contagious {XSS}").filter(has_text="3 votes").wait_for()
         fac.locator("li", has_text=f"Calm is contagious {XSS}: 1 contribution, 3 votes").wait_for()
 
         # A phone whose connection lags still shows Gifts back when Take-aways opens: the server
@@ -429,6 +461,10 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         for page in (fac, hana, anon):
             _board_has(page, f"I will ask for help sooner <u>and say so</u> {XSS}")
         _board_has(hana, "drawn from “Calm is contagious")
+        _screen_has(screen, f"I will ask for help sooner <u>and say so</u> {XSS}")  # the take-aways wall
+        screen.locator("#lineage").filter(has_text=f"Calm is contagious {XSS}").filter(has_text="Led to:").wait_for()
+        assert screen.locator("main u, main b, main img:not(#qr), button, input, a[href]").count() == 0
+        assert "Socialization" not in screen.locator("body").inner_text()  # a harvest, not a SECI round
 
         # A reload keeps the anonymous harvester's place; nothing typed ran as markup anywhere.
         anon.reload()
@@ -443,7 +479,7 @@ def test_story_harvest_in_browsers(story_workshop, browser):
         # The late gift's refusal is the only error any console shows (the browser logs a 409).
         late_console = phones[2][1]
         assert late_console.errors() == ["Failed to load resource: the server responded with a status of 409 (Conflict)"]
-        for record in (fac_console, *(console for _, console in phones)):
+        for record in (fac_console, screen_console, *(console for _, console in phones)):
             if record is not late_console:
                 record.assert_no_errors()
             assert record.external_requests() == []

@@ -22,15 +22,7 @@ from seci_lab.model.workshop import WorkshopError
 from seci_lab.store.attempts import StoredWindow
 from seci_lab.store.workshop import WorkshopStore
 
-from participant_client import SiteServer, closed_by_server, slow_connections
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
+from participant_client import Clock, SiteServer, closed_by_server, slow_connections
 
 
 @pytest.fixture
@@ -598,8 +590,8 @@ def test_build_ids_are_unique_across_processes_and_threads(store, session):
     def build(site, session_id):
         for _ in range(20):
             store.open_phase(session_id, (session if session_id == session.id else second).key, "S")
-            site._build_state(session_id)
-            ids.append(site._shared[session_id].id)
+            site.builds._build_state(session_id)
+            ids.append(site.builds._shared[session_id].id)
 
     workers = [threading.Thread(target=build, args=(site, sid)) for site in sites for sid in (session.id, second.id)]
     for worker in workers:
@@ -621,15 +613,15 @@ def test_a_room_asking_at_once_shares_one_build_of_the_state(store, session):
     # version newer than the build that just ended gets a new build (once, it spun for ever).
     site = ParticipantSite(store=store, hosts=HostAllowList())
     builds = []
-    build = site._build_state
-    site._build_state = lambda sid: (builds.append(sid), build(sid))
+    build = site.builds._build_state
+    site.builds._build_state = lambda sid: (builds.append(sid), build(sid))
     answers = {}
 
     async def room():
-        answers["first"] = await asyncio.gather(*(site.shared_state(session.id) for _ in range(50)))
+        answers["first"] = await asyncio.gather(*(site.builds.shared_state(session.id) for _ in range(50)))
         answers["builds"] = len(builds)
         store.open_phase(session.id, session.key, "S")  # the version moves
-        answers["newer"] = await site.shared_state(session.id, store.version(session.id))
+        answers["newer"] = await site.builds.shared_state(session.id, store.version(session.id))
 
     runner = threading.Thread(target=asyncio.run, args=(room(),), daemon=True)
     runner.start()

@@ -66,6 +66,29 @@ def test_workshop_command_creates_and_resumes_a_session(tmp_path, monkeypatch):
     assert again.join_code == "TEAM42" and again.facilitator_key == plan.facilitator_key
 
 
+def test_the_room_screen_address_is_printed_with_its_own_token(tmp_path, monkeypatch, capsys):
+    from seci_lab.server.workshop import _announce
+
+    db = str(tmp_path / "ws.sqlite")
+    plan = _plan("--db", db, "--host", "0.0.0.0", "--port", "9000", "--no-browser", "--join-code", "TEAM42")
+    create_session(plan)
+    _announce(plan)
+    out = capsys.readouterr().out
+    room = plan.room_screen_url()
+    assert room in out and room.endswith(f"/room?screen={plan.room_screen_token}")
+    assert room.startswith(plan.join_urls()[0].split("?")[0]) and ":9000/" in room
+    # Never the facilitator's token or key, nor the join token, in the room screen's address.
+    for secret in (plan.facilitator_token, plan.facilitator_key, plan.token):
+        assert secret not in room
+    store = WorkshopStore.open(plan.db_url)
+    assert store.session_for_room_screen(plan.room_screen_token) == store.session_by_code("TEAM42").id
+    # A restart with --resume prints the same address (the projector's bookmark keeps working).
+    monkeypatch.setenv(FACILITATOR_KEY_ENV, plan.facilitator_key)
+    again = _plan("--db", db, "--host", "0.0.0.0", "--port", "9000", "--resume", "TEAM42")
+    create_session(again)
+    assert again.room_screen_token == plan.room_screen_token
+
+
 def test_workshop_command_errors_are_clear(tmp_path, capsys, monkeypatch):
     db = str(tmp_path / "ws.sqlite")
     assert cli.main(["workshop", "--db", db, "--resume", "TEAM42"]) == 1

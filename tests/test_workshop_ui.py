@@ -13,6 +13,7 @@ import io
 import asyncio
 import json
 import time
+import re
 import uuid
 
 import openpyxl
@@ -507,3 +508,20 @@ def test_live_poller_survives_a_failing_read():
         time.sleep(0.02)
     poller.stop()
     assert len(refreshed) >= 2
+
+
+def test_the_dashboard_opens_the_room_screen_without_giving_it_the_key(url):
+    # The facilitator projects the room screen, not this page: its link carries the session's
+    # room screen token (which only shows), never the facilitator key nor the join token.
+    fac = _facilitator(url)
+    session = _session(fac)
+    link = fac.room_link.value
+    href = re.search(r'href="([^"]+)"', link).group(1)
+    token = _store(url).room_screen_token(session.id, fac.key)
+    assert href == f"http://192.0.2.1:8866/room?screen={token}"
+    assert 'target="_blank"' in link and "noopener" in link and "Open the room screen" in link
+    assert fac.key not in link and "token=abc" not in link
+    assert _store(url).session_for_room_screen(token) == session.id
+    # A new session gets its own room screen.
+    second = _session(fac, title="Second")
+    assert second.id != session.id and token not in fac.room_link.value

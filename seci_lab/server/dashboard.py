@@ -10,7 +10,8 @@ they began (``0``: never).
 Secrets come in the environment, never on this command line (which every user of the
 computer can read): the server's access token in ``$SECI_LAB_ROOM_TOKEN``. Extra host names
 the server answers to come in ``$SECI_LAB_SERVER_HOSTS``, the reverse proxies whose
-``X-Forwarded-For`` it believes in ``$SECI_LAB_TRUSTED_PROXIES`` (both comma-separated).
+``X-Forwarded-For`` it believes in ``$SECI_LAB_TRUSTED_PROXIES`` (both comma-separated); the
+participant server learns the join address its room screen shows from ``$SECI_LAB_JOIN_URL``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..env import DB_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV
+from ..env import DB_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV
 from .app import run_voila, setup_logging
 from .config import ServeConfig, check_notebooks_dir
 from .guard import TrustedProxies, host_allow_list
@@ -59,7 +60,8 @@ def main(argv: list[str], environ=os.environ) -> int:
 
         site = ParticipantSite(store=WorkshopStore.open(environ.get(DB_ENV) or None), hosts=hosts,
                                room_token=token, session_lifetime_s=float(lifetime) or None,
-                               trusted_proxies=TrustedProxies(_names(environ.get(TRUSTED_PROXIES_ENV, ""))))
+                               trusted_proxies=TrustedProxies(_names(environ.get(TRUSTED_PROXIES_ENV, ""))),
+                               join_url=environ.get(JOIN_URL_ENV, ""))
         limits = {"max_body_size": SERVER_MAX_BODY_BYTES, "trusted_proxies": site.trusted_proxies}
 
         def extra_handlers(base_url: str) -> list:

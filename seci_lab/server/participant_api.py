@@ -41,6 +41,10 @@ DELETE   ``/api/workshop/contributions/ID``  withdraw one's own
 PUT      ``/api/workshop/votes/ID``          ``{on}``: vote for a cluster or take it back
 =======  ==================================  =================================================
 
+The same server serves the session's read-only room screen for the projector under ``/room``
+(:mod:`.room_screen`); a write carrying its token gets 403 here too. The state is built once per
+version from one read of the session (:mod:`.session_builds`, :mod:`seci_lab.model.session_view`).
+
 A state answer is ``{version, build, me, state}``; ``state.board`` lists every contribution on
 the board. A long-poll that names the ``build`` it shows gets ``state.board_changes``
 (``{since, upsert, remove}``: contributions new or changed, ids gone) instead, when this
@@ -54,24 +58,22 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hmac
-import itertools
 import json
 import logging
-import secrets
 import time
-from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import tornado.web
 
-from ..content.workshop import phase_prompt
-from ..model import TEXT_MAX_CHARS
 from ..model.workshop import NotAllowed, Participant, PhaseClosed, RateLimited, WorkshopError, is_expired
 from ..store.attempts import StoredWindow
 from ..store.workshop import WorkshopStore
+from .api_base import ROOM_COOKIE, ApiError, BaseHandler
 from .guard import HostAllowList, SlidingWindow, TrustedProxies, Window
+from .room_screen import READ_ONLY, SCREEN_COOKIE, room_handlers
+from .session_builds import RoomBuilds, StateBuilds, json_bytes
 from .version_watch import VersionWatch
 
 __all__ = ["PAGE_DIR", "ParticipantSite", "participant_handlers"]
@@ -80,7 +82,6 @@ log = logging.getLogger("seci_lab.server")
 
 PAGE_DIR = Path(__file__).with_name("participant_page")
 PARTICIPANT_COOKIE = "seci_participant"
-ROOM_COOKIE = "seci_room"
 #: Larger bodies are refused before parsing (a contribution is at most a few kilobytes).
 MAX_BODY_BYTES = 16 * 1024
 #: The participant server refuses larger bodies on their Content-Length, before reading them
@@ -96,13 +97,6 @@ DEFAULT_SESSION_LIFETIME_S = 12 * 3600.0
 #: A participant's requests mark them active on the facilitator's dashboard ("active in the
 #: last 2 minutes"), with at most one write per participant this often (a room stays cheap).
 HEARTBEAT_S = 60.0
-#: Builds of each session's state kept to answer with the board's changes since one of them.
-KEPT_BUILDS = 8
-#: Sessions whose builds are kept (the ones asked about most lately); others build again.
-KEPT_SESSIONS = 16
-
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
 
 @dataclass
@@ -134,6 +128,9 @@ class ParticipantSite:
     executor: concurrent.futures.Executor = field(
         default_factory=lambda: concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="seci-api"))
     clock: Callable[[], float] = time.time
+    #: The address participants open (``seci-lab workshop``'s join address, e.g. a proxy's),
+    #: shown with its QR code on the room screen; "" for this server's own address.
+    join_url: str = ""
 
     def __post_init__(self) -> None:
         engine = self.store.engine
@@ -145,15 +142,11 @@ class ParticipantSite:
             self.submissions_per_address = StoredWindow(engine, "submit-address", self.store.max_per_minute,
                                                         60.0, self.clock)
         self.watch = VersionWatch(self.store.version, self.run)
-        self._shared: dict[int, _Build] = {}
-        self._builds: OrderedDict[int, OrderedDict[str, _Build]] = OrderedDict()  # the last KEPT_BUILDS per session
-        self._changes: dict[tuple[str, str], bytes] = {}
-        # Build ids: one random prefix per process (another process's ids never match ours),
-        # then a counter (next() on itertools.count is atomic under the GIL: the database
-        # threads build states for several sessions at once).
-        self._build_prefix = secrets.token_hex(8)
-        self._build_numbers = itertools.count(1)
-        self._building: dict[int, asyncio.Future] = {}
+        self.builds = StateBuilds(self.store, self.run)
+        self.rooms = RoomBuilds(self.builds, self.session_lifetime_s)
+        #: Room screen tokens seen, and their sessions; QR codes drawn, by address.
+        self.room_screens: dict[str, int] = {}
+        self.qr_codes: dict[str, str] = {}
         self._people: dict[str, tuple[Participant, float]] = {}
         self._heard: dict[str, float] = {}
         #: Long-polls waiting now, per participant token.
@@ -190,193 +183,10 @@ class ParticipantSite:
         """Run a blocking store call off the event loop (Voila's kernels share the loop)."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
 
-    async def shared_state(self, session_id: int, at_least: int | None = None) -> _Build:
-        """The build of what every participant of the session sees, at version ``at_least`` or
-        newer (``None``: the version the database holds now).
-
-        Built once per version and at most one build at a time per session: requests that
-        arrive while a build runs wait for it and share its bytes. A room woken together, or
-        joining together, costs one build instead of one per phone (with 200 phones and a
-        board of 600 contributions, building per request took most of the server's time).
-        """
-        if at_least is None:
-            at_least = await self.run(self.store.version, session_id)
-        while True:
-            cached = self._shared.get(session_id)
-            if cached is not None and cached.version >= at_least:
-                return cached
-            building = self._building.get(session_id)
-            if building is None or building.done():  # a build that ended may be older than wanted
-                building = self._building[session_id] = asyncio.ensure_future(
-                    self.run(self._build_state, session_id))
-            await asyncio.shield(building)
-
-    def state_bytes(self, session_id: int, build: _Build, since_build: str | None) -> bytes:
-        """The JSON of ``build`` for a page that shows ``since_build``: the board's changes
-        when this process still holds that build, the whole board otherwise."""
-        kept = self._builds.get(session_id, {})
-        old = kept.get(since_build) if since_build else None
-        if old is None:
-            return build.body
-        key = (old.id, build.id)
-        body = self._changes.get(key)
-        if body is None:  # computed once, shared by every phone that showed the same build
-            upsert = [item for item_id, item in build.board.items() if old.board.get(item_id) != item]
-            remove = [item_id for item_id in old.board if item_id not in build.board]
-            body = _json({**build.rest, "board_changes": {"since": old.id, "upsert": upsert, "remove": remove}})
-            if len(self._changes) > 4 * KEPT_BUILDS:
-                self._changes.clear()
-            self._changes[key] = body
-        return body
-
-    def _build_state(self, session_id: int) -> None:
-        # The version is read first, so the state holds at least what that version holds.
-        version = self.store.version(session_id)
-        state = _shared_state(self.store, session_id, version)
-        cached = self._shared.get(session_id)
-        if cached is not None and cached.version >= version:
-            return
-        board = state.pop("board")
-        before = cached.board if cached is not None else {}
-        # An item unchanged since the last build is that build's object: the kept builds share
-        # their items instead of each holding a copy of the board.
-        items = {item["id"]: before[item["id"]] if before.get(item["id"]) == item else item for item in board}
-        build = _Build(version, f"{self._build_prefix}.{next(self._build_numbers)}",
-                       _json({**state, "board": board}), bool(state["clusters"]), items, state)
-        self._shared[session_id] = build
-        kept = self._builds.setdefault(session_id, OrderedDict())
-        if cached is not None and cached.id in kept:  # past builds only answer "what changed since"
-            kept[cached.id] = replace(cached, body=b"", rest={})
-        kept[build.id] = build
-        while len(kept) > KEPT_BUILDS:
-            kept.popitem(last=False)
-        # A server that runs many sessions keeps the builds of the ones asked about lately.
-        self._builds.move_to_end(session_id)
-        while len(self._builds) > KEPT_SESSIONS:
-            gone, _ = self._builds.popitem(last=False)
-            self._shared.pop(gone, None)
-
-
-@dataclass(frozen=True)
-class _Build:
-    """One build of a session's shared state: its version, an id pages send back to get only
-    the changes since, the whole state as JSON, and its parts for computing changes (a past
-    build keeps only its id and board: ``body`` and ``rest`` are emptied)."""
-
-    version: int
-    id: str
-    body: bytes
-    has_clusters: bool
-    board: dict[int, dict]
-    rest: dict
-
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _shared_state(store: WorkshopStore, session_id: int, version: int) -> dict:
-    session = store.session(session_id)
-    names = {p.id: p.display_name for p in store.participants(session_id)}
-    arcs = store.arcs(session_id)
-    arc_names = {a.id: a.name for a in arcs}
-    clusters = store.clusters(session_id)
-    cluster_names = {c.id: c.name for c in clusters}
-    phase = session.phase
-    return {
-        "version": version,
-        "server_time": store.clock(),
-        "session": {
-            "title": session.title, "format": session.format.value, "format_label": session.format.label,
-            "round": session.round, "scale": session.scale_label,
-            "phase": phase.value if phase else None, "phase_label": session.phase_label,
-            "phase_open": session.phase_open, "accepting": session.accepting, "deadline": session.deadline,
-            "takes_votes": bool(phase and phase.takes_votes),
-            "takes_takeaways": bool(phase and phase.takes_takeaways),
-            "takes_arc": bool(phase and phase.takes_arc),
-            "prompt": phase_prompt(phase) if phase else "",
-            "text_max": TEXT_MAX_CHARS,
-        },
-        "board": [
-            {"id": s.id, "round": s.round, "phase": s.phase.value, "phase_label": s.phase.label, "text": s.text,
-             "by": s.participant_id, "participant": names.get(s.participant_id, ""),
-             "cluster": cluster_names.get(s.cluster_id), "arc": arc_names.get(s.arc_id),
-             "parent_id": s.parent_id, "source_cluster": cluster_names.get(s.source_cluster_id),
-             "edited": s.edited_at is not None}
-            for s in store.submissions(session_id)
-        ],
-        "clusters": [{"id": c.id, "name": c.name, "round": c.round, "votes": c.votes, "members": c.members}
-                     for c in clusters if c.round == session.round],
-        "arcs": [{"id": a.id, "name": a.name, "harvesters": list(a.harvesters)} for a in arcs],
-    }
-
-
 # ------------------------------------------------------------------------------------ handlers
 
 
-class _ApiError(tornado.web.HTTPError):
-    """A refusal with a message for the person (``{"error": message}``)."""
-
-    def __init__(self, status: int, message: str, retry_after: float | None = None):
-        super().__init__(status)
-        self.message, self.retry_after = message, retry_after
-
-
-class _Base(tornado.web.RequestHandler):
-    """Host check, security headers, JSON errors."""
-
-    site: ParticipantSite
-
-    def initialize(self, site: ParticipantSite) -> None:
-        self.site = site
-
-    def set_default_headers(self) -> None:
-        self.set_header("Content-Security-Policy", CSP)
-        self.set_header("X-Content-Type-Options", "nosniff")
-        self.set_header("Referrer-Policy", "no-referrer")
-        self.set_header("X-Frame-Options", "DENY")
-        self.set_header("Cache-Control", "no-store")
-
-    def _check_host(self) -> None:
-        if not self.site.hosts.allows(self.request.host):
-            raise _ApiError(403, "This server does not answer to that host name.")
-
-    def prepare(self) -> None:
-        self._check_host()
-
-    def check_xsrf_cookie(self) -> None:
-        # With ``xsrf_cookies`` on, tornado runs this before prepare(): the Host check comes
-        # first all the same, so a rebinding page learns nothing, not even that XSRF failed.
-        self._check_host()
-        try:
-            super().check_xsrf_cookie()
-        except tornado.web.HTTPError:
-            raise _ApiError(403, "This page is out of date or was opened from another site: reload it and "
-                                 "try again.") from None
-
-    def room_ok(self) -> bool:
-        """Whether the request carries the room token (always, on a server without one)."""
-        token = self.site.room_token
-        if not token:
-            return True
-        cookie = self.get_cookie(ROOM_COOKIE, "")
-        return hmac.compare_digest(cookie.encode(), token.encode())
-
-    def write_error(self, status_code: int, **kwargs: Any) -> None:
-        error = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(error, _ApiError):
-            message = error.message
-            if error.retry_after is not None:
-                self.set_header("Retry-After", str(int(error.retry_after + 0.999)))
-        else:  # never a traceback: a short message by status
-            message = {403: "Not allowed here.", 404: "Not found.",
-                       405: "That method is not allowed here."}.get(
-                status_code, "Something went wrong on the server; try again in a moment.")
-        self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(json.dumps({"error": message}))
-
-
-class PageHandler(_Base):
+class PageHandler(BaseHandler):
     """``/``: the page; ``/?token=...`` keeps the room token in a cookie and drops it from the address."""
 
     def get(self) -> None:
@@ -399,18 +209,18 @@ class PageHandler(_Base):
         self.finish((PAGE_DIR / "index.html").read_bytes())
 
 
-class AssetHandler(_Base, tornado.web.StaticFileHandler):
+class AssetHandler(BaseHandler, tornado.web.StaticFileHandler):
     """The page's script and style sheet (same origin: the CSP allows nothing else)."""
 
     def initialize(self, site: ParticipantSite, path: str) -> None:  # type: ignore[override]
-        _Base.initialize(self, site)
+        BaseHandler.initialize(self, site)
         tornado.web.StaticFileHandler.initialize(self, path=path)
 
     def set_extra_headers(self, path: str) -> None:
         self.set_header("Cache-Control", "no-cache")
 
 
-class _ApiHandler(_Base):
+class _ApiHandler(BaseHandler):
     """JSON in, JSON out, for one participant (the cookie)."""
 
     def compute_etag(self) -> None:
@@ -420,35 +230,37 @@ class _ApiHandler(_Base):
     def prepare(self) -> None:
         super().prepare()
         if not self.room_ok():
-            raise _ApiError(403, "Open the join address shown by the facilitator (it includes a token).")
+            raise ApiError(403, "Open the join address shown by the facilitator (it includes a token).")
         if self.request.method in ("POST", "PUT", "DELETE"):
+            if self.get_cookie(SCREEN_COOKIE) or self.get_query_argument("screen", None) is not None:
+                raise ApiError(403, READ_ONLY)  # a room screen's token shows, it never acts
             # Voila's tornado settings leave ``xsrf_cookies`` off, so tornado would not check:
             # check here, for every state-changing request.
             self.check_xsrf_cookie()
             if len(self.request.body) > MAX_BODY_BYTES:
-                raise _ApiError(413, f"That is too long to send (more than {MAX_BODY_BYTES // 1024} kB).")
+                raise ApiError(413, f"That is too long to send (more than {MAX_BODY_BYTES // 1024} kB).")
 
     def body(self) -> dict:
         """The request's JSON object (415 when not JSON, 400 when not an object)."""
         kind = self.request.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind != "application/json":
-            raise _ApiError(415, "Send JSON (Content-Type: application/json).")
+            raise ApiError(415, "Send JSON (Content-Type: application/json).")
         try:
             data = json.loads(self.request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise _ApiError(400, "The request is not valid JSON.") from None
+            raise ApiError(400, "The request is not valid JSON.") from None
         except RecursionError:
-            raise _ApiError(400, "The request is nested too deeply.") from None
+            raise ApiError(400, "The request is nested too deeply.") from None
         if not isinstance(data, dict):
-            raise _ApiError(400, "The request must be a JSON object.")
+            raise ApiError(400, "The request must be a JSON object.")
         try:
             # Every string a visitor sends, checked at once: JSON may hold a lone surrogate
             # (\ud800), which is no character and which the database cannot store.
             json.dumps(data, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
-            raise _ApiError(400, "The request holds text that is not valid Unicode (a lone surrogate).") from None
+            raise ApiError(400, "The request holds text that is not valid Unicode (a lone surrogate).") from None
         except RecursionError:
-            raise _ApiError(400, "The request is nested too deeply.") from None
+            raise ApiError(400, "The request is nested too deeply.") from None
         return data
 
     @staticmethod
@@ -458,7 +270,7 @@ class _ApiHandler(_Base):
         if value is None or value == 0 and not isinstance(value, bool):
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
-            raise _ApiError(400, f"{name} must be the number of an item on the board.")
+            raise ApiError(400, f"{name} must be the number of an item on the board.")
         return value
 
     def address(self) -> str:
@@ -470,16 +282,16 @@ class _ApiHandler(_Base):
         """The participant of this device's cookie, whose session has not ended (401/410 otherwise)."""
         token = self.get_cookie(PARTICIPANT_COOKIE)
         if not token:
-            raise _ApiError(401, "You have not joined yet: enter the join code.")
+            raise ApiError(401, "You have not joined yet: enter the join code.")
         try:
             # Known already (a page's every poll after the first): no trip to the database threads.
             person, started = self.site.known(token) or await self.site.run(self.site.person, token)
         except NotAllowed:
             self.clear_cookie(PARTICIPANT_COOKIE, path="/")
-            raise _ApiError(401, "This device's place in the session is not known any more: join again.") from None
+            raise ApiError(401, "This device's place in the session is not known any more: join again.") from None
         if is_expired(started, self.site.clock(), self.site.session_lifetime_s):
             self.clear_cookie(PARTICIPANT_COOKIE, path="/")
-            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+            raise ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
         await self.site.heartbeat(token)
         return token, person
 
@@ -488,17 +300,17 @@ class _ApiHandler(_Base):
         try:
             return await self.site.run(lambda: fn(*args, **kwargs))
         except RateLimited as error:
-            raise _ApiError(429, str(error), retry_after=error.retry_after) from None
+            raise ApiError(429, str(error), retry_after=error.retry_after) from None
         except NotAllowed as error:
-            raise _ApiError(403, str(error)) from None
+            raise ApiError(403, str(error)) from None
         except PhaseClosed as error:
-            raise _ApiError(409, str(error)) from None
+            raise ApiError(409, str(error)) from None
         except WorkshopError as error:
-            raise _ApiError(400, str(error)) from None
+            raise ApiError(400, str(error)) from None
 
     async def send_state(self, token: str, person, status: int = 200, known_version: int | None = None,
                          since_build: str | None = None) -> None:
-        build = await self.site.shared_state(person.session_id, known_version)
+        build = await self.site.builds.shared_state(person.session_id, known_version)
         self.site.watch.poke(person.session_id, build.version)
         votes = await self.site.run(self.site.store.my_votes, token) if build.has_clusters else ()
         # The harvester's arc is in the state's arcs (it can change while the page is open).
@@ -506,9 +318,9 @@ class _ApiHandler(_Base):
               "votes": sorted(votes)}
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=UTF-8")
-        self.finish(b'{"version":' + str(build.version).encode() + b',"build":' + _json(build.id)
-                    + b',"me":' + _json(me)
-                    + b',"state":' + self.site.state_bytes(person.session_id, build, since_build) + b"}")
+        self.finish(b'{"version":' + str(build.version).encode() + b',"build":' + json_bytes(build.id)
+                    + b',"me":' + json_bytes(me)
+                    + b',"state":' + self.site.builds.state_bytes(person.session_id, build, since_build) + b"}")
 
 
 class JoinHandler(_ApiHandler):
@@ -521,24 +333,24 @@ class JoinHandler(_ApiHandler):
         # Counted as a wrong code until the code proves right (also a request that is no code).
         wait = await site.run(site.wrong_codes_per_address.take, address)
         if wait is not None:
-            raise _ApiError(429, f"Too many wrong join codes from this device: try again in {wait / 60:.0f} "
+            raise ApiError(429, f"Too many wrong join codes from this device: try again in {wait / 60:.0f} "
                                  "min, or ask the facilitator.", retry_after=wait)
         data = self.body()
         try:
             session = await site.run(site.store.session_by_code, data.get("code"))
         except WorkshopError as error:
-            raise _ApiError(404 if "No session" in str(error) else 400, str(error)) from None
+            raise ApiError(404 if "No session" in str(error) else 400, str(error)) from None
         await site.run(site.wrong_codes_per_address.give_back, address)
         if is_expired(session.created_at, site.clock(), site.session_lifetime_s):
-            raise _ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
+            raise ApiError(410, "This session has ended. Ask the facilitator for the code of a new one.")
         wait = await site.run(site.joins_per_address.take, address)
         if wait is not None:
-            raise _ApiError(429, f"This device has joined many times in a short while: wait {wait:.0f} s.",
+            raise ApiError(429, f"This device has joined many times in a short while: wait {wait:.0f} s.",
                             retry_after=wait)
         wait = site.joins_per_session.take(session.id)
         if wait is not None:
             await site.run(site.joins_per_address.give_back, address)
-            raise _ApiError(429, f"Many people are joining right now: try again in {wait:.0f} s.", retry_after=wait)
+            raise ApiError(429, f"Many people are joining right now: try again in {wait:.0f} s.", retry_after=wait)
         try:
             person = await self.call(site.store.join, session.join_code, data.get("name"))
         except BaseException:
@@ -566,10 +378,10 @@ class StateHandler(_ApiHandler):
             try:
                 since_version = int(since)
             except ValueError:
-                raise _ApiError(400, "since must be a whole number (the version last seen).") from None
+                raise ApiError(400, "since must be a whole number (the version last seen).") from None
             polls = self.site.polls
             if polls.get(token, 0) >= MAX_POLLS_PER_PARTICIPANT:
-                raise _ApiError(429, f"This session is open on more than {MAX_POLLS_PER_PARTICIPANT} pages at once "
+                raise ApiError(429, f"This session is open on more than {MAX_POLLS_PER_PARTICIPANT} pages at once "
                                      "for you: close one.", retry_after=LONG_POLL_S)
             polls[token] = polls.get(token, 0) + 1
             try:
@@ -595,7 +407,7 @@ class MeHandler(_ApiHandler):
     async def get(self) -> None:
         try:
             token, person = await self.me()
-        except _ApiError as error:
+        except ApiError as error:
             if error.status_code != 401:
                 raise
             self.set_header("Content-Type", "application/json; charset=UTF-8")
@@ -604,7 +416,7 @@ class MeHandler(_ApiHandler):
         await self.send_state(token, person)
 
 
-class MovedHandler(_Base):
+class MovedHandler(BaseHandler):
     """The address of the kernel-per-visitor notebook this page replaced: an old link or QR code
     leads to the page (a room token in the query goes along)."""
 
@@ -617,7 +429,7 @@ class MovedHandler(_Base):
         self.redirect(self.target + (f"?{query}" if query else ""))
 
 
-class IconHandler(_Base):
+class IconHandler(BaseHandler):
     """Browsers ask for ``/favicon.ico``; an empty answer keeps a 404 out of their console."""
 
     def get(self) -> None:
@@ -655,7 +467,7 @@ class ContributionsHandler(_ApiHandler):
 
         submission, version, wait = await self.call(submit)
         if submission is None:
-            raise _ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
+            raise ApiError(429, f"This device has sent {limit.limit} contributions in the last minute (the "
                                  f"limit). Your text is kept: send it again in {wait:.0f} s.", retry_after=wait)
         self.site.watch.poke(person.session_id, version)
         # No state in the answer: when a room sends at once, building the board for every
@@ -683,7 +495,7 @@ class VoteHandler(_ApiHandler):
         data = self.body()
         on = data.get("on")
         if not isinstance(on, bool):
-            raise _ApiError(400, "Say whether you vote: {\"on\": true} or {\"on\": false}.")
+            raise ApiError(400, "Say whether you vote: {\"on\": true} or {\"on\": false}.")
         token, person = await self.me()
         await self.call(self.site.store.vote, token, int(cluster_id), on)
         await self.send_state(token, person)
@@ -705,4 +517,5 @@ def participant_handlers(site: ParticipantSite, base_url: str = "/") -> list[tup
         (base + "/api/workshop/contributions", ContributionsHandler, kwargs),
         (base + r"/api/workshop/contributions/(\d{1,12})", ContributionHandler, kwargs),
         (base + r"/api/workshop/votes/(\d{1,12})", VoteHandler, kwargs),
+        *room_handlers(site, base),
     ]

@@ -11,6 +11,10 @@ only its own notebook:
   kernel-per-visitor notebook it replaced leads to the page;
 - the **facilitator** server listens on 127.0.0.1 only, on a second port, with its own token.
 
+The participant server also serves the session's **room screen** (:mod:`.room_screen`), a
+read-only page for the projector opened with its own token (never the facilitator's), whose
+address this command prints beside the join and facilitator addresses.
+
 Both answer only their own host names (loopback, the LAN address, this computer's name and
 ``--allow-host`` names), against DNS rebinding. Tokens reach the servers in their environment,
 never on a command line.
@@ -94,6 +98,8 @@ class WorkshopPlan:
     participants_only: bool = False
     #: The address participants open when it is not this server's own, e.g. a reverse proxy's.
     join_url: str = ""
+    #: The session's room screen token (:meth:`WorkshopStore.room_screen_token`), set by :func:`create_session`.
+    room_screen_token: str = ""
 
     def join_urls(self) -> list[str]:
         """Addresses participants open (the LAN address first when listening on every interface)."""
@@ -101,6 +107,13 @@ class WorkshopPlan:
         if self.join_url:
             return [self.join_url + query]
         return [f"http://{url_host(h)}:{self.port}/{query}" for h in reachable_hosts(self.host)]
+
+    def room_screen_url(self) -> str:
+        """The room screen's address: the participant server's, with the room screen token (never
+        the facilitator's token or key)."""
+        from ..model.session_view import room_screen_address
+
+        return room_screen_address(self.join_urls()[0], self.room_screen_token)
 
     def facilitator_url(self) -> str:
         query = f"?token={self.facilitator_token}" if self.facilitator_token else ""
@@ -165,11 +178,12 @@ def create_session(plan: WorkshopPlan) -> None:
     from ..store.workshop import start_session
 
     try:
-        session, key = start_session(plan.db_url, plan.title, plan.format, join_code=plan.join_code,
-                                     resume=plan.resume, key=plan.resume_key)
+        session, key, screen = start_session(plan.db_url, plan.title, plan.format, join_code=plan.join_code,
+                                             resume=plan.resume, key=plan.resume_key, room_screen=True)
     except ValueError as error:  # the store's WorkshopError: a wrong key, no such session, a taken code
         raise UserError(str(error)) from None
     plan.join_code, plan.facilitator_key, plan.title = session.join_code, key, session.title
+    plan.room_screen_token = screen
 
 
 def _check_database(url: str) -> None:
@@ -228,7 +242,7 @@ def run_workshop(args: argparse.Namespace) -> int:
                     if k not in (FACILITATOR_KEY_ENV, JOIN_CODE_ENV, JOIN_URL_ENV, ROOM_TOKEN_ENV, TOKEN_ENV)}
         base_env[DB_ENV] = plan.db_url
         base_env[SERVER_HOSTS_ENV] = ",".join(plan.allow_hosts)
-        participant_env = dict(base_env, **{ROOM_TOKEN_ENV: plan.token,
+        participant_env = dict(base_env, **{ROOM_TOKEN_ENV: plan.token, JOIN_URL_ENV: plan.join_urls()[0],
                                             TRUSTED_PROXIES_ENV: ",".join(plan.trusted_proxies)})
         facilitator_env = dict(base_env, **{
             FACILITATOR_KEY_ENV: plan.facilitator_key,
@@ -308,6 +322,8 @@ def _announce(plan: WorkshopPlan) -> None:
              "Participants open (also shown as a QR code on the facilitator dashboard):"]
     lines += [f"    {url}" for url in plan.join_urls()]
     lines += [f"Join code:  {plan.join_code}", "",
+              "Room screen for the projector (read-only: the join code, the board and the spiral; its own token):",
+              f"    {plan.room_screen_url()}", "",
               "Facilitator dashboard (this computer only; keep its address private, it holds a token):",
               f"    {plan.facilitator_url()}",
               f"Facilitator key: {plan.facilitator_key}",

@@ -25,39 +25,19 @@ writes of one session on PostgreSQL (row lock). Dashboards poll :meth:`WorkshopS
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import string
 import time
 from typing import TYPE_CHECKING, Callable
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    and_,
-    bindparam,
-    func,
-    insert,
-    select,
-    update,
-)
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from ..model import PARTICIPANT_MAX_CHARS, Contribution, SpiralSeed
+from ..model import Contribution
 from ..model.contributions import check_quality
+from ..model.session_view import SessionSnapshot, session_spiral
 from ..model.workshop import (
-    IDEMPOTENCY_KEY_MAX,
     LABEL_MAX,
     TITLE_MAX,
     Arc,
@@ -87,16 +67,48 @@ from ..model.workshop import (
     clean_label,
     clean_submission_text,
     cluster_seed,
-    is_accepting,
     lineage_edges,
     new_join_code,
     parse_join_code,
-    session_trajectory,
     spiral_contributions,
     spiral_inputs,
     submission_qualities,
 )
 from .engine import create_tables, make_engine, read, unusable_database, write
+from .workshop_schema import (
+    _SQL_BUMP,
+    _SQL_BY_KEY,
+    _SQL_BY_TOKEN,
+    _SQL_INSERT_CONTRIBUTION,
+    _SQL_RECENT,
+    _SQL_SEEN,
+    _SQL_SESSION,
+    _SQL_VERSION,
+    metadata,
+    ws_arcs,
+    ws_clusters,
+    ws_contributions,
+    ws_events,
+    ws_participants,
+    ws_ratings,
+    ws_room_screens,
+    ws_sessions,
+    ws_spiral_starts,
+    ws_votes,
+)
+from .workshop_schema import hash_secret as _hash
+from .workshop_snapshot import (
+    read_arcs,
+    read_clusters,
+    read_cross_level_rounds,
+    read_ratings,
+    read_snapshot,
+    read_starts,
+    read_votes,
+    to_participant,
+    to_session,
+    to_submission,
+)
 
 if TYPE_CHECKING:  # imported by the frame methods only: participant kernels start faster without it
     import pandas as pd
@@ -120,6 +132,7 @@ __all__ = [
     "check_database",
     "metadata",
     "new_facilitator_key",
+    "room_screen_token",
     "start_session",
 ]
 
@@ -129,160 +142,23 @@ DEFAULT_MAX_PER_MINUTE = 10
 #: 32 of 62 symbols is about 190 bits.
 FACILITATOR_KEY_ALPHABET = string.ascii_letters + string.digits
 FACILITATOR_KEY_LENGTH = 32
+#: 22 of 62 symbols (about 130 bits) from an HMAC-SHA-256 (256 bits).
+ROOM_SCREEN_TOKEN_LENGTH = 22
 #: A heartbeat (``touch``) closer than this to the last one is not written.
 TOUCH_INTERVAL_S = 10.0
 
 
-# --------------------------------------------------------------------------------------- schema
 
-metadata = MetaData()
-
-ws_sessions = Table(
-    "ws_sessions", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("title", String(TITLE_MAX), nullable=False),
-    Column("format", String(8), nullable=False),
-    Column("join_code", String(16), nullable=False, unique=True),
-    Column("key_hash", String(64), nullable=False),
-    Column("round", Integer, nullable=False, default=1),
-    Column("phase", String(16)),
-    Column("phase_open", Boolean, nullable=False, default=False),
-    Column("phase_opened_at", Float),
-    Column("deadline", Float),
-    Column("scale", Integer, nullable=False, default=0),
-    Column("version", Integer, nullable=False, default=1),
-    Column("created_at", Float, nullable=False),
-)
-
-ws_arcs = Table(
-    "ws_arcs", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("name", String(LABEL_MAX), nullable=False),
-    UniqueConstraint("session_id", "name", name="uq_ws_arc_name"),
-)
-
-ws_participants = Table(
-    "ws_participants", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("display_name", String(PARTICIPANT_MAX_CHARS), nullable=False),
-    Column("anonymous", Boolean, nullable=False),
-    Column("arc_id", Integer, ForeignKey("ws_arcs.id")),
-    Column("joined_at", Float, nullable=False),
-    Column("last_seen", Float, nullable=False),
-    Index("ix_ws_participants_session", "session_id"),
-)
-
-ws_clusters = Table(
-    "ws_clusters", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("name", String(LABEL_MAX), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("created_at", Float, nullable=False),
-    UniqueConstraint("session_id", "round", "name", name="uq_ws_cluster_name"),
-)
-
-ws_contributions = Table(
-    "ws_contributions", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("participant_id", Integer, ForeignKey("ws_participants.id"), nullable=False),
-    Column("idempotency_key", String(IDEMPOTENCY_KEY_MAX), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("phase", String(16), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("parent_id", Integer, ForeignKey("ws_contributions.id")),
-    Column("arc_id", Integer, ForeignKey("ws_arcs.id")),
-    Column("cluster_id", Integer, ForeignKey("ws_clusters.id")),
-    Column("source_cluster_id", Integer, ForeignKey("ws_clusters.id")),
-    Column("hidden", Boolean, nullable=False, default=False),
-    Column("withdrawn", Boolean, nullable=False, default=False),
-    Column("created_at", Float, nullable=False),
-    Column("edited_at", Float),
-    UniqueConstraint("participant_id", "idempotency_key", name="uq_ws_contribution_key"),
-    Index("ix_ws_contributions_session", "session_id", "round", "phase"),
-    Index("ix_ws_contributions_rate", "participant_id", "created_at"),
-)
-
-ws_votes = Table(
-    "ws_votes", metadata,
-    Column("participant_id", Integer, ForeignKey("ws_participants.id"), primary_key=True),
-    Column("cluster_id", Integer, ForeignKey("ws_clusters.id"), primary_key=True),
-    Column("created_at", Float, nullable=False),
-)
-
-# A session that is a new spiral, started from a cluster of another session (its parent): the
-# step of the parent's spiral it rises from and the explicit knowledge it starts with, fixed
-# when it starts (SECI-Spiral v2, docs/spiral-model.md).
-ws_spiral_starts = Table(
-    "ws_spiral_starts", metadata,
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), primary_key=True),
-    Column("parent_session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("cluster_id", Integer, ForeignKey("ws_clusters.id"), nullable=False),
-    Column("parent_step", Integer, nullable=False),
-    Column("parent_round", Integer, nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("explicit", Float, nullable=False),
-    Column("created_at", Float, nullable=False),
-    Index("ix_ws_spiral_starts_parent", "parent_session_id"),
-)
-
-ws_ratings = Table(
-    "ws_ratings", metadata,
-    Column("contribution_id", Integer, ForeignKey("ws_contributions.id"), primary_key=True),
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("quality", Float, nullable=False),
-    Column("rated_at", Float, nullable=False),
-    Index("ix_ws_ratings_session", "session_id"),
-)
-
-ws_events = Table(
-    "ws_events", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("session_id", Integer, ForeignKey("ws_sessions.id"), nullable=False),
-    Column("kind", String(24), nullable=False),
-    Column("round", Integer, nullable=False),
-    Column("phase", String(16)),
-    Column("detail", String(200)),
-    Column("at", Float, nullable=False),
-    Index("ix_ws_events_session", "session_id"),
-)
-
-
-# Statements of the hot paths (submit, version polling), built once: building a statement and
-# its cache key costs more Python time than running it on SQLite, and it happens inside the
-# write lock.
-_SQL_BUMP = (
-    update(ws_sessions).where(ws_sessions.c.id == bindparam("b_session"))
-    .values(version=ws_sessions.c.version + 1)
-)
-_SQL_SESSION = select(ws_sessions).where(ws_sessions.c.id == bindparam("b_session"))
-_SQL_VERSION = select(ws_sessions.c.version).where(ws_sessions.c.id == bindparam("b_session"))
-_SQL_BY_TOKEN = select(ws_participants).where(ws_participants.c.token_hash == bindparam("b_token"))
-_SQL_BY_KEY = select(ws_contributions).where(and_(
-    ws_contributions.c.participant_id == bindparam("b_participant"),
-    ws_contributions.c.idempotency_key == bindparam("b_key"),
-))
-_SQL_RECENT = (
-    select(ws_contributions.c.created_at)
-    .where(and_(
-        ws_contributions.c.participant_id == bindparam("b_participant"),
-        ws_contributions.c.created_at > bindparam("b_since"),
-    ))
-    .order_by(ws_contributions.c.created_at)
-)
-_SQL_INSERT_CONTRIBUTION = insert(ws_contributions)
-_SQL_SEEN = (
-    update(ws_participants).where(ws_participants.c.id == bindparam("b_participant"))
-    .values(last_seen=bindparam("b_now"))
-)
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+def room_screen_token(key: str, session_id: int) -> str:
+    """The room screen token of session ``session_id`` whose facilitator key is ``key``: an
+    HMAC of the session under the key, as ``ROOM_SCREEN_TOKEN_LENGTH`` letters and digits
+    (about 130 bits). Whoever holds the key can make it again; it tells nothing of the key."""
+    digest = int.from_bytes(hmac.digest(key.encode("utf-8"), f"seci-lab room screen {session_id}".encode(), "sha256"))
+    symbols = []
+    for _ in range(ROOM_SCREEN_TOKEN_LENGTH):
+        digest, index = divmod(digest, len(FACILITATOR_KEY_ALPHABET))
+        symbols.append(FACILITATOR_KEY_ALPHABET[index])
+    return "".join(symbols)
 
 
 def new_facilitator_key() -> str:
@@ -385,32 +261,10 @@ class WorkshopStore:
         return row
 
     def _to_session(self, row, key: str | None = None) -> Session:
-        return Session(
-            id=row["id"], title=row["title"], format=Format(row["format"]), join_code=row["join_code"],
-            round=row["round"], phase=None if row["phase"] is None else Phase(row["phase"]),
-            phase_open=bool(row["phase_open"]), phase_opened_at=row["phase_opened_at"], deadline=row["deadline"],
-            scale=Scale(row["scale"]), version=row["version"], created_at=row["created_at"],
-            accepting=is_accepting(row["phase_open"], row["deadline"], self.clock()), key=key,
-        )
+        return to_session(row, self.clock(), key)
 
-    @staticmethod
-    def _to_participant(row, token: str | None = None) -> Participant:
-        return Participant(
-            id=row["id"], session_id=row["session_id"], display_name=row["display_name"],
-            anonymous=bool(row["anonymous"]), arc_id=row["arc_id"], joined_at=row["joined_at"],
-            last_seen=row["last_seen"], token=token,
-        )
-
-    @staticmethod
-    def _to_submission(row, created: bool = True) -> Submission:
-        return Submission(
-            id=row["id"], session_id=row["session_id"], participant_id=row["participant_id"],
-            round=row["round"], phase=Phase(row["phase"]), text=row["text"], parent_id=row["parent_id"],
-            arc_id=row["arc_id"], cluster_id=row["cluster_id"],
-            source_cluster_id=row["source_cluster_id"], hidden=bool(row["hidden"]),
-            withdrawn=bool(row["withdrawn"]), created_at=row["created_at"], created=created,
-            edited_at=row.get("edited_at"),
-        )
+    _to_participant = staticmethod(to_participant)
+    _to_submission = staticmethod(to_submission)
 
     def _event(self, conn: Connection, session_id: int, kind: str, round_: int, phase: str | None, detail: str = "") -> None:
         conn.execute(insert(ws_events).values(
@@ -538,6 +392,47 @@ class WorkshopStore:
             raise WorkshopError(f"There is no workshop session {session_id}.")
         return int(value)
 
+    def snapshot(self, session_id: int) -> SessionSnapshot:
+        """Everything the session holds now, read in one transaction
+        (:class:`~seci_lab.model.session_view.SessionSnapshot`): the participant page's state,
+        the room screen and the spiral are computed from it (:mod:`seci_lab.model.session_view`)."""
+        return read_snapshot(self.engine, session_id, self.clock)
+
+    # -- the room screen (a read-only page for the projector) ---------------------------------
+
+    def room_screen_token(self, session_id: int, key: str) -> str:
+        """The session's room screen token, for the facilitator (NotAllowed without the key).
+
+        The token lets a browser show the session's room screen and nothing else: it reads,
+        never writes. It is derived from the facilitator key (:func:`room_screen_token`), so
+        the same key gives the same token after a restart, and the key cannot be worked back
+        from it; the store keeps its SHA-256 only.
+        """
+        token = room_screen_token(key if isinstance(key, str) else "", check_id(session_id, "session id"))
+
+        def work(conn):
+            row = self._facilitator(conn, session_id, key)
+            stored = conn.execute(select(ws_room_screens.c.token_hash)
+                                  .where(ws_room_screens.c.session_id == row["id"])).scalar()
+            if stored != _hash(token):
+                conn.execute(ws_room_screens.delete().where(ws_room_screens.c.session_id == row["id"]))
+                conn.execute(insert(ws_room_screens).values(session_id=row["id"], token_hash=_hash(token),
+                                                            created_at=self.clock()))
+
+        self._write(work)
+        return token
+
+    def session_for_room_screen(self, token: object) -> int:
+        """The id of the session whose room screen ``token`` shows (NotAllowed for any other text)."""
+        if not isinstance(token, str) or not token or len(token) > 64:
+            raise NotAllowed("This room screen address is not complete: open the one the facilitator's page gives.")
+        with read(self.engine) as conn:
+            found = conn.execute(select(ws_room_screens.c.session_id)
+                                 .where(ws_room_screens.c.token_hash == _hash(token))).scalar()
+        if found is None:
+            raise NotAllowed("This room screen address is not known: open the one the facilitator's page gives.")
+        return int(found)
+
     # -- phases (facilitator) ----------------------------------------------------------------
 
     def open_phase(self, session_id: int, key: str, phase: str, minutes: float | None = None) -> Session:
@@ -603,12 +498,8 @@ class WorkshopStore:
 
     def cross_level_rounds(self, session_id: int) -> list[int]:
         """Rounds at whose end the facilitator declared a level-up (for ``simulate_spiral``)."""
-        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
-            rows = conn.execute(select(ws_events.c.round).where(and_(
-                ws_events.c.session_id == session_id, ws_events.c.kind == "level_up"
-            )).order_by(ws_events.c.id)).scalars().all()
-        return sorted(set(rows))
+            return read_cross_level_rounds(conn, check_id(session_id, "session id"))
 
     # -- new spirals (facilitator) ------------------------------------------------------------
 
@@ -617,11 +508,7 @@ class WorkshopStore:
         is the session's, and a session started from another's cluster starts from that
         spiral's explicit knowledge. Contributions count with their :meth:`qualities` (votes and
         the facilitator's ratings)."""
-        submissions = self.submissions(session_id)
-        return session_trajectory(submissions, self.participants(session_id),
-                                  self.cross_level_rounds(session_id), session_id=session_id,
-                                  start=self.spiral_start(session_id),
-                                  qualities=self._qualities(session_id, submissions))
+        return session_spiral(self.snapshot(session_id))
 
     def start_spiral(self, session_id: int, key: str, cluster_id: int, title: str | None = None) -> Session:
         """Start a new spiral from a cluster: a new session (another team, or the next project)
@@ -663,21 +550,9 @@ class WorkshopStore:
 
         return self._create_session(name, Format(row["format"]), None, also=also)
 
-    def _to_start(self, row, names: dict[int, str]) -> SpiralStart:
-        seed = SpiralSeed(parent=str(row["parent_session_id"]), step=row["parent_step"],
-                          round=row["parent_round"], level=row["level"], explicit=row["explicit"])
-        return SpiralStart(session_id=row["session_id"], parent_session_id=row["parent_session_id"],
-                           cluster_id=row["cluster_id"], cluster_name=names.get(row["cluster_id"], ""),
-                           seed=seed, created_at=row["created_at"])
-
     def _starts(self, where) -> list[SpiralStart]:
         with read(self.engine) as conn:
-            rows = conn.execute(select(ws_spiral_starts).where(where)
-                                .order_by(ws_spiral_starts.c.session_id)).mappings().all()
-            ids = {r["cluster_id"] for r in rows}
-            names = dict(conn.execute(select(ws_clusters.c.id, ws_clusters.c.name)
-                                      .where(ws_clusters.c.id.in_(ids))).all()) if ids else {}
-        return [self._to_start(r, names) for r in rows]
+            return read_starts(conn, where)
 
     def spiral_start(self, session_id: int) -> SpiralStart | None:
         """Where this session's spiral started, if it is a new spiral from another's cluster."""
@@ -815,13 +690,8 @@ class WorkshopStore:
 
     def arcs(self, session_id: int) -> list[Arc]:
         """The session's arcs with their harvesters' participant ids."""
-        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
-            arcs = conn.execute(select(ws_arcs).where(ws_arcs.c.session_id == session_id).order_by(ws_arcs.c.id)).mappings().all()
-            people = conn.execute(select(ws_participants.c.id, ws_participants.c.arc_id).where(
-                and_(ws_participants.c.session_id == session_id, ws_participants.c.arc_id.is_not(None)))).all()
-        return [Arc(id=a["id"], session_id=a["session_id"], name=a["name"],
-                    harvesters=tuple(p for p, arc in people if arc == a["id"])) for a in arcs]
+            return read_arcs(conn, check_id(session_id, "session id"))
 
     # -- contributions (participants) --------------------------------------------------------
 
@@ -1054,21 +924,9 @@ class WorkshopStore:
 
     def clusters(self, session_id: int, round: int | None = None) -> list[Cluster]:
         """Clusters (of one round, or all), with vote counts and visible members."""
-        session_id = check_id(session_id, "session id")
         with read(self.engine) as conn:
-            query = select(ws_clusters).where(ws_clusters.c.session_id == session_id)
-            if round is not None:
-                query = query.where(ws_clusters.c.round == check_id(round, "round"))
-            rows = conn.execute(query.order_by(ws_clusters.c.id)).mappings().all()
-            votes = dict(conn.execute(select(ws_votes.c.cluster_id, func.count()).join(
-                ws_clusters, ws_clusters.c.id == ws_votes.c.cluster_id).where(
-                ws_clusters.c.session_id == session_id).group_by(ws_votes.c.cluster_id)).all())
-            members = dict(conn.execute(select(ws_contributions.c.cluster_id, func.count()).where(and_(
-                ws_contributions.c.session_id == session_id, ws_contributions.c.cluster_id.is_not(None),
-                ws_contributions.c.hidden.is_(False), ws_contributions.c.withdrawn.is_(False),
-            )).group_by(ws_contributions.c.cluster_id)).all())
-        return [Cluster(id=r["id"], session_id=r["session_id"], name=r["name"], round=r["round"],
-                        votes=int(votes.get(r["id"], 0)), members=int(members.get(r["id"], 0))) for r in rows]
+            return read_clusters(conn, check_id(session_id, "session id"),
+                                 None if round is None else check_id(round, "round"))
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -1191,10 +1049,7 @@ class WorkshopStore:
         with read(self.engine) as conn:
             return self._ratings_in(conn, check_id(session_id, "session id"))
 
-    @staticmethod
-    def _ratings_in(conn: Connection, session_id: int) -> dict[int, float]:
-        query = select(ws_ratings.c.contribution_id, ws_ratings.c.quality).where(ws_ratings.c.session_id == session_id)
-        return {int(r.contribution_id): float(r.quality) for r in conn.execute(query)}
+    _ratings_in = staticmethod(read_ratings)
 
     def qualities(self, session_id: int) -> dict[int, tuple[float | None, str]]:
         """What each contribution counts with in the spiral, and whose quality it is: the
@@ -1210,18 +1065,9 @@ class WorkshopStore:
                       submissions: list[Submission]) -> dict[int, tuple[float | None, str]]:
         # Two reads (ratings; votes with their cluster's round): participants' pages call this on
         # every refresh, through contributions_frame.
-        votes = conn.execute(select(ws_clusters.c.id, ws_clusters.c.round, ws_votes.c.participant_id)
-                             .join(ws_votes, ws_votes.c.cluster_id == ws_clusters.c.id)
-                             .where(ws_clusters.c.session_id == session_id)).all()
-        per_cluster: dict[int, tuple[int, int]] = {}
-        voters: dict[int, set[int]] = {}
-        for cluster_id, round_, person in votes:
-            n = per_cluster.get(cluster_id, (round_, 0))[1]
-            per_cluster[cluster_id] = (round_, n + 1)
-            voters.setdefault(round_, set()).add(person)
-        clusters = [Cluster(id=c, session_id=session_id, name="", round=r, votes=n) for c, (r, n) in per_cluster.items()]
-        return submission_qualities(submissions, ratings=self._ratings_in(conn, session_id), clusters=clusters,
-                                    voters={r: len(people) for r, people in voters.items()})
+        clusters, voters = read_votes(conn, session_id)
+        return submission_qualities(submissions, ratings=read_ratings(conn, session_id), clusters=clusters,
+                                    voters=voters)
 
     def lineage_frame(self, session_id: int) -> pd.DataFrame:
         """Links between ideas, one row per edge, for the lineage view of a report.
@@ -1235,11 +1081,12 @@ class WorkshopStore:
 
 
 def start_session(url: str, title: str, format: str = "seci", *, join_code: str | None = None,
-                  resume: str | None = None, key: str | None = None) -> tuple[Session, str]:
+                  resume: str | None = None, key: str | None = None, room_screen: bool = False):
     """Create a session at ``url``, or resume the session ``resume`` (its join code) with its ``key``.
 
-    Returns ``(session, key)``. Raises WorkshopError (a ValueError) with a message to act on, also
-    for a database that cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
+    Returns ``(session, key)``, and with ``room_screen`` ``(session, key, room screen token)``.
+    Raises WorkshopError (a ValueError) with a message to act on, also for a database that
+    cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
     """
     store = check_database(url)
     try:
@@ -1248,9 +1095,12 @@ def start_session(url: str, title: str, format: str = "seci", *, join_code: str 
             if not key or not store.check_key(session.id, key):
                 raise NotAllowed(f"The facilitator key does not match session {session.join_code}: "
                                  "give the key printed when it was created.")
-            return session, key
-        session = store.create_session(title, format, join_code)
-        return session, session.key
+        else:
+            session = store.create_session(title, format, join_code)
+            key = session.key
+        if room_screen:
+            return session, key, store.room_screen_token(session.id, key)
+        return session, key
     except DatabaseError as error:
         raise WorkshopError(unusable_database(url, error)) from None
     finally:

@@ -40,11 +40,14 @@ from .workshop_common import (
     Countdown,
     LivePoller,
     board_html,
+    declared_note,
     full_width,
     labelled,
     one_line,
     open_workshop_store,
+    origin_html,
     qr_svg,
+    room_link_html,
 )
 
 __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
@@ -59,23 +62,6 @@ LIVE_INTERVAL_S = 0.15
 #: are the page's heavy redraws (a Plotly figure, two lists of hundreds of options): redrawn
 #: on every change, a room of 200 kept the browser busy and the board fell behind.
 LIVE_REST_INTERVAL_S = 1.5
-
-
-def _origin_html(start) -> str:
-    """Where a session that is a new spiral started (nothing for a first spiral)."""
-    if start is None:
-        return ""
-    return (f"<p>A new spiral, started from session {start.parent_session_id}'s cluster "
-            f"“{html_text(start.cluster_name)}” (round {start.seed.round}, "
-            f"{html_text(Level(start.seed.level).label)} level): it starts from that spiral's explicit "
-            "knowledge.</p>")
-
-
-def _declared_note(trajectory, session_id: int, round_: int) -> str:
-    """What the spiral model made of the level-up declared in ``round_`` (its ``note``)."""
-    rows = trajectory[(trajectory["spiral"] == str(session_id)) & (trajectory["round"] == round_)
-                      & (trajectory["mode"] == "I")] if len(trajectory) else trajectory
-    return str(rows["note"].iloc[0]) if len(rows) else ""
 
 
 def _option(row) -> str:
@@ -151,6 +137,7 @@ class WorkshopFacilitator(widgets.VBox):
         # -- session header
         self.header = widgets.HTML()
         self.qr = widgets.HTML()
+        self.room_link = widgets.HTML()
         self.countdown = Countdown()
 
         # -- phases
@@ -234,7 +221,7 @@ class WorkshopFacilitator(widgets.VBox):
 
         self.session_box = widgets.VBox([
             self.header,
-            widgets.HBox([self.qr], layout=widgets.Layout(flex_flow="row wrap")),
+            widgets.HBox([self.qr, self.room_link], layout=widgets.Layout(flex_flow="row wrap")),
             widgets.HTML("<h3>Phases</h3>"),
             self.countdown,
             widgets.HBox([self.phase, self.minutes], layout=widgets.Layout(flex_flow="row wrap")),
@@ -306,6 +293,7 @@ class WorkshopFacilitator(widgets.VBox):
         # The code rides in the address's fragment (never sent to a server, never logged):
         # a phone that scans the QR code finds it filled in.
         address = f"{self.join_url}#code={session.join_code}"
+        self.room_link.value = room_link_html(self.store, session, key, self.join_url)
         self.qr.value = (qr_svg(address) + f'<p>Join address: <code>{html_text(address)}</code></p>'
                          if self.join_url else "<p>Participants open the join address printed by seci-lab workshop and enter the join code.</p>")
         self.refresh()
@@ -374,7 +362,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.refresh()
         # The spiral model judges the declaration at the end of the round: accepted, or "not
         # yet, because ..." when almost nothing is written down (docs/spiral-model.md).
-        note = _declared_note(self.trajectory, self.session.id, self.session.round)
+        note = declared_note(self.trajectory, self.session.id, self.session.round)
         accepted, said = declaration_message(note, self.level, story_harvest=self.session.format is Format.CSH)
         self.message.show("ok" if accepted else "error", said)
 
@@ -523,7 +511,7 @@ class WorkshopFacilitator(widgets.VBox):
             f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
             f"level: <strong>{html_text(self.level.label)}</strong> "
             f"({html_text(circle(self.level, story_harvest=session.format is Format.CSH))}; "
-            f"{int(self.level) + 1} of {len(Level)})</p>" + _origin_html(self.store.spiral_start(session.id)))
+            f"{int(self.level) + 1} of {len(Level)})</p>" + origin_html(self.store.spiral_start(session.id)))
 
     def _refresh_board(self) -> pd.DataFrame | None:
         """The board, the header, the timer and the counts: what the room waits to see (returns
