@@ -223,17 +223,34 @@ def test_name_and_round(progress):
         progress.set_round(0)
 
 
-def test_report_is_standalone_and_escapes_learner_text(progress):
+def test_report_is_a_portfolio_standalone_small_and_escaped(progress):
+    from seci_lab.content import questions_for
+
     fill(progress)
-    html = report_html(progress, include_spiral=False)
-    assert html.startswith("<!DOCTYPE html>")
-    assert "<script>alert" not in html and "<img src=x" not in html
+    right, wrong = questions_for("S")[:2]
+    progress.save_answer(f"quiz:{right.id}", {"lesson": "S", "answer": right.answer_json(), "correct": True,
+                                              "score": 1.0})
+    other = next(o.key for o in wrong.options if o.key != wrong.answer_json()) if wrong.kind in ("choice", "classify") \
+        else wrong.answer_json()
+    progress.save_answer(f"quiz:{wrong.id}", {"lesson": "S", "answer": other, "correct": False, "score": 0.0})
+    html = report_html(progress)
+    assert html.startswith("<!DOCTYPE html>") and "SECI lab portfolio: Ada" in html
+    assert "<script" not in html and "<img src=x" not in html  # nothing runs, learner text is text
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "مرحبا" in html and "🍞" in html
-    assert "Say why." in html  # the feedback is in the report
-    assert "1 of 1 answered questions correct" in html
-    full = report_html(progress)
-    assert "seci-spiral-3d" in full and "https://cdn" not in full.split("<body>")[1][:2000]
+    # each prompt with the answer and its feedback; each quiz question with the right option
+    assert "I watched the baker for 3 days because" in html and "Say why." in html
+    assert html.count("Not answered yet.") >= 1  # the lesson's other exercises, named
+    assert right.prompt.split("<")[0][:40] in html and "1 of 2 quiz questions right" in html
+    assert "Right ✔" in html and "Not right ✘" in html and "The right answer:" in html
+    # no internal field names or JSON, no 5 MB of plotly.js: a page that opens at once
+    for internal in ('"counted"', "quality_source", "hints_used", "quizset"):
+        assert internal not in html
+    assert "<svg" in html and len(html.encode()) < 200_000
+
+
+def test_report_asks_for_a_name_while_it_is_the_default(progress):
+    assert "My SECI lab portfolio" in report_html(progress) and "Save your name" in report_html(progress)
 
 
 def test_csv_and_zip_hold_everything(progress):

@@ -25,7 +25,7 @@ from ..content.theory import load_theory_lesson
 from ..model import MODES, Contribution, simulate_spiral
 from . import html_table
 
-__all__ = ["PAPERS", "handout_html", "handout_steps", "write_handout"]
+__all__ = ["PAPERS", "handout_html", "handout_steps", "spiral_sketch", "write_handout"]
 
 #: Paper sizes the handout is laid out for (CSS ``@page size``).
 PAPERS = {"A4": "A4", "Letter": "letter"}
@@ -77,7 +77,7 @@ def _steps(steps: Iterable[int] | None) -> list:
     return [PAGES[s - 1] for s in dict.fromkeys(chosen)]
 
 
-def _spiral(contributions: Sequence[Contribution]) -> dict | None:
+def spiral_sketch(contributions: Sequence[Contribution]) -> dict | None:
     """The SVG's geometry (one point per step, outward turn by turn) and the table, or None without work."""
     from ..figures import spiral_table  # plotly: loaded only when a spiral is drawn
 
@@ -128,7 +128,7 @@ def handout_html(steps: Iterable[int] | None = None, *, paper: str = "A4",
         paper_size=PAPERS[paper], made=datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         lessons=[_lesson(p) for p in _steps(steps)],
         matrix=[("tacit", [by["S"], by["E"]]), ("explicit", [by["I"], by["C"]])],
-        spiral=_spiral(contributions))
+        spiral=spiral_sketch(contributions))
 
 
 def _learner_work(db: str | None) -> tuple[str, list[Contribution]]:

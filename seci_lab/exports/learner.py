@@ -14,14 +14,10 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ..escape import html_text
-from . import contributions_csv, contributions_frame, frame_csv, standalone_page
-from ..model import MODES, Contribution, simulate_spiral
-from ..model.work import QUIZ, QUIZ_SET_PREFIX, key_kind, key_mode
+from . import contributions_csv, frame_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,12 +56,11 @@ def answers_csv(progress: Progress) -> bytes:
     return frame_csv(answers_frame(progress.answers()))
 
 
-def report_html(progress: Progress, *, include_spiral: bool = True) -> str:
-    """A standalone, offline HTML report: answers with their feedback, contributions, spiral.
+def report_html(progress: Progress) -> str:
+    """The learner's portfolio: a standalone HTML page that opens offline (see :mod:`.portfolio`)."""
+    from .portfolio import portfolio_html
 
-    With ``include_spiral`` the animated spiral is embedded with plotly.js inlined (about 5 MB).
-    """
-    return _report_html(progress.name, progress.answers(), progress.contributions(), include_spiral=include_spiral)
+    return portfolio_html(progress.name, progress.answers(), progress.contributions())
 
 
 def zip_bytes(progress: Progress) -> bytes:
@@ -77,83 +72,3 @@ def zip_bytes(progress: Progress) -> bytes:
         archive.writestr("seci-lab-answers.csv", answers_csv(progress))
         archive.writestr("seci-lab-contributions.csv", contributions_csv(progress.contributions()))
     return buffer.getvalue()
-
-
-# --- the report ---------------------------------------------------------------------------------
-
-_REPORT_STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #222; }
-h1, h2 { color: #1f3f6b; }
-.answer { border-left: 4px solid #1f3f6b; padding: 0.3rem 0.8rem; margin: 0.8rem 0; background: #f6f8fb; }
-.answer pre { white-space: pre-wrap; font-family: inherit; margin: 0.3rem 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-.note { color: #444; }
-"""
-
-
-def _answer_html(key: str, record: dict) -> str:
-    parts = [f'<div class="answer"><h3>{html_text(record.get("label") or key)}</h3>']
-    text = record.get("text")
-    if isinstance(text, str) and text:
-        parts.append(f"<pre>{html_text(text)}</pre>")
-    extras = {k: v for k, v in record.items()
-              if k not in _RUBRIC_KEYS + ("label", "text", "mode", "saved_at")}
-    for k, v in extras.items():
-        shown = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-        parts.append(f"<p><strong>{html_text(k)}:</strong> {html_text(shown)}</p>")
-    quality = record.get("quality")
-    if isinstance(quality, (int, float)) and not isinstance(quality, bool):
-        parts.append(f"<p><strong>Suggested quality:</strong> {quality:.2f}</p>")
-    reasons = record.get("reasons") or []
-    if isinstance(reasons, list) and reasons:
-        parts.append("<ul>" + "".join(f"<li>{html_text(r)}</li>" for r in reasons) + "</ul>")
-    if isinstance(record.get("message"), str) and record["message"]:
-        parts.append(f"<p>{html_text(record['message'])}</p>")
-    if record.get("hint"):
-        parts.append(f"<p><em>To improve:</em> {html_text(record['hint'])}</p>")
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def _report_html(name: str, answers: Mapping[str, dict], contributions: Sequence[Contribution], *,
-                 include_spiral: bool) -> str:
-    sections = []
-    by_mode: dict[str, list[tuple[str, dict]]] = {m.value: [] for m in MODES}
-    other = []
-    for key, record in answers.items():
-        if key.startswith(QUIZ_SET_PREFIX):  # which questions a quiz showed: the page's state, not work
-            continue
-        mode = key_mode(key)
-        (by_mode[mode.value] if mode is not None else other).append((key, record))
-    for mode in MODES:
-        items = by_mode[mode.value]
-        body = "".join(_answer_html(k, r) for k, r in items) or "<p>No answers yet.</p>"
-        sections.append(f"<h2>{html_text(mode.label)} ({html_text(mode.conversion)})</h2>{body}")
-    if other:
-        quiz = [(k, r) for k, r in other if key_kind(k) == QUIZ]
-        rest = [(k, r) for k, r in other if key_kind(k) != QUIZ]
-        if quiz:
-            correct = sum(1 for _, r in quiz if r.get("correct") is True)
-            sections.append(f"<h2>Quizzes</h2><p>{correct} of {len(quiz)} answered questions correct.</p>"
-                            + "".join(_answer_html(k, r) for k, r in quiz))
-        if rest:
-            sections.append("<h2>Other work</h2>" + "".join(_answer_html(k, r) for k, r in rest))
-    table = contributions_frame(contributions).to_html(escape=True, index=False, na_rep="–", border=0)
-    sections.append(f"<h2>My spiral's contributions</h2>{table}")
-    if include_spiral and contributions:
-        from .. import figures  # plotly: loaded only when a report is built
-
-        trajectory = simulate_spiral(contributions, 1, rounds=max(c.round for c in contributions))
-        sections.append("<h2>My knowledge spiral</h2>" + figures.figure_html(
-            figures.spiral_figure(trajectory, animated=True, title="My knowledge spiral"), "seci-spiral-3d",
-            plotlyjs=True, height="600px"))
-        sections.append(figures.spiral_table(trajectory).to_html(escape=True, index=False, na_rep="–", border=0))
-    title = f"SECI lab: the work of {name}"
-    exported = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    return standalone_page(title, _REPORT_STYLE, [
-        f'<p class="note">Exported {html_text(exported)}. Your answers to the four SECI lessons with '
-        "the rubric's feedback, and the knowledge spiral built from them (Nonaka &amp; Takeuchi 1995). "
-        "This page works offline.</p>",
-        *sections,
-    ])
