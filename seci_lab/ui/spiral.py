@@ -167,6 +167,7 @@ class SpiralLab(widgets.VBox):
         self._charted: dict[str, pd.DataFrame] = {"3-D spiral": self.trajectory}
         self.table = widgets.HTML()
         # Each chart has its data beside it: the table under it follows what it draws (replay included).
+        self.table.add_class("seci-sr-only")  # shown in the Table view; under a chart, for screen readers
         self.view_box = widgets.VBox([self.figure, self.table], layout=_FULL)
 
         self.replay = widgets.Play(value=0, min=0, max=0, step=1, interval=350,
@@ -459,6 +460,9 @@ class SpiralLab(widgets.VBox):
         self.view_box.children = {"3-D spiral": lambda: [self.figure, self.table],
                                   "Top view": lambda: [self.top_view, self.table],
                                   "Table": lambda: [self.table]}[change["new"]]()
+        # Under a chart the table is for screen readers only (it follows the replay); the Table view shows it.
+        (self.table.remove_class if change["new"] == "Table" else self.table.add_class)("seci-sr-only")
+        self.table.value = table_html(self._drawn, shown=change["new"] == "Table")
         self._draw(self._drawn)  # the chart now shown catches up with what the others showed
 
     @safe_callback(lambda self: self.message)
@@ -466,7 +470,7 @@ class SpiralLab(widgets.VBox):
         steps = change["new"]
         partial = self.shown.iloc[:steps]
         self._draw(partial)
-        self.table.value = table_html(partial)
+        self.table.value = table_html(partial, shown=self.view.value == "Table")
         if steps >= len(self.shown):
             self.replay_label.value = "Showing the whole spiral."
         else:
@@ -540,7 +544,7 @@ class SpiralLab(widgets.VBox):
         self._notice = ""
         self.shown = self._with_new_spirals()
         self._draw(self.shown)
-        self.table.value = table_html(self.shown)
+        self.table.value = table_html(self.shown, shown=self.view.value == "Table")
         alone = len({c.participant.casefold() for c in self.contributions + simulated}) < 2
         self.progress_view.value = progress_html(level_progress(self.trajectory, self.params))
         self.practice_note.value = practice_html(practice, simulated, bool(self.contributions))

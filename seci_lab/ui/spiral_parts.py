@@ -111,11 +111,14 @@ def practice_html(practice: PracticeGroup, simulated: list[Contribution], starte
 TABLE_EXAMPLES = 3
 
 
-def table_html(trajectory: pd.DataFrame) -> str:
+def table_html(trajectory: pd.DataFrame, *, shown: bool = True) -> str:
+    """The spiral's table; ``shown=False`` when it is only for screen readers (under a chart), so
+    a keyboard never tabs into a box nobody sees."""
     table = figures.spiral_table(trajectory, examples=TABLE_EXAMPLES)
     if table.empty:
         return "<p>No steps yet: the table fills as you add contributions.</p>"
     # A scrolling region a keyboard can reach (Tab, then the arrow keys), named for screen readers.
-    return ('<div class="seci-table" role="region" tabindex="0" aria-label="Your spiral as a table" '
+    focus = ' tabindex="0"' if shown else ""
+    return (f'<div class="seci-table" role="region"{focus} aria-label="Your spiral as a table" '
             'style="max-height:420px;overflow:auto">'
             + html_table(table, classes="seci-spiral-table seci-cards") + "</div>")
