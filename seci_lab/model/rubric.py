@@ -17,13 +17,13 @@ number honest (docs/rubric.md):
 - a list of cue words, or text stuffed with them, is capped (function-word ratio, cue density);
 - repeated words, too few words of one's own, questions instead of answers, and text that reads
   as no words at all score low;
-- an answer that shares almost nothing with the exercise (TF-IDF similarity, scikit-learn) and
+- an answer that shares almost nothing with the exercise (TF-IDF similarity, ``tfidf``) and
   meets no criterion is flagged as not being about the exercise;
 - an answer in another language is not scored (``quality`` None) and says so: py3langid, whose
   model ships inside its wheel, names the language; short English is never taken for another
   language (a minimum length, the share of English words, and a confidence threshold).
 
-Heavy libraries (scikit-learn, LemmInflect, py3langid) are imported on the first call, never
+Heavy libraries (NumPy, LemmInflect, py3langid) are imported on the first call, never
 when the model is imported.
 """
 
@@ -533,10 +533,10 @@ def _calibrate(raw: float) -> float:
 
 
 #: The modules whose code decides a score (besides this one).
-_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "rubric_evidence.py",
+_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "rubric_evidence.py", "tfidf.py",
                     "rubric_guards.py", "text_signals.py")
 #: The libraries whose data or algorithms decide a score.
-_SCORING_LIBRARIES = ("scikit-learn", "lemminflect", "py3langid", "scipy", "numpy")
+_SCORING_LIBRARIES = ("lemminflect", "py3langid", "numpy")
 
 
 @functools.cache

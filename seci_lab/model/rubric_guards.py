@@ -2,7 +2,7 @@
 
 Cleaning (markup, symbols), the language check, what is the learner's own (copies of the
 course's texts taken out, definitions, repeated sentences), the copy measures (character
-n-gram TF-IDF against every course text; content-word pairs against each worked example) and
+n-gram TF-IDF against every course text (``tfidf``); content-word pairs against each worked example) and
 relatedness to a field (TF-IDF of lemmas). Split from :mod:`.rubric` so each module stays small;
 docs/rubric.md explains every threshold.
 """
@@ -163,11 +163,9 @@ def own_text(text: str) -> tuple[str, set[str]]:
 
 @functools.cache
 def _copy_model():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .tfidf import TfidfIndex, char_wb_ngrams
 
-    texts = [t for t in course_texts() if len(t) >= 40]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    return vectorizer, vectorizer.fit_transform(texts)
+    return TfidfIndex([t for t in course_texts() if len(t) >= 40], char_wb_ngrams)
 
 
 def copy_similarity(text: str) -> float:
@@ -176,27 +174,15 @@ def copy_similarity(text: str) -> float:
     return copy_similarities([text])[0]
 
 
-#: Texts compared with the course in one sparse product (bounds its memory).
-_BATCH = 256
-
-
 def copy_similarities(texts: Sequence[str]) -> list[float]:
-    """:func:`copy_similarity` of each text, in a few sparse products instead of one per text.
-
-    The same product of the same rows, so each value is exactly the one-text value; only the
-    fixed cost of a product (a pass over the course's whole matrix) is paid once per batch.
-    """
+    """:func:`copy_similarity` of each text (nothing is loaded for an empty list)."""
     if not texts:
-        return []  # nothing to compare: the libraries are not even loaded
-    vectorizer, matrix = _copy_model()
-    out: list[float] = []
-    for start in range(0, len(texts), _BATCH):
-        products = matrix @ vectorizer.transform(list(texts[start:start + _BATCH])).T
-        out.extend(float(v) for v in products.max(axis=0).toarray().ravel())
-    return out
+        return []
+    index = _copy_model()
+    return [index.best(t) for t in texts]
 
 
-# --- relatedness (scikit-learn TF-IDF) ------------------------------------------------------------
+# --- relatedness (TF-IDF of lemmas) ------------------------------------------------------------
 
 def _lemma_analyzer(text: str) -> list[str]:
     out = []
@@ -214,26 +200,20 @@ def _field_document(rubric: FieldRubric) -> str:
 
 @functools.cache
 def _relatedness_model():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .tfidf import TfidfIndex
 
     data = load_criteria()
     rubrics = list(data.modes.values()) + list(data.fields.values())
-    docs = [_field_document(r) for r in rubrics]
-    vectorizer = TfidfVectorizer(analyzer=_lemma_analyzer, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(docs)
     index = {(r.mode, r.field): k for k, r in enumerate(rubrics)}
-    return vectorizer, matrix, index
+    return TfidfIndex([_field_document(r) for r in rubrics], _lemma_analyzer), index
 
 
 def relatedness(text: str, rubric: FieldRubric) -> float:
-    """Cosine similarity (TF-IDF of lemmas) between ``text`` and the field's description."""
-    vectorizer, matrix, index = _relatedness_model()
-    vec = vectorizer.transform([text])
-    row = matrix[index[(rubric.mode, rubric.field)]]
-    mode_row = matrix[index[(rubric.mode, None)]]
-    return float(max((vec @ row.T).toarray()[0, 0], (vec @ mode_row.T).toarray()[0, 0]))
-
-
+    """Cosine similarity (TF-IDF of lemmas) between ``text`` and the field's description (or its
+    mode's, whichever is higher)."""
+    model, index = _relatedness_model()
+    sims = model.similarities(text)
+    return float(max(sims[index[(rubric.mode, rubric.field)]], sims[index[(rubric.mode, None)]]))
 
 
 # --- reworded copies of the worked examples -------------------------------------------------------

@@ -7,7 +7,7 @@ contrast markers, "X is like Y" comparisons, and so on. Words are matched whole,
 lemma (``smelled`` -> ``smell``), so ``apple`` is never ``apply`` and ``also i`` is not ``so i``.
 
 Verb forms and lemmas come from LemmInflect's English lexicon (it ships its data in the
-wheel); stop words from scikit-learn. Both are imported when first needed, so importing the
+wheel), imported when first needed; stop words are data (``content/lexicons.toml``). Both load when first needed, so importing the
 model stays light. A signal returns :class:`Evidence`: how many distinct pieces it found (the
 count the rubric compares with a criterion's ``need``) and where they are in the text.
 """
@@ -35,10 +35,8 @@ __all__ = [
 
 @functools.cache
 def stop_words() -> frozenset[str]:
-    """English function words (scikit-learn's list, plus contractions and a few fillers)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | _words_of("extra_stop_words")
+    """English function words (the Glasgow stop list, plus contractions and a few fillers): data."""
+    return _words_of("stop_words") | _words_of("extra_stop_words")
 
 
 @functools.lru_cache(maxsize=20000)
