@@ -81,6 +81,7 @@ MESSAGES = {
     "off-topic": "This does not seem to be about the exercise: reread the prompt above the box.",
     "filler": "Most sentences say nothing of the exercise's points: the quality comes from those that do.",
     "off-field": "This reads as an answer to another exercise of this lesson: check you wrote it in the right box.",
+    "boilerplate": "This reads as a general text, not your own case: write what you saw, did or plan.",
 }
 
 #: Why an answer does not (yet) count as an attempt at the exercise, in plain words for the
@@ -99,10 +100,12 @@ NOT_COUNTING = {
     "stuffed": "it is mostly cue words; say what actually happened, in your own words",
     "question": "it asks a question instead of answering; the hints below the box show what is asked",
     "nothing-met": "none of the checklist's points shows yet; the hint says where to start",
+    "boilerplate": "it reads as a general description rather than your own case; write what you saw, did or plan",
     "other-language-short": "it is too short to count yet, in any language",
 }
 #: The guards whose flag means an answer is no attempt at the exercise (docs/rubric.md).
-_BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-words", "word-list", "stuffed", "question")
+_BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-words", "word-list", "stuffed", "question",
+             "boilerplate")
 
 # Quality multipliers of the guards (docs/rubric.md explains each).
 _CAP_FEW_WORDS = 0.1
@@ -505,6 +508,9 @@ def _text_guards(mode: Mode, rubric: FieldRubric, doc: ts.Doc, own: str, cache: 
         flags.add("repetition")
     if doc.sentences and all(doc.text[s:e].rstrip().endswith("?") for s, e in doc.sentences):
         flags.add("question")
+    lower = doc.text.lower()
+    if any(phrase in lower for phrase in ts.BOILERPLATE_PHRASES):
+        flags.add("boilerplate")
     if len(ts.lesson_names(doc)) >= 2 and not ts.narrative(doc).count:
         flags.add("lesson-case")
     if len(_SLOT_RE.findall(own)) >= 2:
@@ -611,7 +617,7 @@ def suggest_qualities(answers: Iterable[tuple[str, Mode | str, str | None]]) -> 
     return out
 
 
-_FLAG_ORDER = ("too-long", "no-words", "off-topic", "off-field", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
+_FLAG_ORDER = ("too-long", "no-words", "boilerplate", "off-topic", "off-field", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
                "repetition", "few-words", "markup")
 
 

@@ -149,6 +149,8 @@ _EXTRA_WORDS = _words_of("extra_words")
 NEGATORS = _words_of("negators")
 SCOPE_BREAKERS = _words_of("scope_breakers")
 STOCK_WORDS = _words_of("stock_words")
+POLARITY_ITEMS = _words_of("polarity_items")
+BOILERPLATE_PHRASES = _phrases_of("boilerplate_phrases")
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
@@ -200,7 +202,7 @@ _FREQUENCY_RE = re.compile(
     r"six|seven|eight|nine|ten)\s+times)\b|\bfrom\s+(?:" + "|".join(WEEKDAYS) + r")\s+to\b|\bon\s+\d+\s+\w+",
     re.I)
 _SUCCESS_RE = re.compile(
-    r"\b(?:it\s+(?:worked|works|will\s+have\s+worked)\s+(?:if|when)|i(?:['’]ll|\s+will)\s+know|"
+    r"\b(?:it\s+(?:worked|works|will\s+have\s+worked)\s+(?:if|when)|(?:worked|works)\s+if|i(?:['’]ll|\s+will)\s+know|"
     r"you\s+(?:will\s+)?know|know\s+it\s+(?:worked|works)|(?:a\s+)?sign\s+(?:that|of)|success\s+(?:is|means|looks)|"
     r"i\s+will\s+(?:count|measure|check|time|record|track)|(?:count|measure|record|track|note)\s+(?:how|whether|if)|"
     r"\d+\s+(?:of|out\s+of)\s+\d+|by\s+(?:" + "|".join(WEEKDAYS) + r"|the\s+end|friday|next\s+week))\b",
@@ -218,12 +220,14 @@ _TAKEAWAY_RE = re.compile(
     r"learnt)\b|\btaught\s+me\b|\bsince\s+then\b|\bthe\s+lesson\b|\bthe\s+point\b|\bif\s+you\b[^.\n]{0,60}\b"
     r"(?:try|start|remember|watch)\b|\bmoral\b|\bfrom\s+then\s+on\b|\bever\s+since\b|\bto\s+this\s+day\b|"
     r"\b(?:i|we)\s+(?:have|'ve)\s+(?:\w+\s+){1,5}since\b|\bnow\s+i\s+(?:always|never|know)\b|"
-    r"\bi(?:['’]d|\s+would)\s+tell\b|\bmy\s+advice\b|\bwhat\s+stayed\s+with\s+me\b", re.I)
+    r"\bi(?:['’]d|\s+would)\s+tell\b|\bmy\s+advice\b|\bwhat\s+stayed\s+with\s+me\b|\b(?:it|this|that)\s+(?:showed|"
+    r"shows|taught|made)\s+me\b|\bnow\s+i\s+\w+\s+(?:it|this|that)\b|\bi\s+(?:still|now)\s+(?:do|use|say|think)\b", re.I)
 _COMPARISON_RE = re.compile(
     r"\b(?:is|are|was|were|be|feels?|felt|seems?|looks?)\s+(?:just\s+|a\s+bit\s+|a\s+lot\s+|much\s+|"
     r"exactly\s+)?like\b|\blike\s+(?:a|an|the|being|when|someone|\w+ing)\b|\bas\s+if\b|\bas\s+though\b|\bis\s+(?:a|an)\s+kind\s+of\b|"
     r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b|"
-    r"\b(?:is|are)\s+(?!being\b|going\b|doing\b|getting\b|trying\b)\w{3,}ing\s+(?:a|an|the)\s+\w+", re.I)
+    r"\b(?:is|are)\s+(?!being\b|going\b|doing\b|getting\b|trying\b)\w{3,}ing\s+(?:a|an|the|one|two|three|my|your|"
+    r"his|her|their|its|our|\d+)\s+\w+", re.I)
 _MAPPING_RE = re.compile(
     r"(?:\b(?:is|are)\s+(?:like\s+)?(?:the|my|your|a|an|their|its|his|her)\b|\bcorresponds?\s+to\b|"
     r"\bmaps?\s+(?:on)?to\b|\bstands?\s+for\b|\bplays?\s+the\s+role\s+of\b|\bbecomes?\s+the\b|"
@@ -507,8 +511,10 @@ def duration(doc: Doc) -> Evidence:
 def _proper_names(doc: Doc) -> list[Token]:
     names = []
     for t in doc.tokens:
-        if t.first or t.text == "I" or not t.text[:1].isupper() or len(t.text) < 2:
+        if t.text == "I" or not t.text[:1].isupper() or len(t.text) < 2:
             continue
+        if t.first and (len(t.text) < 3 or is_known_word(t.lower) or not t.text.isalpha()):
+            continue  # a sentence's first word is a name only when no English lexicon knows it ("Odile")
         prev = doc.text[max(0, t.start - 2):t.start]
         if ":" in prev or '"' in prev or "“" in prev or "(" in prev:
             continue
@@ -634,7 +640,7 @@ def unsayable(doc: Doc) -> Evidence:
             if t.lower in NEGATION or t.lower in DIFFICULTY or t.lower in ("cannot", "can't"):
                 window = toks[k + 1:k + 5]
                 hit = next((w for w in window if lemmas(w.lower) & SAYING), None)
-                if hit is not None:
+                if hit is not None and not _refusal(toks, k, toks.index(hit)):
                     found.add(f"{t.lower} {hit.lower}", t.start, hit.end)
         hedges = [t for t in toks if t.lower in HEDGES]
         if len(hedges) >= 2 or any(t.lower == "somehow" for t in toks):
@@ -645,6 +651,16 @@ def unsayable(doc: Doc) -> Evidence:
                          doc.text, re.I):
         found.add(m.group().lower(), m.start(), m.end())
     return found
+
+
+def _refusal(toks: list[Token], neg: int, verb: int) -> bool:
+    """Whether "cannot say" at ``toks[neg]``/``toks[verb]`` refuses rather than points at something that
+    resists words: its object is a polarity item ("can't describe any gesture", "nothing I could
+    not put into words"), or a negator already stood before it in the clause."""
+    after = toks[verb + 1:verb + 3]
+    if any(t.lower in POLARITY_ITEMS for t in after):
+        return True
+    return any(t.lower in POLARITY_ITEMS | NEGATORS for t in toks[max(0, neg - 5):neg])
 
 
 def comparison(doc: Doc) -> Evidence:
@@ -755,9 +771,20 @@ def dated_entries(doc: Doc) -> Evidence:
     return found
 
 
+#: Two moments set against each other: a before ("yesterday", "at first", "on day 1") and a now
+#: ("today", "now", "this time") in the same answer tell a change without a comparative.
+_THEN_NOW_RE = re.compile(
+    r"\b(?:yesterday|at\s+first|last\s+(?:time|week|session)|on\s+day\s+\d+|earlier|the\s+first\s+day)\b"
+    r"[\s\S]{0,160}?\b(?:today|now|this\s+time|by\s+the\s+end|these\s+days)\b", re.I | re.S)
+
+
 def change_over_time(doc: Doc) -> Evidence:
-    """Comparatives and phrases of change: easier, faster, no longer, without looking, started to."""
-    return _lexicon(doc, CHANGE, CHANGE_PHRASES)
+    """Comparatives and phrases of change: easier, faster, no longer, without looking, started to;
+    a before set against a now ("yesterday ... today")."""
+    found = _lexicon(doc, CHANGE, CHANGE_PHRASES)
+    for m in _THEN_NOW_RE.finditer(doc.text):
+        found.add("then-now", m.start(), m.end())
+    return found
 
 
 def expectation(doc: Doc) -> Evidence:
