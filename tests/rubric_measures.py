@@ -39,7 +39,7 @@ def score_rows(answers: list[dict]) -> pd.DataFrame:
         rows.append({**a, "quality": score.quality, "counts": score.counts, "flags": ",".join(score.flags),
                      "ms": ms})
     frame = pd.DataFrame(rows)
-    for column in ("short", "substantive", "gaming"):
+    for column in ("short", "substantive", "gaming", "language"):
         if column not in frame:
             frame[column] = None
     return frame

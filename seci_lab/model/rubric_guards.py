@@ -24,6 +24,18 @@ LANG_MAX_ENGLISH_WORDS = 0.6
 #: A short text (under LANG_MIN_LETTERS letters or three words) is another language only with at
 #: most this share of English words and a letter English does not use.
 LANG_SHORT_MAX_ENGLISH_WORDS = 0.34
+#: ... or with at most this share of English words when the identifier is at least
+#: LANG_SHORT_MIN_CONFIDENCE sure of another language ("wszystko ok").
+LANG_SHORT_MAX_ENGLISH_WORDS_SURE = 0.5
+LANG_SHORT_MIN_CONFIDENCE = 0.95
+#: A text with less than this share of English words is not English: another language when the
+#: identifier is at least LANG_LOW_CONFIDENCE sure of one (or it has letters English does not use),
+#: else no words at all (keyboard mashing).
+LANG_NO_ENGLISH_WORDS = 0.35
+#: What the identifier calls these is no learner's language: "zxx" (no linguistic content) and
+#: Latin, which on this course is placeholder text (lorem ipsum, from any of its sentences).
+PLACEHOLDER_LANGUAGES = ("zxx", "la")
+LANG_LOW_CONFIDENCE = 0.3
 #: A copied run of at least this many words (matching the course's texts) is taken out.
 COPY_NGRAM = 6
 #: Share of the text copied from the course above which the answer is flagged as a copy.
@@ -77,22 +89,32 @@ def language(text: str) -> tuple[str | None, bool]:
         return (lang if lang not in ("en", "zxx") else "another script"), False
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     known = sum(ts.is_known_word(w) for w in words) / len(words) if words else 1.0
+    accented = any(not ch.isascii() for ch in letters)
     if len(letters) < LANG_MIN_LETTERS or len(words) < 3:
         # Too short for the identifier alone: another language only when almost no word is English
-        # and the text has letters English does not use ("não sei", "così"); else English is assumed.
-        accented = any(not ch.isascii() for ch in letters)
-        if len(words) >= 2 and known <= LANG_SHORT_MAX_ENGLISH_WORDS and accented:
-            lang, _ = _identifier().classify(text)
-            return (lang if lang not in ("en", "zxx") else "another language"), False
+        # and the text has letters English does not use ("não sei", "così"), or when at most half of
+        # its words are English and the identifier is all but certain ("wszystko ok"); else English.
+        if len(words) < 2 or known > LANG_SHORT_MAX_ENGLISH_WORDS_SURE:
+            return None, False
+        lang, confidence = _identifier().classify(text)
+        if lang not in ("en", *PLACEHOLDER_LANGUAGES) and (known <= LANG_SHORT_MAX_ENGLISH_WORDS and accented
+                                          or confidence >= LANG_SHORT_MIN_CONFIDENCE):
+            return lang, False
         return None, False
     if known >= LANG_MAX_ENGLISH_WORDS:
         return None, False
     lang, confidence = _identifier().classify(text)
-    if lang == "zxx" or "lorem ipsum" in text.lower():
+    if lang in PLACEHOLDER_LANGUAGES or "lorem ipsum" in text.lower():
         return None, True
     if lang != "en" and confidence >= LANG_MIN_CONFIDENCE:
         return lang, False
-    return None, known < 0.35
+    if known < LANG_NO_ENGLISH_WORDS:
+        # Hardly a word of English: another language when the identifier names one with some
+        # confidence or the text has letters English does not use; else letters that are no words.
+        if lang != "en" and (confidence >= LANG_LOW_CONFIDENCE or accented):
+            return lang, False
+        return None, True
+    return None, False
 
 
 # --- what is the learner's own --------------------------------------------------------------------
