@@ -82,6 +82,7 @@ MESSAGES = {
     "filler": "Most sentences say nothing of the exercise's points: the quality comes from those that do.",
     "off-field": "This reads as an answer to another exercise of this lesson: check you wrote it in the right box.",
     "boilerplate": "This reads as a general text, not your own case: write what you saw, did or plan.",
+    "no-subject": "Say who this is about: the person you watched or worked beside, by name or role.",
 }
 
 #: Why an answer does not (yet) count as an attempt at the exercise, in plain words for the
@@ -111,7 +112,7 @@ _BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-wo
 _CAP_FEW_WORDS = 0.1
 #: The highest quality of an answer that does not count as an attempt (off topic, copied ...).
 _CAP_NOT_COUNTING = 0.1
-_FACTOR = {"template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
+_FACTOR = {"no-subject": 0.5, "template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
 #: Character-n-gram similarity to a course text from which an answer counts as a (reworded) copy.
 #: Genuine answers on the development set peak near 0.5; reworded copies start near 0.54.
 _COPY_SIMILAR = 0.6
@@ -368,6 +369,8 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
     # The work done, on the shared scale; then the guards, which no calibration softens.
     quality = _calibrate(min(quality, _core_cap(rubric, results, own, content, flags)))
     flags |= _text_guards(mode, rubric, doc, own, cache)
+    if rubric.subject and not any((cache[n] if n in cache else ts.SIGNALS[n](doc)).count for n in rubric.subject):
+        flags.add("no-subject")
     if similarity >= _COPY_SIMILAR or max(example_copy(own), example_copy(clean)) >= EXAMPLE_COPY:
         flags.add("copied")
     for flag, factor in _FACTOR.items():
@@ -395,9 +398,10 @@ _NO_CORE_CAP = 0.18
 
 
 #: An answer whose criteria-met share under another field of the same lesson exceeds its own by at
-#: least this much, while it meets under half of its own, answers that other exercise.
+#: least this much, while it meets under a third of its own, answers that other exercise (an honest
+#: answer that meets its own field in part is not sent to another: the learner chose the box).
 _OFF_FIELD_MARGIN = 0.4
-_OFF_FIELD_OWN_MAX = 0.5
+_OFF_FIELD_OWN_MAX = 0.35
 
 
 def _other_field(rubric: FieldRubric, base: float, doc: ts.Doc, cache: dict) -> str | None:
@@ -535,7 +539,7 @@ def suggest_qualities(answers: Iterable[tuple[str, Mode | str, str | None]]) -> 
     return out
 
 
-_FLAG_ORDER = ("too-long", "no-words", "boilerplate", "off-topic", "off-field", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
+_FLAG_ORDER = ("too-long", "no-words", "boilerplate", "off-topic", "off-field", "copied", "no-subject", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
                "repetition", "few-words", "markup")
 
 
