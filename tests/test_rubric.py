@@ -525,3 +525,25 @@ def test_the_numpy_tfidf_gives_scikit_learns_cosines():
     index = TfidfIndex(corpus, char_wb_ngrams)
     for query, row in zip(queries, expected):
         assert index.similarities(query) == pytest.approx(row, abs=1e-12)
+
+
+def test_the_flattened_lemma_table_answers_as_lemminflect_and_survives_a_broken_cache(tmp_path, monkeypatch):
+    import lemminflect
+
+    from seci_lab.model import lemma_table
+
+    words = ["watched", "saw", "felt", "weighs", "apple", "apply", "trued", "knives", "leant", "Aachen", "dialled"]
+    for word in words:
+        assert lemma_table.all_lemmas(word) == lemminflect.getAllLemmas(word), word
+        for lemma in lemminflect.getAllLemmas(word).get("VERB", ()):
+            assert lemma_table.verb_forms(lemma) == lemminflect.getAllInflections(lemma, upos="VERB"), lemma
+    broken = tmp_path / "lemminflect.marshal"
+    broken.write_bytes(b"not a table")
+    monkeypatch.setattr(lemma_table, "_cache_file", lambda: broken)
+    monkeypatch.setattr(lemma_table, "_build", lambda: ({"watched": "VERB\x1fwatch"}, {}))
+    lemma_table._tables.cache_clear()
+    try:
+        assert lemma_table.all_lemmas("watched") == {"VERB": ("watch",)}  # rebuilt, not raised
+        assert broken.read_bytes() != b"not a table"  # and written back whole
+    finally:
+        lemma_table._tables.cache_clear()

@@ -3,14 +3,16 @@
 The closed word classes (perception, body, connectives, units, stock phrases, negators, the stop
 list ...) are data, ``seci_lab/content/lexicons.toml``, read with ``tomllib`` when this module is
 imported (no code of the content package runs). Lemmas and verb forms come from LemmInflect's
-English lexicon, which ships its data inside its wheel and is imported on the first look-up, so
-importing the model stays light. Split from :mod:`.text_signals`, which reads text with them.
+English lexicon, which ships its data inside its wheel and is read on the first look-up (through
+:mod:`.lemma_table`, which keeps it flattened on disk), so importing the model stays light. Split from :mod:`.text_signals`, which reads text with them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+
+from .lemma_table import all_lemmas, verb_forms
 
 __all__ = ["is_base_verb", "is_known_word", "is_past_tense", "is_present_third", "lemmas", "stop_words"]
 
@@ -93,9 +95,7 @@ def stop_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=20000)
 def _all_lemmas(word: str) -> dict[str, tuple[str, ...]]:
-    import lemminflect
-
-    return lemminflect.getAllLemmas(word)
+    return all_lemmas(word)
 
 
 @functools.lru_cache(maxsize=20000)
@@ -120,15 +120,13 @@ _PAST_NEGATIVES = frozenset("didn't wasn't weren't hadn't couldn't".split())
 @functools.lru_cache(maxsize=20000)
 def is_past_tense(word: str) -> bool:
     """``watched``, ``saw``, ``felt``: a past-tense form (VBD) of a verb, not its base form."""
-    import lemminflect
-
     if word in _MODALS:
         return False
     if word in _PAST_NEGATIVES:
         return True
     verbs = _all_lemmas(word).get("VERB", ())
     for lemma in verbs:
-        if lemma != word and word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBD", ()):
+        if lemma != word and word in verb_forms(lemma).get("VBD", ()):
             return True
     # Verbs the lexicon does not know ("trued", "dialled") still show their -ed ending.
     return not verbs and len(word) > 4 and word.endswith("ed") and word not in stop_words()
@@ -146,7 +144,5 @@ def is_base_verb(word: str) -> bool:
 @functools.lru_cache(maxsize=20000)
 def is_present_third(word: str) -> bool:
     """``plucks``, ``leans``: a present-tense verb of the third person singular (VBZ)."""
-    import lemminflect
-
-    return any(word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBZ", ())
+    return any(word in verb_forms(lemma).get("VBZ", ())
                for lemma in _all_lemmas(word).get("VERB", ()) if lemma != word)

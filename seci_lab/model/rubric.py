@@ -461,7 +461,7 @@ def _calibrate(raw: float) -> float:
 
 #: The modules whose code decides a score (besides this one).
 _SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "rubric_evidence.py", "tfidf.py",
-                    "rubric_text_guards.py", "lexicon.py", "text_doc.py", "text_signals_time.py",
+                    "rubric_text_guards.py", "lexicon.py", "lemma_table.py", "text_doc.py", "text_signals_time.py",
                     "rubric_guards.py", "text_signals.py")
 #: The libraries whose data or algorithms decide a score.
 _SCORING_LIBRARIES = ("lemminflect", "py3langid", "numpy")
