@@ -537,9 +537,10 @@ def test_the_flattened_lemma_table_answers_as_lemminflect_and_survives_a_broken_
         assert lemma_table.all_lemmas(word) == lemminflect.getAllLemmas(word), word
         for lemma in lemminflect.getAllLemmas(word).get("VERB", ()):
             assert lemma_table.verb_forms(lemma) == lemminflect.getAllInflections(lemma, upos="VERB"), lemma
-    broken = tmp_path / "lemminflect.marshal"
+    broken = tmp_path / "lemminflect-test.marshal"
     broken.write_bytes(b"not a table")
-    monkeypatch.setattr(lemma_table, "_cache_file", lambda: broken)
+    monkeypatch.setattr(lemma_table, "_cache_name", lambda: broken.name)
+    monkeypatch.setattr("seci_lab.model.disk_cache.cache_folder", lambda: tmp_path)
     monkeypatch.setattr(lemma_table, "_build", lambda: ({"watched": "VERB\x1fwatch"}, {}))
     lemma_table._tables.cache_clear()
     try:

@@ -6,8 +6,8 @@ several seconds under load, most of the rubric's first call in a fresh process (
 The rubric only asks two things of it: every lemma of a lower-case word by part of speech
 (``getAllLemmas``), and the verb forms of a lemma (``getAllInflections(lemma, upos="VERB")``).
 This module asks LemmInflect each of them once for every lower-case word of its tables, flattens
-the answers into two dictionaries of strings, and keeps them with :mod:`marshal` in the user's
-cache folder, under LemmInflect's version: a later process reads them in about a tenth of a second
+the answers into two dictionaries of strings, and keeps them in the user's cache folder
+(:mod:`.disk_cache`), under LemmInflect's version: a later process reads them in about a tenth of a second
 and decodes a word only when it is asked for. The answers are LemmInflect's own, so nothing
 changes but the time (``tests/test_rubric.py`` compares them); when the cache cannot be read or
 written the tables are built in memory, as before.
@@ -16,10 +16,8 @@ written the tables are built in memory, as before.
 from __future__ import annotations
 
 import functools
-import marshal
-import os
-import tempfile
-from pathlib import Path
+
+from .disk_cache import load_or_build
 
 __all__ = ["all_lemmas", "verb_forms"]
 
@@ -40,12 +38,10 @@ def _decode(flat: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _cache_file() -> Path:
-    import platformdirs
+def _cache_name() -> str:
     from importlib import metadata
 
-    version = metadata.version("lemminflect")
-    return Path(platformdirs.user_cache_dir("seci-lab", appauthor=False)) / f"lemminflect-{version}-{_FORMAT}.marshal"
+    return f"lemminflect-{metadata.version('lemminflect')}-{_FORMAT}.marshal"
 
 
 def _build() -> tuple[dict[str, str], dict[str, str]]:
@@ -63,20 +59,7 @@ def _build() -> tuple[dict[str, str], dict[str, str]]:
 
 @functools.cache
 def _tables() -> tuple[dict[str, str], dict[str, str]]:
-    try:
-        path = _cache_file()
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError, ImportError):
-        pass
-    tables = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-            handle.write(marshal.dumps(tables))
-        os.replace(handle.name, path)  # whole or not at all: a reader never sees half a file
-    except (OSError, NameError):
-        pass
-    return tables
+    return load_or_build(_cache_name(), _build)
 
 
 def all_lemmas(word: str) -> dict[str, tuple[str, ...]]:

@@ -185,9 +185,17 @@ def own_text(text: str) -> tuple[str, set[str]]:
 
 @functools.cache
 def _copy_model():
+    """The TF-IDF index of the course's texts, kept in the user's cache folder under a digest of
+    those texts (:mod:`.disk_cache`): a fresh process reads it instead of fitting it again."""
+    import hashlib
+
+    from .disk_cache import load_or_build
     from .tfidf import TfidfIndex, char_wb_ngrams
 
-    return TfidfIndex([t for t in course_texts() if len(t) >= 40], char_wb_ngrams)
+    texts = [t for t in course_texts() if len(t) >= 40]
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:24]
+    state = load_or_build(f"copy-index-{digest}.marshal", lambda: TfidfIndex(texts, char_wb_ngrams).state())
+    return TfidfIndex.from_state(state, char_wb_ngrams)
 
 
 def copy_similarity(text: str) -> float:

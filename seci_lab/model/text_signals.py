@@ -132,7 +132,7 @@ def observation(doc: Doc) -> Evidence:
 def _proper_names(doc: Doc) -> list[Token]:
     names = []
     for t in doc.tokens:
-        if t.text == "I" or not t.text[:1].isupper() or len(t.text) < 2:
+        if t.lower.split("'")[0] == "i" or not t.text[:1].isupper() or len(t.text) < 2:  # I, I'll, I'm
             continue
         if t.first and (len(t.text) < 3 or is_known_word(t.lower) or not t.text.isalpha()):
             continue  # a sentence's first word is a name only when no English lexicon knows it ("Odile")

@@ -71,6 +71,27 @@ class TfidfIndex:
         self._indptr = np.concatenate(([0], np.cumsum(np.bincount(col_array, minlength=len(vocabulary)))))
         self.size = n
 
+    def state(self) -> tuple:
+        """What :meth:`from_state` needs to rebuild this index (for :mod:`.disk_cache`)."""
+        return (list(self.vocabulary), self.idf.tobytes(), self._rows.tobytes(), self._vals.tobytes(),
+                self._indptr.tobytes(), self.size)
+
+    @classmethod
+    def from_state(cls, state: tuple, analyzer: Callable[[str], list[str]]) -> "TfidfIndex":
+        """The index :meth:`state` described, without fitting it again."""
+        import numpy as np
+
+        vocabulary, idf, rows, vals, indptr, size = state
+        index = cls.__new__(cls)
+        index.analyzer = analyzer
+        index.vocabulary = {term: k for k, term in enumerate(vocabulary)}
+        index.idf = np.frombuffer(idf, dtype=float)
+        index._rows = np.frombuffer(rows, dtype=np.int64)
+        index._vals = np.frombuffer(vals, dtype=float)
+        index._indptr = np.frombuffer(indptr, dtype=np.int64)
+        index.size = size
+        return index
+
     def similarities(self, text: str):
         """The cosine between ``text`` and each indexed text (a NumPy array, one per text)."""
         import numpy as np
