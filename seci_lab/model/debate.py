@@ -72,9 +72,10 @@ EXAMPLE_COPY = 1.0
 #: or 0.42 / 0.70; paraphrases 0.88-1.08 / 0.75-0.83).
 EXAMPLE_PAIRS = 0.8
 COPY_SIMILAR = 0.72
-#: A part's score (0..1) is the share of its needs met, times how much it says: the distinct specific
-#: words of its working sentences (not cue words, names of the debate or fluff; numbers count) against
-#: SATURATION_WORDS, from SUBSTANCE_FLOOR for none. A guard that fires, or a missing part, scores 0.
+#: A part's score (0..1) is the share of its needs met, times how much it says: the distinct content
+#: words of its working sentences (its own, the critics' names and the critique's terms; not the
+#: needs' generic cues nor fluff) against SATURATION_WORDS, from SUBSTANCE_FLOOR for none. A guard
+#: that fires, or a missing part, scores 0.
 SATURATION_WORDS = 12
 SUBSTANCE_FLOOR = 0.4
 #: A part of at least this many content words, most of them fluff (rubric_evidence.FLUFF_WORDS; the
@@ -311,6 +312,7 @@ def _working_text(clean: str, part: DebatePart, critics: tuple[str, ...],
     from . import text_signals as ts
 
     cue_words = _cue_words(part, critics, terms)
+    generic_cues = _cue_words(part, (), ())
     doc = ts.analyse(clean)
     kept, distinct = [], set()
     for i, (start, end) in enumerate(doc.sentences):
@@ -321,7 +323,11 @@ def _working_text(clean: str, part: DebatePart, critics: tuple[str, ...],
                     and not any(t.lower.startswith(c) for c in cue_words if len(c) >= 4)]
         if specific and fluff < GENERIC_SHARE * max(1, len(content)):
             kept.append(doc.text[start:end])
-            distinct.update(min(ts.lemmas(t.lower)) for t in specific)
+            # What it says: its own words, the critics' names and the critique's terms (the debate's
+            # subject), not the needs' generic cues ("study", "because") nor fluff.
+            distinct.update(min(ts.lemmas(t.lower)) for t in content
+                            if t.lower not in generic_cues and not ts.lemmas(t.lower) & FLUFF_WORDS
+                            and not any(t.lower.startswith(c) for c in generic_cues if len(c) >= 4))
     return " \n ".join(kept).lower(), len(distinct)
 
 
