@@ -8,7 +8,9 @@ scored answer (gaming ones included), the share of gaming answers above the medi
 and at the median excellent one, the median excellent short answer against the median adequate
 long one, the other-language answers (quality must be None; counted as done exactly when
 substantive), where the grades fall on the shared quality scale, and the warm milliseconds per
-answer (each text scored for the first time, in a process that has scored before). ``--debate``
+answer (each text scored for the first time, in a process that has scored before; the first pass,
+and the least of three passes with the texts made new each time, which takes out the bursts of
+other processes on a shared machine). ``--debate``
 adds the debate checker's rho on a debate set (per split when its entries carry ``part``).
 ``--first-call`` times a fresh process's first score, beside a fresh process that only imports
 pandas (the baseline every page pays anyway), and ``--robust`` the worst of random texts.
@@ -62,6 +64,11 @@ def report(path: Path) -> None:
     rubric._suggest.cache_clear()  # every text of the set is scored for the first time
     frame = score_rows(answers)
     m = measures(frame)
+    best = frame["ms"].copy()
+    for k in (1, 2):  # twice more, each text new again: the least of three takes out other sessions' bursts
+        rubric._suggest.cache_clear()
+        again = score_rows([{**a, "text": a["text"] + " " * k + "."} for a in answers])
+        best = best.combine(again["ms"], min)
     share = gaming_above_share(m)
     print(f"### `{path.name}`: {m['n']} answers\n")
     print("| measure | target | value | met |\n|---|---|---|---|")
@@ -78,8 +85,10 @@ def report(path: Path) -> None:
           f"{m['other_n'] - len(m['other_scored'])} | {_yes(m['other_scored'].empty)} |")
     print(f"| other-language answers counted as done exactly when substantive | all {m['other_n']} | "
           f"{m['other_n'] - len(m['other_count_wrong'])} | {_yes(m['other_count_wrong'].empty)} |")
-    print(f"| warm scoring per answer (mean; slowest) | < 20 ms | {frame['ms'].mean():.1f} ms; "
+    print(f"| warm scoring per answer, first pass (mean; slowest) | < 20 ms; < 200 ms | {frame['ms'].mean():.1f} ms; "
           f"{frame['ms'].max():.0f} ms | {_yes(frame['ms'].mean() < 20 and frame['ms'].max() < 200)} |")
+    print(f"| warm scoring per answer, least of three passes (mean; slowest) | < 20 ms; < 200 ms | "
+          f"{best.mean():.1f} ms; {best.max():.0f} ms | {_yes(best.mean() < 20 and best.max() < 200)} |")
     print(f"| graded answers not assessed | 0 | {len(m['graded_unassessed'])} | "
           f"{_yes(not m['graded_unassessed'])} |\n")
     print("| grade (no gaming) | n | mean quality | median |\n|---:|---:|---:|---:|")

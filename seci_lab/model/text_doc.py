@@ -75,8 +75,10 @@ def _unwrap(text: str) -> str:
     return "\n".join(out)
 
 
+@functools.lru_cache(maxsize=512)
 def analyse(text: str) -> Doc:
-    """Split ``text`` (already cleaned) into sentences, steps and tokens."""
+    """Split ``text`` (already cleaned) into sentences, steps and tokens. Cached: the rubric reads the
+    same text more than once (its own sentences, each field of the lesson); treat a Doc as read-only."""
     # Inline enumerations ("1. Put ... 2. Press ...") become one line per step.
     text = _unwrap(_INLINE_STEP_RE.sub("\n", text))
     sentences: list[tuple[int, int]] = []
