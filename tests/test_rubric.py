@@ -295,7 +295,7 @@ def test_another_language_is_not_scored_and_says_so(text):
 @pytest.mark.parametrize("text", [
     "ok", "Did practice.", "I watched her.", "Tried it twice, failed.", "Mise en place first.",
     "Keep the pause.", "Day 2: 3 calls, easier.", "Nothing.", "Practice makes perfect!",
-    "Kneading dough is like taming a cat.",
+    "Kneading dough is like taming a cat.", "lol idk", "yolo swag", "smh lmao", "sous vide", "wabi sabi",
 ])
 def test_short_english_is_never_taken_for_another_language(text):
     assert suggest_quality(text, "I", "log").quality is not None
@@ -500,7 +500,8 @@ def test_a_journal_about_nobody_is_about_something_else():
     assert "no-subject" not in suggest_quality(watched, "S", "journal").flags
 
 
-@pytest.mark.parametrize("text", ["No sé cómo explicarlo, perdón.", "wszystko ok", "Je ne sais pas du tout, désolé."])
+@pytest.mark.parametrize("text", ["No sé cómo explicarlo, perdón.", "wszystko ok", "Je ne sais pas du tout, désolé.",
+                                  "nie wiem"])
 def test_short_answers_in_another_language_are_unscored(text):
     score = suggest_quality(text, "E", "instructions")
     assert score.quality is None and "language" in score.message and not score.counts

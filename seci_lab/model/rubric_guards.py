@@ -28,6 +28,9 @@ LANG_SHORT_MAX_ENGLISH_WORDS = 0.34
 #: LANG_SHORT_MIN_CONFIDENCE sure of another language ("wszystko ok").
 LANG_SHORT_MAX_ENGLISH_WORDS_SURE = 0.5
 LANG_SHORT_MIN_CONFIDENCE = 0.95
+#: ... or with at most LANG_SHORT_MAX_ENGLISH_WORDS English words when the identifier is at least this
+#: sure ("nie wiem" 0.82); English slang and keyboard mashing ("yolo swag", "asdf qwer") stay under 0.6.
+LANG_SHORT_FOREIGN_CONFIDENCE = 0.75
 #: A text with less than this share of English words is not English: another language when the
 #: identifier is at least LANG_LOW_CONFIDENCE sure of one (or it has letters English does not use),
 #: else no words at all (keyboard mashing).
@@ -92,13 +95,16 @@ def language(text: str) -> tuple[str | None, bool]:
     accented = any(not ch.isascii() for ch in letters)
     if len(letters) < LANG_MIN_LETTERS or len(words) < 3:
         # Too short for the identifier alone: another language only when almost no word is English
-        # and the text has letters English does not use ("não sei", "così"), or when at most half of
-        # its words are English and the identifier is all but certain ("wszystko ok"); else English.
+        # and the text has letters English does not use ("não sei", "così") or the identifier is
+        # fairly sure ("nie wiem"), or when at most half of its words are English and the identifier
+        # is all but certain ("wszystko ok"); else English.
         if len(words) < 2 or known > LANG_SHORT_MAX_ENGLISH_WORDS_SURE:
             return None, False
         lang, confidence = _identifier().classify(text)
-        if lang not in ("en", *PLACEHOLDER_LANGUAGES) and (known <= LANG_SHORT_MAX_ENGLISH_WORDS and accented
-                                          or confidence >= LANG_SHORT_MIN_CONFIDENCE):
+        hardly_english = known <= LANG_SHORT_MAX_ENGLISH_WORDS
+        if lang not in ("en", *PLACEHOLDER_LANGUAGES) and (
+                hardly_english and (accented or confidence >= LANG_SHORT_FOREIGN_CONFIDENCE)
+                or confidence >= LANG_SHORT_MIN_CONFIDENCE):
             return lang, False
         return None, False
     if known >= LANG_MAX_ENGLISH_WORDS:
