@@ -549,3 +549,11 @@ def test_the_flattened_lemma_table_answers_as_lemminflect_and_survives_a_broken_
         assert broken.read_bytes() != b"not a table"  # and written back whole
     finally:
         lemma_table._tables.cache_clear()
+
+
+def test_another_language_counts_only_with_several_different_words():
+    mash = suggest_quality("asdfö " * 20, "S", "journal")
+    assert mash.quality is None and not mash.counts
+    real = suggest_quality("Drei Wochen lang stand ich jeden Dienstagvormittag neben meiner Kollegin an der "
+                           "Auskunft und lernte, wie sie Fragen liest.", "S", "journal")
+    assert real.quality is None and real.counts

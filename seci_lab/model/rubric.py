@@ -318,6 +318,9 @@ def _prepare(text: str) -> _Prepared:
 #: for the scripts that write a word in one or two characters).
 _OTHER_LANGUAGE_MIN_LETTERS = 60
 _OTHER_LANGUAGE_MIN_LETTERS_DENSE = 20
+#: ... and, in a script that separates its words, at least this many different words (a real
+#: attempt says several things; "asdf asdf asdf ..." of any length is no attempt).
+_OTHER_LANGUAGE_MIN_WORDS = 8
 #: Scripts that write a word in one or two characters (Han, Kana, Hangul).
 _DENSE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -326,7 +329,9 @@ def _other_language(clean: str, similarity: float | None) -> RubricScore:
     """Not scored (quality None), counted as done when substantive in its own script and no copy."""
     letters = [ch for ch in clean if ch.isalpha()]
     dense = sum(bool(_DENSE_SCRIPT_RE.match(ch)) for ch in letters) > len(letters) / 2
-    enough = len(letters) >= (_OTHER_LANGUAGE_MIN_LETTERS_DENSE if dense else _OTHER_LANGUAGE_MIN_LETTERS)
+    distinct = len(set(re.findall(r"[^\W\d_]+", clean.lower())))
+    enough = len(letters) >= _OTHER_LANGUAGE_MIN_LETTERS_DENSE if dense else (
+        len(letters) >= _OTHER_LANGUAGE_MIN_LETTERS and distinct >= _OTHER_LANGUAGE_MIN_WORDS)
     copied = (similarity if similarity is not None else copy_similarity(clean)) >= _COPY_SIMILAR
     return _cannot_assess("other-language", uncounted="copied" if copied else "" if enough else "other-language-short")
 
