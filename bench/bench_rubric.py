@@ -24,6 +24,7 @@ pandas (the baseline every page pays anyway), and ``--robust`` the worst of rand
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
 import subprocess
@@ -80,7 +81,7 @@ def report(path: Path) -> None:
     print(f"| gaming answers at or above the median excellent one ({m['median_3']:.2f}) | 0 | "
           f"{len(m['gaming_at_3'])} | {_yes(m['gaming_at_3'].empty)} |")
     print(f"| median excellent short answer vs median adequate long answer | >= | {m['short_3']:.2f} vs "
-          f"{m['long_2']:.2f} | {_yes(not m['short_3'] < m['long_2'])} |")
+          f"{m['long_2']:.2f} | {'n/a' if math.isnan(m['short_3'] + m['long_2']) else _yes(m['short_3'] >= m['long_2'])} |")
     print(f"| other-language answers with quality None | all {m['other_n']} | "
           f"{m['other_n'] - len(m['other_scored'])} | {_yes(m['other_scored'].empty)} |")
     print(f"| other-language answers counted as done exactly when substantive | all {m['other_n']} | "

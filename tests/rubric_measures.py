@@ -36,6 +36,9 @@ def score_rows(answers: list[dict]) -> pd.DataFrame:
         start = time.perf_counter()
         score = suggest_quality(a["text"], a["mode"], a["field"])
         ms = (time.perf_counter() - start) * 1000
+        # A set that does not mark short answers: under 40 words, as tests/data/README_rubric_v3.md says.
+        short = a.get("short")
+        a = {**a, "short": bool(short) if short is not None else len(str(a["text"]).split()) < 40}
         rows.append({**a, "quality": score.quality, "counts": score.counts, "flags": ",".join(score.flags),
                      "ms": ms})
     frame = pd.DataFrame(rows)
