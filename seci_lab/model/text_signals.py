@@ -209,11 +209,12 @@ def place(doc: Doc) -> Evidence:
 
 
 def learning_goal(doc: Doc) -> Evidence:
-    """What the writer wanted to pick up: a verb of learning with what it aims at."""
+    """What the writer wanted to pick up: a verb of learning with what it aims at ("wanted to see the
+    sea" is a wish, not a learning goal; "wanted to see how she ..." is one)."""
     found = Evidence()
     for m in re.finditer(r"\b(?:learn|learned|learnt|learning|understand|master|pick\s+up|picked\s+up|"
-                         r"figure\s+out|find\s+out|get\s+the\s+hang|see\s+how|know\s+how|wanted\s+to\s+\w+|"
-                         r"trying\s+to\s+\w+|hoping\s+to\s+\w+|so\s+i\s+can\s+\w+)\b[^.\n]{0,60}", doc.text, re.I):
+                         r"figure\s+out|find\s+out|get\s+the\s+hang|see\s+how|know\s+how|get\s+better\s+at|improve\s+(?:my|at)|"
+                         r"be\s+able\s+to|become\s+(?:a|an|better)|so\s+(?:that\s+)?i\s+can\s+\w+)\b[^.\n]{0,60}", doc.text, re.I):
         found.add(m.group().lower()[:30], m.start(), m.end())
     return found
 
