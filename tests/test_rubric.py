@@ -557,3 +557,12 @@ def test_another_language_counts_only_with_several_different_words():
     real = suggest_quality("Drei Wochen lang stand ich jeden Dienstagvormittag neben meiner Kollegin an der "
                            "Auskunft und lernte, wie sie Fragen liest.", "S", "journal")
     assert real.quality is None and real.counts
+
+
+def test_every_guard_has_words_for_the_learner_and_every_blocking_one_a_reason():
+    from seci_lab.model.rubric import _BLOCKING, _FLAG_ORDER, NOT_COUNTING
+
+    assert set(_FLAG_ORDER) <= set(MESSAGES), set(_FLAG_ORDER) - set(MESSAGES)
+    assert set(_BLOCKING) <= set(NOT_COUNTING) and set(_BLOCKING) <= set(_FLAG_ORDER)
+    for reason in NOT_COUNTING.values():  # what to do, never an accusation
+        assert not any(word in reason for word in ("cheat", "gaming", "fake", "lazy"))
