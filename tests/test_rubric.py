@@ -566,3 +566,12 @@ def test_every_guard_has_words_for_the_learner_and_every_blocking_one_a_reason()
     assert set(_BLOCKING) <= set(NOT_COUNTING) and set(_BLOCKING) <= set(_FLAG_ORDER)
     for reason in NOT_COUNTING.values():  # what to do, never an accusation
         assert not any(word in reason for word in ("cheat", "gaming", "fake", "lazy"))
+
+
+def test_a_metaphor_explained_in_the_next_sentence_fits():
+    explained = ("Calming a crowded waiting room is like landing a kite in a gust. You give line instead of pulling, "
+                 "you stay under it (a quiet word to the loudest person first) so the rest settles by itself.")
+    assert status(explained, "E", "metaphor", "why_fits") == "met"
+    assert q(explained, "E", "metaphor") >= STRONG
+    bare = "Calming a crowded waiting room is like landing a kite in a gust."
+    assert status(bare, "E", "metaphor", "why_fits") == "missing"

@@ -223,7 +223,7 @@ def causal(doc: Doc) -> Evidence:
     """Causal connectives: because, so that, therefore, which is why, due to ..."""
     found = _lexicon(doc, CAUSAL_WORDS, CAUSAL_PHRASES)
     # "so" as a conjunction: ", so I ..." or "so I ..." at a clause start
-    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the|nobody|no\s+one|everyone|someone|"
+    for m in re.finditer(r"(?:,|^|\.|\)|—|–)\s*so\s+(?:i|we|you|she|he|they|it|the|nobody|no\s+one|everyone|someone|"
                          r"that|my|your|our|their|his|her)\b", doc.text, re.I | re.M):
         found.add("so", m.start(), m.end())
     for m in re.finditer(r"\b(?:it|this|that)\s+(?:fits|works)\s+(?:because|since|as)\b", doc.text, re.I):
@@ -235,6 +235,14 @@ def causal(doc: Doc) -> Evidence:
         # "X is like Y: you stop following the words ...": the clause after the colon says why it fits
         for m in re.finditer(r":\s+(?:you|we|i|it|they|he|she|the|a|an|both|each)\s+\w+(?:\s+\w+){2,}", doc.text, re.I):
             found.add("explains", m.start(), m.end())
+        # "X is like Y. You move slowly, you ...": the sentence after the image, told in the generic
+        # "you" (or "it", "both"), says how the image works, which is why it fits.
+        first = next((i for i, (a, b) in enumerate(doc.sentences) if _COMPARISON_RE.search(doc.text, a, b)), None)
+        if first is not None and first + 1 < len(doc.sentences):
+            start, end = doc.sentences[first + 1]
+            m = re.match(r"\s*(?:you|it|both|each)\s+\w+[^.!?\n]{8,}", doc.text[start:end], re.I)
+            if m:
+                found.add("explains", start + m.start(), start + m.end())
     return found
 
 
