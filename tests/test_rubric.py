@@ -192,7 +192,9 @@ def test_copying_the_prompt_earns_nothing():
     score = suggest_quality(prompt, "S", "journal")
     assert score.quality <= 0.05 and "copied" in score.flags
     reworded = suggest_quality(prompt.replace("you", "I") + " 1. 2. 3.", "S", "journal")
-    assert reworded.quality <= 0.05
+    # what is left after the copy is taken out does not count, and stays under the cap of an
+    # answer that does not count (0.1, "not yet")
+    assert reworded.quality < 0.1 and "copied" in reworded.flags and not reworded.counts
 
 
 def test_copying_the_lesson_case_earns_nothing():
@@ -575,3 +577,9 @@ def test_a_metaphor_explained_in_the_next_sentence_fits():
     assert q(explained, "E", "metaphor") >= STRONG
     bare = "Calming a crowded waiting room is like landing a kite in a gust."
     assert status(bare, "E", "metaphor", "why_fits") == "missing"
+
+
+def test_a_terse_answer_of_three_words_of_ones_own_is_assessed_not_too_short():
+    terse = suggest_quality("I expected the students to be quieter.", "I", "aar_intended")
+    assert "few-words" not in terse.flags and terse.counts
+    assert "few-words" in suggest_quality("Went fine.", "I", "aar_intended").flags

@@ -393,8 +393,9 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
 _FILLER_FLAG = 0.75
 #: Share of the quality an answer keeps however few specific words it has (the criteria decide).
 _SUBSTANCE_FLOOR = 0.5
-#: An answer with fewer distinct content words of its own than this is too short to assess.
-_FEW_WORDS = 4
+#: An answer with fewer distinct content words of its own than this is too short to assess (three
+#: words do a terse answer's work: "I expected the students to be quieter").
+_FEW_WORDS = 3
 #: Without evidence for a core criterion, an answer has not shown the exercise's work unless it
 #: meets at least this share of the other criteria's weight and shares the field's vocabulary;
 #: otherwise its raw quality stays at most _NO_CORE_CAP (below ADEQUATE once calibrated).
