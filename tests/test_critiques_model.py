@@ -60,10 +60,25 @@ def test_each_part_says_what_it_shows_and_what_is_missing():
     assert "specific" in reply.advice[0]
     named = _check({**texts, "reply": "Nonaka would reply that the two kinds of knowledge sit on a continuum, "
                                       "and that this answers Bratianu."}).parts[2]
-    assert named.status == "substantive" and named.score == 1.0
+    assert named.status == "substantive" and 0 < named.score <= 1.0
+    # The score grows with what a part says (issue 22): the same reply with its case says more.
+    fuller = _check({**texts, "reply": "Nonaka and von Krogh (2009) reply that the two kinds of knowledge sit on a "
+                                       "continuum, so a team's shared routines and a written checklist interact; "
+                                       "this answers Bratianu only in part."}).parts[2]
+    assert fuller.status == "substantive" and fuller.score > named.score
     assert judgement.status == "missing"
     assert checked.substantive == 1 and checked.next_step().startswith("2. The evidence: Give the evidence")
     assert checked.as_dict()["claim"]["status"] == "substantive"
+
+
+def test_a_judgement_about_another_question_is_off_topic():
+    judgement = ("I think open-plan offices are worse than private rooms, because the constant noise at my old bank "
+                 "made every phone call with a client twice as long and the printer queue never stopped.")
+    part = _check({"judgement": judgement}).parts[3]
+    assert part.guard == "off-topic" and part.score == 0.0 and "critic" in part.advice[0]
+    on_topic = _check({"judgement": judgement.replace("open-plan offices are worse than private rooms",
+                                                      "Bratianu is right that combination only transfers")}).parts[3]
+    assert on_topic.guard == "" and on_topic.score > 0
 
 
 def test_a_claim_must_name_the_critic_of_the_chosen_critique():

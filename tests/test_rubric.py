@@ -64,6 +64,7 @@ def _rubric_data() -> dict:
     (lambda d: d["field"]["S"]["journal"]["criteria"][1].update(id="moment"), "repeat"),
     (lambda d: d["mode"].pop("C"), r"\[mode.C\]"),
     (lambda d: d["field"]["S"]["journal"].update(colour="red"), "unknown key"),
+    (lambda d: d["field"]["S"]["journal"].update(subject=["telepathy"]), "'subject' must list text signals"),
 ])
 def test_a_mistake_in_the_criteria_file_is_named(change, message):
     data = copy.deepcopy(_rubric_data())
@@ -191,7 +192,9 @@ def test_copying_the_prompt_earns_nothing():
     score = suggest_quality(prompt, "S", "journal")
     assert score.quality <= 0.05 and "copied" in score.flags
     reworded = suggest_quality(prompt.replace("you", "I") + " 1. 2. 3.", "S", "journal")
-    assert reworded.quality <= 0.05
+    # what is left after the copy is taken out does not count, and stays under the cap of an
+    # answer that does not count (0.1, "not yet")
+    assert reworded.quality < 0.1 and "copied" in reworded.flags and not reworded.counts
 
 
 def test_copying_the_lesson_case_earns_nothing():
@@ -294,7 +297,7 @@ def test_another_language_is_not_scored_and_says_so(text):
 @pytest.mark.parametrize("text", [
     "ok", "Did practice.", "I watched her.", "Tried it twice, failed.", "Mise en place first.",
     "Keep the pause.", "Day 2: 3 calls, easier.", "Nothing.", "Practice makes perfect!",
-    "Kneading dough is like taming a cat.",
+    "Kneading dough is like taming a cat.", "lol idk", "yolo swag", "smh lmao", "sous vide", "wabi sabi",
 ])
 def test_short_english_is_never_taken_for_another_language(text):
     assert suggest_quality(text, "I", "log").quality is not None
@@ -459,3 +462,124 @@ def test_the_calibration_is_monotone_and_meets_the_shared_scale():
     assert [_calibrate(x / 100) for x in range(101)] == sorted(_calibrate(x / 100) for x in range(101))
     assert ADEQUATE in [y for _, y in _CALIBRATION] and STRONG in [y for _, y in _CALIBRATION]
     assert _calibrate(0.0) == 0.0 and _calibrate(1.0) == 1.0
+
+
+# --- rubric v3, second round (issue 22): classes of weakness found after the first held-out run ----
+
+def test_a_refusal_with_a_polarity_item_is_not_what_resists_words_but_a_real_difficulty_is():
+    refusal = "There was nothing I noticed. I can't describe any gesture and could not say anything about it."
+    assert status(refusal, "S", "journal", "unsaid") == "missing"
+    real = "Marta tilts the pan before the oil smokes. I can't say why she waits that extra second."
+    assert status(real, "S", "journal", "unsaid") == "met"
+    # a negated thing is still something specific, outside a refusal: it tells a change in a log
+    log = "Day 5: tuned by ear three times, off by 3 cents at most. Didn't need the fret chart for G to B."
+    assert status(log, "I", "log", "change") != "missing"
+
+
+def test_a_name_at_the_start_of_a_sentence_is_a_name():
+    text = ("Odile loads the brush, then rolls it once on the palette edge. Her breath stops mid-stroke. "
+            "Why that roll changes the line I can't say.")
+    score = suggest_quality(text, "S", "journal")
+    assert "generic" not in score.flags and score.quality >= ADEQUATE
+    assert "odile" in {t.lower for t in ts.proper_names(ts.analyse(text))}
+    assert "the" not in {t.lower for t in ts.proper_names(ts.analyse("The cat sat. Then it left."))}
+
+
+def test_chatbot_boilerplate_does_not_count_and_says_why_without_accusing():
+    text = ("As an AI language model, I have not personally watched a nurse at work. Here is a general description "
+            "of what one might notice: experts move calmly and read subtle cues they cannot put into words.")
+    score = suggest_quality(text, "S", "journal")
+    assert "boilerplate" in score.flags and not score.counts and score.quality < ADEQUATE
+    assert "your own case" in score.reason and "cheat" not in score.reason
+
+
+def test_a_journal_about_nobody_is_about_something_else():
+    sunset = ("The river turned copper at six, then grey, and the reeds hissed when the wind came up. Ducks "
+              "paddled under the bridge and the air smelled of mud and cut grass. I can't describe how still it felt.")
+    score = suggest_quality(sunset, "S", "journal")
+    assert "no-subject" in score.flags and score.quality < ADEQUATE
+    watched = sunset.replace("Ducks paddled under the bridge", "The ferryman, Piet, paddled under the bridge")
+    assert "no-subject" not in suggest_quality(watched, "S", "journal").flags
+
+
+@pytest.mark.parametrize("text", ["No sé cómo explicarlo, perdón.", "wszystko ok", "Je ne sais pas du tout, désolé.",
+                                  "nie wiem"])
+def test_short_answers_in_another_language_are_unscored(text):
+    score = suggest_quality(text, "E", "instructions")
+    assert score.quality is None and "language" in score.message and not score.counts
+
+
+def test_placeholder_latin_from_any_of_its_sentences_is_no_words():
+    text = ("Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo "
+            "consequat. Duis aute irure dolor in reprehenderit in voluptate velit esse cillum dolore.")
+    score = suggest_quality(text, "S", "journal")
+    assert score.quality is not None and score.quality < 0.1 and not score.counts
+
+
+def test_the_numpy_tfidf_gives_scikit_learns_cosines():
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    from seci_lab.model.tfidf import TfidfIndex, char_wb_ngrams
+
+    corpus = ["Weigh 18 g of coffee and grind it fine.", "Tuning a guitar by ear takes practice.",
+              "I watched Ana knead the dough on Tuesday.", "a b ab"]
+    queries = ["I watched the baker knead dough", "grind 18 g coffee", "zzz", ""]
+    vectorizer = sklearn_text.TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    expected = (vectorizer.fit_transform(corpus) @ vectorizer.transform(queries).T).toarray().T
+    index = TfidfIndex(corpus, char_wb_ngrams)
+    for query, row in zip(queries, expected):
+        assert index.similarities(query) == pytest.approx(row, abs=1e-12)
+
+
+def test_the_flattened_lemma_table_answers_as_lemminflect_and_survives_a_broken_cache(tmp_path, monkeypatch):
+    import lemminflect
+
+    from seci_lab.model import lemma_table
+
+    words = ["watched", "saw", "felt", "weighs", "apple", "apply", "trued", "knives", "leant", "Aachen", "dialled"]
+    for word in words:
+        assert lemma_table.all_lemmas(word) == lemminflect.getAllLemmas(word), word
+        for lemma in lemminflect.getAllLemmas(word).get("VERB", ()):
+            assert lemma_table.verb_forms(lemma) == lemminflect.getAllInflections(lemma, upos="VERB"), lemma
+    broken = tmp_path / "lemminflect-test.marshal"
+    broken.write_bytes(b"not a table")
+    monkeypatch.setattr(lemma_table, "_cache_name", lambda: broken.name)
+    monkeypatch.setattr("seci_lab.model.disk_cache.cache_folder", lambda: tmp_path)
+    monkeypatch.setattr(lemma_table, "_build", lambda: ({"watched": "VERB\x1fwatch"}, {}))
+    lemma_table._tables.cache_clear()
+    try:
+        assert lemma_table.all_lemmas("watched") == {"VERB": ("watch",)}  # rebuilt, not raised
+        assert broken.read_bytes() != b"not a table"  # and written back whole
+    finally:
+        lemma_table._tables.cache_clear()
+
+
+def test_another_language_counts_only_with_several_different_words():
+    mash = suggest_quality("asdfö " * 20, "S", "journal")
+    assert mash.quality is None and not mash.counts
+    real = suggest_quality("Drei Wochen lang stand ich jeden Dienstagvormittag neben meiner Kollegin an der "
+                           "Auskunft und lernte, wie sie Fragen liest.", "S", "journal")
+    assert real.quality is None and real.counts
+
+
+def test_every_guard_has_words_for_the_learner_and_every_blocking_one_a_reason():
+    from seci_lab.model.rubric import _BLOCKING, _FLAG_ORDER, NOT_COUNTING
+
+    assert set(_FLAG_ORDER) <= set(MESSAGES), set(_FLAG_ORDER) - set(MESSAGES)
+    assert set(_BLOCKING) <= set(NOT_COUNTING) and set(_BLOCKING) <= set(_FLAG_ORDER)
+    for reason in NOT_COUNTING.values():  # what to do, never an accusation
+        assert not any(word in reason for word in ("cheat", "gaming", "fake", "lazy"))
+
+
+def test_a_metaphor_explained_in_the_next_sentence_fits():
+    explained = ("Calming a crowded waiting room is like landing a kite in a gust. You give line instead of pulling, "
+                 "you stay under it (a quiet word to the loudest person first) so the rest settles by itself.")
+    assert status(explained, "E", "metaphor", "why_fits") == "met"
+    assert q(explained, "E", "metaphor") >= STRONG
+    bare = "Calming a crowded waiting room is like landing a kite in a gust."
+    assert status(bare, "E", "metaphor", "why_fits") == "missing"
+
+
+def test_a_terse_answer_of_three_words_of_ones_own_is_assessed_not_too_short():
+    terse = suggest_quality("I expected the students to be quieter.", "I", "aar_intended")
+    assert "few-words" not in terse.flags and terse.counts
+    assert "few-words" in suggest_quality("Went fine.", "I", "aar_intended").flags

@@ -1,102 +1,124 @@
-"""The rubric against answers graded by an independent grader before scoring (issues 10 and 22).
+"""The rubric against answers graded by independent graders before scoring (issues 10 and 22).
 
-``tests/data/rubric_eval.json`` holds answers to every exercise field, each graded 1-3 (null
-for an answer in another language), gaming answers marked with their kind. The rubric must
-rank them as the grader did (Spearman's rho >= 0.7), give None to the other-language answers,
-and score no gaming answer above the median mediocre (grade 2) one.
+Each set (tests/data/README_rubric_v3.md) holds answers to every exercise field, graded 1-3 by a
+teacher who never saw a machine score (null for an answer in another language), gaming answers
+marked with their kind. On every set the rubric must meet issue 22's targets
+(``tests/rubric_measures.py``):
 
-``tests/data/rubric_v3_heldout.json`` (issue 22) is the held-out part of a second, larger set by
-another independent grader (tests/data/README_rubric_v3.md); the rubric was tuned on its
-development part only. On it the rubric must not rank short excellent answers below long adequate
-ones, and must count an other-language answer as done exactly when the grader found it
-substantive. Issue 22's other targets on the held-out part (rho >= 0.8 over all scored answers, at
-most 5 % of gaming answers above the median adequate one and none at the median excellent one,
-every other-language answer unscored, the debate checker's rho >= 0.7) were not all met when the
-held-out part was run at the end; they are not asserted here, and bench/README.md gives the
-measured figures. bench/bench_rubric.py prints them all.
+- Spearman's rho >= 0.8 between grade and quality over every scored answer, gaming included;
+- at most 5 % of the gaming answers above the median adequate (grade 2) answer, none at or above
+  the median excellent one;
+- the median excellent short answer at or above the median adequate long one;
+- every other-language answer unscored (quality None) and counted as done exactly when the grader
+  found it substantive;
+
+and the debate checker must agree with its grades (rho >= 0.7). ``rubric_v3_dev.json`` was tuned
+on; ``rubric_v3_heldout.json`` and the debate set's "heldout" part were looked at while rubric v3
+was improved, so they are development sets now too. ``rubric_v3_heldout2.json`` and
+``debate_v3_heldout2.json`` are a fresh held-out set written by another independent helper and
+never read while tuning: they are measured once by the lead (bench/README.md) and skipped where
+they are not there yet. The v2 sets (issue 10) keep their own, older checks. Timing is
+bench/bench_rubric.py's to measure, not a test's.
 """
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from rubric_measures import (DEBATE_RHO_MIN, GAMING_ABOVE_ADEQUATE_MAX, RHO_MIN, debate_rho, debate_scores,
+                             gaming_above_share, load, measures, score_rows)
 
 from seci_lab.content.exercises import load_exercises
-from seci_lab.model import MODES, suggest_quality
+from seci_lab.model import MODES
 
-EVAL = Path(__file__).parent / "data" / "rubric_eval.json"
-
-
-@pytest.fixture(scope="module")
-def scored() -> pd.DataFrame:
-    answers = json.loads(EVAL.read_text(encoding="utf-8"))
-    return pd.DataFrame([{**a, "quality": suggest_quality(a["text"], a["mode"], a["field"]).quality}
-                         for a in answers])
+DATA = Path(__file__).parent / "data"
+#: Sets that may not be in a checkout yet: the fresh held-out set, written apart from the tuning.
+FRESH = {"rubric_v3_heldout2.json", "debate_v3_heldout2.json"}
+V3_SETS = ["rubric_v3_dev.json", "rubric_v3_heldout.json", "rubric_v3_heldout2.json"]
+DEBATE_SETS = [("debate_v3.json", "dev"), ("debate_v3.json", "heldout"), ("debate_v3_heldout2.json", None)]
 
 
-def test_the_set_covers_every_field_with_grades_and_gaming(scored):
-    fields = {(m.value, f.key) for m in MODES for f in load_exercises(m).fields}
-    assert fields <= set(zip(scored["mode"], scored["field"]))
-    graded = scored[scored["grade"].notna()]
-    assert len(graded) >= 80 and set(graded["grade"]) == {1, 2, 3}
-    gaming = scored[scored["gaming"].notna()]
-    assert len(gaming) >= 20 and gaming["gaming"].nunique() >= 8
+def _path(name: str) -> Path:
+    path = DATA / name
+    if not path.exists():
+        if name in FRESH:
+            pytest.skip(f"{name} is the fresh held-out set, written apart from the tuning; not in this checkout")
+        pytest.fail(f"{path} is missing")
+    return path
 
 
-def test_other_languages_are_not_scored_and_graded_answers_are(scored):
-    other = scored[scored["grade"].isna()]
-    assert len(other) >= 1 and other["quality"].isna().all(), other[["id", "quality"]]
-    graded = scored[scored["grade"].notna()]
-    assert graded["quality"].notna().all(), graded.loc[graded["quality"].isna(), "id"].tolist()
-
-
-def test_rubric_ranks_answers_as_the_grader_did(scored):
-    graded = scored[scored["grade"].notna()]
-    rho = graded["grade"].astype(float).corr(graded["quality"].astype(float), method="spearman")
-    assert rho >= 0.7, rho
-
-
-def test_no_gaming_answer_scores_above_the_median_mediocre_one(scored):
-    honest = scored[scored["gaming"].isna() & scored["grade"].notna()]
-    median_2 = honest.loc[honest["grade"] == 2, "quality"].median()
-    gaming = scored[scored["gaming"].notna()]
-    above = gaming[gaming["quality"] > median_2]
-    assert above.empty, (median_2, above[["id", "gaming", "quality"]].to_dict("records"))
-
-
-# --- rubric v3 (issue 22): the held-out part of the independent grader's v3 set ----------------
-
-V3 = Path(__file__).parent / "data" / "rubric_v3_heldout.json"
-
-
-@pytest.fixture(scope="module")
-def v3() -> pd.DataFrame:
-    answers = json.loads(V3.read_text(encoding="utf-8"))
-    rows = []
-    for a in answers:
-        score = suggest_quality(a["text"], a["mode"], a["field"])
-        rows.append({**a, "quality": score.quality, "counts": score.counts})
-    return pd.DataFrame(rows)
+@pytest.fixture(scope="module", params=V3_SETS)
+def v3(request) -> tuple[pd.DataFrame, dict]:
+    frame = score_rows(load(_path(request.param)))
+    return frame, measures(frame)
 
 
 def test_v3_set_covers_every_field_short_answers_gaming_and_languages(v3):
+    frame, _ = v3
     fields = {(m.value, f.key) for m in MODES for f in load_exercises(m).fields}
-    assert fields <= set(zip(v3["mode"], v3["field"]))
-    assert v3["gaming"].notna().sum() >= 40 and v3["gaming"].nunique() >= 10
-    assert ((v3["grade"] == 3) & v3["short"].astype(bool)).sum() >= 20
-    assert v3.loc[v3["grade"].isna(), "language"].nunique() >= 4
+    assert fields <= set(zip(frame["mode"], frame["field"]))
+    assert frame["gaming"].notna().sum() >= 20 and frame["gaming"].nunique() >= 8
+    assert ((frame["grade"] == 3) & frame["short"].fillna(False).astype(bool)).sum() >= 10
+    assert frame.loc[frame["grade"].isna(), "language"].nunique() >= 4 or frame["language"].isna().all()
 
 
-def test_v3_other_languages_count_as_done_exactly_when_substantive(v3):
-    other = v3[v3["grade"].isna()]
-    assert (other["counts"] == other["substantive"].astype(bool)).all(), other[["id", "counts", "substantive"]]
+def test_v3_ranks_answers_as_the_grader_did_gaming_included(v3):
+    _, m = v3
+    assert m["rho"] >= RHO_MIN, m["rho"]
+    assert not m["graded_unassessed"], m["graded_unassessed"]
+
+
+def test_v3_gaming_answers_stay_below_the_median_adequate_one(v3):
+    _, m = v3
+    assert gaming_above_share(m) <= GAMING_ABOVE_ADEQUATE_MAX, m["gaming_above_2"].to_dict("records")
+    assert m["gaming_at_3"].empty, m["gaming_at_3"].to_dict("records")
 
 
 def test_v3_short_excellent_answers_are_not_penalised_for_length(v3):
-    honest = v3[v3["gaming"].isna()]
-    short_3 = honest.loc[(honest["grade"] == 3) & honest["short"].astype(bool), "quality"].median()
-    long_2 = honest.loc[(honest["grade"] == 2) & ~honest["short"].astype(bool), "quality"].median()
-    assert short_3 >= long_2, (short_3, long_2)
+    _, m = v3
+    if math.isnan(m["short_3"]) or math.isnan(m["long_2"]):
+        pytest.skip("the set marks no short excellent or no long adequate answer ('short')")
+    assert m["short_3"] >= m["long_2"], (m["short_3"], m["long_2"])
+
+
+def test_v3_other_languages_are_unscored_and_count_exactly_when_substantive(v3):
+    _, m = v3
+    assert m["other_n"] >= 4
+    assert m["other_scored"].empty, m["other_scored"].to_dict("records")
+    assert m["other_count_wrong"].empty, m["other_count_wrong"].to_dict("records")
+
+
+@pytest.mark.parametrize("name,split", DEBATE_SETS, ids=[f"{n}:{s or 'all'}" for n, s in DEBATE_SETS])
+def test_the_debate_checker_agrees_with_the_grades(name, split):
+    frame = debate_scores(load(_path(name)))
+    if split is not None:
+        frame = frame[frame["split"] == split]
+    assert len(frame) >= 20 and set(frame["grade"]) == {1, 2, 3}
+    rho = debate_rho(frame)
+    assert rho >= DEBATE_RHO_MIN, rho
+
+
+# --- the v2 sets (issue 10) ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def v2() -> pd.DataFrame:
+    return score_rows(load(DATA / "rubric_eval.json"))
+
+
+def test_v2_set_covers_every_field_with_grades_and_gaming(v2):
+    fields = {(m.value, f.key) for m in MODES for f in load_exercises(m).fields}
+    assert fields <= set(zip(v2["mode"], v2["field"]))
+    graded = v2[v2["grade"].notna()]
+    assert len(graded) >= 80 and set(graded["grade"]) == {1, 2, 3}
+    assert v2["gaming"].notna().sum() >= 20 and v2["gaming"].nunique() >= 8
+
+
+def test_v2_ranks_answers_and_leaves_other_languages_unscored(v2):
+    m = measures(v2)
+    assert m["rho"] >= RHO_MIN, m["rho"]
+    assert m["other_n"] >= 1 and m["other_scored"].empty and not m["graded_unassessed"]
+    # Issue 10's check: no gaming answer above the median mediocre (grade 2) one.
+    assert m["gaming_above_2"].empty, m["gaming_above_2"].to_dict("records")

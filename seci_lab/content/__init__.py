@@ -270,7 +270,10 @@ def _parse_need(value: object, where: str) -> Need:
 def _parse_debate(entry: _Entry) -> Debate:
     parts = []
     for part in entry.tables("parts"):
-        part.used.update(("min_words", "needs"))
+        part.used.update(("min_words", "needs", "on_topic"))
+        on_topic = part.data.get("on_topic", False)
+        if not isinstance(on_topic, bool):
+            raise ContentError(f"{part.where}: 'on_topic' must be true or false.")
         min_words = part.data.get("min_words")
         if isinstance(min_words, bool) or not isinstance(min_words, int) or min_words < 1:
             raise ContentError(f"{part.where}: 'min_words' must be a whole number of at least 1.")
@@ -279,7 +282,7 @@ def _parse_debate(entry: _Entry) -> Debate:
             raise ContentError(f"{part.where}: 'needs' must be a non-empty list of tables.")
         parts.append(DebatePart(
             key=part.text("key"), label=part.text("label"), prompt=part.text("prompt"),
-            placeholder=part.text("placeholder"), hints=part.texts("hints"), min_words=min_words,
+            placeholder=part.text("placeholder"), hints=part.texts("hints"), min_words=min_words, on_topic=on_topic,
             needs=tuple(_parse_need(n, f"{part.where}, need {i + 1}") for i, n in enumerate(needs)),
         ))
         part.done()

@@ -2,7 +2,7 @@
 
 Nothing here may import ipywidgets, plotly, voila or sqlalchemy, nor seci_lab.content (which
 imports the model); tests enforce it. The rubric reads its criteria from the content folder's
-data file and imports its text libraries (scikit-learn, LemmInflect, py3langid) on first use,
+data file and imports its text libraries (NumPy, LemmInflect, py3langid) on first use,
 never at import.
 """
 

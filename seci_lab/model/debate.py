@@ -65,8 +65,19 @@ _NAMES_MAX = 0.4
 #: Higher than the rubric's (0.48): a debate summarises the same few sources as the examples, so a
 #: genuine claim shares their words and pairs ("tacit knowing is ineffable"); only a near-copy counts.
 EXAMPLE_COPY = 1.0
-#: A thin part's score: this share of the needs it meets (a substantive part scores 1).
-_THIN_SCORE = 0.5
+#: A reworded worked example also shows two signs at once: many of an example's content-word pairs
+#: (rubric_guards.example_copy at least this) and a character n-gram similarity to a course text
+#: (rubric_guards.copy_similarity) of at least COPY_SIMILAR. Genuine claims that cite the same sources
+#: show one sign or the other, never both (tests/data/debate_v3.json: genuine parts at most 0.88 / 0.59
+#: or 0.42 / 0.70; paraphrases 0.88-1.08 / 0.75-0.83).
+EXAMPLE_PAIRS = 0.8
+COPY_SIMILAR = 0.72
+#: A part's score (0..1) is the share of its needs met, times how much it says: the distinct content
+#: words of its working sentences (its own, the critics' names and the critique's terms; not the
+#: needs' generic cues nor fluff) against SATURATION_WORDS, from SUBSTANCE_FLOOR for none. A guard
+#: that fires, or a missing part, scores 0.
+SATURATION_WORDS = 12
+SUBSTANCE_FLOOR = 0.4
 #: A part of at least this many content words, most of them fluff (rubric_evidence.FLUFF_WORDS; the
 #: course's terms are a debate's subject, not fluff), is filler.
 _FILLER_MIN_WORDS = 5
@@ -75,6 +86,7 @@ GUARD_ADVICE = {
     "word-list": "This reads as a list of words: write the point in full sentences.",
     "names": "A list of names is not yet an argument: say what the critic claims, and why.",
     "filler": "These sentences could stand in any essay: say something specific about this critique.",
+    "off-topic": "This does not name the debate's sides yet: say which critic, or which part of the model, you mean.",
 }
 MISSING, THIN, SUBSTANTIVE = "missing", "thin", "substantive"
 
@@ -100,6 +112,9 @@ class DebatePart:
     hints: tuple[str, ...]
     min_words: int
     needs: tuple[Need, ...]
+    #: Whether the part must name the debate's subject (a critic, Nonaka, the model or one of the
+    #: critique's terms): a judgement about another debate is not one about this.
+    on_topic: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,16 +129,17 @@ class PartCheck:
     shows: tuple[str, ...]
     advice: tuple[str, ...]
     needs: int = 1      # how many needs the part has
-    guard: str = ""     # the rubric guard that fired ("copied", "word-list", "names", "filler"), or ""
+    guard: str = ""     # the rubric guard that fired ("copied", "word-list", "names", "filler", "off-topic"), or ""
+    substance: float = 1.0  # distinct specific words against SATURATION_WORDS (0..1)
 
     @property
     def score(self) -> float:
-        """1 for a substantive part, a share of its needs for a thin one (0 if a guard fired), 0 if missing."""
-        if self.status == SUBSTANTIVE:
-            return 1.0
+        """The share of the needs met, times how much the part says (0 when a guard fired or the
+        part is missing); see :data:`SATURATION_WORDS`."""
         if self.status == MISSING or self.guard:
             return 0.0
-        return _THIN_SCORE * len(self.shows) / max(1, self.needs)
+        share = len(self.shows) / max(1, self.needs)
+        return share * (SUBSTANCE_FLOOR + (1 - SUBSTANCE_FLOOR) * self.substance)
 
     def as_dict(self) -> dict:
         return {"status": self.status, "words": self.words, "shows": list(self.shows),
@@ -214,15 +230,19 @@ def check_part(text: str, part: DebatePart, *, critics: tuple[str, ...] = (), te
                          len(part.needs), "copied")
     guard = (_guard(clean, words, critics, guard_examples, _cue_words(part, (), ()))
              if len(words) >= GUARD_MIN_WORDS else "")
+    if not guard and part.on_topic and len(words) >= GUARD_MIN_WORDS and not _names_subject(clean, critics, terms):
+        guard = "off-topic"
     if guard:
-        return PartCheck(part.key, part.label, THIN, len(words), (), (GUARD_ADVICE[guard],), len(part.needs), guard)
-    places = _working_text(clean, part, critics, terms) if len(words) >= GUARD_MIN_WORDS else clean.lower()
+        return PartCheck(part.key, part.label, THIN, len(words), (), (GUARD_ADVICE[guard],), len(part.needs), guard, 0.0)
+    places, specific = _working_text(clean, part, critics, terms)
+    if len(words) < GUARD_MIN_WORDS:
+        places = clean.lower()  # too short for the guards: its cues count wherever they are
     shows = tuple(n.what for n in part.needs if _met(places, n, critics, terms))
     advice = [n.missing for n in part.needs if n.what not in shows]
     if len(words) < part.min_words:
         advice.append(f"Develop it: {len(words)} words so far, at least {part.min_words} make a point someone can weigh.")
     return PartCheck(part.key, part.label, THIN if advice else SUBSTANTIVE, len(words), shows, tuple(advice),
-                     len(part.needs))
+                     len(part.needs), "", min(1.0, specific / SATURATION_WORDS))
 
 
 def _debate_fluff() -> frozenset[str]:
@@ -243,11 +263,13 @@ def _guard(clean: str, words: list[str], critics: tuple[str, ...], examples: boo
            cue_words: set[str] = frozenset()) -> str:
     """The rubric guard a part trips ("copied", "word-list", "names", "filler"), or ""."""
     from .rubric_evidence import GENERIC_SHARE
-    from .rubric_guards import example_copy
+    from .rubric_guards import copy_similarity, example_copy
     from . import text_signals as ts
 
-    if examples and example_copy(clean) >= EXAMPLE_COPY:  # a debate's own threshold: see its comment
-        return "copied"
+    if examples:
+        pairs = example_copy(clean)
+        if pairs >= EXAMPLE_COPY or pairs >= EXAMPLE_PAIRS and copy_similarity(clean) >= COPY_SIMILAR:
+            return "copied"  # a debate's own thresholds: see their comments
     if len(words) >= 8 and sum(w in ts.GRAMMAR for w in words) / len(words) < _GRAMMAR_MIN:
         return "word-list"
     if cue_words and sum(any(w == c or len(c) >= 4 and w.startswith(c) for c in cue_words) for w in words) \
@@ -266,15 +288,33 @@ def _guard(clean: str, words: list[str], critics: tuple[str, ...], examples: boo
     return ""
 
 
-def _working_text(clean: str, part: DebatePart, critics: tuple[str, ...], terms: tuple[str, ...]) -> str:
-    """The sentences of a part that say something specific besides its cues, lower case: a need is
-    met only there (stuffed cue words and stock sentences meet nothing)."""
+def _names_subject(clean: str, critics: tuple[str, ...], terms: tuple[str, ...]) -> bool:
+    """Whether a part names the debate's subject: a critic, one of the critique's terms, Nonaka and his
+    colleagues, or the course's own terms (SECI, tacit, explicit ...)."""
+    from . import text_signals as ts
+
+    lower = clean.lower()
+    if any(_has(lower, name) for name in (*critics, *terms, *_REPLIERS)):
+        return True
+    return any(ts.lemmas(w) & ts.COURSE_TERMS for w in _words(clean))
+
+
+#: Who replied to the critiques (the reply part's own cue; a judgement may weigh them).
+_REPLIERS = ("Nonaka", "Takeuchi", "von Krogh", "Toyama", "Konno")
+
+
+def _working_text(clean: str, part: DebatePart, critics: tuple[str, ...],
+                  terms: tuple[str, ...]) -> tuple[str, int]:
+    """The sentences of a part that say something specific besides its cues, lower case (a need is
+    met only there: stuffed cue words and stock sentences meet nothing), and how many distinct
+    specific words they hold."""
     from .rubric_evidence import FLUFF_WORDS, GENERIC_SHARE
     from . import text_signals as ts
 
     cue_words = _cue_words(part, critics, terms)
+    generic_cues = _cue_words(part, (), ())
     doc = ts.analyse(clean)
-    kept = []
+    kept, distinct = [], set()
     for i, (start, end) in enumerate(doc.sentences):
         toks = doc.sentence_tokens(i)
         content = [t for t in toks if ts.is_content_word(t.lower) or _YEAR.fullmatch(t.text)]
@@ -283,7 +323,12 @@ def _working_text(clean: str, part: DebatePart, critics: tuple[str, ...], terms:
                     and not any(t.lower.startswith(c) for c in cue_words if len(c) >= 4)]
         if specific and fluff < GENERIC_SHARE * max(1, len(content)):
             kept.append(doc.text[start:end])
-    return " \n ".join(kept).lower()
+            # What it says: its own words, the critics' names and the critique's terms (the debate's
+            # subject), not the needs' generic cues ("study", "because") nor fluff.
+            distinct.update(min(ts.lemmas(t.lower)) for t in content
+                            if t.lower not in generic_cues and not ts.lemmas(t.lower) & FLUFF_WORDS
+                            and not any(t.lower.startswith(c) for c in generic_cues if len(c) >= 4))
+    return " \n ".join(kept).lower(), len(distinct)
 
 
 def check_debate(texts: Mapping[str, str], parts: Iterable[DebatePart], *, critics: Iterable[str] = (),

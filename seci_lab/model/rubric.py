@@ -17,13 +17,13 @@ number honest (docs/rubric.md):
 - a list of cue words, or text stuffed with them, is capped (function-word ratio, cue density);
 - repeated words, too few words of one's own, questions instead of answers, and text that reads
   as no words at all score low;
-- an answer that shares almost nothing with the exercise (TF-IDF similarity, scikit-learn) and
+- an answer that shares almost nothing with the exercise (TF-IDF similarity, ``tfidf``) and
   meets no criterion is flagged as not being about the exercise;
 - an answer in another language is not scored (``quality`` None) and says so: py3langid, whose
   model ships inside its wheel, names the language; short English is never taken for another
   language (a minimum length, the share of English words, and a confidence threshold).
 
-Heavy libraries (scikit-learn, LemmInflect, py3langid) are imported on the first call, never
+Heavy libraries (NumPy, LemmInflect, py3langid) are imported on the first call, never
 when the model is imported.
 """
 
@@ -33,18 +33,18 @@ import functools
 import hashlib
 import math
 import re
-import zlib
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .contributions import TEXT_MAX_CHARS, normalize_text
 from .modes import Mode
 from .quality_scale import ADEQUATE, STRONG
-from .rubric_criteria import PAGE_SIGNALS, Criterion, FieldRubric, field_texts, load_criteria
+from .rubric_criteria import PAGE_SIGNALS, Criterion, FieldRubric, load_criteria
 from .rubric_evidence import criterion_evidence, working_sentences, filler_factor, read_sentences, substance
 from .rubric_guards import (EXAMPLE_COPY, copy_similarities, copy_similarity, example_copy, language, own_text,
                             plain, relatedness, strip_markup)
 from . import text_signals as ts
+from .rubric_text_guards import echo_words as _echo_words, text_guards as _text_guards
 
 __all__ = [
     "CriterionResult",
@@ -81,6 +81,8 @@ MESSAGES = {
     "off-topic": "This does not seem to be about the exercise: reread the prompt above the box.",
     "filler": "Most sentences say nothing of the exercise's points: the quality comes from those that do.",
     "off-field": "This reads as an answer to another exercise of this lesson: check you wrote it in the right box.",
+    "boilerplate": "This reads as a general text, not your own case: write what you saw, did or plan.",
+    "no-subject": "Say who this is about: the person you watched or worked beside, by name or role.",
 }
 
 #: Why an answer does not (yet) count as an attempt at the exercise, in plain words for the
@@ -99,16 +101,18 @@ NOT_COUNTING = {
     "stuffed": "it is mostly cue words; say what actually happened, in your own words",
     "question": "it asks a question instead of answering; the hints below the box show what is asked",
     "nothing-met": "none of the checklist's points shows yet; the hint says where to start",
+    "boilerplate": "it reads as a general description rather than your own case; write what you saw, did or plan",
     "other-language-short": "it is too short to count yet, in any language",
 }
 #: The guards whose flag means an answer is no attempt at the exercise (docs/rubric.md).
-_BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-words", "word-list", "stuffed", "question")
+_BLOCKING = ("no-words", "copied", "template", "off-topic", "off-field", "few-words", "word-list", "stuffed", "question",
+             "boilerplate")
 
 # Quality multipliers of the guards (docs/rubric.md explains each).
 _CAP_FEW_WORDS = 0.1
 #: The highest quality of an answer that does not count as an attempt (off topic, copied ...).
 _CAP_NOT_COUNTING = 0.1
-_FACTOR = {"template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
+_FACTOR = {"no-subject": 0.5, "template": 0.2, "generic": 0.4, "lesson-case": 0.3, "echo": 0.25, "word-list": 0.15, "stuffed": 0.15, "repetition": 0.5, "question": 0.3}
 #: Character-n-gram similarity to a course text from which an answer counts as a (reworded) copy.
 #: Genuine answers on the development set peak near 0.5; reworded copies start near 0.54.
 _COPY_SIMILAR = 0.6
@@ -118,22 +122,6 @@ _COPY_SIMILAR = 0.6
 _RELATED_MIN = 0.2
 #: Longest text assessed (a text over TEXT_MAX_CHARS is assessed with a message; the store refuses it).
 _ASSESS_MAX_CHARS = 4 * TEXT_MAX_CHARS
-#: Share of content words taken from the exercise's own text or the course's terms above which
-#: an answer only echoes the exercise.
-_ECHO_SHARE = 0.55
-#: Template slots: single capital letters used as words (X, Y, Z), blanks, bracketed slots, and an
-#: ellipsis standing alone ("When I tried ..., because ...", not a trailing "now... slower").
-_SLOT_RE = re.compile(r"(?<![\w'’])[WXYZ](?![\w'’.])|_{3,}|\[[^\]]{0,20}\]|<[^<>]{0,20}>|(?<=\s)(?:\.\.\.|…)(?=[\s,.;:]|$)")
-#: Signals of one's own experience (Socialization and Internalization are about one's own).
-_OWN_EXPERIENCE = ("narrative", "observation", "future_plan", "specifics", "dated_entries", "imperative")
-#: Distinct content words per square root of content words (Guiraud's index) below which a text of
-#: 20 or more content words repeats itself; unlike a plain type-token ratio it does not fall with
-#: length, so long instructions that name the same parts again are not repetition.
-_GUIRAUD_MIN = 2.7
-#: Share of repeated three-word phrases above which a text counts as repetitive.
-_REPEATED_SHARE = 0.09
-#: Share of cue words among content words above which a text counts as stuffed with cues.
-_STUFFED_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -241,36 +229,6 @@ def _score_criterion(criterion: Criterion, reading, cache: dict, working: set[in
                            criterion.weight, score, excerpt)
 
 
-#: Word classes a stuffed text is made of: cues that signal a criterion without saying anything.
-_CUE_CLASSES = (ts.SENSORY | ts.BODY_CUE | ts.CAUSAL_WORDS | ts.CONTRAST_WORDS | ts.CHANGE | ts.EXPECT
-                | ts.KEEP | ts.COURSE_TERMS | ts.SURPRISE | ts.SAYING | ts.HEDGES)
-
-
-def _cue_share(doc: ts.Doc) -> float:
-    """Share of a text's content words that are cue words (a stuffed text is mostly cues)."""
-    classes = _CUE_CLASSES
-    words = [t for t in doc.words if t.lower not in ts.stop_words() or t.lower in classes]
-    if not words:
-        return 0.0
-    return sum(bool(ts.lemmas(t.lower) & classes) for t in words) / len(words)
-
-
-@functools.cache
-def _echo_words(rubric: FieldRubric) -> frozenset[str]:
-    """The lemmas of the exercise's own prompt, hints and placeholder."""
-    own = field_texts().get((rubric.mode, rubric.field), "") if rubric.field else ""
-    return frozenset(min(ts.lemmas(w)) for w in re.findall(r"[^\W\d_]+", own.lower()))
-
-
-def _repeated_phrases(doc: ts.Doc) -> float:
-    """Share of three-word sequences that occur again (phrases said over and over)."""
-    words = [t.lower for t in doc.words]
-    grams = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
-    if len(grams) < 12:
-        return 0.0
-    return 1 - len(set(grams)) / len(grams)
-
-
 def _cannot_assess(flag: str, uncounted: str | None = None, **fmt) -> RubricScore:
     return RubricScore(quality=None, message=MESSAGES[flag].format(**fmt), flags=(flag,),
                        uncounted=flag if uncounted is None else uncounted)
@@ -360,6 +318,9 @@ def _prepare(text: str) -> _Prepared:
 #: for the scripts that write a word in one or two characters).
 _OTHER_LANGUAGE_MIN_LETTERS = 60
 _OTHER_LANGUAGE_MIN_LETTERS_DENSE = 20
+#: ... and, in a script that separates its words, at least this many different words (a real
+#: attempt says several things; "asdf asdf asdf ..." of any length is no attempt).
+_OTHER_LANGUAGE_MIN_WORDS = 8
 #: Scripts that write a word in one or two characters (Han, Kana, Hangul).
 _DENSE_SCRIPT_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
@@ -368,7 +329,9 @@ def _other_language(clean: str, similarity: float | None) -> RubricScore:
     """Not scored (quality None), counted as done when substantive in its own script and no copy."""
     letters = [ch for ch in clean if ch.isalpha()]
     dense = sum(bool(_DENSE_SCRIPT_RE.match(ch)) for ch in letters) > len(letters) / 2
-    enough = len(letters) >= (_OTHER_LANGUAGE_MIN_LETTERS_DENSE if dense else _OTHER_LANGUAGE_MIN_LETTERS)
+    distinct = len(set(re.findall(r"[^\W\d_]+", clean.lower())))
+    enough = len(letters) >= _OTHER_LANGUAGE_MIN_LETTERS_DENSE if dense else (
+        len(letters) >= _OTHER_LANGUAGE_MIN_LETTERS and distinct >= _OTHER_LANGUAGE_MIN_WORDS)
     copied = (similarity if similarity is not None else copy_similarity(clean)) >= _COPY_SIMILAR
     return _cannot_assess("other-language", uncounted="copied" if copied else "" if enough else "other-language-short")
 
@@ -411,6 +374,8 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
     # The work done, on the shared scale; then the guards, which no calibration softens.
     quality = _calibrate(min(quality, _core_cap(rubric, results, own, content, flags)))
     flags |= _text_guards(mode, rubric, doc, own, cache)
+    if rubric.subject and not any((cache[n] if n in cache else ts.SIGNALS[n](doc)).count for n in rubric.subject):
+        flags.add("no-subject")
     if similarity >= _COPY_SIMILAR or max(example_copy(own), example_copy(clean)) >= EXAMPLE_COPY:
         flags.add("copied")
     for flag, factor in _FACTOR.items():
@@ -428,8 +393,9 @@ def _assess(mode: Mode, field: str | None, prepared: _Prepared, similarity: floa
 _FILLER_FLAG = 0.75
 #: Share of the quality an answer keeps however few specific words it has (the criteria decide).
 _SUBSTANCE_FLOOR = 0.5
-#: An answer with fewer distinct content words of its own than this is too short to assess.
-_FEW_WORDS = 4
+#: An answer with fewer distinct content words of its own than this is too short to assess (three
+#: words do a terse answer's work: "I expected the students to be quieter").
+_FEW_WORDS = 3
 #: Without evidence for a core criterion, an answer has not shown the exercise's work unless it
 #: meets at least this share of the other criteria's weight and shares the field's vocabulary;
 #: otherwise its raw quality stays at most _NO_CORE_CAP (below ADEQUATE once calibrated).
@@ -438,9 +404,10 @@ _NO_CORE_CAP = 0.18
 
 
 #: An answer whose criteria-met share under another field of the same lesson exceeds its own by at
-#: least this much, while it meets under half of its own, answers that other exercise.
+#: least this much, while it meets under a third of its own, answers that other exercise (an honest
+#: answer that meets its own field in part is not sent to another: the learner chose the box).
 _OFF_FIELD_MARGIN = 0.4
-_OFF_FIELD_OWN_MAX = 0.5
+_OFF_FIELD_OWN_MAX = 0.35
 
 
 def _other_field(rubric: FieldRubric, base: float, doc: ts.Doc, cache: dict) -> str | None:
@@ -481,40 +448,6 @@ def _core_cap(rubric: FieldRubric, results: Sequence[CriterionResult], own: str,
     return _NO_CORE_CAP if unrelated or share < _CORE_OTHER_SHARE else 1.0
 
 
-def _text_guards(mode: Mode, rubric: FieldRubric, doc: ts.Doc, own: str, cache: dict) -> set[str]:
-    """The guards that read the text as a whole: word lists, echoes, stuffing, repetition ..."""
-    flags: set[str] = set()
-    echo = _echo_words(rubric)
-    tokens = ts.content_words(doc)
-    content = {min(ts.lemmas(t.lower)) for t in tokens}
-    words = doc.words
-    if len(words) >= 8 and (sum(t.lower in ts.stop_words() for t in words) / len(words) < 0.2
-                            or len(words) >= 12 and sum(t.lower in ts.GRAMMAR for t in words) / len(words) < 0.1):
-        flags.add("word-list")
-    elif len(content) >= 10 and len(content & (echo | ts.COURSE_TERMS)) / len(content) > _ECHO_SHARE:
-        flags.add("echo")
-    elif len(tokens) >= 12 and _cue_share(doc) > _STUFFED_SHARE and (
-            len(content) / len(tokens) < 0.75 or _repeated_phrases(doc) > 0.04):
-        # Many cue words said over and over; a rich journal is full of sensory words too, but varied.
-        flags.add("stuffed")
-    if len(tokens) >= 20 and len(content) / math.sqrt(len(tokens)) < _GUIRAUD_MIN:
-        flags.add("repetition")  # few distinct words for the length (Guiraud's index: types / sqrt(tokens))
-    if len(own) >= 200 and len(zlib.compress(own.encode())) / len(own.encode()) < 0.3:
-        flags.add("repetition")
-    if _repeated_phrases(doc) > _REPEATED_SHARE:
-        flags.add("repetition")
-    if doc.sentences and all(doc.text[s:e].rstrip().endswith("?") for s, e in doc.sentences):
-        flags.add("question")
-    if len(ts.lesson_names(doc)) >= 2 and not ts.narrative(doc).count:
-        flags.add("lesson-case")
-    if len(_SLOT_RE.findall(own)) >= 2:
-        flags.add("template")
-    if mode in (Mode.SOCIALIZATION, Mode.INTERNALIZATION) and not ts.own_negated_event(doc) and not any(
-            (cache[name] if name in cache else ts.SIGNALS[name](doc)).count for name in _OWN_EXPERIENCE):
-        flags.add("generic")
-    return flags
-
-
 #: The rubric's raw quality (criteria met x substance x guards) mapped onto the shared quality
 #: scale (``quality_scale``): (raw, quality) knots of a monotone piecewise-linear map, chosen on
 #: the development answers so that a teacher's adequate answers land in [ADEQUATE, STRONG) and
@@ -533,10 +466,11 @@ def _calibrate(raw: float) -> float:
 
 
 #: The modules whose code decides a score (besides this one).
-_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "rubric_evidence.py",
+_SCORING_MODULES = ("contributions.py", "course_texts.py", "modes.py", "rubric_criteria.py", "rubric_evidence.py", "tfidf.py",
+                    "rubric_text_guards.py", "lexicon.py", "lemma_table.py", "text_doc.py", "text_signals_time.py",
                     "rubric_guards.py", "text_signals.py")
 #: The libraries whose data or algorithms decide a score.
-_SCORING_LIBRARIES = ("scikit-learn", "lemminflect", "py3langid", "scipy", "numpy")
+_SCORING_LIBRARIES = ("lemminflect", "py3langid", "numpy")
 
 
 @functools.cache
@@ -611,7 +545,7 @@ def suggest_qualities(answers: Iterable[tuple[str, Mode | str, str | None]]) -> 
     return out
 
 
-_FLAG_ORDER = ("too-long", "no-words", "off-topic", "off-field", "copied", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
+_FLAG_ORDER = ("too-long", "no-words", "boilerplate", "off-topic", "off-field", "copied", "no-subject", "filler", "lesson-case", "theory", "template", "generic", "echo", "word-list", "stuffed", "question",
                "repetition", "few-words", "markup")
 
 

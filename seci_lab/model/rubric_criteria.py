@@ -65,6 +65,9 @@ class FieldRubric:
     full_words: int
     criteria: tuple[Criterion, ...]
     core: tuple[str, ...] = ()  # criteria that show the answer does this exercise at all
+    #: Signals of the field's subject (the person you watched or worked beside): an answer with no
+    #: evidence of any of them is about something else, however well formed (docs/rubric.md).
+    subject: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,7 @@ def _field_rubric(raw: Any, where: str, mode: Mode | None, field: str | None,
                   signals: Collection[str]) -> FieldRubric:
     if not isinstance(raw, dict):
         raise CriteriaError(f"{where}: expected a table.")
-    unknown = sorted(set(raw) - {"about", "full_words", "criteria", "core"})
+    unknown = sorted(set(raw) - {"about", "full_words", "criteria", "core", "subject"})
     if unknown:
         raise CriteriaError(f"{where}: unknown key(s) {', '.join(unknown)} (a typo?).")
     items = raw.get("criteria")
@@ -145,7 +148,10 @@ def _field_rubric(raw: Any, where: str, mode: Mode | None, field: str | None,
         raise CriteriaError(f"{where}: 'core' must list ids of its criteria ({', '.join(ids)}).")
     if not core:  # the heaviest criteria show what the exercise is about
         core = [c.id for c in criteria if c.weight == max(x.weight for x in criteria)]
-    return FieldRubric(mode, field, _text(raw, "about", where), full, criteria, tuple(core))
+    subject = raw.get("subject", [])
+    if not isinstance(subject, list) or not all(isinstance(x, str) and x in signals for x in subject):
+        raise CriteriaError(f"{where}: 'subject' must list text signals.")
+    return FieldRubric(mode, field, _text(raw, "about", where), full, criteria, tuple(core), tuple(subject))
 
 
 def parse_criteria(data: dict, text_signals: Collection[str], page_signals: Collection[str],

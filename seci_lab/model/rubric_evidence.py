@@ -106,10 +106,13 @@ def _lemma(word: str) -> str:
 def specific_words(tokens: list[ts.Token], echo: frozenset[str], names: set[int]) -> frozenset[str]:
     """The specific words of a sentence: numbers, names, and content words that are not generic
     (:data:`GENERIC_WORDS`) nor the exercise's own words (``echo``: "steps", "cues"), and not
-    negated."""
+    negated in a refusal."""
     out = set()
+    # A negated word is still a specific statement ("I didn't need the fret chart"), unless the
+    # sentence refuses with a polarity item ("I didn't watch anyone", "nothing I noticed").
+    refusal = any(t.lower in ts.POLARITY_ITEMS for t in tokens)
     for t in tokens:
-        if t.negated:
+        if t.negated and refusal:
             continue
         if ts.is_number(t.text) or t.start in names:
             out.add(t.lower)

@@ -2,7 +2,7 @@
 
 Cleaning (markup, symbols), the language check, what is the learner's own (copies of the
 course's texts taken out, definitions, repeated sentences), the copy measures (character
-n-gram TF-IDF against every course text; content-word pairs against each worked example) and
+n-gram TF-IDF against every course text (``tfidf``); content-word pairs against each worked example) and
 relatedness to a field (TF-IDF of lemmas). Split from :mod:`.rubric` so each module stays small;
 docs/rubric.md explains every threshold.
 """
@@ -24,6 +24,21 @@ LANG_MAX_ENGLISH_WORDS = 0.6
 #: A short text (under LANG_MIN_LETTERS letters or three words) is another language only with at
 #: most this share of English words and a letter English does not use.
 LANG_SHORT_MAX_ENGLISH_WORDS = 0.34
+#: ... or with at most this share of English words when the identifier is at least
+#: LANG_SHORT_MIN_CONFIDENCE sure of another language ("wszystko ok").
+LANG_SHORT_MAX_ENGLISH_WORDS_SURE = 0.5
+LANG_SHORT_MIN_CONFIDENCE = 0.95
+#: ... or with at most LANG_SHORT_MAX_ENGLISH_WORDS English words when the identifier is at least this
+#: sure ("nie wiem" 0.82); English slang and keyboard mashing ("yolo swag", "asdf qwer") stay under 0.6.
+LANG_SHORT_FOREIGN_CONFIDENCE = 0.75
+#: A text with less than this share of English words is not English: another language when the
+#: identifier is at least LANG_LOW_CONFIDENCE sure of one (or it has letters English does not use),
+#: else no words at all (keyboard mashing).
+LANG_NO_ENGLISH_WORDS = 0.35
+#: What the identifier calls these is no learner's language: "zxx" (no linguistic content) and
+#: Latin, which on this course is placeholder text (lorem ipsum, from any of its sentences).
+PLACEHOLDER_LANGUAGES = ("zxx", "la")
+LANG_LOW_CONFIDENCE = 0.3
 #: A copied run of at least this many words (matching the course's texts) is taken out.
 COPY_NGRAM = 6
 #: Share of the text copied from the course above which the answer is flagged as a copy.
@@ -77,22 +92,35 @@ def language(text: str) -> tuple[str | None, bool]:
         return (lang if lang not in ("en", "zxx") else "another script"), False
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
     known = sum(ts.is_known_word(w) for w in words) / len(words) if words else 1.0
+    accented = any(not ch.isascii() for ch in letters)
     if len(letters) < LANG_MIN_LETTERS or len(words) < 3:
         # Too short for the identifier alone: another language only when almost no word is English
-        # and the text has letters English does not use ("não sei", "così"); else English is assumed.
-        accented = any(not ch.isascii() for ch in letters)
-        if len(words) >= 2 and known <= LANG_SHORT_MAX_ENGLISH_WORDS and accented:
-            lang, _ = _identifier().classify(text)
-            return (lang if lang not in ("en", "zxx") else "another language"), False
+        # and the text has letters English does not use ("não sei", "così") or the identifier is
+        # fairly sure ("nie wiem"), or when at most half of its words are English and the identifier
+        # is all but certain ("wszystko ok"); else English.
+        if len(words) < 2 or known > LANG_SHORT_MAX_ENGLISH_WORDS_SURE:
+            return None, False
+        lang, confidence = _identifier().classify(text)
+        hardly_english = known <= LANG_SHORT_MAX_ENGLISH_WORDS
+        if lang not in ("en", *PLACEHOLDER_LANGUAGES) and (
+                hardly_english and (accented or confidence >= LANG_SHORT_FOREIGN_CONFIDENCE)
+                or confidence >= LANG_SHORT_MIN_CONFIDENCE):
+            return lang, False
         return None, False
     if known >= LANG_MAX_ENGLISH_WORDS:
         return None, False
     lang, confidence = _identifier().classify(text)
-    if lang == "zxx" or "lorem ipsum" in text.lower():
+    if lang in PLACEHOLDER_LANGUAGES or "lorem ipsum" in text.lower():
         return None, True
     if lang != "en" and confidence >= LANG_MIN_CONFIDENCE:
         return lang, False
-    return None, known < 0.35
+    if known < LANG_NO_ENGLISH_WORDS:
+        # Hardly a word of English: another language when the identifier names one with some
+        # confidence or the text has letters English does not use; else letters that are no words.
+        if lang != "en" and (confidence >= LANG_LOW_CONFIDENCE or accented):
+            return lang, False
+        return None, True
+    return None, False
 
 
 # --- what is the learner's own --------------------------------------------------------------------
@@ -163,11 +191,17 @@ def own_text(text: str) -> tuple[str, set[str]]:
 
 @functools.cache
 def _copy_model():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """The TF-IDF index of the course's texts, kept in the user's cache folder under a digest of
+    those texts (:mod:`.disk_cache`): a fresh process reads it instead of fitting it again."""
+    import hashlib
+
+    from .disk_cache import load_or_build
+    from .tfidf import TfidfIndex, char_wb_ngrams
 
     texts = [t for t in course_texts() if len(t) >= 40]
-    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-    return vectorizer, vectorizer.fit_transform(texts)
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:24]
+    state = load_or_build(f"copy-index-{digest}.marshal", lambda: TfidfIndex(texts, char_wb_ngrams).state())
+    return TfidfIndex.from_state(state, char_wb_ngrams)
 
 
 def copy_similarity(text: str) -> float:
@@ -176,27 +210,15 @@ def copy_similarity(text: str) -> float:
     return copy_similarities([text])[0]
 
 
-#: Texts compared with the course in one sparse product (bounds its memory).
-_BATCH = 256
-
-
 def copy_similarities(texts: Sequence[str]) -> list[float]:
-    """:func:`copy_similarity` of each text, in a few sparse products instead of one per text.
-
-    The same product of the same rows, so each value is exactly the one-text value; only the
-    fixed cost of a product (a pass over the course's whole matrix) is paid once per batch.
-    """
+    """:func:`copy_similarity` of each text (nothing is loaded for an empty list)."""
     if not texts:
-        return []  # nothing to compare: the libraries are not even loaded
-    vectorizer, matrix = _copy_model()
-    out: list[float] = []
-    for start in range(0, len(texts), _BATCH):
-        products = matrix @ vectorizer.transform(list(texts[start:start + _BATCH])).T
-        out.extend(float(v) for v in products.max(axis=0).toarray().ravel())
-    return out
+        return []
+    index = _copy_model()
+    return [index.best(t) for t in texts]
 
 
-# --- relatedness (scikit-learn TF-IDF) ------------------------------------------------------------
+# --- relatedness (TF-IDF of lemmas) ------------------------------------------------------------
 
 def _lemma_analyzer(text: str) -> list[str]:
     out = []
@@ -214,26 +236,20 @@ def _field_document(rubric: FieldRubric) -> str:
 
 @functools.cache
 def _relatedness_model():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from .tfidf import TfidfIndex
 
     data = load_criteria()
     rubrics = list(data.modes.values()) + list(data.fields.values())
-    docs = [_field_document(r) for r in rubrics]
-    vectorizer = TfidfVectorizer(analyzer=_lemma_analyzer, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(docs)
     index = {(r.mode, r.field): k for k, r in enumerate(rubrics)}
-    return vectorizer, matrix, index
+    return TfidfIndex([_field_document(r) for r in rubrics], _lemma_analyzer), index
 
 
 def relatedness(text: str, rubric: FieldRubric) -> float:
-    """Cosine similarity (TF-IDF of lemmas) between ``text`` and the field's description."""
-    vectorizer, matrix, index = _relatedness_model()
-    vec = vectorizer.transform([text])
-    row = matrix[index[(rubric.mode, rubric.field)]]
-    mode_row = matrix[index[(rubric.mode, None)]]
-    return float(max((vec @ row.T).toarray()[0, 0], (vec @ mode_row.T).toarray()[0, 0]))
-
-
+    """Cosine similarity (TF-IDF of lemmas) between ``text`` and the field's description (or its
+    mode's, whichever is higher)."""
+    model, index = _relatedness_model()
+    sims = model.similarities(text)
+    return float(max(sims[index[(rubric.mode, rubric.field)]], sims[index[(rubric.mode, None)]]))
 
 
 # --- reworded copies of the worked examples -------------------------------------------------------

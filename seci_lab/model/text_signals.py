@@ -6,9 +6,9 @@ and times, numbers with what they count, perception and body vocabulary, causal 
 contrast markers, "X is like Y" comparisons, and so on. Words are matched whole, through their
 lemma (``smelled`` -> ``smell``), so ``apple`` is never ``apply`` and ``also i`` is not ``so i``.
 
-Verb forms and lemmas come from LemmInflect's English lexicon (it ships its data in the
-wheel); stop words from scikit-learn. Both are imported when first needed, so importing the
-model stays light. A signal returns :class:`Evidence`: how many distinct pieces it found (the
+Word classes, lemmas and verb forms come from :mod:`.lexicon` (data in ``content/lexicons.toml``;
+LemmInflect's English lexicon, imported when first needed, so importing the model stays light);
+sentences, tokens and a negation's scope from :mod:`.text_doc`. A signal returns :class:`Evidence`: how many distinct pieces it found (the
 count the rubric compares with a criterion's ``need``) and where they are in the text.
 """
 
@@ -16,193 +16,47 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 from typing import Callable
+
+# The lexicon and the analysed text, re-exported: the rubric reads them as ``ts.NAME``.
+from .lexicon import (  # noqa: F401
+    ARTEFACT, BODY_CUE, BOILERPLATE_PHRASES, CAUSAL_PHRASES, CAUSAL_WORDS, CHANGE, CHANGE_ACTION, CHANGE_PHRASES,
+    CO_PRESENCE, CONTRAST_PHRASES, CONTRAST_WORDS, COURSE_TERMS, DEFINITION_RE, DIFFICULTY, EXPECT, FIRST_PERSON,
+    GAP, GRAMMAR, HEDGES, JUDGEMENT, KEEP, LEARNING_PATH, LEARNING_PATH_PHRASES, MONTHS, NEGATION, NEGATORS,
+    NUMBER_WORDS, PLACE_PREPS, POLARITY_ITEMS, RELATION, SAYING, SENSORY, STOCK_WORDS, SURPRISE, TIME_UNITS, UNITS,
+    WEEKDAYS, _PAST_NEGATIVES, _all_lemmas, is_base_verb, is_known_word, is_past_tense, is_present_third, lemmas,
+    stop_words,
+)
+from .text_signals_time import (  # noqa: F401
+    _WEEKDAY_RE, _number_at, dated_entries, duration, frequency, moment, next_occasion, quantity,
+)
+from .text_doc import (  # noqa: F401
+    _ENTRY_HEAD_RE, _MONTH_ABBR, _NUMBER_RE, _WORD_RE, Doc, Evidence, Token, _is_content, _lexicon, _merge,
+    _per_sentence, _regex, analyse, content_words, is_content_word, is_number,
+)
 
 __all__ = [
     "Doc",
     "Evidence",
     "SIGNALS",
+    "Token",
     "analyse",
     "content_words",
+    "is_content_word",
     "is_known_word",
+    "is_number",
     "lemmas",
     "stop_words",
 ]
 
-
-# --- lexicon look-ups (lazy) -------------------------------------------------------------------
-
-@functools.cache
-def stop_words() -> frozenset[str]:
-    """English function words (scikit-learn's list, plus contractions and a few fillers)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | _words_of("extra_stop_words")
-
-
-@functools.lru_cache(maxsize=20000)
-def _all_lemmas(word: str) -> dict[str, tuple[str, ...]]:
-    import lemminflect
-
-    return lemminflect.getAllLemmas(word)
-
-
-@functools.lru_cache(maxsize=20000)
-def lemmas(word: str) -> frozenset[str]:
-    """Every dictionary lemma of ``word`` (lower case), the word itself included."""
-    found = {word}
-    for forms in _all_lemmas(word).values():
-        found.update(forms)
-    return frozenset(found)
-
-
-@functools.lru_cache(maxsize=20000)
-def is_known_word(word: str) -> bool:
-    """Whether ``word`` (lower case) is an English word: a function word or in the lexicon."""
-    return word in stop_words() or bool(_all_lemmas(word)) or word in _EXTRA_WORDS
-
-
-_MODALS = frozenset("might could would should must may can shall will ought".split())
-_PAST_NEGATIVES = frozenset("didn't wasn't weren't hadn't couldn't".split())
-
-
-@functools.lru_cache(maxsize=20000)
-def is_past_tense(word: str) -> bool:
-    """``watched``, ``saw``, ``felt``: a past-tense form (VBD) of a verb, not its base form."""
-    import lemminflect
-
-    if word in _MODALS:
-        return False
-    if word in _PAST_NEGATIVES:
-        return True
-    verbs = _all_lemmas(word).get("VERB", ())
-    for lemma in verbs:
-        if lemma != word and word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBD", ()):
-            return True
-    # Verbs the lexicon does not know ("trued", "dialled") still show their -ed ending.
-    return not verbs and len(word) > 4 and word.endswith("ed") and word not in stop_words()
-
-
-@functools.lru_cache(maxsize=20000)
-def is_base_verb(word: str) -> bool:
-    """``weigh``, ``tap``, ``stop``: the base form of a verb (what an imperative starts with)."""
-    if word in stop_words() - {"keep", "put", "take", "give", "call", "show", "fill", "find",
-                               "move", "leave", "let", "make", "get", "go", "do"}:
-        return False
-    return word in _all_lemmas(word).get("VERB", ())
-
-
-
-# --- closed word classes and stock phrases: data (content/lexicons.toml) -------------------------
-
-def _read_lexicons() -> dict:
-    import tomllib
-    from importlib import resources
-
-    text = resources.files("seci_lab").joinpath("content", "lexicons.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-_LEXICONS = _read_lexicons()
-
-
-def _words_of(name: str) -> frozenset[str]:
-    return frozenset(_LEXICONS[name])
-
-
-def _phrases_of(name: str) -> tuple[str, ...]:
-    return tuple(_LEXICONS[name])
-
-
-SENSORY = _words_of("sensory")
-BODY_CUE = _words_of("body_cue")
-CAUSAL_WORDS = _words_of("causal_words")
-CAUSAL_PHRASES = _phrases_of("causal_phrases")
-CONTRAST_WORDS = _words_of("contrast_words")
-CONTRAST_PHRASES = _phrases_of("contrast_phrases")
-SAYING = _words_of("saying")
-NEGATION = _words_of("negation")
-DIFFICULTY = _words_of("difficulty")
-HEDGES = _words_of("hedges")
-UNITS = _words_of("units")
-NUMBER_WORDS = _words_of("number_words")
-TIME_UNITS = _words_of("time_units")
-THIRD_PERSON = _words_of("third_person")
-FIRST_PERSON = _words_of("first_person")
-CO_PRESENCE = _phrases_of("co_presence")
-PLACE_PREPS = _words_of("place_preps")
-LEARNING_PATH = _words_of("learning_path")
-LEARNING_VERBS = _words_of("learning_verbs")
-JUDGEMENT = _words_of("judgement")
-SURPRISE = _words_of("surprise")
-CHANGE = _words_of("change")
-CHANGE_PHRASES = _phrases_of("change_phrases")
-LEARNING_PATH_PHRASES = _phrases_of("learning_path_phrases")
-ARTEFACT = _words_of("artefact")
-RELATION = _words_of("relation")
-GAP = _words_of("gap")
-EXPECT = _words_of("expect")
-KEEP = _words_of("keep")
-CHANGE_ACTION = _words_of("change_action")
-GRAMMAR = _words_of("grammar")
-COURSE_TERMS = _words_of("course_terms")
-_EXTRA_WORDS = _words_of("extra_words")
-NEGATORS = _words_of("negators")
-SCOPE_BREAKERS = _words_of("scope_breakers")
-STOCK_WORDS = _words_of("stock_words")
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
-
-DEFINITION_RE = re.compile(
-    r"^\s*(?:(?:a|an|the)\s+)?(?:tacit\s+|explicit\s+)?(?:" + "|".join(sorted(COURSE_TERMS)) +
-    r")\w*\s+(?:is|are|means|refers)\b", re.I)
-
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,:]\d+)*", re.UNICODE)
-_NUMBER_RE = re.compile(r"^\d+(?:[.,:]\d+)*$")
-#: Punctuation that ends a clause, and with it a negation's scope.
-_CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]—–]|\s-\s")
-_STEP_MARK_RE = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|[-*•–]|step\s+\d+[.:]?|[a-e][.)])\s*", re.I)
-_INLINE_STEP_RE = re.compile(r"(?<=\S)\s+(?=\(?\d{1,2}[.)]\s+[^\W\d_])")
-_SENT_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+|\n+")
 _QUOTE_RE = re.compile(r"[\"“”‘’']([^\"“”]{3,80}?)[\"“”’']")
-_CLOCK_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)(?![a-z])", re.I)
-_DATE_RE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b")
-_MONTH_ABBR = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-_DAY_ABBR = "mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun"
-_DAY_MONTH_RE = re.compile(
-    rf"\b\d{{1,2}}\s+(?:{_MONTH_ABBR}|{'|'.join(MONTHS)})\b|\b(?:{_MONTH_ABBR}|{'|'.join(MONTHS)})\s+\d{{1,2}}\b",
-    re.I)
-_ENTRY_HEAD_RE = re.compile(
-    rf"^\s*(?:day\s+\d+|(?:{_DAY_ABBR}|{'|'.join(WEEKDAYS)})\b[^:\n]{{0,12}}|\d{{1,2}}[/.-]\d{{1,2}}[^:\n]{{0,8}}|"
-    rf"(?:entry|week|session)\s+\d+)\s*[:\-–]", re.I | re.M)
-_RELATIVE_TIME_RE = re.compile(
-    r"\b(?:yesterday|today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week)|"
-    r"(?:last|next|that|one|every|each)\s+(?:spring|summer|autumn|fall|winter|week|month|year|night|"
-    r"morning|afternoon|evening|day|time|shift|session|weekend|" + "|".join(WEEKDAYS) + r")|"
-    r"(?:the\s+)?(?:first|second|third|fourth|last|next)\s+(?:time|session|day|week|visit|shift|call|"
-    r"morning|lesson|try|attempt)|"
-    r"(?:a|one|two|three|four|five|six|\d+)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+"
-    r"(?:later|ago|before|after|earlier)|at\s+(?:noon|midnight|dawn|dusk|night)|"
-    r"in\s+(?:the\s+)?(?:morning|afternoon|evening)|when\s+i\s+(?:was|started|joined|first))\b",
-    re.I)
-_WEEKDAY_RE = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")s?\b", re.I)
-_MONTH_RE = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|"
-                       r"december)\b", re.I)
 _FUTURE_RE = re.compile(
     r"\b(?:i|we)\s+(?:will|'ll|shall|am going to|are going to|plan to|intend to|want to|aim to|hope to|"
     r"am planning to|are planning to|am hoping to|would like to|need to|have to|must)\b|"
     r"\b(?:i|we)['’]ll\b|\bi['’]m going to\b|\bnext\s+(?:time|week|session|round|month)\b|\btomorrow\b|"
     r"\bfrom\s+now\s+on\b", re.I)
-_FREQUENCY_RE = re.compile(
-    r"\b(?:every|each|per|a)\s+(?:day|morning|evening|night|week|shift|session|call|time|"
-    + "|".join(WEEKDAYS) + r")\b|\b(?:daily|weekly|twice|once a|three times|(?:\d+|two|three|four|five|"
-    r"six|seven|eight|nine|ten)\s+times)\b|\bfrom\s+(?:" + "|".join(WEEKDAYS) + r")\s+to\b|\bon\s+\d+\s+\w+",
-    re.I)
 _SUCCESS_RE = re.compile(
-    r"\b(?:it\s+(?:worked|works|will\s+have\s+worked)\s+(?:if|when)|i(?:['’]ll|\s+will)\s+know|"
+    r"\b(?:it\s+(?:worked|works|will\s+have\s+worked)\s+(?:if|when)|(?:worked|works)\s+if|i(?:['’]ll|\s+will)\s+know|"
     r"you\s+(?:will\s+)?know|know\s+it\s+(?:worked|works)|(?:a\s+)?sign\s+(?:that|of)|success\s+(?:is|means|looks)|"
     r"i\s+will\s+(?:count|measure|check|time|record|track)|(?:count|measure|record|track|note)\s+(?:how|whether|if)|"
     r"\d+\s+(?:of|out\s+of)\s+\d+|by\s+(?:" + "|".join(WEEKDAYS) + r"|the\s+end|friday|next\s+week))\b",
@@ -220,12 +74,14 @@ _TAKEAWAY_RE = re.compile(
     r"learnt)\b|\btaught\s+me\b|\bsince\s+then\b|\bthe\s+lesson\b|\bthe\s+point\b|\bif\s+you\b[^.\n]{0,60}\b"
     r"(?:try|start|remember|watch)\b|\bmoral\b|\bfrom\s+then\s+on\b|\bever\s+since\b|\bto\s+this\s+day\b|"
     r"\b(?:i|we)\s+(?:have|'ve)\s+(?:\w+\s+){1,5}since\b|\bnow\s+i\s+(?:always|never|know)\b|"
-    r"\bi(?:['’]d|\s+would)\s+tell\b|\bmy\s+advice\b|\bwhat\s+stayed\s+with\s+me\b", re.I)
+    r"\bi(?:['’]d|\s+would)\s+tell\b|\bmy\s+advice\b|\bwhat\s+stayed\s+with\s+me\b|\b(?:it|this|that)\s+(?:showed|"
+    r"shows|taught|made)\s+me\b|\bnow\s+i\s+\w+\s+(?:it|this|that)\b|\bi\s+(?:still|now)\s+(?:do|use|say|think)\b", re.I)
 _COMPARISON_RE = re.compile(
     r"\b(?:is|are|was|were|be|feels?|felt|seems?|looks?)\s+(?:just\s+|a\s+bit\s+|a\s+lot\s+|much\s+|"
     r"exactly\s+)?like\b|\blike\s+(?:a|an|the|being|when|someone|\w+ing)\b|\bas\s+if\b|\bas\s+though\b|\bis\s+(?:a|an)\s+kind\s+of\b|"
     r"\breminds?\s+me\s+of\b|\bresembles?\b|\bsimilar\s+to\b|\bthe\s+same\s+as\b|"
-    r"\b(?:is|are)\s+(?!being\b|going\b|doing\b|getting\b|trying\b)\w{3,}ing\s+(?:a|an|the)\s+\w+", re.I)
+    r"\b(?:is|are)\s+(?!being\b|going\b|doing\b|getting\b|trying\b)\w{3,}ing\s+(?:a|an|the|one|two|three|my|your|"
+    r"his|her|their|its|our|\d+)\s+\w+", re.I)
 _MAPPING_RE = re.compile(
     r"(?:\b(?:is|are)\s+(?:like\s+)?(?:the|my|your|a|an|their|its|his|her)\b|\bcorresponds?\s+to\b|"
     r"\bmaps?\s+(?:on)?to\b|\bstands?\s+for\b|\bplays?\s+the\s+role\s+of\b|\bbecomes?\s+the\b|"
@@ -235,180 +91,9 @@ _DEEPER_RE = re.compile(
     r"problem)\b|\bwhich\s+(?:meant|means)\b|\bin\s+turn\b|\bwhy\s+(?:was|did|is)\b|\bthat\s+was\s+because\b|"
     r"\bpart\s+of\s+it\s+was\b|\bpartly\b|\balso\s+played\b|\bthe\s+(?:other|second)\s+(?:reason|cause|part)\b",
     re.I)
-_NEXT_OCCASION_RE = re.compile(
-    r"\b(?:on|this|next|by|before|from)\s+(?:" + "|".join(WEEKDAYS) + r")(?:['’]s)?\b|\btomorrow\b|"
-    r"\bnext\s+(?:time|week|session|shift|call|round|month|practice)\b|\bat\s+\d{1,2}(?::\d{2})?\b|"
-    r"\bthis\s+(?:week|weekend|afternoon|evening)\b|\bfrom\s+now\s+on\b",
-    re.I)
 _CLUSTER_COUNT_RE = re.compile(
     r"\b(?:two|three|four|five|six|seven|eight|\d)\s+(?:clusters?|groups?|themes?|categories|piles|"
     r"families|blocks|parts|phases|stages|areas)\b", re.I)
-
-
-# --- the analysed text ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    lower: str
-    start: int
-    end: int
-    sentence: int
-    first: bool  # first word of its sentence or line
-    negated: bool = False  # inside a negation's scope: "gesture" in "I can't describe any gesture"
-
-
-@dataclass
-class Doc:
-    """An answer split into sentences, steps and tokens, with character offsets into :attr:`text`."""
-
-    text: str
-    sentences: list[tuple[int, int]]
-    tokens: list[Token]
-    steps: list[tuple[int, int]]
-
-    @functools.cached_property
-    def words(self) -> list[Token]:
-        return [t for t in self.tokens if not _NUMBER_RE.match(t.text)]
-
-    def sentence_text(self, i: int) -> str:
-        start, end = self.sentences[i]
-        return self.text[start:end]
-
-    def sentence_tokens(self, i: int) -> list[Token]:
-        return [t for t in self.tokens if t.sentence == i]
-
-
-def _unwrap(text: str) -> str:
-    """Join lines broken inside a sentence (a hard wrap), keep lines that start a step or entry."""
-    lines = text.split("\n")
-    out = [lines[0]]
-    for line in lines[1:]:
-        prev = out[-1].rstrip()
-        starts_item = bool(_STEP_MARK_RE.match(line) or _ENTRY_HEAD_RE.match(line))
-        if prev and line.strip() and not starts_item and not re.search(r"[.!?:;]$", prev) and (
-                line.lstrip()[:1].islower() or len(prev) >= 50):
-            out[-1] = prev + " " + line.strip()
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def analyse(text: str) -> Doc:
-    """Split ``text`` (already cleaned) into sentences, steps and tokens."""
-    # Inline enumerations ("1. Put ... 2. Press ...") become one line per step.
-    text = _unwrap(_INLINE_STEP_RE.sub("\n", text))
-    sentences: list[tuple[int, int]] = []
-    steps: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        mark = _STEP_MARK_RE.match(line)
-        if mark and len(line) > mark.end() + 2:
-            steps.append((line_start + mark.end(), line_start + len(line)))
-        for piece in re.finditer(r"[^.!?;]+(?:[.!?;]+|$)", line):
-            chunk = piece.group()
-            if chunk.strip() and re.search(r"[^\W\d_]", chunk):
-                sentences.append((line_start + piece.start(), line_start + piece.end()))
-            elif chunk.strip() and sentences and sentences[-1][1] >= line_start + piece.start() - 1:
-                # "18.0 g": a number split off by its decimal point stays with its sentence
-                sentences[-1] = (sentences[-1][0], line_start + piece.end())
-            elif chunk.strip():
-                sentences.append((line_start + piece.start(), line_start + piece.end()))
-    tokens: list[Token] = []
-    for i, (start, end) in enumerate(sentences):
-        first, negated, last = True, False, start
-        for m in _WORD_RE.finditer(text, start, end):
-            word = m.group().replace("’", "'")
-            lower = word.lower()
-            if _CLAUSE_BREAK_RE.search(text, last, m.start()) or lower in SCOPE_BREAKERS:
-                negated = False
-            tokens.append(Token(word, lower, m.start(), m.end(), i, first, negated and lower not in NEGATORS))
-            if lower in NEGATORS:
-                negated = True
-            last = m.end()
-            if not _NUMBER_RE.match(word):
-                first = False
-    # A step written as sentences in sequence ("First ..., then ...") counts as steps too.
-    if len(steps) < 2:
-        seq = [t for t in tokens if t.lower in ("first", "then", "next", "finally", "second", "third",
-                                                 "lastly", "afterwards")
-               and (t.first or text[max(0, t.start - 2):t.start].strip() in (",", ";", "-", "–"))]
-        if len(seq) >= 2:
-            steps = [(t.start, sentences[t.sentence][1]) for t in seq]
-    return Doc(text=text, sentences=sentences, tokens=tokens, steps=steps)
-
-
-@functools.lru_cache(maxsize=20000)
-def _is_content(lower: str) -> bool:
-    return len(lower) > 2 and lower not in stop_words() and not _NUMBER_RE.match(lower)
-
-
-def content_words(doc: Doc) -> list[Token]:
-    """Tokens that carry content: not function words, not numbers, at least three letters."""
-    return [t for t in doc.tokens if _is_content(t.lower)]
-
-
-# --- evidence -----------------------------------------------------------------------------------
-
-@dataclass
-class Evidence:
-    """What a signal found: distinct keys (what counts), each with the character span to quote."""
-
-    found: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-    @property
-    def count(self) -> int:
-        return len(self.found)
-
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        return list(self.found.values())
-
-    def add(self, key: str, start: int, end: int) -> None:
-        self.found.setdefault(key, (start, end))
-
-
-def _lexicon(doc: Doc, words: frozenset[str], phrases: tuple[str, ...] = ()) -> Evidence:
-    found = Evidence()
-    for t in doc.tokens:
-        if t.negated:
-            continue  # "no smell", "I didn't hear anything": not evidence of what was perceived
-        hit = lemmas(t.lower) & words
-        if hit:
-            found.add(min(hit), t.start, t.end)
-    lower = doc.text.lower()
-    for phrase in phrases:
-        for m in re.finditer(r"\b" + re.escape(phrase) + r"\b", lower):
-            found.add(phrase, m.start(), m.end())
-    return found
-
-
-def _regex(doc: Doc, pattern: re.Pattern, key: Callable[[re.Match], str] | None = None) -> Evidence:
-    found = Evidence()
-    for m in pattern.finditer(doc.text):
-        found.add(key(m) if key else m.group().lower().strip(), m.start(), m.end())
-    return found
-
-
-def _per_sentence(doc: Doc, test: Callable[[list[Token]], bool]) -> Evidence:
-    found = Evidence()
-    for i, (start, end) in enumerate(doc.sentences):
-        toks = doc.sentence_tokens(i)
-        if toks and test(toks):
-            found.add(" ".join(t.lower for t in toks), start, end)
-    return found
-
-
-def _merge(*evidence: Evidence) -> Evidence:
-    out = Evidence()
-    for ev in evidence:
-        for key, span in ev.found.items():
-            out.add(key, *span)
-    return out
 
 
 _DETERMINERS = frozenset("a an the this that these those my your his her its our their some every each "
@@ -431,15 +116,6 @@ def narrative(doc: Doc) -> Evidence:
     return _per_sentence(doc, lambda toks: any(t.lower in FIRST_PERSON for t in toks) and _has_past(toks))
 
 
-@functools.lru_cache(maxsize=20000)
-def is_present_third(word: str) -> bool:
-    """``plucks``, ``leans``: a present-tense verb of the third person singular (VBZ)."""
-    import lemminflect
-
-    return any(word in lemminflect.getAllInflections(lemma, upos="VERB").get("VBZ", ())
-               for lemma in _all_lemmas(word).get("VERB", ()) if lemma != word)
-
-
 def observation(doc: Doc) -> Evidence:
     """Sentences about what happened or what someone does: a past-tense verb (any subject), or
     someone else (he, she, a name) doing something in the present ("she never looks at ...")."""
@@ -453,64 +129,13 @@ def observation(doc: Doc) -> Evidence:
     return _per_sentence(doc, observed)
 
 
-def moment(doc: Doc) -> Evidence:
-    """Dates, days, clock times and phrases that place a moment in time."""
-    found = Evidence()
-    for pattern in (_CLOCK_RE, _DATE_RE, _DAY_MONTH_RE, _RELATIVE_TIME_RE, _WEEKDAY_RE, _MONTH_RE):
-        for m in pattern.finditer(doc.text):
-            found.add(m.group().lower(), m.start(), m.end())
-    return found
-
-
-def _number_at(doc: Doc, i: int) -> bool:
-    t = doc.tokens[i]
-    return bool(_NUMBER_RE.match(t.text)) or t.lower in NUMBER_WORDS or (
-        t.lower in ("a", "an") and i + 1 < len(doc.tokens) and doc.tokens[i + 1].lower in ("couple", "few", "dozen"))
-
-
-def quantity(doc: Doc) -> Evidence:
-    """Numbers with what they count or measure: ``18 g``, ``ten recalls``, ``8 of 10``, ``25-30 s``."""
-    found = Evidence()
-    toks = doc.tokens
-    for i, t in enumerate(toks):
-        if not _number_at(doc, i):
-            continue
-        j = i + 1
-        while j < len(toks) and (toks[j].lower in ("of", "to", "or", "and", "more", "a", "out")
-                                 or _NUMBER_RE.match(toks[j].text)) and j - i < 4:
-            j += 1
-        if j < len(toks) and toks[j].sentence == t.sentence and (
-                toks[j].lower in UNITS or lemmas(toks[j].lower) & UNITS or _is_content(toks[j].lower)):
-            found.add(f"{t.lower} {toks[j].lower}", t.start, toks[j].end)
-        elif _NUMBER_RE.match(t.text) and t.lower not in ("1", "2", "3", "4", "5", "6", "7", "8", "9"):
-            found.add(t.lower, t.start, t.end)
-    for m in re.finditer(r"\d+\s?%|\d+\s*[-–]\s*\d+", doc.text):
-        found.add(m.group(), m.start(), m.end())
-    return found
-
-
-def duration(doc: Doc) -> Evidence:
-    """How long or how often: a number (or 'a couple of') with a unit of time."""
-    found = Evidence()
-    toks = doc.tokens
-    for i, t in enumerate(toks):
-        if not _number_at(doc, i):
-            continue
-        for j in range(i + 1, min(i + 4, len(toks))):
-            if toks[j].lower in TIME_UNITS or _WEEKDAY_RE.fullmatch(toks[j].lower):
-                found.add(f"{t.lower} {toks[j].lower}", t.start, toks[j].end)
-                break
-    for m in re.finditer(r"\bfor\s+(?:a|the|about|almost|over|nearly)?\s*(?:\w+\s+)?(?:week|month|day|"
-                         r"morning|afternoon|while|year|shift|session)s?\b", doc.text, re.I):
-        found.add(m.group().lower(), m.start(), m.end())
-    return found
-
-
 def _proper_names(doc: Doc) -> list[Token]:
     names = []
     for t in doc.tokens:
-        if t.first or t.text == "I" or not t.text[:1].isupper() or len(t.text) < 2:
+        if t.lower.split("'")[0] == "i" or not t.text[:1].isupper() or len(t.text) < 2:  # I, I'll, I'm
             continue
+        if t.first and (len(t.text) < 3 or is_known_word(t.lower) or not t.text.isalpha()):
+            continue  # a sentence's first word is a name only when no English lexicon knows it ("Odile")
         prev = doc.text[max(0, t.start - 2):t.start]
         if ":" in prev or '"' in prev or "“" in prev or "(" in prev:
             continue
@@ -584,11 +209,12 @@ def place(doc: Doc) -> Evidence:
 
 
 def learning_goal(doc: Doc) -> Evidence:
-    """What the writer wanted to pick up: a verb of learning with what it aims at."""
+    """What the writer wanted to pick up: a verb of learning with what it aims at ("wanted to see the
+    sea" is a wish, not a learning goal; "wanted to see how she ..." is one)."""
     found = Evidence()
     for m in re.finditer(r"\b(?:learn|learned|learnt|learning|understand|master|pick\s+up|picked\s+up|"
-                         r"figure\s+out|find\s+out|get\s+the\s+hang|see\s+how|know\s+how|wanted\s+to\s+\w+|"
-                         r"trying\s+to\s+\w+|hoping\s+to\s+\w+|so\s+i\s+can\s+\w+)\b[^.\n]{0,60}", doc.text, re.I):
+                         r"figure\s+out|find\s+out|get\s+the\s+hang|see\s+how|know\s+how|get\s+better\s+at|improve\s+(?:my|at)|"
+                         r"be\s+able\s+to|become\s+(?:a|an|better)|so\s+(?:that\s+)?i\s+can\s+\w+)\b[^.\n]{0,60}", doc.text, re.I):
         found.add(m.group().lower()[:30], m.start(), m.end())
     return found
 
@@ -597,7 +223,7 @@ def causal(doc: Doc) -> Evidence:
     """Causal connectives: because, so that, therefore, which is why, due to ..."""
     found = _lexicon(doc, CAUSAL_WORDS, CAUSAL_PHRASES)
     # "so" as a conjunction: ", so I ..." or "so I ..." at a clause start
-    for m in re.finditer(r"(?:,|^|\.)\s*so\s+(?:i|we|you|she|he|they|it|the|nobody|no\s+one|everyone|someone|"
+    for m in re.finditer(r"(?:,|^|\.|\)|—|–)\s*so\s+(?:i|we|you|she|he|they|it|the|nobody|no\s+one|everyone|someone|"
                          r"that|my|your|our|their|his|her)\b", doc.text, re.I | re.M):
         found.add("so", m.start(), m.end())
     for m in re.finditer(r"\b(?:it|this|that)\s+(?:fits|works)\s+(?:because|since|as)\b", doc.text, re.I):
@@ -609,6 +235,14 @@ def causal(doc: Doc) -> Evidence:
         # "X is like Y: you stop following the words ...": the clause after the colon says why it fits
         for m in re.finditer(r":\s+(?:you|we|i|it|they|he|she|the|a|an|both|each)\s+\w+(?:\s+\w+){2,}", doc.text, re.I):
             found.add("explains", m.start(), m.end())
+        # "X is like Y. You move slowly, you ...": the sentence after the image, told in the generic
+        # "you" (or "it", "both"), says how the image works, which is why it fits.
+        first = next((i for i, (a, b) in enumerate(doc.sentences) if _COMPARISON_RE.search(doc.text, a, b)), None)
+        if first is not None and first + 1 < len(doc.sentences):
+            start, end = doc.sentences[first + 1]
+            m = re.match(r"\s*(?:you|it|both|each)\s+\w+[^.!?\n]{8,}", doc.text[start:end], re.I)
+            if m:
+                found.add("explains", start + m.start(), start + m.end())
     return found
 
 
@@ -636,7 +270,7 @@ def unsayable(doc: Doc) -> Evidence:
             if t.lower in NEGATION or t.lower in DIFFICULTY or t.lower in ("cannot", "can't"):
                 window = toks[k + 1:k + 5]
                 hit = next((w for w in window if lemmas(w.lower) & SAYING), None)
-                if hit is not None:
+                if hit is not None and not _refusal(toks, k, toks.index(hit)):
                     found.add(f"{t.lower} {hit.lower}", t.start, hit.end)
         hedges = [t for t in toks if t.lower in HEDGES]
         if len(hedges) >= 2 or any(t.lower == "somehow" for t in toks):
@@ -647,6 +281,16 @@ def unsayable(doc: Doc) -> Evidence:
                          doc.text, re.I):
         found.add(m.group().lower(), m.start(), m.end())
     return found
+
+
+def _refusal(toks: list[Token], neg: int, verb: int) -> bool:
+    """Whether "cannot say" at ``toks[neg]``/``toks[verb]`` refuses rather than points at something that
+    resists words: its object is a polarity item ("can't describe any gesture", "nothing I could
+    not put into words"), or a negator already stood before it in the clause."""
+    after = toks[verb + 1:verb + 3]
+    if any(t.lower in POLARITY_ITEMS for t in after):
+        return True
+    return any(t.lower in POLARITY_ITEMS | NEGATORS for t in toks[max(0, neg - 5):neg])
 
 
 def comparison(doc: Doc) -> Evidence:
@@ -741,25 +385,25 @@ def future_plan(doc: Doc) -> Evidence:
     return _regex(doc, _FUTURE_RE, key=lambda m: f"future@{m.start()}")
 
 
-def frequency(doc: Doc) -> Evidence:
-    """How often: every morning, each call, three times, daily, from Monday to Saturday."""
-    return _merge(_regex(doc, _FREQUENCY_RE), duration(doc))
-
-
 def success_check(doc: Doc) -> Evidence:
     """How the writer will know it worked: ``it worked if``, ``I will count``, ``8 of 10``."""
     return _regex(doc, _SUCCESS_RE)
 
 
-def dated_entries(doc: Doc) -> Evidence:
-    """Log entries headed by a day or date (``Day 2:``, ``Tue 11 Mar:``)."""
-    found = _regex(doc, _ENTRY_HEAD_RE)
-    return found
+#: Two moments set against each other: a before ("yesterday", "at first", "on day 1") and a now
+#: ("today", "now", "this time") in the same answer tell a change without a comparative.
+_THEN_NOW_RE = re.compile(
+    r"\b(?:yesterday|at\s+first|last\s+(?:time|week|session)|on\s+day\s+\d+|earlier|the\s+first\s+day)\b"
+    r"[\s\S]{0,160}?\b(?:today|now|this\s+time|by\s+the\s+end|these\s+days)\b", re.I | re.S)
 
 
 def change_over_time(doc: Doc) -> Evidence:
-    """Comparatives and phrases of change: easier, faster, no longer, without looking, started to."""
-    return _lexicon(doc, CHANGE, CHANGE_PHRASES)
+    """Comparatives and phrases of change: easier, faster, no longer, without looking, started to;
+    a before set against a now ("yesterday ... today")."""
+    found = _lexicon(doc, CHANGE, CHANGE_PHRASES)
+    for m in _THEN_NOW_RE.finditer(doc.text):
+        found.add("then-now", m.start(), m.end())
+    return found
 
 
 def expectation(doc: Doc) -> Evidence:
@@ -817,11 +461,6 @@ def keep(doc: Doc) -> Evidence:
 def change_action(doc: Doc) -> Evidence:
     """Something to change: change, add, replace, instead, try ... next time."""
     return _lexicon(doc, CHANGE_ACTION)
-
-
-def next_occasion(doc: Doc) -> Evidence:
-    """A concrete next occasion: on Saturday, tomorrow, next session, at 8."""
-    return _regex(doc, _NEXT_OCCASION_RE)
 
 
 def artefact(doc: Doc) -> Evidence:
@@ -907,16 +546,6 @@ SIGNALS: dict[str, Callable[[Doc], Evidence]] = {
         next_occasion, artefact, cluster_names, relation, gap, takeaway, quoted_detail, specifics,
     )
 }
-
-
-def is_number(text: str) -> bool:
-    """``18``, ``2.5``, ``9:30``: a number written in digits."""
-    return bool(_NUMBER_RE.match(text))
-
-
-def is_content_word(lower: str) -> bool:
-    """A word that carries content: not a function word, not a number, three letters or more."""
-    return _is_content(lower)
 
 
 def proper_names(doc: Doc) -> list[Token]:
