@@ -52,6 +52,8 @@ from ..escape import html_text
 from ..exports import PAGE_STYLE, csv_bytes, defuse_cell, excel_workbook, html_table, standalone_page, utc_text
 from ..model import MODES
 from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
+from .learning import learning
+from .learning_charts import learning_report_parts, learning_sheets
 
 __all__ = ["FLAVORS", "MOODLE_IDENTITIES", "canvas_assignment_id", "canvas_assignment_problem", "class_report_html",
            "class_workbook", "gradebook_csv", "gradebook_frame", "gradebook_omissions"]
@@ -241,6 +243,9 @@ def _about(data: ClassData) -> pd.DataFrame:
                    "a teaching aid, not a grade on its own."),
         ("Ratings", f"{sum(len(v) for v in data.ratings.values())} instructor rating(s) applied. quality_source says "
                     "whose quality counts: rubric, self (the learner's own; never graded) or instructor."),
+        ("Learning", "The pre/post diagnostic scored again from its answers: Hake's normalized gain of class "
+                     "averages over learners who took both forms, with a 95% bootstrap interval; see the "
+                     "Learning sheets and docs/diagnostic.md."),
         ("Grades", "Weighted mean of exercises done (answers that count as attempts only; not_counted says "
                    "which did not and why), quiz credit and rubric quality: see GradeScheme."),
     ]
@@ -282,6 +287,7 @@ def _workbook_sheets(data: ClassData, problems: pd.DataFrame | None) -> dict[str
         "Answers": _answer_texts(data),
         "Contributions": data.contributions,
         "Grades": data.grades(),
+        **learning_sheets(learning(data)),
         "Problems": _problems_frame(problems),
     }
 
@@ -289,7 +295,8 @@ def _workbook_sheets(data: ClassData, problems: pd.DataFrame | None) -> dict[str
 #: Sheet names of :func:`class_workbook`, in order (each at most 31 characters, Excel's limit).
 WORKBOOK_SHEETS = ("About", "Learners", "Completion", "Completion by mode", "Quiz items", "Misconceptions",
                    "Rubric scores", "Rubric summary", "Class spiral", "Answers", "Contributions", "Grades",
-                   "Problems")
+                   "Learning summary", "Learning by learner", "Learning by concept", "Learning distribution",
+                   "Diagnostic forms", "Diagnostic sittings", "Problems")
 
 
 def class_workbook(data: ClassData, problems: pd.DataFrame | None = None) -> bytes:
@@ -423,6 +430,9 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
     sections.append(_section("Grades", "Weighted mean of exercises done (0.4), quiz credit (0.4) and rubric "
                              "quality (0.2) by default; the gradebook CSV carries the same points.",
                              f"<details><summary>Grades ({n})</summary>{html_table(grade_table, 'Grades')}</details>"))
+    sections.append(_section("Learning: the pre/post diagnostic", "What the class learned, from the diagnostic "
+                             "each learner took before and after the course.",
+                             *learning_report_parts(learning(data), chart)))
     sections.append(_section("Files skipped or migrated", f"{len(problems)} problem(s) while loading the class.",
                              html_table(problems, "Problems while loading")))
 
