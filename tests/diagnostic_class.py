@@ -44,3 +44,20 @@ def hand_in(learner_id: str, name: str = "", *, pre: int | None = None, post: in
             "learner": {"id": learner_id, "name": name or learner_id, "email": "", "round": 1},
             "answers": work, "contributions": []}
     return parse_submission(data, source=f"{learner_id}.json")
+
+
+def begin_every_page(progress) -> None:
+    """Save one piece of work on every course page that has work, so the course frame marks each
+    begun and the post-test opens (the welcome page's rule)."""
+    from seci_lab.model import Contribution, Mode
+    from seci_lab.model.work import REFLECTION_KEY
+    from seci_lab.ui.frame import CHECKED, EXERCISES
+
+    for mode in "SECI":
+        key = next(k for k, (m, _) in EXERCISES.items() if m == mode)
+        progress.save_answer(key, {"mode": mode, "label": "begun", "text": "A first try at this exercise."})
+    for keys in CHECKED.values():
+        progress.save_answer(keys[0], {"answer": "a", "correct": False, "score": 0.0})
+    progress.save_answer(REFLECTION_KEY, {"text": "A first thought on the critiques."})
+    progress.add_contribution(Contribution(participant="Me", mode=Mode("S"), text="Shared a first experience.",
+                                           round=1, quality=0.6), "spiral:begun")

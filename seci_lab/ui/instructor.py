@@ -23,7 +23,6 @@ set by ``seci-lab serve``) and no key is set, the page stays shut and says how t
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
 import threading
@@ -38,8 +37,11 @@ from ..exports import utc_text
 from .common import Message, count, frame_html, safe_callback, uploaded_files
 from .common import labelled as _labelled
 from .download import DownloadButton
+from .instructor_views import PAGE_ROWS, PagedTable, figure_json_size, figure_output
+from .learning_tab import LearningTab
 
 __all__ = [
+    "PAGE_ROWS",
     "InstructorPage",
     "PagedTable",
     "frame_html",
@@ -49,7 +51,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 ASSIGNMENT_MAX_CHARS = 100
 POINTS_MIN, POINTS_MAX = 0.5, 10_000
 UPLOAD_MAX_BYTES = 100 * 1024 * 1024  # all uploaded files together; the loader caps each file
@@ -63,7 +64,7 @@ _SOURCES = {
     "folder": "Folder on the server",
     "upload": "Upload files or a zip",
 }
-_TABS = ("Overview", "Completion", "Quiz", "Rubric", "Class spiral", "Learner", "Search", "Export")
+_TABS = ("Overview", "Completion", "Quiz", "Rubric", "Learning", "Class spiral", "Learner", "Search", "Export")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _CSS = """
@@ -84,96 +85,6 @@ def _full() -> widgets.Layout:
     return widgets.Layout(width="100%")
 
 
-class PagedTable(widgets.VBox):
-    """A DataFrame shown :data:`PAGE_ROWS` rows at a time, with Previous/Next buttons.
-
-    Attributes: ``frame`` (all rows), ``page`` (0-based), ``html`` (the table shown), ``info``,
-    ``previous_button``, ``next_button``.
-    """
-
-    def __init__(self, caption: str, empty: str = "Nothing to show.", rows: int = PAGE_ROWS):
-        self.caption = caption
-        self.empty = empty
-        self.rows = rows
-        self.frame = pd.DataFrame()
-        self.page = 0
-        self.html = widgets.HTML()
-        self.info = widgets.Label("")
-        self.previous_button = widgets.Button(description="Previous rows", icon="arrow-left",
-                                              tooltip=f"Previous {rows} rows of: {caption}")
-        self.next_button = widgets.Button(description="Next rows", icon="arrow-right",
-                                          tooltip=f"Next {rows} rows of: {caption}")
-        self.message = Message()
-        self.pager = widgets.HBox([self.previous_button, self.next_button, self.info],
-                                  layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.previous_button.on_click(self._on_previous)
-        self.next_button.on_click(self._on_next)
-        super().__init__([self.html, self.pager, self.message], layout=_full())
-        self.set(self.frame)
-
-    @property
-    def pages(self) -> int:
-        """How many pages the frame fills (at least 1)."""
-        return max(1, -(-len(self.frame) // self.rows))
-
-    def set(self, frame: pd.DataFrame | None, caption: str | None = None) -> None:
-        """Show ``frame`` from its first page."""
-        self.frame = frame if frame is not None else pd.DataFrame()
-        if caption is not None:
-            self.caption = caption
-        self.page = 0
-        self._render()
-
-    def _render(self) -> None:
-        n = len(self.frame)
-        start = self.page * self.rows
-        part = self.frame.iloc[start:start + self.rows]
-        caption = self.caption
-        if n > self.rows:
-            caption += f" (rows {start + 1}–{start + len(part)} of {n})"
-        self.html.value = frame_html(part, caption, empty=self.empty)
-        self.pager.layout.display = None if n > self.rows else "none"
-        self.info.value = f"Page {self.page + 1} of {self.pages}" if n > self.rows else ""
-        self.previous_button.disabled = self.page == 0
-        self.next_button.disabled = self.page + 1 >= self.pages
-
-    @safe_callback(lambda self: self.message)
-    def _on_previous(self, _button=None) -> None:
-        self.page = max(0, self.page - 1)  # also when a forged click reaches a disabled button
-        self._render()
-
-    @safe_callback(lambda self: self.message)
-    def _on_next(self, _button=None) -> None:
-        self.page = min(self.pages - 1, self.page + 1)
-        self._render()
-
-
-def _figure_output(out: widgets.Output, fig, description: str) -> None:
-    """Show a plain ``go.Figure`` (animation frames included) in ``out``.
-
-    Assigning ``outputs`` rather than ``with out: fig.show()``: docs/architecture.md, "A hang to avoid".
-    The JSON goes through plotly's own encoder (numpy arrays, dates), then plain dicts.
-    """
-    import plotly.io as pio
-
-    from ..figures import PLOTLY_CONFIG, describe, figure_label
-
-    if not figure_label(fig):  # the chart's accessible name in the page (seci-widgets.js)
-        describe(fig, description)
-    spec = json.loads(pio.to_json(fig, validate=False))
-    spec["config"] = dict(PLOTLY_CONFIG)
-    out.outputs = ({
-        "output_type": "display_data",
-        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": description},
-        "metadata": {},
-    },)
-
-
-def _figure_json_size(fig) -> int:
-    import plotly.io as pio
-
-    return len(pio.to_json(fig, validate=False))
-
 
 class InstructorPage(widgets.VBox):
     """The instructor dashboard as one widget. Build it with :func:`instructor_page`.
@@ -183,7 +94,7 @@ class InstructorPage(widgets.VBox):
     ``search_text``, ``search_button``, ``assignment``, ``downloads`` keyed "canvas", "moodle",
     "excel", "report"), the views (``overview``, ``problems``, ``completion``,
     ``completion_modes``, ``completion_chart``, ``items``, ``wrong``, ``rubric_chart``,
-    ``rubric_summary``, ``spiral_out``, ``spiral_table``, ``learner_summary``,
+    ``rubric_summary``, ``learning`` (the Learning tab), ``spiral_out``, ``spiral_table``, ``learner_summary``,
     ``learner_answers``, ``learner_contributions``, ``learner_spiral``, ``learner_spiral_table``, ``search_results``),
     the rating controls (``rate_item``, ``rate_value``, ``rate_button``, ``clear_rating_button``,
     ``rating_note``) and the state (``loaded``: the ClassLoad, ``data``: the ClassData,
@@ -260,6 +171,7 @@ class InstructorPage(widgets.VBox):
         self.wrong = PagedTable("The most common wrong answers (the class's misconceptions)")
         self.rubric_chart = widgets.Output()
         self.rubric_summary = widgets.HTML()
+        self.learning = LearningTab()  # the pre/post diagnostic (ui/learning_tab.py)
         self.spiral_note = widgets.HTML()
         self.spiral_progress = widgets.HTML()  # the next level's conditions, as on the learners' pages
         self.spiral_out = widgets.Output()
@@ -324,6 +236,7 @@ class InstructorPage(widgets.VBox):
             "Completion": widgets.VBox([self.completion_modes, self.completion_chart, self.completion]),
             "Quiz": widgets.VBox([self.items, self.wrong]),
             "Rubric": widgets.VBox([self.rubric_chart, self.rubric_summary]),
+            "Learning": self.learning,
             "Class spiral": widgets.VBox([self.spiral_note, self.spiral_progress, self.spiral_out, spiral_accordion]),
             "Learner": widgets.VBox([self.learner, self.learner_summary,
                                      widgets.HTML("<h4>Rate this learner's work</h4>"), self.rate_item,
@@ -553,6 +466,7 @@ class InstructorPage(widgets.VBox):
             self._filling = False
         self.class_trajectory = None
         self.spiral_kind = ""
+        self.learning.clear()
 
     def render_all(self) -> None:
         """Fill every tab now (tests, benchmarks, and before a screenshot)."""
@@ -573,6 +487,7 @@ class InstructorPage(widgets.VBox):
             "Completion": self._render_completion,
             "Quiz": self._render_quiz,
             "Rubric": self._render_rubric,
+            "Learning": lambda: self.learning.show(self.data),
             "Class spiral": self._render_spiral,
             "Learner": self._render_learners,
             "Search": lambda: None,
@@ -613,7 +528,7 @@ class InstructorPage(widgets.VBox):
         self.completion.set(data.completion())
         fig = completion_figure(by_mode)
         if fig is not None:
-            _figure_output(self.completion_chart, fig, "Bar chart of completion per mode; the table above has the same data.")
+            figure_output(self.completion_chart, fig, "Bar chart of completion per mode; the table above has the same data.")
 
     def _render_quiz(self) -> None:
         self.items.set(self.data.item_difficulty())
@@ -628,7 +543,7 @@ class InstructorPage(widgets.VBox):
                                                empty="no exercise answer has a rubric score yet.")
         fig = rubric_figure(summary)
         if fig is not None:
-            _figure_output(self.rubric_chart, fig, "Box plots of rubric scores per exercise; the table below "
+            figure_output(self.rubric_chart, fig, "Box plots of rubric scores per exercise; the table below "
                                                    "has the same data.")
 
     def _render_spiral(self) -> None:
@@ -640,7 +555,7 @@ class InstructorPage(widgets.VBox):
         self.class_trajectory = trajectory
         title = "The class's knowledge spiral"
         fig = figures.spiral_figure(trajectory, animated=True, title=title)
-        size = _figure_json_size(fig)
+        size = figure_json_size(fig)
         kind = "animated"
         if size > SPIRAL_JSON_LIMIT:
             fig = figures.spiral_top_view(trajectory, title=title)
@@ -658,7 +573,7 @@ class InstructorPage(widgets.VBox):
                "The class is large, so the spiral is shown from above (2-D) to keep this page quick.")
             + " The table below has the same data.</p>")
         self.spiral_progress.value = progress_html(level_progress(trajectory), heading="The class's next level")
-        _figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
+        figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
         self.spiral_table.value = frame_html(self.data.class_spiral_table(), "The class spiral, step by step",
                                              empty="no contributions yet.")
 
@@ -706,7 +621,7 @@ class InstructorPage(widgets.VBox):
         self._fill_rating(sub.learner_id)
         trajectory = view.trajectory
         fig = figures.spiral_top_view(trajectory, title=f"Spiral of {sub.name or sub.learner_id}")
-        _figure_output(self.learner_spiral, fig, "This learner's spiral seen from above; the table has the same data.")
+        figure_output(self.learner_spiral, fig, "This learner's spiral seen from above; the table has the same data.")
         self.learner_spiral_table.value = frame_html(figures.spiral_table(trajectory),
                                                      "This learner's spiral, step by step",
                                                      empty="no contributions.")

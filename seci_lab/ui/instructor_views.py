@@ -1,0 +1,113 @@
+"""The instructor dashboard's shared pieces: a paged table and a figure placed in an ``Output``.
+
+Moved out of :mod:`seci_lab.ui.instructor` so each tab can live in its own module (the Learning
+tab, :mod:`seci_lab.ui.learning_tab`) without importing the page that holds it.
+"""
+
+from __future__ import annotations
+
+import json
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .common import Message, frame_html, safe_callback
+
+__all__ = ["PAGE_ROWS", "PagedTable", "figure_json_size", "figure_output"]
+
+PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
+
+
+def _full() -> widgets.Layout:
+    return widgets.Layout(width="100%")
+
+
+class PagedTable(widgets.VBox):
+    """A DataFrame shown :data:`PAGE_ROWS` rows at a time, with Previous/Next buttons.
+
+    Attributes: ``frame`` (all rows), ``page`` (0-based), ``html`` (the table shown), ``info``,
+    ``previous_button``, ``next_button``.
+    """
+
+    def __init__(self, caption: str, empty: str = "Nothing to show.", rows: int = PAGE_ROWS):
+        self.caption = caption
+        self.empty = empty
+        self.rows = rows
+        self.frame = pd.DataFrame()
+        self.page = 0
+        self.html = widgets.HTML()
+        self.info = widgets.Label("")
+        self.previous_button = widgets.Button(description="Previous rows", icon="arrow-left",
+                                              tooltip=f"Previous {rows} rows of: {caption}")
+        self.next_button = widgets.Button(description="Next rows", icon="arrow-right",
+                                          tooltip=f"Next {rows} rows of: {caption}")
+        self.message = Message()
+        self.pager = widgets.HBox([self.previous_button, self.next_button, self.info],
+                                  layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        self.previous_button.on_click(self._on_previous)
+        self.next_button.on_click(self._on_next)
+        super().__init__([self.html, self.pager, self.message], layout=_full())
+        self.set(self.frame)
+
+    @property
+    def pages(self) -> int:
+        """How many pages the frame fills (at least 1)."""
+        return max(1, -(-len(self.frame) // self.rows))
+
+    def set(self, frame: pd.DataFrame | None, caption: str | None = None) -> None:
+        """Show ``frame`` from its first page."""
+        self.frame = frame if frame is not None else pd.DataFrame()
+        if caption is not None:
+            self.caption = caption
+        self.page = 0
+        self._render()
+
+    def _render(self) -> None:
+        n = len(self.frame)
+        start = self.page * self.rows
+        part = self.frame.iloc[start:start + self.rows]
+        caption = self.caption
+        if n > self.rows:
+            caption += f" (rows {start + 1}–{start + len(part)} of {n})"
+        self.html.value = frame_html(part, caption, empty=self.empty)
+        self.pager.layout.display = None if n > self.rows else "none"
+        self.info.value = f"Page {self.page + 1} of {self.pages}" if n > self.rows else ""
+        self.previous_button.disabled = self.page == 0
+        self.next_button.disabled = self.page + 1 >= self.pages
+
+    @safe_callback(lambda self: self.message)
+    def _on_previous(self, _button=None) -> None:
+        self.page = max(0, self.page - 1)  # also when a forged click reaches a disabled button
+        self._render()
+
+    @safe_callback(lambda self: self.message)
+    def _on_next(self, _button=None) -> None:
+        self.page = min(self.pages - 1, self.page + 1)
+        self._render()
+
+
+def figure_output(out: widgets.Output, fig, description: str) -> None:
+    """Show a plain ``go.Figure`` (animation frames included) in ``out``.
+
+    Assigning ``outputs`` rather than ``with out: fig.show()``: docs/architecture.md, "A hang to avoid".
+    The JSON goes through plotly's own encoder (numpy arrays, dates), then plain dicts.
+    """
+    import plotly.io as pio
+
+    from ..figures import PLOTLY_CONFIG, describe, figure_label
+
+    if not figure_label(fig):  # the chart's accessible name in the page (seci-widgets.js)
+        describe(fig, description)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    spec["config"] = dict(PLOTLY_CONFIG)
+    out.outputs = ({
+        "output_type": "display_data",
+        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": description},
+        "metadata": {},
+    },)
+
+
+def figure_json_size(fig) -> int:
+    import plotly.io as pio
+
+    return len(pio.to_json(fig, validate=False))
