@@ -113,3 +113,21 @@ def test_the_normalized_gain_of_two_shares():
     assert normalized_gain(0.4, 0.7) == pytest.approx(0.5)
     assert normalized_gain(0.5, 0.25) == pytest.approx(-0.5)
     assert math.isnan(normalized_gain(1.0, 1.0)) and math.isnan(normalized_gain(math.nan, 0.5))
+
+
+def test_the_simulated_pilot_finds_the_forms_equivalent():
+    # scripts/diagnostic_pilot.py (docs/diagnostic.md): the same simulated learners take both
+    # forms; their mean shares right differ by less than the 5-point equivalence margin.
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "diagnostic_pilot.py"
+    spec = importlib.util.spec_from_file_location("diagnostic_pilot", path)
+    pilot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pilot)
+    forms, sim = pilot.simulate(300, seed=3)
+    for sitting in ("pre", "post"):
+        a = sim[sitting][:, [j for j, i in enumerate(forms.items) if i.form == "A"]].mean()
+        b = sim[sitting][:, [j for j, i in enumerate(forms.items) if i.form == "B"]].mean()
+        assert abs(a - b) < 0.05, (sitting, a, b)
+    assert sim["post"].mean() > sim["pre"].mean() + 0.2  # the items register what the course adds
