@@ -33,6 +33,9 @@ def test_the_pre_test_is_saved_as_it_goes_and_shows_no_key(progress):
     panel = DiagnosticPanel(progress)
     assert panel.state == "pre" and panel.start_button in panel.children
     assert panel.text.value.count('id="seci-diagnostic"') == 1  # the welcome page's contents link here
+    assert "already started the lessons" not in panel.text.value
+    progress.save_answer("S.journal", {"mode": "S", "label": "Journal", "text": "A first entry."})
+    assert "already started the lessons" in DiagnosticPanel(progress).text.value
     panel.learner_id.value = ""
     panel.start_button.click()
     assert panel.message.kind == "error" and "learner id" in panel.message.text

@@ -28,6 +28,7 @@ def distribution_figure(distribution: pd.DataFrame) -> go.Figure | None:
     if distribution is None or distribution.empty or not (
             distribution["pre_learners"].sum() or distribution["post_learners"].sum()):
         return None
+    # the legend sits under the chart: beside the title it runs into it on a phone
     fig = go.Figure()
     for sitting, name, color, pattern in _SERIES:
         values = distribution[f"{sitting}_learners"].astype(int).tolist()
@@ -36,9 +37,9 @@ def distribution_figure(distribution: pd.DataFrame) -> go.Figure | None:
             textposition="outside", marker=dict(color=color, line=dict(color=_INK, width=1), pattern=dict(shape=pattern)),
             hovertemplate="%{x} right: %{y} learner(s)<extra>" + name + "</extra>"))
     top = int(max(distribution["pre_learners"].max(), distribution["post_learners"].max()))
-    fig.update_layout(template="plotly_white", height=360, barmode="group", margin=dict(l=50, r=10, t=60, b=50),
+    fig.update_layout(template="plotly_white", height=400, barmode="group", margin=dict(l=50, r=10, t=50, b=100),
                       title=dict(text="Diagnostic scores before and after", x=0.02),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"),
                       xaxis=dict(title=dict(text="items right (of 15)"), dtick=1),
                       yaxis=dict(title=dict(text="learners"), range=[0, top * 1.25 + 0.5], dtick=max(1, top // 5)))
     return describe(fig, "Bar chart of the diagnostic's scores: for each number of items right, how many learners "
@@ -58,9 +59,9 @@ def concept_figure(by_concept: pd.DataFrame) -> go.Figure | None:
             y=labels, x=values, name=name, orientation="h", text=[f"{v:.0%}" for v in values],
             textposition="outside", marker=dict(color=color, line=dict(color=_INK, width=1), pattern=dict(shape=pattern)),
             hovertemplate="%{y}: %{x:.0%}<extra>" + name + "</extra>"))
-    fig.update_layout(template="plotly_white", height=420, barmode="group", margin=dict(l=10, r=10, t=60, b=40),
+    fig.update_layout(template="plotly_white", height=460, barmode="group", margin=dict(l=10, r=10, t=50, b=90),
                       title=dict(text="Share right per concept, matched learners", x=0.02),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1.0, xanchor="right"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.22, x=0, xanchor="left"),
                       xaxis=dict(range=[0, 1.15], tickformat=".0%"), yaxis=dict(autorange="reversed", automargin=True))
     return describe(fig, "Bar chart of the share of items right per concept before (plain) and after (hatched) "
                          "the course, for the learners who took both tests; each concept's label ends with its "

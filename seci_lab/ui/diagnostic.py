@@ -79,9 +79,13 @@ class DiagnosticPanel(widgets.VBox):
         record = self._record(sitting)
         return bool(record and record.get("done") is True)
 
-    def _pages_left(self) -> int:
+    def _statuses(self) -> list[str | None]:
+        """Each course page's mark as the course frame shows it ("" not begun, None: no work of its own)."""
         answers, contributions = self.progress.answers(), self.progress.contributions()
-        return sum(page_status(p, answers, contributions) == "" for p in PAGES)
+        return [page_status(p, answers, contributions) for p in PAGES]
+
+    def _pages_left(self) -> int:
+        return self._statuses().count("")
 
     @property
     def state(self) -> str:
@@ -114,7 +118,8 @@ class DiagnosticPanel(widgets.VBox):
     def refresh(self) -> None:
         state = self.state
         n = len(self.forms.form("A"))
-        values = {"state": state, "n": n, "begun": self._pages_left() < len(PAGES), "left": self._pages_left(),
+        statuses = self._statuses()
+        values = {"state": state, "n": n, "begun": any(statuses), "left": statuses.count(""),
                   "pre_done": self._done(PRE)}
         if state == "done":
             values.update(self._results())

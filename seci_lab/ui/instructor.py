@@ -77,6 +77,9 @@ _CSS = """
   border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; text-align: left; }
 .seci-instructor table.seci-table td { white-space: pre-line; }
 .seci-instructor table.seci-table th { background: #f3f3f3; position: sticky; top: 0; }
+/* nine tabs: each as wide as its name, wrapping onto a second row rather than cut short */
+.seci-instructor .lm-TabBar-content { flex-wrap: wrap; }
+.seci-instructor .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; max-width: none; }
 </style>
 """
 
