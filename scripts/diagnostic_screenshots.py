@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "scripts")]
 
 from screenshots import ARGS, SIZES, _settle, serve  # noqa: E402
 
-from diagnostic_class import FORMS, begin_every_page, hand_in  # noqa: E402
+from diagnostic_class import FORMS, answers, begin_every_page, hand_in  # noqa: E402
 from seci_lab.classroom import submission_bytes  # noqa: E402
 from seci_lab.model.diagnostic import POST, PRE, form_for, sitting_key, sitting_record  # noqa: E402
 from seci_lab.store.progress import open_progress  # noqa: E402
@@ -40,14 +40,6 @@ def write_class(folder: Path, n: int = 30, seed: int = 4) -> None:
         sub = hand_in(f"s{k:03d}", f"{names[k % len(names)]} {k}", pre=None if kind == 3 else pre,
                       post=None if kind == 7 else post)
         (folder / f"s{k:03d}.json").write_bytes(submission_bytes(sub.to_dict()))
-
-
-def _answers(form: str, right: int) -> dict[str, str]:
-    out = {}
-    for n, item in enumerate(FORMS.form(form)):
-        q = item.question
-        out[q.id] = q.answer if n < right else next(o.key for o in q.options if o.key != q.answer)
-    return out
 
 
 def main() -> None:
@@ -87,7 +79,7 @@ def main() -> None:
                     for sitting, right in ((PRE, 6), (POST, 11)):
                         form = form_for(sitting, LEARNER)
                         progress.save_answer(sitting_key(sitting), sitting_record(
-                            sitting, form, FORMS.version, LEARNER, _answers(form, right), done=True,
+                            sitting, form, FORMS.version, LEARNER, answers(form, right), done=True,
                             started_at="2026-12-01T10:00:00+00:00", done_at="2026-12-01T10:09:00+00:00"))
                     begin_every_page(progress)
                     progress.engine.dispose()

@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from bank_solvers import MARGIN, chance, over_margin
+from diagnostic_class import answers
 from seci_lab.content import ContentError, load_questions
 from seci_lab.content.diagnostic import FORM_ITEMS, load_diagnostic, parse_diagnostic
 from seci_lab.model.diagnostic import (CONCEPTS, FORMS, POST, PRE, first_form, form_for, normalized_gain,
@@ -70,17 +71,8 @@ def test_the_first_form_is_counterbalanced_by_the_learner_id():
         assert {form_for(PRE, i), form_for(POST, i)} == {"A", "B"} and form_for(PRE, i) == first_form(i)
 
 
-def _answers(form: str, right: int) -> dict[str, str]:
-    """Answers to ``form`` with the first ``right`` items right and the others wrong."""
-    out = {}
-    for n, item in enumerate(DIAGNOSTIC.form(form)):
-        q = item.question
-        out[q.id] = q.answer if n < right else next(o.key for o in q.options if o.key != q.answer)
-    return out
-
-
 def _record(form: str, n_right: int, **extra) -> dict:
-    record = sitting_record(PRE, form, DIAGNOSTIC.version, "s1", _answers(form, n_right), done=True,
+    record = sitting_record(PRE, form, DIAGNOSTIC.version, "s1", answers(form, n_right), done=True,
                             started_at="2026-12-01T10:00:00+00:00", done_at="2026-12-01T10:09:00+00:00")
     return {**record, **extra}
 
@@ -104,7 +96,7 @@ def test_bad_sittings_are_named_and_not_scored():
         scored = score_sitting(PRE, junk, items, version)
         assert scored.status == "unreadable" and math.isnan(scored.score) and scored.notes
     # answers to the other form's items, or options an item lacks, score nothing
-    mixed = _record("A", 0, answers={**_answers("B", 15), DIAGNOSTIC.form("A")[0].id: "z"})
+    mixed = _record("A", 0, answers={**answers("B", 15), DIAGNOSTIC.form("A")[0].id: "z"})
     scored = score_sitting(PRE, mixed, items, version)
     assert scored.right == 0 and scored.answered == 0 and any("not on form A" in n for n in scored.notes)
 
