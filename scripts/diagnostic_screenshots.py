@@ -38,7 +38,7 @@ def write_class(folder: Path, n: int = 30, seed: int = 4) -> None:
         post = min(15, pre + rng.randint(1, 8))
         kind = k % 10
         sub = hand_in(f"s{k:03d}", f"{names[k % len(names)]} {k}", pre=None if kind == 3 else pre,
-                      post=None if kind == 7 else post)
+                      post=None if kind == 7 else post, rng=rng)
         (folder / f"s{k:03d}.json").write_bytes(submission_bytes(sub.to_dict()))
 
 

@@ -13,31 +13,33 @@ FORMS = load_diagnostic()
 _START = datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)
 
 
-def answers(form: str, right: int, *, skip: int = 0) -> dict[str, str]:
-    """Answers to ``form``: the first ``right`` items right, the rest wrong (the last ``skip`` left out)."""
+def answers(form: str, right: int, *, skip: int = 0, rng=None) -> dict[str, str]:
+    """Answers to ``form``: the first ``right`` items right (with a ``random.Random``, ``right``
+    items drawn from it), the rest wrong (the last ``skip`` left out)."""
     out = {}
     items = FORMS.form(form)
+    chosen = set(rng.sample(range(len(items)), right)) if rng is not None else set(range(right))
     for n, item in enumerate(items[:len(items) - skip]):
         q = item.question
-        out[q.id] = q.answer if n < right else next(o.key for o in q.options if o.key != q.answer)
+        out[q.id] = q.answer if n in chosen else next(o.key for o in q.options if o.key != q.answer)
     return out
 
 
-def sitting(sitting: str, form: str, n_right: int, learner_id: str = "x", **extra) -> dict:
-    record = sitting_record(sitting, form, FORMS.version, learner_id, answers(form, n_right), done=True,
+def sitting(sitting: str, form: str, n_right: int, learner_id: str = "x", rng=None, **extra) -> dict:
+    record = sitting_record(sitting, form, FORMS.version, learner_id, answers(form, n_right, rng=rng), done=True,
                             started_at=_START.isoformat(), done_at=(_START + timedelta(minutes=9)).isoformat())
     return {**record, **extra}
 
 
 def hand_in(learner_id: str, name: str = "", *, pre: int | None = None, post: int | None = None,
-            pre_form: str | None = None, post_form: str | None = None, records: dict | None = None):
+            pre_form: str | None = None, post_form: str | None = None, records: dict | None = None, rng=None):
     """A parsed hand-in of ``learner_id`` with a pre and/or post sitting of ``pre``/``post``
     items right, on the forms the learner id is given unless ``pre_form``/``post_form`` say."""
     work = {}
     if pre is not None:
-        work[sitting_key(PRE)] = sitting(PRE, pre_form or form_for(PRE, learner_id), pre, learner_id)
+        work[sitting_key(PRE)] = sitting(PRE, pre_form or form_for(PRE, learner_id), pre, learner_id, rng)
     if post is not None:
-        work[sitting_key(POST)] = sitting(POST, post_form or form_for(POST, learner_id), post, learner_id)
+        work[sitting_key(POST)] = sitting(POST, post_form or form_for(POST, learner_id), post, learner_id, rng)
     work.update(records or {})
     data = {"schema": SUBMISSION_SCHEMA, "version": SUBMISSION_VERSION, "submission_id": uuid.uuid4().hex,
             "handed_in_at": _START.isoformat(), "seci_lab_version": "test", "course": "",

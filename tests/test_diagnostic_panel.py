@@ -101,3 +101,14 @@ def test_a_learner_who_skipped_the_pre_test_can_take_the_post_test(progress):
     _take(panel, 9)
     panel.finish_button.click()
     assert panel.state == "done" and "9 of 15 right" in panel.text.value and "gain" not in panel.text.value
+
+
+def test_the_welcome_page_sends_a_new_learner_to_the_check_first(progress):
+    from seci_lab.ui.frame import course_frame
+
+    def start_box() -> str:  # the Start section, without the page's contents list (which always links the check)
+        return course_frame("00_welcome", progress).value.split('id="seci-start"')[1].split("seci-map")[0]
+
+    assert 'href="#seci-diagnostic"' in start_box()
+    begin_every_page(progress)
+    assert 'href="#seci-diagnostic"' not in start_box()
