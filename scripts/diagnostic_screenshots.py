@@ -73,7 +73,7 @@ def main() -> None:
                     first = FORMS.form(form_for(PRE, LEARNER))[0].question
                     groups.first.get_by_label(first.option(first.answer).text, exact=True).check()
                     _settle(page)
-                    page.locator("#seci-diagnostic").scroll_into_view_if_needed()
+                    page.evaluate("() => document.getElementById('seci-diagnostic').scrollIntoView({block: 'start'})")
                     page.screenshot(path=str(out / f"diagnostic-{size}.png"))
                     # both checks done: the results and explanations
                     for sitting, right in ((PRE, 6), (POST, 11)):
@@ -86,7 +86,7 @@ def main() -> None:
                     page.reload()
                     page.wait_for_selector(".seci-diagnostic-text", timeout=240_000)
                     _settle(page)
-                    page.locator("#seci-diagnostic").scroll_into_view_if_needed()
+                    page.evaluate("() => document.getElementById('seci-diagnostic').scrollIntoView({block: 'start'})")
                     page.screenshot(path=str(out / f"diagnostic-results-{size}.png"))
                     page.close()
 

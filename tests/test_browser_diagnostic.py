@@ -13,7 +13,7 @@ import io
 
 import pandas as pd
 import pytest
-from voila_testing import wait_for_chart_name, wait_for_voila
+from voila_testing import axe_findings, wait_for_chart_name, wait_for_voila, wait_for_widgets_shown
 
 from diagnostic_class import FORMS, begin_every_page
 from seci_lab.model.diagnostic import POST, PRE, first_form, form_for
@@ -21,6 +21,8 @@ from seci_lab.model.diagnostic import POST, PRE, first_form, form_for
 pytestmark = pytest.mark.browser
 
 #: (learner id, name, items right before, after); the ids start with different forms.
+#: axe-core's critical and serious findings on the check, its results and the Learning tab.
+FINDINGS: list = []
 LEARNERS = (("ada01", "Ada Lovelace", 5, 12), ("bo5", "Bo Chen", 3, 9))
 
 
@@ -51,6 +53,9 @@ def _learner(page, base_url, progress, learner_id: str, name: str, pre: int, pos
     wait_for_voila(page)
     page.get_by_label("Your learner id", exact=False).fill(learner_id)
     page.get_by_role("button", name="Start the check before the course").click()
+    page.locator(".seci-diagnostic .widget-radio").first.wait_for()
+    wait_for_widgets_shown(page)
+    FINDINGS.extend(("the open check", f) for f in axe_findings(page))
     _take(page, form_for(PRE, learner_id), pre)
     text = page.locator(".seci-diagnostic-text").inner_text()
     assert "done" in text and "of 15 right" not in text and "Right." not in text  # no key before the post-test
@@ -63,6 +68,7 @@ def _learner(page, base_url, progress, learner_id: str, name: str, pre: int, pos
     results = page.locator(".seci-diagnostic-text")
     results.get_by_text(f"{post} of 15 right", exact=False).wait_for()
     assert f"{pre} of 15 right" in results.inner_text()
+    FINDINGS.extend(("the results", f) for f in axe_findings(page))
 
     page.goto(f"{base_url}voila/render/02_externalization.ipynb")
     wait_for_voila(page)
@@ -76,7 +82,7 @@ def _learner(page, base_url, progress, learner_id: str, name: str, pre: int, pos
 
 
 def test_two_learners_take_both_forms_and_the_instructor_finds_their_gain(base_url, page, console, fresh_learner,
-                                                                         tmp_path):
+                                                                         tmp_path, axe_path):
     assert {first_form(i) for i, *_ in LEARNERS} == {"A", "B"}
     folder = tmp_path / "hand-ins"
     folder.mkdir()
@@ -98,6 +104,8 @@ def test_two_learners_take_both_forms_and_the_instructor_finds_their_gain(base_u
     learners = page.locator(".seci-table-wrap[aria-label=\"Every learner's diagnostic\"]")
     text = learners.inner_text()
     assert "Ada Lovelace" in text and "Bo Chen" in text and "matched" in text
+    FINDINGS.extend(("the Learning tab", f) for f in axe_findings(page))
+    assert not FINDINGS, [(where, f["id"], f["impact"], f["target"]) for where, f in FINDINGS]
 
     page.get_by_role("tab", name="Export").click()
     with page.expect_download() as download:

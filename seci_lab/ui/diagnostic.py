@@ -188,9 +188,9 @@ class DiagnosticPanel(widgets.VBox):
                 q, given = item.question, answers.get(item.id)
                 chosen = next((o for o in q.options if o.key == given), None)
                 right = q.option(q.answer)
-                rows.append({"prompt": q.prompt, "given": chosen.text if chosen else "", "right": given == q.answer,
-                             "answer": right.text, "why": (chosen or right).explanation if given == q.answer
-                             else right.explanation})
+                why = right.explanation.removeprefix("Right. ")  # the row already says right or not
+                rows.append({"prompt": q.prompt, "given": chosen.text.rstrip(".") if chosen else "",
+                             "right": given == q.answer, "answer": right.text.rstrip("."), "why": why})
             results.append({"title": titles[sitting], "rows": rows})
         pre, post = scores.get(PRE), scores.get(POST)
         return {"results": results, "pre_right": pre.right if pre else None, "pre_items": pre.items if pre else 0,
