@@ -42,6 +42,61 @@ def write_class(folder: Path, n: int = 30, seed: int = 4) -> None:
         (folder / f"s{k:03d}.json").write_bytes(submission_bytes(sub.to_dict()))
 
 
+_TOP = "() => document.getElementById('seci-diagnostic').scrollIntoView({block: 'start'})"
+
+
+def shoot_learner(page, url: str, db: Path, size: str, out: Path) -> None:
+    """The check while it is answered, then (both checks saved in the store) the results."""
+    progress = open_progress(url=f"sqlite:///{db}")
+    for key in list(progress.answers()):
+        progress.delete_answer(key)
+    for key in progress.contribution_keys():
+        progress.remove_contribution(key)
+    page.goto(f"{url}voila/render/00_welcome.ipynb", timeout=240_000)
+    page.wait_for_selector(".seci-diagnostic", timeout=240_000)
+    page.get_by_label("Your learner id", exact=False).fill(LEARNER)
+    page.get_by_role("button", name="Start the check before the course").click()
+    groups = page.locator(".seci-diagnostic .widget-radio")
+    groups.first.wait_for()
+    first = FORMS.form(form_for(PRE, LEARNER))[0].question
+    groups.first.get_by_label(first.option(first.answer).text, exact=True).check()
+    _settle(page)
+    page.evaluate(_TOP)
+    page.screenshot(path=str(out / f"diagnostic-{size}.png"))
+    for sitting, right in ((PRE, 6), (POST, 11)):
+        form = form_for(sitting, LEARNER)
+        progress.save_answer(sitting_key(sitting), sitting_record(
+            sitting, form, FORMS.version, LEARNER, answers(form, right), done=True,
+            started_at="2026-12-01T10:00:00+00:00", done_at="2026-12-01T10:09:00+00:00"))
+    begin_every_page(progress)
+    progress.engine.dispose()
+    page.reload()
+    page.wait_for_selector(".seci-diagnostic-text", timeout=240_000)
+    _settle(page)
+    page.evaluate(_TOP)
+    page.screenshot(path=str(out / f"diagnostic-results-{size}.png"))
+
+
+def shoot_learning(page, url: str, folder: Path, size: str, out: Path) -> None:
+    """The instructor's Learning tab for the class in ``folder``: the gain, then each chart."""
+    page.goto(f"{url}voila/render/instructor.ipynb", timeout=240_000)
+    page.get_by_label("Folder path").wait_for(timeout=240_000)
+    page.get_by_label("Folder path").fill(str(folder))
+    page.get_by_role("button", name="Load the class").click()
+    page.get_by_text("Loaded 30 learners").wait_for(timeout=120_000)
+    page.get_by_role("tab", name="Learning").click()
+    page.get_by_text("Normalized gain of the class averages:").wait_for(timeout=120_000)
+    _settle(page)
+    page.locator(".seci-instructor .widget-tab").scroll_into_view_if_needed()
+    page.screenshot(path=str(out / f"learning-{size}.png"))
+    page.mouse.wheel(0, 700)
+    _settle(page, 800)
+    page.screenshot(path=str(out / f"learning-charts-{size}.png"))
+    page.locator("[aria-label*='items right per concept']").first.scroll_into_view_if_needed()
+    _settle(page, 800)
+    page.screenshot(path=str(out / f"learning-concepts-{size}.png"))
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -58,56 +113,10 @@ def main() -> None:
                 browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
                                             args=ARGS)
                 for size, (width, height) in SIZES.items():
-                    progress = open_progress(url=f"sqlite:///{db}")
-                    for key in list(progress.answers()):
-                        progress.delete_answer(key)
-                    for key in progress.contribution_keys():
-                        progress.remove_contribution(key)
-                    page = browser.new_page(viewport={"width": width, "height": height})
-                    page.goto(f"{url}voila/render/00_welcome.ipynb", timeout=240_000)
-                    page.wait_for_selector(".seci-diagnostic", timeout=240_000)
-                    page.get_by_label("Your learner id", exact=False).fill(LEARNER)
-                    page.get_by_role("button", name="Start the check before the course").click()
-                    groups = page.locator(".seci-diagnostic .widget-radio")
-                    groups.first.wait_for()
-                    first = FORMS.form(form_for(PRE, LEARNER))[0].question
-                    groups.first.get_by_label(first.option(first.answer).text, exact=True).check()
-                    _settle(page)
-                    page.evaluate("() => document.getElementById('seci-diagnostic').scrollIntoView({block: 'start'})")
-                    page.screenshot(path=str(out / f"diagnostic-{size}.png"))
-                    # both checks done: the results and explanations
-                    for sitting, right in ((PRE, 6), (POST, 11)):
-                        form = form_for(sitting, LEARNER)
-                        progress.save_answer(sitting_key(sitting), sitting_record(
-                            sitting, form, FORMS.version, LEARNER, answers(form, right), done=True,
-                            started_at="2026-12-01T10:00:00+00:00", done_at="2026-12-01T10:09:00+00:00"))
-                    begin_every_page(progress)
-                    progress.engine.dispose()
-                    page.reload()
-                    page.wait_for_selector(".seci-diagnostic-text", timeout=240_000)
-                    _settle(page)
-                    page.evaluate("() => document.getElementById('seci-diagnostic').scrollIntoView({block: 'start'})")
-                    page.screenshot(path=str(out / f"diagnostic-results-{size}.png"))
-                    page.close()
-
-                    page = browser.new_page(viewport={"width": width, "height": height})
-                    page.goto(f"{url}voila/render/instructor.ipynb", timeout=240_000)
-                    page.get_by_label("Folder path").wait_for(timeout=240_000)
-                    page.get_by_label("Folder path").fill(str(folder))
-                    page.get_by_role("button", name="Load the class").click()
-                    page.get_by_text("Loaded 30 learners").wait_for(timeout=120_000)
-                    page.get_by_role("tab", name="Learning").click()
-                    page.get_by_text("Normalized gain of the class averages:").wait_for(timeout=120_000)
-                    _settle(page)
-                    page.locator(".seci-instructor .widget-tab").scroll_into_view_if_needed()
-                    page.screenshot(path=str(out / f"learning-{size}.png"))
-                    page.mouse.wheel(0, 700)
-                    _settle(page, 800)
-                    page.screenshot(path=str(out / f"learning-charts-{size}.png"))
-                    page.locator("[aria-label*='items right per concept']").first.scroll_into_view_if_needed()
-                    _settle(page, 800)
-                    page.screenshot(path=str(out / f"learning-concepts-{size}.png"))
-                    page.close()
+                    for shoot, where in ((shoot_learner, db), (shoot_learning, folder)):
+                        page = browser.new_page(viewport={"width": width, "height": height})
+                        shoot(page, url, where, size, out)
+                        page.close()
                     print(f"docs/screenshots/*-{size}.png", flush=True)
                 browser.close()
         finally:

@@ -324,6 +324,19 @@ def _section(title: str, intro: str, *parts: str) -> str:
     return f"<section><h2>{html_text(title)}</h2><p class=\"note\">{intro}</p>{''.join(parts)}</section>"
 
 
+def _learner_completion(completion: pd.DataFrame) -> pd.DataFrame:
+    """``ClassData.completion()`` as the report shows it: shares in whole percent, columns in words."""
+    table = completion.copy()
+    for column in [f"{m.value}_exercises" for m in MODES] + ["exercises", "overall"]:
+        table[column] = (table[column] * 100).round().astype(int)
+    return table.rename(columns={
+        **{f"{m.value}_exercises": f"{m.value} exercises %" for m in MODES},
+        **{f"{m.value}_quiz": f"{m.value} quiz items" for m in MODES},
+        "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
+        "modes_completed": "Modes completed", "overall": "Overall %",
+        "not_counted": "Exercises not counted, and why"})
+
+
 def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> str:
     """A standalone HTML report of the class that works offline.
 
@@ -367,19 +380,8 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
         "mean_quiz_answered": "Mean quiz items answered"})
     parts = chart(completion_figure(by_mode), "seci-class-completion")
     parts.append(html_table(by_mode_table, "Completion per mode"))
-    learner_table = completion.copy()
-    for m in MODES:
-        learner_table[f"{m.value}_exercises"] = (learner_table[f"{m.value}_exercises"] * 100).round().astype(int)
-    learner_table["exercises"] = (learner_table["exercises"] * 100).round().astype(int)
-    learner_table["overall"] = (learner_table["overall"] * 100).round().astype(int)
-    learner_table = learner_table.rename(columns={
-        **{f"{m.value}_exercises": f"{m.value} exercises %" for m in MODES},
-        **{f"{m.value}_quiz": f"{m.value} quiz items" for m in MODES},
-        "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
-        "modes_completed": "Modes completed", "overall": "Overall %",
-        "not_counted": "Exercises not counted, and why"})
     parts.append(f"<details><summary>Completion per learner ({n})</summary>"
-                 f"{html_table(learner_table, 'Completion per learner')}</details>")
+                 f"{html_table(_learner_completion(completion), 'Completion per learner')}</details>")
     sections.append(_section(
         "Completion", f"{n} learner{'s' if n != 1 else ''} handed in. An exercise is done when its answer counts "
         "as an attempt (not copied, off topic, a template or too short: the last column says which did not "

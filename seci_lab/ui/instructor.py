@@ -185,15 +185,7 @@ class InstructorPage(widgets.VBox):
         self.learner_contributions = PagedTable("Contributions to the spiral", empty="none.")
         self.learner_spiral = widgets.Output()
         self.learner_spiral_table = widgets.HTML()
-        self.rate_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Rate")
-        self.rate_value = _labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-                                                        continuous_update=False), "Your rating (0–1)")
-        self.rate_button = widgets.Button(description="Save rating", button_style="primary", icon="check",
-                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality, "
-                                                  "and whether an exercise counts as done (above 0 counts)")
-        self.clear_rating_button = widgets.Button(description="Clear my rating", icon="undo",
-                                                  tooltip="Remove your rating: the rubric's quality counts again")
-        self.rating_note = widgets.HTML()
+        self._make_rating_controls()
         self._ratings = None  # InstructorRatings, opened when first needed
         self._scores = None  # RubricScores of the instructor's own database, opened when first needed
         self.ratings_problem = ""
@@ -290,6 +282,18 @@ class InstructorPage(widgets.VBox):
         if self.unlocked:
             self.message.show("info", "Load a class to start: choose where the hand-ins are, then press "
                                       "“Load the class”.")
+
+    def _make_rating_controls(self) -> None:
+        """The Learner tab's rating controls (their callbacks are wired in ``__init__``)."""
+        self.rate_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Rate")
+        self.rate_value = _labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+                                                        continuous_update=False), "Your rating (0–1)")
+        self.rate_button = widgets.Button(description="Save rating", button_style="primary", icon="check",
+                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality, "
+                                                  "and whether an exercise counts as done (above 0 counts)")
+        self.clear_rating_button = widgets.Button(description="Clear my rating", icon="undo",
+                                                  tooltip="Remove your rating: the rubric's quality counts again")
+        self.rating_note = widgets.HTML()
 
     # -- access and source ---------------------------------------------------------------------
 
