@@ -45,7 +45,7 @@ def check(page, findings: dict[str, list[dict]], where: str) -> None:
 
 # What must be on a page before it is checked (the controls of its known findings, issue 14).
 SHOWN = {
-    "00_welcome": ".seci-start a",  # the course frame's Start: the welcome page has no form controls
+    "00_welcome": ".seci-start a",  # the course frame's Start (the check's own controls: test_browser_diagnostic.py)
     "05_knowledge_spiral": ".widget-play button, .widget-slider [role=slider]",
     "instructor": ".widget-radio-box input",
     "workshop_facilitator": ".widget-slider [role=slider]",

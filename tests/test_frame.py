@@ -101,7 +101,7 @@ def test_contents_of_markdown_pages_name_their_headings(name):
     # nbconvert gives a markdown heading the id of its text with "-" for spaces
     headings = {line[3:].strip().replace(" ", "-") for c in _nb(name).cells if c.cell_type == "markdown"
                 for line in c.source.splitlines() if line.startswith("## ")}
-    made = {"seci-start", "seci-matrix", "seci-lab"}
+    made = {"seci-start", "seci-matrix", "seci-lab", "seci-diagnostic"}  # seci-diagnostic: ui/diagnostic.py
     for entry in page_contents(course_page(name), {}):
         assert entry.anchor in headings | made, entry
     assert 'id="seci-matrix"' in seci_matrix().value

@@ -52,6 +52,8 @@ from ..escape import html_text
 from ..exports import PAGE_STYLE, csv_bytes, defuse_cell, excel_workbook, html_table, standalone_page, utc_text
 from ..model import MODES
 from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
+from .learning import learning
+from .learning_charts import learning_report_parts, learning_sheets
 
 __all__ = ["FLAVORS", "MOODLE_IDENTITIES", "canvas_assignment_id", "canvas_assignment_problem", "class_report_html",
            "class_workbook", "gradebook_csv", "gradebook_frame", "gradebook_omissions"]
@@ -241,6 +243,9 @@ def _about(data: ClassData) -> pd.DataFrame:
                    "a teaching aid, not a grade on its own."),
         ("Ratings", f"{sum(len(v) for v in data.ratings.values())} instructor rating(s) applied. quality_source says "
                     "whose quality counts: rubric, self (the learner's own; never graded) or instructor."),
+        ("Learning", "The pre/post diagnostic scored again from its answers: Hake's normalized gain of class "
+                     "averages over learners who took both forms, with a 95% bootstrap interval; see the "
+                     "Learning sheets and docs/diagnostic.md."),
         ("Grades", "Weighted mean of exercises done (answers that count as attempts only; not_counted says "
                    "which did not and why), quiz credit and rubric quality: see GradeScheme."),
     ]
@@ -282,6 +287,7 @@ def _workbook_sheets(data: ClassData, problems: pd.DataFrame | None) -> dict[str
         "Answers": _answer_texts(data),
         "Contributions": data.contributions,
         "Grades": data.grades(),
+        **learning_sheets(learning(data)),
         "Problems": _problems_frame(problems),
     }
 
@@ -289,7 +295,8 @@ def _workbook_sheets(data: ClassData, problems: pd.DataFrame | None) -> dict[str
 #: Sheet names of :func:`class_workbook`, in order (each at most 31 characters, Excel's limit).
 WORKBOOK_SHEETS = ("About", "Learners", "Completion", "Completion by mode", "Quiz items", "Misconceptions",
                    "Rubric scores", "Rubric summary", "Class spiral", "Answers", "Contributions", "Grades",
-                   "Problems")
+                   "Learning summary", "Learning by learner", "Learning by concept", "Learning distribution",
+                   "Diagnostic forms", "Diagnostic sittings", "Problems")
 
 
 def class_workbook(data: ClassData, problems: pd.DataFrame | None = None) -> bytes:
@@ -315,6 +322,19 @@ def class_workbook(data: ClassData, problems: pd.DataFrame | None = None) -> byt
 
 def _section(title: str, intro: str, *parts: str) -> str:
     return f"<section><h2>{html_text(title)}</h2><p class=\"note\">{intro}</p>{''.join(parts)}</section>"
+
+
+def _learner_completion(completion: pd.DataFrame) -> pd.DataFrame:
+    """``ClassData.completion()`` as the report shows it: shares in whole percent, columns in words."""
+    table = completion.copy()
+    for column in [f"{m.value}_exercises" for m in MODES] + ["exercises", "overall"]:
+        table[column] = (table[column] * 100).round().astype(int)
+    return table.rename(columns={
+        **{f"{m.value}_exercises": f"{m.value} exercises %" for m in MODES},
+        **{f"{m.value}_quiz": f"{m.value} quiz items" for m in MODES},
+        "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
+        "modes_completed": "Modes completed", "overall": "Overall %",
+        "not_counted": "Exercises not counted, and why"})
 
 
 def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> str:
@@ -360,19 +380,8 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
         "mean_quiz_answered": "Mean quiz items answered"})
     parts = chart(completion_figure(by_mode), "seci-class-completion")
     parts.append(html_table(by_mode_table, "Completion per mode"))
-    learner_table = completion.copy()
-    for m in MODES:
-        learner_table[f"{m.value}_exercises"] = (learner_table[f"{m.value}_exercises"] * 100).round().astype(int)
-    learner_table["exercises"] = (learner_table["exercises"] * 100).round().astype(int)
-    learner_table["overall"] = (learner_table["overall"] * 100).round().astype(int)
-    learner_table = learner_table.rename(columns={
-        **{f"{m.value}_exercises": f"{m.value} exercises %" for m in MODES},
-        **{f"{m.value}_quiz": f"{m.value} quiz items" for m in MODES},
-        "learner_id": "Learner id", "name": "Name", "exercises": "All exercises %", "quiz": "Quiz items",
-        "modes_completed": "Modes completed", "overall": "Overall %",
-        "not_counted": "Exercises not counted, and why"})
     parts.append(f"<details><summary>Completion per learner ({n})</summary>"
-                 f"{html_table(learner_table, 'Completion per learner')}</details>")
+                 f"{html_table(_learner_completion(completion), 'Completion per learner')}</details>")
     sections.append(_section(
         "Completion", f"{n} learner{'s' if n != 1 else ''} handed in. An exercise is done when its answer counts "
         "as an attempt (not copied, off topic, a template or too short: the last column says which did not "
@@ -423,6 +432,9 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
     sections.append(_section("Grades", "Weighted mean of exercises done (0.4), quiz credit (0.4) and rubric "
                              "quality (0.2) by default; the gradebook CSV carries the same points.",
                              f"<details><summary>Grades ({n})</summary>{html_table(grade_table, 'Grades')}</details>"))
+    sections.append(_section("Learning: the pre/post diagnostic", "What the class learned, from the diagnostic "
+                             "each learner took before and after the course.",
+                             *learning_report_parts(learning(data), chart)))
     sections.append(_section("Files skipped or migrated", f"{len(problems)} problem(s) while loading the class.",
                              html_table(problems, "Problems while loading")))
 

@@ -175,7 +175,8 @@ def page_contents(page: CoursePage, answers: Mapping[str, dict]) -> list[_Entry]
         return [_Entry(anchor("lab"), "Your spiral"), _Entry("How-to-use-this-page", "How to use this page"),
                 _Entry("How-the-model-works", "How the model works"), _Entry("Sources", "Sources")]
     if page.kind == "welcome":
-        return [_Entry(anchor("start"), "Start"), _Entry(anchor("matrix"), "The SECI matrix"),
+        return [_Entry(anchor("start"), "Start"), _Entry(anchor("diagnostic"), "Check your understanding"),
+                _Entry(anchor("matrix"), "The SECI matrix"),
                 _Entry("The-spiral", "The spiral"), _Entry("How-the-course-works", "How the course works"),
                 _Entry("Workshops", "Workshops"), _Entry("Teaching-a-class", "Teaching a class")]
     from ..content.sources import GROUPS

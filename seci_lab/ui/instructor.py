@@ -23,7 +23,6 @@ set by ``seci-lab serve``) and no key is set, the page stays shut and says how t
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
 import threading
@@ -38,7 +37,8 @@ from ..exports import utc_text
 from .common import Message, count, frame_html, safe_callback, uploaded_files
 from .common import labelled as _labelled
 from .download import DownloadButton
-from .paged_table import PAGE_ROWS, PagedTable
+from .instructor_views import PAGE_ROWS, PagedTable, figure_json_size, figure_output
+from .learning_tab import LearningTab
 from .teacher_kit import teacher_kit
 
 __all__ = [
@@ -65,7 +65,7 @@ _SOURCES = {
     "folder": "Folder on the server",
     "upload": "Upload files or a zip",
 }
-_TABS = ("Overview", "Completion", "Quiz", "Rubric", "Class spiral", "Learner", "Search", "Export")
+_TABS = ("Overview", "Completion", "Quiz", "Rubric", "Learning", "Class spiral", "Learner", "Search", "Export")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _CSS = """
@@ -78,6 +78,9 @@ _CSS = """
   border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; text-align: left; }
 .seci-instructor table.seci-table td { white-space: pre-line; }
 .seci-instructor table.seci-table th { background: #f3f3f3; position: sticky; top: 0; }
+/* nine tabs: each as wide as its name, wrapping onto a second row rather than cut short */
+.seci-instructor .lm-TabBar-content { flex-wrap: wrap; }
+.seci-instructor .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; max-width: none; }
 </style>
 """
 
@@ -85,32 +88,6 @@ _CSS = """
 def _full() -> widgets.Layout:
     return widgets.Layout(width="100%")
 
-
-def _figure_output(out: widgets.Output, fig, description: str) -> None:
-    """Show a plain ``go.Figure`` (animation frames included) in ``out``.
-
-    Assigning ``outputs`` rather than ``with out: fig.show()``: docs/architecture.md, "A hang to avoid".
-    The JSON goes through plotly's own encoder (numpy arrays, dates), then plain dicts.
-    """
-    import plotly.io as pio
-
-    from ..figures import PLOTLY_CONFIG, describe, figure_label
-
-    if not figure_label(fig):  # the chart's accessible name in the page (seci-widgets.js)
-        describe(fig, description)
-    spec = json.loads(pio.to_json(fig, validate=False))
-    spec["config"] = dict(PLOTLY_CONFIG)
-    out.outputs = ({
-        "output_type": "display_data",
-        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": description},
-        "metadata": {},
-    },)
-
-
-def _figure_json_size(fig) -> int:
-    import plotly.io as pio
-
-    return len(pio.to_json(fig, validate=False))
 
 
 class InstructorPage(widgets.VBox):
@@ -121,7 +98,7 @@ class InstructorPage(widgets.VBox):
     ``search_text``, ``search_button``, ``assignment``, ``downloads`` keyed "canvas", "moodle",
     "excel", "report"), the views (``overview``, ``problems``, ``completion``,
     ``completion_modes``, ``completion_chart``, ``items``, ``wrong``, ``rubric_chart``,
-    ``rubric_summary``, ``spiral_out``, ``spiral_table``, ``learner_summary``,
+    ``rubric_summary``, ``learning`` (the Learning tab), ``spiral_out``, ``spiral_table``, ``learner_summary``,
     ``learner_answers``, ``learner_contributions``, ``learner_spiral``, ``learner_spiral_table``, ``search_results``),
     the rating controls (``rate_item``, ``rate_value``, ``rate_button``, ``clear_rating_button``,
     ``rating_note``) and the state (``loaded``: the ClassLoad, ``data``: the ClassData,
@@ -198,6 +175,7 @@ class InstructorPage(widgets.VBox):
         self.wrong = PagedTable("The most common wrong answers (the class's misconceptions)")
         self.rubric_chart = widgets.Output()
         self.rubric_summary = widgets.HTML()
+        self.learning = LearningTab()  # the pre/post diagnostic (ui/learning_tab.py)
         self.spiral_note = widgets.HTML()
         self.spiral_progress = widgets.HTML()  # the next level's conditions, as on the learners' pages
         self.spiral_out = widgets.Output()
@@ -208,15 +186,7 @@ class InstructorPage(widgets.VBox):
         self.learner_contributions = PagedTable("Contributions to the spiral", empty="none.")
         self.learner_spiral = widgets.Output()
         self.learner_spiral_table = widgets.HTML()
-        self.rate_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Rate")
-        self.rate_value = _labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
-                                                        continuous_update=False), "Your rating (0–1)")
-        self.rate_button = widgets.Button(description="Save rating", button_style="primary", icon="check",
-                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality, "
-                                                  "and whether an exercise counts as done (above 0 counts)")
-        self.clear_rating_button = widgets.Button(description="Clear my rating", icon="undo",
-                                                  tooltip="Remove your rating: the rubric's quality counts again")
-        self.rating_note = widgets.HTML()
+        self._make_rating_controls()
         self._ratings = None  # InstructorRatings, opened when first needed
         self._scores = None  # RubricScores of the instructor's own database, opened when first needed
         self.ratings_problem = ""
@@ -262,6 +232,7 @@ class InstructorPage(widgets.VBox):
             "Completion": widgets.VBox([self.completion_modes, self.completion_chart, self.completion]),
             "Quiz": widgets.VBox([self.items, self.wrong]),
             "Rubric": widgets.VBox([self.rubric_chart, self.rubric_summary]),
+            "Learning": self.learning,
             "Class spiral": widgets.VBox([self.spiral_note, self.spiral_progress, self.spiral_out, spiral_accordion]),
             "Learner": widgets.VBox([self.learner, self.learner_summary,
                                      widgets.HTML("<h4>Rate this learner's work</h4>"), self.rate_item,
@@ -313,6 +284,18 @@ class InstructorPage(widgets.VBox):
         if self.unlocked:
             self.message.show("info", "Load a class to start: choose where the hand-ins are, then press "
                                       "“Load the class”.")
+
+    def _make_rating_controls(self) -> None:
+        """The Learner tab's rating controls (their callbacks are wired in ``__init__``)."""
+        self.rate_item = _labelled(widgets.Dropdown(options=[], layout=_full()), "Rate")
+        self.rate_value = _labelled(widgets.FloatSlider(value=0.6, min=0.0, max=1.0, step=0.05, readout_format=".2f",
+                                                        continuous_update=False), "Your rating (0–1)")
+        self.rate_button = widgets.Button(description="Save rating", button_style="primary", icon="check",
+                                          tooltip="Rate this answer or contribution: it overrides the rubric's quality, "
+                                                  "and whether an exercise counts as done (above 0 counts)")
+        self.clear_rating_button = widgets.Button(description="Clear my rating", icon="undo",
+                                                  tooltip="Remove your rating: the rubric's quality counts again")
+        self.rating_note = widgets.HTML()
 
     # -- access and source ---------------------------------------------------------------------
 
@@ -493,6 +476,7 @@ class InstructorPage(widgets.VBox):
             self._filling = False
         self.class_trajectory = None
         self.spiral_kind = ""
+        self.learning.clear()
 
     def render_all(self) -> None:
         """Fill every tab now (tests, benchmarks, and before a screenshot)."""
@@ -513,6 +497,7 @@ class InstructorPage(widgets.VBox):
             "Completion": self._render_completion,
             "Quiz": self._render_quiz,
             "Rubric": self._render_rubric,
+            "Learning": lambda: self.learning.show(self.data),
             "Class spiral": self._render_spiral,
             "Learner": self._render_learners,
             "Search": lambda: None,
@@ -553,7 +538,7 @@ class InstructorPage(widgets.VBox):
         self.completion.set(data.completion())
         fig = completion_figure(by_mode)
         if fig is not None:
-            _figure_output(self.completion_chart, fig, "Bar chart of completion per mode; the table above has the same data.")
+            figure_output(self.completion_chart, fig, "Bar chart of completion per mode; the table above has the same data.")
 
     def _render_quiz(self) -> None:
         self.items.set(self.data.item_difficulty())
@@ -568,7 +553,7 @@ class InstructorPage(widgets.VBox):
                                                empty="no exercise answer has a rubric score yet.")
         fig = rubric_figure(summary)
         if fig is not None:
-            _figure_output(self.rubric_chart, fig, "Box plots of rubric scores per exercise; the table below "
+            figure_output(self.rubric_chart, fig, "Box plots of rubric scores per exercise; the table below "
                                                    "has the same data.")
 
     def _render_spiral(self) -> None:
@@ -580,7 +565,7 @@ class InstructorPage(widgets.VBox):
         self.class_trajectory = trajectory
         title = "The class's knowledge spiral"
         fig = figures.spiral_figure(trajectory, animated=True, title=title)
-        size = _figure_json_size(fig)
+        size = figure_json_size(fig)
         kind = "animated"
         if size > SPIRAL_JSON_LIMIT:
             fig = figures.spiral_top_view(trajectory, title=title)
@@ -598,7 +583,7 @@ class InstructorPage(widgets.VBox):
                "The class is large, so the spiral is shown from above (2-D) to keep this page quick.")
             + " The table below has the same data.</p>")
         self.spiral_progress.value = progress_html(level_progress(trajectory), heading="The class's next level")
-        _figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
+        figure_output(self.spiral_out, fig, "The class spiral; the table below has the same data.")
         self.spiral_table.value = frame_html(self.data.class_spiral_table(), "The class spiral, step by step",
                                              empty="no contributions yet.")
 
@@ -646,7 +631,7 @@ class InstructorPage(widgets.VBox):
         self._fill_rating(sub.learner_id)
         trajectory = view.trajectory
         fig = figures.spiral_top_view(trajectory, title=f"Spiral of {sub.name or sub.learner_id}")
-        _figure_output(self.learner_spiral, fig, "This learner's spiral seen from above; the table has the same data.")
+        figure_output(self.learner_spiral, fig, "This learner's spiral seen from above; the table has the same data.")
         self.learner_spiral_table.value = frame_html(figures.spiral_table(trajectory),
                                                      "This learner's spiral, step by step",
                                                      empty="no contributions.")

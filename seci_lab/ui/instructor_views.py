@@ -1,13 +1,19 @@
-"""A DataFrame shown a page of rows at a time (the instructor dashboard's tables)."""
+"""The instructor dashboard's shared pieces: a paged table and a figure placed in an ``Output``.
+
+Moved out of :mod:`seci_lab.ui.instructor` so each tab can live in its own module (the Learning
+tab, :mod:`seci_lab.ui.learning_tab`) without importing the page that holds it.
+"""
 
 from __future__ import annotations
+
+import json
 
 import ipywidgets as widgets
 import pandas as pd
 
 from .common import Message, frame_html, full_width, safe_callback
 
-__all__ = ["PAGE_ROWS", "PagedTable"]
+__all__ = ["PAGE_ROWS", "PagedTable", "figure_json_size", "figure_output"]
 
 PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 
@@ -74,3 +80,30 @@ class PagedTable(widgets.VBox):
     def _on_next(self, _button=None) -> None:
         self.page = min(self.pages - 1, self.page + 1)
         self._render()
+
+
+def figure_output(out: widgets.Output, fig, description: str) -> None:
+    """Show a plain ``go.Figure`` (animation frames included) in ``out``.
+
+    Assigning ``outputs`` rather than ``with out: fig.show()``: docs/architecture.md, "A hang to avoid".
+    The JSON goes through plotly's own encoder (numpy arrays, dates), then plain dicts.
+    """
+    import plotly.io as pio
+
+    from ..figures import PLOTLY_CONFIG, describe, figure_label
+
+    if not figure_label(fig):  # the chart's accessible name in the page (seci-widgets.js)
+        describe(fig, description)
+    spec = json.loads(pio.to_json(fig, validate=False))
+    spec["config"] = dict(PLOTLY_CONFIG)
+    out.outputs = ({
+        "output_type": "display_data",
+        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": description},
+        "metadata": {},
+    },)
+
+
+def figure_json_size(fig) -> int:
+    import plotly.io as pio
+
+    return len(pio.to_json(fig, validate=False))
