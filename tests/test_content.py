@@ -738,16 +738,16 @@ def test_every_mapped_section_exists_and_teaches_its_terms():
 def test_broken_topic_map_is_refused():
     from seci_lab.content.topics import Place, parse_topics, section_text
 
-    pages = {"S": "1", "E": "2", "C": "3", "I": "4", "critiques": "6", "KCC": "7"}
-    good = {"notebooks": pages, "ba": {"teach": [{"lesson": "KCC", "section": "ba-2000"}], "terms": ["ba"]}}
-    topics, notebooks = parse_topics(good, "m.toml")
-    assert topics["ba"].teach == (Place("KCC", "ba-2000"),) and notebooks["KCC"] == "7"
+    good = {"ba": {"teach": [{"lesson": "KCC", "section": "ba-2000"}], "terms": ["ba"]}}
+    topics = parse_topics(good, "m.toml")
+    assert topics["ba"].teach == (Place("KCC", "ba-2000"),)
     with pytest.raises(ContentError, match=r"m.toml, \[ba\]: lesson 'Z'"):
         parse_topics({**good, "ba": {"teach": [{"lesson": "Z", "section": "x"}], "terms": ["ba"]}}, "m.toml")
     with pytest.raises(ContentError, match="section is one of explanation, case"):
         parse_topics({**good, "ba": {"teach": [{"lesson": "S", "section": "goals"}], "terms": ["ba"]}}, "m.toml")
-    with pytest.raises(ContentError, match=r"\[notebooks\]: 'KCC' is missing"):
-        parse_topics({**good, "notebooks": {k: v for k, v in pages.items() if k != "KCC"}}, "m.toml")
+    # The pages come from content/course.py now: a table of notebooks here is refused, not trusted.
+    with pytest.raises(ContentError, match=r"\[notebooks\]"):
+        parse_topics({**good, "notebooks": {"KCC": "07_knowledge_creating_company.ipynb"}}, "m.toml")
     for missing in (Place("KCC", "no-such"), Place("critiques", "no-such"), Place("S", "recap"), Place("Q", "x")):
         with pytest.raises(KeyError):
             section_text(missing)
