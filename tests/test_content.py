@@ -424,7 +424,7 @@ def test_question_bank_frame():
                                 "lesson", "modes", "hints", "family"]
     assert len(df) == len(BANK) and df["id"].is_unique
     row = df.set_index("id").loc["s-nurse-shadowing"]
-    assert row["answer"] == "Socialization (tacit → tacit)" and row["modes"] == ["S"]
+    assert row["answer"] == "Socialization (tacit → tacit)" and row["modes"] == ["S", "E"]  # asked in lesson E
     assert len(row["explanations"]) == 4 and row["kind"] == "classify"
     json.dumps(df.to_dict(orient="records"))  # plain data an instructor can save
 
@@ -733,6 +733,52 @@ def test_every_mapped_section_exists_and_teaches_its_terms():
             assert any(term.lower() in text for term in topic.terms), (topic.id, place)
         for term in topic.terms:
             assert any(term.lower() in text for text in texts), (topic.id, term)
+
+
+def _taught_late(q, topics) -> list[str]:
+    """What ``q`` asks about that the course teaches only after ``q``'s lesson, in the order of
+    content/course.py: its topic (first taught where topics.toml says), the mode a classify item
+    is keyed to, and the modes a match item's rows are keyed to."""
+    from seci_lab.content.course import lesson_page
+
+    step = lesson_page(q.lesson).step
+    late = []
+    first = min(lesson_page(place.lesson).step for place in topics[q.topic].teach)
+    if first > step:
+        late.append(f"topic {q.topic} (first taught in step {first})")
+    modes = {m.value for m in MODES}
+    keyed = [q.answer] if q.kind == "classify" else []
+    if q.kind == "match":
+        keyed = [option for _, option in q.answer if option in modes]
+    late += [f"mode {m}" for m in dict.fromkeys(keyed) if lesson_page(m).step > step]
+    return late
+
+
+def test_every_quiz_item_asks_only_what_is_taught_at_or_before_its_lesson():
+    # Issue 23: a mode lesson's quiz draws only on what has been taught by then. The order is the
+    # course's one list of pages, so a reorder there is checked here too.
+    from seci_lab.content.topics import load_topics
+
+    topics = load_topics()
+    late = {q.id: found for q in BANK if (found := _taught_late(q, topics))}
+    assert not late, "items that ask what their lesson has not taught yet (in step order):\n" + "\n".join(
+        f"{item} (lesson {next(q.lesson for q in BANK if q.id == item)}): {', '.join(why)}"
+        for item, why in late.items())
+
+
+def test_the_order_check_catches_an_item_ahead_of_its_lesson():
+    from dataclasses import replace
+
+    from seci_lab.content.topics import load_topics
+
+    topics = load_topics()
+    nurse = next(q for q in BANK if q.id == "s-nurse-shadowing")  # keyed S, topic socialization
+    assert _taught_late(replace(nurse, lesson="S"), topics) == []
+    assert _taught_late(replace(nurse, lesson="S", answer="E", topic="externalization"), topics) == [
+        "topic externalization (first taught in step 2)", "mode E"]
+    phases = next(q for q in BANK if q.topic == "five-phases")
+    assert _taught_late(replace(phases, lesson="I"), topics) == ["topic five-phases (first taught in step 5)"]
+    assert _taught_late(replace(phases, lesson="general"), topics) == []
 
 
 def test_broken_topic_map_is_refused():
