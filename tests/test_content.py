@@ -545,6 +545,69 @@ def test_every_citation_in_the_content_resolves_to_a_source():
     assert [s.cite for s in load_sources() if s not in used] == []
 
 
+#: Python modules whose string literals reach the learner (docstrings excepted): the pages' widgets,
+#: the modes' facts and the course map.
+LEARNER_MODULES = ("ui", "model/modes.py", "model/course_texts.py", "content/course.py")
+
+
+def _python_strings(path) -> list[str]:
+    """The string literals of a module that are not docstrings."""
+    import ast
+    import html
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return [html.unescape(n.value) for n in ast.walk(tree)  # "&amp;" in HTML reads "&"
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+
+
+def _learner_facing_texts() -> dict[str, list[str]]:
+    """Every text a learner can read: all content files but the reference list itself, the
+    notebooks' markdown and the strings of the modules that build the pages."""
+    import tomllib
+
+    root = __import__("pathlib").Path(seci_lab.__file__).parent
+    texts = _content_texts()
+    for path in sorted((root / "content").glob("*.toml")):
+        if path.name not in CITING_FILES and path.name != "sources.toml":
+            texts[path.name] = list(_strings(tomllib.loads(path.read_text(encoding="utf-8"))))
+    for name in LEARNER_MODULES:
+        for path in sorted((root / name).glob("*.py")) if (root / name).is_dir() else [root / name]:
+            texts[str(path.relative_to(root))] = _python_strings(path)
+    return texts
+
+
+def test_every_citation_a_learner_reads_anywhere_resolves():
+    # Issue 23: not only the lesson files; the widgets' own texts, the workshop prompts and the
+    # rubric's feedback too. "Kawakita 1967" (the KJ method of the Combination exercise) is one.
+    texts = _learner_facing_texts()
+    assert {"ui/quiz.py", "workshop.toml", "rubric.toml", "model/modes.py"} <= set(texts)
+    found = {name: [c for t in strings for c in citations(t)] for name, strings in texts.items()}
+    broken = {name: sorted({str(c) for c in cs if resolve(c) is None}) for name, cs in found.items()}
+    assert {k: v for k, v in broken.items() if v} == {}
+    assert resolve(next(iter(citations("Kawakita (1967)")))).group == "methods"
+
+
+def test_articles_and_chapters_give_their_pages():
+    # A journal article gives volume(issue) and its page range (or its article number, for
+    # journals without pages); a chapter in an edited book gives its pages too.
+    import re
+
+    missing = []
+    for source in load_sources():
+        ref = source.reference
+        article = re.search(r"\b\d+\(\d+\)", ref) or re.search(r", \d+, article \d+", ref)
+        chapter = "(Eds.)" in ref or "(Ed.)" in ref
+        if (article or chapter) and not re.search(r"\d+-\d+|article \d+", ref):
+            missing.append(ref)
+    assert not missing, "references without page range:\n" + "\n".join(missing)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("as Nonaka & Takeuchi (1995, ch. 3) put it", ["Nonaka & Takeuchi 1995"]),
     ("(Nonaka 1990; Nonaka 1991; Nonaka & Kenney 1991)", ["Nonaka 1990", "Nonaka 1991", "Nonaka & Kenney 1991"]),
