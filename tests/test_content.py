@@ -478,6 +478,20 @@ def test_the_twisting_stretch_is_named_one_way_and_never_embellished():
     assert "paddle" not in whole  # the invented "baker's hands vs the machine's paddle" comparison
 
 
+def test_every_place_tells_the_twisting_stretch_the_same_way():
+    # Issue 23: lessons said Tanaka named it, lesson 5 that the team did. The sources give the
+    # name to the movement she noticed (Nonaka 1991; Nonaka & Takeuchi 1995), not to a coiner,
+    # so no text says who coined it, and a text that uses the name cites where it comes from.
+    import re
+
+    places = [t for ts in _learner_facing_texts().values() for t in ts if "twisting stretch" in t]
+    assert len(places) >= 5
+    coined = [t for t in places if re.search(r"\b(named|coined|called)\b[^.]{0,40}twisting stretch", t)]
+    assert not coined, coined
+    lessons = [t for t in places if len(t) > 200 and "Tanaka" in t and "(" in t]  # lesson paragraphs
+    assert lessons and all(re.search(r"Nonaka (1991|& Takeuchi)", t) for t in lessons), lessons
+
+
 def test_claims_are_worded_as_the_sources_word_them():
     externalization = _lesson_text("E")
     assert "the quintessential" not in externalization and "a quintessential" in externalization
