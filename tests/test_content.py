@@ -492,6 +492,17 @@ def test_every_place_tells_the_twisting_stretch_the_same_way():
     assert lessons and all(re.search(r"Nonaka (1991|& Takeuchi)", t) for t in lessons), lessons
 
 
+def test_the_home_bakery_team_moving_on_is_told_as_both_a_mode_and_a_phase():
+    # Issue 23: lesson 4 calls it internalization, lesson 5 cross-leveling; each says why both hold.
+    from seci_lab.content.theory import load_theory_lesson
+
+    mode_case = " ".join(load_lesson("I").case.paragraphs)
+    phases = load_theory_lesson("KCC").section("five-phases")
+    phase_case = " ".join(phases.case.paragraphs)
+    assert "next projects" in mode_case and "cross-leveling" in mode_case
+    assert "new projects (cross-leveling)" in phase_case and "internalization" in phase_case.lower()
+
+
 def test_claims_are_worded_as_the_sources_word_them():
     externalization = _lesson_text("E")
     assert "the quintessential" not in externalization and "a quintessential" in externalization
