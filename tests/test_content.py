@@ -503,6 +503,21 @@ def test_the_home_bakery_team_moving_on_is_told_as_both_a_mode_and_a_phase():
     assert "new projects (cross-leveling)" in phase_case and "internalization" in phase_case.lower()
 
 
+def test_exercising_ba_says_what_1998_and_2000_each_stress():
+    # Issue 23: the 1998 paper stresses training with mentors, the 2000 paper an individual taking
+    # in explicit knowledge from virtual media; the lesson says so instead of citing both for one.
+    import re
+
+    from seci_lab.content.theory import load_theory_lesson
+
+    text = next(p for p in load_lesson("I").explanation if "exercising ba" in p)
+    sentences = re.split(r"(?<=[.])\s", text)
+    assert any("Nonaka & Konno (1998)" in s and "mentors" in s for s in sentences), text
+    assert any("Nonaka, Toyama & Konno (2000)" in s and "virtual" in s for s in sentences), text
+    ba = " ".join(load_theory_lesson("KCC").section("ba-2000").paragraphs)
+    assert "Nonaka & Konno (1998) described exercising ba through training with mentors" in ba
+
+
 def test_claims_are_worded_as_the_sources_word_them():
     externalization = _lesson_text("E")
     assert "the quintessential" not in externalization and "a quintessential" in externalization
