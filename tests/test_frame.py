@@ -107,6 +107,15 @@ def test_contents_of_markdown_pages_name_their_headings(name):
     assert 'id="seci-matrix"' in seci_matrix().value
 
 
+def test_every_page_with_work_has_goals_and_a_recap():
+    # Issue 23 item 5: the spiral lab too is in the lessons' shape (goals first, a recap at the end).
+    for page in PAGES:
+        if page.kind in ("lesson", "theory", "spiral", "critiques"):
+            labels = [e.label for e in page_contents(page, {})]
+            assert "Goals" in labels and "Recap" in labels, (page.notebook, labels)
+            assert labels.index("Goals") < labels.index("Recap"), page.notebook
+
+
 def _status(progress, notebook):
     page = course_page(notebook)
     return page_status(page, progress.answers(), progress.contributions())
