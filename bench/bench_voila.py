@@ -30,7 +30,7 @@ and the megabytes received over the kernel's websocket.
 Usage::
 
     .venv/bin/python bench/bench_voila.py                       # every dashboard, 5 rounds
-    .venv/bin/python bench/bench_voila.py --runs 2 --only 05_knowledge_spiral,instructor
+    .venv/bin/python bench/bench_voila.py --runs 2 --only 06_knowledge_spiral,instructor
 """
 
 from __future__ import annotations
@@ -86,11 +86,11 @@ DASHBOARDS = [
     Dashboard("02_externalization", "serve", "voila/render/02_externalization.ipynb", "button", "Save answer"),
     Dashboard("03_combination", "serve", "voila/render/03_combination.ipynb", "button", "Add card"),
     Dashboard("04_internalization", "serve", "voila/render/04_internalization.ipynb", "button", "Save answer"),
-    Dashboard("05_knowledge_spiral", "serve", "voila/render/05_knowledge_spiral.ipynb", "button", "Add to spiral",
-              figures=1),
-    Dashboard("06_critiques", "serve", "voila/render/06_critiques.ipynb", "button", "Check my debate", figures=2),
-    Dashboard("07_knowledge_creating_company", "serve", "voila/render/07_knowledge_creating_company.ipynb",
+    Dashboard("05_knowledge_creating_company", "serve", "voila/render/05_knowledge_creating_company.ipynb",
               "button", "Check"),
+    Dashboard("06_knowledge_spiral", "serve", "voila/render/06_knowledge_spiral.ipynb", "button", "Add to spiral",
+              figures=1),
+    Dashboard("07_critiques", "serve", "voila/render/07_critiques.ipynb", "button", "Check my debate", figures=2),
     Dashboard("08_sources", "serve", "voila/render/08_sources.ipynb", 'input[placeholder^="an author"]'),
     Dashboard("instructor", "serve", "voila/render/instructor.ipynb", "button", "Load the class"),
     Dashboard("workshop_facilitator", "facilitator", "", "button", "Open phase", figures=1),

@@ -1,9 +1,10 @@
-"""Regenerate the lesson notebooks 01-04 and 07 and the sources page (08), outputs stripped.
+"""Regenerate the mode lessons, the theory lesson and the sources page, outputs stripped.
 
 Run from the repository root: ``python scripts/make_lesson_notebooks.py`` (``--out DIR`` writes
 elsewhere; tests/test_generated_notebooks.py compares its output with the committed files). The
 lesson text lives in seci_lab/content; a notebook only calls ``lesson_page(key)`` (a mode letter,
-or "KCC" for the theory lesson of theory.toml).
+or "KCC" for the theory lesson of theory.toml). Names, step numbers and links come from
+seci_lab/content/course.py (PAGES).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from make_notebook import output_dir, write  # noqa: E402
 
-from seci_lab.content.course import PAGES, course_page  # noqa: E402
+from seci_lab.content.course import PAGES, CoursePage, course_page, page_of_kind  # noqa: E402
 
 #: The lessons of the four modes and their topic (the order and titles come from content/course.py).
 TOPICS = {
@@ -32,9 +33,9 @@ def frame_cell(notebook: str) -> tuple[str, str]:
     return ("code", f'from seci_lab.ui.frame import course_frame\n\ncourse_frame("{notebook}")')
 
 
-def theory_cells() -> list[tuple[str, str]]:
-    """Lesson 7: the theory around the four modes (content key "KCC")."""
-    page = course_page("07_knowledge_creating_company")
+def theory_cells(page: CoursePage) -> list[tuple[str, str]]:
+    """The theory lesson around the four modes (content key "KCC")."""
+    spiral = page_of_kind("spiral")
     return [
         frame_cell(page.notebook),
         ("md", f"# Lesson {page.step}: {page.title}\n\n"
@@ -46,7 +47,7 @@ def theory_cells() -> list[tuple[str, str]]:
                "answers are saved on this computer and come back when you reopen the page."),
         ("code", f'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("{page.key}")'),
         ("md", "## Where next\n\n"
-               "See the ideas at work in [your knowledge spiral](05_knowledge_spiral.ipynb): its level-up "
+               f"See the ideas at work in [your knowledge spiral]({spiral.href}): its level-up "
                "rule is our reading of the five phases. Under **My work** you can download all of your "
                "work or import it on another computer; **Next** at the top of the page goes on."),
     ]
@@ -54,6 +55,7 @@ def theory_cells() -> list[tuple[str, str]]:
 
 def lesson_cells(notebook: str) -> list[tuple[str, str]]:
     page = course_page(notebook)
+    spiral = page_of_kind("spiral")
     return [
         frame_cell(notebook),
         ("md", f"# Lesson {page.step}: {page.title}\n\n"
@@ -64,15 +66,15 @@ def lesson_cells(notebook: str) -> list[tuple[str, str]]:
         ("code", f'from seci_lab.ui.lessons import lesson_page\n\nlesson_page("{page.key}")'),
         ("md", "## Where next\n\n"
                "Everything you saved in this lesson is now part of your spiral: open "
-               "[your knowledge spiral](05_knowledge_spiral.ipynb) to see it grow, or press **Next** in the "
+               f"[your knowledge spiral]({spiral.href}) to see it grow, or press **Next** in the "
                "contents beside the page to go on. Under **My work** you can download all of your work "
                "(a report, JSON and CSV) or import it on another computer."),
     ]
 
 
-def sources_cells() -> list[tuple[str, str]]:
+def sources_cells(page: CoursePage) -> list[tuple[str, str]]:
     return [
-        frame_cell("08_sources"),
+        frame_cell(page.notebook),
         ("md", "# Sources\n\n"
                "The full reference of every work the lessons, exercises and quizzes cite, grouped by "
                "what the course takes from it. The lessons cite these works by author and year, as in "
@@ -85,9 +87,14 @@ def main(argv: list[str] | None = None) -> None:
     root = output_dir(argv, __doc__)
     for page in PAGES:
         if page.kind == "lesson":
-            write(str(root / f"{page.notebook}.ipynb"), lesson_cells(page.notebook), plotly_page_extension=False)
-    write(str(root / "07_knowledge_creating_company.ipynb"), theory_cells(), plotly_page_extension=False)
-    write(str(root / "08_sources.ipynb"), sources_cells(), plotly_page_extension=False)
+            cells = lesson_cells(page.notebook)
+        elif page.kind == "theory":
+            cells = theory_cells(page)
+        elif page.kind == "sources":
+            cells = sources_cells(page)
+        else:
+            continue  # the spiral lab and the critiques are edited by hand
+        write(str(root / page.href), cells, plotly_page_extension=False)
 
 
 if __name__ == "__main__":

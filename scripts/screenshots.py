@@ -1,7 +1,7 @@
 """Screenshots of every course page at 1280x900 and on a 390x844 phone, into docs/screenshots/.
 
 Run from the repository root: ``python scripts/screenshots.py`` (``--out DIR`` writes elsewhere,
-``--pages 00_welcome 05_knowledge_spiral`` takes only those). It starts ``seci-lab serve`` on a free
+``--pages 00_welcome 06_knowledge_spiral`` takes only those). It starts ``seci-lab serve`` on a free
 port with a learner database of its own in a temporary folder, saves some work there first (lesson 1
 done, lesson 2 begun) so the course frame shows its marks, and drives the system Chromium
 (``CHROMIUM_PATH`` or /usr/bin/chromium) with Playwright. Each picture is the first screen a

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from seci_lab.content.course import PAGES, WELCOME, page_of_kind
 from test_browser_instructor import N, start_class_server
 from test_browser_workshop import PHONE, _facilitator_page, _join, _open_phase, _running_workshop, _send
 from voila_testing import axe_findings, wait_for_interactive, wait_for_voila, wait_for_widgets_shown
@@ -25,8 +26,8 @@ from voila_testing import axe_findings, wait_for_interactive, wait_for_voila, wa
 pytestmark = pytest.mark.browser
 
 # The pages served by `seci-lab serve`, in the order of the course.
-COURSE = ["00_welcome", "01_socialization", "02_externalization", "03_combination", "04_internalization",
-          "05_knowledge_spiral", "06_critiques", "07_knowledge_creating_company", "08_sources"]
+COURSE = [p.notebook for p in (WELCOME, *PAGES)]
+SPIRAL = page_of_kind("spiral").notebook
 
 
 def report(findings: dict[str, list[dict]]) -> str:
@@ -46,7 +47,7 @@ def check(page, findings: dict[str, list[dict]], where: str) -> None:
 # What must be on a page before it is checked (the controls of its known findings, issue 14).
 SHOWN = {
     "00_welcome": ".seci-start a",  # the course frame's Start (the check's own controls: test_browser_diagnostic.py)
-    "05_knowledge_spiral": ".widget-play button, .widget-slider [role=slider]",
+    SPIRAL: ".widget-play button, .widget-slider [role=slider]",
     "instructor": ".widget-radio-box input",
     "workshop_facilitator": ".widget-slider [role=slider]",
 }

@@ -1,16 +1,17 @@
-"""06_critiques in Voila and Chromium: the critique switches redraw the live spiral and say what
+"""The critiques lesson in Voila and Chromium: the critique switches redraw the live spiral and say what
 changed, the debate gets feedback and is saved, and its example opens only after trying."""
 
 from __future__ import annotations
 
 import pytest
 
+from seci_lab.content.course import page_of_kind
 from seci_lab.model.work import REFLECTION_KEY
 from voila_testing import wait_for_voila
 
 pytestmark = pytest.mark.browser
 
-CRITIQUES = "voila/render/06_critiques.ipynb"
+CRITIQUES = f"voila/render/{page_of_kind('critiques').href}"
 SIGMA = "Bratianu: socialization only transfers (σ = 0)"
 PHI = "Polanyi and Tsoukas: codifiable share φ"
 CLAIM = ("Tsoukas (2003) argues that tacit knowledge is partly ineffable, so externalization can never "

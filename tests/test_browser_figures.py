@@ -10,12 +10,13 @@ import pytest
 from test_browser_spiral import ROUND, SPIRAL, add, wait_for_points
 from voila_testing import table_rows, wait_for_chart_name, wait_for_named_charts, wait_for_voila
 
+from seci_lab.content.course import page_of_kind
 from seci_lab.exports.spiral import spiral_html
 from seci_lab.model import MODES, Contribution, simulate_spiral
 
 pytestmark = pytest.mark.browser
 
-CRITIQUES = "voila/render/06_critiques.ipynb"
+CRITIQUES = f"voila/render/{page_of_kind('critiques').href}"
 
 
 def test_spiral_lab_charts_are_named_and_their_table_follows_the_replay(base_url, page, console, fresh_learner):

@@ -4,6 +4,7 @@ finds the work restored, and sees it in their spiral on notebook 05."""
 from __future__ import annotations
 
 import pytest
+from seci_lab.content.course import page_of_kind
 from test_browser_spiral import wait_for_points
 from voila_testing import wait_for_voila
 
@@ -52,8 +53,8 @@ def test_lessons_save_restore_and_feed_the_spiral(base_url, page, console, fresh
     assert [c.mode.value for c in saved] == ["S", "E", "C", "I"]
     assert saved[1].text == STEPS[1][3]  # stored raw
 
-    # the spiral on 05 is built from what the learner wrote
-    open_lesson(page, base_url, "05_knowledge_spiral")
+    # the spiral lab is built from what the learner wrote
+    open_lesson(page, base_url, page_of_kind("spiral").notebook)
     wait_for_points(page, 4)  # one step per mode: S, E, C, I of round 1
     # ipywidgets writes option labels with non-breaking spaces
     options = [o.replace("\xa0", " ") for o in

@@ -16,6 +16,7 @@ import re
 import pytest
 
 from class_generator import write_class
+from seci_lab.content.course import page_of_kind
 from seci_lab.env import CLASS_DB_ENV, CLASS_DIR_ENV, INSTRUCTOR_KEY_ENV
 from voila_testing import start_server, wait_for_voila
 
@@ -44,7 +45,7 @@ def server(tmp_path_factory):
 
 
 def test_a_self_rated_contribution_is_marked_in_the_spiral_lab(server, page, console):
-    page.goto(f"{server.url}voila/render/05_knowledge_spiral.ipynb")
+    page.goto(f"{server.url}voila/render/{page_of_kind('spiral').href}")
     wait_for_voila(page)
     page.get_by_label("Your contribution", exact=True).fill(TEXT)
     page.get_by_role("button", name="Add to spiral").click()

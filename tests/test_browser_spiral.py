@@ -1,14 +1,15 @@
-"""05_knowledge_spiral in Voila and Chromium, used as a learner would."""
+"""The spiral lab in Voila and Chromium, used as a learner would."""
 
 from __future__ import annotations
 
 import pytest
 
+from seci_lab.content.course import page_of_kind
 from voila_testing import wait_for_voila
 
 pytestmark = pytest.mark.browser
 
-SPIRAL = "voila/render/05_knowledge_spiral.ipynb"
+SPIRAL = f"voila/render/{page_of_kind('spiral').href}"
 
 ROUND = [
     ("S · Socialization", "I shadowed the head baker for 3 days because the recipe missed the kneading."),

@@ -1,4 +1,4 @@
-"""Lesson 7 (the knowledge-creating company) in Voila and Chromium: a learner reaches it from the
+"""The theory lesson (the knowledge-creating company) in Voila and Chromium: a learner reaches it from the
 welcome page, checks an exercise (wrong, then right), answers a quiz item, reloads and finds both
 restored, and follows the navigation to the sources page."""
 
@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from voila_testing import wait_for_voila
 
-from seci_lab.content.course import course_page
+from seci_lab.content.course import course_page, lesson_page
 from seci_lab.content.theory import load_theory_lesson
 
 pytestmark = pytest.mark.browser
 
-LESSON = "07_knowledge_creating_company.ipynb"
+LESSON = lesson_page("KCC").href
 
 
 def test_lesson_7_exercise_quiz_restore_and_sources(base_url, page, console, fresh_learner):

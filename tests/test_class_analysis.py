@@ -16,6 +16,12 @@ from seci_lab.model import Contribution, check, simulate_spiral, suggest_quality
 
 BANK = {q.id: q for q in load_questions()}
 S_ITEMS = [q for q in questions_for("S")][:QUIZ_SET_SIZE]
+#: Bob's items of lesson S (issue 23: lesson S asks no classify item, only what it teaches): one Ada
+#: answered right, and the lesson's match item with its first row paired wrongly.
+S_MISSED = S_ITEMS[1]
+S_MATCH = next(q for q in questions_for("S") if q.kind == "match")
+S_ROW = S_MATCH.items[0].key
+S_WRONG_OPTION = next(o.key for o in S_MATCH.options if o.key != S_MATCH.answer_map[S_ROW])
 
 
 def rq(text: str, key: str) -> float:
@@ -61,12 +67,12 @@ def small() -> ClassData:
         {"mode": "S", "text": ADA_TEXTS["S.story"], "round": 1, "quality": 0.4},
         {"mode": "C", "text": "I merged the cards into a page of three clusters", "round": 1, "quality": 0.7},
     ]
-    nurse, match, order = BANK["s-nurse-shadowing"], BANK["s-match-activities"], BANK["e-honda-city-ladder"]
+    nurse, match, order = S_MISSED, S_MATCH, BANK["e-honda-city-ladder"]
     choice = BANK["s-ba-originating"]
-    wrong_match = dict(match.answer_map, shadow="E")  # one wrong pairing
+    wrong_match = dict(match.answer_map, **{S_ROW: S_WRONG_OPTION})  # one wrong pairing
     wrong_order = list(reversed(order.answer))
     bob_answers = {
-        f"quiz:{nurse.id}": _quiz(nurse, "E"),
+        f"quiz:{nurse.id}": _quiz(nurse, _wrong_choice(nurse)),
         f"quiz:{choice.id}": _quiz(choice, "c"),
         f"quiz:{match.id}": _quiz(match, wrong_match),
         f"quiz:{order.id}": _quiz(order, wrong_order),
@@ -127,25 +133,25 @@ def test_completion_by_mode(small):
 
 def test_item_difficulty(small):
     items = small.item_difficulty()
-    nurse = items.set_index("item_id").loc["s-nurse-shadowing"]
+    nurse = items.set_index("item_id").loc[S_MISSED.id]
     assert nurse["answered"] == 2 and nurse["share_correct"] == 0.5 and nurse["mode"] == "S"
-    assert nurse["prompt"] == BANK["s-nurse-shadowing"].prompt
+    assert nurse["prompt"] == S_MISSED.prompt
     assert items["share_correct"].is_monotonic_increasing  # hardest first
     assert items.iloc[0]["share_correct"] == 0.0
 
 
 def test_wrong_answers_in_words_with_the_explanation_of_the_option_chosen(small):
     wrong = small.wrong_answers()
-    nurse = BANK["s-nurse-shadowing"]
+    nurse = S_MISSED
     row = wrong[wrong["item_id"] == nurse.id].iloc[0]
-    assert row["wrong_answer"] == nurse.option("E").text
-    assert row["explanation"] == nurse.option("E").explanation
+    assert row["wrong_answer"] == nurse.option(_wrong_choice(nurse)).text
+    assert row["explanation"] == nurse.option(_wrong_choice(nurse)).explanation
     assert row["count"] == 1 and row["share_of_wrong"] == 1.0
     assert row["right_answer"] == nurse.answer_text()
-    match = BANK["s-match-activities"]
+    match = S_MATCH
     pairs = wrong[wrong["item_id"] == match.id]
-    assert list(pairs["wrong_answer"]) == [f"{match.item('shadow').text} → {match.option('E').text}"]
-    assert match.item("shadow").explanation in pairs.iloc[0]["explanation"]
+    assert list(pairs["wrong_answer"]) == [f"{match.item(S_ROW).text} → {match.option(S_WRONG_OPTION).text}"]
+    assert match.item(S_ROW).explanation in pairs.iloc[0]["explanation"]
     order = BANK["e-honda-city-ladder"]
     given = wrong[wrong["item_id"] == order.id].iloc[0]
     assert given["wrong_answer"] == " → ".join(order.option(k).text for k in reversed(order.answer))

@@ -424,7 +424,7 @@ def test_question_bank_frame():
                                 "lesson", "modes", "hints", "family"]
     assert len(df) == len(BANK) and df["id"].is_unique
     row = df.set_index("id").loc["s-nurse-shadowing"]
-    assert row["answer"] == "Socialization (tacit → tacit)" and row["modes"] == ["S"]
+    assert row["answer"] == "Socialization (tacit → tacit)" and row["modes"] == ["S", "E"]  # asked in lesson E
     assert len(row["explanations"]) == 4 and row["kind"] == "classify"
     json.dumps(df.to_dict(orient="records"))  # plain data an instructor can save
 
@@ -478,11 +478,55 @@ def test_the_twisting_stretch_is_named_one_way_and_never_embellished():
     assert "paddle" not in whole  # the invented "baker's hands vs the machine's paddle" comparison
 
 
+def test_every_place_tells_the_twisting_stretch_the_same_way():
+    # Issue 23: lessons said Tanaka named it, lesson 5 that the team did. The sources give the
+    # name to the movement she noticed (Nonaka 1991; Nonaka & Takeuchi 1995), not to a coiner,
+    # so no text says who coined it, and a text that uses the name cites where it comes from.
+    import re
+
+    places = [t for ts in _learner_facing_texts().values() for t in ts if "twisting stretch" in t]
+    assert len(places) >= 5
+    coined = [t for t in places if re.search(r"\b(named|coined|called)\b[^.]{0,40}twisting stretch", t)]
+    assert not coined, coined
+    lessons = [t for t in places if len(t) > 200 and "Tanaka" in t and "(" in t]  # lesson paragraphs
+    assert lessons and all(re.search(r"Nonaka (1991|& Takeuchi)", t) for t in lessons), lessons
+
+
+def test_the_home_bakery_team_moving_on_is_told_as_both_a_mode_and_a_phase():
+    # Issue 23: lesson 4 calls it internalization, lesson 5 cross-leveling; each says why both hold.
+    from seci_lab.content.theory import load_theory_lesson
+
+    mode_case = " ".join(load_lesson("I").case.paragraphs)
+    phases = load_theory_lesson("KCC").section("five-phases")
+    phase_case = " ".join(phases.case.paragraphs)
+    assert "next projects" in mode_case and "cross-leveling" in mode_case
+    assert "new projects (cross-leveling)" in phase_case and "internalization" in phase_case.lower()
+
+
+def test_exercising_ba_says_what_1998_and_2000_each_stress():
+    # Issue 23: the 1998 paper stresses training with mentors, the 2000 paper an individual taking
+    # in explicit knowledge from virtual media; the lesson says so instead of citing both for one.
+    import re
+
+    from seci_lab.content.theory import load_theory_lesson
+
+    text = next(p for p in load_lesson("I").explanation if "exercising ba" in p)
+    sentences = re.split(r"(?<=[.])\s", text)
+    assert any("Nonaka & Konno (1998)" in s and "mentors" in s for s in sentences), text
+    assert any("Nonaka, Toyama & Konno (2000)" in s and "virtual" in s for s in sentences), text
+    ba = " ".join(load_theory_lesson("KCC").section("ba-2000").paragraphs)
+    assert "Nonaka & Konno (1998) described exercising ba through training with mentors" in ba
+
+
 def test_claims_are_worded_as_the_sources_word_them():
     externalization = _lesson_text("E")
     assert "the quintessential" not in externalization and "a quintessential" in externalization
     hardest = next(p for p in load_lesson("E").explanation if "most difficult" in p)
-    assert "Dalkir (2005)" in hardest
+    assert "Dalkir (2005)" in hardest and "not a claim Nonaka makes" in hardest
+    # a textbook's gloss is taught as one, and never quizzed as a fact of the theory (issue 23)
+    quizzed = [q.id for q in BANK if any(w in " ".join([q.prompt, *(o.text for o in q.options)]).lower()
+                                          for w in ("hardest", "most difficult", "dalkir"))]
+    assert not quizzed, quizzed
     ge = next(p for p in load_lesson("I").case.paragraphs if "Answer Center" in p)
     assert "telephone operators" in ge and "development team" in ge
     # writing about a shared experience is already a small externalization
@@ -496,7 +540,11 @@ def test_critique_references_are_complete():
     sources = " ".join(references(load_critiques().sources))
     assert "Management Learning, 43(2), 199-215" in sources
     assert "International Business Review, 3(4), 337-351" in sources
-    assert "(Glisby & Holden 2003, pp. 29-36)" in _critiques_text()
+    assert "Knowledge and Process Management, 10(1), 29-36" in sources
+    # issue 23: the list of Japanese features could not be checked against the paper, so the
+    # lesson cites the paper for its claim and calls the list its own summary
+    text = _critiques_text()
+    assert "(Glisby & Holden 2003)" in text and "not a list quoted from their paper" in text
 
 
 # -- sources: every citation a learner reads has a full reference -------------------------
@@ -543,6 +591,69 @@ def test_every_citation_in_the_content_resolves_to_a_source():
     # every source is cited somewhere, so the sources page lists nothing the course never uses
     used = {resolve(c) for cs in found.values() for c in cs}
     assert [s.cite for s in load_sources() if s not in used] == []
+
+
+#: Python modules whose string literals reach the learner (docstrings excepted): the pages' widgets,
+#: the modes' facts and the course map.
+LEARNER_MODULES = ("ui", "model/modes.py", "model/course_texts.py", "content/course.py")
+
+
+def _python_strings(path) -> list[str]:
+    """The string literals of a module that are not docstrings."""
+    import ast
+    import html
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return [html.unescape(n.value) for n in ast.walk(tree)  # "&amp;" in HTML reads "&"
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+
+
+def _learner_facing_texts() -> dict[str, list[str]]:
+    """Every text a learner can read: all content files but the reference list itself, the
+    notebooks' markdown and the strings of the modules that build the pages."""
+    import tomllib
+
+    root = __import__("pathlib").Path(seci_lab.__file__).parent
+    texts = _content_texts()
+    for path in sorted((root / "content").glob("*.toml")):
+        if path.name not in CITING_FILES and path.name != "sources.toml":
+            texts[path.name] = list(_strings(tomllib.loads(path.read_text(encoding="utf-8"))))
+    for name in LEARNER_MODULES:
+        for path in sorted((root / name).glob("*.py")) if (root / name).is_dir() else [root / name]:
+            texts[str(path.relative_to(root))] = _python_strings(path)
+    return texts
+
+
+def test_every_citation_a_learner_reads_anywhere_resolves():
+    # Issue 23: not only the lesson files; the widgets' own texts, the workshop prompts and the
+    # rubric's feedback too. "Kawakita 1967" (the KJ method of the Combination exercise) is one.
+    texts = _learner_facing_texts()
+    assert {"ui/quiz.py", "workshop.toml", "rubric.toml", "model/modes.py"} <= set(texts)
+    found = {name: [c for t in strings for c in citations(t)] for name, strings in texts.items()}
+    broken = {name: sorted({str(c) for c in cs if resolve(c) is None}) for name, cs in found.items()}
+    assert {k: v for k, v in broken.items() if v} == {}
+    assert resolve(next(iter(citations("Kawakita (1967)")))).group == "methods"
+
+
+def test_articles_and_chapters_give_their_pages():
+    # A journal article gives volume(issue) and its page range (or its article number, for
+    # journals without pages); a chapter in an edited book gives its pages too.
+    import re
+
+    missing = []
+    for source in load_sources():
+        ref = source.reference
+        article = re.search(r"\b\d+\(\d+\)", ref) or re.search(r", \d+, article \d+", ref)
+        chapter = "(Eds.)" in ref or "(Ed.)" in ref
+        if (article or chapter) and not re.search(r"\d+-\d+|article \d+", ref):
+            missing.append(ref)
+    assert not missing, "references without page range:\n" + "\n".join(missing)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -735,19 +846,65 @@ def test_every_mapped_section_exists_and_teaches_its_terms():
             assert any(term.lower() in text for text in texts), (topic.id, term)
 
 
+def _taught_late(q, topics) -> list[str]:
+    """What ``q`` asks about that the course teaches only after ``q``'s lesson, in the order of
+    content/course.py: its topic (first taught where topics.toml says), the mode a classify item
+    is keyed to, and the modes a match item's rows are keyed to."""
+    from seci_lab.content.course import lesson_page
+
+    step = lesson_page(q.lesson).step
+    late = []
+    first = min(lesson_page(place.lesson).step for place in topics[q.topic].teach)
+    if first > step:
+        late.append(f"topic {q.topic} (first taught in step {first})")
+    modes = {m.value for m in MODES}
+    keyed = [q.answer] if q.kind == "classify" else []
+    if q.kind == "match":
+        keyed = [option for _, option in q.answer if option in modes]
+    late += [f"mode {m}" for m in dict.fromkeys(keyed) if lesson_page(m).step > step]
+    return late
+
+
+def test_every_quiz_item_asks_only_what_is_taught_at_or_before_its_lesson():
+    # Issue 23: a mode lesson's quiz draws only on what has been taught by then. The order is the
+    # course's one list of pages, so a reorder there is checked here too.
+    from seci_lab.content.topics import load_topics
+
+    topics = load_topics()
+    late = {q.id: found for q in BANK if (found := _taught_late(q, topics))}
+    assert not late, "items that ask what their lesson has not taught yet (in step order):\n" + "\n".join(
+        f"{item} (lesson {next(q.lesson for q in BANK if q.id == item)}): {', '.join(why)}"
+        for item, why in late.items())
+
+
+def test_the_order_check_catches_an_item_ahead_of_its_lesson():
+    from dataclasses import replace
+
+    from seci_lab.content.topics import load_topics
+
+    topics = load_topics()
+    nurse = next(q for q in BANK if q.id == "s-nurse-shadowing")  # keyed S, topic socialization
+    assert _taught_late(replace(nurse, lesson="S"), topics) == []
+    assert _taught_late(replace(nurse, lesson="S", answer="E", topic="externalization"), topics) == [
+        "topic externalization (first taught in step 2)", "mode E"]
+    phases = next(q for q in BANK if q.topic == "five-phases")
+    assert _taught_late(replace(phases, lesson="I"), topics) == ["topic five-phases (first taught in step 5)"]
+    assert _taught_late(replace(phases, lesson="general"), topics) == []
+
+
 def test_broken_topic_map_is_refused():
     from seci_lab.content.topics import Place, parse_topics, section_text
 
-    pages = {"S": "1", "E": "2", "C": "3", "I": "4", "critiques": "6", "KCC": "7"}
-    good = {"notebooks": pages, "ba": {"teach": [{"lesson": "KCC", "section": "ba-2000"}], "terms": ["ba"]}}
-    topics, notebooks = parse_topics(good, "m.toml")
-    assert topics["ba"].teach == (Place("KCC", "ba-2000"),) and notebooks["KCC"] == "7"
+    good = {"ba": {"teach": [{"lesson": "KCC", "section": "ba-2000"}], "terms": ["ba"]}}
+    topics = parse_topics(good, "m.toml")
+    assert topics["ba"].teach == (Place("KCC", "ba-2000"),)
     with pytest.raises(ContentError, match=r"m.toml, \[ba\]: lesson 'Z'"):
         parse_topics({**good, "ba": {"teach": [{"lesson": "Z", "section": "x"}], "terms": ["ba"]}}, "m.toml")
     with pytest.raises(ContentError, match="section is one of explanation, case"):
         parse_topics({**good, "ba": {"teach": [{"lesson": "S", "section": "goals"}], "terms": ["ba"]}}, "m.toml")
-    with pytest.raises(ContentError, match=r"\[notebooks\]: 'KCC' is missing"):
-        parse_topics({**good, "notebooks": {k: v for k, v in pages.items() if k != "KCC"}}, "m.toml")
+    # The pages come from content/course.py now: a table of notebooks here is refused, not trusted.
+    with pytest.raises(ContentError, match=r"\[notebooks\]"):
+        parse_topics({**good, "notebooks": {"KCC": "07_knowledge_creating_company.ipynb"}}, "m.toml")
     for missing in (Place("KCC", "no-such"), Place("critiques", "no-such"), Place("S", "recap"), Place("Q", "x")):
         with pytest.raises(KeyError):
             section_text(missing)

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from seci_lab.content.course import PAGES, WELCOME, course_page, neighbours
+from seci_lab.content.course import PAGES, RENAMED, WELCOME, course_page, neighbours, page_of_kind
 from seci_lab.model import MODES, Mode
 from seci_lab.model.work import quiz_key, quiz_record
 from seci_lab.store.progress import open_progress
@@ -96,7 +96,7 @@ def test_every_contents_entry_links_to_an_element_of_its_page(page, progress):
         assert html.count(f'id="{entry.anchor}"') == 1, (page.notebook, entry)
 
 
-@pytest.mark.parametrize("name", ["00_welcome", "05_knowledge_spiral"])
+@pytest.mark.parametrize("name", ["00_welcome", page_of_kind("spiral").notebook])
 def test_contents_of_markdown_pages_name_their_headings(name):
     # nbconvert gives a markdown heading the id of its text with "-" for spaces
     headings = {line[3:].strip().replace(" ", "-") for c in _nb(name).cells if c.cell_type == "markdown"
@@ -105,6 +105,15 @@ def test_contents_of_markdown_pages_name_their_headings(name):
     for entry in page_contents(course_page(name), {}):
         assert entry.anchor in headings | made, entry
     assert 'id="seci-matrix"' in seci_matrix().value
+
+
+def test_every_page_with_work_has_goals_and_a_recap():
+    # Issue 23 item 5: the spiral lab too is in the lessons' shape (goals first, a recap at the end).
+    for page in PAGES:
+        if page.kind in ("lesson", "theory", "spiral", "critiques"):
+            labels = [e.label for e in page_contents(page, {})]
+            assert "Goals" in labels and "Recap" in labels, (page.notebook, labels)
+            assert labels.index("Goals") < labels.index("Recap"), page.notebook
 
 
 def _status(progress, notebook):
@@ -135,8 +144,22 @@ def test_marks_follow_the_saved_work_and_the_frame_redraws_on_save(progress):
     assert _status(progress, "01_socialization") == "done"
     assert "Socialization<span class=\"seci-sr\"> (done)" in course_frame("01_socialization", progress).value
     # the spiral is in progress with one mode in the round, done with all four
-    assert _status(progress, "05_knowledge_spiral") == "started"
-    assert _status(progress, "08_sources") is None  # a page without work has no mark
+    assert _status(progress, page_of_kind("spiral").notebook) == "started"
+    assert _status(progress, page_of_kind("sources").notebook) is None  # a page without work has no mark
+
+
+def test_pages_renamed_by_the_new_order_keep_their_old_names_and_saved_work(progress):
+    # Saved work is keyed by lesson (quiz records name "KCC", "critiques"), never by page: work
+    # saved before the course was reordered marks the renamed pages, reached by old or new name.
+    assert RENAMED and not set(RENAMED) & {p.notebook for p in PAGES}
+    for old, new in RENAMED.items():
+        assert course_page(old) is course_page(new) is course_page(f"{old}.ipynb")
+        assert course_frame(old, progress).page is course_page(new)
+    _answer_quiz(progress, "critiques", 2)
+    critiques = page_of_kind("critiques")
+    assert _status(progress, "06_critiques") == _status(progress, critiques.notebook) == "started"
+    frame = course_frame("06_critiques", progress).value
+    assert f'href="{critiques.href}"' in frame and "06_critiques.ipynb" not in frame
 
 
 def test_the_quiz_entry_shows_the_score_so_far(progress):

@@ -1,6 +1,6 @@
 """The notebooks written by scripts/ are exactly what their generators write today.
 
-scripts/make_lesson_notebooks.py writes lessons 01-04 and 07 and the sources page; scripts/
+scripts/make_lesson_notebooks.py writes the mode lessons, the theory lesson and the sources page (names from content/course.py); scripts/
 make_instructor_notebook.py writes the instructor dashboard. A hand edit of one of those files
 (or a generator changed without re-running it) fails here: edit the generator and run it instead.
 The other notebooks are edited by hand; docs/architecture.md lists which is which.

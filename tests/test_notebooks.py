@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from seci_lab.content.course import PAGES, page_of_kind
 from voila_testing import isolated_env
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -96,8 +97,31 @@ def test_welcome_links_resolve():
     assert not absolute, f"use relative links, not {absolute}"
 
 
+_LINK_TEXT = re.compile(r"\[([^\]]+)\]\(([^)\s#]+\.ipynb)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_links_and_headings_give_the_pages_their_step_in_the_course(path):
+    # A page renamed when the course was reordered is never linked by its old name, and a link
+    # or heading that numbers a lesson gives the number the course's order (content/course.py) gives it.
+    from seci_lab.content.course import RENAMED, course_page
+
+    for cell in _read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for text, target in _LINK_TEXT.findall(cell.source):
+            assert target.removesuffix(".ipynb") not in RENAMED, (path.name, target)
+            assert (NOTEBOOKS_DIR / target).is_file(), (path.name, target)
+            number = re.search(r"(?i)\b(?:lesson|notebook|step) 0?(\d+)\b", text)
+            if number:
+                assert int(number.group(1)) == course_page(target).step, (path.name, text, target)
+        heading = re.match(r"# Lesson (\d+):", cell.source)
+        if heading:
+            assert int(heading.group(1)) == course_page(path.stem).step, (path.name, cell.source[:40])
+
+
 LESSONS = [p for p in NOTEBOOKS if re.match(r"0[1-7]_", p.name)]
-SOURCES_PAGE = "08_sources.ipynb"
+SOURCES_PAGE = page_of_kind("sources").href
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=_ids(LESSONS))
@@ -109,6 +133,11 @@ def test_every_lesson_links_to_the_sources_page(path):
 
 def test_the_lessons_are_all_there():
     assert [p.name[:2] for p in LESSONS] == ["01", "02", "03", "04", "05", "06", "07"]
+    # every page of the course is a notebook whose number is its step in the course
+    assert [p.href for p in PAGES] == sorted(p.href for p in PAGES)
+    for page in PAGES:
+        assert (NOTEBOOKS_DIR / page.href).is_file(), page.href
+        assert int(page.notebook[:2]) == page.step, page.notebook
 
 
 def test_every_section_that_teaches_a_quiz_topic_is_on_a_page_linked_from_the_welcome_page():

@@ -9,7 +9,8 @@ import ipywidgets as widgets
 import pytest
 
 from seci_lab.env import DB_ENV
-from seci_lab.model import MODES, TEXT_MAX_CHARS
+from seci_lab.content import questions_for
+from seci_lab.model import MODES, TEXT_MAX_CHARS, family_count
 from seci_lab.ui.lesson import critiques_page, lesson_intro, lesson_recap
 from seci_lab.ui.lessons import critiques_lesson
 from seci_lab.ui.quiz import quiz_widget
@@ -23,7 +24,7 @@ def _quiz_with(kind, lesson="general", **kwargs):
     """A quiz whose set contains an item of ``kind``: n = whole pool, so every family is shown,
     and the first seed whose draw picks an item of ``kind`` from its family."""
     for seed in range(1, 50):
-        quiz = quiz_widget(lesson, n=20, seed=seed, **kwargs)
+        quiz = quiz_widget(lesson, n=family_count(questions_for(lesson)), seed=seed, **kwargs)
         if any(i.question.kind == kind for i in quiz.items):
             return quiz, _item(quiz, kind)
     raise AssertionError(f"no set of the {lesson} quiz holds a {kind} item")

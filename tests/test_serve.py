@@ -16,7 +16,7 @@ import plotly
 import pytest
 
 from seci_lab import cli
-from seci_lab.content.course import course_page
+from seci_lab.content.course import RENAMED, page_of_kind
 from seci_lab.env import DB_ENV, TOKEN_ENV
 from seci_lab.server import config as server_config
 from seci_lab.server.errors import UserError
@@ -26,8 +26,8 @@ from voila_testing import INTERACTIVE_SELECTOR, start_server, wait_for_interacti
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 DASHBOARDS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if p.name != server_config.WELCOME)
-SPIRAL = "05_knowledge_spiral.ipynb"
-SPIRAL_LINK = course_page("05_knowledge_spiral").label  # as the welcome page's course map names it
+SPIRAL = page_of_kind("spiral").href
+SPIRAL_LINK = page_of_kind("spiral").label  # as the welcome page's course map names it
 TOKEN = "letmein42"
 LOAD_TIMEOUT = 90  # seconds for one page load; a hang (voila #1428) never finishes
 
@@ -290,6 +290,24 @@ def test_root_redirects_to_welcome(base_url):
     response = _get(base_url, "/")
     assert response.status in (301, 302)
     assert response.getheader("Location") == "/voila/render/00_welcome.ipynb"
+
+
+def test_old_addresses_of_renamed_pages_redirect_to_them(base_url, tmp_path):
+    # Links and bookmarks from before the course was reordered (issue 23) still open their page,
+    # with the query (a token) kept.
+    for old, new in RENAMED.items():
+        response = _get(base_url, f"/voila/render/{old}.ipynb?token=abc")
+        assert response.status == 302, (old, response.status)
+        assert response.getheader("Location") == f"/voila/render/{new}.ipynb?token=abc"
+    assert _get(base_url, f"/voila/render/{SPIRAL}").status == 200
+    # A folder that still holds a notebook under an old name serves it, not a redirect.
+    from seci_lab.server.app import _renamed_page_rules
+
+    old, new = next(iter(RENAMED.items()))
+    (tmp_path / f"{new}.ipynb").write_text("{}")
+    assert [rule[0] for rule in _renamed_page_rules("/", tmp_path)] == [f"/voila/render/{old}[.]ipynb"]
+    (tmp_path / f"{old}.ipynb").write_text("{}")
+    assert _renamed_page_rules("/", tmp_path) == []
 
 
 def test_only_the_servers_own_host_names_are_answered(voila_server):

@@ -16,7 +16,7 @@ Definitions (the instructor dashboard and the exports use exactly these):
   not count (``uncounted``, a key of :data:`seci_lab.model.rubric.NOT_COUNTING`, or
   ``"rated-zero"``); :meth:`ClassData.not_counted` lists them in words. The instructor's rating
   of an answer overrides: an answer rated above 0 counts, one rated 0 does not.
-  The checked exercises of lesson 7 (``check:<id>``, written like quiz items) are that lesson's
+  The checked exercises of the theory lesson (``check:<id>``, written like quiz items) are that lesson's
   exercises: mode ``"KCC"``, labelled with their section's title, checked again like quiz items
   (``correct`` and ``score``); completion and grades count the four mode lessons only.
 - **Completion** of a mode is the share of its exercises done; quiz items answered are
@@ -148,7 +148,7 @@ def _theory_exercises() -> dict[str, tuple[str, str, Question]]:
     return found
 
 
-#: The checked exercises of the theory lessons (lesson 7, ``KCC``): id -> (lesson, label, exercise).
+#: The checked exercises of the theory lessons (``KCC``, the knowledge-creating company): id -> (lesson, label, exercise).
 CHECKED_EXERCISES: dict[str, tuple[str, str, Question]] = _theory_exercises()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["PAGES", "WELCOME", "CoursePage", "course_page", "neighbours"]
+__all__ = ["PAGES", "RENAMED", "WELCOME", "CoursePage", "course_page", "lesson_page", "neighbours", "page_of_kind"]
 
 
 @dataclass(frozen=True)
@@ -59,22 +59,34 @@ PAGES: tuple[CoursePage, ...] = (
                "build a system from explicit pieces, explicit to explicit"),
     CoursePage("04_internalization", "lesson", "I", "Internalization", "Internalization",
                "learn by doing, explicit to tacit"),
-    CoursePage("05_knowledge_spiral", "spiral", "", "Your knowledge spiral", "Spiral",
-               "build a spiral from your own contributions, round by round, and see what each mode adds"),
-    CoursePage("06_critiques", "critiques", "critiques", "Critiques of the SECI model", "Critiques",
-               "Polanyi and Tsoukas, Gourlay, the cultural critique and Bratianu, Nonaka's replies, "
-               "and a debate of your own"),
-    CoursePage("07_knowledge_creating_company", "theory", "KCC", "The knowledge-creating company", "Theory",
+    CoursePage("05_knowledge_creating_company", "theory", "KCC", "The knowledge-creating company", "Theory",
                "the theory around the four modes: enabling conditions, five phases, middle-up-down "
                "management, knowledge assets and ba"),
+    CoursePage("06_knowledge_spiral", "spiral", "", "Your knowledge spiral", "Spiral",
+               "build a spiral from your own contributions, round by round, and see what each mode adds"),
+    CoursePage("07_critiques", "critiques", "critiques", "Critiques of the SECI model", "Critiques",
+               "Polanyi and Tsoukas, Gourlay, the cultural critique and Bratianu, Nonaka's replies, "
+               "a debate of your own, and the review of the whole course"),
     CoursePage("08_sources", "sources", "", "Sources", "Sources",
                "the full reference of every work the course cites"),
 )
 
+#: Pages renamed when the course was reordered (issue 23): old notebook name -> new one. The
+#: server redirects the old addresses, and :func:`course_page` still accepts the old names.
+#: Saved work is keyed by lesson (``S``, ``KCC``, ``critiques``...), never by page, so it needs
+#: no migration.
+RENAMED: dict[str, str] = {
+    "05_knowledge_spiral": "06_knowledge_spiral",
+    "06_critiques": "07_critiques",
+    "07_knowledge_creating_company": "05_knowledge_creating_company",
+}
+
 
 def course_page(notebook: str) -> CoursePage:
-    """The page of ``notebook`` (a name such as ``"01_socialization"``, ``.ipynb`` optional)."""
+    """The page of ``notebook`` (a name such as ``"01_socialization"``, ``.ipynb`` optional; a name
+    the page had before it was renamed, :data:`RENAMED`, gives the page too)."""
     name = notebook.removesuffix(".ipynb")
+    name = RENAMED.get(name, name)
     for page in (WELCOME, *PAGES):
         if page.notebook == name:
             return page
@@ -87,3 +99,21 @@ def neighbours(page: CoursePage) -> tuple[CoursePage | None, CoursePage | None]:
     order = (WELCOME, *PAGES)
     i = order.index(page)
     return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
+
+
+def page_of_kind(kind: str) -> CoursePage:
+    """The one page of ``kind`` ("spiral", "critiques", "sources", "welcome"...): how text links to it."""
+    pages = [p for p in (WELCOME, *PAGES) if p.kind == kind]
+    if len(pages) != 1:
+        raise ValueError(f"the course has {len(pages)} pages of kind {kind!r}, not one")
+    return pages[0]
+
+
+def lesson_page(lesson: str) -> CoursePage:
+    """The page that teaches ``lesson`` (a quiz bank lesson: a mode letter, a theory key such as
+    ``"KCC"``, ``"critiques"``, or ``"general"``, the course review on the critiques page)."""
+    key = "critiques" if lesson == "general" else lesson
+    for page in PAGES:
+        if page.key == key:
+            return page
+    raise ValueError(f"no page of the course teaches the lesson {lesson!r}")

@@ -1,6 +1,6 @@
 """Lessons on the theory around the four modes (``theory.toml``), validated on load.
 
-Such a lesson (lesson 7, key ``"KCC"``: the knowledge-creating company) has goals, an
+Such a lesson (key ``"KCC"``: the knowledge-creating company) has goals, an
 introduction, sections and a recap. Each section explains one idea, tells a short case and has
 one or more exercises, written like quiz items and checked by ``seci_lab.model.check``, so an
 exercise gives the same teaching feedback as the quiz. A mistake in the file raises

@@ -1,7 +1,8 @@
 """Where each quiz topic is taught (``topics.toml``): topic id -> lesson sections and key terms.
 
 The quiz bank tags every item with a topic id; this map sends each id to the lesson sections
-that teach it, and names the notebook that shows each lesson. :func:`section_text` reads a
+that teach it; the notebook that shows each lesson comes from the course's one list of pages
+(:mod:`seci_lab.content.course`). :func:`section_text` reads a
 section from the lesson content, so a test can check that the map points at real sections that
 use the topic's terms: a learner who misses a quiz item can always find where it is taught.
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from ..model.modes import MODES
 from . import ContentError, _Entry, _read, load_critiques, load_lesson
+from .course import lesson_page
 from .theory import load_theory_lesson, theory_lessons
 
 __all__ = ["Place", "Topic", "lesson_keys", "lesson_notebook", "load_topics", "parse_topics", "section_text"]
@@ -67,8 +69,8 @@ def section_text(place: Place) -> str:
     raise KeyError(place.lesson)
 
 
-def parse_topics(data: dict, source: str) -> tuple[dict[str, Topic], dict[str, str]]:
-    """Check parsed TOML ``data``: ``(topics by id, notebook by lesson)``.
+def parse_topics(data: dict, source: str) -> dict[str, Topic]:
+    """Check parsed TOML ``data``: the topics by id.
 
     Raises
     ------
@@ -76,13 +78,8 @@ def parse_topics(data: dict, source: str) -> tuple[dict[str, Topic], dict[str, s
         An entry is malformed or names a lesson that does not exist.
     """
     lessons = lesson_keys()
-    notebooks = _Entry(data.get("notebooks"), f"{source}, [notebooks]")
-    pages = {key: notebooks.text(key) for key in lessons}
-    notebooks.done()
     topics = {}
     for topic_id, raw in data.items():
-        if topic_id == "notebooks":
-            continue
         entry = _Entry(raw, f"{source}, [{topic_id}]")
         places = []
         for spot in entry.tables("teach"):
@@ -95,19 +92,16 @@ def parse_topics(data: dict, source: str) -> tuple[dict[str, Topic], dict[str, s
             places.append(place)
         topics[topic_id] = Topic(topic_id, tuple(places), entry.texts("terms"))
         entry.done()
-    return topics, pages
+    return topics
 
 
 @functools.cache
-def _load() -> tuple[dict[str, Topic], dict[str, str]]:
+def load_topics() -> dict[str, Topic]:
+    """Every quiz topic by id (read and checked once per process)."""
     return parse_topics(_read("topics.toml"), "topics.toml")
 
 
-def load_topics() -> dict[str, Topic]:
-    """Every quiz topic by id (read and checked once per process)."""
-    return _load()[0]
-
-
 def lesson_notebook(lesson: str) -> str:
-    """The notebook that shows ``lesson``, e.g. ``"07_knowledge_creating_company.ipynb"``."""
-    return _load()[1][lesson]
+    """The notebook that shows ``lesson``, e.g. ``"05_knowledge_creating_company.ipynb"`` for
+    ``"KCC"`` (from :data:`seci_lab.content.course.PAGES`)."""
+    return lesson_page(lesson).href

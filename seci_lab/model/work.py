@@ -16,7 +16,7 @@ Answer keys
         the latest answer to a quiz item.
     ``check:<exercise id>``
         the latest answer to a checked exercise of a theory lesson (written like a quiz item,
-        e.g. ``check:kcc-ex-phases`` of lesson 7).
+        e.g. ``check:kcc-ex-phases`` of the theory lesson).
     ``reflection:<topic>``
         a reflection, e.g. :data:`REFLECTION_KEY`.
     ``handin:<name>``

@@ -143,6 +143,7 @@ def _voila_app_class(config: ServeConfig, hosts: HostAllowList | None = None,
                 handlers.insert(0, (self.server_url, tornado.web.RedirectHandler, {"url": target}))
             if extra_handlers is not None:
                 handlers[:0] = extra_handlers(self.base_url)
+            handlers[:0] = _renamed_page_rules(self.base_url, config.notebooks)
             handlers.insert(0, _plotly_bundle_rule(self.base_url))
             return handlers
 
@@ -193,6 +194,30 @@ def _page_config_hook(config: ServeConfig, previous: Callable | None = None) -> 
         return page_config
 
     return hook
+
+
+def _renamed_page_rules(base_url: str, notebooks: Path) -> list[tuple]:
+    """URL rules sending the old address of each renamed course page (``RENAMED`` in
+    :mod:`seci_lab.content.course`, e.g. ``/voila/render/05_knowledge_spiral.ipynb``) to its
+    page now, keeping the query (a token). Only where the old file is gone from the served folder
+    and the new one is there: a folder that still holds the old notebook serves it as before.
+
+    The redirect is temporary (302): a browser does not remember it, should a later course
+    use an old name again.
+    """
+    import tornado.web
+    from jupyter_server.utils import url_path_join
+
+    from ..content.course import RENAMED
+
+    rules = []
+    for old, new in RENAMED.items():
+        if (notebooks / f"{old}.ipynb").exists() or not (notebooks / f"{new}.ipynb").is_file():
+            continue
+        pattern = url_path_join(base_url, "voila/render", f"{old}[.]ipynb")
+        target = url_path_join(base_url, "voila/render", f"{new}.ipynb")
+        rules.append((pattern, tornado.web.RedirectHandler, {"url": target, "permanent": False}))
+    return rules
 
 
 def _plotly_bundle_rule(base_url: str) -> tuple:

@@ -172,8 +172,10 @@ def page_contents(page: CoursePage, answers: Mapping[str, dict]) -> list[_Entry]
                 _quiz_entry(answers, page.key), _Entry(anchor("recap"), "Recap"),
                 _Entry(anchor("review"), "Course review", _quiz_entry(answers, "general").note)]
     if page.kind == "spiral":
-        return [_Entry(anchor("lab"), "Your spiral"), _Entry("How-to-use-this-page", "How to use this page"),
-                _Entry("How-the-model-works", "How the model works"), _Entry("Sources", "Sources")]
+        return [_Entry(anchor("lab"), "Your spiral"), _Entry("Goals", "Goals"),
+                _Entry("How-to-use-this-page", "How to use this page"),
+                _Entry("How-the-model-works", "How the model works"), _Entry("Recap", "Recap"),
+                _Entry("Sources", "Sources")]
     if page.kind == "welcome":
         return [_Entry(anchor("start"), "Start"), _Entry(anchor("diagnostic"), "Check your understanding"),
                 _Entry(anchor("matrix"), "The SECI matrix"),

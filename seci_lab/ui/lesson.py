@@ -1,4 +1,4 @@
-"""Lesson text as widgets: a mode's introduction and recap, and the critiques lesson (06).
+"""Lesson text as widgets: a mode's introduction and recap, and the critiques lesson.
 
 The text is our own content from ``seci_lab/content`` (validated on load). It is still passed
 through :func:`seci_lab.escape.html_text`; the markup around it is built here. Nothing here
@@ -13,6 +13,7 @@ from typing import Callable
 import ipywidgets as widgets
 
 from ..content import Lesson, load_critiques, load_lesson
+from ..content.course import page_of_kind
 from ..content.sources import references
 from ..escape import html_text
 from ..model import Mode
@@ -87,7 +88,7 @@ def lesson_recap(mode: Mode | str) -> widgets.Widget:
 
 
 class CritiquesPage(widgets.VBox):
-    """Lesson 06, the critiques, in the shape of the other lessons: the goals, the critiques and
+    """The critiques lesson, in the shape of the other lessons: the goals, the critiques and
     Nonaka's reply, the critiques as switches of a live spiral, a debate exercise with feedback,
     the critiques quiz, a recap and the sources.
 
@@ -137,7 +138,8 @@ class CritiquesPage(widgets.VBox):
             widgets.HTML('<h2 id="seci-quiz">Quiz</h2>', layout=_FULL), self.quiz,
             widgets.HTML('<h2 id="seci-recap">Recap</h2>', layout=_FULL), self.recap,
             widgets.HTML(f"<h2>Sources</h2>{_list(references(content.sources))}"
-                         '<p>Every work the course cites: <a href="08_sources.ipynb">the sources page</a>.</p>',
+                         f'<p>Every work the course cites: <a href="{html_text(page_of_kind("sources").href)}">'
+                         'the sources page</a>.</p>',
                          layout=_FULL),
         ], layout=widgets.Layout(max_width="960px", width="100%"))
         self.add_class("seci-lesson-critiques")

@@ -3,14 +3,14 @@
 Every lesson has one shape (issue 3): goals and the mode explained, exercises native to the mode,
 a short quiz, and a recap that shows what the learner added to their spiral, with their saved
 work ("My work": downloads and import) at the end. Everything is saved in the learner's progress
-store as it is entered, and restored when the page is opened again. The spiral page (notebook 05)
-and the critiques page (notebook 06) are bound to the same store in the same way.
+store as it is entered, and restored when the page is opened again. The spiral lab
+and the critiques page are bound to the same store in the same way.
 
 Pages are small classes (:class:`LessonPage`, :class:`TheoryPage`, :class:`SpiralPage`,
 :class:`CritiquesLesson`) that hold their parts as attributes; the widgets of the lesson text come
 from :mod:`seci_lab.ui.lesson` and :mod:`seci_lab.ui.theory`, which never import this module.
 :func:`lesson_page` builds the page of any lesson: a mode's (S, E, C, I) or a theory lesson's
-(``theory.toml``, e.g. lesson 7, ``"KCC"``).
+(``theory.toml``, e.g. the knowledge-creating company, ``"KCC"``).
 
 With a class store, a lesson and the spiral page bring in the instructor's ratings of the learner
 when they open (:func:`instructor_ratings_in`): the learner sees them on their next load, marked
@@ -26,6 +26,7 @@ import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..escape import html_text, shorten
+from ..content.course import page_of_kind
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Contribution, Mode
 from ..model.contributions import INSTRUCTOR
@@ -51,6 +52,9 @@ from .lesson import critiques_page, lesson_intro, lesson_recap
 from .mywork import my_work
 from .quiz import quiz_widget
 from .theory import CheckExercise, ExerciseTally, section_widget, theory_intro, theory_recap
+
+#: The spiral lab, which every lesson's recap links to (its name and step from content/course.py).
+_SPIRAL = page_of_kind("spiral")
 
 __all__ = ["EXERCISES", "CritiquesLesson", "LessonPage", "LessonRecap", "SpiralPage", "TheoryPage",
            "check_persistence", "critiques_lesson", "exercises_for", "instructor_ratings_in", "lesson_page", "open_learner_progress",
@@ -222,7 +226,8 @@ class LessonRecap(widgets.VBox):
         self.summary.value = (
             f'<div class="seci-recap" role="status" aria-live="polite">{exercise_tally(self.mode, self.progress)}{body}'
             f"<p>Round {round_} so far: {html_text(per_mode)}. The spiral rises only when every mode "
-            'is there. <a href="05_knowledge_spiral.ipynb">See your knowledge spiral (notebook 05)</a>.</p></div>'
+            f'is there. <a href="{html_text(_SPIRAL.href)}">See your knowledge spiral '
+            f'({html_text(_SPIRAL.label)})</a>.</p></div>'
         )
 
 
@@ -261,7 +266,7 @@ class LessonPage(widgets.VBox):
 
 
 class TheoryPage(widgets.VBox):
-    """A theory lesson (``theory.toml``; lesson 7 is ``"KCC"``): goals and introduction, then each
+    """A theory lesson (``theory.toml``; the knowledge-creating company is ``"KCC"``): goals and introduction, then each
     section with its case and checked exercises, the lesson's quiz, a recap with the sources, and
     "My work" and "Hand in". Exercise and quiz answers are saved and restored like the quizzes'.
 
@@ -325,7 +330,7 @@ def lesson_page(lesson: Mode | str, progress: Progress | None = None) -> LessonP
 
 
 class SpiralPage(widgets.VBox):
-    """Notebook 05: the spiral lab started from the learner's saved contributions, saving every change.
+    """The spiral lab started from the learner's saved contributions, saving every change.
 
     Build it with :func:`spiral_page`. Attributes: ``lab`` (the :class:`~seci_lab.ui.spiral.SpiralLab`),
     ``progress`` and ``handin`` (both ``None`` when the store cannot be opened: the page says so
@@ -369,7 +374,7 @@ class SpiralPage(widgets.VBox):
 
 
 def spiral_page(progress: Progress | None = None) -> SpiralPage:
-    """Notebook 05: the spiral lab started from the learner's saved contributions, saving every change.
+    """The spiral lab started from the learner's saved contributions, saving every change.
 
     The lab's own round follows the learner's round, so "Start next round" there moves the lesson
     exercises on to the next round too.
@@ -378,7 +383,7 @@ def spiral_page(progress: Progress | None = None) -> SpiralPage:
 
 
 class CritiquesLesson(widgets.VBox):
-    """Notebook 06: the critiques lesson and a course review quiz, saving the debate and quiz
+    """The critiques lesson and a course review quiz, saving the debate and quiz
     answers in the learner's progress.
 
     Build it with :func:`critiques_lesson`. Attributes: ``page`` (the
@@ -415,7 +420,7 @@ class CritiquesLesson(widgets.VBox):
 
 
 def critiques_lesson(progress: Progress | None = None) -> CritiquesLesson:
-    """Notebook 06: the critiques lesson and a course review quiz, saving the debate and quiz
+    """The critiques lesson and a course review quiz, saving the debate and quiz
     answers in the learner's progress.
 
     ``progress`` is a :class:`seci_lab.store.progress.Progress` (default: the learner's own).

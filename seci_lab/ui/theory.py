@@ -1,4 +1,4 @@
-"""A theory lesson's text and exercises as widgets (lesson 7: the knowledge-creating company).
+"""A theory lesson's text and exercises as widgets (``KCC``: the knowledge-creating company).
 
 The text comes from ``seci_lab/content/theory.toml`` and is escaped like every lesson text. An
 exercise is written like a quiz item, so it is shown with the quiz's own :class:`QuizItem`
