@@ -53,7 +53,6 @@ from ..exports import PAGE_STYLE, csv_bytes, defuse_cell, excel_workbook, html_t
 from ..model import MODES
 from .analysis import QUIZ_SET_SIZE, ClassData, GradeScheme
 from .learning import learning
-from .learning_charts import learning_report_parts, learning_sheets
 
 __all__ = ["FLAVORS", "MOODLE_IDENTITIES", "canvas_assignment_id", "canvas_assignment_problem", "class_report_html",
            "class_workbook", "gradebook_csv", "gradebook_frame", "gradebook_omissions"]
@@ -287,7 +286,7 @@ def _workbook_sheets(data: ClassData, problems: pd.DataFrame | None) -> dict[str
         "Answers": _answer_texts(data),
         "Contributions": data.contributions,
         "Grades": data.grades(),
-        **learning_sheets(learning(data)),
+        **_learning_sheets(learning(data)),
         "Problems": _problems_frame(problems),
     }
 
@@ -434,7 +433,7 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
                              f"<details><summary>Grades ({n})</summary>{html_table(grade_table, 'Grades')}</details>"))
     sections.append(_section("Learning: the pre/post diagnostic", "What the class learned, from the diagnostic "
                              "each learner took before and after the course.",
-                             *learning_report_parts(learning(data), chart)))
+                             *_learning_report_parts(learning(data), chart)))
     sections.append(_section("Files skipped or migrated", f"{len(problems)} problem(s) while loading the class.",
                              html_table(problems, "Problems while loading")))
 
@@ -444,3 +443,15 @@ def class_report_html(data: ClassData, problems: pd.DataFrame | None = None) -> 
         "This page works offline; every chart has a table with the same data.</p>",
         *sections,
     ])
+
+
+def _learning_sheets(result):
+    from .learning_charts import learning_sheets  # plotly: only where a workbook is written
+
+    return learning_sheets(result)
+
+
+def _learning_report_parts(result, chart):
+    from .learning_charts import learning_report_parts  # plotly: only where a report is written
+
+    return learning_report_parts(result, chart)

@@ -314,6 +314,9 @@ class _Learner:
 EXTRA_WORK: tuple = ()
 
 
+_SECOND_ROUND_SALT = 0x5EC1  # a second, independent stream from a learner's seed
+
+
 def synthetic_class(n: int = 300, seed: int = 7, *, start: datetime | None = None,
                     adequate: bool = False, planted_story: str | None = None) -> list[dict]:
     """Submission dicts (schema v1) of ``n`` synthetic learners, deterministic by ``seed``.
@@ -339,8 +342,11 @@ def synthetic_class(n: int = 300, seed: int = 7, *, start: datetime | None = Non
     xss_done = False
     out = []
     for _ in range(n):
-        learner = _Learner(random.Random(rng.getrandbits(64)), bank, labels, start or _DEFAULT_START, used,
-                           adequate)
+        own = rng.getrandbits(64)
+        # Whether a learner goes round the spiral twice depends on the learner alone, not on how
+        # many draws the bank's items took before (a bank that grows would change who does).
+        twice = random.Random(own ^ _SECOND_ROUND_SALT).random() < 0.3
+        learner = _Learner(random.Random(own), bank, labels, start or _DEFAULT_START, used, adequate)
         learner.planted = planted_story
         _name, _w, lessons, share, quizzes = learner.profile
         for mode in lessons:
@@ -349,7 +355,7 @@ def synthetic_class(n: int = 300, seed: int = 7, *, start: datetime | None = Non
             xss_done = xss_done or (xss and "S.story" in learner.answers)
         for lesson in quizzes:
             learner.take_quiz(lesson)
-        if lessons == "SECI" and learner.rng.random() < 0.3:  # a second round of the spiral
+        if lessons == "SECI" and twice:  # a second round of the spiral
             learner.round = 2
             for mode in "SECI":
                 learner.do_lesson(mode, 0.5, 2, False)
