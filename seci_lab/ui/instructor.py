@@ -1,8 +1,8 @@
 """The instructor dashboard: load a class's hand-ins, read where it struggles, export grades.
 
 The page only wires widgets to :mod:`seci_lab.classroom` (loading, analysis, charts, exports): a
-source chooser (the class store at ``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded
-files), a Load button with a progress bar, then one tab per view. Every table is built from a
+source chooser (the hub's hand-in service at ``$SECI_LAB_HANDIN_SERVICE``, the class store at
+``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded files), a Load button with a progress bar, then one tab per view. Every table is built from a
 DataFrame with :func:`seci_lab.exports.html_table`, so learner text is shown as text; charts come
 from :mod:`seci_lab.classroom.charts`, the same as in the HTML class report, as plain
 ``go.Figure`` objects placed in ``Output`` widgets from callbacks (docs/architecture.md: no output filled
@@ -38,8 +38,10 @@ from ..exports import utc_text
 from .common import Message, count, frame_html, safe_callback, uploaded_files
 from .common import labelled as _labelled
 from .download import DownloadButton
+from .paged_table import PAGE_ROWS, PagedTable
 
 __all__ = [
+    "PAGE_ROWS",
     "InstructorPage",
     "PagedTable",
     "frame_html",
@@ -49,7 +51,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 ASSIGNMENT_MAX_CHARS = 100
 POINTS_MIN, POINTS_MAX = 0.5, 10_000
 UPLOAD_MAX_BYTES = 100 * 1024 * 1024  # all uploaded files together; the loader caps each file
@@ -59,6 +60,7 @@ SPIRAL_JSON_LIMIT = 3_000_000
 _PROGRESS_UPDATES = 50  # at most this many progress-bar messages per load
 
 _SOURCES = {
+    "service": "Hand-in service (this JupyterHub)",
     "store": "Class store (hand-ins on this server)",
     "folder": "Folder on the server",
     "upload": "Upload files or a zip",
@@ -82,70 +84,6 @@ _CSS = """
 
 def _full() -> widgets.Layout:
     return widgets.Layout(width="100%")
-
-
-class PagedTable(widgets.VBox):
-    """A DataFrame shown :data:`PAGE_ROWS` rows at a time, with Previous/Next buttons.
-
-    Attributes: ``frame`` (all rows), ``page`` (0-based), ``html`` (the table shown), ``info``,
-    ``previous_button``, ``next_button``.
-    """
-
-    def __init__(self, caption: str, empty: str = "Nothing to show.", rows: int = PAGE_ROWS):
-        self.caption = caption
-        self.empty = empty
-        self.rows = rows
-        self.frame = pd.DataFrame()
-        self.page = 0
-        self.html = widgets.HTML()
-        self.info = widgets.Label("")
-        self.previous_button = widgets.Button(description="Previous rows", icon="arrow-left",
-                                              tooltip=f"Previous {rows} rows of: {caption}")
-        self.next_button = widgets.Button(description="Next rows", icon="arrow-right",
-                                          tooltip=f"Next {rows} rows of: {caption}")
-        self.message = Message()
-        self.pager = widgets.HBox([self.previous_button, self.next_button, self.info],
-                                  layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        self.previous_button.on_click(self._on_previous)
-        self.next_button.on_click(self._on_next)
-        super().__init__([self.html, self.pager, self.message], layout=_full())
-        self.set(self.frame)
-
-    @property
-    def pages(self) -> int:
-        """How many pages the frame fills (at least 1)."""
-        return max(1, -(-len(self.frame) // self.rows))
-
-    def set(self, frame: pd.DataFrame | None, caption: str | None = None) -> None:
-        """Show ``frame`` from its first page."""
-        self.frame = frame if frame is not None else pd.DataFrame()
-        if caption is not None:
-            self.caption = caption
-        self.page = 0
-        self._render()
-
-    def _render(self) -> None:
-        n = len(self.frame)
-        start = self.page * self.rows
-        part = self.frame.iloc[start:start + self.rows]
-        caption = self.caption
-        if n > self.rows:
-            caption += f" (rows {start + 1}–{start + len(part)} of {n})"
-        self.html.value = frame_html(part, caption, empty=self.empty)
-        self.pager.layout.display = None if n > self.rows else "none"
-        self.info.value = f"Page {self.page + 1} of {self.pages}" if n > self.rows else ""
-        self.previous_button.disabled = self.page == 0
-        self.next_button.disabled = self.page + 1 >= self.pages
-
-    @safe_callback(lambda self: self.message)
-    def _on_previous(self, _button=None) -> None:
-        self.page = max(0, self.page - 1)  # also when a forged click reaches a disabled button
-        self._render()
-
-    @safe_callback(lambda self: self.message)
-    def _on_next(self, _button=None) -> None:
-        self.page = min(self.pages - 1, self.page + 1)
-        self._render()
 
 
 def _figure_output(out: widgets.Output, fig, description: str) -> None:
@@ -191,6 +129,7 @@ class InstructorPage(widgets.VBox):
     """
 
     def __init__(self, folder: str | None = None, *, key: str | None = None):
+        from ..classroom.handin_client import service_url
         from ..store.classroom import class_store_url
 
         self._lock = threading.RLock()
@@ -199,6 +138,8 @@ class InstructorPage(widgets.VBox):
         self.needs_key = not self._key and os.environ.get(OFF_LOOPBACK_ENV, "") == "1"
         self.unlocked = not self._key and not self.needs_key
         self.store_url = class_store_url()
+        self.service_url = service_url()
+        self._service_scores = None  # the rubric scores the hand-in service computed, with its class
         self.loaded = None
         self.data = None
         self.class_trajectory: pd.DataFrame | None = None
@@ -218,10 +159,10 @@ class InstructorPage(widgets.VBox):
             self.key, self.unlock_button])
 
         # -- source ------------------------------------------------------------------------
-        options = [(label, value) for value, label in _SOURCES.items()
-                   if value != "store" or self.store_url]
+        offered = {"service": bool(self.service_url), "store": bool(self.store_url)}
+        options = [(label, value) for value, label in _SOURCES.items() if offered.get(value, True)]
         default_folder = folder if folder is not None else os.environ.get(CLASS_DIR_ENV, "")
-        initial = "store" if self.store_url else "folder"
+        initial = next(value for value in ("service", "store", "folder") if offered.get(value, True))
         self.source = _labelled(widgets.RadioButtons(options=options, value=initial), "Load the class from")
         self.folder = _labelled(widgets.Text(value=default_folder,
                                              placeholder="e.g. /srv/course/hand-ins", layout=_full()),
@@ -301,18 +242,7 @@ class InstructorPage(widgets.VBox):
         self.leave_out = widgets.Checkbox(value=True, description="Leave out learners who are not in the roster",
                                           indent=False, layout=widgets.Layout(width="auto"))
         self.roster_note = widgets.HTML()
-        self.downloads = {
-            "canvas": DownloadButton("Gradebook for Canvas (CSV)", "seci-lab-gradebook-canvas.csv", "text/csv",
-                                     lambda: self._gradebook("canvas"),
-                                     tooltip="Import in Canvas: Grades, Import"),
-            "moodle": DownloadButton("Gradebook for Moodle (CSV)", "seci-lab-gradebook-moodle.csv", "text/csv",
-                                     lambda: self._gradebook("moodle"),
-                                     tooltip="Import in Moodle: Grades, Import, CSV file"),
-            "excel": DownloadButton("Excel workbook", "seci-lab-class.xlsx", _XLSX, self._workbook,
-                                    tooltip="Every view of this dashboard, one sheet each"),
-            "report": DownloadButton("HTML class report", "seci-lab-class-report.html", "text/html",
-                                     self._report, tooltip="A standalone page that opens offline"),
-        }
+        self.downloads = self._download_buttons()
 
         spiral_accordion = widgets.Accordion(children=[self.spiral_table], titles=("The class spiral as a table",))
         spiral_accordion.selected_index = None
@@ -375,6 +305,20 @@ class InstructorPage(widgets.VBox):
             self.message.show("info", "Load a class to start: choose where the hand-ins are, then press "
                                       "“Load the class”.")
 
+    def _download_buttons(self) -> dict[str, DownloadButton]:
+        return {
+            "canvas": DownloadButton("Gradebook for Canvas (CSV)", "seci-lab-gradebook-canvas.csv", "text/csv",
+                                     lambda: self._gradebook("canvas"),
+                                     tooltip="Import in Canvas: Grades, Import"),
+            "moodle": DownloadButton("Gradebook for Moodle (CSV)", "seci-lab-gradebook-moodle.csv", "text/csv",
+                                     lambda: self._gradebook("moodle"),
+                                     tooltip="Import in Moodle: Grades, Import, CSV file"),
+            "excel": DownloadButton("Excel workbook", "seci-lab-class.xlsx", _XLSX, self._workbook,
+                                    tooltip="Every view of this dashboard, one sheet each"),
+            "report": DownloadButton("HTML class report", "seci-lab-class-report.html", "text/html",
+                                     self._report, tooltip="A standalone page that opens offline"),
+        }
+
     # -- access and source ---------------------------------------------------------------------
 
     def _children(self) -> list[widgets.Widget]:
@@ -417,7 +361,11 @@ class InstructorPage(widgets.VBox):
         source = self.source.value
         self.folder.layout.display = None if source == "folder" else "none"
         self.upload.layout.display = None if source == "upload" else "none"
-        if source == "store":
+        if source == "service":
+            self.source_note.value = ("<p>The hand-ins learners sent with the <em>Hand in</em> button on this "
+                                      "JupyterHub, with the scores the hand-in service gave each on arrival "
+                                      "(the latest hand-in of each learner counts).</p>")
+        elif source == "store":
             self.source_note.value = ("<p>The hand-ins learners sent with the <em>Hand in</em> button of a "
                                       "lesson on this server (the latest hand-in of each learner counts).</p>")
         elif source == "folder":
@@ -443,6 +391,9 @@ class InstructorPage(widgets.VBox):
         from ..classroom import load_files, load_folder
 
         source = self.source.value
+        self._service_scores = None
+        if source == "service":
+            return self._read_service(), "the hand-in service"
         if source == "store":
             if not self.store_url:  # not offered then; a forged value gets this
                 raise ValueError(f"No class store is configured on this server ({CLASS_DB_ENV}).")
@@ -479,6 +430,20 @@ class InstructorPage(widgets.VBox):
             return (load_files(files, progress=self._on_progress, roster=self.roster),
                     count(len(files), "uploaded file"))
         raise ValueError("Choose where to load the class from.")
+
+    def _read_service(self):
+        from ..classroom.handin_client import HandInService, ServiceRefused
+
+        if not self.service_url:  # not offered then; a forged value gets this
+            raise ValueError("This server has no hand-in service.")
+        try:
+            loaded, self._service_scores = HandInService(self.service_url).load(progress=self._on_progress)
+        except ServiceRefused as error:
+            raise ValueError(f"The hand-in service refused: {error}") from None
+        except (OSError, ValueError) as error:
+            log.warning("hand-in service unreachable: %s", error)
+            raise ValueError("The hand-in service cannot be reached right now. Try again in a moment.") from None
+        return loaded
 
     @safe_callback(lambda self: self.message)
     def _on_load(self, _button=None) -> None:
@@ -735,6 +700,10 @@ class InstructorPage(widgets.VBox):
         instructor's own database."""
         from ..store.classroom import InstructorRatings
 
+        if self._ratings is None and self.service_url:
+            from ..classroom.handin_client import HandInService
+
+            self._ratings = HandInService(self.service_url)  # the service lets instructors alone rate
         if self._ratings is None:
             self._ratings = InstructorRatings(self.store_url or None)
         return self._ratings
@@ -744,6 +713,8 @@ class InstructorPage(widgets.VBox):
         (never the class store, which learners write to): a class loaded again is not scored again."""
         from ..store.scores import RubricScores
 
+        if self._service_scores is not None:
+            return self._service_scores
         if self._scores is None:
             self._scores = RubricScores()
         return self._scores
@@ -754,7 +725,7 @@ class InstructorPage(widgets.VBox):
         self.ratings_problem = ""
         try:
             return self._ratings_store().all()
-        except (SQLAlchemyError, ValueError, OSError) as error:
+        except (SQLAlchemyError, ValueError, OSError) as error:  # ValueError: the service refused
             log.warning("instructor ratings unreadable: %s", error)
             self.ratings_problem = ("Your ratings cannot be read right now, so the class is shown with the "
                                     "rubric's qualities: load the class again to retry.")
@@ -787,7 +758,7 @@ class InstructorPage(widgets.VBox):
         items = data.rateable(learner_id).set_index("key")
         quality, source = items.at[key, "quality"], items.at[key, "quality_source"]
         where = ("in the class store: the learner sees it the next time they open a lesson or the spiral"
-                 if self.store_url else "in your own seci-lab database on this computer")
+                 if self.store_url or self.service_url else "in your own seci-lab database on this computer")
         if source == "instructor":
             now = f"Your rating {quality:.2f} counts"
         elif pd.isna(quality):
@@ -830,7 +801,7 @@ class InstructorPage(widgets.VBox):
             store = self._ratings_store()
             store.rate(learner_id, key, quality)
             ratings = store.all()
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:
             log.warning("instructor rating not saved: %s", error)
             raise ValueError("The rating could not be saved right now (the database cannot be reached). "
                              "Try again in a moment.") from None
