@@ -21,7 +21,7 @@ import pytest
 from seci_lab.env import CLASS_DB_ENV, HANDIN_SERVICE_ENV, HUB_USER_VARIABLE, OFF_LOOPBACK_ENV
 from seci_lab.server.config import WELCOME, page_settings
 from seci_lab.store.classroom import ClassStore
-from hub_testing import DEPLOY_CONFIG, INSTRUCTOR, ROOT, SPAWN_S, Hub, class_database, running_hub
+from hub_testing import DEPLOY_CONFIG, INSTRUCTOR, SPAWN_S, Hub, class_database, running_hub
 from voila_testing import ConsoleRecord, wait_for_voila
 
 LEARNERS = ("ann",)
@@ -206,8 +206,8 @@ def test_no_server_gets_the_class_store_only_the_hand_in_service_does(monkeypatc
 def test_the_readme_sketch_for_zero_to_jupyterhub_keeps_the_hub_settings():
     import yaml
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### A class on JupyterHub", 1)[1]
+    readme = (DEPLOY_CONFIG.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## On Kubernetes", 1)[1]
     values = yaml.safe_load(section.split("```yaml", 1)[1].split("```", 1)[0])
     assert values["singleuser"]["defaultUrl"] == f"/voila/render/{WELCOME}"
     # learners' pods get the service's address, never the class store

@@ -32,7 +32,7 @@ What this file decides, and why:
 
 Sign-in and spawner are your site's: the defaults below are JupyterHub's (system accounts through
 PAM, one process per account). Replace them with your campus sign-in (an OAuthenticator, LTI)
-and, for more than one machine, KubeSpawner (Zero to JupyterHub: see the main README); then set
+and, for more than one machine, KubeSpawner (Zero to JupyterHub: see README.md beside this file); then set
 ``HANDIN_SERVICE_URL`` below to an address the servers reach the hub's machine at.
 """
 
