@@ -132,6 +132,13 @@ def test_a_hand_in_under_a_classmates_id_is_refused_and_nothing_is_stored(hub, t
             HandInService(hub.service_url, tokens["ann"]).hand_in(forged)
     assert all(r["submission_id"] != forged["submission_id"] for r in _stored(hub))
     assert all(r["uploader"] == r["learner_id"] for r in _stored(hub))
+    # a classmate's hand-in id (the idempotency key) is not "stored already" for ann
+    ben = _hand_in_data("ben", seed=35)
+    HandInService(hub.service_url, tokens["ben"]).hand_in(ben)
+    ben["learner"]["id"] = "ann"
+    with pytest.raises(ServiceRefused, match="belongs to another hand-in"):
+        HandInService(hub.service_url, tokens["ann"]).hand_in(ben)
+    assert [r["uploader"] for r in _stored(hub) if r["submission_id"] == ben["submission_id"]] == ["ben"]
 
 
 def test_a_learner_cannot_read_the_class_nor_a_classmates_hand_in(hub, tokens):

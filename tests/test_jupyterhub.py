@@ -13,6 +13,7 @@ spawn costs 10-20 s.
 
 from __future__ import annotations
 
+import json
 import re
 
 import psutil
@@ -123,6 +124,15 @@ def test_a_class_on_jupyterhub(hub, browser):
 
         for name in LEARNERS:
             _hand_in(signed_in[name][1], hub, name, forge="ben")
+
+        # A browser signs in to the service through the hub (OAuth) as the same user...
+        page.goto(f"{hub.url}services/seci-handin/")
+        assert json.loads(page.locator("body").inner_text()) == {"service": "seci-handin", "name": "ann",
+                                                                 "instructor": False}
+        # ...and a write carried by that cookie alone, as another site's page would send it, is refused
+        forged = page.request.put(f"{hub.url}services/seci-handin/api/ratings", data=json.dumps(
+            {"learner_id": "ann", "key": "E.metaphor", "quality": 1.0}), headers={"Content-Type": "application/json"})
+        assert forged.status == 401, forged.text()
 
         loaded = _stored(hub)
         assert loaded.problems.empty

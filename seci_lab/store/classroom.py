@@ -159,9 +159,13 @@ class ClassStore:
         when = moment.isoformat(timespec="seconds")
 
         def work(conn) -> bool:
-            row = conn.execute(select(class_submissions.c.id).where(
+            row = conn.execute(select(class_submissions.c.id, class_submissions.c.uploader).where(
                 class_submissions.c.submission_id == submission.submission_id)).first()
             if row is not None:
+                if user and learner_key(row.uploader or "") != learner_key(user):
+                    # someone else's hand-in id: never "stored already" for another user
+                    raise SubmissionError("This hand-in's id belongs to another hand-in: press Hand in again "
+                                          "(each hand-in gets a new id).")
                 return True
             conn.execute(insert(class_submissions).values(
                 submission_id=submission.submission_id, learner_id=submission.learner_id,
