@@ -282,6 +282,14 @@ class IndexHandler(HubOAuthenticated, tornado.web.RequestHandler):
                                 "instructor": INSTRUCTORS_GROUP in (user.get("groups") or [])}))
 
 
+class OAuthCallbackHandler(HubOAuthCallbackHandler):
+    """``oauth_callback``: the hub's OAuth finishes with the same ``HubOAuth`` that started it
+    (it keeps each sign-in's PKCE verifier in memory)."""
+
+    def initialize(self, hub_auth: HubOAuth) -> None:
+        self.hub_auth = hub_auth
+
+
 def service_app(site: HandInSite, prefix: str, hub_auth: HubOAuth | None = None) -> tornado.web.Application:
     """The service's tornado application, its routes under ``prefix``."""
     hub_auth = hub_auth or HubOAuth(cache_max_age=60)
@@ -289,7 +297,7 @@ def service_app(site: HandInSite, prefix: str, hub_auth: HubOAuth | None = None)
     kwargs = {"site": site, "hub_auth": hub_auth}
     routes = [
         (prefix, IndexHandler, kwargs),
-        (prefix + "oauth_callback", HubOAuthCallbackHandler),
+        (prefix + "oauth_callback", OAuthCallbackHandler, {"hub_auth": hub_auth}),
         (prefix + "api/whoami", WhoAmIHandler, kwargs),
         (prefix + "api/handins", HandInsHandler, kwargs),
         (prefix + "api/handins/mine", MineHandler, kwargs),
