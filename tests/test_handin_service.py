@@ -243,3 +243,22 @@ def test_the_hand_in_form_and_the_dashboard_use_the_service_on_the_hub(hub, toke
     page = InstructorPage(key="")
     page.load_button.click()
     assert page.message.kind == "error" and "instructors" in page.message.text
+
+
+def test_a_hand_in_form_whose_service_is_down_says_so_and_offers_the_file(tmp_path, monkeypatch):
+    from seci_lab.ui.handin import HandIn
+    from voila_testing import free_port
+
+    monkeypatch.delenv(CLASS_DB_ENV, raising=False)
+    monkeypatch.setenv(HANDIN_SERVICE_ENV, f"http://127.0.0.1:{free_port()}/services/seci-handin/")  # nobody there
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "a-token")
+    monkeypatch.setenv(HUB_USER_VARIABLE, "ann")
+    progress = open_progress(url=f"sqlite:///{tmp_path / 'ann.db'}")
+    progress.save_answer("E.metaphor", {"mode": "E", "label": "1. Metaphor", "text": "Learning is like a hike."})
+    form = HandIn(progress)
+    assert form.download.layout.display == "none"
+    form.name.value = "Ann"
+    form._on_hand_in()
+    assert form.message.kind == "error" and "cannot be reached" in form.message.value
+    assert form.download.layout.display is None  # the file instead; the work stays saved
+    assert progress.answer("E.metaphor")["text"] == "Learning is like a hike."
