@@ -262,3 +262,22 @@ def test_a_hand_in_form_whose_service_is_down_says_so_and_offers_the_file(tmp_pa
     assert form.message.kind == "error" and "cannot be reached" in form.message.value
     assert form.download.layout.display is None  # the file instead; the work stays saved
     assert progress.answer("E.metaphor")["text"] == "Learning is like a hike."
+
+
+def test_a_restarted_service_scores_the_hand_ins_it_had_not_scored(tmp_path):
+    import asyncio
+
+    from seci_lab.server.handin_service import HandInSite
+
+    url = f"sqlite:///{tmp_path / 'class.db'}"
+    ann, ben = _hand_in_data("ann", seed=36), _hand_in_data("ben", seed=37)
+    site = HandInSite(url)
+    try:
+        site.store.hand_in(ann, "ann")  # stored, then the service stopped before scoring
+        site.store.hand_in(ben, "ben")
+        site.scores.put_many(score_submission(ben))  # ben's were scored
+        assert asyncio.run(site.score_unscored()) == 1
+        assert site.scores.get_many(score_submission(ann)) == score_submission(ann)
+        assert asyncio.run(site.score_unscored()) == 0
+    finally:
+        site.close()

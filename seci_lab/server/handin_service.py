@@ -59,7 +59,7 @@ from ..env import CLASS_DB_ENV
 from ..model.submission import MAX_SUBMISSION_BYTES, SubmissionError, learner_key
 from ..store.classroom import ClassStore, InstructorRatings
 from ..store.engine import database_url
-from ..store.scores import RubricScores
+from ..store.scores import RubricScores, text_digest
 from .connections import listen
 
 __all__ = ["INSTRUCTORS_GROUP", "MAX_BODY_BYTES", "SERVICE_NAME", "HandInSite", "service_app"]
@@ -113,6 +113,27 @@ class HandInSite:
             await self.run(self.scores.put_many, verdicts)
         except Exception:  # noqa: BLE001 - the dashboard scores what is missing; log and go on
             log.exception("a hand-in could not be scored on arrival")
+
+    async def score_unscored(self) -> int:
+        """Score, in the workers, each learner's latest hand-in that holds a text with no kept
+        score (one that arrived while the service stopped before scoring it); returns how many.
+        A text the rubric has no criteria for is never kept, so its hand-in is scored again: the
+        scores are the same, and the dashboard never waits for them."""
+        rows = await self.run(self.store.rows)
+        kept = {digest for _, _, digest, _, _ in await self.run(self.scores.rows)}
+        latest = {learner_key(str(row["learner_id"])): row for row in rows}  # rows come oldest first
+        waiting = []
+        for row in latest.values():
+            try:
+                answers = json.loads(row["data"]).get("answers", {})
+            except (ValueError, AttributeError):
+                continue
+            texts = [a.get("text") for a in answers.values() if isinstance(a, dict)]
+            if any(isinstance(t, str) and t.strip() and text_digest(t) not in kept for t in texts):
+                waiting.append(json.loads(row["data"]))
+        for data in waiting:
+            await self._score(data)
+        return len(waiting)
 
     def close(self) -> None:
         self.scoring.shutdown(wait=False, cancel_futures=True)
@@ -333,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     listen(service_app(site, prefix), address.port or 80, args.ip or address.hostname or "127.0.0.1", backlog=128,
            max_body_size=2 * MAX_BODY_BYTES)
     log.info("serving %s on %s:%s", prefix, address.hostname, address.port)
+    tornado.ioloop.IOLoop.current().add_callback(site.score_unscored)  # what a stopped service left
     try:
         tornado.ioloop.IOLoop.current().start()
     finally:
