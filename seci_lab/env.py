@@ -13,6 +13,7 @@ __all__ = [
     "COURSE_ENV",
     "DB_ENV",
     "FACILITATOR_KEY_ENV",
+    "HANDIN_SERVICE_ENV",
     "HUB_USER_VARIABLE",
     "INSTRUCTOR_KEY_ENV",
     "JOIN_CODE_ENV",
@@ -67,10 +68,15 @@ OFF_LOOPBACK_ENV = "SECI_LAB_OFF_LOOPBACK"
 #: 5 MB copy over the websocket (seci_lab.ui.plotly_widget).
 PLOTLY_BUNDLE_ENV = "SECI_LAB_PLOTLY_BUNDLE"
 
+#: The address of the class's hand-in service (``seci_lab.server.handin_service``), set by the
+#: JupyterHub recipe for every learner's and instructor's server: Hand in and the instructor
+#: dashboard then talk to it, signed in with the server's JupyterHub token, and need no database.
+HANDIN_SERVICE_ENV = "SECI_LAB_HANDIN_SERVICE"
+
 #: The user JupyterHub signed in, set by the hub in each single-user server's environment (not a
 #: seci-lab name, so not in NAMES): the only learner id a hand-in to the class store may carry.
 HUB_USER_VARIABLE = "JUPYTERHUB_USER"
 
 #: Every name above.
 NAMES = (DB_ENV, CLASS_DB_ENV, CLASS_DIR_ENV, COURSE_ENV, INSTRUCTOR_KEY_ENV, FACILITATOR_KEY_ENV, JOIN_CODE_ENV,
-         JOIN_URL_ENV, ROOM_TOKEN_ENV, TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)
+         JOIN_URL_ENV, HANDIN_SERVICE_ENV, ROOM_TOKEN_ENV, TOKEN_ENV, SERVER_HOSTS_ENV, TRUSTED_PROXIES_ENV, OFF_LOOPBACK_ENV, PLOTLY_BUNDLE_ENV)

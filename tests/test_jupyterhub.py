@@ -1,135 +1,60 @@
-"""A class on JupyterHub, for real (issue 12): deploy/jupyterhub/jupyterhub_config.py with a
-PostgreSQL class store, driven in Chromium.
+"""A class on JupyterHub, for real (issues 12 and 26): deploy/jupyterhub/jupyterhub_config.py with
+its hand-in service and a PostgreSQL class store, driven in Chromium.
 
-The hub runs the deploy configuration, with only what a test machine needs changed on top: free
-ports, the proxy from ``scripts/ensure-proxy.sh``, the dummy sign-in (any password) and the
-simple local spawner (every user the same system account, homes in a temp folder). Three
-learners sign in, land on the welcome page under Voila, answer in a lesson and hand in; one of
-them first forges another learner's id in the page and is refused; the instructor's dashboard
-loads the class store and lists the three learners under their hub identities, while a
-learner's server keeps the dashboard shut. One test, several checks: each spawn costs 10-20 s.
+The hub runs the deploy configuration with what a test machine needs changed on top
+(tests/hub_testing.py). A learner and the instructor sign in and land on the welcome page under
+Voila, each in their own server. The learner's server holds no class store address or password
+and has no terminal; the learner answers in a lesson and hands in through the page, which sends
+the hand-in to the service (first forging a classmate's id in the page, which is refused); the
+instructor's dashboard loads the class from the service and lists the learner under their hub
+identity, while the learner's server keeps the dashboard shut. One test, several checks: each
+spawn costs 10-20 s.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
 
+import psutil
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from seci_lab.env import CLASS_DB_ENV, OFF_LOOPBACK_ENV
+from seci_lab.env import CLASS_DB_ENV, HANDIN_SERVICE_ENV, HUB_USER_VARIABLE, OFF_LOOPBACK_ENV
 from seci_lab.server.config import WELCOME, page_settings
 from seci_lab.store.classroom import ClassStore
-from voila_testing import ConsoleRecord, VoilaServer, free_port, isolated_env, wait_for_voila
+from hub_testing import DEPLOY_CONFIG, INSTRUCTOR, SPAWN_S, Hub, class_database, running_hub
+from voila_testing import ConsoleRecord, wait_for_voila
 
-
-ROOT = Path(__file__).resolve().parent.parent
-DEPLOY_CONFIG = ROOT / "deploy" / "jupyterhub" / "jupyterhub_config.py"
-LEARNERS = ("ann", "ben", "cho")
-INSTRUCTOR = "teacher"
-SPAWN_S = 300  # a loaded 2-core machine starts four servers at once
-
-
-def _class_store(pg_url: str) -> str:
-    """A new, empty database on the suite's PostgreSQL server: the class store's URL."""
-    engine = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS seci_hub_class"))
-            conn.execute(text("CREATE DATABASE seci_hub_class"))
-    finally:
-        engine.dispose()
-    return make_url(pg_url).set(database="seci_hub_class").render_as_string(hide_password=False)
-
-
-def _hub_config(root: Path, port: int, proxy: str) -> str:
-    """The deploy configuration, then what a test machine needs changed."""
-    homes = str(root / "homes" / "{username}")
-    singleuser = str(Path(sys.executable).with_name("jupyterhub-singleuser"))
-    as_root = os.geteuid() == 0
-    return f"""
-load_subconfig({str(DEPLOY_CONFIG)!r})
-c.JupyterHub.ip = "127.0.0.1"
-c.JupyterHub.port = {port}
-c.JupyterHub.hub_ip = "127.0.0.1"
-c.JupyterHub.hub_port = {free_port()}
-c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{free_port()}"
-c.ConfigurableHTTPProxy.command = [{proxy!r}]
-c.ConfigurableHTTPProxy.pid_file = {str(root / "proxy.pid")!r}
-c.JupyterHub.db_url = {"sqlite:///" + str(root / "hub.sqlite")!r}
-c.JupyterHub.cookie_secret_file = {str(root / "cookie_secret")!r}
-c.JupyterHub.authenticator_class = "dummy"
-c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {homes!r}
-c.Spawner.cmd = [{singleuser!r}]
-c.Spawner.args = c.Spawner.args + {["--allow-root"] if as_root else []!r}
-c.Spawner.start_timeout = {SPAWN_S}
-c.Spawner.http_timeout = {SPAWN_S}
-c.JupyterHub.load_groups = {{"instructors": {{"users": [{INSTRUCTOR!r}]}}}}
-"""
-
-
-def _hub_answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}hub/api/", timeout=5) as response:
-            return response.status == 200 and "version" in json.load(response)
-    except (OSError, ValueError):
-        return False
-
-
-@dataclass
-class Hub:
-    url: str
-    class_store: str
-    server: VoilaServer  # the jupyterhub process, stopped with everything it started
+LEARNERS = ("ann",)
 
 
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory, pg_url, configurable_http_proxy):
     root = tmp_path_factory.mktemp("hub")
-    store = _class_store(pg_url)
-    port = free_port()
-    (root / "jupyterhub_config.py").write_text(_hub_config(root, port, configurable_http_proxy))
-    env = isolated_env(root)
-    env[CLASS_DB_ENV] = store
-    out, err = root / "hub.out", root / "hub.err"
-    command = [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(root / "jupyterhub_config.py")]
-    with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=stdout, stderr=stderr)
-    url = f"http://127.0.0.1:{port}/"
-    server = VoilaServer(url, port, process, root, out, err)
-    try:
-        deadline = time.monotonic() + 120
-        while not _hub_answers(url):
-            server.remember_descendants()
-            if process.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited with {process.returncode}:\n{server.output()[-5000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"jupyterhub did not answer within 120 s:\n{server.output()[-5000:]}")
-            time.sleep(0.3)
-        yield Hub(url, store, server)
-    finally:
-        server.remember_descendants()
-        server.stop(timeout=60)
+    with running_hub(root, class_database(pg_url), configurable_http_proxy) as running:
+        yield running
 
 
 def _stored(hub: Hub):
-    """What the class store holds now, read as the instructor's dashboard reads it."""
+    """What the class store holds now, read as the service reads it."""
     store = ClassStore(hub.class_store)
     try:
         return store.load()
     finally:
         store.engine.dispose()
+
+
+def _server_environment(name: str) -> dict[str, str]:
+    """The environment of ``name``'s single-user server process (every user is this account here)."""
+    for process in psutil.process_iter(["cmdline"]):
+        try:
+            if any("jupyterhub-singleuser" in part for part in process.info["cmdline"] or ()):
+                environment = process.environ()
+                if environment.get(HUB_USER_VARIABLE) == name:
+                    return environment
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    raise AssertionError(f"no single-user server of {name} is running")
 
 
 def _sign_in(browser, hub: Hub, name: str):
@@ -170,8 +95,10 @@ def _hand_in(page, hub: Hub, name: str, forge: str | None = None) -> None:
         form.get_by_text(f"You are signed in as {name}").wait_for()
         stored = _stored(hub)  # a forged row would be listed as a problem, so both must be empty
         assert stored.submissions == [] and stored.problems.empty, "a forged hand-in reached the class store"
+        learner_id.evaluate("el => { el.disabled = true; }")
     button.click()
-    form.get_by_text(f"as {name}:").wait_for(timeout=60_000)
+    # "signed in as ann: ..." of the forged try says "as ann:" too: wait for the receipt itself
+    form.get_by_text(re.compile(rf"Handed in on .* as {name}:")).wait_for(timeout=60_000)
 
 
 @pytest.mark.browser
@@ -187,8 +114,26 @@ def test_a_class_on_jupyterhub(hub, browser):
             wait_for_voila(page, timeout=180)
             hub.server.remember_descendants()
 
+        # The learner's server: no class store, no password, no terminal; the service's address.
+        environment = _server_environment("ann")
+        password_free = hub.class_store.split("@")[-1]
+        assert CLASS_DB_ENV not in environment and not any(password_free in v for v in environment.values())
+        assert environment[HANDIN_SERVICE_ENV] == hub.service_url
+        page = signed_in["ann"][1]
+        assert page.request.get(f"{hub.url}user/ann/api/terminals").status == 404
+        assert page.request.get(f"{hub.url}user/ann/api/kernels").status == 200  # the same request, answered
+
         for name in LEARNERS:
-            _hand_in(signed_in[name][1], hub, name, forge="ben" if name == "ann" else None)
+            _hand_in(signed_in[name][1], hub, name, forge="ben")
+
+        # A browser signs in to the service through the hub (OAuth) as the same user...
+        page.goto(f"{hub.url}services/seci-handin/")
+        assert json.loads(page.locator("body").inner_text()) == {"service": "seci-handin", "name": "ann",
+                                                                 "instructor": False}
+        # ...and a write carried by that cookie alone, as another site's page would send it, is refused
+        forged = page.request.put(f"{hub.url}services/seci-handin/api/ratings", data=json.dumps(
+            {"learner_id": "ann", "key": "E.metaphor", "quality": 1.0}), headers={"Content-Type": "application/json"})
+        assert forged.status == 401, forged.text()
 
         loaded = _stored(hub)
         assert loaded.problems.empty
@@ -209,7 +154,7 @@ def test_a_class_on_jupyterhub(hub, browser):
         assert f"/user/{INSTRUCTOR}/" in page.url
         page.get_by_text("Load a class to start").wait_for()
         page.get_by_role("button", name="Load the class").click()
-        page.get_by_text(f"Loaded {len(LEARNERS)} learners from the class store").wait_for(timeout=120_000)
+        page.get_by_text(f"Loaded {len(LEARNERS)} learner from the hand-in service").wait_for(timeout=120_000)
         page.get_by_role("tab", name="Learner").click()
         options = page.get_by_label("Learner", exact=True).evaluate(
             "el => [...el.options].map(o => o.textContent)")
@@ -241,14 +186,24 @@ def test_the_hub_refuses_to_start_without_a_class_store(monkeypatch):
         _load_deploy_config()
 
 
-def test_the_hub_gives_every_server_the_class_store_and_opens_the_dashboard_to_instructors_only(monkeypatch):
+def test_no_server_gets_the_class_store_only_the_hand_in_service_does(monkeypatch):
     url = "postgresql+psycopg://seci:secret@db.example.org/seci_class"
     monkeypatch.setenv(CLASS_DB_ENV, url)
     config = _load_deploy_config()
     environment = config.Spawner.environment
-    assert environment[CLASS_DB_ENV] == url
+    # the old recipe gave every learner's server the URL with its password
+    assert CLASS_DB_ENV not in environment
+    assert not any("secret" in str(value) for value in environment.values())
+    assert environment[HANDIN_SERVICE_ENV].endswith("/services/seci-handin/")
+    service = next(s for s in config.JupyterHub.services if s["name"] == "seci-handin")
+    assert service["environment"] == {CLASS_DB_ENV: url}
+    assert service["command"][1:3] == ["-m", "seci_lab.server.handin_service"]
+    # servers' tokens and users reach the service; nothing else is added to a server's token
+    assert "access:services!service=seci-handin" in config.Spawner.server_token_scopes
+    user_role = next(r for r in config.JupyterHub.load_roles if r["name"] == "user")
+    assert set(user_role["scopes"]) == {"self", "access:services!service=seci-handin"}
     assert config.Spawner.default_url == f"/voila/render/{WELCOME}"
-    assert config.Spawner.args == page_settings(600)
+    assert config.Spawner.args == [*page_settings(600), "--ServerApp.terminals_enabled=False"]
 
     def spawner(*groups):
         group_objects = [type("Group", (), {"name": g})() for g in groups]
@@ -262,10 +217,17 @@ def test_the_hub_gives_every_server_the_class_store_and_opens_the_dashboard_to_i
 def test_the_readme_sketch_for_zero_to_jupyterhub_keeps_the_hub_settings():
     import yaml
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### A class on JupyterHub", 1)[1]
+    readme = (DEPLOY_CONFIG.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## On Kubernetes", 1)[1]
     values = yaml.safe_load(section.split("```yaml", 1)[1].split("```", 1)[0])
     assert values["singleuser"]["defaultUrl"] == f"/voila/render/{WELCOME}"
-    assert values["singleuser"]["extraEnv"][CLASS_DB_ENV]["valueFrom"]["secretKeyRef"]
-    assert values["hub"]["config"]["KubeSpawner"]["args"] == page_settings()
+    # learners' pods get the service's address, never the class store
+    assert CLASS_DB_ENV not in values["singleuser"]["extraEnv"]
+    assert values["singleuser"]["extraEnv"][HANDIN_SERVICE_ENV].endswith("/services/seci-handin/")
+    assert values["hub"]["extraEnv"][CLASS_DB_ENV]["valueFrom"]["secretKeyRef"]
+    service = values["hub"]["services"]["seci-handin"]
+    assert service["command"][1:3] == ["-m", "seci_lab.server.handin_service"]
+    spawner = values["hub"]["config"]["KubeSpawner"]
+    assert spawner["args"] == [*page_settings(), "--ServerApp.terminals_enabled=False"]
+    assert "access:services!service=seci-handin" in spawner["server_token_scopes"]
     assert values["cull"]["enabled"] is True and values["singleuser"]["memory"]["limit"]

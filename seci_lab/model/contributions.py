@@ -24,6 +24,7 @@ future mixed use. The reasoning is written out in ``docs/ratings.md``.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,7 +98,9 @@ _NOTES = {
 
 # Control characters other than newline and tab are never meaningful in a contribution;
 # bidi overrides and emoji are legitimate text and are kept (they are shown escaped).
-_ALLOWED_CONTROLS = {"\n", "\t"}
+#: Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F, fixed by the
+#: standard) but newline and tab; one regex pass instead of a category look-up per character.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def check_unicode(text: str, what: str = "The text") -> str:
@@ -135,10 +138,7 @@ def normalize_text(text: str) -> str:
     """
     check_unicode(text)
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch for ch in text if ch in _ALLOWED_CONTROLS or unicodedata.category(ch) != "Cc"
-    )
-    return text.strip()
+    return _CONTROLS.sub("", text).strip()
 
 
 def shorten(text: str, limit: int) -> str:

@@ -55,7 +55,7 @@ from ..env import CLASS_DB_ENV
 from ..model.contributions import check_quality
 from .engine import create_tables, database_url, default_url, make_engine, read, write
 
-__all__ = ["ClassStore", "HandInReceipt", "InstructorRatings", "class_store_url"]
+__all__ = ["ClassStore", "HandInReceipt", "InstructorRatings", "class_store_url", "load_rows"]
 
 SOURCE = "class store"
 
@@ -153,17 +153,24 @@ class ClassStore:
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True)
         if len(encoded.encode("utf-8")) > MAX_SUBMISSION_BYTES:
             raise SubmissionError(f"The hand-in is over {MAX_SUBMISSION_BYTES / 1e6:.0f} MB.", "too large")
-        when = submission.handed_in_at.isoformat(timespec="seconds")
+        now = datetime.now(timezone.utc).replace(microsecond=0)
+        # With a signed-in user the server's clock is the hand-in's time: a time in the data is the sender's.
+        moment = now if user else submission.handed_in_at
+        when = moment.isoformat(timespec="seconds")
 
         def work(conn) -> bool:
-            row = conn.execute(select(class_submissions.c.id).where(
+            row = conn.execute(select(class_submissions.c.id, class_submissions.c.uploader).where(
                 class_submissions.c.submission_id == submission.submission_id)).first()
             if row is not None:
+                if user and learner_key(row.uploader or "") != learner_key(user):
+                    # someone else's hand-in id: never "stored already" for another user
+                    raise SubmissionError("This hand-in's id belongs to another hand-in: press Hand in again "
+                                          "(each hand-in gets a new id).")
                 return True
             conn.execute(insert(class_submissions).values(
                 submission_id=submission.submission_id, learner_id=submission.learner_id,
                 learner_key=learner_key(submission.learner_id), handed_in_at=when,
-                stored_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), data=encoded,
+                stored_at=now.isoformat(timespec="seconds"), data=encoded,
                 uploader=user or None))
             return False
 
@@ -172,43 +179,35 @@ class ClassStore:
         except IntegrityError:  # another kernel stored the same submission id between our check and insert
             again = True
         return HandInReceipt(submission_id=submission.submission_id, learner_id=submission.learner_id,
-                             handed_in_at=submission.handed_in_at, stored_again=again)
+                             handed_in_at=moment, stored_again=again)
 
-    def load(self, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
-        """Every hand-in: each learner's latest, the earlier ones listed as replaced (see :class:`ClassLoad`).
-
-        A hand-in stored under a signed-in user is never replaced by one stored without; answers
-        to quiz items the question bank does not have are listed (``assemble_load``)."""
+    def rows(self) -> list[dict]:
+        """Every stored hand-in, oldest first, as :func:`load_rows` takes them (what the hand-in
+        service sends the instructor's dashboard)."""
         query = select(class_submissions.c.submission_id, class_submissions.c.learner_id,
                        class_submissions.c.data, class_submissions.c.uploader,
                        class_submissions.c.stored_at).order_by(class_submissions.c.id)
         with read(self.engine) as conn:
-            rows = conn.execute(query).all()
-        parsed, problems = [], []
-        for done, row in enumerate(rows, start=1):
-            source = f"{SOURCE} #{row.submission_id[:8]}"
-            try:
-                sub = parse_submission(row.data, source=source)
-                if row.uploader:
-                    if learner_key(sub.learner_id) != learner_key(row.uploader):
-                        raise SubmissionError(f"Claims learner {sub.learner_id} but was handed in by the signed-in "
-                                              f"user {row.uploader}: not counted for anyone.")
-                    sub = replace(sub, uploader_lms=SOURCE, uploader_id=row.uploader,
-                                  handed_in_at=datetime.fromisoformat(row.stored_at))
-                parsed.append(sub)
-            except SubmissionError as error:  # e.g. stored by a newer seci-lab
-                problems.append(problem_row(source, row.learner_id, error.reason))
-            except Exception as error:  # noqa: BLE001 - one odd row must never stop the class from loading
-                problems.append(problem_row(source, row.learner_id,
-                                            f"Could not be read ({type(error).__name__}: {str(error)[:200]})."))
-            if progress is not None:
-                progress(done, len(rows))
-        return assemble_load(parsed, problems, len(rows), quiz_items={q.id for q in load_questions()})
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def load(self, progress: Callable[[int, int], None] | None = None) -> ClassLoad:
+        """Every hand-in: each learner's latest, the earlier ones listed as replaced (see :func:`load_rows`)."""
+        return load_rows(self.rows(), progress)
 
     def count(self) -> int:
         """How many learners handed in at least once."""
         with read(self.engine) as conn:
             return int(conn.execute(select(func.count(func.distinct(class_submissions.c.learner_key)))).scalar_one())
+
+    def latest_row(self, learner_id: str) -> dict | None:
+        """The latest hand-in of ``learner_id`` (submission id, learner id, handed in, stored), or None."""
+        query = (select(class_submissions.c.submission_id, class_submissions.c.learner_id,
+                        class_submissions.c.handed_in_at, class_submissions.c.stored_at)
+                 .where(class_submissions.c.learner_key == learner_key(learner_id))
+                 .order_by(class_submissions.c.handed_in_at.desc(), class_submissions.c.id.desc()).limit(1))
+        with read(self.engine) as conn:
+            row = conn.execute(query).first()
+        return None if row is None else dict(row._mapping)
 
     def latest(self, learner_id: str) -> datetime | None:
         """When ``learner_id`` last handed in, or None."""
@@ -217,6 +216,35 @@ class ClassStore:
         with read(self.engine) as conn:
             value = conn.execute(query).scalar_one()
         return datetime.fromisoformat(value) if value else None
+
+
+def load_rows(rows: list[dict], progress: Callable[[int, int], None] | None = None) -> ClassLoad:
+    """A class from stored hand-in rows (``submission_id``, ``learner_id``, ``data``, ``uploader``,
+    ``stored_at``): each learner's latest, the earlier ones listed as replaced (see :class:`ClassLoad`).
+
+    A row with an uploader (the signed-in user who handed it in) counts only for that user, at
+    the time it was stored; one stored under a signed-in user is never replaced by one stored
+    without; answers to quiz items the question bank does not have are listed (``assemble_load``)."""
+    parsed, problems = [], []
+    for done, row in enumerate(rows, start=1):
+        source = f"{SOURCE} #{str(row['submission_id'])[:8]}"
+        try:
+            sub = parse_submission(row["data"], source=source)
+            if row.get("uploader"):
+                if learner_key(sub.learner_id) != learner_key(row["uploader"]):
+                    raise SubmissionError(f"Claims learner {sub.learner_id} but was handed in by the signed-in "
+                                          f"user {row['uploader']}: not counted for anyone.")
+                sub = replace(sub, uploader_lms=SOURCE, uploader_id=row["uploader"],
+                              handed_in_at=datetime.fromisoformat(row["stored_at"]))
+            parsed.append(sub)
+        except SubmissionError as error:  # e.g. stored by a newer seci-lab
+            problems.append(problem_row(source, str(row.get("learner_id", "")), error.reason))
+        except Exception as error:  # noqa: BLE001 - one odd row must never stop the class from loading
+            problems.append(problem_row(source, str(row.get("learner_id", "")),
+                                        f"Could not be read ({type(error).__name__}: {str(error)[:200]})."))
+        if progress is not None:
+            progress(done, len(rows))
+    return assemble_load(parsed, problems, len(rows), quiz_items={q.id for q in load_questions()})
 
 
 class InstructorRatings:

@@ -152,6 +152,14 @@ class RubricScores:
         except (SQLAlchemyError, ValueError, OSError) as error:
             log.warning("rubric scores not kept: %s", error)
 
+    def rows(self) -> list[tuple]:
+        """Every kept score of this fingerprint: ``(mode, field, text_sha256, quality, uncounted)``."""
+        with read(self._ready()) as conn:
+            return [tuple(row) for row in conn.execute(
+                select(rubric_scores.c.mode, rubric_scores.c.field, rubric_scores.c.text_sha256,
+                       rubric_scores.c.quality, rubric_scores.c.uncounted)
+                .where(rubric_scores.c.version == self.version))]
+
     def close(self) -> None:
         """Release the database connections."""
         if self._engine is not None:

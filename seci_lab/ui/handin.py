@@ -1,8 +1,10 @@
 """“Hand in”: a learner hands their saved work to the instructor, from any lesson.
 
-With a class store configured (``$SECI_LAB_CLASS_DB``, e.g. on a JupyterHub) the work is written
-to it and the page says when; a learner may hand in again any time and the latest counts.
-Without one, the learner downloads a submission file and uploads it to the assignment in the
+On the JupyterHub recipe (``$SECI_LAB_HANDIN_SERVICE`` set by the hub) the work is sent to the
+class's hand-in service (:mod:`seci_lab.classroom.handin_client`), signed with the server's hub
+token, and the page says when; with a class store configured instead (``$SECI_LAB_CLASS_DB``, a
+shared server) it is written there. A learner may hand in again any time and the latest counts.
+Without either, the learner downloads a submission file and uploads it to the assignment in the
 course's LMS (Canvas, Moodle, ...), from where the instructor downloads the class's files.
 
 The learner's id, name and e-mail are remembered in their progress store (answer key
@@ -19,6 +21,7 @@ from datetime import datetime
 import ipywidgets as widgets
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..classroom.handin_client import HandInService, ServiceRefused, service_url
 from ..classroom.submission import (
     SubmissionError,
     build_submission,
@@ -58,7 +61,9 @@ class HandIn(widgets.VBox):
     course : str
         The course name written into the hand-in (default ``$SECI_LAB_COURSE`` or empty).
     store_url : str, optional
-        The class store's URL; default ``$SECI_LAB_CLASS_DB``. Without one, the hand-in is a file.
+        The class store's URL; default ``$SECI_LAB_CLASS_DB``. Without one (and without a hand-in
+        service, ``$SECI_LAB_HANDIN_SERVICE``, which is used when no ``store_url`` is given), the
+        hand-in is a file.
 
     Attributes for tests: ``learner_id``, ``name``, ``email``, ``hand_in_button`` (class store),
     ``download`` (the submission file; the fallback when the store cannot be reached),
@@ -68,14 +73,17 @@ class HandIn(widgets.VBox):
     def __init__(self, progress: Progress, course: str = "", store_url: str | None = None):
         self.progress = progress
         self.course = course or os.environ.get(COURSE_ENV, "")
-        self.store_url = store_url if store_url is not None else class_store_url()
-        self.store: ClassStore | None = None
+        # the hub's hand-in service first: a learner's server on the hub has no class store
+        self.service_url = service_url() if store_url is None else None
+        self.store_url = store_url if store_url is not None else (None if self.service_url else class_store_url())
+        self.store: ClassStore | HandInService | None = None
+        collected = bool(self.service_url or self.store_url)
         saved = progress.answer(IDENTITY_KEY) or {}
         name = saved.get("name") if isinstance(saved.get("name"), str) else progress.name
         # on a JupyterHub the login is a good first guess at the id the course knows
         # The signed-in user (JupyterHub sets it in the kernel's environment; the page cannot
         # change it): with a class store, the only id this learner may hand in under.
-        self.user = os.environ.get(HUB_USER_VARIABLE, "").strip() if self.store_url else ""
+        self.user = os.environ.get(HUB_USER_VARIABLE, "").strip() if collected else ""
         known_id = self.user or (saved.get("learner_id") if isinstance(saved.get("learner_id"), str) else
                                  os.environ.get(HUB_USER_VARIABLE, ""))
         self.learner_id = widgets.Text(
@@ -99,7 +107,7 @@ class HandIn(widgets.VBox):
             "Download my hand-in file", "seci-lab-hand-in.json", "application/json", self._file_bytes, reports_errors=False,
             tooltip="Download your hand-in file, then upload it to the assignment in your course's LMS")
         self.hand_in_button.on_click(self._on_hand_in)
-        if self.store_url:
+        if collected:
             intro = ("<p>Your instructor collects the class's work here. Enter your student id and name, then "
                      "press <strong>Hand in</strong>. You can hand in again any time: the latest counts.</p>")
             actions = [self.hand_in_button, self.download]
@@ -178,13 +186,20 @@ class HandIn(widgets.VBox):
         ValueError
             When a field is not valid, or there is no class store (the message says what to do).
         """
-        if not self.store_url:
+        if not self.store_url and not self.service_url:
             raise ValueError("This page has no class store: download your hand-in file and upload it to your LMS.")
         data = self.build()
         try:
-            if self.store is None:
-                self.store = ClassStore(self.store_url)
-            receipt = self.store.hand_in(data, user=self.user or None)
+            if self.service_url:
+                if self.store is None:
+                    self.store = HandInService(self.service_url)
+                receipt = self.store.hand_in(data)  # the service records it under the hub's user
+            else:
+                if self.store is None:
+                    self.store = ClassStore(self.store_url)
+                receipt = self.store.hand_in(data, user=self.user or None)
+        except ServiceRefused as error:
+            raise SubmissionError(str(error)) from None
         except SubmissionError:
             raise
         except (ValueError, SQLAlchemyError, OSError) as error:  # unreachable or misconfigured store

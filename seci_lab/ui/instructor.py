@@ -1,8 +1,8 @@
 """The instructor dashboard: load a class's hand-ins, read where it struggles, export grades.
 
 The page only wires widgets to :mod:`seci_lab.classroom` (loading, analysis, charts, exports): a
-source chooser (the class store at ``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded
-files), a Load button with a progress bar, then one tab per view. Every table is built from a
+source chooser (the hub's hand-in service at ``$SECI_LAB_HANDIN_SERVICE``, the class store at
+``$SECI_LAB_CLASS_DB``, a folder on the server, or uploaded files), a Load button with a progress bar, then one tab per view. Every table is built from a
 DataFrame with :func:`seci_lab.exports.html_table`, so learner text is shown as text; charts come
 from :mod:`seci_lab.classroom.charts`, the same as in the HTML class report, as plain
 ``go.Figure`` objects placed in ``Output`` widgets from callbacks (docs/architecture.md: no output filled
@@ -61,6 +61,7 @@ SPIRAL_JSON_LIMIT = 3_000_000
 _PROGRESS_UPDATES = 50  # at most this many progress-bar messages per load
 
 _SOURCES = {
+    "service": "Hand-in service (this JupyterHub)",
     "store": "Class store (hand-ins on this server)",
     "folder": "Folder on the server",
     "upload": "Upload files or a zip",
@@ -106,6 +107,7 @@ class InstructorPage(widgets.VBox):
     """
 
     def __init__(self, folder: str | None = None, *, key: str | None = None):
+        from ..classroom.handin_client import service_url
         from ..store.classroom import class_store_url
 
         self._lock = threading.RLock()
@@ -114,6 +116,8 @@ class InstructorPage(widgets.VBox):
         self.needs_key = not self._key and os.environ.get(OFF_LOOPBACK_ENV, "") == "1"
         self.unlocked = not self._key and not self.needs_key
         self.store_url = class_store_url()
+        self.service_url = service_url()
+        self._service_scores = None  # the rubric scores the hand-in service computed, with its class
         self.loaded = None
         self.data = None
         self.class_trajectory: pd.DataFrame | None = None
@@ -133,10 +137,10 @@ class InstructorPage(widgets.VBox):
             self.key, self.unlock_button])
 
         # -- source ------------------------------------------------------------------------
-        options = [(label, value) for value, label in _SOURCES.items()
-                   if value != "store" or self.store_url]
+        offered = {"service": bool(self.service_url), "store": bool(self.store_url)}
+        options = [(label, value) for value, label in _SOURCES.items() if offered.get(value, True)]
         default_folder = folder if folder is not None else os.environ.get(CLASS_DIR_ENV, "")
-        initial = "store" if self.store_url else "folder"
+        initial = next(value for value in ("service", "store", "folder") if offered.get(value, True))
         self.source = _labelled(widgets.RadioButtons(options=options, value=initial), "Load the class from")
         self.folder = _labelled(widgets.Text(value=default_folder,
                                              placeholder="e.g. /srv/course/hand-ins", layout=_full()),
@@ -209,18 +213,7 @@ class InstructorPage(widgets.VBox):
         self.leave_out = widgets.Checkbox(value=True, description="Leave out learners who are not in the roster",
                                           indent=False, layout=widgets.Layout(width="auto"))
         self.roster_note = widgets.HTML()
-        self.downloads = {
-            "canvas": DownloadButton("Gradebook for Canvas (CSV)", "seci-lab-gradebook-canvas.csv", "text/csv",
-                                     lambda: self._gradebook("canvas"),
-                                     tooltip="Import in Canvas: Grades, Import"),
-            "moodle": DownloadButton("Gradebook for Moodle (CSV)", "seci-lab-gradebook-moodle.csv", "text/csv",
-                                     lambda: self._gradebook("moodle"),
-                                     tooltip="Import in Moodle: Grades, Import, CSV file"),
-            "excel": DownloadButton("Excel workbook", "seci-lab-class.xlsx", _XLSX, self._workbook,
-                                    tooltip="Every view of this dashboard, one sheet each"),
-            "report": DownloadButton("HTML class report", "seci-lab-class-report.html", "text/html",
-                                     self._report, tooltip="A standalone page that opens offline"),
-        }
+        self.downloads = self._download_buttons()
 
         spiral_accordion = widgets.Accordion(children=[self.spiral_table], titles=("The class spiral as a table",))
         spiral_accordion.selected_index = None
@@ -297,6 +290,20 @@ class InstructorPage(widgets.VBox):
                                                   tooltip="Remove your rating: the rubric's quality counts again")
         self.rating_note = widgets.HTML()
 
+    def _download_buttons(self) -> dict[str, DownloadButton]:
+        return {
+            "canvas": DownloadButton("Gradebook for Canvas (CSV)", "seci-lab-gradebook-canvas.csv", "text/csv",
+                                     lambda: self._gradebook("canvas"),
+                                     tooltip="Import in Canvas: Grades, Import"),
+            "moodle": DownloadButton("Gradebook for Moodle (CSV)", "seci-lab-gradebook-moodle.csv", "text/csv",
+                                     lambda: self._gradebook("moodle"),
+                                     tooltip="Import in Moodle: Grades, Import, CSV file"),
+            "excel": DownloadButton("Excel workbook", "seci-lab-class.xlsx", _XLSX, self._workbook,
+                                    tooltip="Every view of this dashboard, one sheet each"),
+            "report": DownloadButton("HTML class report", "seci-lab-class-report.html", "text/html",
+                                     self._report, tooltip="A standalone page that opens offline"),
+        }
+
     # -- access and source ---------------------------------------------------------------------
 
     def _children(self) -> list[widgets.Widget]:
@@ -339,7 +346,11 @@ class InstructorPage(widgets.VBox):
         source = self.source.value
         self.folder.layout.display = None if source == "folder" else "none"
         self.upload.layout.display = None if source == "upload" else "none"
-        if source == "store":
+        if source == "service":
+            self.source_note.value = ("<p>The hand-ins learners sent with the <em>Hand in</em> button on this "
+                                      "JupyterHub, with the scores the hand-in service gave each on arrival "
+                                      "(the latest hand-in of each learner counts).</p>")
+        elif source == "store":
             self.source_note.value = ("<p>The hand-ins learners sent with the <em>Hand in</em> button of a "
                                       "lesson on this server (the latest hand-in of each learner counts).</p>")
         elif source == "folder":
@@ -365,6 +376,9 @@ class InstructorPage(widgets.VBox):
         from ..classroom import load_files, load_folder
 
         source = self.source.value
+        self._service_scores = None
+        if source == "service":
+            return self._read_service(), "the hand-in service"
         if source == "store":
             if not self.store_url:  # not offered then; a forged value gets this
                 raise ValueError(f"No class store is configured on this server ({CLASS_DB_ENV}).")
@@ -401,6 +415,20 @@ class InstructorPage(widgets.VBox):
             return (load_files(files, progress=self._on_progress, roster=self.roster),
                     count(len(files), "uploaded file"))
         raise ValueError("Choose where to load the class from.")
+
+    def _read_service(self):
+        from ..classroom.handin_client import HandInService, ServiceRefused
+
+        if not self.service_url:  # not offered then; a forged value gets this
+            raise ValueError("This server has no hand-in service.")
+        try:
+            loaded, self._service_scores = HandInService(self.service_url).load(progress=self._on_progress)
+        except ServiceRefused as error:
+            raise ValueError(f"The hand-in service refused: {error}") from None
+        except (OSError, ValueError) as error:
+            log.warning("hand-in service unreachable: %s", error)
+            raise ValueError("The hand-in service cannot be reached right now. Try again in a moment.") from None
+        return loaded
 
     @safe_callback(lambda self: self.message)
     def _on_load(self, _button=None) -> None:
@@ -660,6 +688,10 @@ class InstructorPage(widgets.VBox):
         instructor's own database."""
         from ..store.classroom import InstructorRatings
 
+        if self._ratings is None and self.service_url:
+            from ..classroom.handin_client import HandInService
+
+            self._ratings = HandInService(self.service_url)  # the service lets instructors alone rate
         if self._ratings is None:
             self._ratings = InstructorRatings(self.store_url or None)
         return self._ratings
@@ -669,6 +701,8 @@ class InstructorPage(widgets.VBox):
         (never the class store, which learners write to): a class loaded again is not scored again."""
         from ..store.scores import RubricScores
 
+        if self._service_scores is not None:
+            return self._service_scores
         if self._scores is None:
             self._scores = RubricScores()
         return self._scores
@@ -679,7 +713,7 @@ class InstructorPage(widgets.VBox):
         self.ratings_problem = ""
         try:
             return self._ratings_store().all()
-        except (SQLAlchemyError, ValueError, OSError) as error:
+        except (SQLAlchemyError, ValueError, OSError) as error:  # ValueError: the service refused
             log.warning("instructor ratings unreadable: %s", error)
             self.ratings_problem = ("Your ratings cannot be read right now, so the class is shown with the "
                                     "rubric's qualities: load the class again to retry.")
@@ -713,7 +747,7 @@ class InstructorPage(widgets.VBox):
         quality, source = items.at[key, "quality"], items.at[key, "quality_source"]
         where = getattr(self._ratings, "where", "") or (
             "in the class store: the learner sees it the next time they open a lesson or the spiral"
-            if self.store_url else "in your own seci-lab database on this computer")
+            if self.store_url or self.service_url else "in your own seci-lab database on this computer")
         if source == "instructor":
             now = f"Your rating {quality:.2f} counts"
         elif pd.isna(quality):
@@ -756,7 +790,7 @@ class InstructorPage(widgets.VBox):
             store = self._ratings_store()
             store.rate(learner_id, key, quality)
             ratings = store.all()
-        except SQLAlchemyError as error:
+        except (SQLAlchemyError, OSError) as error:
             log.warning("instructor rating not saved: %s", error)
             raise ValueError("The rating could not be saved right now (the database cannot be reached). "
                              "Try again in a moment.") from None

@@ -89,13 +89,22 @@ def exercises_for(mode: Mode | str, progress: Progress) -> widgets.Widget:
 def instructor_ratings_in(progress: Progress, store_url: str | None = None) -> int:
     """Bring the instructor's ratings of this learner from the class store into ``progress``.
 
-    Needs a class store (``store_url``, default ``$SECI_LAB_CLASS_DB``) and the learner's id,
-    which the hand-in form remembers once the learner handed in. Returns how many ratings the
-    learner now has from the instructor (0 without a class store or id). A store that cannot
-    be reached changes nothing: the page opens with what was brought in before.
+    On the JupyterHub recipe they come from the hand-in service (``$SECI_LAB_HANDIN_SERVICE``),
+    which gives the signed-in learner their own ratings only. Otherwise it needs a class store
+    (``store_url``, default ``$SECI_LAB_CLASS_DB``) and the learner's id, which the hand-in form
+    remembers once the learner handed in. Returns how many ratings the learner now has from the
+    instructor (0 without either). A store or service that cannot be reached changes nothing:
+    the page opens with what was brought in before.
     """
+    from ..classroom.handin_client import HandInService, service_url
     from ..store.classroom import InstructorRatings, class_store_url
 
+    if store_url is None and service_url():
+        try:
+            progress.replace_ratings(INSTRUCTOR, HandInService().my_ratings())
+        except (ValueError, OSError):
+            log.warning("the instructor's ratings could not be read from the hand-in service", exc_info=True)
+        return len(progress.ratings(INSTRUCTOR))
     url = store_url or class_store_url()
     identity = progress.answer(IDENTITY_KEY) or {}
     learner_id = identity.get("learner_id") if isinstance(identity, dict) else None
