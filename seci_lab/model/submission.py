@@ -31,7 +31,7 @@ from .progress_file import SCHEMA as PROGRESS_SCHEMA
 from .progress_file import SCHEMA_VERSION as PROGRESS_VERSION
 from .progress_file import check_json_unicode, validate_progress_data
 from .uploader import lms_name, lms_uploader
-from .work import QUIZ_PREFIX, handed_in_key, is_handin_memory
+from .work import QUIZ_PREFIX, handed_in_key, is_page_memory
 
 __all__ = [
     "FUTURE_SKEW",
@@ -284,7 +284,7 @@ def _content(data: dict, name: str) -> tuple[int, dict[str, dict], tuple[Contrib
     """Answers and contributions checked exactly as a "My work" import checks them."""
     answers = data.get("answers", {})
     if isinstance(answers, dict):
-        answers = {k: v for k, v in answers.items() if not is_handin_memory(k)}
+        answers = {k: v for k, v in answers.items() if not is_page_memory(k)}
     shaped = {
         "schema": PROGRESS_SCHEMA, "version": PROGRESS_VERSION,
         "learner": {"name": name, "round": data.get("round", 1)},
@@ -480,7 +480,7 @@ def submission_data(exported: dict, learner_id: str, *, name: str, email: str = 
         "course": check_course(course),
         "learner": {"id": learner_id, "name": name, "email": check_email(email),
                     "round": exported["learner"]["round"]},
-        "answers": {k: v for k, v in exported["answers"].items() if not is_handin_memory(k)},
+        "answers": {k: v for k, v in exported["answers"].items() if not is_page_memory(k)},
         "contributions": [{**c, "participant": name} for c in exported["contributions"]],
     }
     parse_submission(data)

@@ -21,6 +21,8 @@ Answer keys
         a reflection, e.g. :data:`REFLECTION_KEY`.
     ``handin:<name>``
         the hand-in form's own memory (:data:`IDENTITY_KEY`); never handed in.
+    ``quizset:<lesson>``
+        the quiz set a lesson showed last, so a reload shows it again; never handed in.
 
 Contribution source keys (a spiral contribution's idempotency key: saving an answer again
 replaces its contribution)
@@ -97,7 +99,7 @@ __all__ = [
     "first_attempt",
     "handed_in_key",
     "import_key",
-    "is_handin_memory",
+    "is_page_memory",
     "is_mine",
     "key_kind",
     "key_mode",
@@ -183,9 +185,10 @@ def log_key(day: dt.date) -> str:
     return LOG_PREFIX + day.isoformat()
 
 
-def is_handin_memory(key: object) -> bool:
-    """Whether ``key`` is the hand-in form's own memory (``handin:...``), which is never handed in."""
-    return isinstance(key, str) and key.startswith(HANDIN_PREFIX)
+def is_page_memory(key: object) -> bool:
+    """Whether ``key`` is a page's own memory, not work: the hand-in form's (``handin:...``) or the
+    quiz set a lesson showed last (``quizset:...``). Never handed in."""
+    return isinstance(key, str) and key.startswith((HANDIN_PREFIX, QUIZ_SET_PREFIX))
 
 
 def quiz_key(item_id: str) -> str:
