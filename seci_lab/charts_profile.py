@@ -53,7 +53,7 @@ def profile_figure(mine: Sequence[DimensionScore], group: Sequence[GroupSpread] 
         hovertemplate="%{theta}: %{r:.2f}<extra>your ratings</extra>"))
     figure.update_layout(
         polar={"radialaxis": {"range": [0, HIGH], "tickvals": list(range(LOW, HIGH + 1)), "angle": 90},
-               "angularaxis": {"direction": "clockwise"}},
+               "angularaxis": {"direction": "clockwise", "type": "category"}},
         showlegend=True, legend={"orientation": "h", "y": -0.12},
         margin={"l": 60, "r": 60, "t": 30, "b": 40}, height=460, autosize=True,
         meta={"seci_lab_figure": "team-profile"})

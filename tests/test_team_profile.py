@@ -146,3 +146,38 @@ def test_compare_with_my_class_draws_the_hand_ins_profiles_and_ignores_forged_on
     assert "3 hand-ins" in section.message.text
     assert "Your class: median" in {t.name for t in section.figure.data}
     assert "2.00 to 4.00" in section.table.value
+
+
+def test_each_lesson_shows_the_minutes_the_timing_script_measured():
+    # seci_lab/content/timings.toml is what scripts/page_timings.py writes from the pages as they
+    # are built; the frame of each page shows that number (looked up by kind and key, not number).
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from seci_lab.content.course import PAGES, page_minutes
+    from seci_lab.ui.frame import course_frame
+
+    data = tomllib.loads((Path(__file__).resolve().parents[1] / "seci_lab" / "content" / "timings.toml")
+                         .read_text(encoding="utf-8"))
+    written = {(r["kind"], r["key"]): r for r in data["page"]}
+    for page in PAGES:
+        row = written[(page.kind, page.key)]
+        reading = row["words"] / data["assumptions"]["reading_wpm"]
+        assert row["reading_minutes"] == round(reading, 1)
+        assert row["minutes"] >= reading + row["task_minutes"] - 0.1 and row["minutes"] % 5 == 0
+        assert page_minutes(page) == row["minutes"]
+        shown = re.search(r"About (\d+) minutes", course_frame(page.notebook).value)
+        assert shown and int(shown.group(1)) == row["minutes"], page.title
+
+
+def test_the_timings_file_is_what_the_script_measures_now():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, str(root / "scripts" / "page_timings.py"), "--check"], cwd=root,
+                            capture_output=True, text=True, timeout=500, env={**__import__("os").environ,
+                                                                                "PYTHONPATH": str(root)})
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]

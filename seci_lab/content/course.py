@@ -10,9 +10,12 @@ sources (no work of its own).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-__all__ = ["PAGES", "WELCOME", "CoursePage", "course_page", "neighbours"]
+from . import _read
+
+__all__ = ["PAGES", "WELCOME", "CoursePage", "course_page", "neighbours", "page_minutes"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +90,16 @@ def neighbours(page: CoursePage) -> tuple[CoursePage | None, CoursePage | None]:
     order = (WELCOME, *PAGES)
     i = order.index(page)
     return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
+
+
+@functools.cache
+def _timings() -> dict[tuple[str, str], int]:
+    rows = _read("timings.toml").get("page", [])
+    return {(str(r.get("kind")), str(r.get("key"))): int(r["minutes"]) for r in rows
+            if isinstance(r, dict) and isinstance(r.get("minutes"), int) and not isinstance(r.get("minutes"), bool)}
+
+
+def page_minutes(page: CoursePage) -> int | None:
+    """The minutes a careful learner needs for ``page`` as ``scripts/page_timings.py`` measured them
+    (``timings.toml``, keyed by the page's kind and key, so a renumbering keeps them), or None."""
+    return _timings().get((page.kind, page.key))

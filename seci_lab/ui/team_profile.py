@@ -56,7 +56,7 @@ class TeamProfileSection(widgets.VBox):
             text = widgets.HTML(f'<p class="seci-profile-item"><strong>{n}.</strong> {html_text(item.text)}</p>',
                                 layout=_FULL)
             choice = widgets.RadioButtons(options=options, value=answers.get(item.id),
-                                          description=f"Sentence {n}", tooltip=item.text,
+                                          description=f"How often is sentence {n} true?", tooltip=item.text,
                                           style={"description_width": "initial"}, layout=_FULL)
             choice.add_class("seci-likert")
             choice.observe(self._changed, "value")
