@@ -50,7 +50,7 @@ def shoot(url: str, out: Path) -> list[Path]:
             written.append(out / f"team-profile-items-{size}.png")
             page.screenshot(path=str(written[-1]))
             _scroll_to(page, ".seci-team-profile .js-plotly-plot")
-            page.locator(".seci-team-profile .js-plotly-plot .angularaxis text").first.wait_for(timeout=120_000)
+            page.locator(".seci-team-profile .js-plotly-plot").get_by_text("Socialization").first.wait_for(timeout=120_000)
             _settle(page, 800)
             written.append(out / f"team-profile-chart-{size}.png")
             page.screenshot(path=str(written[-1]))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -32,7 +34,8 @@ def _closed(values: list, labels: list[str]) -> tuple[list, list[str]]:
 def profile_figure(mine: Sequence[DimensionScore], group: Sequence[GroupSpread] = (),
                    *, group_label: str = "Your class") -> go.Figure:
     """The radar of ``mine`` and, when given, of the group's median and middle half."""
-    labels = [plotly_text(s.dimension.name) for s in mine]
+    # Long names on two lines, so the chart keeps its size on a phone.
+    labels = [plotly_text("\n".join(textwrap.wrap(s.dimension.name, 16))) for s in mine]
     figure = go.Figure()
     if group and any(g.n for g in group):
         who = plotly_text(group_label)
@@ -55,8 +58,11 @@ def profile_figure(mine: Sequence[DimensionScore], group: Sequence[GroupSpread] 
         polar={"radialaxis": {"range": [0, HIGH], "tickvals": list(range(LOW, HIGH + 1)), "angle": 90},
                "angularaxis": {"direction": "clockwise", "type": "category"}},
         showlegend=True, legend={"orientation": "h", "y": -0.12},
-        margin={"l": 60, "r": 60, "t": 30, "b": 40}, height=460, autosize=True,
-        meta={"seci_lab_figure": "team-profile"})
+        margin={"l": 70, "r": 70, "t": 30, "b": 40}, height=460, autosize=True,
+        meta={"seci_lab_figure": "team-profile",
+              "seci_lab_label": "Radar chart of your team's SECI profile: the mean of your ratings per mode and "
+                                "enabling condition, 1 to 5" + ("; with your class's median and middle half"
+                                                                 if group else "") + ". The table below has the same numbers."})
     return figure
 
 

@@ -18,17 +18,27 @@ from ..charts_profile import profile_figure, profile_table
 from ..content.sources import references
 from ..content.team_profile import TeamProfile, load_team_profile
 from ..escape import html_text
+from ..exports import html_table
 from ..model.team_profile import PROFILE_KEY, GroupSpread, clean_answers, group_spread, profile_record, score_profile
 from ..store.classroom import ClassStore, class_store_url
 from ..store.progress import Progress
-from .common import Message, frame_html, full_width, safe_callback
+from .common import Message, full_width, safe_callback
 from .plotly_widget import figure_widget
 
 __all__ = ["TeamProfileSection", "team_profile_section"]
 
 _FULL = full_width()
+# The scale's five choices on one line where they fit; on a phone the table's rows become cards,
+# each cell after its column's name (as the spiral lab's table does at every width).
 _LIKERT_CSS = ("<style>.seci-likert .widget-radio-box{flex-direction:row;flex-wrap:wrap;gap:0.2em 1.2em}"
-               ".seci-likert .widget-radio-box label{margin:0}</style>")
+               ".seci-likert .widget-radio-box label{margin:0}"
+               "@media (max-width:40rem){table.seci-profile-table thead{position:absolute;width:1px;height:1px;"
+               "overflow:hidden;clip-path:inset(50%)}table.seci-profile-table,table.seci-profile-table tbody,"
+               "table.seci-profile-table tr,table.seci-profile-table td,table.seci-profile-table caption{display:block;width:100%;"
+               "box-sizing:border-box;text-align:left}"
+               "table.seci-profile-table tr{border:1px solid #c4cad3;border-radius:6px;padding:0.3rem 0.6rem;"
+               "margin-bottom:0.5rem}table.seci-profile-table td{border:none;padding:0.1rem 0}"
+               "table.seci-profile-table td::before{content:attr(data-label) \": \";font-weight:600}}</style>")
 
 
 class TeamProfileSection(widgets.VBox):
@@ -62,7 +72,7 @@ class TeamProfileSection(widgets.VBox):
             choice.observe(self._changed, "value")
             self.choices[item.id] = choice
             rows.append(widgets.VBox([text, choice], layout=_FULL))
-        self.figure = figure_widget(profile_figure([]))
+        self.figure = figure_widget(profile_figure(score_profile(saved, items), self.group))
         self.table = widgets.HTML(layout=_FULL)
         self.compare_button = None
         tail: list[widgets.Widget] = []
@@ -94,12 +104,17 @@ class TeamProfileSection(widgets.VBox):
         """Draw the radar and the table again from the answers and the group."""
         mine = score_profile(self.record(), self.profile.items)
         fresh = profile_figure(mine, self.group)
-        with self.figure.batch_update():
-            self.figure.data = []
-            self.figure.add_traces(list(fresh.data))
-            self.figure.layout = fresh.layout
-        self.table.value = frame_html(profile_table(mine, self.group), "Your team's SECI profile as a table "
-                                      "(mean of your ratings, 1 = never, 5 = almost always)")
+        if [t.name for t in fresh.data] == [t.name for t in self.figure.data]:
+            with self.figure.batch_update():  # the same lines with new values: update in place
+                for shown, new in zip(self.figure.data, fresh.data):
+                    shown.r = new.r
+        else:  # the group's lines came or went: a new figure
+            old, self.figure = self.figure, figure_widget(fresh)
+            self.children = tuple(self.figure if c is old else c for c in self.children)
+        caption = "Your team's SECI profile as a table (mean of your ratings, 1 = never, 5 = almost always)"
+        table = html_table(profile_table(mine, self.group), caption, classes="seci-table seci-profile-table")
+        self.table.value = (f'<div class="seci-table-wrap" role="region" tabindex="0" '
+                            f'aria-label="{html_text(caption)}">{table}</div>')
 
     @safe_callback(lambda self: self.message)
     def _changed(self, change) -> None:
