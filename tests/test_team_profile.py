@@ -181,3 +181,15 @@ def test_the_timings_file_is_what_the_script_measures_now():
                             capture_output=True, text=True, timeout=500, env={**__import__("os").environ,
                                                                                 "PYTHONPATH": str(root)})
     assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+
+
+def test_compare_with_an_empty_class_says_so_and_draws_no_group(tmp_path):
+    from seci_lab.store.classroom import ClassStore
+    from seci_lab.ui.team_profile import TeamProfileSection
+
+    url = f"sqlite:///{tmp_path / 'class.db'}"
+    ClassStore(url)  # an empty class store
+    section = TeamProfileSection({"answers": {"s1": 4}}, class_url=url)
+    section.compare_button.click()
+    assert section.message.kind == "info" and "Nobody in your class" in section.message.text
+    assert section.group == [] and len(section.figure.data) == 1

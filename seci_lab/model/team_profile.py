@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 __all__ = ["PROFILE_KEY", "RECORD_VERSION", "Dimension", "DimensionScore", "GroupSpread", "Item",
-           "ProfileItems", "clean_answers", "group_spread", "profile_record", "score_profile"]
+           "ProfileItems", "class_spread", "clean_answers", "group_spread", "profile_record", "score_profile"]
 
 #: Where a learner's answers are saved (beside ``spiral:practice-group``, the lab's own setting).
 PROFILE_KEY = "profile:team"
@@ -156,3 +156,10 @@ def group_spread(profiles: Iterable[Sequence[DimensionScore]], items: ProfileIte
         spreads.append(GroupSpread(dimension, len(values), round(statistics.median(values), 2),
                                    round(low, 2), round(high, 2)))
     return spreads
+
+
+def class_spread(records: Iterable[object], items: ProfileItems) -> tuple[list[GroupSpread], int]:
+    """The spread of a class's saved profiles (e.g. each hand-in's ``answers[PROFILE_KEY]``) and
+    how many of them had a valid answer; a missing, forged or empty record counts for nobody."""
+    profiles = [score_profile(r, items) for r in records if clean_answers(r, items)]
+    return group_spread(profiles, items), len(profiles)

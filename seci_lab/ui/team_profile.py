@@ -19,7 +19,7 @@ from ..content.sources import references
 from ..content.team_profile import TeamProfile, load_team_profile
 from ..escape import html_text
 from ..exports import html_table
-from ..model.team_profile import PROFILE_KEY, GroupSpread, clean_answers, group_spread, profile_record, score_profile
+from ..model.team_profile import PROFILE_KEY, GroupSpread, class_spread, clean_answers, profile_record, score_profile
 from ..store.classroom import ClassStore, class_store_url
 from ..store.progress import Progress
 from .common import Message, full_width, safe_callback
@@ -126,13 +126,12 @@ class TeamProfileSection(widgets.VBox):
     @safe_callback(lambda self: self.message)
     def _compare(self, _button=None) -> None:
         submissions = ClassStore(self.class_url).load().submissions
-        records = [s.answers.get(PROFILE_KEY) for s in submissions]
-        profiles = [score_profile(r, self.profile.items) for r in records if clean_answers(r, self.profile.items)]
-        if not profiles:
+        spread, people = class_spread((s.answers.get(PROFILE_KEY) for s in submissions), self.profile.items)
+        if not people:
             self.message.show("info", "Nobody in your class has handed in a team profile yet.")
             return
-        self.group = group_spread(profiles, self.profile.items)
-        self.message.show("ok", f"Drawn beside yours: the profiles of {len(profiles)} hand-ins of your class.")
+        self.group = spread
+        self.message.show("ok", f"Drawn beside yours: the profiles of {people} hand-ins of your class.")
         self.redraw()
 
 
