@@ -10,9 +10,13 @@ sources (no work of its own).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-__all__ = ["PAGES", "RENAMED", "WELCOME", "CoursePage", "course_page", "lesson_page", "neighbours", "page_of_kind"]
+from . import _read
+
+__all__ = ["PAGES", "RENAMED", "WELCOME", "CoursePage", "course_page", "lesson_page", "neighbours", "page_minutes",
+           "page_of_kind"]
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,16 @@ def lesson_page(lesson: str) -> CoursePage:
         if page.key == key:
             return page
     raise ValueError(f"no page of the course teaches the lesson {lesson!r}")
+
+
+@functools.cache
+def _timings() -> dict[tuple[str, str], int]:
+    rows = _read("timings.toml").get("page", [])
+    return {(str(r.get("kind")), str(r.get("key"))): int(r["minutes"]) for r in rows
+            if isinstance(r, dict) and isinstance(r.get("minutes"), int) and not isinstance(r.get("minutes"), bool)}
+
+
+def page_minutes(page: CoursePage) -> int | None:
+    """The minutes a careful learner needs for ``page`` as ``scripts/page_timings.py`` measured them
+    (``timings.toml``, keyed by the page's kind and key, so a renumbering keeps them), or None."""
+    return _timings().get((page.kind, page.key))

@@ -21,7 +21,7 @@ from typing import Mapping, Sequence
 import ipywidgets as widgets
 
 from ..content import questions_for
-from ..content.course import PAGES, WELCOME, CoursePage, course_page, neighbours
+from ..content.course import PAGES, WELCOME, CoursePage, course_page, neighbours, page_minutes
 from ..content.exercises import load_exercises
 from ..content.theory import load_theory_lesson, theory_lessons
 from ..model import MODES, Mode
@@ -223,7 +223,8 @@ class CourseFrame(widgets.HTML):
                  for p in PAGES]
         previous, following = neighbours(self.page)
         html = render("frame.html.j2", welcome=WELCOME, current=self.page, steps=steps, previous=previous,
-                      next=following, contents=page_contents(self.page, answers))
+                      next=following, contents=page_contents(self.page, answers),
+                      minutes=page_minutes(self.page))
         if self.page.kind == "welcome":
             target, started = continue_page(statuses)
             html += render("start.html.j2", target=target, started=started, steps=steps,

@@ -305,6 +305,11 @@ class TheoryPage(widgets.VBox):
         parts = [problem] if problem is not None else []
         parts += [theory_intro(lesson), *sections, _heading("Quiz", "quiz"), self.quiz,
                   _heading("Recap", "recap"), theory_recap(lesson), self.tally]
+        # The team SECI profile (issue 24): a questionnaire about the learner's own team.
+        from .team_profile import team_profile_section  # Plotly only when the page is built
+
+        self.team_profile = team_profile_section(progress)
+        parts += [_heading("Your team's SECI profile", "team-profile"), self.team_profile]
         if progress is not None:
             work, self.handin = work_panel(progress)
             parts.append(work)
