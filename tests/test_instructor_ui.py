@@ -168,6 +168,37 @@ def test_every_tab_is_filled(loaded):
     assert not all(b.disabled for b in page.downloads.values())
 
 
+def test_overview_leads_with_the_class_and_grades_are_checked_before_export(loaded):
+    page = loaded
+    overview = page.overview.value
+    # cards first: learners, completion as a percentage, the median grade, the quiz items to review
+    for card in ("Learners", "Completion", "Median grade", "Quiz items to review"):
+        assert f'<span class="seci-card-label">{card}</span>' in overview
+    assert overview.index("seci-card") < overview.index("Files not read as they are")
+    median = page.data.completion()["overall"].median()
+    assert f"{round(median * 100)} %" in overview and "0." + str(median)[2:4] not in overview.split("Completion")[1][:80]
+    # the files not read are folded, the count in the fold's title
+    assert page.problems_box.selected_index is None
+    assert page.problems_box.get_title(0) == f"Files not read as they are ({len(page.problems.frame)})"
+    # a quiz item to review is named by its question, its id in a tooltip
+    items = page.data.item_difficulty()
+    hard = items[(items["answered"] >= 3) & (items["share_correct"] < 0.5)]
+    if len(hard):
+        first = hard.iloc[0]
+        assert f'title="{instructor_ui.html_text(first["item_id"])}"' in overview
+    # Grades: every learner, components as percentages, sortable both ways
+    grades = page.grades_tab
+    assert len(grades.frame) == N
+    shown = grades.table.frame
+    assert {"Exercises %", "Quiz %", "Rubric %", "Grade (of 100)"} <= set(shown.columns)
+    assert shown["Exercises %"].between(0, 100).all()
+    assert shown["Grade (of 100)"].is_monotonic_increasing
+    grades.order.value = "Highest first"
+    assert grades.table.frame["Grade (of 100)"].is_monotonic_decreasing
+    grades.sort_by.value = "Name"
+    assert list(grades.table.frame["Name"]) == sorted(grades.table.frame["Name"], reverse=True)
+
+
 def test_learner_view_escapes_their_text(loaded):
     page = loaded
     learner_id = _xss_learner(page)

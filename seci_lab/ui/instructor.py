@@ -37,7 +37,9 @@ from ..exports import utc_text
 from .common import Message, count, frame_html, safe_callback, uploaded_files
 from .common import labelled as _labelled
 from .download import DownloadButton
+from .instructor_views import INSTRUCTOR_CSS as _CSS
 from .instructor_views import PAGE_ROWS, PagedTable, figure_json_size, figure_output
+from .instructor_overview import GradesTab, overview_html
 from .learning_tab import LearningTab
 from .teacher_kit import teacher_kit
 
@@ -66,25 +68,9 @@ _SOURCES = {
     "folder": "Folder on the server",
     "upload": "Upload files or a zip",
 }
-_TABS = ("Overview", "Completion", "Quiz", "Rubric", "Learning", "Class spiral", "Learner", "Search", "Export")
+_TABS = ("Overview", "Grades", "Completion", "Quiz", "Rubric", "Learning", "Class spiral", "Learner", "Search",
+         "Export")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-_CSS = """
-<style>
-.seci-instructor .seci-table-wrap { max-height: 460px; overflow: auto; border: 1px solid #ddd; }
-.seci-instructor .seci-table-wrap:focus { outline: 2px solid #1f3f6b; }
-.seci-instructor table.seci-table { border-collapse: collapse; font-size: 0.88em; }
-.seci-instructor table.seci-table caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
-.seci-instructor table.seci-table th, .seci-instructor table.seci-table td {
-  border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; text-align: left; }
-.seci-instructor table.seci-table td { white-space: pre-line; }
-.seci-instructor table.seci-table th { background: #f3f3f3; position: sticky; top: 0; }
-/* nine tabs: each as wide as its name, wrapping onto a second row rather than cut short */
-.seci-instructor .lm-TabBar-content { flex-wrap: wrap; }
-.seci-instructor .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; max-width: none; }
-</style>
-"""
-
 
 def _full() -> widgets.Layout:
     return widgets.Layout(width="100%")
@@ -172,6 +158,9 @@ class InstructorPage(widgets.VBox):
         self.overview = widgets.HTML()
         self.problems = PagedTable("Files skipped, migrated, replaced or in conflict, with the reason",
                                    empty="every file was read as it is.")
+        self.problems_box = widgets.Accordion(children=[self.problems], titles=("Files not read as they are",),
+                                              selected_index=None)  # folded under the cards, with a count
+        self.grades_tab = GradesTab()
         self.completion_modes = widgets.HTML()
         self.completion_chart = widgets.Output()
         self.completion = PagedTable("Completion per learner (share of each mode done, 0–1)")
@@ -221,7 +210,8 @@ class InstructorPage(widgets.VBox):
                                               titles=("This learner's spiral as a table",))
         learner_accordion.selected_index = None
         pages = {
-            "Overview": widgets.VBox([self.overview, self.problems]),
+            "Overview": widgets.VBox([self.overview, self.problems_box]),
+            "Grades": self.grades_tab,
             "Completion": widgets.VBox([self.completion_modes, self.completion_chart, self.completion]),
             "Quiz": widgets.VBox([self.items, self.wrong]),
             "Rubric": widgets.VBox([self.rubric_chart, self.rubric_summary]),
@@ -522,6 +512,7 @@ class InstructorPage(widgets.VBox):
             return
         {
             "Overview": self._render_overview,
+            "Grades": lambda: self.grades_tab.show(self.data, self._scheme()),
             "Completion": self._render_completion,
             "Quiz": self._render_quiz,
             "Rubric": self._render_rubric,
@@ -536,26 +527,19 @@ class InstructorPage(widgets.VBox):
     # -- views ---------------------------------------------------------------------------------
 
     def _render_overview(self) -> None:
-        loaded, data = self.loaded, self.data
-        learners = data.learners
-        n = len(learners)
-        problems = loaded.problems if loaded.problems is not None else pd.DataFrame()
-        counts = problems["action"].value_counts() if "action" in problems else pd.Series(dtype=int)
-        parts = [f"{int(n)} {html_text(action)}" for action, n in counts.items()]
-        courses = sorted({str(c) for c in learners.get("course", []) if str(c)})
-        course = f" · course: {html_text(', '.join(courses[:5]))}" if courses else ""
-        if n:
-            first, last = learners["handed_in_at"].min(), learners["handed_in_at"].max()
-            when = f"<p>Hand-ins from {html_text(utc_text(first))} to {html_text(utc_text(last))}.</p>"
-        else:
-            when = ("<p>No learner's work could be read. The table below says why for each file; a class "
-                    "needs hand-in files made by the <em>Hand in</em> button of a lesson.</p>")
-        self.overview.value = (
-            f"<h3>The class</h3><p><strong>{n}</strong> learner{'s' if n != 1 else ''} loaded{course}.</p>"
-            f"{when}<p>Files not read as they are: {len(problems)}"
-            + (f" ({', '.join(parts)})" if parts else "") + ".</p>")
+        problems = self.loaded.problems if self.loaded.problems is not None else pd.DataFrame()
+        self.overview.value = overview_html(self.data, problems, self._scheme())
         self.problems.set(problems)
+        self.problems_box.set_title(0, f"Files not read as they are ({len(problems)})")
         self.rendered.add("Overview")
+
+    def _scheme(self):
+        """The grade scheme of the Export tab's points (the default points while they are not valid)."""
+        from ..classroom.analysis import GradeScheme
+        try:
+            return GradeScheme(points=self._points())
+        except ValueError:
+            return GradeScheme()
 
     def _render_completion(self) -> None:
         from ..classroom.charts import completion_figure

@@ -13,7 +13,31 @@ import pandas as pd
 
 from .common import Message, frame_html, full_width, safe_callback
 
-__all__ = ["PAGE_ROWS", "PagedTable", "figure_json_size", "figure_output"]
+__all__ = ["INSTRUCTOR_CSS", "PAGE_ROWS", "PagedTable", "figure_json_size", "figure_output"]
+
+INSTRUCTOR_CSS = """
+<style>
+.seci-instructor .seci-table-wrap { max-height: 460px; overflow: auto; border: 1px solid #ddd; }
+.seci-instructor .seci-table-wrap:focus { outline: 2px solid #1f3f6b; }
+.seci-instructor table.seci-table { border-collapse: collapse; font-size: 0.88em; }
+.seci-instructor table.seci-table caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
+.seci-instructor table.seci-table th, .seci-instructor table.seci-table td {
+  border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; text-align: left; }
+.seci-instructor table.seci-table td { white-space: pre-line; }
+.seci-instructor table.seci-table th { background: #f3f3f3; position: sticky; top: 0; }
+/* nine tabs: each as wide as its name, wrapping onto a second row rather than cut short */
+.seci-instructor .lm-TabBar-content { flex-wrap: wrap; }
+.seci-instructor .lm-TabBar-tab { flex: 0 0 auto; min-width: 0; max-width: none; }
+/* the Overview's cards: the class at a glance, side by side as the width allows */
+.seci-instructor ul.seci-cards-row { list-style: none; padding: 0; display: grid; gap: 0.75rem;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 12rem), 1fr)); }
+.seci-instructor .seci-card { border: 1px solid #c4cad3; border-radius: 8px; padding: 0.6rem 0.8rem;
+  display: flex; flex-direction: column; gap: 0.15rem; }
+.seci-instructor .seci-card-label { font-weight: 600; color: #1f3f6b; }
+.seci-instructor .seci-card-value { font-size: 1.6em; }
+.seci-instructor .seci-card-note { font-size: 0.85em; color: #4a5565; }
+</style>
+"""
 
 PAGE_ROWS = 100  # rows of a table shown at once; the Excel workbook has them all
 
