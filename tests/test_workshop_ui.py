@@ -179,7 +179,8 @@ def test_a_refused_level_up_is_explained_and_a_cluster_starts_a_new_spiral(url):
     assert set(fac.trajectory["spiral"]) == {str(session.id)}
     new = store.session(start.session_id)
     carol = store.join(new.join_code, "Carol")
-    key = fac.message.text.split("keep it to open that session): ")[1]
+    key = fac.copy_key.secret  # offered on the Copy key button, never as text on the page
+    assert key and key not in fac.message.text and fac.copy_key.join_code == new.join_code
     store.open_phase(new.id, key, "S")
     store.submit(carol.token, "What the last team handed over", "s1")
     fac.refresh()
@@ -312,12 +313,18 @@ def test_forged_facilitator_actions_need_the_key(url):
     _open(visitor, "S")
 
 
-def test_key_from_environment_opens_the_session(url, monkeypatch):
+def _from_the_command(url, monkeypatch):
+    """A session started by ``seci-lab workshop``: its key and code in the dashboard's environment."""
     session = _store(url).create_session("From the command", "seci")
     monkeypatch.setenv(DB_ENV, url)
     monkeypatch.setenv(FACILITATOR_KEY_ENV, session.key)
     monkeypatch.setenv(JOIN_CODE_ENV, session.join_code)
     monkeypatch.setenv(JOIN_URL_ENV, "http://192.0.2.7:9000/?token=t")
+    return session
+
+
+def test_key_from_environment_opens_the_session(url, monkeypatch):
+    session = _from_the_command(url, monkeypatch)
     fac = workshop_facilitator(live=False)
     assert fac.session is not None and fac.session.id == session.id
     assert fac.access_box.layout.display == "none" and fac.create_box.layout.display is None
@@ -421,7 +428,7 @@ def test_live_poller_updates_the_spiral_after_a_submission(url):
 def test_on_the_kernels_loop_the_board_follows_every_change_and_the_spiral_catches_up(url, monkeypatch):
     """In a kernel the live refresh runs on the event loop: the board at once, the heavy views
     (spiral, moderation lists) throttled but never left behind."""
-    from seci_lab.ui import workshop_facilitator as module
+    from seci_lab.ui import workshop_live as module
 
     monkeypatch.setattr(module, "LIVE_REST_INTERVAL_S", 4.0)
 
@@ -525,3 +532,31 @@ def test_the_dashboard_opens_the_room_screen_without_giving_it_the_key(url):
     # A new session gets its own room screen.
     second = _session(fac, title="Second")
     assert second.id != session.id and token not in fac.room_link.value
+
+
+def test_a_session_created_on_the_dashboard_keeps_its_key_off_the_page_and_survives_a_reload(url, monkeypatch):
+    # "Create session" printed the new key in the banner (a projected page showed it), and a
+    # reload of the dashboard went back to the session it was started with.
+    first = _from_the_command(url, monkeypatch)
+    fac = workshop_facilitator(live=False)
+    fac.title.value, fac.format.value = "Afternoon", "csh"
+    fac.create_button.click()
+    new = fac.session
+    assert new.id != first.id and new.title == "Afternoon", fac.message.text
+    assert fac.key not in fac.message.text and "Copy key" in fac.message.text and "reload" in fac.message.text
+    assert fac.copy_key.secret == fac.key and fac.copy_key.join_code == new.join_code
+    assert fac.key not in fac.header.value + fac.qr.value + fac.room_link.value
+    again = workshop_facilitator(live=False)  # a reload: a new kernel with the same environment
+    assert again.session.id == new.id and again.key == fac.key
+    again.title.value = "Evening"
+    again.create_button.click()
+    assert workshop_facilitator(live=False).session.title == "Evening"
+
+
+def test_the_header_says_once_that_nothing_started(url):
+    fac = _facilitator(url)
+    _session(fac)
+    text = re.sub(r"<[^>]+>", "", fac.header.value)
+    assert "Round 1 · Not started yet" in text and text.lower().count("not started") == 1
+    _open(fac, "S")
+    assert "Round 1 · Socialization (open)" in re.sub(r"<[^>]+>", "", fac.header.value)

@@ -43,6 +43,7 @@ __all__ = [
     "SessionSnapshot",
     "board",
     "participant_state",
+    "phase_status",
     "qualities",
     "room_screen_address",
     "room_view",
@@ -65,7 +66,8 @@ class SessionSnapshot:
     ``submissions`` are all of the session's contributions, oldest first, hidden and withdrawn
     ones included (flagged): the projections leave those out. ``clusters`` are every round's,
     with their votes and visible members counted. ``voters`` is, per round, how many
-    participants voted for at least one cluster; ``read_at`` the store's clock at the read.
+    participants voted for at least one cluster; ``read_at`` the store's clock at the read;
+    ``successor`` the session the facilitator started to follow this one in the same room.
     """
 
     session: Session
@@ -78,6 +80,7 @@ class SessionSnapshot:
     cross_level_rounds: tuple[int, ...] = ()
     start: SpiralStart | None = None
     read_at: float = 0.0
+    successor: Session | None = None
 
     @property
     def version(self) -> int:
@@ -122,6 +125,14 @@ def board(snapshot: SessionSnapshot) -> list[dict]:
     ]
 
 
+def phase_status(session: Session) -> str:
+    """Where the session stands, said once: "Round 2 · Story (open)", "Round 1 · Not started
+    yet" (the page's heading and the facilitator's header both show this line)."""
+    if session.phase is None:
+        return f"Round {session.round} · Not started yet"
+    return f"Round {session.round} · {session.phase.label} ({'open' if session.accepting else 'closed'})"
+
+
 def _session_header(session: Session, prompt: str) -> dict:
     phase = session.phase
     return {
@@ -132,7 +143,7 @@ def _session_header(session: Session, prompt: str) -> dict:
         "takes_votes": bool(phase and phase.takes_votes),
         "takes_takeaways": bool(phase and phase.takes_takeaways),
         "takes_arc": bool(phase and phase.takes_arc),
-        "prompt": prompt,
+        "prompt": prompt, "status": phase_status(session),
     }
 
 
@@ -148,6 +159,9 @@ def participant_state(snapshot: SessionSnapshot, *, prompt: str, text_max: int) 
         "clusters": [{"id": c.id, "name": c.name, "round": c.round, "votes": c.votes, "members": c.members}
                      for c in snapshot.clusters if c.round == session.round],
         "arcs": [{"id": a.id, "name": a.name, "harvesters": list(a.harvesters)} for a in snapshot.arcs],
+        # A newer session in the same room: the phones of this one are offered its join code.
+        "next_session": None if snapshot.successor is None else {
+            "title": snapshot.successor.title, "join_code": snapshot.successor.join_code},
     }
 
 
