@@ -248,6 +248,14 @@ def test_collective_story_harvest(url):
     lineage = fac._report_bytes().decode().split("Lineage of ideas", 1)[1]
     assert lineage.index("Ask early") < lineage.index("asking for help") < lineage.index("server room flooded")
     assert "call the on-call lead" in lineage
+    # The page speaks the format's words: its clusters are the gifts', its spiral's steps,
+    # hover texts, table and next-level conditions name the Story Harvest's phases.
+    fac.refresh()
+    hovers = " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
+    shown = " ".join([fac.cluster_box.children[0].value, fac.progress_view.value, fac.spiral_table.value,
+                      fac.header.value, fac.counts.value, hovers])
+    assert "Clusters (Gifts back)" in shown and "Story" in fac.spiral_table.value and "Round 1 · Harvest" in hovers
+    assert not re.search("Socialization|Externalization|Combination|Internalization", shown), shown
 
 
 def test_a_live_refresh_keeps_what_the_facilitator_chose(url):

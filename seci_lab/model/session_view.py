@@ -42,12 +42,15 @@ __all__ = [
     "ROOM_BOARD_MAX",
     "SessionSnapshot",
     "board",
+    "in_session_words",
     "participant_state",
     "phase_status",
     "qualities",
     "room_screen_address",
     "room_view",
     "session_spiral",
+    "session_words",
+    "trajectory_in_session_words",
 ]
 
 #: The room screen shows at most this many contributions of the current phase, newest first
@@ -133,6 +136,30 @@ def phase_status(session: Session) -> str:
     return f"Round {session.round} · {session.phase.label} ({'open' if session.accepting else 'closed'})"
 
 
+def session_words(session: Session) -> dict[str, str]:
+    """Each SECI mode's name -> the session's phase that feeds it ("Socialization" -> "Story"
+    in a Collective Story Harvest; the same words in a SECI round)."""
+    return {phase.mode.label: phase.label for phase in session.phases}
+
+
+def in_session_words(text: str, session: Session) -> str:
+    """``text`` (the model's own words: notes, conditions) with each mode named by the session's
+    phase, so a Story Harvest reads "Harvest of adequate quality", not "Externalization"."""
+    for mode, phase in session_words(session).items():
+        text = text.replace(mode, phase)
+    return text
+
+
+def trajectory_in_session_words(trajectory: pd.DataFrame, session: Session) -> pd.DataFrame:
+    """A copy of ``trajectory`` whose ``mode_name``, ``note`` and ``unmet`` use the session's phase names
+    (the facilitator's spiral, its hover texts and its table)."""
+    named = trajectory.copy()
+    for column in ("mode_name", "note", "unmet"):
+        if column in named.columns:
+            named[column] = [in_session_words(str(v), session) if isinstance(v, str) else v for v in named[column]]
+    return named
+
+
 def _session_header(session: Session, prompt: str) -> dict:
     phase = session.phase
     return {
@@ -184,7 +211,7 @@ def _spiral_rows(trajectory: pd.DataFrame, session: Session) -> list[dict]:
     """The spiral as plain numbers for the room screen's drawing and its table (a top view: the
     angle is the mode, the radius the knowledge held); each step named by the session's phase
     that feeds its mode (a Story Harvest's "Story", not "Socialization")."""
-    phases = {phase.mode.value: phase.label for phase in session.phases}
+    phases = {phase.mode.value: phase.label for phase in session.phases}  # by letter: the rows' mode
     rows = []
     for r in trajectory.itertuples(index=False):
         radius, angle = float(r.radius), math.radians(float(r.angle))

@@ -55,13 +55,11 @@ from ..model.workshop import (
     anonymous_name,
     check_accepting,
     check_editable,
-    check_vote_round,
     check_id,
     check_idempotency_key,
     check_join_code,
     check_minutes,
     check_name_free,
-    check_voting,
     clean_display_name,
     clean_label,
     clean_submission_text,
@@ -73,6 +71,7 @@ from ..model.workshop import (
     spiral_inputs,
     submission_qualities,
 )
+from ..model.workshop_votes import check_votable, check_vote_round, check_voting
 from .engine import create_tables, make_engine, read, write
 from .workshop_schema import (
     _SQL_BUMP,
@@ -917,12 +916,12 @@ class WorkshopStore:
             current = conn.execute(select(ws_votes.c.cluster_id).where(and_(
                 ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"]))).first() is not None
             wanted = (not current) if on is None else bool(on)
-            if wanted and not current and not conn.execute(select(ws_contributions.c.id).where(and_(
-                    ws_contributions.c.cluster_id == cluster["id"], ws_contributions.c.hidden.is_(False),
-                    ws_contributions.c.withdrawn.is_(False))).limit(1)).first():
-                raise WorkshopError(f"The cluster “{cluster['name']}” has no contributions yet, so there is "
-                                    "nothing to vote for: vote for a cluster with contributions in it.")
             if wanted and not current:
+                check_votable(Cluster(id=cluster["id"], session_id=session.id, name=cluster["name"], round=cluster["round"],
+                                      members=conn.execute(select(func.count()).where(and_(
+                                          ws_contributions.c.cluster_id == cluster["id"],
+                                          ws_contributions.c.hidden.is_(False),
+                                          ws_contributions.c.withdrawn.is_(False)))).scalar()))
                 conn.execute(insert(ws_votes).values(participant_id=person["id"], cluster_id=cluster["id"], created_at=self.clock()))
             elif current and not wanted:
                 conn.execute(ws_votes.delete().where(and_(

@@ -27,7 +27,8 @@ from ..exports.workshop import session_family, workshop_csv, workshop_excel, wor
 from ..model import Level, level_progress, simulate_spiral
 from ..model.spiral_levels import circle, declaration_message
 from ..model.contributions import check_quality, rating_note
-from ..model.session_view import phase_status
+from ..model.session_view import in_session_words, phase_status, trajectory_in_session_words
+from ..model.workshop_votes import voting_phase_label
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
 from .copy_key import CopyKey
@@ -178,8 +179,9 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
                          "knowledge created. It becomes a new session with its own join code and facilitator "
                          "key, drawn rising from this spiral at the end of the cluster's round.</p>"),
             self.spiral_cluster, self.spiral_title, self.spiral_button, self.spirals_view])
+        self.cluster_heading = widgets.HTML("<h3>Clusters</h3>")  # named by the format's voting phase (_use)
         self.cluster_box = widgets.VBox([
-            widgets.HTML("<h3>Clusters (Combination)</h3>"), self.cluster_name, self.cluster_button,
+            self.cluster_heading, self.cluster_name, self.cluster_button,
             self.assign_item, self.assign_cluster, self.assign_button, self.clusters_view])
 
         # -- arcs (Collective Story Harvest)
@@ -286,6 +288,7 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
         self.phase.options = [(p.label, p.value) for p in session.phases]
         self.phase.value = (session.phase or session.phases[0]).value
         self.arc_box.layout.display = None if session.format is Format.CSH else "none"
+        self.cluster_heading.value = f"<h3>Clusters ({html_text(voting_phase_label(session))})</h3>"
         # The code rides in the address's fragment (never sent to a server, never logged):
         # a phone that scans the QR code finds it filled in.
         address = f"{self.join_url}#code={session.join_code}"
@@ -365,7 +368,7 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
         # yet, because ..." when almost nothing is written down (docs/spiral-model.md).
         note = declared_note(self.trajectory, self.session.id, self.session.round)
         accepted, said = declaration_message(note, self.level, story_harvest=self.session.format is Format.CSH)
-        self.message.show("ok" if accepted else "error", said)
+        self.message.show("ok" if accepted else "error", in_session_words(said, self.session))
 
     @safe_callback(lambda self: self.message)
     def _on_new_spiral(self, _button=None) -> None:
@@ -563,9 +566,11 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
             if level != self.level:  # the header names the level: keep it in step
                 self.level = level
                 self.header.value = self._header_html(session)
-            self.progress_view.value = progress_html(level_progress(own), heading="Next level")
-            figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
-            self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The group's spiral, step by step")
+            # In the session's words: a Story Harvest's steps are its phases, not SECI's modes.
+            self.progress_view.value = in_session_words(progress_html(level_progress(own), heading="Next level"), session)
+            named = trajectory_in_session_words(trajectory, session)
+            figures.update_figure_widget(self.figure, named, title="The group's spiral")
+            self.spiral_table.value = frame_html(figures.spiral_table(named), "The group's spiral, step by step")
 
     # -- exports -----------------------------------------------------------------------------
 
