@@ -712,6 +712,19 @@ def test_votes_go_only_to_the_current_rounds_clusters(store, seci):
     assert store.vote(ben.token, new.id) is True
 
 
+def test_several_contributions_move_together_or_not_at_all(store, seci):
+    session, ana, ben = seci
+    items = [store.submit(ana.token, f"idea {i}", f"k{i}").id for i in range(3)]
+    cluster = store.create_cluster(session.id, session.key, "Ideas", members=items[:1])
+    assert store.clusters(session.id)[0].members == 1
+    store.hide(session.id, session.key, items[2])
+    with pytest.raises(WorkshopError, match="hidden"):
+        store.assign(session.id, session.key, items[1:], cluster.id)
+    assert store.clusters(session.id)[0].members == 1  # the one that could move did not
+    store.assign(session.id, session.key, items[:2], cluster.id)
+    assert store.clusters(session.id)[0].members == 2
+
+
 def test_an_empty_cluster_takes_no_vote(store, seci):
     # A participant could vote for a cluster with nothing in it (a fresh one, or one whose only
     # contribution was hidden): its vote counted for nothing the room could see.

@@ -568,3 +568,32 @@ def test_the_header_says_once_that_nothing_started(url):
     assert "Round 1 · Not started yet" in text and text.lower().count("not started") == 1
     _open(fac, "S")
     assert "Round 1 · Socialization (open)" in re.sub(r"<[^>]+>", "", fac.header.value)
+
+
+def test_suggested_clusters_are_accepted_in_one_step_and_several_contributions_move_at_once(url):
+    # Clusters were built one contribution at a time (select, then "Put in cluster").
+    fac = _facilitator(url)
+    session = _session(fac)
+    ana, ben = _join(url, session.join_code, "Ana"), _join(url, session.join_code, "Ben")
+    _open(fac, "S")
+    texts = ["Shadow the night nurse on handover", "Shadow the night nurse at every handover",
+             "A checklist for the alarm panel", "The alarm panel needs a checklist", "Coffee"]
+    sent = [_send(url, ana if i % 2 else ben, t) for i, t in enumerate(texts)]
+    _open(fac, "C")
+    fac.cluster_tools.suggest_button.click()
+    assert fac.cluster_tools.accept_button.disabled is False, fac.message.text
+    assert "Shadow" in fac.cluster_tools.suggestions_view.value and "Coffee" not in fac.cluster_tools.suggestions_view.value
+    fac.cluster_tools.accept_button.click()
+    assert fac.message.kind == "ok" and fac.message.text.startswith("2 clusters created"), fac.message.text
+    clusters = _store(url).clusters(session.id)
+    frame = _store(url).contributions_frame(session.id).set_index("id")
+    assert [c.members for c in clusters] == [2, 2]
+    assert frame.loc[sent[0].id, "cluster"] == frame.loc[sent[1].id, "cluster"] != frame.loc[sent[2].id, "cluster"]
+    # Several at once into one cluster, in one step.
+    fac.assign_cluster.value = clusters[0].id
+    fac.cluster_tools.several.value = (sent[2].id, sent[4].id)
+    fac.cluster_tools.move_button.click()
+    assert fac.message.text == "2 contributions grouped.", fac.message.text
+    assert [c.members for c in _store(url).clusters(session.id)] == [4, 1]
+    fac.cluster_tools.move_button.click()  # nothing chosen any more: a message, no change
+    assert fac.message.kind == "error" and "Choose one or more" in fac.message.text

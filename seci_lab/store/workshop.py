@@ -28,7 +28,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -846,8 +846,9 @@ class WorkshopStore:
 
     # -- clusters and votes ------------------------------------------------------------------
 
-    def create_cluster(self, session_id: int, key: str, name: str) -> Cluster:
-        """Create a named cluster in the current round (names are unique within a round)."""
+    def create_cluster(self, session_id: int, key: str, name: str, members: Sequence[int] = ()) -> Cluster:
+        """Create a named cluster in the current round (names are unique within a round), with
+        ``members`` put in it in the same transaction (a suggested cluster accepted in one step)."""
         name = clean_label(name, "cluster name", LABEL_MAX)
 
         def work(conn):
@@ -860,7 +861,9 @@ class WorkshopStore:
             new_id = conn.execute(insert(ws_clusters).values(
                 session_id=row["id"], name=name, round=row["round"], created_at=self.clock()
             )).inserted_primary_key[0]
-            return Cluster(id=new_id, session_id=row["id"], name=name, round=row["round"])
+            for item in members:
+                self._assign_in(conn, row["id"], item, new_id)
+            return Cluster(id=new_id, session_id=row["id"], name=name, round=row["round"], members=len(members))
 
         return self._write(work)
 
@@ -881,22 +884,28 @@ class WorkshopStore:
 
         self._write(work)
 
-    def assign(self, session_id: int, key: str, contribution_id: int, cluster_id: int | None) -> None:
-        """Put a contribution in a cluster (``None`` takes it out). A contribution is in at most one.
+    def assign(self, session_id: int, key: str, contribution_id: int | Sequence[int], cluster_id: int | None) -> None:
+        """Put a contribution, or several (a list of ids, moved together or not at all), in a
+        cluster (``None`` takes them out). A contribution is in at most one.
 
         A hidden or withdrawn contribution is off the board: it can be taken out of its cluster,
         not put in one (WorkshopError)."""
+        items = list(contribution_id) if isinstance(contribution_id, (list, tuple)) else [contribution_id]
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
-            target = self._contribution_in(conn, row["id"], contribution_id)
-            if cluster_id is not None and (target["hidden"] or target["withdrawn"]):
-                state = "withdrawn by its author" if target["withdrawn"] else "hidden (restore it first)"
-                raise WorkshopError(f"Contribution {target['id']} is {state}: it cannot go in a cluster.")
-            cluster = None if cluster_id is None else self._cluster_in(conn, row["id"], cluster_id)["id"]
-            conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(cluster_id=cluster))
+            for item in items:
+                self._assign_in(conn, row["id"], item, cluster_id)
 
         self._write(work)
+
+    def _assign_in(self, conn: Connection, session_id: int, contribution_id: object, cluster_id: object) -> None:
+        target = self._contribution_in(conn, session_id, contribution_id)
+        if cluster_id is not None and (target["hidden"] or target["withdrawn"]):
+            state = "withdrawn by its author" if target["withdrawn"] else "hidden (restore it first)"
+            raise WorkshopError(f"Contribution {target['id']} is {state}: it cannot go in a cluster.")
+        cluster = None if cluster_id is None else self._cluster_in(conn, session_id, cluster_id)["id"]
+        conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(cluster_id=cluster))
 
     def vote(self, token: str, cluster_id: int, on: bool | None = None) -> bool:
         """Vote for a cluster of the current round while the Combination (or gifts) phase is open.

@@ -35,6 +35,7 @@ from .copy_key import CopyKey
 from .common import Message, frame_html, keep_choice, safe_callback
 from .download import DownloadButton
 from .plotly_widget import figure_widget
+from .workshop_clusters import ClusterTools
 from .workshop_live import LoopRefresh
 from .spiral_progress import progress_html
 from .workshop_common import (
@@ -164,6 +165,7 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
         self.assign_cluster = labelled(widgets.Dropdown(options=[("(no cluster)", 0)]), "Cluster")
         self.assign_button = widgets.Button(description="Put in cluster", tooltip="Group the contribution")
         self.clusters_view = widgets.HTML()
+        self.cluster_tools = ClusterTools(self)  # several at once, and the suggested clusters
         # -- a new spiral from a cluster (SECI-Spiral v2: knowledge at the group level seeds one)
         self.spiral_cluster = labelled(widgets.Dropdown(options=[("(no cluster yet)", 0)], layout=full_width()),
                                        "New spiral from")
@@ -182,7 +184,7 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
         self.cluster_heading = widgets.HTML("<h3>Clusters</h3>")  # named by the format's voting phase (_use)
         self.cluster_box = widgets.VBox([
             self.cluster_heading, self.cluster_name, self.cluster_button,
-            self.assign_item, self.assign_cluster, self.assign_button, self.clusters_view])
+            self.assign_item, self.assign_cluster, self.assign_button, self.cluster_tools, self.clusters_view])
 
         # -- arcs (Collective Story Harvest)
         self.arc_name = labelled(widgets.Text(placeholder="e.g. What we learn about courage"), "Arc")
@@ -537,6 +539,7 @@ class WorkshopFacilitator(LoopRefresh, widgets.VBox):
             keep_choice(self.moderate, options)
             keep_choice(self.assign_item, options)
             round_clusters = [c for c in clusters if c.round == session.round]
+            self.cluster_tools.show(frame, session)
             keep_choice(self.assign_cluster, [("(no cluster)", 0)] + [(c.name, c.id) for c in round_clusters])
             self.clusters_view.value = "<ul>" + "".join(
                 f"<li>{html_text(c.name)}: {c.members} contribution{'s' if c.members != 1 else ''}, "
