@@ -154,6 +154,9 @@ def test_edit_withdraw_and_vote_only_what_one_may(server, session, store):
     assert early.status == 409 and "Combination" in early.error
     store.open_phase(session.id, session.key, "C")
     assert ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": "yes"}).status == 400
+    empty = ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": True})
+    assert empty.status == 400 and "has no contributions yet" in empty.error  # nothing in it to vote for
+    store.assign(session.id, session.key, mine, cluster.id)
     voted = ana.request("PUT", f"/api/workshop/votes/{cluster.id}", {"on": True})
     assert voted.status == 200 and voted.json["me"]["votes"] == [cluster.id]
     assert voted.json["state"]["clusters"][0]["votes"] == 1
@@ -165,6 +168,15 @@ def test_edit_withdraw_and_vote_only_what_one_may(server, session, store):
     assert ana.state().json["state"]["board"][-1]["source_cluster"] == "Shadowing"
     withdrawn = ana.request("DELETE", f"/api/workshop/contributions/{takeaway.json['sent']}")
     assert withdrawn.status == 200 and [i["text"] for i in withdrawn.json["state"]["board"]] == ["Ana's better idea"]
+
+
+def test_the_phones_of_a_session_are_told_of_the_one_that_follows_it(server, session, store):
+    ana = _joined(server, "Ana")
+    state = ana.state().json["state"]
+    assert state["next_session"] is None and state["session"]["status"] == "Round 1 · Not started yet"
+    follow = store.follow_session(session.id, session.key, "After lunch", "csh")
+    told = ana.state().json["state"]["next_session"]
+    assert told == {"title": "After lunch", "join_code": follow.join_code}
 
 
 def test_links_to_another_session_and_hidden_items_stay_out(server, session, store):

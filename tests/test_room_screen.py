@@ -136,6 +136,7 @@ def test_every_write_with_the_room_screen_token_is_refused(server, store, sessio
     assert ana.join("RUM42", "Ana").status == 201
     mine = ana.send("Ana's note", "a1").json["sent"]
     cluster = store.create_cluster(session.id, session.key, "Pairs")
+    store.assign(session.id, session.key, mine, cluster.id)  # an empty cluster takes no vote
     _screen_client, token = _screen(server, store, session)
     before = store.version(session.id)
     requests = _write_requests(mine, cluster.id)

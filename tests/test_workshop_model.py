@@ -12,6 +12,7 @@ import pytest
 from seci_lab.content import ContentError
 from seci_lab.content.workshop import load_prompts, parse_prompts, phase_prompt
 from seci_lab.model import PARTICIPANT_MAX_CHARS, TEXT_MAX_CHARS, Mode
+from seci_lab.model.workshop_votes import check_voting
 from seci_lab.model.workshop import (
     DEADLINE_GRACE_S,
     JOIN_CODE_ALPHABET,
@@ -32,7 +33,6 @@ from seci_lab.model.workshop import (
     check_idempotency_key,
     check_join_code,
     check_minutes,
-    check_voting,
     cluster_seed,
     check_name_free,
     clean_display_name,
@@ -194,6 +194,8 @@ def test_votes_only_in_an_open_combination_and_edits_only_in_the_current_round()
     check_voting(_session(Format.CSH, Phase.GIFTS), NOW)
     with pytest.raises(PhaseClosed, match="Voting for clusters happens during Combination"):
         check_voting(_session(phase=Phase.I), NOW)
+    with pytest.raises(PhaseClosed, match="Voting for clusters happens during Gifts back; it is not open now"):
+        check_voting(_session(Format.CSH, Phase.HARVEST), NOW)  # a Story Harvest's phone reads its own words
     with pytest.raises(PhaseClosed, match="No phase is open"):
         check_voting(_session(phase=Phase.C, open=False), NOW)
     check_editable(_session(phase=Phase.E, round=2), _submission(1, Phase.E, round=2), NOW)

@@ -708,7 +708,53 @@ def test_votes_go_only_to_the_current_rounds_clusters(store, seci):
     assert store.clusters(session.id, round=1)[0].votes == 1 and store.my_votes(ben.token) == set()
     assert store.spiral(session.id).equals(before)
     new = store.create_cluster(session.id, session.key, "Pairing, again")
+    store.assign(session.id, session.key, store.submit(ben.token, "Pair again", "c1").id, new.id)
     assert store.vote(ben.token, new.id) is True
+
+
+def test_several_contributions_move_together_or_not_at_all(store, seci):
+    session, ana, ben = seci
+    items = [store.submit(ana.token, f"idea {i}", f"k{i}").id for i in range(3)]
+    cluster = store.create_cluster(session.id, session.key, "Ideas", members=items[:1])
+    assert store.clusters(session.id)[0].members == 1
+    store.hide(session.id, session.key, items[2])
+    with pytest.raises(WorkshopError, match="hidden"):
+        store.assign(session.id, session.key, items[1:], cluster.id)
+    assert store.clusters(session.id)[0].members == 1  # the one that could move did not
+    store.assign(session.id, session.key, items[:2], cluster.id)
+    assert store.clusters(session.id)[0].members == 2
+
+
+def test_an_empty_cluster_takes_no_vote(store, seci):
+    # A participant could vote for a cluster with nothing in it (a fresh one, or one whose only
+    # contribution was hidden): its vote counted for nothing the room could see.
+    session, ana, ben = seci
+    idea = store.submit(ana.token, "Pair on the first week", "s1")
+    empty = store.create_cluster(session.id, session.key, "Nothing yet")
+    held = store.create_cluster(session.id, session.key, "Pairing")
+    store.assign(session.id, session.key, idea.id, held.id)
+    store.open_phase(session.id, session.key, "C")
+    with pytest.raises(WorkshopError, match="“Nothing yet” has no contributions yet"):
+        store.vote(ana.token, empty.id)
+    assert store.vote(ana.token, held.id) is True
+    store.hide(session.id, session.key, idea.id)
+    with pytest.raises(WorkshopError, match="no contributions yet"):
+        store.vote(ben.token, held.id, on=True)
+    assert store.vote(ana.token, held.id, on=False) is False  # a vote given before is taken back
+    assert [c.votes for c in store.clusters(session.id)] == [0, 0]
+
+
+def test_a_session_that_follows_another_is_offered_to_its_phones(store, seci):
+    session, ana, _ = seci
+    with pytest.raises(NotAllowed):
+        store.follow_session(session.id, "wrong", "Next")
+    assert store.snapshot(session.id).successor is None
+    nxt = store.follow_session(session.id, session.key, "Afternoon", "csh")
+    assert store.snapshot(session.id).successor.join_code == nxt.join_code
+    assert store.latest_session(session.id, session.key).key == nxt.key and store.check_key(nxt.id, nxt.key)
+    with pytest.raises(WorkshopError, match="already follows"):
+        store.follow_session(session.id, session.key, "Again")
+    assert store.latest_session(nxt.id, nxt.key).id == nxt.id
 
 
 def test_withdrawing_needs_the_phase_open_as_editing_does(store, seci, clock):

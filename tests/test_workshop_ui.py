@@ -179,7 +179,8 @@ def test_a_refused_level_up_is_explained_and_a_cluster_starts_a_new_spiral(url):
     assert set(fac.trajectory["spiral"]) == {str(session.id)}
     new = store.session(start.session_id)
     carol = store.join(new.join_code, "Carol")
-    key = fac.message.text.split("keep it to open that session): ")[1]
+    key = fac.copy_key.secret  # offered on the Copy key button, never as text on the page
+    assert key and key not in fac.message.text and fac.copy_key.join_code == new.join_code
     store.open_phase(new.id, key, "S")
     store.submit(carol.token, "What the last team handed over", "s1")
     fac.refresh()
@@ -247,6 +248,14 @@ def test_collective_story_harvest(url):
     lineage = fac._report_bytes().decode().split("Lineage of ideas", 1)[1]
     assert lineage.index("Ask early") < lineage.index("asking for help") < lineage.index("server room flooded")
     assert "call the on-call lead" in lineage
+    # The page speaks the format's words: its clusters are the gifts', its spiral's steps,
+    # hover texts, table and next-level conditions name the Story Harvest's phases.
+    fac.refresh()
+    hovers = " ".join(str(t.hovertext) for t in fac.figure.data if t.hovertext)
+    shown = " ".join([fac.cluster_box.children[0].value, fac.progress_view.value, fac.spiral_table.value,
+                      fac.header.value, fac.counts.value, hovers])
+    assert "Clusters (Gifts back)" in shown and "Story" in fac.spiral_table.value and "Round 1 · Harvest" in hovers
+    assert not re.search("Socialization|Externalization|Combination|Internalization", shown), shown
 
 
 def test_a_live_refresh_keeps_what_the_facilitator_chose(url):
@@ -312,12 +321,18 @@ def test_forged_facilitator_actions_need_the_key(url):
     _open(visitor, "S")
 
 
-def test_key_from_environment_opens_the_session(url, monkeypatch):
+def _from_the_command(url, monkeypatch):
+    """A session started by ``seci-lab workshop``: its key and code in the dashboard's environment."""
     session = _store(url).create_session("From the command", "seci")
     monkeypatch.setenv(DB_ENV, url)
     monkeypatch.setenv(FACILITATOR_KEY_ENV, session.key)
     monkeypatch.setenv(JOIN_CODE_ENV, session.join_code)
     monkeypatch.setenv(JOIN_URL_ENV, "http://192.0.2.7:9000/?token=t")
+    return session
+
+
+def test_key_from_environment_opens_the_session(url, monkeypatch):
+    session = _from_the_command(url, monkeypatch)
     fac = workshop_facilitator(live=False)
     assert fac.session is not None and fac.session.id == session.id
     assert fac.access_box.layout.display == "none" and fac.create_box.layout.display is None
@@ -421,7 +436,7 @@ def test_live_poller_updates_the_spiral_after_a_submission(url):
 def test_on_the_kernels_loop_the_board_follows_every_change_and_the_spiral_catches_up(url, monkeypatch):
     """In a kernel the live refresh runs on the event loop: the board at once, the heavy views
     (spiral, moderation lists) throttled but never left behind."""
-    from seci_lab.ui import workshop_facilitator as module
+    from seci_lab.ui import workshop_live as module
 
     monkeypatch.setattr(module, "LIVE_REST_INTERVAL_S", 4.0)
 
@@ -525,3 +540,60 @@ def test_the_dashboard_opens_the_room_screen_without_giving_it_the_key(url):
     # A new session gets its own room screen.
     second = _session(fac, title="Second")
     assert second.id != session.id and token not in fac.room_link.value
+
+
+def test_a_session_created_on_the_dashboard_keeps_its_key_off_the_page_and_survives_a_reload(url, monkeypatch):
+    # "Create session" printed the new key in the banner (a projected page showed it), and a
+    # reload of the dashboard went back to the session it was started with.
+    first = _from_the_command(url, monkeypatch)
+    fac = workshop_facilitator(live=False)
+    fac.title.value, fac.format.value = "Afternoon", "csh"
+    fac.create_button.click()
+    new = fac.session
+    assert new.id != first.id and new.title == "Afternoon", fac.message.text
+    assert fac.key not in fac.message.text and "Copy key" in fac.message.text and "reload" in fac.message.text
+    assert fac.copy_key.secret == fac.key and fac.copy_key.join_code == new.join_code
+    assert fac.key not in fac.header.value + fac.qr.value + fac.room_link.value
+    again = workshop_facilitator(live=False)  # a reload: a new kernel with the same environment
+    assert again.session.id == new.id and again.key == fac.key
+    again.title.value = "Evening"
+    again.create_button.click()
+    assert workshop_facilitator(live=False).session.title == "Evening"
+
+
+def test_the_header_says_once_that_nothing_started(url):
+    fac = _facilitator(url)
+    _session(fac)
+    text = re.sub(r"<[^>]+>", "", fac.header.value)
+    assert "Round 1 · Not started yet" in text and text.lower().count("not started") == 1
+    _open(fac, "S")
+    assert "Round 1 · Socialization (open)" in re.sub(r"<[^>]+>", "", fac.header.value)
+
+
+def test_suggested_clusters_are_accepted_in_one_step_and_several_contributions_move_at_once(url):
+    # Clusters were built one contribution at a time (select, then "Put in cluster").
+    fac = _facilitator(url)
+    session = _session(fac)
+    ana, ben = _join(url, session.join_code, "Ana"), _join(url, session.join_code, "Ben")
+    _open(fac, "S")
+    texts = ["Shadow the night nurse on handover", "Shadow the night nurse at every handover",
+             "A checklist for the alarm panel", "The alarm panel needs a checklist", "Coffee"]
+    sent = [_send(url, ana if i % 2 else ben, t) for i, t in enumerate(texts)]
+    _open(fac, "C")
+    fac.cluster_tools.suggest_button.click()
+    assert fac.cluster_tools.accept_button.disabled is False, fac.message.text
+    assert "Shadow" in fac.cluster_tools.suggestions_view.value and "Coffee" not in fac.cluster_tools.suggestions_view.value
+    fac.cluster_tools.accept_button.click()
+    assert fac.message.kind == "ok" and fac.message.text.startswith("2 clusters created"), fac.message.text
+    clusters = _store(url).clusters(session.id)
+    frame = _store(url).contributions_frame(session.id).set_index("id")
+    assert [c.members for c in clusters] == [2, 2]
+    assert frame.loc[sent[0].id, "cluster"] == frame.loc[sent[1].id, "cluster"] != frame.loc[sent[2].id, "cluster"]
+    # Several at once into one cluster, in one step.
+    fac.assign_cluster.value = clusters[0].id
+    fac.cluster_tools.several.value = (sent[2].id, sent[4].id)
+    fac.cluster_tools.move_button.click()
+    assert fac.message.text == "2 contributions grouped.", fac.message.text
+    assert [c.members for c in _store(url).clusters(session.id)] == [4, 1]
+    fac.cluster_tools.move_button.click()  # nothing chosen any more: a message, no change
+    assert fac.message.kind == "error" and "Choose one or more" in fac.message.text

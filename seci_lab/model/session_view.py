@@ -42,11 +42,15 @@ __all__ = [
     "ROOM_BOARD_MAX",
     "SessionSnapshot",
     "board",
+    "in_session_words",
     "participant_state",
+    "phase_status",
     "qualities",
     "room_screen_address",
     "room_view",
     "session_spiral",
+    "session_words",
+    "trajectory_in_session_words",
 ]
 
 #: The room screen shows at most this many contributions of the current phase, newest first
@@ -65,7 +69,8 @@ class SessionSnapshot:
     ``submissions`` are all of the session's contributions, oldest first, hidden and withdrawn
     ones included (flagged): the projections leave those out. ``clusters`` are every round's,
     with their votes and visible members counted. ``voters`` is, per round, how many
-    participants voted for at least one cluster; ``read_at`` the store's clock at the read.
+    participants voted for at least one cluster; ``read_at`` the store's clock at the read;
+    ``successor`` the session the facilitator started to follow this one in the same room.
     """
 
     session: Session
@@ -78,6 +83,7 @@ class SessionSnapshot:
     cross_level_rounds: tuple[int, ...] = ()
     start: SpiralStart | None = None
     read_at: float = 0.0
+    successor: Session | None = None
 
     @property
     def version(self) -> int:
@@ -122,6 +128,38 @@ def board(snapshot: SessionSnapshot) -> list[dict]:
     ]
 
 
+def phase_status(session: Session) -> str:
+    """Where the session stands, said once: "Round 2 · Story (open)", "Round 1 · Not started
+    yet" (the page's heading and the facilitator's header both show this line)."""
+    if session.phase is None:
+        return f"Round {session.round} · Not started yet"
+    return f"Round {session.round} · {session.phase.label} ({'open' if session.accepting else 'closed'})"
+
+
+def session_words(session: Session) -> dict[str, str]:
+    """Each SECI mode's name -> the session's phase that feeds it ("Socialization" -> "Story"
+    in a Collective Story Harvest; the same words in a SECI round)."""
+    return {phase.mode.label: phase.label for phase in session.phases}
+
+
+def in_session_words(text: str, session: Session) -> str:
+    """``text`` (the model's own words: notes, conditions) with each mode named by the session's
+    phase, so a Story Harvest reads "Harvest of adequate quality", not "Externalization"."""
+    for mode, phase in session_words(session).items():
+        text = text.replace(mode, phase)
+    return text
+
+
+def trajectory_in_session_words(trajectory: pd.DataFrame, session: Session) -> pd.DataFrame:
+    """A copy of ``trajectory`` whose ``mode_name``, ``note`` and ``unmet`` use the session's phase names
+    (the facilitator's spiral, its hover texts and its table)."""
+    named = trajectory.copy()
+    for column in ("mode_name", "note", "unmet"):
+        if column in named.columns:
+            named[column] = [in_session_words(str(v), session) if isinstance(v, str) else v for v in named[column]]
+    return named
+
+
 def _session_header(session: Session, prompt: str) -> dict:
     phase = session.phase
     return {
@@ -132,7 +170,7 @@ def _session_header(session: Session, prompt: str) -> dict:
         "takes_votes": bool(phase and phase.takes_votes),
         "takes_takeaways": bool(phase and phase.takes_takeaways),
         "takes_arc": bool(phase and phase.takes_arc),
-        "prompt": prompt,
+        "prompt": prompt, "status": phase_status(session),
     }
 
 
@@ -148,6 +186,9 @@ def participant_state(snapshot: SessionSnapshot, *, prompt: str, text_max: int) 
         "clusters": [{"id": c.id, "name": c.name, "round": c.round, "votes": c.votes, "members": c.members}
                      for c in snapshot.clusters if c.round == session.round],
         "arcs": [{"id": a.id, "name": a.name, "harvesters": list(a.harvesters)} for a in snapshot.arcs],
+        # A newer session in the same room: the phones of this one are offered its join code.
+        "next_session": None if snapshot.successor is None else {
+            "title": snapshot.successor.title, "join_code": snapshot.successor.join_code},
     }
 
 
@@ -170,7 +211,7 @@ def _spiral_rows(trajectory: pd.DataFrame, session: Session) -> list[dict]:
     """The spiral as plain numbers for the room screen's drawing and its table (a top view: the
     angle is the mode, the radius the knowledge held); each step named by the session's phase
     that feeds its mode (a Story Harvest's "Story", not "Socialization")."""
-    phases = {phase.mode.value: phase.label for phase in session.phases}
+    phases = {phase.mode.value: phase.label for phase in session.phases}  # by letter: the rows' mode
     rows = []
     for r in trajectory.itertuples(index=False):
         radius, angle = float(r.radius), math.radians(float(r.angle))

@@ -24,8 +24,9 @@ gifts       C     the harvest converges into gifts given back, grouped in cluste
 takeaways   I     storyteller and listeners name what they take away and will apply
 ==========  ====  ===================================================================
 
-Participants vote for clusters in the Combination phases (``C``, ``gifts``) and write
-take-aways, which may draw on a cluster, in the Internalization phases (``I``, ``takeaways``).
+Participants vote for clusters in the Combination phases (``C``, ``gifts``; the rules in
+:mod:`seci_lab.model.workshop_votes`) and write take-aways, which may draw on a cluster, in the
+Internalization phases (``I``, ``takeaways``).
 
 Qualities: a workshop's contributions are not scored by the rubric (its criteria are those of
 the lessons' exercise fields, not of a sticky note), so each counts with the default quality
@@ -93,12 +94,10 @@ __all__ = [
     "anonymous_name",
     "check_accepting",
     "check_editable",
-    "check_vote_round",
     "check_id",
     "check_idempotency_key",
     "check_join_code",
     "check_minutes",
-    "check_voting",
     "check_name_free",
     "clean_display_name",
     "clean_label",
@@ -588,21 +587,6 @@ def check_editable(session: Session, submission: Submission, now: float, action:
         raise PhaseClosed(f"The {submission.phase.label} phase is closed: that contribution can no longer be {action}.")
     if submission.round != session.round:
         raise PhaseClosed(f"That contribution belongs to an earlier round; it can no longer be {action}.")
-
-
-def check_vote_round(session: Session, cluster: Cluster) -> None:
-    """PhaseClosed when ``cluster`` is not of the session's current round: an earlier round's
-    votes are closed (a vote, or taking one back, would change that round's qualities)."""
-    if cluster.round != session.round:
-        raise PhaseClosed(f"The cluster {cluster.name!r} belongs to round {cluster.round}; its voting is closed. "
-                          f"Votes now go to the clusters of round {session.round}.")
-
-
-def check_voting(session: Session, now: float) -> None:
-    """PhaseClosed unless participants may vote for clusters now (an open Combination phase)."""
-    check_accepting(session, now)
-    if not session.phase.takes_votes:
-        raise PhaseClosed("Voting for clusters happens during Combination; it is not open now.")
 
 
 # ------------------------------------------------------------- lineage and the spiral

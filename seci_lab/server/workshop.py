@@ -175,7 +175,7 @@ def _join_url(value: str | None) -> str:
 
 def create_session(plan: WorkshopPlan) -> None:
     """Create the session (or resume ``plan.resume`` with its key); fills in its code and key."""
-    from ..store.workshop import start_session
+    from ..store.workshop_start import start_session
 
     try:
         session, key, screen = start_session(plan.db_url, plan.title, plan.format, join_code=plan.join_code,
@@ -188,7 +188,7 @@ def create_session(plan: WorkshopPlan) -> None:
 
 def _check_database(url: str) -> None:
     """UserError with one line when the database cannot be used (before any server starts on it)."""
-    from ..store.workshop import check_database
+    from ..store.workshop_start import check_database
 
     try:
         check_database(url).close()

@@ -27,12 +27,11 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import string
 import time
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from ..model import Contribution
 from ..model.contributions import check_quality
@@ -56,13 +55,11 @@ from ..model.workshop import (
     anonymous_name,
     check_accepting,
     check_editable,
-    check_vote_round,
     check_id,
     check_idempotency_key,
     check_join_code,
     check_minutes,
     check_name_free,
-    check_voting,
     clean_display_name,
     clean_label,
     clean_submission_text,
@@ -74,7 +71,8 @@ from ..model.workshop import (
     spiral_inputs,
     submission_qualities,
 )
-from .engine import create_tables, make_engine, read, unusable_database, write
+from ..model.workshop_votes import check_votable, check_vote_round, check_voting
+from .engine import create_tables, make_engine, read, write
 from .workshop_schema import (
     _SQL_BUMP,
     _SQL_BY_KEY,
@@ -94,9 +92,11 @@ from .workshop_schema import (
     ws_room_screens,
     ws_sessions,
     ws_spiral_starts,
+    ws_successors,
     ws_votes,
 )
 from .workshop_schema import hash_secret as _hash
+from .workshop_keys import FACILITATOR_KEY_ALPHABET, new_facilitator_key, next_session_key, room_screen_token
 from .workshop_snapshot import (
     read_arcs,
     read_clusters,
@@ -129,42 +129,14 @@ __all__ = [
     "Submission",
     "WorkshopError",
     "WorkshopStore",
-    "check_database",
     "metadata",
     "new_facilitator_key",
     "room_screen_token",
-    "start_session",
 ]
 
 DEFAULT_MAX_PER_MINUTE = 10
-#: Facilitator keys are letters and digits only: a key never begins with "-", which a command
-#: line reads as an option (``--key -f1HK...``), and a double click selects all of it.
-#: 32 of 62 symbols is about 190 bits.
-FACILITATOR_KEY_ALPHABET = string.ascii_letters + string.digits
-FACILITATOR_KEY_LENGTH = 32
-#: 22 of 62 symbols (about 130 bits) from an HMAC-SHA-256 (256 bits).
-ROOM_SCREEN_TOKEN_LENGTH = 22
 #: A heartbeat (``touch``) closer than this to the last one is not written.
 TOUCH_INTERVAL_S = 10.0
-
-
-
-def room_screen_token(key: str, session_id: int) -> str:
-    """The room screen token of session ``session_id`` whose facilitator key is ``key``: an
-    HMAC of the session under the key, as ``ROOM_SCREEN_TOKEN_LENGTH`` letters and digits
-    (about 130 bits). Whoever holds the key can make it again; it tells nothing of the key."""
-    digest = int.from_bytes(hmac.digest(key.encode("utf-8"), f"seci-lab room screen {session_id}".encode(), "sha256"))
-    symbols = []
-    for _ in range(ROOM_SCREEN_TOKEN_LENGTH):
-        digest, index = divmod(digest, len(FACILITATOR_KEY_ALPHABET))
-        symbols.append(FACILITATOR_KEY_ALPHABET[index])
-    return "".join(symbols)
-
-
-def new_facilitator_key() -> str:
-    """A new random facilitator key (see ``FACILITATOR_KEY_ALPHABET``)."""
-    return "".join(secrets.choice(FACILITATOR_KEY_ALPHABET) for _ in range(FACILITATOR_KEY_LENGTH))
-
 
 # ------------------------------------------------------------------------------------- store
 
@@ -311,19 +283,57 @@ class WorkshopStore:
         fmt = Format.parse(format)
         return self._create_session(title, fmt, join_code)
 
+    def follow_session(self, session_id: int, key: str, title: str, format: str = "seci",
+                       join_code: str | None = None) -> Session:
+        """Start a new session that follows ``session_id`` in the same room (NotAllowed without
+        its key). Its key is derived from ``key`` (:func:`next_session_key`): the dashboard opened
+        with ``key`` finds it again (:meth:`latest_session`), and the old session's phones are
+        offered the new one (``SessionSnapshot.successor``). A session is followed once."""
+        title = clean_label(title, "session title", TITLE_MAX)
+        fmt = Format.parse(format)
+
+        def also(conn: Connection, new_id: int) -> None:
+            old = self._facilitator(conn, session_id, key)
+            if conn.execute(select(ws_successors.c.successor_id)
+                            .where(ws_successors.c.session_id == old["id"])).first() is not None:
+                raise WorkshopError("A newer session already follows this one: reload the page to open it.")
+            conn.execute(insert(ws_successors).values(session_id=old["id"], successor_id=new_id,
+                                                      created_at=self.clock()))
+
+        return self._create_session(title, fmt, join_code, also=also,
+                                    key_for=lambda code: next_session_key(key, code))
+
+    def latest_session(self, session_id: int, key: str) -> Session:
+        """The newest session in the chain started from session ``session_id``'s dashboard
+        (:meth:`follow_session`), with its key; the session itself when none follows it."""
+        if not self.check_key(session_id, key):
+            raise NotAllowed("Only the facilitator can do this: the facilitator key is missing or wrong.")
+        with read(self.engine) as conn:
+            row = self._session_row(conn, session_id)
+            for _ in range(1000):
+                nxt = conn.execute(select(ws_sessions).join(ws_successors, ws_successors.c.successor_id == ws_sessions.c.id)
+                                   .where(ws_successors.c.session_id == row["id"])).mappings().first()
+                candidate = None if nxt is None else next_session_key(key, nxt["join_code"])
+                if candidate is None or not hmac.compare_digest(_hash(candidate), nxt["key_hash"]):
+                    break
+                row, key = nxt, candidate
+        return self._to_session(row, key=key)
+
     def _create_session(self, title: str, fmt: Format, join_code: str | None,
-                        also: Callable[[Connection, int], None] | None = None) -> Session:
-        """Insert a session (a free join code, a new key); ``also(conn, new_id)`` runs in the
-        same transaction, so a session and what it belongs to are stored together or not at all."""
+                        also: Callable[[Connection, int], None] | None = None,
+                        key_for: Callable[[str], str] | None = None) -> Session:
+        """Insert a session (a free join code, a new key or ``key_for(code)``); ``also(conn,
+        new_id)`` runs in the same transaction, so a session and what it belongs to are stored
+        together or not at all."""
         if join_code is not None:
             code = check_join_code(join_code)
-        key = new_facilitator_key()
         now = self.clock()
 
         for _attempt in range(20):
             candidate = code if join_code is not None else new_join_code()
+            key = new_facilitator_key() if key_for is None else key_for(candidate)
 
-            def work(conn: Connection, candidate=candidate):
+            def work(conn: Connection, candidate=candidate, key=key):
                 taken = conn.execute(
                     select(ws_sessions.c.id).where(ws_sessions.c.join_code == candidate)
                 ).first()
@@ -836,8 +846,9 @@ class WorkshopStore:
 
     # -- clusters and votes ------------------------------------------------------------------
 
-    def create_cluster(self, session_id: int, key: str, name: str) -> Cluster:
-        """Create a named cluster in the current round (names are unique within a round)."""
+    def create_cluster(self, session_id: int, key: str, name: str, members: Sequence[int] = ()) -> Cluster:
+        """Create a named cluster in the current round (names are unique within a round), with
+        ``members`` put in it in the same transaction (a suggested cluster accepted in one step)."""
         name = clean_label(name, "cluster name", LABEL_MAX)
 
         def work(conn):
@@ -850,7 +861,9 @@ class WorkshopStore:
             new_id = conn.execute(insert(ws_clusters).values(
                 session_id=row["id"], name=name, round=row["round"], created_at=self.clock()
             )).inserted_primary_key[0]
-            return Cluster(id=new_id, session_id=row["id"], name=name, round=row["round"])
+            for item in members:
+                self._assign_in(conn, row["id"], item, new_id)
+            return Cluster(id=new_id, session_id=row["id"], name=name, round=row["round"], members=len(members))
 
         return self._write(work)
 
@@ -871,22 +884,28 @@ class WorkshopStore:
 
         self._write(work)
 
-    def assign(self, session_id: int, key: str, contribution_id: int, cluster_id: int | None) -> None:
-        """Put a contribution in a cluster (``None`` takes it out). A contribution is in at most one.
+    def assign(self, session_id: int, key: str, contribution_id: int | Sequence[int], cluster_id: int | None) -> None:
+        """Put a contribution, or several (a list of ids, moved together or not at all), in a
+        cluster (``None`` takes them out). A contribution is in at most one.
 
         A hidden or withdrawn contribution is off the board: it can be taken out of its cluster,
         not put in one (WorkshopError)."""
+        items = list(contribution_id) if isinstance(contribution_id, (list, tuple)) else [contribution_id]
 
         def work(conn):
             row = self._facilitator(conn, session_id, key)
-            target = self._contribution_in(conn, row["id"], contribution_id)
-            if cluster_id is not None and (target["hidden"] or target["withdrawn"]):
-                state = "withdrawn by its author" if target["withdrawn"] else "hidden (restore it first)"
-                raise WorkshopError(f"Contribution {target['id']} is {state}: it cannot go in a cluster.")
-            cluster = None if cluster_id is None else self._cluster_in(conn, row["id"], cluster_id)["id"]
-            conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(cluster_id=cluster))
+            for item in items:
+                self._assign_in(conn, row["id"], item, cluster_id)
 
         self._write(work)
+
+    def _assign_in(self, conn: Connection, session_id: int, contribution_id: object, cluster_id: object) -> None:
+        target = self._contribution_in(conn, session_id, contribution_id)
+        if cluster_id is not None and (target["hidden"] or target["withdrawn"]):
+            state = "withdrawn by its author" if target["withdrawn"] else "hidden (restore it first)"
+            raise WorkshopError(f"Contribution {target['id']} is {state}: it cannot go in a cluster.")
+        cluster = None if cluster_id is None else self._cluster_in(conn, session_id, cluster_id)["id"]
+        conn.execute(update(ws_contributions).where(ws_contributions.c.id == target["id"]).values(cluster_id=cluster))
 
     def vote(self, token: str, cluster_id: int, on: bool | None = None) -> bool:
         """Vote for a cluster of the current round while the Combination (or gifts) phase is open.
@@ -907,6 +926,11 @@ class WorkshopStore:
                 ws_votes.c.participant_id == person["id"], ws_votes.c.cluster_id == cluster["id"]))).first() is not None
             wanted = (not current) if on is None else bool(on)
             if wanted and not current:
+                check_votable(Cluster(id=cluster["id"], session_id=session.id, name=cluster["name"], round=cluster["round"],
+                                      members=conn.execute(select(func.count()).where(and_(
+                                          ws_contributions.c.cluster_id == cluster["id"],
+                                          ws_contributions.c.hidden.is_(False),
+                                          ws_contributions.c.withdrawn.is_(False)))).scalar()))
                 conn.execute(insert(ws_votes).values(participant_id=person["id"], cluster_id=cluster["id"], created_at=self.clock()))
             elif current and not wanted:
                 conn.execute(ws_votes.delete().where(and_(
@@ -1078,39 +1102,3 @@ class WorkshopStore:
         import pandas as pd
 
         return pd.DataFrame(lineage_edges(self.submissions(session_id)), columns=["source", "target", "relation"])
-
-
-def start_session(url: str, title: str, format: str = "seci", *, join_code: str | None = None,
-                  resume: str | None = None, key: str | None = None, room_screen: bool = False):
-    """Create a session at ``url``, or resume the session ``resume`` (its join code) with its ``key``.
-
-    Returns ``(session, key)``, and with ``room_screen`` ``(session, key, room screen token)``.
-    Raises WorkshopError (a ValueError) with a message to act on, also for a database that
-    cannot be used (a damaged file: :func:`seci_lab.store.engine.unusable_database`).
-    """
-    store = check_database(url)
-    try:
-        if resume:
-            session = store.session_by_code(resume)
-            if not key or not store.check_key(session.id, key):
-                raise NotAllowed(f"The facilitator key does not match session {session.join_code}: "
-                                 "give the key printed when it was created.")
-        else:
-            session = store.create_session(title, format, join_code)
-            key = session.key
-        if room_screen:
-            return session, key, store.room_screen_token(session.id, key)
-        return session, key
-    except DatabaseError as error:
-        raise WorkshopError(unusable_database(url, error)) from None
-    finally:
-        store.close()
-
-
-def check_database(url: str) -> WorkshopStore:
-    """The workshop store at ``url``, opened (its tables created or brought up to date); WorkshopError
-    with one line to act on when the database cannot be used (damaged, not a database, unreadable)."""
-    try:
-        return WorkshopStore.open(url)
-    except DatabaseError as error:
-        raise WorkshopError(unusable_database(url, error)) from None

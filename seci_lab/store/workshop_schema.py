@@ -43,6 +43,7 @@ __all__ = [
     "ws_room_screens",
     "ws_sessions",
     "ws_spiral_starts",
+    "ws_successors",
     "ws_votes",
 ]
 
@@ -200,6 +201,16 @@ ws_room_screens = Table(
     "ws_room_screens", metadata,
     Column("session_id", Integer, ForeignKey("ws_sessions.id"), primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+)
+
+# The session a facilitator started from a session's dashboard to follow it in the same room
+# (its key is derived from this one's: seci_lab.store.workshop_keys.next_session_key). The old
+# session's phones are offered the new one; the dashboard reloaded with the old key opens it.
+ws_successors = Table(
+    "ws_successors", metadata,
+    Column("session_id", Integer, ForeignKey("ws_sessions.id"), primary_key=True),
+    Column("successor_id", Integer, ForeignKey("ws_sessions.id"), nullable=False, unique=True),
     Column("created_at", Float, nullable=False),
 )
 

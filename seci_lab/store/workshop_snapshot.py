@@ -38,6 +38,7 @@ from .workshop_schema import (
     ws_participants,
     ws_ratings,
     ws_sessions,
+    ws_successors,
     ws_spiral_starts,
     ws_votes,
 )
@@ -184,9 +185,12 @@ def read_snapshot(engine: Engine, session_id: object, clock: Callable[[], float]
             clusters = read_clusters(conn, session_id)
             _voted, voters = read_votes(conn, session_id)
             starts = read_starts(conn, ws_spiral_starts.c.session_id == session_id)
+            successor = conn.execute(select(ws_sessions).join(ws_successors, ws_successors.c.successor_id == ws_sessions.c.id)
+                                     .where(ws_successors.c.session_id == session_id)).mappings().first()
             return SessionSnapshot(
                 session=to_session(row, now), participants=tuple(to_participant(p) for p in people),
                 submissions=tuple(to_submission(s) for s in submissions), clusters=tuple(clusters),
                 arcs=tuple(read_arcs(conn, session_id)), ratings=read_ratings(conn, session_id), voters=voters,
                 cross_level_rounds=tuple(read_cross_level_rounds(conn, session_id)),
-                start=starts[0] if starts else None, read_at=now)
+                start=starts[0] if starts else None, read_at=now,
+                successor=None if successor is None else to_session(successor, now))

@@ -14,11 +14,8 @@ and the exports say whose quality each contribution counts with.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import os
 import threading
-from typing import Callable
 
 import ipywidgets as widgets
 import pandas as pd
@@ -30,11 +27,16 @@ from ..exports.workshop import session_family, workshop_csv, workshop_excel, wor
 from ..model import Level, level_progress, simulate_spiral
 from ..model.spiral_levels import circle, declaration_message
 from ..model.contributions import check_quality, rating_note
+from ..model.session_view import in_session_words, phase_status, trajectory_in_session_words
+from ..model.workshop_votes import voting_phase_label
 from ..model.workshop import Format, Scale
 from ..store.workshop import WorkshopStore
+from .copy_key import CopyKey
 from .common import Message, frame_html, keep_choice, safe_callback
 from .download import DownloadButton
 from .plotly_widget import figure_widget
+from .workshop_clusters import ClusterTools
+from .workshop_live import LoopRefresh
 from .spiral_progress import progress_html
 from .workshop_common import (
     Countdown,
@@ -52,16 +54,16 @@ from .workshop_common import (
 
 __all__ = ["WorkshopFacilitator", "workshop_facilitator"]
 
-log = logging.getLogger(__name__)
 
 #: How often the page reads the session's version (one indexed read).
 LIVE_INTERVAL_S = 0.15
 
-#: While contributions stream in, the board, header and counts follow every change; the
-#: rest (the spiral, its table, the moderation and cluster lists) at most this often. Those
-#: are the page's heavy redraws (a Plotly figure, two lists of hundreds of options): redrawn
-#: on every change, a room of 200 kept the browser busy and the board fell behind.
-LIVE_REST_INTERVAL_S = 1.5
+#: Where a session created on this page keeps its key (never shown: the page may be projected).
+KEY_KEPT = ("Its facilitator key is not shown, since this page may be on the projector: Copy key puts it on "
+            "your clipboard to open the session elsewhere.")
+#: ... and, for a session that follows the open one, where the page finds it again.
+KEY_DERIVED = (" The key is derived from the key this dashboard was opened with, so a reload of this page "
+               "opens the new session.")
 
 
 def _option(row) -> str:
@@ -71,7 +73,7 @@ def _option(row) -> str:
     return f"#{int(row.id)} {row.participant}: {one_line(row.text, 70)}{state}{rated}"
 
 
-class WorkshopFacilitator(widgets.VBox):
+class WorkshopFacilitator(LoopRefresh, widgets.VBox):
     """The facilitator dashboard as one widget. Build it with :func:`workshop_facilitator`.
 
     Attributes tests use: ``store``, ``session`` (latest read, or None), ``key``, the controls
@@ -101,17 +103,11 @@ class WorkshopFacilitator(widgets.VBox):
         self.session = None
         self.key = ""
         self._lock = threading.RLock()
-        # The kernel's event loop (None outside a kernel): the live refresh runs there, see _live.
-        try:
-            self._loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            self._loop = None
-        self._queued = False
-        self._rest_handle: asyncio.TimerHandle | None = None
-        self._rest_at = float("-inf")  # when the heavy views were last brought up to date (loop time)
+        self._start_loop_refresh()
         self._order: list[int] = []  # contribution ids in the order the lists first showed them
         self._order_session: int | None = None
         self.message = Message()
+        self.copy_key = CopyKey()
         note_widget = Message()
         if note:
             note_widget.show("info", note)
@@ -169,6 +165,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.assign_cluster = labelled(widgets.Dropdown(options=[("(no cluster)", 0)]), "Cluster")
         self.assign_button = widgets.Button(description="Put in cluster", tooltip="Group the contribution")
         self.clusters_view = widgets.HTML()
+        self.cluster_tools = ClusterTools(self)  # several at once, and the suggested clusters
         # -- a new spiral from a cluster (SECI-Spiral v2: knowledge at the group level seeds one)
         self.spiral_cluster = labelled(widgets.Dropdown(options=[("(no cluster yet)", 0)], layout=full_width()),
                                        "New spiral from")
@@ -184,9 +181,10 @@ class WorkshopFacilitator(widgets.VBox):
                          "knowledge created. It becomes a new session with its own join code and facilitator "
                          "key, drawn rising from this spiral at the end of the cluster's round.</p>"),
             self.spiral_cluster, self.spiral_title, self.spiral_button, self.spirals_view])
+        self.cluster_heading = widgets.HTML("<h3>Clusters</h3>")  # named by the format's voting phase (_use)
         self.cluster_box = widgets.VBox([
-            widgets.HTML("<h3>Clusters (Combination)</h3>"), self.cluster_name, self.cluster_button,
-            self.assign_item, self.assign_cluster, self.assign_button, self.clusters_view])
+            self.cluster_heading, self.cluster_name, self.cluster_button,
+            self.assign_item, self.assign_cluster, self.assign_button, self.cluster_tools, self.clusters_view])
 
         # -- arcs (Collective Story Harvest)
         self.arc_name = labelled(widgets.Text(placeholder="e.g. What we learn about courage"), "Arc")
@@ -261,7 +259,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.arc_button.on_click(self._on_arc)
         self.arc_assign_button.on_click(self._on_arc_assign)
 
-        super().__init__([note_widget, self.message, self.access_box, self.session_box, self.create_box],
+        super().__init__([note_widget, self.message, self.copy_key, self.access_box, self.session_box, self.create_box],
                          layout=widgets.Layout(max_width="1100px"))
         self.add_class("seci-workshop-facilitator")
         self.poller = LivePoller(self._version, self._live, interval=LIVE_INTERVAL_S, lock=self._lock)
@@ -279,7 +277,9 @@ class WorkshopFacilitator(widgets.VBox):
             self.message.show("error", str(error))
             return
         if self.store.check_key(session.id, key):
-            self._use(session, key)
+            # A session created on this dashboard follows the started one: a reload opens the newest.
+            latest = self.store.latest_session(session.id, key)
+            self._use(latest, latest.key)
         else:
             self.message.show("error", "The facilitator key given at start does not match this session.")
 
@@ -290,6 +290,7 @@ class WorkshopFacilitator(widgets.VBox):
         self.phase.options = [(p.label, p.value) for p in session.phases]
         self.phase.value = (session.phase or session.phases[0]).value
         self.arc_box.layout.display = None if session.format is Format.CSH else "none"
+        self.cluster_heading.value = f"<h3>Clusters ({html_text(voting_phase_label(session))})</h3>"
         # The code rides in the address's fragment (never sent to a server, never logged):
         # a phone that scans the QR code finds it filled in.
         address = f"{self.join_url}#code={session.join_code}"
@@ -323,10 +324,15 @@ class WorkshopFacilitator(widgets.VBox):
             raise ValueError("New sessions are created with the command seci-lab workshop.")
         title = self.title.value
         code = self.join_code.value.strip() or None
-        session = self.store.create_session(title, self.format.value, code)
+        follows = self.session is not None and bool(self.key)  # the open one's room continues
+        if follows:
+            session = self.store.follow_session(self.session.id, self.key, title, self.format.value, code)
+        else:
+            session = self.store.create_session(title, self.format.value, code)
         self._use(session, session.key)
-        self.message.show("ok", f"Session created. Join code: {session.join_code}. Facilitator key (keep it "
-                                f"to reopen this session elsewhere): {session.key}")
+        self.copy_key.offer(session.key, session.join_code)
+        self.message.show("ok", f"Session created. Join code: {session.join_code}. {KEY_KEPT}"
+                                + (KEY_DERIVED if follows else ""))
 
     # -- phases ------------------------------------------------------------------------------
 
@@ -364,7 +370,7 @@ class WorkshopFacilitator(widgets.VBox):
         # yet, because ..." when almost nothing is written down (docs/spiral-model.md).
         note = declared_note(self.trajectory, self.session.id, self.session.round)
         accepted, said = declaration_message(note, self.level, story_harvest=self.session.format is Format.CSH)
-        self.message.show("ok" if accepted else "error", said)
+        self.message.show("ok" if accepted else "error", in_session_words(said, self.session))
 
     @safe_callback(lambda self: self.message)
     def _on_new_spiral(self, _button=None) -> None:
@@ -373,8 +379,10 @@ class WorkshopFacilitator(widgets.VBox):
         new = self.store.start_spiral(self.session.id, self.key, cluster, self.spiral_title.value)
         self.spiral_title.value = ""
         self.refresh()
+        self.copy_key.offer(new.key, new.join_code)
         self.message.show("ok", f"New spiral started as the session “{new.title}”. Join code: {new.join_code}. "
-                                f"Facilitator key (shown once, keep it to open that session): {new.key}")
+                                "Its facilitator key is shown once, on the Copy key button only: copy it now "
+                                "and keep it where you keep passwords to open that session.")
 
     # -- moderation, clusters, arcs -----------------------------------------------------------
 
@@ -457,58 +465,19 @@ class WorkshopFacilitator(widgets.VBox):
 
     # -- views -------------------------------------------------------------------------------
 
-    def _live(self) -> None:
-        """The live poller's refresh (called from its thread): done on the kernel's event loop.
-
-        The kernel handles the browser's messages about the spiral's FigureWidget on that loop,
-        holding the widget's sync meanwhile; an edit made from another thread at that moment
-        (plotly sends each edit as a value set and reset at once) lost its first value, and
-        the spiral stopped following the board.
-        """
-        loop = self._loop
-        if loop is None or loop.is_closed() or not loop.is_running():
-            self.refresh()
-        elif not self._queued:
-            self._queued = True
-            loop.call_soon_threadsafe(self._queued_refresh)
-
-    @staticmethod
-    def _live_step(step: Callable[[], object]) -> bool:
-        """Run one live redraw; a failure (a database hiccup) is logged and the next change
-        redraws again. Returns whether it succeeded."""
-        try:
-            step()
-            return True
-        except Exception:
-            log.exception("live update failed")
-            return False
-
-    def _queued_refresh(self) -> None:
-        """A live change on the kernel's loop: the board now, the heavy views throttled."""
-        self._queued = False
-        if not self._live_step(self._refresh_board):
-            return
-        if self._rest_handle is None and self._loop is not None:
-            delay = max(0.0, self._rest_at + LIVE_REST_INTERVAL_S - self._loop.time())
-            self._rest_handle = self._loop.call_later(delay, self._queued_rest)
-
-    def _queued_rest(self) -> None:
-        self._rest_handle = None
-        self._live_step(self._refresh_rest)
-
     def refresh(self) -> None:
         """Re-read the session and bring every view up to date, the board first."""
         with self._lock:
             self._refresh_rest(self._refresh_board())
 
-    def _header_html(self, session, phase: str, state: str) -> str:
-        """Title, join code, round, phase and the spiral's level: the one ladder (its level,
-        in the room's words of this format)."""
+    def _header_html(self, session) -> str:
+        """Title, join code, where the session stands (said once) and the spiral's level: the
+        one ladder (its level, in the room's words of this format)."""
         return (
             f'<h2>{html_text(session.title)}</h2>'
             f'<p style="font-size:1.6em;margin:0.2em 0">Join code: <strong '
             f'style="letter-spacing:0.15em">{html_text(session.join_code)}</strong></p>'
-            f"<p>Round {session.round} · phase: <strong>{phase}</strong> ({state}) · "
+            f"<p>{html_text(phase_status(session))} · "
             f"level: <strong>{html_text(self.level.label)}</strong> "
             f"({html_text(circle(self.level, story_harvest=session.format is Format.CSH))}; "
             f"{int(self.level) + 1} of {len(Level)})</p>" + origin_html(self.store.spiral_start(session.id)))
@@ -528,11 +497,9 @@ class WorkshopFacilitator(widgets.VBox):
             people = self.store.participants(sid)
             active = self.store.active_participants(sid)
             counts = self.store.phase_counts(sid)
-            phase = html_text(session.phase_label)
-            state = "open" if session.accepting else ("closed" if session.phase else "not started")
-            self.header.value = self._header_html(session, phase, state)
+            self.header.value = self._header_html(session)
             self.countdown.set(session.deadline if session.phase_open else None,
-                               f"{session.phase_label} ({state}):" if session.phase else "No phase open")
+                               f"{phase_status(session)}:" if session.phase else "No phase open")
             self.close_button.disabled = not session.phase_open
             self.level_up_button.disabled = session.scale == max(Scale)
             cells = "".join(f"<td>{counts.get(p.value, 0)}</td>" for p in session.phases)
@@ -553,8 +520,7 @@ class WorkshopFacilitator(widgets.VBox):
         if self.session is None:
             return
         with self._lock:
-            if self._loop is not None:
-                self._rest_at = self._loop.time()
+            self._rest_started()
             session = self.session
             sid = session.id
             if frame is None:
@@ -573,6 +539,7 @@ class WorkshopFacilitator(widgets.VBox):
             keep_choice(self.moderate, options)
             keep_choice(self.assign_item, options)
             round_clusters = [c for c in clusters if c.round == session.round]
+            self.cluster_tools.show(frame, session)
             keep_choice(self.assign_cluster, [("(no cluster)", 0)] + [(c.name, c.id) for c in round_clusters])
             self.clusters_view.value = "<ul>" + "".join(
                 f"<li>{html_text(c.name)}: {c.members} contribution{'s' if c.members != 1 else ''}, "
@@ -601,11 +568,12 @@ class WorkshopFacilitator(widgets.VBox):
             level = Level(int(own["level"].iloc[-1])) if len(own) else Level.INDIVIDUAL
             if level != self.level:  # the header names the level: keep it in step
                 self.level = level
-                state = "open" if session.accepting else ("closed" if session.phase else "not started")
-                self.header.value = self._header_html(session, html_text(session.phase_label), state)
-            self.progress_view.value = progress_html(level_progress(own), heading="Next level")
-            figures.update_figure_widget(self.figure, trajectory, title="The group's spiral")
-            self.spiral_table.value = frame_html(figures.spiral_table(trajectory), "The group's spiral, step by step")
+                self.header.value = self._header_html(session)
+            # In the session's words: a Story Harvest's steps are its phases, not SECI's modes.
+            self.progress_view.value = in_session_words(progress_html(level_progress(own), heading="Next level"), session)
+            named = trajectory_in_session_words(trajectory, session)
+            figures.update_figure_widget(self.figure, named, title="The group's spiral")
+            self.spiral_table.value = frame_html(figures.spiral_table(named), "The group's spiral, step by step")
 
     # -- exports -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@
   var polling = 0;        // the poll loop's generation (a new join or leave starts another)
   var draftKey = newKey();
   var editing = null;     // id of the contribution being edited (its list is left alone)
+  var stage = null;       // round, phase and whether it is open, as last shown (a change clears the message)
 
   function newKey() {
     var bytes = new Uint8Array(16);
@@ -61,7 +62,7 @@
   }
 
   function showJoin() {
-    me = null; state = null; version = 0; build = ""; polling += 1;
+    me = null; state = null; version = 0; build = ""; stage = null; polling += 1;
     $("work").hidden = true;
     $("join-form").hidden = false;
     $("heading").textContent = "Workshop: join in";
@@ -110,8 +111,11 @@
     $("title").textContent = s.title;
     var arc = myArc();
     $("whoami").textContent = "You are " + me.name + (arc ? " \u00b7 harvesting the arc \u201c" + arc + "\u201d" : "");
-    var status = s.accepting ? "open" : (s.phase ? "closed" : "not started yet");
-    $("phase").textContent = "Round " + s.round + " \u00b7 " + s.phase_label + " (" + status + ")";
+    $("phase").textContent = s.status;
+    var now = s.round + "/" + s.phase + "/" + s.accepting;
+    if (stage !== null && stage !== now) { say("", ""); }  // the last phase's "Sent" is not about this one
+    stage = now;
+    renderNext();
     if (s.accepting) {
       $("prompt").textContent = s.prompt + (s.takes_arc && arc ? " Your arc: \u201c" + arc + "\u201d." : "");
     } else {
@@ -171,12 +175,35 @@
     $("draws-on-box").hidden = !(s.accepting && s.takes_takeaways && state.clusters.length);
   }
 
+  function renderNext() {
+    var next = state.next_session;
+    $("next-session").hidden = !next;
+    if (next) {
+      $("next-text").textContent = "The facilitator has started a new session: \u201c" + next.title +
+        "\u201d (join code " + next.join_code + ").";
+    }
+  }
+
+  function joinNext() {
+    var next = state && state.next_session;
+    if (!next) { return; }
+    call("POST", "leave").then(function () {
+      showJoin();
+      $("code").value = next.join_code;
+      say("info", "Join \u201c" + next.title + "\u201d: the code is filled in; enter your name and join.");
+      $("name").focus();
+    });
+  }
+
   function renderVotes() {
     var s = state.session;
     var box = $("votes");
     var voting = s.accepting && s.takes_votes;
     while (box.firstChild) { box.removeChild(box.firstChild); }
-    state.clusters.forEach(function (c) {
+    // An empty cluster cannot be voted for (the server refuses it too); one voted for before
+    // it emptied stays, so the vote can be taken back.
+    var votable = state.clusters.filter(function (c) { return c.members > 0 || me.votes.indexOf(c.id) >= 0; });
+    votable.forEach(function (c) {
       var label = el("label");
       var input = el("input");
       input.type = "checkbox";
@@ -187,7 +214,10 @@
       label.appendChild(el("span", c.name + " (" + c.votes + " vote" + (c.votes === 1 ? "" : "s") + ")"));
       box.appendChild(label);
     });
-    $("vote-box").hidden = !(voting && state.clusters.length);
+    $("vote-box").hidden = !(voting && votable.length);
+    // The phase's main task comes first: in a voting phase the vote sits above the text box.
+    var form = $("send-form");
+    $("work").insertBefore($("vote-box"), voting ? form : form.nextSibling);
   }
 
   function describe(item, node) {
@@ -405,6 +435,7 @@
     $("join-form").addEventListener("submit", join);
     $("send-form").addEventListener("submit", send);
     $("leave").addEventListener("click", leave);
+    $("join-next").addEventListener("click", joinNext);
     $("text").addEventListener("input", count);
     $("anonymous").addEventListener("change", function () { $("name").disabled = $("anonymous").checked; });
     setInterval(tick, 1000);
