@@ -641,14 +641,23 @@ def test_every_citation_a_learner_reads_anywhere_resolves():
     assert resolve(next(iter(citations("Kawakita (1967)")))).group == "methods"
 
 
+#: Sources whose page ranges the domain brief cannot confirm: ranges once added from memory were
+#: removed by the independent reader (2026-12-08); a range goes back only with a checked source.
+PAGES_NOT_CONFIRMED = {"Tsoukas 2003", "Grant 2007", "Bratianu 2010"}
+
+
 def test_articles_and_chapters_give_their_pages():
     # A journal article gives volume(issue) and its page range (or its article number, for
     # journals without pages); a chapter in an edited book gives its pages too.
     import re
 
+    assert PAGES_NOT_CONFIRMED <= {s.cite for s in load_sources()}
     missing = []
     for source in load_sources():
         ref = source.reference
+        if source.cite in PAGES_NOT_CONFIRMED:
+            assert not re.search(r"\d+-\d+", ref), f"{source.cite}: a page range the brief cannot confirm"
+            continue
         article = re.search(r"\b\d+\(\d+\)", ref) or re.search(r", \d+, article \d+", ref)
         chapter = "(Eds.)" in ref or "(Ed.)" in ref
         if (article or chapter) and not re.search(r"\d+-\d+|article \d+", ref):
