@@ -4,7 +4,8 @@ Run from the repository root: ``python scripts/screenshots_teacher_kit.py [--out
 ``seci-lab serve`` as ``scripts/screenshots.py`` does, opens the instructor dashboard, opens
 "Teacher's kit" (``instructor-kit-*.png``), presses "Try it with a sample class" and shows the
 sample-data notice above the tabs (``instructor-sample-*.png``), then the Learner tab of the sample
-(``instructor-sample-learner-*.png``).
+(``instructor-sample-learner-*.png``) and its Learning tab, the pre/post diagnostic's gain
+(``instructor-sample-learning-*.png``).
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ def shoot(url: str, out: Path) -> list[Path]:
             page.evaluate("() => window.scrollBy(0, document.querySelector('.seci-sample-banner')"
                           ".getBoundingClientRect().top - 10)")
             written.append(out / f"instructor-sample-learner-{size}.png")
+            page.screenshot(path=str(written[-1]))
+            page.get_by_role("tab", name="Learning").click()
+            page.get_by_text("Normalized gain of the class averages").first.wait_for(timeout=120_000)
+            _settle(page)
+            # the page scrolls inside Voila's container, not the window: scroll the headline to the top
+            page.evaluate("() => [...document.querySelectorAll('strong')].find(e => "
+                          "e.textContent.startsWith('Normalized gain')).scrollIntoView({block: 'start'})")
+            _settle(page, 300)
+            written.append(out / f"instructor-sample-learning-{size}.png")
             page.screenshot(path=str(written[-1]))
             page.close()
         browser.close()

@@ -25,7 +25,7 @@ from pathlib import Path
 from dataclasses import dataclass
 
 from ..model.rubric import rubric_version
-from .sample_work import synthetic_class
+from .sample_work import rate_team_profile, synthetic_class, take_diagnostic
 from .submission import ClassLoad, load_files, submission_bytes
 
 __all__ = ["SAMPLE_COURSE", "SAMPLE_FILE", "SAMPLE_LEARNERS", "SAMPLE_NOTE", "SAMPLE_SEED", "SampleClass", "label_report",
@@ -81,6 +81,23 @@ def _files(hand_ins: list[dict]) -> list[tuple[str, bytes]]:
     return [(f"sample-class/{h['learner']['id']}.json", submission_bytes(h)) for h in hand_ins]
 
 
+def _sample_work():
+    """The sample's own work beyond the lessons (:mod:`.sample_work`'s ``extra_work``): every
+    learner who did anything takes the pre-test on the form their sample id is given, all but
+    the quiz-only ones the post-test too, and about half rate their team on the SECI profile."""
+    numbers = iter(range(1, 10_000))
+
+    def work(learner) -> None:
+        sample_id = f"sample-{next(numbers):02d}"  # the id _relabel gives this learner
+        profile = learner.profile[0]
+        if profile != "nothing":
+            take_diagnostic(learner, sample_id, post=profile != "quiz_only")
+        if profile in ("complete", "most") and learner.rng.random() < 0.6:
+            rate_team_profile(learner)
+
+    return work
+
+
 def make_sample_class(seed: int = SAMPLE_SEED, learners: int = SAMPLE_LEARNERS) -> dict:
     """Generate the sample class: ``{"schema", "seed", "note", "hand_ins", "ratings", "rubric_version",
     "rubric_scores"}``. The rubric scores are the analysis's own for these texts, so the dashboard
@@ -88,7 +105,8 @@ def make_sample_class(seed: int = SAMPLE_SEED, learners: int = SAMPLE_LEARNERS) 
     not used, and the texts are scored as usual)."""
     from .analysis import ClassData
 
-    hand_ins = [_relabel(h, i) for i, h in enumerate(synthetic_class(learners, seed, start=_START), 1)]
+    hand_ins = [_relabel(h, i) for i, h in enumerate(synthetic_class(learners, seed, start=_START,
+                                                                            extra_work=[_sample_work()]), 1)]
     recorder = _Recorder()
     ClassData.from_submissions(load_files(_files(hand_ins)).submissions, None, recorder)
     scores = sorted(([text, mode, field, quality, uncounted]

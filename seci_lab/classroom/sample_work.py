@@ -15,12 +15,14 @@ Everything is deterministic by ``seed``. ``planted_story`` puts a given text int
 Socialization learner's story (the tests plant a script-like payload there, so every display
 sink of the class gets something to escape).
 
-More kinds of work: :data:`EXTRA_WORK` lists functions called for every learner after the
-lessons and quizzes, each adding its own answers (``learner.answers``, keys from
-:mod:`seci_lab.model.work`) with ``learner.rng``. The pre/post diagnostic of issue 24 is the one
-meant for it: when it exists, a function that takes the learner's two forms (better post-test
-scores with ``learner.skill``) goes in here, and ``scripts/make_sample_class.py`` writes the
-sample class again.
+More kinds of work: :data:`EXTRA_WORK` lists functions called for every learner of every
+synthetic class after the lessons and quizzes, each adding its own answers (``learner.answers``,
+keys from :mod:`seci_lab.model.work`) with ``learner.rng``. It is empty, so the tests' classes
+stay as they are; a class of its own passes ``extra_work=`` to :func:`synthetic_class` instead.
+The sample class does (:mod:`.sample`): :func:`take_diagnostic` (the pre/post diagnostic of
+issue 24 on the counterbalanced forms, better post-test scores with ``learner.skill``) and
+:func:`rate_team_profile` (the team SECI profile). After changing either, run
+``scripts/make_sample_class.py``.
 """
 
 from __future__ import annotations
@@ -28,14 +30,19 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 
 from ..content import load_questions
+from ..content.diagnostic import load_diagnostic
 from ..content.exercises import load_exercises
+from ..content.team_profile import load_team_profile
 from ..model import Contribution, check, page_quality, suggest_quality
+from ..model.diagnostic import POST, PRE, form_for, sitting_key, sitting_record
+from ..model.team_profile import HIGH, LOW, PROFILE_KEY, profile_record
 from .submission import SUBMISSION_SCHEMA, SUBMISSION_VERSION
 
-__all__ = ["COURSE", "EXTRA_WORK", "synthetic_class"]
+__all__ = ["COURSE", "EXTRA_WORK", "rate_team_profile", "synthetic_class", "take_diagnostic"]
 
 COURSE = "MGT 501 Knowledge Management"
 _DEFAULT_START = datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)
@@ -310,15 +317,64 @@ class _Learner:
         }
 
 
-#: More kinds of work, each ``function(learner) -> None`` (see the module's docstring).
+#: More kinds of work for every synthetic class, each ``function(learner) -> None`` (see the
+#: module's docstring). Empty: the sample's own work is passed as ``extra_work=``.
 EXTRA_WORK: tuple = ()
+
+
+def _sitting(learner: _Learner, sitting: str, learner_id: str, p_right: float, when: datetime) -> None:
+    forms = load_diagnostic()
+    form = form_for(sitting, learner_id)
+    answers = {}
+    for item in forms.form(form):
+        q = item.question
+        wrong = [o.key for o in q.options if o.key != q.answer]
+        answers[item.id] = q.answer if learner.rng.random() < p_right else learner.rng.choice(wrong)
+    minutes = learner.rng.randrange(8, 25)
+    learner.answers[sitting_key(sitting)] = sitting_record(
+        sitting, form, forms.version, learner_id, answers, done=True,
+        started_at=when.isoformat(timespec="seconds"),
+        done_at=(when + timedelta(minutes=minutes)).isoformat(timespec="seconds"))
+
+
+def take_diagnostic(learner: _Learner, learner_id: str | None = None, *, post: bool = True) -> None:
+    """The learner's pre-test before lesson 1 and (with ``post``) the post-test after the course,
+    each on the form :func:`~seci_lab.model.diagnostic.form_for` gives ``learner_id`` (default
+    the learner's own id; pass the id the hand-in will carry). A learner gets an item right
+    with a chance that grows with ``learner.skill``; after the course, with a share of the
+    remaining gap that varies by learner (now and then nothing), so the class gains on average
+    but not every learner does."""
+    learner_id = learner_id or learner.id
+    rng = learner.rng
+    p_pre = min(0.9, max(0.15, 0.25 + 0.35 * learner.skill + rng.gauss(0, 0.05)))
+    _sitting(learner, PRE, learner_id, p_pre, learner.handed_in_at - timedelta(days=rng.randrange(20, 30)))
+    if post:
+        gain = max(-0.1, min(0.85, rng.gauss(0.15 + 0.5 * learner.skill, 0.15)))
+        p_post = min(0.97, max(0.05, p_pre + gain * (1 - p_pre)))
+        _sitting(learner, POST, learner_id, p_post, learner.handed_in_at - timedelta(hours=rng.randrange(1, 48)))
+
+
+def rate_team_profile(learner: _Learner) -> None:
+    """The learner's team SECI profile: every item rated around a team level of the learner's
+    own, a little higher or lower per dimension, a few items left unanswered."""
+    items = load_team_profile().items
+    rng = learner.rng
+    level = rng.uniform(2.2, 4.2)
+    lean = {d.key: rng.gauss(0, 0.6) for d in items.dimensions}
+    answers = {}
+    for item in items.items:
+        if rng.random() < 0.05:
+            continue
+        answers[item.id] = min(HIGH, max(LOW, round(level + lean[item.dimension] + rng.gauss(0, 0.5))))
+    learner.answers[PROFILE_KEY] = profile_record(answers, items)
 
 
 _SECOND_ROUND_SALT = 0x5EC1  # a second, independent stream from a learner's seed
 
 
 def synthetic_class(n: int = 300, seed: int = 7, *, start: datetime | None = None,
-                    adequate: bool = False, planted_story: str | None = None) -> list[dict]:
+                    adequate: bool = False, planted_story: str | None = None,
+                    extra_work: Sequence[Callable] = ()) -> list[dict]:
     """Submission dicts (schema v1) of ``n`` synthetic learners, deterministic by ``seed``.
 
     Parameters
@@ -334,6 +390,8 @@ def synthetic_class(n: int = 300, seed: int = 7, *, start: datetime | None = Non
         mix of diligence above otherwise.
     planted_story : str, optional
         The story of the first learner who does Socialization (and writes a story).
+    extra_work : sequence of ``function(learner) -> None``
+        Called for each learner after :data:`EXTRA_WORK` (this class's own kinds of work).
     """
     rng = random.Random(seed)
     bank = _Bank(seed)
@@ -361,7 +419,7 @@ def synthetic_class(n: int = 300, seed: int = 7, *, start: datetime | None = Non
                 learner.do_lesson(mode, 0.5, 2, False)
         if lessons == "SECI" and learner.rng.random() < 0.8:
             learner.answers["reflection:critiques"] = {"text": _text("E", learner.skill, learner.rng)}
-        for work in EXTRA_WORK:
+        for work in (*EXTRA_WORK, *extra_work):
             work(learner)
         out.append(learner.data())
     return out
