@@ -481,10 +481,11 @@ def table_rows(table) -> int:
 # What a phone shows cut: Voila's page scrolls inside a container,
 # so "the page does not scroll sideways" alone misses clipped widgets. A box is cut when it ends
 # right of the viewport (outside a box made to scroll: the course steps, a table's wrapper, the
-# chart) or when it hides its own overflow while its content is wider.
+# chart; or one drawn for screen readers only, .seci-sr-only) or when it hides its own overflow while its
+# content is wider.
 _LAYOUT_JS = """() => {
   const vw = document.documentElement.clientWidth;
-  const SCROLL_BOXES = '.seci-steps ol, .seci-table-wrap, .jp-RenderedHTMLCommon table, pre, .js-plotly-plot, .seci-sr';
+  const SCROLL_BOXES = '.seci-steps ol, .seci-table-wrap, .jp-RenderedHTMLCommon table, pre, .js-plotly-plot, .seci-sr, .seci-sr-only';
   const bad = [];
   const name = e => `${e.tagName.toLowerCase()}.${String(e.className).trim().split(/\\s+/).slice(-2).join('.')}`;
   if (document.scrollingElement.scrollWidth > vw + 1) bad.push(`the page scrolls sideways to ${document.scrollingElement.scrollWidth}px`);
