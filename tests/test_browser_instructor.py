@@ -68,13 +68,17 @@ def test_instructor_loads_a_class_in_the_browser(class_server, page, console):
     page.get_by_role("button", name="Load the class").click()
     page.get_by_text(f"Loaded {N} learners").wait_for(timeout=90_000)
 
-    # Overview: the problems table, with the reason and what was done, as text.
+    # Overview: the class first, as cards; the files not read folded under their count, with the
+    # reason and what was done, as text, once opened.
+    page.locator(".seci-card", has_text="Median grade").wait_for()
+    expected = sum(v for k, v in counts.items() if k != "learners")
+    page.get_by_text(f"Files not read as they are ({expected})").click()
     problems = page.locator(".seci-table-wrap[aria-label^='Files skipped']")
     problems.wait_for()
     text = problems.inner_text()
     assert "migrated" in text and "replaced by a newer hand-in" in text and "skipped" in text
     rows = problems.locator("tbody tr").count()
-    assert rows == sum(v for k, v in counts.items() if k != "learners")
+    assert rows == expected
     # each chart is an image with a name saying what it shows, its table beside it
     page.get_by_role("tab", name="Completion").click()
     wait_for_chart_name(page, "Bar chart of completion per mode", timeout=90)
