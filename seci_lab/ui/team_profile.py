@@ -79,7 +79,7 @@ class TeamProfileSection(widgets.VBox):
         if class_url:
             self.compare_button = widgets.Button(description="Compare with my class", icon="users",
                                                  tooltip="Draw the spread of the profiles handed in by your class")
-            self.compare_button.on_click(self._compare)
+            self.compare_button.on_click(self._on_compare)
             tail.append(self.compare_button)
         intro = "".join(f"<p>{html_text(p)}</p>" for p in self.profile.intro)
         sources = "".join(f"<li>{html_text(r)}</li>" for r in references(self.profile.sources))
@@ -124,7 +124,7 @@ class TeamProfileSection(widgets.VBox):
         self.redraw()
 
     @safe_callback(lambda self: self.message)
-    def _compare(self, _button=None) -> None:
+    def _on_compare(self, _button=None) -> None:  # not _compare: ipywidgets.Widget has its own
         submissions = ClassStore(self.class_url).load().submissions
         spread, people = class_spread((s.answers.get(PROFILE_KEY) for s in submissions), self.profile.items)
         if not people:
