@@ -25,6 +25,7 @@ function render({ model, el }) {
     button.textContent = model.get("label");
     button.setAttribute("aria-label", model.get("label") + " of the session " + model.get("join_code"));
     el.hidden = !model.get("secret");
+    button.disabled = !model.get("secret");  // hidden and not operable while there is no key
     status.textContent = "";
   };
   button.addEventListener("click", () => {
