@@ -143,5 +143,24 @@ def main(argv: list[str] | None = None) -> None:
             process.wait(timeout=30)
 
 
+
+def run_with_server(shoot, description: str, database: str, argv: list[str] | None = None) -> None:
+    """The ``main`` of a screenshot script: ``--out DIR`` (default docs/screenshots/), then
+    ``shoot(url, out)`` against ``seci-lab serve`` started with the database ``database`` in a
+    temporary folder, stopped afterwards."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="seci-shots-") as tmp:
+        root = Path(tmp)
+        process, url = serve(root, root / database)
+        try:
+            shoot(url, args.out)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
 if __name__ == "__main__":
     main()

@@ -10,16 +10,14 @@ sample-data notice above the tabs (``instructor-sample-*.png``), then the Learne
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from screenshots import ARGS, SIZES, _settle, serve  # noqa: E402
+from screenshots import ARGS, SIZES, _settle, run_with_server  # noqa: E402
 
 
 def shoot(url: str, out: Path) -> list[Path]:
@@ -74,19 +72,7 @@ def shoot(url: str, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="seci-shots-") as tmp:
-        root = Path(tmp)
-        process, url = serve(root, root / "instructor.sqlite")
-        try:
-            shoot(url, args.out)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
+    run_with_server(shoot, __doc__.splitlines()[0], "instructor.sqlite", argv)
 
 if __name__ == "__main__":
     main()

@@ -9,16 +9,14 @@ sentences and shoots the questionnaire (``team-profile-items-*.png``) and the ra
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from screenshots import ARGS, SIZES, _settle, serve  # noqa: E402
+from screenshots import ARGS, SIZES, _settle, run_with_server  # noqa: E402
 
 from seci_lab.content.course import PAGES  # noqa: E402
 
@@ -62,19 +60,7 @@ def shoot(url: str, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="seci-shots-") as tmp:
-        root = Path(tmp)
-        process, url = serve(root, root / "learner.sqlite")
-        try:
-            shoot(url, args.out)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-
+    run_with_server(shoot, __doc__.splitlines()[0], "learner.sqlite", argv)
 
 if __name__ == "__main__":
     main()
